@@ -1,0 +1,238 @@
+package dev.chrysalis.inference.kernels;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Vector API kernels: float dot products and the fused dequantize-and-dot loops of the weight formats
+ * whose speed matters most (F32, Q8_0, Q4_0). A block's quantized values are expanded to float lanes in
+ * registers and multiplied into the activation right away; no dequantized copy of a weight row exists.
+ *
+ * <p>Lane counts of 8 (AVX2) and 16 (AVX-512) use the vector path; anything else falls back to scalar
+ * loops with identical results up to float summation order.
+ */
+public final class VectorKernels {
+
+    static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    static final int L = F.length();
+    static final boolean VECTOR = L == 8 || L == 16;
+    static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, L * 8)));
+    private static final ValueLayout.OfShort F16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+
+    private VectorKernels() {
+    }
+
+    /** Number of float lanes of the preferred vector shape on this machine. */
+    public static int lanes() {
+        return L;
+    }
+
+    public static float dot(float[] a, int ao, float[] b, int bo, int n) {
+        int i = 0;
+        float sum = 0f;
+        if (VECTOR && n >= L) {
+            FloatVector acc = FloatVector.zero(F);
+            int bound = F.loopBound(n);
+            for (; i < bound; i += L) {
+                acc = FloatVector.fromArray(F, a, ao + i).fma(FloatVector.fromArray(F, b, bo + i), acc);
+            }
+            sum = acc.reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < n; i++) {
+            sum += a[ao + i] * b[bo + i];
+        }
+        return sum;
+    }
+
+    /**
+     * Four dot products of one weight row {@code w[wo..wo+n)} with four activation rows, written to
+     * {@code out[o0], out[o0+os], out[o0+2os], out[o0+3os]}: the weight vector is loaded once for all four.
+     */
+    public static void dot4(float[] w, int wo, float[] x, int x0, int x1, int x2, int x3, int n,
+                            float[] out, int o0, int os) {
+        int i = 0;
+        float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        if (VECTOR && n >= L) {
+            FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+            int bound = F.loopBound(n);
+            for (; i < bound; i += L) {
+                FloatVector wv = FloatVector.fromArray(F, w, wo + i);
+                a0 = wv.fma(FloatVector.fromArray(F, x, x0 + i), a0);
+                a1 = wv.fma(FloatVector.fromArray(F, x, x1 + i), a1);
+                a2 = wv.fma(FloatVector.fromArray(F, x, x2 + i), a2);
+                a3 = wv.fma(FloatVector.fromArray(F, x, x3 + i), a3);
+            }
+            s0 = a0.reduceLanes(VectorOperators.ADD);
+            s1 = a1.reduceLanes(VectorOperators.ADD);
+            s2 = a2.reduceLanes(VectorOperators.ADD);
+            s3 = a3.reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < n; i++) {
+            float wv = w[wo + i];
+            s0 += wv * x[x0 + i];
+            s1 += wv * x[x1 + i];
+            s2 += wv * x[x2 + i];
+            s3 += wv * x[x3 + i];
+        }
+        out[o0] = s0;
+        out[o0 + os] = s1;
+        out[o0 + 2 * os] = s2;
+        out[o0 + 3 * os] = s3;
+    }
+
+    /** {@code y[yo..] += a * x[xo..]} over n elements. */
+    public static void axpy(float a, float[] x, int xo, float[] y, int yo, int n) {
+        int i = 0;
+        if (VECTOR && n >= L) {
+            FloatVector av = FloatVector.broadcast(F, a);
+            int bound = F.loopBound(n);
+            for (; i < bound; i += L) {
+                FloatVector.fromArray(F, x, xo + i).fma(av, FloatVector.fromArray(F, y, yo + i)).intoArray(y, yo + i);
+            }
+        }
+        for (; i < n; i++) {
+            y[yo + i] += a * x[xo + i];
+        }
+    }
+
+    /** Dot of an F32 row stored in a segment with {@code x[xo..xo+n)}. */
+    public static float dotF32(MemorySegment w, long off, float[] x, int xo, int n) {
+        int i = 0;
+        float sum = 0f;
+        if (VECTOR && n >= L) {
+            FloatVector acc = FloatVector.zero(F);
+            int bound = F.loopBound(n);
+            for (; i < bound; i += L) {
+                acc = FloatVector.fromMemorySegment(F, w, off + 4L * i, LE).fma(FloatVector.fromArray(F, x, xo + i), acc);
+            }
+            sum = acc.reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < n; i++) {
+            sum += w.get(F32, off + 4L * i) * x[xo + i];
+        }
+        return sum;
+    }
+
+    /** Dot of a Q8_0 row ({@code n/32} blocks of f16 scale + 32 int8) with {@code x[xo..xo+n)}. */
+    public static float dotQ8_0(MemorySegment w, long off, float[] x, int xo, int n) {
+        int blocks = n >> 5;
+        if (!VECTOR) {
+            float sum = 0;
+            for (int b = 0; b < blocks; b++) {
+                long bo = off + 34L * b;
+                float d = Float.float16ToFloat(w.get(F16, bo));
+                float s = 0;
+                for (int j = 0; j < 32; j++) {
+                    s += w.get(ValueLayout.JAVA_BYTE, bo + 2 + j) * x[xo + 32 * b + j];
+                }
+                sum += d * s;
+            }
+            return sum;
+        }
+        FloatVector acc = FloatVector.zero(F);
+        for (int b = 0; b < blocks; b++) {
+            long bo = off + 34L * b;
+            int xb = xo + 32 * b;
+            FloatVector s = FloatVector.zero(F);
+            for (int j = 0; j < 32; j += L) {
+                FloatVector q = (FloatVector) ByteVector.fromMemorySegment(B, w, bo + 2 + j, LE)
+                        .convertShape(VectorOperators.B2F, F, 0);
+                s = q.fma(FloatVector.fromArray(F, x, xb + j), s);
+            }
+            acc = s.fma(FloatVector.broadcast(F, Float.float16ToFloat(w.get(F16, bo))), acc);
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
+    }
+
+    /** Dot of a Q4_0 row ({@code n/32} blocks of f16 scale + 16 bytes of nibbles) with {@code x}. */
+    public static float dotQ4_0(MemorySegment w, long off, float[] x, int xo, int n) {
+        int blocks = n >> 5;
+        if (!VECTOR) {
+            float sum = 0;
+            for (int b = 0; b < blocks; b++) {
+                long bo = off + 18L * b;
+                float d = Float.float16ToFloat(w.get(F16, bo));
+                float s = 0;
+                for (int j = 0; j < 16; j++) {
+                    int q = w.get(ValueLayout.JAVA_BYTE, bo + 2 + j) & 0xFF;
+                    s += ((q & 0xF) - 8) * x[xo + 32 * b + j] + ((q >>> 4) - 8) * x[xo + 32 * b + 16 + j];
+                }
+                sum += d * s;
+            }
+            return sum;
+        }
+        FloatVector acc = FloatVector.zero(F);
+        for (int b = 0; b < blocks; b++) {
+            long bo = off + 18L * b;
+            int xb = xo + 32 * b;
+            FloatVector s = FloatVector.zero(F);
+            for (int j = 0; j < 16; j += L) {
+                ByteVector q = ByteVector.fromMemorySegment(B, w, bo + 2 + j, LE);
+                FloatVector lo = (FloatVector) q.and((byte) 0xF).sub((byte) 8).convertShape(VectorOperators.B2F, F, 0);
+                FloatVector hi = (FloatVector) q.lanewise(VectorOperators.LSHR, 4).sub((byte) 8).convertShape(VectorOperators.B2F, F, 0);
+                s = lo.fma(FloatVector.fromArray(F, x, xb + j), s);
+                s = hi.fma(FloatVector.fromArray(F, x, xb + 16 + j), s);
+            }
+            acc = s.fma(FloatVector.broadcast(F, Float.float16ToFloat(w.get(F16, bo))), acc);
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
+    }
+
+    /** Vectorized dequantization of a Q8_0 row into {@code y[yo..yo+n)}. */
+    public static void dequantQ8_0(MemorySegment w, long off, float[] y, int yo, int n) {
+        int blocks = n >> 5;
+        for (int b = 0; b < blocks; b++) {
+            long bo = off + 34L * b;
+            float d = Float.float16ToFloat(w.get(F16, bo));
+            if (VECTOR) {
+                FloatVector dv = FloatVector.broadcast(F, d);
+                for (int j = 0; j < 32; j += L) {
+                    ((FloatVector) ByteVector.fromMemorySegment(B, w, bo + 2 + j, LE).convertShape(VectorOperators.B2F, F, 0))
+                            .mul(dv).intoArray(y, yo + 32 * b + j);
+                }
+            } else {
+                for (int j = 0; j < 32; j++) {
+                    y[yo + 32 * b + j] = d * w.get(ValueLayout.JAVA_BYTE, bo + 2 + j);
+                }
+            }
+        }
+    }
+
+    /** Vectorized dequantization of a Q4_0 row into {@code y[yo..yo+n)}. */
+    public static void dequantQ4_0(MemorySegment w, long off, float[] y, int yo, int n) {
+        int blocks = n >> 5;
+        for (int b = 0; b < blocks; b++) {
+            long bo = off + 18L * b;
+            float d = Float.float16ToFloat(w.get(F16, bo));
+            if (VECTOR) {
+                FloatVector dv = FloatVector.broadcast(F, d);
+                for (int j = 0; j < 16; j += L) {
+                    ByteVector q = ByteVector.fromMemorySegment(B, w, bo + 2 + j, LE);
+                    ((FloatVector) q.and((byte) 0xF).sub((byte) 8).convertShape(VectorOperators.B2F, F, 0))
+                            .mul(dv).intoArray(y, yo + 32 * b + j);
+                    ((FloatVector) q.lanewise(VectorOperators.LSHR, 4).sub((byte) 8).convertShape(VectorOperators.B2F, F, 0))
+                            .mul(dv).intoArray(y, yo + 32 * b + 16 + j);
+                }
+            } else {
+                for (int j = 0; j < 16; j++) {
+                    int q = w.get(ValueLayout.JAVA_BYTE, bo + 2 + j) & 0xFF;
+                    y[yo + 32 * b + j] = d * ((q & 0xF) - 8);
+                    y[yo + 32 * b + 16 + j] = d * ((q >>> 4) - 8);
+                }
+            }
+        }
+    }
+
+    /** Copies an F32 row from a segment. */
+    public static void copyF32(MemorySegment w, long off, float[] y, int yo, int n) {
+        MemorySegment.copy(w, F32, off, y, yo, n);
+    }
+}

@@ -1,0 +1,24 @@
+package dev.chrysalis.inference.model;
+
+import dev.chrysalis.inference.tensor.WeightMatrix;
+import java.util.List;
+import java.util.Optional;
+
+/** All weights of a model; matrices stay in the mapped file. */
+public record ModelWeights(
+        WeightMatrix tokenEmbedding,
+        List<LayerWeights> layers,
+        float[] outputNorm,
+        WeightMatrix output,
+        Optional<float[]> ropeFreqFactors) {
+
+    /** Bytes of weights read to produce one token (all matrices except the embedding table). */
+    public long bytesPerToken() {
+        long n = output.byteSize() + (long) tokenEmbedding.cols() * 4;
+        for (LayerWeights l : layers) {
+            n += l.wq().byteSize() + l.wk().byteSize() + l.wv().byteSize() + l.wo().byteSize()
+                    + l.wGate().byteSize() + l.wUp().byteSize() + l.wDown().byteSize();
+        }
+        return n;
+    }
+}

@@ -1,0 +1,143 @@
+package dev.chrysalis.inference.tensor;
+
+import dev.chrysalis.inference.gguf.GgmlType;
+import dev.chrysalis.inference.gguf.GgufTensor;
+import dev.chrysalis.inference.kernels.VectorKernels;
+import dev.chrysalis.inference.kernels.WorkerPool;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * A 2-D weight tensor in GGML layout (rows of {@code cols} contiguous elements) read in place from the
+ * mapped file, with the matrix products the forward pass needs. Products never dequantize the whole
+ * matrix: decode fuses dequantization into the dot product; a batched product dequantizes one row at a
+ * time into a per-thread buffer and reuses it for every token of the batch, so weights are read from
+ * memory once per batch.
+ */
+public final class WeightMatrix {
+
+    private final String name;
+    private final GgmlType type;
+    private final int rows;
+    private final int cols;
+    private final long rowBytes;
+    private final MemorySegment data;
+
+    public WeightMatrix(String name, GgmlType type, int rows, int cols, MemorySegment data) {
+        if (cols % type.blockSize() != 0) {
+            throw new IllegalArgumentException(name + ": " + cols + " columns is not a multiple of the " + type + " block size");
+        }
+        this.name = name;
+        this.type = type;
+        this.rows = rows;
+        this.cols = cols;
+        this.rowBytes = type.byteSize(cols);
+        if (data.byteSize() < rowBytes * rows) {
+            throw new IllegalArgumentException(name + ": " + data.byteSize() + " bytes cannot hold " + rows + "x" + cols + " " + type);
+        }
+        this.data = data;
+    }
+
+    /** A matrix view of a 1-D or 2-D tensor (shape [cols, rows] in GGML order). */
+    public static WeightMatrix of(GgufTensor t) {
+        return new WeightMatrix(t.name(), t.type(), Math.toIntExact(t.dim(1) * t.dim(2) * t.dim(3)),
+                Math.toIntExact(t.dim(0)), t.data());
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public GgmlType type() {
+        return type;
+    }
+
+    public int rows() {
+        return rows;
+    }
+
+    public int cols() {
+        return cols;
+    }
+
+    public long byteSize() {
+        return rowBytes * rows;
+    }
+
+    /** Dequantizes row {@code row} into {@code y[yo..yo+cols)}. */
+    public void dequantizeRow(int row, float[] y, int yo) {
+        long off = row * rowBytes;
+        switch (type) {
+            case F32 -> VectorKernels.copyF32(data, off, y, yo, cols);
+            case Q8_0 -> VectorKernels.dequantQ8_0(data, off, y, yo, cols);
+            case Q4_0 -> VectorKernels.dequantQ4_0(data, off, y, yo, cols);
+            default -> Dequantize.dequantize(type, data, off, y, yo, cols);
+        }
+    }
+
+    /**
+     * Dot product of row {@code row} with {@code x[xo..xo+cols)}. {@code scratch} (at least one block,
+     * 256 floats) holds one dequantized block for the formats without a fused kernel.
+     */
+    public float dot(int row, float[] x, int xo, float[] scratch) {
+        long off = row * rowBytes;
+        return switch (type) {
+            case F32 -> VectorKernels.dotF32(data, off, x, xo, cols);
+            case Q8_0 -> VectorKernels.dotQ8_0(data, off, x, xo, cols);
+            case Q4_0 -> VectorKernels.dotQ4_0(data, off, x, xo, cols);
+            default -> {
+                int bs = type.blockSize();
+                int chunk = bs == 1 ? Math.min(cols, 256) : bs;
+                float sum = 0;
+                for (int c = 0; c < cols; c += chunk) {
+                    int len = Math.min(chunk, cols - c);
+                    Dequantize.dequantize(type, data, off + type.byteSize(c), scratch, 0, len);
+                    sum += VectorKernels.dot(scratch, 0, x, xo + c, len);
+                }
+                yield sum;
+            }
+        };
+    }
+
+    /** {@code out[r] = row_r . x} for every row, rows split across the pool. */
+    public void matvec(WorkerPool pool, float[] x, float[] out, float[][] scratch) {
+        int grain = Math.max(1, 16384 / Math.max(1, cols));
+        pool.forRange(rows, grain, (s, e, t) -> {
+            float[] sc = scratch[t];
+            for (int r = s; r < e; r++) {
+                out[r] = dot(r, x, 0, sc);
+            }
+        });
+    }
+
+    /**
+     * Batched product: for tokens {@code b < batch}, {@code out[b*rows + r] = row_r . x[b*cols ..]}.
+     * Each weight row is dequantized once (into {@code scratch[thread]}, at least {@code cols} floats)
+     * and multiplied with all tokens, four at a time.
+     */
+    public void matmul(WorkerPool pool, float[] x, int batch, float[] out, float[][] scratch) {
+        if (batch == 1) {
+            matvec(pool, x, out, scratch);
+            return;
+        }
+        int grain = Math.max(1, 4096 / Math.max(1, cols));
+        pool.forRange(rows, grain, (s, e, t) -> {
+            float[] w = scratch[t];
+            for (int r = s; r < e; r++) {
+                dequantizeRow(r, w, 0);
+                int b = 0;
+                for (; b + 4 <= batch; b += 4) {
+                    VectorKernels.dot4(w, 0, x, b * cols, (b + 1) * cols, (b + 2) * cols, (b + 3) * cols, cols,
+                            out, b * rows + r, rows);
+                }
+                for (; b < batch; b++) {
+                    out[b * rows + r] = VectorKernels.dot(w, 0, x, b * cols, cols);
+                }
+            }
+        });
+    }
+
+    @Override
+    public String toString() {
+        return name + "[" + rows + "x" + cols + " " + type + "]";
+    }
+}
