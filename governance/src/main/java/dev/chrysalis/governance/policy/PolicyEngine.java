@@ -1,0 +1,96 @@
+package dev.chrysalis.governance.policy;
+
+import dev.chrysalis.governance.capability.Capability;
+import dev.chrysalis.governance.capability.CapabilityCheck;
+import dev.chrysalis.governance.capability.CapabilityDeclaration;
+import dev.chrysalis.governance.capability.CapabilityVerdict;
+import dev.chrysalis.governance.capability.HumanReview;
+import dev.chrysalis.governance.capability.TrustTier;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/** Applies a {@link Policy} to a {@link Candidate}: refuse, ask a person, or promote automatically, and why. */
+public final class PolicyEngine {
+    private final Policy policy;
+
+    public PolicyEngine(Policy policy) {
+        this.policy = policy;
+    }
+
+    public Policy policy() {
+        return policy;
+    }
+
+    public Decision decide(Candidate c) {
+        TrustTier tier = policy.tierOf(c.plugin());
+        Policy.TierRule rule = policy.ruleFor(tier);
+        List<String> passed = new ArrayList<>();
+        passed.add("[tier] " + c.plugin() + " is " + tier.id() + "; the tier allows {"
+                + CapabilityDeclaration.format(rule.capabilities()) + "}");
+
+        CapabilityVerdict verdict = CapabilityCheck.check(c.scan(), c.declared(), rule.capabilities());
+        if (verdict instanceof CapabilityVerdict.Unsafe unsafe) {
+            List<String> reasons = new ArrayList<>(passed);
+            unsafe.reasons().forEach(r -> reasons.add("[capabilities] " + r));
+            return new Decision.Refused(c.plugin(), c.digest(), reasons);
+        }
+        passed.add("[capabilities] declares {" + CapabilityDeclaration.format(c.declared()) + "}, code uses {"
+                + CapabilityDeclaration.format(c.scan().usedCapabilities()) + "}: nothing undeclared ("
+                + c.scan().classesScanned() + " classes scanned)");
+
+        List<String> human = new ArrayList<>();
+        Policy.firstMatch(policy.alwaysHumanPlugins(), c.plugin()).ifPresent(p ->
+                human.add("[always-human.plugins] " + c.plugin() + " matches '" + p + "'"));
+        Set<Capability> sensitive = EnumSet.noneOf(Capability.class);
+        c.declared().stream().filter(policy.alwaysHumanCapabilities()::contains).forEach(sensitive::add);
+        if (!sensitive.isEmpty()) {
+            human.add("[always-human.capabilities] declares " + CapabilityDeclaration.format(sensitive));
+        }
+        Set<Capability> added = c.newCapabilities();
+        switch (rule.review()) {
+            case ALWAYS -> human.add("[tiers." + tier.id() + ".review] always: every change to a " + tier.id() + " plugin needs a person");
+            case ON_CAPABILITY_CHANGE -> {
+                if (!added.isEmpty()) {
+                    human.add("[tiers." + tier.id() + ".review] on-capability-change: adds " + CapabilityDeclaration.format(added));
+                } else {
+                    passed.add("[tiers." + tier.id() + ".review] on-capability-change: no capability added");
+                }
+            }
+            case NEVER -> passed.add("[tiers." + tier.id() + ".review] never");
+        }
+        if (c.baseline().isEmpty()) {
+            human.add("[baseline] no live version to compare with: a first install needs a person");
+        }
+        boolean autoTier = policy.autoPromoteTiers().contains(tier);
+        var autoPlugin = Policy.firstMatch(policy.autoPromotePlugins(), c.plugin());
+        if (autoTier || autoPlugin.isPresent()) {
+            passed.add("[auto-promote] " + (autoTier ? "tier " + tier.id() + " may auto-promote"
+                    : "plugin matches '" + autoPlugin.get() + "'"));
+        } else {
+            human.add("[auto-promote] neither tier " + tier.id() + " nor plugin " + c.plugin() + " is listed");
+        }
+        if (c.change().linesChanged().isEmpty()) {
+            human.add("[limits.max-lines-changed] the jars carry no sources, so the change size is unknown ("
+                    + c.change().classesChanged() + " classes differ)");
+        } else {
+            int lines = c.change().linesChanged().getAsInt();
+            if (lines > policy.limits().maxLinesChanged()) {
+                human.add("[limits.max-lines-changed] " + lines + " lines changed, more than " + policy.limits().maxLinesChanged());
+            } else {
+                passed.add("[limits.max-lines-changed] " + lines + " lines changed, within " + policy.limits().maxLinesChanged());
+            }
+        }
+        if (added.size() > policy.limits().maxNewCapabilities()) {
+            human.add("[limits.max-new-capabilities] " + added.size() + " new (" + CapabilityDeclaration.format(added)
+                    + "), more than " + policy.limits().maxNewCapabilities());
+        }
+        if (human.isEmpty()) {
+            return new Decision.AutoPromote(c.plugin(), c.digest(), passed);
+        }
+        List<String> reasons = new ArrayList<>(human);
+        reasons.addAll(passed);
+        return new Decision.NeedsHuman(c.plugin(), c.digest(), reasons);
+    }
+}
