@@ -1,0 +1,508 @@
+package dev.chrysalis.sandbox.guard;
+
+import java.io.File;
+import java.io.FileDescriptor;
+import java.lang.reflect.AccessibleObject;
+import java.lang.reflect.Member;
+import java.lang.reflect.Modifier;
+import java.nio.file.FileSystems;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.stream.Stream;
+
+/**
+ * Decides, for every guarded call, whether it comes from sandboxed code and whether that code may make it.
+ *
+ * <p>Code is sandboxed when a frame on the current stack belongs to a class defined by a sandboxed class
+ * loader (the candidate bundle's), or when the current thread was started by sandboxed code. Everything
+ * else (the JDK, the framework, the worker) passes untouched. A denial is reported first and then thrown,
+ * so sandboxed code that catches the {@link SandboxViolation} cannot hide the attempt.
+ *
+ * <p>This class runs inside instrumented JDK methods: it uses no lambdas and guards against re-entry
+ * (its own file or property access while deciding passes unchecked).
+ */
+public final class Guard {
+    private static final int MAX_REPORTS = 64;
+    private static final Set<String> FILE_WRITE_OPS = Set.of(
+            // java.io.UnixFileSystem
+            "createFileExclusively", "delete", "rename", "createDirectory", "setLastModifiedTime", "setReadOnly",
+            "setPermission",
+            // sun.nio.fs providers
+            "implDelete", "deleteIfExists", "setAttribute", "getFileAttributeView", "move", "createLink");
+    private static final Set<String> NIO_OPEN_OPS = Set.of("newByteChannel", "newFileChannel",
+            "newAsynchronousFileChannel", "newInputStream", "newOutputStream");
+
+    private final GuardConfig config;
+    private final Consumer<Violation> reporter;
+    private final StackWalker walker = StackWalker.getInstance(Set.of(StackWalker.Option.RETAIN_CLASS_REFERENCE,
+            StackWalker.Option.SHOW_HIDDEN_FRAMES, StackWalker.Option.SHOW_REFLECT_FRAMES));
+    private volatile ClassLoader[] sandboxed = new ClassLoader[0];
+    private final Map<Thread, Long> sandboxThreads = new WeakHashMap<>();
+    private final ThreadLocal<boolean[]> busy = new ThreadLocal<>();
+    private final AtomicInteger reports = new AtomicInteger();
+    private final AtomicInteger denials = new AtomicInteger();
+
+    /** @param reporter told about every denial (the first {@value #MAX_REPORTS}), on the offending thread */
+    public Guard(GuardConfig config, Consumer<Violation> reporter) {
+        this.config = config;
+        this.reporter = reporter;
+    }
+
+    /** Puts every class defined by {@code loader} under the guard from now on. */
+    public synchronized void sandbox(ClassLoader loader) {
+        if (loader == null) {
+            throw new IllegalArgumentException("cannot sandbox the bootstrap class loader");
+        }
+        ClassLoader[] next = Arrays.copyOf(sandboxed, sandboxed.length + 1);
+        next[next.length - 1] = loader;
+        sandboxed = next;
+    }
+
+    public boolean isSandboxed(Class<?> type) {
+        ClassLoader loader = type.getClassLoader();
+        for (ClassLoader l : sandboxed) {
+            if (l == loader) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** How many calls have been denied so far (reported or not). */
+    public int denials() {
+        return denials.get();
+    }
+
+    /** Live threads started by sandboxed code. */
+    public int sandboxThreadCount() {
+        synchronized (sandboxThreads) {
+            return countLive();
+        }
+    }
+
+    void check(String entry, Object self, Object[] args) {
+        if (sandboxed.length == 0) {
+            return;
+        }
+        boolean[] flag = busy.get();
+        if (flag == null) {
+            flag = new boolean[1];
+            busy.set(flag);
+        }
+        if (flag[0]) {
+            return;
+        }
+        Violation denied = null;
+        flag[0] = true;
+        try {
+            String where = culprit();
+            if (where == null) {
+                return;
+            }
+            try {
+                denied = decide(entry, self, args == null ? new Object[0] : args, where);
+            } catch (RuntimeException e) {
+                // fail closed: a call the guard cannot judge is not allowed to sandboxed code
+                denied = new Violation(ruleFor(entry), "unjudgeable call (" + e + ")", entry, where);
+            }
+            if (denied != null) {
+                denials.incrementAndGet();
+                report(denied);
+            }
+        } finally {
+            flag[0] = false;
+        }
+        if (denied != null) {
+            throw new SandboxViolation(denied);
+        }
+    }
+
+    private void report(Violation v) {
+        if (reports.incrementAndGet() > MAX_REPORTS) {
+            return;
+        }
+        try {
+            reporter.accept(v);
+        } catch (RuntimeException | Error ignored) {
+            // the denial is still thrown; a failing reporter must not let the call through
+        }
+    }
+
+    /** The sandboxed frame responsible for the current call, or null when the call is trusted. */
+    private String culprit() {
+        String frame = walker.walk(new FirstSandboxedFrame(this));
+        if (frame != null) {
+            return frame;
+        }
+        Thread current = Thread.currentThread();
+        synchronized (sandboxThreads) {
+            if (sandboxThreads.containsKey(current)) {
+                return "thread '" + current.getName() + "' started by the candidate";
+            }
+        }
+        return null;
+    }
+
+    private static final class FirstSandboxedFrame implements Function<Stream<StackWalker.StackFrame>, String> {
+        private final Guard guard;
+
+        FirstSandboxedFrame(Guard guard) {
+            this.guard = guard;
+        }
+
+        @Override
+        public String apply(Stream<StackWalker.StackFrame> frames) {
+            for (Iterator<StackWalker.StackFrame> it = frames.iterator(); it.hasNext(); ) {
+                StackWalker.StackFrame f = it.next();
+                if (guard.isSandboxed(f.getDeclaringClass())) {
+                    return f.getClassName() + "." + f.getMethodName() + "(" + f.getFileName() + ":" + f.getLineNumber() + ")";
+                }
+            }
+            return null;
+        }
+    }
+
+    private Violation decide(String entry, Object self, Object[] args, String where) {
+        int dot = entry.lastIndexOf('.');
+        String type = entry.substring(0, dot);
+        String method = entry.substring(dot + 1);
+        switch (type) {
+            case "java.io.FileInputStream":
+                if (args.length > 0 && args[0] instanceof FileDescriptor) {
+                    return deny(Rule.FILE_READ, "a raw file descriptor", entry, where);
+                }
+                return file(first(args), false, entry, where);
+            case "java.io.FileOutputStream":
+                if (args.length > 0 && args[0] instanceof FileDescriptor) {
+                    return deny(Rule.FILE_WRITE, "a raw file descriptor", entry, where);
+                }
+                return file(first(args), true, entry, where);
+            case "java.io.RandomAccessFile":
+                return file(first(args), !(args.length > 1 && "r".equals(args[1])), entry, where);
+            case "java.io.UnixFileSystem":
+                return javaIoFileSystem(method, args, entry, where);
+            case "sun.nio.fs.UnixFileSystemProvider", "sun.nio.fs.LinuxFileSystemProvider",
+                 "sun.nio.fs.AbstractFileSystemProvider":
+                return nioFileSystem(method, args, entry, where);
+            case "sun.nio.ch.Net", "sun.nio.ch.UnixDomainSockets", "java.net.Socket", "java.net.ServerSocket",
+                 "java.net.InetAddress", "java.net.DatagramSocket":
+                return deny(Rule.NETWORK, method + describe(args), entry, where);
+            case "java.lang.ProcessBuilder":
+                return deny(Rule.PROCESS, self instanceof ProcessBuilder pb ? command(pb) : "start", entry, where);
+            case "java.lang.ProcessHandleImpl":
+                return deny(Rule.PROCESS, method + (self != null ? " of process " + self : describe(args)), entry, where);
+            case "java.lang.Runtime":
+                return runtime(method, args, entry, where);
+            case "java.lang.System":
+                return system(method, args, entry, where);
+            case "java.lang.foreign.Linker", "java.lang.foreign.SymbolLookup", "jdk.internal.foreign.AbstractMemorySegmentImpl":
+                return deny(Rule.NATIVE, method + describe(args), entry, where);
+            case "java.lang.reflect.AccessibleObject", "java.lang.reflect.Field", "java.lang.reflect.Method",
+                 "java.lang.reflect.Constructor":
+                return accessible(method, self, args, entry, where);
+            case "java.lang.invoke.MethodHandles":
+                return args.length > 0 && args[0] instanceof Class<?> c ? foreignAccess(c, "private lookup in " + c.getName(), entry, where) : null;
+            case "sun.misc.Unsafe":
+                return deny(Rule.UNSAFE, "sun.misc.Unsafe." + method, entry, where);
+            case "java.lang.ClassLoader":
+                return deny(Rule.CLASSLOADER, "a new class loader", entry, where);
+            case "java.lang.management.ManagementFactory", "com.sun.tools.attach.VirtualMachine",
+                 "javax.management.remote.JMXConnectorFactory", "javax.management.MBeanServerFactory":
+                return deny(Rule.ATTACH_JMX, type + "." + method + describe(args), entry, where);
+            case "java.io.ObjectInputStream", "java.beans.XMLDecoder":
+                return deny(Rule.DESERIALIZATION, type, entry, where);
+            case "java.lang.Thread", "java.lang.VirtualThread":
+                return self instanceof Thread t ? threadStart(t, entry, where) : null;
+            default:
+                if (type.startsWith("org.apache.felix.framework.")) {
+                    return deny(Rule.FRAMEWORK, method + (self != null ? " " + self : "") + describe(args), entry, where);
+                }
+                throw new IllegalStateException("the guard has no rule for " + entry);
+        }
+    }
+
+    private static Rule ruleFor(String entry) {
+        if (entry.startsWith("java.io.") || entry.startsWith("sun.nio.fs.")) {
+            return Rule.FILE_WRITE;
+        }
+        if (entry.startsWith("java.net.") || entry.startsWith("sun.nio.ch.")) {
+            return Rule.NETWORK;
+        }
+        if (entry.startsWith("org.apache.felix.")) {
+            return Rule.FRAMEWORK;
+        }
+        return Rule.REFLECTION;
+    }
+
+    private Violation javaIoFileSystem(String method, Object[] args, String entry, String where) {
+        boolean write = FILE_WRITE_OPS.contains(method);
+        for (Object a : args) {
+            if (a instanceof File || (a instanceof String && method.equals("createFileExclusively"))) {
+                Violation v = file(a, write, entry, where);
+                if (v != null) {
+                    return v;
+                }
+            }
+        }
+        return null;
+    }
+
+    private Violation nioFileSystem(String method, Object[] args, String entry, String where) {
+        if (method.equals("createSymbolicLink")) {
+            return deny(Rule.FILE_WRITE, "symbolic link " + first(args) + " -> " + (args.length > 1 ? args[1] : "?"), entry, where);
+        }
+        boolean write = FILE_WRITE_OPS.contains(method) || method.equals("createDirectory")
+                || (NIO_OPEN_OPS.contains(method) && (method.equals("newOutputStream") || opensForWriting(args)));
+        for (int i = 0; i < args.length; i++) {
+            if (args[i] instanceof Path) {
+                // copy(source, target): only the target is written
+                boolean thisWrite = write || (method.equals("copy") && i == 1);
+                Violation v = file(args[i], thisWrite, entry, where);
+                if (v != null) {
+                    return v;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static boolean opensForWriting(Object[] args) {
+        for (Object a : args) {
+            if (a != null && !trusted(a)) {
+                return true; // options we cannot inspect safely count as writing
+            }
+            Iterable<?> options = a instanceof Collection<?> c ? c
+                    : a instanceof OpenOption[] arr ? Arrays.asList(arr) : null;
+            if (options == null) {
+                continue;
+            }
+            for (Object o : options) {
+                if (o == StandardOpenOption.WRITE || o == StandardOpenOption.APPEND || o == StandardOpenOption.CREATE
+                        || o == StandardOpenOption.CREATE_NEW || o == StandardOpenOption.DELETE_ON_CLOSE
+                        || o == StandardOpenOption.TRUNCATE_EXISTING) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private Violation file(Object pathLike, boolean write, String entry, String where) {
+        Path path;
+        if (pathLike != null && !trusted(pathLike)) {
+            return deny(write ? Rule.FILE_WRITE : Rule.FILE_READ, "a file named by " + pathLike.getClass().getName()
+                    + " (paths must be JDK objects)", entry, where);
+        }
+        if (pathLike instanceof Path p) {
+            if (p.getFileSystem() != FileSystems.getDefault()) {
+                return null; // a path inside an archive: the archive file itself was checked when opened
+            }
+            path = p;
+        } else if (pathLike instanceof File f) {
+            path = Path.of(f.getPath());
+        } else if (pathLike instanceof String s) {
+            path = Path.of(s);
+        } else {
+            return deny(write ? Rule.FILE_WRITE : Rule.FILE_READ, "unrecognised file " + pathLike, entry, where);
+        }
+        path = path.toAbsolutePath().normalize();
+        if (path.startsWith(config.scratch()) || config.readableFiles().contains(path) && (!write || path.equals(Path.of("/dev/null")))) {
+            return null;
+        }
+        if (!write) {
+            for (Path root : config.readRoots()) {
+                if (path.startsWith(root)) {
+                    return null;
+                }
+            }
+        }
+        return deny(write ? Rule.FILE_WRITE : Rule.FILE_READ, path.toString(), entry, where);
+    }
+
+    private Violation runtime(String method, Object[] args, String entry, String where) {
+        return switch (method) {
+            case "exec" -> deny(Rule.PROCESS, describe(args).strip(), entry, where);
+            case "exit", "halt" -> deny(Rule.EXIT, method + describe(args), entry, where);
+            default -> deny(Rule.NATIVE, lastString(args), entry, where);
+        };
+    }
+
+    private Violation system(String method, Object[] args, String entry, String where) {
+        switch (method) {
+            case "load", "loadLibrary":
+                return deny(Rule.NATIVE, lastString(args), entry, where);
+            case "getenv":
+                if (args.length == 0) {
+                    return deny(Rule.ENVIRONMENT, "the whole environment", entry, where);
+                }
+                String name = String.valueOf(args[0]);
+                return config.allowedEnv().contains(name) ? null : deny(Rule.ENVIRONMENT, name, entry, where);
+            case "getProperty":
+                String key = String.valueOf(first(args));
+                return config.propertyAllowed(key) ? null : deny(Rule.SYSTEM_PROPERTY, key, entry, where);
+            case "getProperties", "setProperties":
+                return deny(Rule.SYSTEM_PROPERTY, "all system properties", entry, where);
+            case "setProperty", "clearProperty":
+                return deny(Rule.SYSTEM_PROPERTY, method + " " + first(args), entry, where);
+            case "setIn", "setOut", "setErr":
+                return deny(Rule.SYSTEM_STATE, "System." + method, entry, where);
+            default:
+                throw new IllegalStateException("the guard has no rule for " + entry);
+        }
+    }
+
+    private Violation accessible(String method, Object self, Object[] args, String entry, String where) {
+        if (method.equals("setAccessible") && args.length > 0 && Boolean.FALSE.equals(args[args.length - 1])) {
+            return null;
+        }
+        if (self instanceof AccessibleObject ao) {
+            return member(ao, entry, where);
+        }
+        if (args.length > 0 && args[0] instanceof AccessibleObject[] array) {
+            for (AccessibleObject ao : array) {
+                Violation v = member(ao, entry, where);
+                if (v != null) {
+                    return v;
+                }
+            }
+        }
+        return null;
+    }
+
+    private Violation member(AccessibleObject ao, String entry, String where) {
+        if (!(ao instanceof Member m)) {
+            return null;
+        }
+        Class<?> declaring = m.getDeclaringClass();
+        boolean grantsNothing = Modifier.isPublic(m.getModifiers()) && Modifier.isPublic(declaring.getModifiers())
+                && declaring.getModule().isExported(declaring.getPackageName());
+        if (grantsNothing) {
+            return null;
+        }
+        return foreignAccess(declaring, declaring.getName() + "." + m.getName(), entry, where);
+    }
+
+    private Violation foreignAccess(Class<?> target, String what, String entry, String where) {
+        if (isSandboxed(target)) {
+            return null; // a bundle may open its own classes
+        }
+        Rule rule = target.getName().endsWith(".Unsafe") ? Rule.UNSAFE : Rule.REFLECTION;
+        return deny(rule, what, entry, where);
+    }
+
+    private Violation threadStart(Thread thread, String entry, String where) {
+        synchronized (sandboxThreads) {
+            if (sandboxThreads.containsKey(thread)) {
+                return null; // Thread.start() and start(container) both pass here for one thread
+            }
+            int live = countLive();
+            if (live + 1 > config.threadCap()) {
+                return deny(Rule.THREAD_LIMIT, "thread " + (live + 1) + " (cap " + config.threadCap() + ")", entry, where);
+            }
+            sandboxThreads.put(thread, System.nanoTime());
+            return null;
+        }
+    }
+
+    private int countLive() {
+        int live = 0;
+        long now = System.nanoTime();
+        for (Iterator<Map.Entry<Thread, Long>> it = sandboxThreads.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Thread, Long> e = it.next();
+            // isAlive is final (a candidate's Thread subclass cannot lie); a thread being started is not
+            // alive yet, so only threads registered more than a second ago count as finished
+            if (!e.getKey().isAlive() && now - e.getValue() > 1_000_000_000L) {
+                it.remove();
+            } else {
+                live++;
+            }
+        }
+        return live;
+    }
+
+    private static Violation deny(Rule rule, String target, String entry, String where) {
+        return new Violation(rule, target, entry, where);
+    }
+
+    private static String command(ProcessBuilder pb) {
+        Object list = pb.command();
+        if (!trusted(list)) {
+            return "a command in a " + list.getClass().getName();
+        }
+        StringBuilder sb = new StringBuilder();
+        for (Object part : (java.util.List<?>) list) {
+            sb.append(sb.isEmpty() ? "" : " ").append(part instanceof String s ? s : safeString(part));
+        }
+        return sb.toString();
+    }
+
+    private static Object first(Object[] args) {
+        return args.length > 0 ? args[0] : null;
+    }
+
+    private static String lastString(Object[] args) {
+        for (int i = args.length - 1; i >= 0; i--) {
+            if (args[i] instanceof String s) {
+                return s;
+            }
+        }
+        return describe(args).strip();
+    }
+
+    private static String describe(Object[] args) {
+        if (args.length == 0) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder(" ");
+        for (int i = 0; i < args.length; i++) {
+            if (i > 0) {
+                sb.append(", ");
+            }
+            Object a = args[i];
+            String s = a instanceof Object[] arr ? describeArray(arr) : safeString(a);
+            sb.append(s.length() > 120 ? s.substring(0, 117) + "..." : s);
+        }
+        return sb.toString();
+    }
+
+    private static String describeArray(Object[] array) {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < array.length && i < 16; i++) {
+            sb.append(i > 0 ? ", " : "").append(safeString(array[i]));
+        }
+        return sb.append(array.length > 16 ? ", ...]" : "]").toString();
+    }
+
+    /**
+     * The text of a JDK object; only the class name of anything else, since calling a candidate's
+     * {@code toString} here would run its code unguarded.
+     */
+    private static String safeString(Object o) {
+        if (o == null) {
+            return "null";
+        }
+        return trusted(o) ? String.valueOf(o) : "a " + o.getClass().getName();
+    }
+
+    /** Whether {@code o}'s class comes from the JDK (so calling its methods runs no candidate code). */
+    private static boolean trusted(Object o) {
+        ClassLoader loader = o.getClass().getClassLoader();
+        return loader == null || loader == ClassLoader.getPlatformClassLoader();
+    }
+
+    /** For tests and diagnostics: the sandboxed loaders, oldest first. */
+    public Collection<ClassLoader> sandboxedLoaders() {
+        return Collections.unmodifiableList(Arrays.asList(sandboxed));
+    }
+}
