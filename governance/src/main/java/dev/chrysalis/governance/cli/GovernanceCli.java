@@ -1,0 +1,251 @@
+package dev.chrysalis.governance.cli;
+
+import dev.chrysalis.governance.audit.AuditEntry;
+import dev.chrysalis.governance.audit.AuditLog;
+import dev.chrysalis.governance.audit.AuditVerification;
+import dev.chrysalis.governance.capability.BytecodeScanner;
+import dev.chrysalis.governance.capability.CapabilityDeclaration;
+import dev.chrysalis.governance.capability.CapabilityRules;
+import dev.chrysalis.governance.capability.UnknownCapabilityException;
+import dev.chrysalis.governance.policy.BundleFormatException;
+import dev.chrysalis.governance.policy.BundleJar;
+import dev.chrysalis.governance.policy.Candidate;
+import dev.chrysalis.governance.policy.CandidateReader;
+import dev.chrysalis.governance.policy.ChangeSize;
+import dev.chrysalis.governance.policy.Decision;
+import dev.chrysalis.governance.policy.Policy;
+import dev.chrysalis.governance.policy.PolicyEngine;
+import dev.chrysalis.governance.policy.PolicyFormatException;
+import dev.chrysalis.governance.policy.PolicyReader;
+import dev.chrysalis.governance.store.GovernanceDatabase;
+import dev.chrysalis.governance.store.GovernanceStoreException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The governance commands behind {@code ./chrysalis policy ...} and {@code ./chrysalis audit ...}.
+ *
+ * <pre>
+ * policy check CANDIDATE.jar [--policy FILE] [--baseline OLD.jar] [--proposer NAME]
+ *     exit 0: may auto-promote, 2: needs a human, 3: refused
+ * policy show [--policy FILE]        print the effective policy's tiers and rules
+ * audit verify [--data-dir DIR]      exit 0: chain intact, 2: broken (each problem named)
+ * audit log [--data-dir DIR] [--limit N]
+ * </pre>
+ * Exit 1 means the command itself could not run (bad arguments, unreadable file); the message says why.
+ */
+public final class GovernanceCli {
+    public static final int OK = 0;
+    public static final int ERROR = 1;
+    public static final int ATTENTION = 2;
+    public static final int REFUSED = 3;
+    /** The data directory used when {@code --data-dir} is not given (the host's default too). */
+    public static final String DEFAULT_DATA_DIR = ".chrysalis";
+
+    private GovernanceCli() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(System.out, System.err, args));
+    }
+
+    public static int run(PrintStream out, PrintStream err, String... args) {
+        try {
+            if (args.length == 0 || args[0].equals("help") || args[0].equals("--help")) {
+                out.print(usage());
+                return args.length == 0 ? ERROR : OK;
+            }
+            String group = args[0];
+            String command = args.length > 1 ? args[1] : "";
+            var parsed = Args.parse(args, 2);
+            return switch (group + " " + command) {
+                case "policy check" -> policyCheck(parsed, out);
+                case "policy show" -> policyShow(parsed, out);
+                case "audit verify" -> auditVerify(parsed, out);
+                case "audit log" -> auditLog(parsed, out);
+                default -> {
+                    err.println("unknown command '" + (group + " " + command).strip() + "'");
+                    err.print(usage());
+                    yield ERROR;
+                }
+            };
+        } catch (UsageException | PolicyFormatException | BundleFormatException | UnknownCapabilityException
+                 | GovernanceStoreException e) {
+            err.println("error: " + e.getMessage());
+            return ERROR;
+        }
+    }
+
+    static String usage() {
+        return """
+                usage:
+                  policy check CANDIDATE.jar [--policy FILE] [--baseline OLD.jar] [--proposer NAME]
+                      explain whether the candidate may auto-promote (exit 0), needs a human (2) or is refused (3)
+                  policy show [--policy FILE]
+                  audit verify [--data-dir DIR]     check the audit hash chain (exit 0 intact, 2 broken)
+                  audit log [--data-dir DIR] [--limit N]
+                """;
+    }
+
+    private static int policyCheck(Args a, PrintStream out) {
+        a.allow("policy", "baseline", "proposer");
+        if (a.positional.size() != 1) {
+            throw new UsageException("policy check needs exactly one CANDIDATE.jar, got " + a.positional.size());
+        }
+        Policy policy = a.option("policy").map(p -> PolicyReader.read(existing(p, "--policy"))).orElseGet(PolicyReader::defaults);
+        BundleJar candidate = BundleJar.read(existing(a.positional.getFirst(), "CANDIDATE.jar"));
+        Optional<BundleJar> baseline = a.option("baseline").map(b -> BundleJar.read(existing(b, "--baseline")));
+        Candidate c = new CandidateReader(new BytecodeScanner(CapabilityRules.standard()))
+                .read(candidate, baseline, a.option("proposer").orElse("unknown"));
+        Decision d = new PolicyEngine(policy).decide(c);
+        out.println(d.explanation());
+        out.println();
+        out.println("declared capabilities: {" + CapabilityDeclaration.format(c.declared()) + "}");
+        out.println("used capabilities:     {" + CapabilityDeclaration.format(c.scan().usedCapabilities()) + "} in "
+                + c.scan().classesScanned() + " classes");
+        c.scan().uses().stream().limit(20).forEach(u -> out.println("  " + u.describe()));
+        if (c.scan().uses().size() > 20) {
+            out.println("  ... " + (c.scan().uses().size() - 20) + " more");
+        }
+        ChangeSize change = c.change();
+        out.println("change: " + (change.linesChanged().isPresent() ? change.linesChanged().getAsInt() + " lines" : "unknown lines")
+                + ", " + change.classesChanged() + " classes" + (baseline.isPresent() ? " against " + baseline.get().digest() : " (no baseline)"));
+        change.files().forEach(f -> out.println("  " + f.path() + " +" + f.added() + " -" + f.removed()));
+        return switch (d) {
+            case Decision.AutoPromote x -> OK;
+            case Decision.NeedsHuman x -> ATTENTION;
+            case Decision.Refused x -> REFUSED;
+        };
+    }
+
+    private static int policyShow(Args a, PrintStream out) {
+        a.allow("policy");
+        Policy p = a.option("policy").map(f -> PolicyReader.read(existing(f, "--policy"))).orElseGet(PolicyReader::defaults);
+        out.println("default tier: " + p.defaultTier());
+        p.tiers().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> out.println("tier " + e.getKey().id()
+                + ": may hold {" + CapabilityDeclaration.format(e.getValue().capabilities()) + "}, human review " + e.getValue().review()));
+        p.pluginTiers().forEach((k, v) -> out.println("plugin " + k + " -> " + v));
+        out.println("auto-promote tiers " + p.autoPromoteTiers() + ", plugins " + p.autoPromotePlugins());
+        out.println("always human: plugins " + p.alwaysHumanPlugins() + ", capabilities {"
+                + CapabilityDeclaration.format(p.alwaysHumanCapabilities()) + "}");
+        out.println("limits: " + p.limits().maxLinesChanged() + " lines, " + p.limits().maxNewCapabilities() + " new capabilities");
+        out.println("approvals expire after " + p.approvalTtl());
+        return OK;
+    }
+
+    private static GovernanceDatabase openExisting(Args a) {
+        Path dir = Path.of(a.option("data-dir").orElse(DEFAULT_DATA_DIR));
+        if (!GovernanceDatabase.exists(dir)) {
+            throw new UsageException("no governance database under " + dir.toAbsolutePath() + " (expected "
+                    + dir.resolve(GovernanceDatabase.FOLDER).resolve("governance.mv.db") + "); pass --data-dir");
+        }
+        return GovernanceDatabase.open(dir);
+    }
+
+    private static int auditVerify(Args a, PrintStream out) {
+        a.allow("data-dir");
+        a.noPositional("audit verify");
+        try (GovernanceDatabase db = openExisting(a)) {
+            AuditVerification v = new AuditLog(db, Clock.systemUTC()).verify();
+            return switch (v) {
+                case AuditVerification.Intact i -> {
+                    out.println("audit log intact: " + i.rows() + " rows, head " + i.headHash());
+                    yield OK;
+                }
+                case AuditVerification.Broken b -> {
+                    out.println("audit log BROKEN: " + b.rows() + " rows, " + b.problems().size() + " problem(s)");
+                    b.problems().forEach(p -> out.println("  " + p));
+                    yield ATTENTION;
+                }
+            };
+        }
+    }
+
+    private static int auditLog(Args a, PrintStream out) {
+        a.allow("data-dir", "limit");
+        a.noPositional("audit log");
+        int limit;
+        try {
+            limit = Integer.parseInt(a.option("limit").orElse("50"));
+        } catch (NumberFormatException e) {
+            throw new UsageException("--limit must be a whole number, got '" + a.option("limit").orElse("") + "'");
+        }
+        try (GovernanceDatabase db = openExisting(a)) {
+            List<AuditEntry> rows = new ArrayList<>(new AuditLog(db, Clock.systemUTC()).latest(limit));
+            java.util.Collections.reverse(rows);
+            for (AuditEntry e : rows) {
+                out.println(e.seq() + "  " + e.at() + "  " + e.actor() + "  " + e.kind() + "  " + e.subject()
+                        + (e.detail().isEmpty() ? "" : "  " + e.detail().replace('\n', ' ')));
+            }
+            return OK;
+        }
+    }
+
+    private static Path existing(String file, String what) {
+        Path p = Path.of(file);
+        if (!Files.isRegularFile(p)) {
+            throw new UsageException(what + ": no such file " + p.toAbsolutePath());
+        }
+        return p;
+    }
+
+    static final class UsageException extends RuntimeException {
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    /** {@code --name value} options and positional arguments. */
+    private record Args(Map<String, String> options, List<String> positional) {
+        static Args parse(String[] args, int from) {
+            Map<String, String> options = new HashMap<>();
+            List<String> positional = new ArrayList<>();
+            for (int i = from; i < args.length; i++) {
+                if (args[i].startsWith("--")) {
+                    String name = args[i].substring(2);
+                    String value;
+                    int eq = name.indexOf('=');
+                    if (eq >= 0) {
+                        value = name.substring(eq + 1);
+                        name = name.substring(0, eq);
+                    } else if (i + 1 < args.length) {
+                        value = args[++i];
+                    } else {
+                        throw new UsageException("option --" + name + " needs a value");
+                    }
+                    if (options.put(name, value) != null) {
+                        throw new UsageException("option --" + name + " given twice");
+                    }
+                } else {
+                    positional.add(args[i]);
+                }
+            }
+            return new Args(options, positional);
+        }
+
+        Optional<String> option(String name) {
+            return Optional.ofNullable(options.get(name));
+        }
+
+        void allow(String... names) {
+            for (String given : options.keySet()) {
+                if (!List.of(names).contains(given)) {
+                    throw new UsageException("unknown option --" + given + " (allowed: --" + String.join(", --", names) + ")");
+                }
+            }
+        }
+
+        void noPositional(String command) {
+            if (!positional.isEmpty()) {
+                throw new UsageException(command + " takes no arguments besides options, got " + positional);
+            }
+        }
+    }
+}
