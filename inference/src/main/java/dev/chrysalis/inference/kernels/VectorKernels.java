@@ -7,6 +7,7 @@ import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -30,6 +31,31 @@ public final class VectorKernels {
     private VectorKernels() {
     }
 
+    /** Shuffles that fold a vector onto itself: lane i takes lane i + half (mod L). */
+    private static final VectorShuffle<Float>[] FOLDS = folds();
+
+    @SuppressWarnings("unchecked")
+    private static VectorShuffle<Float>[] folds() {
+        int steps = Integer.numberOfTrailingZeros(L);
+        VectorShuffle<Float>[] f = new VectorShuffle[steps];
+        for (int s = 0; s < steps; s++) {
+            int half = L >> (s + 1);
+            f[s] = VectorShuffle.fromOp(F, i -> (i + half) % L);
+        }
+        return f;
+    }
+
+    /**
+     * Sum of the lanes in a fixed pairwise order. {@code reduceLanes(ADD)} may sum in a different order
+     * once compiled than when interpreted, which would make logits depend on JIT warm-up; this does not.
+     */
+    public static float sum(FloatVector v) {
+        for (VectorShuffle<Float> f : FOLDS) {
+            v = v.add(v.rearrange(f));
+        }
+        return v.lane(0);
+    }
+
     /** Number of float lanes of the preferred vector shape on this machine. */
     public static int lanes() {
         return L;
@@ -44,7 +70,7 @@ public final class VectorKernels {
             for (; i < bound; i += L) {
                 acc = FloatVector.fromArray(F, a, ao + i).fma(FloatVector.fromArray(F, b, bo + i), acc);
             }
-            sum = acc.reduceLanes(VectorOperators.ADD);
+            sum = sum(acc);
         }
         for (; i < n; i++) {
             sum += a[ao + i] * b[bo + i];
@@ -70,10 +96,10 @@ public final class VectorKernels {
                 a2 = wv.fma(FloatVector.fromArray(F, x, x2 + i), a2);
                 a3 = wv.fma(FloatVector.fromArray(F, x, x3 + i), a3);
             }
-            s0 = a0.reduceLanes(VectorOperators.ADD);
-            s1 = a1.reduceLanes(VectorOperators.ADD);
-            s2 = a2.reduceLanes(VectorOperators.ADD);
-            s3 = a3.reduceLanes(VectorOperators.ADD);
+            s0 = sum(a0);
+            s1 = sum(a1);
+            s2 = sum(a2);
+            s3 = sum(a3);
         }
         for (; i < n; i++) {
             float wv = w[wo + i];
@@ -113,7 +139,7 @@ public final class VectorKernels {
             for (; i < bound; i += L) {
                 acc = FloatVector.fromMemorySegment(F, w, off + 4L * i, LE).fma(FloatVector.fromArray(F, x, xo + i), acc);
             }
-            sum = acc.reduceLanes(VectorOperators.ADD);
+            sum = sum(acc);
         }
         for (; i < n; i++) {
             sum += w.get(F32, off + 4L * i) * x[xo + i];
@@ -149,7 +175,7 @@ public final class VectorKernels {
             }
             acc = s.fma(FloatVector.broadcast(F, Float.float16ToFloat(w.get(F16, bo))), acc);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return sum(acc);
     }
 
     /** Dot of a Q4_0 row ({@code n/32} blocks of f16 scale + 16 bytes of nibbles) with {@code x}. */
@@ -183,7 +209,7 @@ public final class VectorKernels {
             }
             acc = s.fma(FloatVector.broadcast(F, Float.float16ToFloat(w.get(F16, bo))), acc);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return sum(acc);
     }
 
     /** Vectorized dequantization of a Q8_0 row into {@code y[yo..yo+n)}. */

@@ -1,0 +1,189 @@
+package dev.chrysalis.inference.engine;
+
+import dev.chrysalis.inference.gguf.GgufFile;
+import dev.chrysalis.inference.kernels.WorkerPool;
+import dev.chrysalis.inference.model.KvCache;
+import dev.chrysalis.inference.model.ModelConfig;
+import dev.chrysalis.inference.model.ModelLoader;
+import dev.chrysalis.inference.model.ModelWeights;
+import dev.chrysalis.inference.model.Transformer;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A loaded model: mapped weights, a compute pool sized to the cores, and the forward pass. Create
+ * {@link Session}s to generate; sessions share the engine's compute (one forward pass at a time) and
+ * each keeps its own KV cache, so a session that is asked to continue a conversation only computes the
+ * new tokens.
+ */
+public final class Engine implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(Engine.class.getName());
+    private static final int DEFAULT_MAX_CONTEXT = 4096;
+
+    private final GgufFile file;
+    private final ModelConfig config;
+    private final ModelWeights weights;
+    private final EngineOptions options;
+    private final WorkerPool pool;
+    private final Transformer transformer;
+    private final int contextLength;
+    private final ReentrantLock computeLock = new ReentrantLock();
+
+    private Engine(GgufFile file, ModelLoader.Loaded model, EngineOptions options, int contextLength) {
+        this.file = file;
+        this.config = model.config();
+        this.weights = model.weights();
+        this.options = options;
+        this.contextLength = contextLength;
+        this.pool = new WorkerPool(options.effectiveThreads());
+        this.transformer = new Transformer(config, weights, pool, options.batchSize(), contextLength);
+    }
+
+    /**
+     * Maps and validates a GGUF model and prepares it to run.
+     *
+     * @throws NoSuchFileException           if the file does not exist
+     * @throws dev.chrysalis.inference.gguf.GgufFormatException if the file is malformed, of an unsupported
+     *                                       architecture or type, or has wrong tensor shapes
+     * @throws InsufficientMemoryException   if weights plus KV cache do not fit in memory
+     */
+    public static Engine load(Path path, EngineOptions options) throws IOException {
+        if (!Files.isRegularFile(path)) {
+            throw new NoSuchFileException(path.toString(), null, "model file not found");
+        }
+        options.progress().onProgress(0);
+        GgufFile file = GgufFile.open(path);
+        try {
+            ModelLoader.Loaded model = ModelLoader.load(file);
+            ModelConfig c = model.config();
+            int ctx = options.contextLength() > 0 ? options.contextLength() : Math.min(c.trainedContext(), DEFAULT_MAX_CONTEXT);
+            checkMemory(path, file.fileSize(), KvCache.bytes(options.kvCacheType(), c, ctx), ctx, options);
+            if (options.prefault()) {
+                prefault(file, options.progress());
+            }
+            Engine e = new Engine(file, model, options, ctx);
+            options.progress().onProgress(1);
+            LOG.log(System.Logger.Level.INFO, "loaded {0}: {1} layers, dim {2}, vocab {3}, context {4}, KV {5}, {6} threads",
+                    path.getFileName(), c.layers(), c.dim(), c.vocabSize(), ctx, options.kvCacheType(), e.pool.threads());
+            return e;
+        } catch (RuntimeException | Error ex) {
+            file.close();
+            throw ex;
+        }
+    }
+
+    private static void checkMemory(Path path, long fileBytes, long kvBytes, int ctx, EngineOptions o) {
+        long physical = physicalMemory();
+        if (physical > 0 && fileBytes + kvBytes > physical) {
+            throw new InsufficientMemoryException("model " + path.getFileName() + " needs " + gib(fileBytes + kvBytes)
+                    + " (weights " + gib(fileBytes) + " + KV cache " + gib(kvBytes) + " for " + ctx + " positions) but this machine has "
+                    + gib(physical) + " of memory");
+        }
+        Runtime rt = Runtime.getRuntime();
+        long heapFree = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        if (kvBytes > heapFree) {
+            throw new InsufficientMemoryException("the KV cache for " + ctx + " positions (" + o.kvCacheType() + ") needs "
+                    + gib(kvBytes) + " but the JVM heap has only " + gib(heapFree) + " free: lower the context length, use a "
+                    + "smaller KV type (f16, q8_0) or raise -Xmx");
+        }
+    }
+
+    private static long physicalMemory() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getTotalMemorySize();
+        }
+        return -1;
+    }
+
+    private static String gib(long bytes) {
+        return String.format(java.util.Locale.ROOT, "%.2f GiB", bytes / (double) (1L << 30));
+    }
+
+    /** Touches every page of the mapping (sequential read) so later compute does not fault on disk. */
+    private static void prefault(GgufFile file, EngineOptions.LoadProgress progress) {
+        MemorySegment all = file.tensors().values().stream().findFirst().map(t -> t.data()).orElse(null);
+        if (all == null) {
+            return;
+        }
+        long start = file.dataOffset();
+        long end = file.fileSize();
+        long step = 4096;
+        long report = Math.max(step, (end - start) / 100);
+        long sum = 0;
+        // Tensor slices are views of one mapping; walk each tensor's pages.
+        long done = 0;
+        long total = end - start;
+        long nextReport = report;
+        for (var t : file.tensors().values()) {
+            MemorySegment s = t.data();
+            for (long p = 0; p < s.byteSize(); p += step) {
+                sum += s.get(ValueLayout.JAVA_BYTE, p);
+            }
+            done += s.byteSize();
+            if (done >= nextReport) {
+                progress.onProgress(Math.min(0.99, done / (double) total));
+                nextReport = done + report;
+            }
+        }
+        if (sum == 42) {
+            LOG.log(System.Logger.Level.TRACE, "prefault checksum hit");
+        }
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    public ModelWeights weights() {
+        return weights;
+    }
+
+    public EngineOptions options() {
+        return options;
+    }
+
+    /** The GGUF file (for its metadata, e.g. to build the tokenizer or read the chat template). */
+    public GgufFile file() {
+        return file;
+    }
+
+    /** Positions available to each session. */
+    public int contextLength() {
+        return contextLength;
+    }
+
+    public int threads() {
+        return pool.threads();
+    }
+
+    /** A new session with an empty KV cache of {@link #contextLength()} positions. */
+    public Session newSession() {
+        return new Session(this, KvCache.create(options.kvCacheType(), config, contextLength));
+    }
+
+    Transformer transformer() {
+        return transformer;
+    }
+
+    ReentrantLock computeLock() {
+        return computeLock;
+    }
+
+    @Override
+    public void close() {
+        computeLock.lock();
+        try {
+            pool.close();
+            file.close();
+        } finally {
+            computeLock.unlock();
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package dev.chrysalis.inference.engine;
+
+import dev.chrysalis.inference.model.KvCacheType;
+
+/**
+ * How a model is loaded and run.
+ *
+ * @param threads       compute threads (the caller's thread included); 0 = one per available core
+ * @param contextLength positions per session; 0 = the model's trained context, capped at 4096
+ * @param kvCacheType   KV cache storage (F32 exact; F16 and Q8_0 save memory at a small logit cost)
+ * @param batchSize     prefill chunk: tokens computed together (weights are read once per chunk)
+ * @param prefault      read the whole file once at load so the first tokens do not wait on disk
+ * @param progress      receives load progress in [0, 1]
+ */
+public record EngineOptions(int threads, int contextLength, KvCacheType kvCacheType, int batchSize, boolean prefault,
+                            LoadProgress progress) {
+
+    /** Load progress callback. */
+    @FunctionalInterface
+    public interface LoadProgress {
+        void onProgress(double fraction);
+
+        LoadProgress NONE = f -> { };
+    }
+
+    public EngineOptions {
+        if (threads < 0) {
+            throw new IllegalArgumentException("threads must be >= 0, was " + threads);
+        }
+        if (contextLength < 0) {
+            throw new IllegalArgumentException("context length must be >= 0, was " + contextLength);
+        }
+        if (batchSize < 1 || batchSize > 4096) {
+            throw new IllegalArgumentException("batch size must be in 1..4096, was " + batchSize);
+        }
+        if (kvCacheType == null || progress == null) {
+            throw new IllegalArgumentException("kvCacheType and progress are required");
+        }
+    }
+
+    public static EngineOptions defaults() {
+        return new EngineOptions(0, 0, KvCacheType.F32, 64, false, LoadProgress.NONE);
+    }
+
+    public EngineOptions withThreads(int n) {
+        return new EngineOptions(n, contextLength, kvCacheType, batchSize, prefault, progress);
+    }
+
+    public EngineOptions withContextLength(int n) {
+        return new EngineOptions(threads, n, kvCacheType, batchSize, prefault, progress);
+    }
+
+    public EngineOptions withKvCacheType(KvCacheType t) {
+        return new EngineOptions(threads, contextLength, t, batchSize, prefault, progress);
+    }
+
+    public EngineOptions withBatchSize(int n) {
+        return new EngineOptions(threads, contextLength, kvCacheType, n, prefault, progress);
+    }
+
+    public EngineOptions withPrefault(boolean p) {
+        return new EngineOptions(threads, contextLength, kvCacheType, batchSize, p, progress);
+    }
+
+    public EngineOptions withProgress(LoadProgress p) {
+        return new EngineOptions(threads, contextLength, kvCacheType, batchSize, prefault, p);
+    }
+
+    /** Threads actually used. */
+    public int effectiveThreads() {
+        return threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+    }
+}
