@@ -1,0 +1,32 @@
+package dev.chrysalis.governance.approval;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A candidate as submitted for review: what the reviewer sees.
+ *
+ * @param artifact       the bundle jar on disk (re-hashed before approval and before promotion)
+ * @param decisionKind   auto-promote, needs-human or refused
+ * @param explanation    the policy's reasons, one per line
+ * @param diff           unified source diff against the baseline
+ * @param capabilities   capability summary (declared / used / new)
+ */
+public record Submission(long id, String plugin, String digest, String proposer, Path artifact, Instant submittedAt,
+                         CandidateStatus status, String decisionKind, List<String> explanation, String diff,
+                         String capabilities, Optional<String> baselineDigest) {
+    public Submission {
+        Objects.requireNonNull(plugin, "plugin");
+        Objects.requireNonNull(digest, "digest");
+        Objects.requireNonNull(proposer, "proposer");
+        Objects.requireNonNull(artifact, "artifact");
+        Objects.requireNonNull(status, "status");
+        explanation = List.copyOf(explanation);
+        Objects.requireNonNull(diff, "diff");
+        Objects.requireNonNull(capabilities, "capabilities");
+        Objects.requireNonNull(baselineDigest, "baselineDigest");
+    }
+}
