@@ -166,11 +166,49 @@ public final class Guard {
             for (Iterator<StackWalker.StackFrame> it = frames.iterator(); it.hasNext(); ) {
                 StackWalker.StackFrame f = it.next();
                 if (guard.isSandboxed(f.getDeclaringClass())) {
-                    return f.getClassName() + "." + f.getMethodName() + "(" + f.getFileName() + ":" + f.getLineNumber() + ")";
+                    return describe(f);
                 }
             }
             return null;
         }
+    }
+
+    /**
+     * Who creates a class loader: the first frame past the chain of class-loader constructors. Only a
+     * candidate class there (or a candidate's own ClassLoader subclass in the chain) is denied; the JDK
+     * and libraries make loaders for their own purposes while candidate code is on the stack.
+     */
+    private static final class ClassLoaderCreator implements Function<Stream<StackWalker.StackFrame>, String> {
+        private final Guard guard;
+
+        ClassLoaderCreator(Guard guard) {
+            this.guard = guard;
+        }
+
+        @Override
+        public String apply(Stream<StackWalker.StackFrame> frames) {
+            boolean inConstructors = false;
+            for (Iterator<StackWalker.StackFrame> it = frames.iterator(); it.hasNext(); ) {
+                StackWalker.StackFrame f = it.next();
+                Class<?> type = f.getDeclaringClass();
+                boolean loaderConstructor = f.getMethodName().equals("<init>") && ClassLoader.class.isAssignableFrom(type);
+                if (loaderConstructor) {
+                    inConstructors = true;
+                    if (guard.isSandboxed(type)) {
+                        return describe(f);
+                    }
+                    continue;
+                }
+                if (inConstructors) {
+                    return guard.isSandboxed(type) ? describe(f) : null;
+                }
+            }
+            return null;
+        }
+    }
+
+    static String describe(StackWalker.StackFrame f) {
+        return f.getClassName() + "." + f.getMethodName() + "(" + f.getFileName() + ":" + f.getLineNumber() + ")";
     }
 
     private Violation decide(String entry, Object self, Object[] args, String where) {
@@ -216,7 +254,8 @@ public final class Guard {
             case "sun.misc.Unsafe":
                 return deny(Rule.UNSAFE, "sun.misc.Unsafe." + method, entry, where);
             case "java.lang.ClassLoader":
-                return deny(Rule.CLASSLOADER, "a new class loader", entry, where);
+                String creator = walker.walk(new ClassLoaderCreator(this));
+                return creator == null ? null : deny(Rule.CLASSLOADER, "a new class loader", entry, creator);
             case "java.lang.management.ManagementFactory", "com.sun.tools.attach.VirtualMachine",
                  "javax.management.remote.JMXConnectorFactory", "javax.management.MBeanServerFactory":
                 return deny(Rule.ATTACH_JMX, type + "." + method + describe(args), entry, where);
