@@ -1,0 +1,323 @@
+package dev.chrysalis.inference.bench;
+
+import com.sun.management.OperatingSystemMXBean;
+import dev.chrysalis.inference.engine.Engine;
+import dev.chrysalis.inference.engine.EngineOptions;
+import dev.chrysalis.inference.engine.GenerationRequest;
+import dev.chrysalis.inference.engine.GenerationResult;
+import dev.chrysalis.inference.engine.Session;
+import dev.chrysalis.inference.engine.TokenListener;
+import dev.chrysalis.inference.kernels.VectorKernels;
+import dev.chrysalis.inference.kernels.WorkerPool;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+/**
+ * {@code bench inference}: prefill and decode speed of this engine against llama.cpp (the CPU build
+ * shipped by the npm package node-llama-cpp) on the same 1B-class GGUF files, with the same prompt
+ * tokens and thread count, measured in the same run; plus decode as a fraction of the memory-bandwidth
+ * roofline (weight bytes read per token / read bandwidth measured here in Java).
+ *
+ * <p>Models are generated once with {@code gen_gguf.py} into a cache folder; the peer is installed once
+ * with npm into another.
+ */
+public final class InferenceBench {
+
+    static final String NODE_LLAMA_CPP = "node-llama-cpp@3.22.1";
+    static final String NODE_LLAMA_CPP_LINUX = "@node-llama-cpp/linux-x64@3.22.1";
+
+    record Options(int threads, Path models, Optional<Path> tools, Optional<Path> vocabFrom, List<String> presets,
+                   int promptTokens, int genTokens, int runs, boolean peer, Path peerDir) {
+    }
+
+    record Speed(double prefill, double decode) {
+    }
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    public InferenceBench(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    public static String usage() {
+        return """
+                usage: bench inference [--threads N] [--models DIR] [--presets P:T,...] [--prompt N] [--gen N] [--runs N]
+                                       [--tools DIR] [--vocab-from FILE] [--no-peer] [--peer-dir DIR]
+                  --presets   gen_gguf.py preset:type list (default tinyllama-1.1b:Q4_0,tinyllama-1.1b:Q8_0,llama3.2-1b:Q4_0)
+                  --models    cache folder for generated models (default ~/.cache/chrysalis/bench)
+                  --peer-dir  cache folder for node-llama-cpp (default ~/.cache/chrysalis/node-llama-cpp)""";
+    }
+
+    public int run(String... args) {
+        Options o;
+        try {
+            o = parse(args);
+        } catch (IllegalArgumentException e) {
+            err.println("bench inference: " + e.getMessage());
+            err.println(usage());
+            return 2;
+        }
+        try {
+            return bench(o);
+        } catch (IOException | RuntimeException e) {
+            err.println("bench inference: " + e.getMessage());
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err.println("bench inference: interrupted");
+            return 1;
+        }
+    }
+
+    static Options parse(String... args) {
+        Path home = Path.of(System.getProperty("user.home"));
+        int threads = 2;
+        Path models = home.resolve(".cache/chrysalis/bench");
+        Path peerDir = home.resolve(".cache/chrysalis/node-llama-cpp");
+        Optional<Path> tools = Optional.empty();
+        Optional<Path> vocab = Optional.empty();
+        List<String> presets = List.of("tinyllama-1.1b:Q4_0", "tinyllama-1.1b:Q8_0", "llama3.2-1b:Q4_0");
+        int prompt = 128;
+        int gen = 64;
+        int runs = 2;
+        boolean peer = true;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "--threads" -> threads = intArg(args, ++i, a, 1);
+                case "--models" -> models = Path.of(arg(args, ++i, a));
+                case "--tools" -> tools = Optional.of(Path.of(arg(args, ++i, a)));
+                case "--vocab-from" -> vocab = Optional.of(Path.of(arg(args, ++i, a)));
+                case "--presets" -> presets = List.of(arg(args, ++i, a).split(","));
+                case "--prompt" -> prompt = intArg(args, ++i, a, 1);
+                case "--gen" -> gen = intArg(args, ++i, a, 2);
+                case "--runs" -> runs = intArg(args, ++i, a, 1);
+                case "--no-peer" -> peer = false;
+                case "--peer-dir" -> peerDir = Path.of(arg(args, ++i, a));
+                default -> throw new IllegalArgumentException("unknown option '" + a + "'");
+            }
+        }
+        for (String p : presets) {
+            if (!p.matches("[A-Za-z0-9._-]+:(F32|F16|Q8_0|Q4_0|Q4_K|Q6_K)")) {
+                throw new IllegalArgumentException("preset '" + p + "' is not PRESET:TYPE (types F32, F16, Q8_0, Q4_0, Q4_K, Q6_K)");
+            }
+        }
+        return new Options(threads, models, tools, vocab, presets, prompt, gen, runs, peer, peerDir);
+    }
+
+    private static String arg(String[] args, int i, String name) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(name + " needs a value");
+        }
+        return args[i];
+    }
+
+    private static int intArg(String[] args, int i, String name, int min) {
+        String v = arg(args, i, name);
+        try {
+            int n = Integer.parseInt(v);
+            if (n < min) {
+                throw new IllegalArgumentException(name + " must be >= " + min + ", was " + n);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + ": '" + v + "' is not a number");
+        }
+    }
+
+    private int bench(Options o) throws IOException, InterruptedException {
+        Files.createDirectories(o.models());
+        List<Path> files = new ArrayList<>();
+        for (String p : o.presets()) {
+            files.add(ensureModel(o, p));
+        }
+        Optional<Path> peerScript = o.peer() ? preparePeer(o) : Optional.empty();
+        double bandwidth;
+        try (WorkerPool pool = new WorkerPool(o.threads())) {
+            bandwidth = MemoryBandwidth.measure(pool, 1L << 30, 3);
+        }
+        out.printf(Locale.ROOT, "machine: %d cores, %.1f GiB, vector lanes %d (float); threads %d; memory read bandwidth %.1f GB/s%n",
+                Runtime.getRuntime().availableProcessors(), totalMemory() / (double) (1L << 30), VectorKernels.lanes(), o.threads(),
+                bandwidth / 1e9);
+        out.printf(Locale.ROOT, "prompt %d tokens, %d generated, best of %d runs; load average before: %.2f%n", o.promptTokens(),
+                o.genTokens(), o.runs(), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        out.println();
+        out.printf(Locale.ROOT, "%-28s %12s %12s %7s %12s %12s %7s %10s %9s%n", "model", "prefill t/s", "llama.cpp", "ratio",
+                "decode t/s", "llama.cpp", "ratio", "roofline", "of roof");
+        int status = 0;
+        for (Path f : files) {
+            int[] prompt = prompt(o.promptTokens(), f);
+            Speed ours;
+            long bytesPerToken;
+            try (Engine e = Engine.load(f, EngineOptions.defaults().withThreads(o.threads()).withContextLength(
+                    o.promptTokens() + o.genTokens() + 8).withBatchSize(Math.min(64, o.promptTokens())).withPrefault(true))) {
+                bytesPerToken = e.weights().bytesPerToken();
+                ours = measureOurs(e, prompt, o);
+            }
+            Optional<Speed> peer = Optional.empty();
+            if (peerScript.isPresent()) {
+                try {
+                    peer = Optional.of(measurePeer(peerScript.get(), f, prompt, o));
+                } catch (IOException ex) {
+                    err.println("llama.cpp peer failed on " + f.getFileName() + ": " + ex.getMessage());
+                    status = 1;
+                }
+            }
+            double roof = bandwidth / bytesPerToken;
+            out.printf(Locale.ROOT, "%-28s %12.1f %12s %7s %12.2f %12s %7s %10.1f %8.0f%%%n", f.getFileName(), ours.prefill(),
+                    peer.map(p -> fmt(p.prefill(), 1)).orElse("-"), peer.map(p -> fmt(ours.prefill() / p.prefill(), 2) + "x").orElse("-"),
+                    ours.decode(), peer.map(p -> fmt(p.decode(), 2)).orElse("-"),
+                    peer.map(p -> fmt(ours.decode() / p.decode(), 2) + "x").orElse("-"), roof, 100 * ours.decode() / roof);
+        }
+        out.println();
+        out.println("roofline = measured read bandwidth / weight bytes read per token; ratio = ours / llama.cpp (targets: decode >= 1.2x, prefill >= 1.0x)");
+        return status;
+    }
+
+    private static String fmt(double v, int decimals) {
+        return String.format(Locale.ROOT, "%." + decimals + "f", v);
+    }
+
+    private static long totalMemory() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os ? os.getTotalMemorySize() : 0;
+    }
+
+    /** BOS then seeded pseudo-random ids from the lower part of the vocabulary. */
+    static int[] prompt(int n, Path model) {
+        SplittableRandom r = new SplittableRandom(model.getFileName().toString().length());
+        int[] p = new int[n];
+        p[0] = 1;
+        for (int i = 1; i < n; i++) {
+            p[i] = 100 + r.nextInt(20000);
+        }
+        return p;
+    }
+
+    private Speed measureOurs(Engine e, int[] prompt, Options o) {
+        double bestPrefill = 0;
+        double bestDecode = 0;
+        for (int r = 0; r < o.runs() + 1; r++) {
+            try (Session s = e.newSession()) {
+                GenerationResult res = s.generate(GenerationRequest.greedy(prompt, o.genTokens() + 1), TokenListener.NONE);
+                if (r == 0) {
+                    continue; // warm-up: JIT compilation of the kernels
+                }
+                bestPrefill = Math.max(bestPrefill, res.prefillTokensPerSecond());
+                bestDecode = Math.max(bestDecode, res.decodeTokensPerSecond());
+            }
+        }
+        return new Speed(bestPrefill, bestDecode);
+    }
+
+    private Path ensureModel(Options o, String preset) throws IOException, InterruptedException {
+        String[] pt = preset.split(":");
+        Path file = o.models().resolve(pt[0] + "-" + pt[1] + ".gguf");
+        if (Files.isRegularFile(file)) {
+            return file;
+        }
+        Path tools = o.tools().or(InferenceBench::findTools).orElseThrow(() -> new IOException(
+                "cannot find gen_gguf.py to generate " + file.getFileName() + ": pass --tools DIR (the shared tools folder)"));
+        Path vocab = o.vocabFrom().orElse(tools.getParent().resolve("fixtures/models/llama-2-tiny-random.gguf"));
+        err.println("generating " + file + " (" + preset + ") with " + tools.resolve("gen_gguf.py") + " ...");
+        Path tmp = o.models().resolve(file.getFileName() + ".part");
+        Process p = new ProcessBuilder("python3", tools.resolve("gen_gguf.py").toString(), "--out", tmp.toString(), "--preset", pt[0],
+                "--wtype", pt[1], "--vocab-from", vocab.toString()).redirectErrorStream(true).start();
+        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IOException("gen_gguf.py failed for " + preset + ": " + log.strip());
+        }
+        Files.move(tmp, file);
+        return file;
+    }
+
+    private static Optional<Path> findTools() {
+        List<Path> candidates = new ArrayList<>();
+        Optional.ofNullable(System.getProperty("chrysalis.tools")).map(Path::of).ifPresent(candidates::add);
+        Optional.ofNullable(System.getProperty("chrysalis.fixtures")).map(p -> Path.of(p).resolveSibling("tools")).ifPresent(candidates::add);
+        Path cwd = Path.of("").toAbsolutePath();
+        for (Path d = cwd; d != null; d = d.getParent()) {
+            candidates.add(d.resolve("shared/tools"));
+            candidates.add(d.resolve("../shared/tools").normalize());
+        }
+        return candidates.stream().filter(p -> Files.isRegularFile(p.resolve("gen_gguf.py"))).findFirst();
+    }
+
+    private Optional<Path> preparePeer(Options o) throws IOException, InterruptedException {
+        Path dir = o.peerDir();
+        Files.createDirectories(dir);
+        if (!Files.isDirectory(dir.resolve("node_modules/node-llama-cpp")) || !Files.isDirectory(dir.resolve("node_modules/@node-llama-cpp/linux-x64"))) {
+            if (!Files.exists(dir.resolve("package.json"))) {
+                Files.writeString(dir.resolve("package.json"), "{\"name\":\"chrysalis-llamacpp-peer\",\"private\":true,\"type\":\"module\"}\n");
+            }
+            err.println("installing " + NODE_LLAMA_CPP + " into " + dir + " ...");
+            ProcessBuilder pb = new ProcessBuilder("npm", "install", "--omit=optional", "--no-audit", "--no-fund", NODE_LLAMA_CPP,
+                    NODE_LLAMA_CPP_LINUX).directory(dir.toFile()).redirectErrorStream(true);
+            pb.environment().put("NODE_LLAMA_CPP_SKIP_DOWNLOAD", "true");
+            Process p;
+            try {
+                p = pb.start();
+            } catch (IOException e) {
+                err.println("llama.cpp peer unavailable (npm not found: " + e.getMessage() + "); measuring this engine only");
+                return Optional.empty();
+            }
+            String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (p.waitFor() != 0) {
+                err.println("llama.cpp peer unavailable: npm install failed: " + log.strip());
+                return Optional.empty();
+            }
+        }
+        Path script = dir.resolve("llamacpp-bench.mjs");
+        try (InputStream in = InferenceBench.class.getResourceAsStream("llamacpp-bench.mjs")) {
+            if (in == null) {
+                throw new IOException("resource llamacpp-bench.mjs missing from the build");
+            }
+            Files.write(script, in.readAllBytes());
+        }
+        return Optional.of(script);
+    }
+
+    private static final Pattern NUM = Pattern.compile("\"(prefill_tps|decode_tps)\":([0-9.eE+-]+)");
+
+    private Speed measurePeer(Path script, Path model, int[] prompt, Options o) throws IOException, InterruptedException {
+        String ids = IntStream.of(prompt).mapToObj(Integer::toString).collect(Collectors.joining(","));
+        Process p = new ProcessBuilder("node", script.getFileName().toString(), model.toAbsolutePath().toString(),
+                Integer.toString(o.threads()), ids, Integer.toString(o.genTokens()), Integer.toString(o.runs()))
+                .directory(script.getParent().toFile()).redirectErrorStream(true).start();
+        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
+            throw new IOException("node exited with " + (p.isAlive() ? "timeout" : p.exitValue()) + ": " + text.strip());
+        }
+        double prefill = -1;
+        double decode = -1;
+        Matcher m = NUM.matcher(text);
+        while (m.find()) {
+            double v = Double.parseDouble(m.group(2));
+            if (m.group(1).equals("prefill_tps")) {
+                prefill = v;
+            } else {
+                decode = v;
+            }
+        }
+        if (prefill <= 0 || decode <= 0) {
+            throw new IOException("unexpected peer output: " + text.strip());
+        }
+        return new Speed(prefill, decode);
+    }
+}

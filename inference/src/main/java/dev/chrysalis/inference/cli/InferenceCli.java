@@ -1,0 +1,280 @@
+package dev.chrysalis.inference.cli;
+
+import dev.chrysalis.inference.bench.InferenceBench;
+import dev.chrysalis.inference.engine.Engine;
+import dev.chrysalis.inference.engine.EngineOptions;
+import dev.chrysalis.inference.engine.GenerationRequest;
+import dev.chrysalis.inference.engine.GenerationResult;
+import dev.chrysalis.inference.engine.InsufficientMemoryException;
+import dev.chrysalis.inference.engine.Session;
+import dev.chrysalis.inference.gguf.GgufFile;
+import dev.chrysalis.inference.gguf.GgufFormatException;
+import dev.chrysalis.inference.model.KvCacheType;
+import dev.chrysalis.inference.model.UnsupportedModelException;
+import dev.chrysalis.inference.sampling.SamplingOptions;
+import dev.chrysalis.inference.tokenizer.Tokenizer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Command line of the inference engine: {@code generate} (one prompt, or an interactive {@code --chat})
+ * and {@code bench inference}. The host wires {@code ./chrysalis generate ...} and
+ * {@code ./chrysalis bench inference ...} to {@link #run}.
+ */
+public final class InferenceCli {
+
+    /** Builds the tokenizer of a model from its GGUF metadata. */
+    @FunctionalInterface
+    public interface TokenizerLoader {
+        Tokenizer load(GgufFile file);
+    }
+
+    private final PrintStream out;
+    private final PrintStream err;
+    private final InputStream in;
+    private final TokenizerLoader tokenizers;
+
+    public InferenceCli(PrintStream out, PrintStream err, InputStream in, TokenizerLoader tokenizers) {
+        this.out = out;
+        this.err = err;
+        this.in = in;
+        this.tokenizers = tokenizers;
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(System.out, System.err, args));
+    }
+
+    /** Runs a command; returns the process exit status (0 ok, 1 failure, 2 usage error). */
+    public static int run(PrintStream out, PrintStream err, String... args) {
+        return new InferenceCli(out, err, System.in, CliTokenizers::fromGguf).execute(args);
+    }
+
+    static String usage() {
+        return """
+                usage: generate --model M.gguf --prompt "..." [--max-tokens N] [--temperature T] [--top-k K] [--top-p P]
+                                [--min-p P] [--repeat-penalty R] [--seed S] [--threads N] [--kv f32|f16|q8_0] [--ctx N] [--chat]
+                       bench inference [options]   (bench inference --help for its options)""";
+    }
+
+    public int execute(String... args) {
+        if (args.length == 0 || args[0].equals("--help") || args[0].equals("help")) {
+            (args.length == 0 ? err : out).println(usage());
+            return args.length == 0 ? 2 : 0;
+        }
+        return switch (args[0]) {
+            case "generate" -> generate(java.util.Arrays.copyOfRange(args, 1, args.length));
+            case "bench" -> {
+                if (args.length < 2 || !args[1].equals("inference")) {
+                    err.println("error: unknown benchmark; use 'bench inference'");
+                    yield 2;
+                }
+                if (args.length > 2 && args[2].equals("--help")) {
+                    out.println(InferenceBench.usage());
+                    yield 0;
+                }
+                yield new InferenceBench(out, err).run(java.util.Arrays.copyOfRange(args, 2, args.length));
+            }
+            default -> {
+                err.println("error: unknown command '" + args[0] + "'");
+                err.println(usage());
+                yield 2;
+            }
+        };
+    }
+
+    /** Parsed {@code generate} options. */
+    record GenerateArgs(Path model, String prompt, int maxTokens, SamplingOptions sampling, long seed, int threads,
+                        KvCacheType kv, int ctx, boolean chat) {
+    }
+
+    static GenerateArgs parse(String... args) {
+        Path model = null;
+        String prompt = null;
+        int maxTokens = 256;
+        SamplingOptions s = SamplingOptions.defaults();
+        long seed = System.nanoTime();
+        int threads = 0;
+        KvCacheType kv = KvCacheType.F32;
+        int ctx = 0;
+        boolean chat = false;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "--model", "-m" -> model = Path.of(value(args, ++i, a));
+                case "--prompt", "-p" -> prompt = value(args, ++i, a);
+                case "--max-tokens", "-n" -> maxTokens = (int) number(args, ++i, a);
+                case "--temperature", "--temp" -> s = s.withTemperature((float) number(args, ++i, a));
+                case "--top-k" -> s = s.withTopK((int) number(args, ++i, a));
+                case "--top-p" -> s = s.withTopP((float) number(args, ++i, a));
+                case "--min-p" -> s = s.withMinP((float) number(args, ++i, a));
+                case "--repeat-penalty" -> s = s.withRepeatPenalty((float) number(args, ++i, a));
+                case "--seed" -> seed = (long) number(args, ++i, a);
+                case "--threads", "-t" -> threads = (int) number(args, ++i, a);
+                case "--ctx" -> ctx = (int) number(args, ++i, a);
+                case "--kv" -> {
+                    String v = value(args, ++i, a);
+                    kv = KvCacheType.parse(v).orElseThrow(() -> new IllegalArgumentException("--kv: '" + v + "' is not f32, f16 or q8_0"));
+                }
+                case "--chat" -> chat = true;
+                default -> throw new IllegalArgumentException("unknown option '" + a + "'");
+            }
+        }
+        if (model == null) {
+            throw new IllegalArgumentException("--model is required");
+        }
+        if (prompt == null && !chat) {
+            throw new IllegalArgumentException("--prompt is required (or use --chat)");
+        }
+        if (maxTokens < 0 || threads < 0 || ctx < 0) {
+            throw new IllegalArgumentException("--max-tokens, --threads and --ctx must not be negative");
+        }
+        return new GenerateArgs(model, prompt, maxTokens, s, seed, threads, kv, ctx, chat);
+    }
+
+    private static String value(String[] args, int i, String name) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(name + " needs a value");
+        }
+        return args[i];
+    }
+
+    private static double number(String[] args, int i, String name) {
+        String v = value(args, i, name);
+        try {
+            return Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + ": '" + v + "' is not a number");
+        }
+    }
+
+    private int generate(String... args) {
+        GenerateArgs g;
+        try {
+            g = parse(args);
+        } catch (IllegalArgumentException e) {
+            err.println("error: " + e.getMessage());
+            err.println(usage());
+            return 2;
+        }
+        ProgressBar bar = new ProgressBar(err, "loading " + g.model().getFileName());
+        EngineOptions options = EngineOptions.defaults().withThreads(g.threads()).withContextLength(g.ctx())
+                .withKvCacheType(g.kv()).withPrefault(true).withProgress(bar::update);
+        try (Engine engine = Engine.load(g.model(), options)) {
+            bar.done();
+            Tokenizer tok = tokenizers.load(engine.file());
+            if (g.chat()) {
+                err.println("error: --chat needs dev.chrysalis.inference.chat.ChatTemplate, which is not in this build yet");
+                return 1;
+            }
+            int[] prompt = promptTokens(tok, g.prompt());
+            try (Session s = engine.newSession()) {
+                StreamingText text = new StreamingText(tok, out);
+                GenerationResult r = s.generate(request(tok, prompt, g), text::accept);
+                text.flush();
+                out.println();
+                err.printf(Locale.ROOT, "[%d prompt tokens %.1f tok/s, %d generated %.2f tok/s, first token %.0f ms, stop: %s]%n",
+                        r.promptTokens(), r.prefillTokensPerSecond(), r.tokens().length, r.decodeTokensPerSecond(),
+                        r.firstTokenNanos() / 1e6, r.stopReason().name().toLowerCase(Locale.ROOT));
+            }
+            return 0;
+        } catch (NoSuchFileException e) {
+            bar.abort();
+            err.println("error: model file not found: " + g.model());
+            return 1;
+        } catch (UnsupportedModelException e) {
+            bar.abort();
+            err.println("error: unsupported model " + g.model().getFileName() + ": " + e.getMessage());
+            return 1;
+        } catch (GgufFormatException e) {
+            bar.abort();
+            err.println("error: invalid model file " + g.model().getFileName() + ": " + e.getMessage());
+            return 1;
+        } catch (InsufficientMemoryException e) {
+            bar.abort();
+            err.println("error: model does not fit in memory: " + e.getMessage());
+            return 1;
+        } catch (IOException e) {
+            bar.abort();
+            err.println("error: cannot read " + g.model() + ": " + e.getMessage());
+            return 1;
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            bar.abort();
+            err.println("error: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    static int[] promptTokens(Tokenizer tok, String text) {
+        int[] body = tok.encode(text);
+        if (tok.addBosByDefault() && tok.bosId().isPresent()) {
+            int[] p = new int[body.length + 1];
+            p[0] = tok.bosId().getAsInt();
+            System.arraycopy(body, 0, p, 1, body.length);
+            return p;
+        }
+        return body;
+    }
+
+    static GenerationRequest request(Tokenizer tok, int[] prompt, GenerateArgs g) {
+        Set<Integer> stops = new HashSet<>();
+        tok.eosId().ifPresent(stops::add);
+        tok.eotId().ifPresent(stops::add);
+        return GenerationRequest.greedy(prompt, g.maxTokens()).withSampling(g.sampling(), g.seed()).withStopTokens(stops);
+    }
+
+    /** Prints token bytes as UTF-8 text as soon as whole characters are available. */
+    static final class StreamingText {
+        private final Tokenizer tok;
+        private final PrintStream out;
+        private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE);
+        private ByteBuffer pending = ByteBuffer.allocate(0);
+        private final StringBuilder all = new StringBuilder();
+
+        StreamingText(Tokenizer tok, PrintStream out) {
+            this.tok = tok;
+            this.out = out;
+        }
+
+        void accept(int id) {
+            if (tok.isControl(id)) {
+                return;
+            }
+            byte[] b = tok.tokenBytes(id);
+            ByteBuffer buf = ByteBuffer.allocate(pending.remaining() + b.length);
+            buf.put(pending).put(b).flip();
+            CharBuffer chars = CharBuffer.allocate(buf.remaining() + 1);
+            decoder.decode(buf, chars, false);
+            chars.flip();
+            pending = buf.slice();
+            String s = chars.toString();
+            all.append(s);
+            out.print(s);
+            out.flush();
+        }
+
+        void flush() {
+            if (pending.hasRemaining()) {
+                out.print('\uFFFD');
+                pending = ByteBuffer.allocate(0);
+            }
+            out.flush();
+        }
+
+        String text() {
+            return all.toString();
+        }
+    }
+}
