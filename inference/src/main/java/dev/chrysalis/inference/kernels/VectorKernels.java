@@ -20,7 +20,7 @@ import jdk.incubator.vector.VectorSpecies;
  */
 public final class VectorKernels {
 
-    static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    static final VectorSpecies<Float> F = species();
     static final int L = F.length();
     static final boolean VECTOR = L == 8 || L == 16;
     static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, L * 8)));
@@ -29,6 +29,16 @@ public final class VectorKernels {
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
     private VectorKernels() {
+    }
+
+    /** The preferred float species, or a narrower one when {@code -Dchrysalis.vectorBits=256} asks for it. */
+    private static VectorSpecies<Float> species() {
+        String bits = System.getProperty("chrysalis.vectorBits", "");
+        VectorSpecies<Float> pref = FloatVector.SPECIES_PREFERRED;
+        if (bits.equals("256") && pref.vectorBitSize() > 256) {
+            return FloatVector.SPECIES_256;
+        }
+        return pref;
     }
 
     /** Shuffles that fold a vector onto itself: lane i takes lane i + half (mod L). */
