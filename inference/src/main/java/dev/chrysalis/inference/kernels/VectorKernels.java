@@ -124,6 +124,81 @@ public final class VectorKernels {
         out[o0 + 3 * os] = s3;
     }
 
+    /**
+     * A 4x4 block of dot products: weight rows {@code w[wo + r*n ..]} (r &lt; 4, dequantized, contiguous)
+     * times activation rows {@code x[xo + t*n ..]} (t &lt; 4), into {@code out[oo + t*os + r]}. Each weight
+     * vector and each activation vector loaded is used four times, which keeps prefill from being
+     * bound by cache bandwidth.
+     */
+    public static void dot4x4(float[] w, int wo, float[] x, int xo, int n, float[] out, int oo, int os) {
+        int i = 0;
+        float[] s = new float[16];
+        if (VECTOR && n >= L) {
+            FloatVector c00 = FloatVector.zero(F), c01 = c00, c02 = c00, c03 = c00;
+            FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+            FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
+            FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
+            int bound = F.loopBound(n);
+            int w1 = wo + n, w2 = wo + 2 * n, w3 = wo + 3 * n;
+            int x1 = xo + n, x2 = xo + 2 * n, x3 = xo + 3 * n;
+            for (; i < bound; i += L) {
+                FloatVector a0 = FloatVector.fromArray(F, w, wo + i);
+                FloatVector a1 = FloatVector.fromArray(F, w, w1 + i);
+                FloatVector a2 = FloatVector.fromArray(F, w, w2 + i);
+                FloatVector a3 = FloatVector.fromArray(F, w, w3 + i);
+                FloatVector b = FloatVector.fromArray(F, x, xo + i);
+                c00 = a0.fma(b, c00);
+                c01 = a1.fma(b, c01);
+                c02 = a2.fma(b, c02);
+                c03 = a3.fma(b, c03);
+                b = FloatVector.fromArray(F, x, x1 + i);
+                c10 = a0.fma(b, c10);
+                c11 = a1.fma(b, c11);
+                c12 = a2.fma(b, c12);
+                c13 = a3.fma(b, c13);
+                b = FloatVector.fromArray(F, x, x2 + i);
+                c20 = a0.fma(b, c20);
+                c21 = a1.fma(b, c21);
+                c22 = a2.fma(b, c22);
+                c23 = a3.fma(b, c23);
+                b = FloatVector.fromArray(F, x, x3 + i);
+                c30 = a0.fma(b, c30);
+                c31 = a1.fma(b, c31);
+                c32 = a2.fma(b, c32);
+                c33 = a3.fma(b, c33);
+            }
+            s[0] = sum(c00);
+            s[1] = sum(c01);
+            s[2] = sum(c02);
+            s[3] = sum(c03);
+            s[4] = sum(c10);
+            s[5] = sum(c11);
+            s[6] = sum(c12);
+            s[7] = sum(c13);
+            s[8] = sum(c20);
+            s[9] = sum(c21);
+            s[10] = sum(c22);
+            s[11] = sum(c23);
+            s[12] = sum(c30);
+            s[13] = sum(c31);
+            s[14] = sum(c32);
+            s[15] = sum(c33);
+        }
+        for (; i < n; i++) {
+            for (int t = 0; t < 4; t++) {
+                float xv = x[xo + t * n + i];
+                for (int r = 0; r < 4; r++) {
+                    s[t * 4 + r] += w[wo + r * n + i] * xv;
+                }
+            }
+        }
+        for (int t = 0; t < 4; t++) {
+            for (int r = 0; r < 4; r++) {
+                out[oo + t * os + r] = s[t * 4 + r];
+            }
+        }
+    }
+
     /** {@code y[yo..] += a * x[xo..]} over n elements. */
     public static void axpy(float a, float[] x, int xo, float[] y, int yo, int n) {
         int i = 0;
@@ -220,6 +295,86 @@ public final class VectorKernels {
             acc = s.fma(FloatVector.broadcast(F, Float.float16ToFloat(w.get(F16, bo))), acc);
         }
         return sum(acc);
+    }
+
+    /**
+     * Q4_0 row dot product for 16-lane vectors: two blocks per iteration with independent accumulators;
+     * the row's block scales are converted first into {@code scales} (at least n/32 floats).
+     */
+    private static float dotQ4_0x16(MemorySegment w, long off, float[] x, int xo, int n, float[] scales) {
+        int blocks = n >> 5;
+        for (int b = 0; b < blocks; b++) {
+            scales[b] = Float.float16ToFloat(w.get(F16, off + 18L * b));
+        }
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = a0;
+        int b = 0;
+        for (; b + 1 < blocks; b += 2) {
+            long bo = off + 18L * b;
+            int xb = xo + 32 * b;
+            ByteVector q0 = ByteVector.fromMemorySegment(B, w, bo + 2, LE);
+            ByteVector q1 = ByteVector.fromMemorySegment(B, w, bo + 20, LE);
+            FloatVector l0 = (FloatVector) q0.and((byte) 0xF).sub((byte) 8).convertShape(VectorOperators.B2F, F, 0);
+            FloatVector h0 = (FloatVector) q0.lanewise(VectorOperators.LSHR, 4).sub((byte) 8).convertShape(VectorOperators.B2F, F, 0);
+            FloatVector l1 = (FloatVector) q1.and((byte) 0xF).sub((byte) 8).convertShape(VectorOperators.B2F, F, 0);
+            FloatVector h1 = (FloatVector) q1.lanewise(VectorOperators.LSHR, 4).sub((byte) 8).convertShape(VectorOperators.B2F, F, 0);
+            FloatVector s0 = l0.fma(FloatVector.fromArray(F, x, xb), h0.mul(FloatVector.fromArray(F, x, xb + 16)));
+            FloatVector s1 = l1.fma(FloatVector.fromArray(F, x, xb + 32), h1.mul(FloatVector.fromArray(F, x, xb + 48)));
+            a0 = s0.fma(FloatVector.broadcast(F, scales[b]), a0);
+            a1 = s1.fma(FloatVector.broadcast(F, scales[b + 1]), a1);
+        }
+        if (b < blocks) {
+            long bo = off + 18L * b;
+            int xb = xo + 32 * b;
+            ByteVector q0 = ByteVector.fromMemorySegment(B, w, bo + 2, LE);
+            FloatVector l0 = (FloatVector) q0.and((byte) 0xF).sub((byte) 8).convertShape(VectorOperators.B2F, F, 0);
+            FloatVector h0 = (FloatVector) q0.lanewise(VectorOperators.LSHR, 4).sub((byte) 8).convertShape(VectorOperators.B2F, F, 0);
+            FloatVector s0 = l0.fma(FloatVector.fromArray(F, x, xb), h0.mul(FloatVector.fromArray(F, x, xb + 16)));
+            a0 = s0.fma(FloatVector.broadcast(F, scales[b]), a0);
+        }
+        return sum(a0.add(a1));
+    }
+
+    /** Q8_0 row dot product for 16-lane vectors (see {@link #dotQ4_0x16}). */
+    private static float dotQ8_0x16(MemorySegment w, long off, float[] x, int xo, int n, float[] scales) {
+        int blocks = n >> 5;
+        for (int b = 0; b < blocks; b++) {
+            scales[b] = Float.float16ToFloat(w.get(F16, off + 34L * b));
+        }
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = a0;
+        int b = 0;
+        for (; b + 1 < blocks; b += 2) {
+            long bo = off + 34L * b;
+            int xb = xo + 32 * b;
+            FloatVector p0 = (FloatVector) ByteVector.fromMemorySegment(B, w, bo + 2, LE).convertShape(VectorOperators.B2F, F, 0);
+            FloatVector p1 = (FloatVector) ByteVector.fromMemorySegment(B, w, bo + 18, LE).convertShape(VectorOperators.B2F, F, 0);
+            FloatVector p2 = (FloatVector) ByteVector.fromMemorySegment(B, w, bo + 36, LE).convertShape(VectorOperators.B2F, F, 0);
+            FloatVector p3 = (FloatVector) ByteVector.fromMemorySegment(B, w, bo + 52, LE).convertShape(VectorOperators.B2F, F, 0);
+            FloatVector s0 = p0.fma(FloatVector.fromArray(F, x, xb), p1.mul(FloatVector.fromArray(F, x, xb + 16)));
+            FloatVector s1 = p2.fma(FloatVector.fromArray(F, x, xb + 32), p3.mul(FloatVector.fromArray(F, x, xb + 48)));
+            a0 = s0.fma(FloatVector.broadcast(F, scales[b]), a0);
+            a1 = s1.fma(FloatVector.broadcast(F, scales[b + 1]), a1);
+        }
+        if (b < blocks) {
+            long bo = off + 34L * b;
+            int xb = xo + 32 * b;
+            FloatVector p0 = (FloatVector) ByteVector.fromMemorySegment(B, w, bo + 2, LE).convertShape(VectorOperators.B2F, F, 0);
+            FloatVector p1 = (FloatVector) ByteVector.fromMemorySegment(B, w, bo + 18, LE).convertShape(VectorOperators.B2F, F, 0);
+            FloatVector s0 = p0.fma(FloatVector.fromArray(F, x, xb), p1.mul(FloatVector.fromArray(F, x, xb + 16)));
+            a0 = s0.fma(FloatVector.broadcast(F, scales[b]), a0);
+        }
+        return sum(a0.add(a1));
+    }
+
+    /** Q8_0 dot with a scratch buffer for the block scales (16-lane fast path). */
+    public static float dotQ8_0(MemorySegment w, long off, float[] x, int xo, int n, float[] scales) {
+        return L == 16 ? dotQ8_0x16(w, off, x, xo, n, scales) : dotQ8_0(w, off, x, xo, n);
+    }
+
+    /** Q4_0 dot with a scratch buffer for the block scales (16-lane fast path). */
+    public static float dotQ4_0(MemorySegment w, long off, float[] x, int xo, int n, float[] scales) {
+        return L == 16 ? dotQ4_0x16(w, off, x, xo, n, scales) : dotQ4_0(w, off, x, xo, n);
     }
 
     /** Vectorized dequantization of a Q8_0 row into {@code y[yo..yo+n)}. */

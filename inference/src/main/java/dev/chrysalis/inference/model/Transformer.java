@@ -51,7 +51,7 @@ public final class Transformer {
         hb = new float[maxBatch * Math.max(c.ffDim(), dim)];
         hb2 = new float[maxBatch * c.ffDim()];
         int widest = Math.max(256, Math.max(Math.max(dim, c.ffDim()), c.qDim()));
-        scratch = new float[pool.threads()][widest];
+        scratch = new float[pool.threads()][4 * widest];
         scores = new float[pool.threads()][capacity];
         int half = c.ropeDim() / 2;
         ropeCos = new float[capacity * half];

@@ -75,15 +75,15 @@ public final class WeightMatrix {
     }
 
     /**
-     * Dot product of row {@code row} with {@code x[xo..xo+cols)}. {@code scratch} (at least one block,
-     * 256 floats) holds one dequantized block for the formats without a fused kernel.
+     * Dot product of row {@code row} with {@code x[xo..xo+cols)}. {@code scratch} (at least 256 floats and
+     * cols/32) holds block scales or one dequantized block, depending on the format.
      */
     public float dot(int row, float[] x, int xo, float[] scratch) {
         long off = row * rowBytes;
         return switch (type) {
             case F32 -> VectorKernels.dotF32(data, off, x, xo, cols);
-            case Q8_0 -> VectorKernels.dotQ8_0(data, off, x, xo, cols);
-            case Q4_0 -> VectorKernels.dotQ4_0(data, off, x, xo, cols);
+            case Q8_0 -> VectorKernels.dotQ8_0(data, off, x, xo, cols, scratch);
+            case Q4_0 -> VectorKernels.dotQ4_0(data, off, x, xo, cols, scratch);
             default -> {
                 int bs = type.blockSize();
                 int chunk = bs == 1 ? Math.min(cols, 256) : bs;
@@ -111,26 +111,39 @@ public final class WeightMatrix {
 
     /**
      * Batched product: for tokens {@code b < batch}, {@code out[b*rows + r] = row_r . x[b*cols ..]}.
-     * Each weight row is dequantized once (into {@code scratch[thread]}, at least {@code cols} floats)
-     * and multiplied with all tokens, four at a time.
+     * Weight rows are dequantized four at a time into {@code scratch[thread]} (at least {@code 4*cols}
+     * floats) and multiplied with all tokens in 4x4 register blocks, so each weight is read from memory
+     * once per batch and each cached value is used four times.
      */
     public void matmul(WorkerPool pool, float[] x, int batch, float[] out, float[][] scratch) {
         if (batch == 1) {
             matvec(pool, x, out, scratch);
             return;
         }
-        int grain = Math.max(1, 4096 / Math.max(1, cols));
-        pool.forRange(rows, grain, (s, e, t) -> {
+        int groups = (rows + 3) / 4;
+        pool.forRange(groups, 1, (s, e, t) -> {
             float[] w = scratch[t];
-            for (int r = s; r < e; r++) {
-                dequantizeRow(r, w, 0);
-                int b = 0;
-                for (; b + 4 <= batch; b += 4) {
-                    VectorKernels.dot4(w, 0, x, b * cols, (b + 1) * cols, (b + 2) * cols, (b + 3) * cols, cols,
-                            out, b * rows + r, rows);
+            for (int g = s; g < e; g++) {
+                int r0 = g * 4;
+                int nr = Math.min(4, rows - r0);
+                for (int r = 0; r < nr; r++) {
+                    dequantizeRow(r0 + r, w, r * cols);
                 }
-                for (; b < batch; b++) {
-                    out[b * rows + r] = VectorKernels.dot(w, 0, x, b * cols, cols);
+                int b = 0;
+                if (nr == 4) {
+                    for (; b + 4 <= batch; b += 4) {
+                        VectorKernels.dot4x4(w, 0, x, b * cols, cols, out, b * rows + r0, rows);
+                    }
+                }
+                for (int r = 0; r < nr; r++) {
+                    int bb = b;
+                    for (; bb + 4 <= batch; bb += 4) {
+                        VectorKernels.dot4(w, r * cols, x, bb * cols, (bb + 1) * cols, (bb + 2) * cols, (bb + 3) * cols, cols,
+                                out, bb * rows + r0 + r, rows);
+                    }
+                    for (; bb < batch; bb++) {
+                        out[bb * rows + r0 + r] = VectorKernels.dot(w, r * cols, x, bb * cols, cols);
+                    }
                 }
             }
         });

@@ -78,7 +78,7 @@ class DequantizeReferenceTest {
                 for (int i = 0; i < x.length; i++) {
                     x[i] = (float) rnd.nextGaussian();
                 }
-                float[][] scratch = {new float[Math.max(256, cols)], new float[Math.max(256, cols)]};
+                float[][] scratch = {new float[Math.max(256, 4 * cols)], new float[Math.max(256, 4 * cols)]};
                 float[] out = new float[batch * rows];
                 w.matmul(pool, x, batch, out, scratch);
                 float[] single = new float[rows];
