@@ -148,16 +148,16 @@ public final class ApprovalService {
     private Approval decide(Principal who, String digestSeen, String reason, boolean approve) {
         String verb = approve ? "approve" : "reject";
         if (machineIdentities.contains(who.name())) {
-            throw new ApprovalRefusedException("'" + who.name() + "' is a machine identity and may not " + verb + " candidates");
+            throw new ApprovalRefusedException(ApprovalRefusedException.Kind.NOT_ALLOWED, "'" + who.name() + "' is a machine identity and may not " + verb + " candidates");
         }
         if (!who.mayApprove()) {
-            throw new ApprovalRefusedException("user '" + who.name() + "' has roles " + who.roles() + "; to " + verb
+            throw new ApprovalRefusedException(ApprovalRefusedException.Kind.NOT_ALLOWED, "user '" + who.name() + "' has roles " + who.roles() + "; to " + verb
                     + " a candidate needs approver or admin");
         }
         Submission s = pendingByDigest(digestSeen).orElseThrow(() -> new ApprovalRefusedException(
                 "no pending candidate has digest " + digestSeen + " (it changed, was decided already, or never existed)"));
         if (approve && s.proposer().equals(who.name())) {
-            throw new ApprovalRefusedException("user '" + who.name() + "' proposed " + s.plugin() + "@" + s.digest()
+            throw new ApprovalRefusedException(ApprovalRefusedException.Kind.NOT_ALLOWED, "user '" + who.name() + "' proposed " + s.plugin() + "@" + s.digest()
                     + " and may not approve it");
         }
         String actual = digestOf(s.artifact());
