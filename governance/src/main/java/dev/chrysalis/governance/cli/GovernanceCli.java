@@ -1,5 +1,10 @@
 package dev.chrysalis.governance.cli;
 
+import dev.chrysalis.governance.approval.AccountException;
+import dev.chrysalis.governance.approval.Accounts;
+import dev.chrysalis.governance.approval.PasswordHasher;
+import dev.chrysalis.governance.approval.Principal;
+import dev.chrysalis.governance.approval.Role;
 import dev.chrysalis.governance.audit.AuditEntry;
 import dev.chrysalis.governance.audit.AuditLog;
 import dev.chrysalis.governance.audit.AuditVerification;
@@ -22,7 +27,10 @@ import dev.chrysalis.governance.store.GovernanceStoreException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -38,6 +46,9 @@ import java.util.Optional;
  * policy show [--policy FILE]        print the effective policy's tiers and rules
  * audit verify [--data-dir DIR]      exit 0: chain intact, 2: broken (each problem named)
  * audit log [--data-dir DIR] [--limit N]
+ * user add NAME --role ROLE[,ROLE] --password-file FILE [--data-dir DIR]   (first user: bootstrap)
+ * user token NAME [--label LABEL] [--data-dir DIR]                          prints a new API token once
+ * user list [--data-dir DIR]
  * </pre>
  * Exit 1 means the command itself could not run (bad arguments, unreadable file); the message says why.
  */
@@ -70,6 +81,9 @@ public final class GovernanceCli {
                 case "policy show" -> policyShow(parsed, out);
                 case "audit verify" -> auditVerify(parsed, out);
                 case "audit log" -> auditLog(parsed, out);
+                case "user add" -> userAdd(parsed, out);
+                case "user token" -> userToken(parsed, out);
+                case "user list" -> userList(parsed, out);
                 default -> {
                     err.println("unknown command '" + (group + " " + command).strip() + "'");
                     err.print(usage());
@@ -77,7 +91,7 @@ public final class GovernanceCli {
                 }
             };
         } catch (UsageException | PolicyFormatException | BundleFormatException | UnknownCapabilityException
-                 | GovernanceStoreException e) {
+                 | GovernanceStoreException | AccountException e) {
             err.println("error: " + e.getMessage());
             return ERROR;
         }
@@ -91,6 +105,9 @@ public final class GovernanceCli {
                   policy show [--policy FILE]
                   audit verify [--data-dir DIR]     check the audit hash chain (exit 0 intact, 2 broken)
                   audit log [--data-dir DIR] [--limit N]
+                  user add NAME --role proposer|approver|admin[,...] --password-file FILE [--data-dir DIR]
+                  user token NAME [--label LABEL] [--data-dir DIR]
+                  user list [--data-dir DIR]
                 """;
     }
 
@@ -184,6 +201,58 @@ public final class GovernanceCli {
                 out.println(e.seq() + "  " + e.at() + "  " + e.actor() + "  " + e.kind() + "  " + e.subject()
                         + (e.detail().isEmpty() ? "" : "  " + e.detail().replace('\n', ' ')));
             }
+            return OK;
+        }
+    }
+
+    private static Accounts accounts(GovernanceDatabase db) {
+        return new Accounts(db, new AuditLog(db, Clock.systemUTC()), new PasswordHasher(), new SecureRandom(), Clock.systemUTC());
+    }
+
+    private static int userAdd(Args a, PrintStream out) {
+        a.allow("data-dir", "role", "password-file");
+        if (a.positional.size() != 1) {
+            throw new UsageException("user add needs exactly one NAME");
+        }
+        String roleText = a.option("role").orElseThrow(() -> new UsageException("user add needs --role (proposer, approver, admin)"));
+        Set<Role> roles = EnumSet.noneOf(Role.class);
+        for (String r : roleText.split(",")) {
+            roles.add(Role.byId(r.strip()).orElseThrow(() -> new UsageException("unknown role '" + r.strip() + "' (proposer, approver, admin)")));
+        }
+        Path passwordFile = existing(a.option("password-file").orElseThrow(() -> new UsageException("user add needs --password-file FILE")),
+                "--password-file");
+        char[] password;
+        try {
+            password = Files.readString(passwordFile).strip().toCharArray();
+        } catch (java.io.IOException e) {
+            throw new UsageException("cannot read " + passwordFile + ": " + e.getMessage());
+        }
+        Path dir = Path.of(a.option("data-dir").orElse(DEFAULT_DATA_DIR));
+        try (GovernanceDatabase db = GovernanceDatabase.open(dir)) {
+            Accounts accounts = accounts(db);
+            Principal p = accounts.createUser(a.positional.getFirst(), password, roles, accounts.hasUsers() ? "cli" : "bootstrap");
+            java.util.Arrays.fill(password, '\0');
+            out.println("created user " + p.name() + " with roles " + p.roles());
+            return OK;
+        }
+    }
+
+    private static int userToken(Args a, PrintStream out) {
+        a.allow("data-dir", "label");
+        if (a.positional.size() != 1) {
+            throw new UsageException("user token needs exactly one NAME");
+        }
+        try (GovernanceDatabase db = openExisting(a)) {
+            out.println(accounts(db).issueToken(a.positional.getFirst(), a.option("label").orElse("cli")));
+            return OK;
+        }
+    }
+
+    private static int userList(Args a, PrintStream out) {
+        a.allow("data-dir");
+        a.noPositional("user list");
+        try (GovernanceDatabase db = openExisting(a)) {
+            accounts(db).users().forEach(p -> out.println(p.name() + "  " + p.roles()));
             return OK;
         }
     }

@@ -95,4 +95,21 @@ class GovernanceCliTest {
         assertEquals("audit log BROKEN: 3 rows, 1 problem(s)\n  row 2: content does not match its stored hash (edited)\n", broken.out());
         assertTrue(cli("audit", "log", "--data-dir", dir.toString()).out().contains("2  "), "log lists rows");
     }
+
+    @Test
+    void usersAreAddedFromAPasswordFileAndGetTokens() throws Exception {
+        Path pw = Files.writeString(dir.resolve("pw.txt"), "a-long-password-1\n");
+        Result added = cli("user", "add", "dana", "--role", "approver,admin", "--password-file", pw.toString(), "--data-dir", dir.toString());
+        assertEquals(GovernanceCli.OK, added.code(), added.err());
+        assertEquals("created user dana with roles [approver, admin]\n", added.out());
+        assertEquals("error: user 'dana' already exists\n",
+                cli("user", "add", "dana", "--role", "admin", "--password-file", pw.toString(), "--data-dir", dir.toString()).err());
+        assertEquals("error: unknown role 'boss' (proposer, approver, admin)\n",
+                cli("user", "add", "erin", "--role", "boss", "--password-file", pw.toString(), "--data-dir", dir.toString()).err());
+        Result token = cli("user", "token", "dana", "--data-dir", dir.toString());
+        assertTrue(token.out().startsWith("chr_"), token.out());
+        assertEquals("dana  [approver, admin]\n", cli("user", "list", "--data-dir", dir.toString()).out());
+        Result audit = cli("audit", "log", "--data-dir", dir.toString());
+        assertTrue(audit.out().contains("bootstrap  account.created  user:dana"), audit.out());
+    }
 }
