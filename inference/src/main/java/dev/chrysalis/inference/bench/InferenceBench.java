@@ -162,14 +162,18 @@ public final class InferenceBench {
         out.printf(Locale.ROOT, "%-28s %12s %12s %7s %12s %12s %7s %10s %9s%n", "model", "prefill t/s", "llama.cpp", "ratio",
                 "decode t/s", "llama.cpp", "ratio", "roofline", "of roof");
         int status = 0;
+        String prefixReport = "";
         for (Path f : files) {
             int[] prompt = prompt(o.promptTokens(), f);
             Speed ours;
             long bytesPerToken;
             try (Engine e = Engine.load(f, EngineOptions.defaults().withThreads(o.threads()).withContextLength(
-                    o.promptTokens() + o.genTokens() + 8).withBatchSize(Math.min(64, o.promptTokens())).withPrefault(true))) {
+                    Math.max(320, o.promptTokens() + o.genTokens() + 8)).withBatchSize(Math.min(64, o.promptTokens())).withPrefault(true))) {
                 bytesPerToken = e.weights().bytesPerToken();
                 ours = measureOurs(e, prompt, o);
+                if (prefixReport.isEmpty()) {
+                    prefixReport = prefixCache(e, f, o);
+                }
             }
             Optional<Speed> peer = Optional.empty();
             if (peerScript.isPresent()) {
@@ -187,6 +191,7 @@ public final class InferenceBench {
                     peer.map(p -> fmt(ours.decode() / p.decode(), 2) + "x").orElse("-"), roof, 100 * ours.decode() / roof);
         }
         out.println();
+        out.println(prefixReport);
         out.println("roofline = measured read bandwidth / weight bytes read per token; ratio = ours / llama.cpp (targets: decode >= 1.2x, prefill >= 1.0x)");
         return status;
     }
@@ -224,6 +229,30 @@ public final class InferenceBench {
             }
         }
         return new Speed(bestPrefill, bestDecode);
+    }
+
+    /** Time to first token for a short new turn after a long shared prefix, with and without the cache. */
+    private static String prefixCache(Engine e, Path f, Options o) {
+        int prefixLen = Math.max(1, Math.min(256, e.contextLength() - 24));
+        int[] prefix = prompt(prefixLen, f);
+        int[] full = java.util.Arrays.copyOf(prefix, prefixLen + 16);
+        for (int i = prefixLen; i < full.length; i++) {
+            full[i] = 200 + i;
+        }
+        double cold = Double.MAX_VALUE;
+        double warm = Double.MAX_VALUE;
+        for (int r = 0; r < o.runs(); r++) {
+            try (Session s = e.newSession()) {
+                cold = Math.min(cold, s.generate(GenerationRequest.greedy(full, 1), TokenListener.NONE).firstTokenNanos() / 1e6);
+            }
+            try (Session s = e.newSession()) {
+                s.evaluate(prefix);
+                GenerationResult res = s.generate(GenerationRequest.greedy(full, 1), TokenListener.NONE);
+                warm = Math.min(warm, res.firstTokenNanos() / 1e6);
+            }
+        }
+        return String.format(Locale.ROOT, "prefix cache (%s): time to first token for 16 new tokens after a %d-token prefix: "
+                + "%.0f ms without, %.0f ms with the cached prefix (%.1fx)%n", f.getFileName(), prefixLen, cold, warm, cold / warm);
     }
 
     private Path ensureModel(Options o, String preset) throws IOException, InterruptedException {

@@ -59,8 +59,8 @@ public final class WorkerPool implements AutoCloseable {
             return;
         }
         int c = Math.max(grain, 1);
-        // at least ~4 chunks per thread for balance, but never smaller than grain
-        c = Math.max(c, n / (threads * 4));
+        // about 8 chunks per thread, so a thread slowed by other load takes fewer, but never smaller than grain
+        c = Math.max(c, n / (threads * 8));
         this.total = n;
         this.chunk = c;
         this.task = task;

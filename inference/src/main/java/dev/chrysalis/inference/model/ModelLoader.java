@@ -73,6 +73,9 @@ public final class ModelLoader {
                 throw new GgufFormatException("metadata '" + p + "rope.scaling.factor': " + factor + " must be >= 1");
             }
             ropeScale = (float) (1.0 / factor);
+        } else if (scaling.isPresent() && scaling.get().equals("llama3") && file.tensor("rope_freqs.weight").isEmpty()) {
+            throw new UnsupportedModelException("metadata '" + p + "rope.scaling.type': 'llama3' scaling needs the tensor "
+                    + "'rope_freqs.weight' (the per-frequency factors), which this file lacks");
         } else if (scaling.isPresent() && !scaling.get().equals("none") && !scaling.get().equals("llama3")) {
             throw new UnsupportedModelException("metadata '" + p + "rope.scaling.type': '" + scaling.get() + "' is not supported");
         }

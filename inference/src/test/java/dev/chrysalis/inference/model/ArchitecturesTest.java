@@ -29,8 +29,9 @@ class ArchitecturesTest {
     Path tmp;
 
     @ParameterizedTest
-    @CsvSource({"llama,false", "llama,true", "qwen2,true", "qwen2,false", "qwen3,false", "qwen3,true"})
+    @CsvSource({"llama,false", "llama,true", "llama3,true", "qwen2,true", "qwen2,false", "qwen3,false", "qwen3,true"})
     void prefillAndDecodeMatchAnIndependentReference(String arch, boolean tied) throws IOException {
+        // "llama3" = llama with Llama 3 RoPE frequency factors (tensor rope_freqs.weight)
         TinyModel tm = new TinyModel(arch, tied, arch.hashCode() + (tied ? 1 : 0));
         Path p = tmp.resolve(arch + tied + ".gguf");
         Files.write(p, tm.gguf(Map.of()));
@@ -38,7 +39,8 @@ class ArchitecturesTest {
         double[][] ref = tm.reference(tokens);
         try (GgufFile f = GgufFile.open(p); WorkerPool pool = new WorkerPool(2)) {
             ModelLoader.Loaded m = ModelLoader.load(f);
-            assertEquals(Architecture.fromGguf(arch).orElseThrow(), m.config().architecture());
+            assertEquals(Architecture.fromGguf(arch.equals("llama3") ? "llama" : arch).orElseThrow(), m.config().architecture());
+            assertEquals(arch.equals("llama3"), m.weights().ropeFreqFactors().isPresent());
             assertEquals(tied, m.config().tiedOutput());
             Transformer tr = new Transformer(m.config(), m.weights(), pool, 8, 16);
             float[] all = tr.forward(KvCache.create(KvCacheType.F32, m.config(), 16), tokens, 0, tokens.length, 0, true);

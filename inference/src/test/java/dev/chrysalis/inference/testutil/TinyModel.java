@@ -25,6 +25,8 @@ public final class TinyModel {
     public final boolean tied;
     public final Map<String, float[]> tensors = new LinkedHashMap<>();
     public final Map<String, long[]> shapes = new LinkedHashMap<>();
+    /** Llama 3 style RoPE frequency factors (tensor rope_freqs.weight), or null. */
+    public float[] ropeFreqs;
 
     public TinyModel(String arch, boolean tied, long seed) {
         this.arch = arch;
@@ -55,6 +57,11 @@ public final class TinyModel {
             put(b + "ffn_down.weight", r, 0.3f, 0f, ff, dim);
         }
         put("output_norm.weight", r, 0.2f, 1f, dim);
+        if (arch.equals("llama3")) {
+            ropeFreqs = new float[] {1f, 1.5f, 4f, 8f};
+            tensors.put("rope_freqs.weight", ropeFreqs);
+            shapes.put("rope_freqs.weight", new long[] {headDim / 2});
+        }
         if (!tied) {
             put("output.weight", r, 0.3f, 0f, dim, vocab);
         }
@@ -75,8 +82,9 @@ public final class TinyModel {
 
     /** The GGUF bytes; {@code override} replaces a tensor's shape (for broken-file tests). */
     public byte[] gguf(Map<String, long[]> shapeOverride) {
-        String p = arch + ".";
-        GgufBuilder g = new GgufBuilder().kvString("general.architecture", arch)
+        String ggufArch = arch.equals("llama3") ? "llama" : arch;
+        String p = ggufArch + ".";
+        GgufBuilder g = new GgufBuilder().kvString("general.architecture", ggufArch)
                 .kvU32(p + "embedding_length", dim).kvU32(p + "block_count", layers)
                 .kvU32(p + "attention.head_count", heads).kvU32(p + "attention.head_count_kv", kvHeads)
                 .kvU32(p + "feed_forward_length", ff).kvU32(p + "context_length", 128)
@@ -100,7 +108,7 @@ public final class TinyModel {
         double[][] logits = new double[n][];
         double[][][] keys = new double[layers][n][];
         double[][][] values = new double[layers][n][];
-        boolean neox = !arch.equals("llama");
+        boolean neox = !arch.startsWith("llama");
         for (int pos = 0; pos < n; pos++) {
             double[] x = new double[dim];
             for (int i = 0; i < dim; i++) {
@@ -210,7 +218,7 @@ public final class TinyModel {
     private void rope(double[] x, int o, int pos, boolean neox) {
         int half = headDim / 2;
         for (int i = 0; i < half; i++) {
-            double ang = pos * Math.pow(theta, -2.0 * i / headDim);
+            double ang = pos * Math.pow(theta, -2.0 * i / headDim) / (ropeFreqs == null ? 1 : ropeFreqs[i]);
             int a = neox ? o + i : o + 2 * i;
             int b = neox ? o + i + half : o + 2 * i + 1;
             double x0 = x[a];
