@@ -199,6 +199,89 @@ public final class VectorKernels {
         }
     }
 
+    /**
+     * Accumulates a 4x4 block of partial dot products over columns {@code [k0, k1)} ({@code k1 - k0} a
+     * multiple of the lane count): weight rows {@code w[r*n ..]} (r &lt; 4) times activation rows
+     * {@code x[xo + t*n ..]} (t &lt; 4), adding lane-wise into the 16 accumulator vectors kept in
+     * {@code acc[ao .. ao + 16*L)}. Working on column chunks keeps the weight chunk in L1 across all
+     * token groups; the per-lane order of operations is that of one pass over all columns.
+     */
+    public static void mma4x4(float[] w, int n, float[] x, int xo, int k0, int k1, float[] acc, int ao) {
+        FloatVector c00 = FloatVector.fromArray(F, acc, ao), c01 = FloatVector.fromArray(F, acc, ao + L);
+        FloatVector c02 = FloatVector.fromArray(F, acc, ao + 2 * L), c03 = FloatVector.fromArray(F, acc, ao + 3 * L);
+        FloatVector c10 = FloatVector.fromArray(F, acc, ao + 4 * L), c11 = FloatVector.fromArray(F, acc, ao + 5 * L);
+        FloatVector c12 = FloatVector.fromArray(F, acc, ao + 6 * L), c13 = FloatVector.fromArray(F, acc, ao + 7 * L);
+        FloatVector c20 = FloatVector.fromArray(F, acc, ao + 8 * L), c21 = FloatVector.fromArray(F, acc, ao + 9 * L);
+        FloatVector c22 = FloatVector.fromArray(F, acc, ao + 10 * L), c23 = FloatVector.fromArray(F, acc, ao + 11 * L);
+        FloatVector c30 = FloatVector.fromArray(F, acc, ao + 12 * L), c31 = FloatVector.fromArray(F, acc, ao + 13 * L);
+        FloatVector c32 = FloatVector.fromArray(F, acc, ao + 14 * L), c33 = FloatVector.fromArray(F, acc, ao + 15 * L);
+        int w1 = n, w2 = 2 * n, w3 = 3 * n;
+        int x1 = xo + n, x2 = xo + 2 * n, x3 = xo + 3 * n;
+        for (int i = k0; i < k1; i += L) {
+            FloatVector a0 = FloatVector.fromArray(F, w, i);
+            FloatVector a1 = FloatVector.fromArray(F, w, w1 + i);
+            FloatVector a2 = FloatVector.fromArray(F, w, w2 + i);
+            FloatVector a3 = FloatVector.fromArray(F, w, w3 + i);
+            FloatVector b = FloatVector.fromArray(F, x, xo + i);
+            c00 = a0.fma(b, c00);
+            c01 = a1.fma(b, c01);
+            c02 = a2.fma(b, c02);
+            c03 = a3.fma(b, c03);
+            b = FloatVector.fromArray(F, x, x1 + i);
+            c10 = a0.fma(b, c10);
+            c11 = a1.fma(b, c11);
+            c12 = a2.fma(b, c12);
+            c13 = a3.fma(b, c13);
+            b = FloatVector.fromArray(F, x, x2 + i);
+            c20 = a0.fma(b, c20);
+            c21 = a1.fma(b, c21);
+            c22 = a2.fma(b, c22);
+            c23 = a3.fma(b, c23);
+            b = FloatVector.fromArray(F, x, x3 + i);
+            c30 = a0.fma(b, c30);
+            c31 = a1.fma(b, c31);
+            c32 = a2.fma(b, c32);
+            c33 = a3.fma(b, c33);
+        }
+        c00.intoArray(acc, ao);
+        c01.intoArray(acc, ao + L);
+        c02.intoArray(acc, ao + 2 * L);
+        c03.intoArray(acc, ao + 3 * L);
+        c10.intoArray(acc, ao + 4 * L);
+        c11.intoArray(acc, ao + 5 * L);
+        c12.intoArray(acc, ao + 6 * L);
+        c13.intoArray(acc, ao + 7 * L);
+        c20.intoArray(acc, ao + 8 * L);
+        c21.intoArray(acc, ao + 9 * L);
+        c22.intoArray(acc, ao + 10 * L);
+        c23.intoArray(acc, ao + 11 * L);
+        c30.intoArray(acc, ao + 12 * L);
+        c31.intoArray(acc, ao + 13 * L);
+        c32.intoArray(acc, ao + 14 * L);
+        c33.intoArray(acc, ao + 15 * L);
+    }
+
+    /**
+     * Finishes a block accumulated by {@link #mma4x4}: sums each accumulator's lanes, adds the scalar
+     * tail columns {@code [tail, n)}, and writes {@code out[oo + t*os + r]}.
+     */
+    public static void finish4x4(float[] acc, int ao, float[] w, int n, float[] x, int xo, int tail, float[] out, int oo, int os) {
+        for (int t = 0; t < 4; t++) {
+            for (int r = 0; r < 4; r++) {
+                float s = sum(FloatVector.fromArray(F, acc, ao + (t * 4 + r) * L));
+                for (int i = tail; i < n; i++) {
+                    s += w[r * n + i] * x[xo + t * n + i];
+                }
+                out[oo + t * os + r] = s;
+            }
+        }
+    }
+
+    /** Whether the blocked 4x4 kernels ({@link #mma4x4}) can run on this machine. */
+    public static boolean blockedKernels() {
+        return VECTOR;
+    }
+
     /** {@code y[yo..] += a * x[xo..]} over n elements. */
     public static void axpy(float a, float[] x, int xo, float[] y, int yo, int n) {
         int i = 0;

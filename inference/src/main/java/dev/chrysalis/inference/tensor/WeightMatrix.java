@@ -15,6 +15,9 @@ import java.lang.foreign.MemorySegment;
  */
 public final class WeightMatrix {
 
+    /** Columns per chunk of the blocked prefill kernel: 4 dequantized rows of it stay in L1. */
+    private static final int K_CHUNK = 512;
+
     private final String name;
     private final GgmlType type;
     private final int rows;
@@ -121,8 +124,12 @@ public final class WeightMatrix {
             return;
         }
         int groups = (rows + 3) / 4;
+        int lanes = VectorKernels.lanes();
+        int vecCols = cols / lanes * lanes;
+        int tokenGroups = batch / 4;
         pool.forRange(groups, 1, (s, e, t) -> {
             float[] w = scratch[t];
+            float[] acc = new float[Math.max(1, tokenGroups) * 16 * lanes];
             for (int g = s; g < e; g++) {
                 int r0 = g * 4;
                 int nr = Math.min(4, rows - r0);
@@ -130,10 +137,18 @@ public final class WeightMatrix {
                     dequantizeRow(r0 + r, w, r * cols);
                 }
                 int b = 0;
-                if (nr == 4) {
-                    for (; b + 4 <= batch; b += 4) {
-                        VectorKernels.dot4x4(w, 0, x, b * cols, cols, out, b * rows + r0, rows);
+                if (nr == 4 && VectorKernels.blockedKernels() && tokenGroups > 0) {
+                    java.util.Arrays.fill(acc, 0f);
+                    for (int k0 = 0; k0 < vecCols; k0 += K_CHUNK) {
+                        int k1 = Math.min(vecCols, k0 + K_CHUNK);
+                        for (int tg = 0; tg < tokenGroups; tg++) {
+                            VectorKernels.mma4x4(w, cols, x, tg * 4 * cols, k0, k1, acc, tg * 16 * lanes);
+                        }
                     }
+                    for (int tg = 0; tg < tokenGroups; tg++) {
+                        VectorKernels.finish4x4(acc, tg * 16 * lanes, w, cols, x, tg * 4 * cols, vecCols, out, tg * 4 * rows + r0, rows);
+                    }
+                    b = tokenGroups * 4;
                 }
                 for (int r = 0; r < nr; r++) {
                     int bb = b;
