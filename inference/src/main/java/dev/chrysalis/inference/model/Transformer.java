@@ -125,9 +125,13 @@ public final class Transformer {
         for (int t = 0; t < n; t++) {
             rmsnorm(xb, t * dim, x, t * dim, lw.attnNorm(), dim);
         }
-        lw.wq().matmul(pool, xb, n, q, scratch);
-        lw.wk().matmul(pool, xb, n, k, scratch);
-        lw.wv().matmul(pool, xb, n, v, scratch);
+        if (n == 1) {
+            WeightMatrix.matvecAll(pool, xb, new WeightMatrix[] {lw.wq(), lw.wk(), lw.wv()}, new float[][] {q, k, v}, scratch);
+        } else {
+            lw.wq().matmul(pool, xb, n, q, scratch);
+            lw.wk().matmul(pool, xb, n, k, scratch);
+            lw.wv().matmul(pool, xb, n, v, scratch);
+        }
         for (int t = 0; t < n; t++) {
             int qo = t * qDim;
             int ko = t * kvDim;
@@ -185,8 +189,12 @@ public final class Transformer {
         for (int t = 0; t < n; t++) {
             rmsnorm(xb, t * dim, x, t * dim, lw.ffnNorm(), dim);
         }
-        lw.wGate().matmul(pool, xb, n, hb, scratch);
-        lw.wUp().matmul(pool, xb, n, hb2, scratch);
+        if (n == 1) {
+            WeightMatrix.matvecAll(pool, xb, new WeightMatrix[] {lw.wGate(), lw.wUp()}, new float[][] {hb, hb2}, scratch);
+        } else {
+            lw.wGate().matmul(pool, xb, n, hb, scratch);
+            lw.wUp().matmul(pool, xb, n, hb2, scratch);
+        }
         int ff = c.ffDim();
         for (int i = 0; i < n * ff; i++) {
             float g = hb[i];

@@ -113,6 +113,31 @@ public final class WeightMatrix {
     }
 
     /**
+     * Several matrix-vector products with the same input in one parallel loop (e.g. Q, K and V, or gate
+     * and up): one hand-off to the workers instead of one per matrix, and better balance.
+     */
+    public static void matvecAll(WorkerPool pool, float[] x, WeightMatrix[] ms, float[][] outs, float[][] scratch) {
+        int total = 0;
+        for (WeightMatrix m : ms) {
+            total += m.rows;
+        }
+        int grain = Math.max(1, 16384 / Math.max(1, ms[0].cols));
+        pool.forRange(total, grain, (s, e, t) -> {
+            float[] sc = scratch[t];
+            int base = 0;
+            for (int i = 0; i < ms.length && base < e; i++) {
+                WeightMatrix m = ms[i];
+                int from = Math.max(s, base);
+                int to = Math.min(e, base + m.rows);
+                for (int r = from; r < to; r++) {
+                    outs[i][r - base] = m.dot(r - base, x, 0, sc);
+                }
+                base += m.rows;
+            }
+        });
+    }
+
+    /**
      * Batched product: for tokens {@code b < batch}, {@code out[b*rows + r] = row_r . x[b*cols ..]}.
      * Weight rows are dequantized four at a time into {@code scratch[thread]} (at least {@code 4*cols}
      * floats) and multiplied with all tokens in 4x4 register blocks, so each weight is read from memory
