@@ -228,7 +228,7 @@ public final class DefaultRouter implements Router {
                 continue;
             }
             String u = TRAILING_QUESTION.matcher(ex.utterance().strip()).replaceAll("");
-            int at = u.toLowerCase(Locale.ROOT).lastIndexOf(value.asText().toLowerCase(Locale.ROOT));
+            int at = ExampleTemplates.lastIndexOfIgnoreCase(u, value.asText());
             if (at > 0) {
                 String lead = u.substring(0, at).replaceAll("[\\s:,\\-]+$", "").strip();
                 if (!lead.isEmpty() && !out.contains(lead)) {

@@ -8,7 +8,6 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -106,26 +105,41 @@ final class ExampleTemplates {
         return v.isValueNode() ? v.asText() : v.toString();
     }
 
-    /** Where {@code value} occurs as a whole token run, outside earlier slots; -1 when it does not. */
+    /** Where {@code value} occurs (ignoring case) as a whole token run, outside earlier slots; -1 when it does not. */
     private static int find(String utterance, String value, List<Slot> taken) {
-        String hay = utterance.toLowerCase(Locale.ROOT);
-        String needle = value.toLowerCase(Locale.ROOT);
-        for (int from = 0; ; ) {
-            int at = hay.indexOf(needle, from);
-            if (at < 0) {
-                return -1;
-            }
-            int end = at + needle.length();
-            boolean leftOk = at == 0 || !Character.isLetterOrDigit(needle.charAt(0))
-                    || !Character.isLetterOrDigit(hay.charAt(at - 1));
-            boolean rightOk = end == hay.length() || !Character.isLetterOrDigit(needle.charAt(needle.length() - 1))
-                    || !Character.isLetterOrDigit(hay.charAt(end));
-            boolean free = taken.stream().noneMatch(s -> at < s.end() && s.start() < end);
+        for (int at = indexOfIgnoreCase(utterance, value, 0); at >= 0; at = indexOfIgnoreCase(utterance, value, at + 1)) {
+            int start = at;
+            int end = at + value.length();
+            boolean leftOk = start == 0 || !Character.isLetterOrDigit(value.charAt(0))
+                    || !Character.isLetterOrDigit(utterance.charAt(start - 1));
+            boolean rightOk = end == utterance.length() || !Character.isLetterOrDigit(value.charAt(value.length() - 1))
+                    || !Character.isLetterOrDigit(utterance.charAt(end));
+            boolean free = taken.stream().noneMatch(s -> start < s.end() && s.start() < end);
             if (leftOk && rightOk && free) {
-                return at;
+                return start;
             }
-            from = at + 1;
         }
+        return -1;
+    }
+
+    /** Like {@code indexOf}, ignoring case, with indices of {@code text} itself (lower-casing may change lengths). */
+    static int indexOfIgnoreCase(String text, String needle, int from) {
+        for (int i = Math.max(0, from); i + needle.length() <= text.length(); i++) {
+            if (text.regionMatches(true, i, needle, 0, needle.length())) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The last occurrence, ignoring case; -1 when none. */
+    static int lastIndexOfIgnoreCase(String text, String needle) {
+        for (int i = text.length() - needle.length(); i >= 0; i--) {
+            if (text.regionMatches(true, i, needle, 0, needle.length())) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static String literalRegex(String literal) {

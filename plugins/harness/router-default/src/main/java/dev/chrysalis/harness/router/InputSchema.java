@@ -23,6 +23,8 @@ final class InputSchema {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern TRAILING_PUNCTUATION = Pattern.compile("[\\s?!.,;:]+$");
     private static final Pattern TRAILING_QUESTION = Pattern.compile("[\\s?]+$");
+    /** The most digits before or after the point a converted number may have. */
+    private static final int MAX_DIGITS = 1000;
     private static final Pattern GROUPED_THOUSANDS = Pattern.compile("[-+]?\\d{1,3}(,\\d{3})+(\\.\\d+)?");
     private static final Map<String, Boolean> BOOLEAN_WORDS = Map.ofEntries(
             Map.entry("true", true), Map.entry("yes", true), Map.entry("y", true), Map.entry("on", true),
@@ -163,7 +165,10 @@ final class InputSchema {
             return Optional.empty();
         }
         try {
-            return Optional.of(new BigDecimal(t));
+            BigDecimal d = new BigDecimal(t);
+            // "1e999999999" parses, but would take gigabytes as an integer: no skill means such a number.
+            return Math.abs((long) d.precision() - d.scale()) > MAX_DIGITS || Math.abs((long) d.scale()) > MAX_DIGITS
+                    ? Optional.empty() : Optional.of(d);
         } catch (NumberFormatException e) {
             return Optional.empty();
         }

@@ -54,6 +54,17 @@ class DefaultRouterTest {
     }
 
     @Test
+    @Timeout(5)
+    void absurdlyLargeNumbersAreRefusedNotExpanded() {
+        var s = skill("typed", """
+                {"type":"object","properties":{"i":{"type":"integer"},"n":{"type":"number"}}}""",
+                List.of(new RoutePattern("int (?<i>\\S+)"), new RoutePattern("num (?<n>\\S+)")));
+        assertTrue(unrouted("int 1e999999999", List.of(s)).reason().contains("'1e999999999' is not an integer"));
+        assertTrue(unrouted("num 1e-999999999", List.of(s)).reason().contains("is not a number"));
+        assertEquals(1000, routed("int 1e3", List.of(s)).arguments().get("i").asInt());
+    }
+
+    @Test
     void aValueThatDoesNotFitItsTypeRejectsThePatternAndSaysSo() {
         var s = skill("typed", """
                 {"type":"object","properties":{"i":{"type":"integer"},"mode":{"type":"string","enum":["a","b"]}},"required":["i"]}""",
