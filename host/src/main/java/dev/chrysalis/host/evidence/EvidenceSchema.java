@@ -52,7 +52,7 @@ final class EvidenceSchema {
               symbolic_name VARCHAR(300) NOT NULL,
               version VARCHAR(100) NOT NULL,
               sha256 CHAR(64) NOT NULL,
-              PRIMARY KEY (turn_id, symbolic_name))""",
+              PRIMARY KEY (turn_id, symbolic_name, sha256))""",
             "CREATE INDEX IF NOT EXISTS turn_bundles_digest ON turn_bundles(sha256)",
             """
             CREATE TABLE IF NOT EXISTS failures (

@@ -242,7 +242,34 @@ public final class EvidenceStore implements AutoCloseable {
         return recent(Optional.of(sessionId), limit);
     }
 
-    /** The number of turns a session has stored (the next turn's index). */
+    /** The id of a session's turn, when it is stored. */
+    public Optional<Long> turnId(String sessionId, int turnIndex) {
+        return query("find turn " + turnIndex + " of '" + sessionId + "'", c -> {
+            try (var q = c.prepareStatement("SELECT id FROM turns WHERE session_id = ? AND turn_index = ?")) {
+                q.setString(1, sessionId);
+                q.setInt(2, turnIndex);
+                try (var rs = q.executeQuery()) {
+                    return rs.next() ? Optional.of(rs.getLong(1)) : Optional.<Long>empty();
+                }
+            }
+        });
+    }
+
+    /** The highest turn index a session has stored, when it has any. */
+    public Optional<Integer> lastTurnIndex(String sessionId) {
+        return query("find last turn of '" + sessionId + "'", c -> {
+            try (var q = c.prepareStatement("SELECT MAX(turn_index) FROM turns WHERE session_id = ?")) {
+                q.setString(1, sessionId);
+                try (var rs = q.executeQuery()) {
+                    rs.next();
+                    int max = rs.getInt(1);
+                    return rs.wasNull() ? Optional.<Integer>empty() : Optional.of(max);
+                }
+            }
+        });
+    }
+
+    /** The number of turns a session has stored. */
     public int turnCount(String sessionId) {
         return query("count turns of '" + sessionId + "'", c -> {
             try (var q = c.prepareStatement("SELECT COUNT(*) FROM turns WHERE session_id = ?")) {
@@ -425,7 +452,7 @@ public final class EvidenceStore implements AutoCloseable {
 
     private static List<BundleDigest> bundles(Connection c, long turnId) throws SQLException {
         try (var q = c.prepareStatement(
-                "SELECT symbolic_name, version, sha256 FROM turn_bundles WHERE turn_id = ? ORDER BY symbolic_name")) {
+                "SELECT symbolic_name, version, sha256 FROM turn_bundles WHERE turn_id = ? ORDER BY symbolic_name, version")) {
             q.setLong(1, turnId);
             List<BundleDigest> out = new ArrayList<>();
             try (var rs = q.executeQuery()) {
@@ -514,12 +541,13 @@ public final class EvidenceStore implements AutoCloseable {
     }
 
     private static void insertBundles(Connection c, long turnId, List<BundleDigest> bundles) throws SQLException {
-        var seen = new java.util.HashSet<String>();
+        var seen = new java.util.HashSet<BundleDigest>();
         try (var insert = c.prepareStatement(
                 "INSERT INTO turn_bundles(turn_id, symbolic_name, version, sha256) VALUES (?, ?, ?, ?)")) {
             for (BundleDigest b : bundles) {
-                if (!seen.add(b.symbolicName())) {
-                    throw new EvidenceStoreException("turn names bundle '" + b.symbolicName() + "' twice");
+                if (!seen.add(b)) {
+                    throw new EvidenceStoreException("turn names bundle '" + b.symbolicName() + "' sha256:" + b.sha256()
+                            + " twice");
                 }
                 insert.setLong(1, turnId);
                 insert.setString(2, b.symbolicName());

@@ -118,7 +118,7 @@ class EvidenceStoreTest {
             var twice = new NewTurn("s-1", 0, T0, T0, "default", "hi", "hello", Map.of(), List.of(),
                     List.of(digest, digest), List.of());
             var e = assertThrows(EvidenceStoreException.class, () -> store.recordTurn(twice));
-            assertTrue(e.getMessage().contains("names bundle 'dev.chrysalis.skill.calculator' twice"), e.getMessage());
+            assertTrue(e.getMessage().contains("names bundle 'dev.chrysalis.skill.calculator' sha256:"), e.getMessage());
             assertTrue(store.recentTurns(10).isEmpty());
             // the session row was part of the same transaction
             assertTrue(store.sessions(10).isEmpty());
