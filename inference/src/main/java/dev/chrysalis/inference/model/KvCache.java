@@ -54,6 +54,20 @@ public abstract sealed class KvCache permits KvCache.F32Cache, KvCache.F16Cache,
     /** {@code out[oo..oo+headDim) += w * value(layer, pos, kvHead)}. */
     public abstract void addValue(int layer, int pos, int kvHead, float w, float[] out, int oo);
 
+    /** {@code scores[j] = scale * (q . key(layer, j, kvHead))} for positions {@code j < n}. */
+    public void keyScores(int layer, int kvHead, float[] q, int qo, int n, float scale, float[] scores) {
+        for (int j = 0; j < n; j++) {
+            scores[j] = dotKey(layer, j, kvHead, q, qo) * scale;
+        }
+    }
+
+    /** {@code out[oo..oo+headDim) += sum_j w[j] * value(layer, j, kvHead)} for positions {@code j < n}. */
+    public void weightedValues(int layer, int kvHead, float[] w, int n, float[] out, int oo) {
+        for (int j = 0; j < n; j++) {
+            addValue(layer, j, kvHead, w[j], out, oo);
+        }
+    }
+
     static final class F32Cache extends KvCache {
         private final float[][] k;
         private final float[][] v;
@@ -83,6 +97,24 @@ public abstract sealed class KvCache permits KvCache.F32Cache, KvCache.F16Cache,
         @Override
         public void addValue(int layer, int pos, int kvHead, float w, float[] out, int oo) {
             VectorKernels.axpy(w, v[layer], pos * kvDim + kvHead * headDim, out, oo, headDim);
+        }
+
+        @Override
+        public void keyScores(int layer, int kvHead, float[] q, int qo, int n, float scale, float[] scores) {
+            float[] kl = k[layer];
+            int base = kvHead * headDim;
+            for (int j = 0; j < n; j++) {
+                scores[j] = VectorKernels.dot(kl, j * kvDim + base, q, qo, headDim) * scale;
+            }
+        }
+
+        @Override
+        public void weightedValues(int layer, int kvHead, float[] w, int n, float[] out, int oo) {
+            float[] vl = v[layer];
+            int base = kvHead * headDim;
+            for (int j = 0; j < n; j++) {
+                VectorKernels.axpy(w[j], vl, j * kvDim + base, out, oo, headDim);
+            }
         }
     }
 

@@ -165,11 +165,10 @@ public final class Transformer {
                 int kvh = h / group;
                 int pos = start + t;
                 int qo = t * qDim + h * hd;
+                cache.keyScores(l, kvh, q, qo, pos + 1, scale, sc);
                 float max = Float.NEGATIVE_INFINITY;
                 for (int j = 0; j <= pos; j++) {
-                    float a = cache.dotKey(l, j, kvh, q, qo) * scale;
-                    sc[j] = a;
-                    max = Math.max(max, a);
+                    max = Math.max(max, sc[j]);
                 }
                 float sum = 0;
                 for (int j = 0; j <= pos; j++) {
@@ -178,10 +177,11 @@ public final class Transformer {
                     sum += e1;
                 }
                 float inv = 1f / sum;
-                Arrays.fill(att, qo, qo + hd, 0f);
                 for (int j = 0; j <= pos; j++) {
-                    cache.addValue(l, j, kvh, sc[j] * inv, att, qo);
+                    sc[j] *= inv;
                 }
+                Arrays.fill(att, qo, qo + hd, 0f);
+                cache.weightedValues(l, kvh, sc, pos + 1, att, qo);
             }
         });
         lw.wo().matmul(pool, att, n, xb, scratch);
