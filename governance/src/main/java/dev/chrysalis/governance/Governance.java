@@ -13,6 +13,7 @@ import dev.chrysalis.governance.policy.CandidateReader;
 import dev.chrysalis.governance.policy.Decision;
 import dev.chrysalis.governance.policy.Policy;
 import dev.chrysalis.governance.policy.PolicyEngine;
+import dev.chrysalis.governance.policy.TrialReport;
 import dev.chrysalis.governance.promotion.LiveSwitch;
 import dev.chrysalis.governance.promotion.PromotionController;
 import dev.chrysalis.governance.promotion.PromotionPlan;
@@ -83,9 +84,9 @@ public final class Governance implements AutoCloseable {
     /**
      * Judges a candidate jar and submits it: the jar is copied into the governance store under its digest
      * (so the bytes reviewed are the bytes promoted), scanned, compared with {@code baseline}, decided by the
-     * policy and recorded; all audited.
+     * policy (with the sandbox trial's report, when there is one) and recorded; all audited.
      */
-    public Proposal propose(Path jar, Optional<Path> baseline, String proposer) {
+    public Proposal propose(Path jar, Optional<Path> baseline, String proposer, Optional<TrialReport> trial) {
         BundleJar candidateJar = BundleJar.read(jar);
         Path stored = db.home().resolve("artifacts").resolve(candidateJar.digest() + ".jar");
         try {
@@ -98,7 +99,8 @@ public final class Governance implements AutoCloseable {
         } catch (IOException e) {
             throw new GovernanceStoreException("cannot store candidate " + jar + " as " + stored + ": " + e.getMessage(), e);
         }
-        Candidate candidate = reader.read(candidateJar, baseline.map(BundleJar::read), proposer);
+        Candidate read = reader.read(candidateJar, baseline.map(BundleJar::read), proposer);
+        Candidate candidate = trial.map(read::withTrial).orElse(read);
         Decision decision = policy.decide(candidate);
         Submission submission = approvals.submit(candidate, decision, stored);
         return new Proposal(candidate, decision, submission);

@@ -5,6 +5,7 @@ import dev.chrysalis.governance.capability.CapabilityDeclaration;
 import dev.chrysalis.governance.policy.BundleJar;
 import dev.chrysalis.governance.policy.Candidate;
 import dev.chrysalis.governance.policy.Decision;
+import dev.chrysalis.governance.policy.TrialReport;
 import dev.chrysalis.governance.store.GovernanceDatabase;
 import dev.chrysalis.governance.store.GovernanceStoreException;
 import java.io.IOException;
@@ -60,7 +61,8 @@ public final class ApprovalService {
                   diff CHARACTER LARGE OBJECT NOT NULL,
                   capabilities VARCHAR(1000) NOT NULL,
                   baseline_digest CHAR(64),
-                  UNIQUE (plugin, digest))""", """
+                  UNIQUE (plugin, digest))""",
+                "ALTER TABLE submissions ADD COLUMN IF NOT EXISTS trial CHARACTER LARGE OBJECT", """
                 CREATE TABLE IF NOT EXISTS approvals (
                   id BIGINT AUTO_INCREMENT PRIMARY KEY,
                   plugin VARCHAR(200) NOT NULL,
@@ -103,7 +105,7 @@ public final class ApprovalService {
         long id;
         try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement("""
                 INSERT INTO submissions (plugin, digest, proposer, artifact, submitted_at, status, decision_kind, explanation,
-                  diff, capabilities, baseline_digest) VALUES (?,?,?,?,?,?,?,?,?,?,?)""", Statement.RETURN_GENERATED_KEYS)) {
+                  diff, capabilities, baseline_digest, trial) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)""", Statement.RETURN_GENERATED_KEYS)) {
             ps.setString(1, candidate.plugin());
             ps.setString(2, candidate.digest());
             ps.setString(3, candidate.proposer());
@@ -115,6 +117,7 @@ public final class ApprovalService {
             ps.setString(9, candidate.change().unifiedDiff());
             ps.setString(10, caps);
             ps.setString(11, candidate.baseline().map(Candidate.Baseline::digest).orElse(null));
+            ps.setString(12, candidate.trial().map(TrialReport::toJson).orElse(null));
             ps.executeUpdate();
             try (ResultSet keys = ps.getGeneratedKeys()) {
                 keys.next();
@@ -321,7 +324,8 @@ public final class ApprovalService {
                         rs.getString("proposer"), Path.of(rs.getString("artifact")), Instant.parse(rs.getString("submitted_at")),
                         CandidateStatus.byId(rs.getString("status")).orElseThrow(), rs.getString("decision_kind"),
                         explanation.isEmpty() ? List.of() : List.of(explanation.split("\n")), rs.getString("diff"),
-                        rs.getString("capabilities"), Optional.ofNullable(rs.getString("baseline_digest")).map(String::strip)));
+                        rs.getString("capabilities"), Optional.ofNullable(rs.getString("baseline_digest")).map(String::strip),
+                        Optional.ofNullable(rs.getString("trial")).map(t -> TrialReport.parse(t, "stored trial report"))));
             }
             return out;
         } catch (SQLException e) {

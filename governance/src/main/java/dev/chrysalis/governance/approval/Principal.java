@@ -1,5 +1,7 @@
 package dev.chrysalis.governance.approval;
 
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
 
@@ -7,7 +9,9 @@ import java.util.Set;
 public record Principal(String name, Set<Role> roles) {
     public Principal {
         Objects.requireNonNull(name, "name");
-        roles = Set.copyOf(roles);
+        EnumSet<Role> ordered = EnumSet.noneOf(Role.class);
+        ordered.addAll(roles);
+        roles = Collections.unmodifiableSet(ordered);
     }
 
     public boolean mayApprove() {

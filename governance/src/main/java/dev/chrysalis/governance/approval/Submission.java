@@ -1,5 +1,6 @@
 package dev.chrysalis.governance.approval;
 
+import dev.chrysalis.governance.policy.TrialReport;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -14,10 +15,11 @@ import java.util.Optional;
  * @param explanation    the policy's reasons, one per line
  * @param diff           unified source diff against the baseline
  * @param capabilities   capability summary (declared / used / new)
+ * @param trial          the sandbox trial's verdict and per-case results, when there was one
  */
 public record Submission(long id, String plugin, String digest, String proposer, Path artifact, Instant submittedAt,
                          CandidateStatus status, String decisionKind, List<String> explanation, String diff,
-                         String capabilities, Optional<String> baselineDigest) {
+                         String capabilities, Optional<String> baselineDigest, Optional<TrialReport> trial) {
     public Submission {
         Objects.requireNonNull(plugin, "plugin");
         Objects.requireNonNull(digest, "digest");
@@ -28,5 +30,6 @@ public record Submission(long id, String plugin, String digest, String proposer,
         Objects.requireNonNull(diff, "diff");
         Objects.requireNonNull(capabilities, "capabilities");
         Objects.requireNonNull(baselineDigest, "baselineDigest");
+        Objects.requireNonNull(trial, "trial");
     }
 }

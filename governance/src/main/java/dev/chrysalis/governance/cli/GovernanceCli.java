@@ -22,6 +22,7 @@ import dev.chrysalis.governance.policy.Policy;
 import dev.chrysalis.governance.policy.PolicyEngine;
 import dev.chrysalis.governance.policy.PolicyFormatException;
 import dev.chrysalis.governance.policy.PolicyReader;
+import dev.chrysalis.governance.policy.TrialReport;
 import dev.chrysalis.governance.store.GovernanceDatabase;
 import dev.chrysalis.governance.store.GovernanceStoreException;
 import java.io.PrintStream;
@@ -41,7 +42,7 @@ import java.util.Optional;
  * The governance commands behind {@code ./chrysalis policy ...} and {@code ./chrysalis audit ...}.
  *
  * <pre>
- * policy check CANDIDATE.jar [--policy FILE] [--baseline OLD.jar] [--proposer NAME]
+ * policy check CANDIDATE.jar [--policy FILE] [--baseline OLD.jar] [--proposer NAME] [--trial TRIAL.json]
  *     exit 0: may auto-promote, 2: needs a human, 3: refused
  * policy show [--policy FILE]        print the effective policy's tiers and rules
  * audit verify [--data-dir DIR]      exit 0: chain intact, 2: broken (each problem named)
@@ -100,7 +101,7 @@ public final class GovernanceCli {
     static String usage() {
         return """
                 usage:
-                  policy check CANDIDATE.jar [--policy FILE] [--baseline OLD.jar] [--proposer NAME]
+                  policy check CANDIDATE.jar [--policy FILE] [--baseline OLD.jar] [--proposer NAME] [--trial TRIAL.json]
                       explain whether the candidate may auto-promote (exit 0), needs a human (2) or is refused (3)
                   policy show [--policy FILE]
                   audit verify [--data-dir DIR]     check the audit hash chain (exit 0 intact, 2 broken)
@@ -112,15 +113,24 @@ public final class GovernanceCli {
     }
 
     private static int policyCheck(Args a, PrintStream out) {
-        a.allow("policy", "baseline", "proposer");
+        a.allow("policy", "baseline", "proposer", "trial");
         if (a.positional.size() != 1) {
             throw new UsageException("policy check needs exactly one CANDIDATE.jar, got " + a.positional.size());
         }
         Policy policy = a.option("policy").map(p -> PolicyReader.read(existing(p, "--policy"))).orElseGet(PolicyReader::defaults);
         BundleJar candidate = BundleJar.read(existing(a.positional.getFirst(), "CANDIDATE.jar"));
         Optional<BundleJar> baseline = a.option("baseline").map(b -> BundleJar.read(existing(b, "--baseline")));
-        Candidate c = new CandidateReader(new BytecodeScanner(CapabilityRules.standard()))
+        Candidate read = new CandidateReader(new BytecodeScanner(CapabilityRules.standard()))
                 .read(candidate, baseline, a.option("proposer").orElse("unknown"));
+        Optional<TrialReport> trial = a.option("trial").map(t -> {
+            Path file = existing(t, "--trial");
+            try {
+                return TrialReport.parse(Files.readString(file), file.toString());
+            } catch (java.io.IOException e) {
+                throw new UsageException("cannot read " + file + ": " + e.getMessage());
+            }
+        });
+        Candidate c = trial.map(read::withTrial).orElse(read);
         Decision d = new PolicyEngine(policy).decide(c);
         out.println(d.explanation());
         out.println();

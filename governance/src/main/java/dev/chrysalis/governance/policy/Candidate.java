@@ -16,9 +16,10 @@ import java.util.Set;
  * @param baseline  the bundle it replaces, when there is one
  * @param change    how much changed against the baseline
  * @param proposer  who proposed it (a user name, or the evolution loop's identity)
+ * @param trial     the sandbox trial's verdict and per-case results, when it was tried
  */
 public record Candidate(String plugin, String digest, Set<Capability> declared, ScanReport scan,
-                        Optional<Baseline> baseline, ChangeSize change, String proposer) {
+                        Optional<Baseline> baseline, ChangeSize change, String proposer, Optional<TrialReport> trial) {
     public Candidate {
         Objects.requireNonNull(plugin, "plugin");
         Objects.requireNonNull(digest, "digest");
@@ -27,6 +28,11 @@ public record Candidate(String plugin, String digest, Set<Capability> declared, 
         Objects.requireNonNull(baseline, "baseline");
         Objects.requireNonNull(change, "change");
         Objects.requireNonNull(proposer, "proposer");
+        Objects.requireNonNull(trial, "trial");
+    }
+
+    public Candidate withTrial(TrialReport report) {
+        return new Candidate(plugin, digest, declared, scan, baseline, change, proposer, Optional.of(report));
     }
 
     /** The live bundle a candidate replaces. */

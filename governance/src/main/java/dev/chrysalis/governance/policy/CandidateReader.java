@@ -26,7 +26,8 @@ public final class CandidateReader {
             return new Candidate.Baseline(b.digest(), b.declared(), scanner.scan(b.bytes(), b.source()).usedCapabilities());
         });
         ChangeSize change = baseline.map(b -> diff(b, candidate)).orElseGet(() -> firstInstall(candidate));
-        return new Candidate(candidate.symbolicName(), candidate.digest(), candidate.declared(), scan, base, change, proposer);
+        return new Candidate(candidate.symbolicName(), candidate.digest(), candidate.declared(), scan, base, change, proposer,
+                Optional.empty());
     }
 
     private static ChangeSize firstInstall(BundleJar candidate) {

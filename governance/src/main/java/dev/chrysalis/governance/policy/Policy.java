@@ -23,10 +23,11 @@ import java.util.Set;
  * @param alwaysHumanCapabilities a candidate that declares any of these needs a person
  * @param limits                  the largest change that may go automatically
  * @param approvalTtl             how long a human approval stays valid
+ * @param trialRequired           a candidate without a passing sandbox trial needs a person
  */
 public record Policy(TrustTier defaultTier, Map<TrustTier, TierRule> tiers, Map<String, TrustTier> pluginTiers,
                      Set<TrustTier> autoPromoteTiers, List<String> autoPromotePlugins, List<String> alwaysHumanPlugins,
-                     Set<Capability> alwaysHumanCapabilities, Limits limits, Duration approvalTtl) {
+                     Set<Capability> alwaysHumanCapabilities, Limits limits, Duration approvalTtl, boolean trialRequired) {
 
     public Policy {
         Objects.requireNonNull(defaultTier, "defaultTier");

@@ -23,6 +23,12 @@ public final class PolicyEngine {
         return policy;
     }
 
+    private static String trialSummary(TrialReport t) {
+        return t.cases().size() + " cases, " + t.failedCases() + " not passing"
+                + t.cases().stream().filter(x -> !x.passed()).limit(3).map(x -> "; " + x.id() + " " + x.outcome()
+                + (x.detail().isEmpty() ? "" : " (" + x.detail() + ")")).reduce("", String::concat);
+    }
+
     public Decision decide(Candidate c) {
         TrustTier tier = policy.tierOf(c.plugin());
         Policy.TierRule rule = policy.ruleFor(tier);
@@ -34,6 +40,11 @@ public final class PolicyEngine {
         if (verdict instanceof CapabilityVerdict.Unsafe unsafe) {
             List<String> reasons = new ArrayList<>(passed);
             unsafe.reasons().forEach(r -> reasons.add("[capabilities] " + r));
+            return new Decision.Refused(c.plugin(), c.digest(), reasons);
+        }
+        if (c.trial().isPresent() && c.trial().get().verdict() == TrialReport.Verdict.UNSAFE) {
+            List<String> reasons = new ArrayList<>(passed);
+            reasons.add("[trial] the sandbox judged it unsafe: " + trialSummary(c.trial().get()));
             return new Decision.Refused(c.plugin(), c.digest(), reasons);
         }
         passed.add("[capabilities] declares {" + CapabilityDeclaration.format(c.declared()) + "}, code uses {"
@@ -59,6 +70,14 @@ public final class PolicyEngine {
                 }
             }
             case NEVER -> passed.add("[tiers." + tier.id() + ".review] never");
+        }
+        if (c.trial().isEmpty()) {
+            (policy.trialRequired() ? human : passed).add("[trial.required] " + (policy.trialRequired()
+                    ? "no sandbox trial results: a candidate that was not tried needs a person" : "false: no trial results supplied"));
+        } else if (c.trial().get().verdict() != TrialReport.Verdict.PASS) {
+            human.add("[trial] verdict " + c.trial().get().verdict().id() + ": " + trialSummary(c.trial().get()));
+        } else {
+            passed.add("[trial] pass: " + trialSummary(c.trial().get()));
         }
         if (c.baseline().isEmpty()) {
             human.add("[baseline] no live version to compare with: a first install needs a person");

@@ -62,7 +62,7 @@ public final class PolicyReader {
     private static Policy parse(String text, String source, Policy base) {
         PolicyTree.Mapping root = PolicyTree.parse(text, source);
         var r = new Reader(source);
-        r.onlyKeys(root, "", "default-tier", "tiers", "plugins", "auto-promote", "always-human", "limits", "approval");
+        r.onlyKeys(root, "", "default-tier", "tiers", "plugins", "auto-promote", "always-human", "limits", "approval", "trial");
 
         TrustTier defaultTier = root.entries().containsKey("default-tier")
                 ? r.tier(r.scalar(root, "default-tier", "default-tier"), "default-tier")
@@ -154,7 +154,16 @@ public final class PolicyReader {
             }
         }
         required(ttl, "approval.expires-after", source);
-        return new Policy(defaultTier, tiers, pluginTiers, autoTiers, autoPlugins, humanPlugins, humanCaps, limits, ttl);
+        Boolean trialRequired = base != null ? base.trialRequired() : null;
+        var trial = r.mapping(root, "trial");
+        if (trial.isPresent()) {
+            r.onlyKeys(trial.get(), "trial", "required");
+            if (trial.get().entries().containsKey("required")) {
+                trialRequired = r.bool(r.scalar(trial.get(), "required", "trial.required"), "trial.required");
+            }
+        }
+        required(trialRequired, "trial.required", source);
+        return new Policy(defaultTier, tiers, pluginTiers, autoTiers, autoPlugins, humanPlugins, humanCaps, limits, ttl, trialRequired);
     }
 
     private static <T> T required(T value, String key, String source) {
@@ -241,6 +250,14 @@ public final class PolicyReader {
                 // reported below
             }
             throw error(s.line(), path, "expected a whole number >= 0, got '" + s.text() + "'");
+        }
+
+        boolean bool(PolicyTree.Scalar s, String path) {
+            return switch (s.text()) {
+                case "true", "yes" -> true;
+                case "false", "no" -> false;
+                default -> throw error(s.line(), path, "expected true or false, got '" + s.text() + "'");
+            };
         }
 
         Duration duration(PolicyTree.Scalar s, String path) {

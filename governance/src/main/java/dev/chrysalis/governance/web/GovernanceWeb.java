@@ -18,6 +18,7 @@ import dev.chrysalis.governance.approval.Submission;
 import dev.chrysalis.governance.audit.AuditEntry;
 import dev.chrysalis.governance.audit.AuditLog;
 import dev.chrysalis.governance.audit.AuditVerification;
+import dev.chrysalis.governance.policy.TrialReport;
 import dev.chrysalis.governance.promotion.PromotionStatus;
 import java.io.IOException;
 import java.io.InputStream;
@@ -408,6 +409,18 @@ public final class GovernanceWeb {
                 .append("</table><h2>Why</h2><ul id=\"reasons\">");
         s.explanation().forEach(line -> b.append("<li>").append(esc(line)).append("</li>"));
         b.append("</ul>");
+        b.append("<h2>Trial</h2>");
+        if (s.trial().isEmpty()) {
+            b.append("<p class=\"muted\" id=\"trial\">No sandbox trial results.</p>");
+        } else {
+            var t = s.trial().get();
+            b.append("<p id=\"trial\">Verdict <span class=\"").append(t.verdict() == TrialReport.Verdict.PASS ? "ok" : "bad").append("\">")
+                    .append(esc(t.verdict().id())).append("</span>: ").append(t.cases().size()).append(" cases, ")
+                    .append(t.failedCases()).append(" not passing</p><table id=\"trial-cases\"><tr><th>Case</th><th>Outcome</th><th>Detail</th></tr>");
+            t.cases().forEach(c -> b.append("<tr><td>").append(esc(c.id())).append("</td><td class=\"").append(c.passed() ? "ok" : "bad")
+                    .append("\">").append(esc(c.outcome())).append("</td><td>").append(esc(c.detail())).append("</td></tr>"));
+            b.append("</table>");
+        }
         List<Approval> decisions = approvals.decisions(s.plugin(), s.digest());
         if (!decisions.isEmpty()) {
             b.append("<h2>Decisions</h2><ul id=\"decisions\">");
@@ -541,6 +554,11 @@ public final class GovernanceWeb {
                 .put("capabilities", s.capabilities());
         s.baselineDigest().ifPresent(d -> o.put("replaces", d));
         if (full) {
+            s.trial().ifPresent(t -> {
+                ObjectNode trial = o.putObject("trial").put("verdict", t.verdict().id());
+                ArrayNode cases = trial.putArray("cases");
+                t.cases().forEach(c -> cases.addObject().put("id", c.id()).put("outcome", c.outcome()).put("detail", c.detail()));
+            });
             ArrayNode reasons = o.putArray("reasons");
             s.explanation().forEach(reasons::add);
             o.put("diff", s.diff());

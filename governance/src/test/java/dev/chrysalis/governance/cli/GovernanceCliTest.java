@@ -36,12 +36,13 @@ class GovernanceCliTest {
     static final String V2_ENV = "package g; public class Greet { public String hi(String n) { return System.getenv(\"USER\") + n; } }";
 
     @Test
-    void policyCheckExplainsAutoPromotionAndRefusal() {
+    void policyCheckExplainsAutoPromotionAndRefusal() throws Exception {
         Path v1 = TestJars.write(dir, "v1.jar", TestJars.bundle("dev.chrysalis.skill.greet", "", Map.of("g.Greet", V1)));
         Path v2 = TestJars.write(dir, "v2.jar", TestJars.bundle("dev.chrysalis.skill.greet", "", Map.of("g.Greet", V2)));
         Path bad = TestJars.write(dir, "bad.jar", TestJars.bundle("dev.chrysalis.skill.greet", "", Map.of("g.Greet", V2_ENV)));
 
-        Result auto = cli("policy", "check", v2.toString(), "--baseline", v1.toString());
+        Path trial = Files.writeString(dir.resolve("trial.json"), "{\"verdict\":\"pass\",\"cases\":[{\"id\":\"hi\",\"outcome\":\"pass\"}]}");
+        Result auto = cli("policy", "check", v2.toString(), "--baseline", v1.toString(), "--trial", trial.toString());
         assertEquals(GovernanceCli.OK, auto.code(), auto.out() + auto.err());
         assertTrue(auto.out().startsWith("AUTO-PROMOTE: dev.chrysalis.skill.greet "), auto.out());
         assertTrue(auto.out().contains("g/Greet.java +1 -1"), auto.out());
@@ -66,7 +67,7 @@ class GovernanceCliTest {
 
         assertEquals("error: CANDIDATE.jar: no such file " + dir.resolve("nope.jar").toAbsolutePath() + "\n",
                 cli("policy", "check", dir.resolve("nope.jar").toString()).err());
-        assertEquals("error: unknown option --colour (allowed: --policy, --baseline, --proposer)\n",
+        assertEquals("error: unknown option --colour (allowed: --policy, --baseline, --proposer, --trial)\n",
                 cli("policy", "check", v1.toString(), "--colour", "red").err());
         Path notJar = Files.writeString(dir.resolve("x.jar"), "hello");
         assertTrue(cli("policy", "check", notJar.toString()).err().startsWith("error: " + notJar + ": jar has no META-INF/MANIFEST.MF"));

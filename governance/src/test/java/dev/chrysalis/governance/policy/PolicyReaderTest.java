@@ -74,7 +74,7 @@ class PolicyReaderTest {
         assertEquals("p.yaml line 2: indent with spaces, not tabs", errorOf("limits:\n\tmax-lines-changed: 3\n"));
         assertEquals("p.yaml line 2: key 'approval.expires-after': expected a positive duration like 30m, 24h or 7d, got 'soon'",
                 errorOf("approval:\n  expires-after: soon\n"));
-        assertEquals("p.yaml line 1: key 'colour': unknown key (expected one of: default-tier, tiers, plugins, auto-promote, always-human, limits, approval)",
+        assertEquals("p.yaml line 1: key 'colour': unknown key (expected one of: default-tier, tiers, plugins, auto-promote, always-human, limits, approval, trial)",
                 errorOf("colour: blue\n"));
     }
 }

@@ -10,10 +10,12 @@ import dev.chrysalis.governance.policy.CandidateReader;
 import dev.chrysalis.governance.policy.Decision;
 import dev.chrysalis.governance.policy.PolicyEngine;
 import dev.chrysalis.governance.policy.PolicyReader;
+import dev.chrysalis.governance.policy.TrialReport;
 import dev.chrysalis.governance.store.GovernanceDatabase;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -38,13 +40,20 @@ public final class GovernanceFixture implements AutoCloseable {
         Path v2Jar = TestJars.write(dataDir, "v2.jar", Jars.V2);
         var f = new GovernanceFixture(dataDir, clock, v1Jar, v2Jar);
         var reader = new CandidateReader(new BytecodeScanner(CapabilityRules.standard()));
-        Candidate c = reader.read(BundleJar.read(v2Jar), Optional.of(BundleJar.read(v1Jar)), ApprovalService.EVOLUTION);
+        Candidate c = reader.read(BundleJar.read(v2Jar), Optional.of(BundleJar.read(v1Jar)), ApprovalService.EVOLUTION)
+                .withTrial(passingTrial());
         Decision d = new PolicyEngine(PolicyReader.defaults()).decide(c);
         if (!(d instanceof Decision.AutoPromote)) {
             throw new IllegalStateException("fixture candidate should auto-promote: " + d.explanation());
         }
         f.approvals.submit(c, d, v2Jar);
         return f;
+    }
+
+    /** A passing sandbox trial of two replayed cases. */
+    public static TrialReport passingTrial() {
+        return new TrialReport(TrialReport.Verdict.PASS, List.of(new TrialReport.CaseResult("upper", "pass", ""),
+                new TrialReport.CaseResult("empty", "pass", "")));
     }
 
     /** Compiled once per JVM (holder idiom: immutable after class initialisation). */

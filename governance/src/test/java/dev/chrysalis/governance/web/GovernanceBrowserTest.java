@@ -14,7 +14,9 @@ import dev.chrysalis.governance.promotion.PromotionController;
 import dev.chrysalis.governance.promotion.PromotionPlan;
 import dev.chrysalis.governance.promotion.PromotionState;
 import dev.chrysalis.governance.promotion.StepListener;
+import dev.chrysalis.governance.policy.TrialReport;
 import dev.chrysalis.governance.testing.Chromium;
+import dev.chrysalis.governance.testing.GovernanceFixture;
 import dev.chrysalis.governance.testing.SimulatedHost;
 import dev.chrysalis.governance.testing.TestJars;
 import java.net.InetSocketAddress;
@@ -22,6 +24,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -53,8 +56,9 @@ class GovernanceBrowserTest {
                     "package s; public class Shout { public String run(String x) { return x.toUpperCase(java.util.Locale.ROOT); } }")));
             Path v3 = TestJars.write(dir, "v3.jar", TestJars.bundle(PLUGIN, "", Map.of("s.Shout",
                     "package s; public class Shout { public String run(String x) { return \"<script>alert(1)</script>\" + x; } }")));
-            var good = gov.propose(v2, Optional.of(v1), "evolution");
-            var bad = gov.propose(v3, Optional.of(v1), "evolution");
+            var good = gov.propose(v2, Optional.of(v1), "evolution", Optional.of(GovernanceFixture.passingTrial()));
+            var bad = gov.propose(v3, Optional.of(v1), "evolution", Optional.of(new TrialReport(TrialReport.Verdict.FAIL,
+                    List.of(new TrialReport.CaseResult("upper", "fail", "expected \"HI\", got \"<script>alert(1)</script>hi\"")))));
             assertTrue(good.decision() instanceof Decision.NeedsHuman && bad.decision() instanceof Decision.NeedsHuman);
             String d1 = dev.chrysalis.governance.policy.BundleJar.read(v1).digest();
 
@@ -92,6 +96,7 @@ class GovernanceBrowserTest {
                 Submission goodSub = good.submission();
                 browser.navigate(base + "/candidates/" + goodSub.id());
                 assertTrue(browser.text("#diff").contains("toUpperCase(java.util.Locale.ROOT)"), browser.text("#diff"));
+                assertTrue(browser.text("#trial").startsWith("Verdict pass: 2 cases, 0 not passing"), browser.text("#trial"));
                 browser.type("approve-reason", "locale-independent upper case");
                 browser.clickAndWait("approve");
                 assertEquals("Approved.", browser.text("#notice"));
@@ -104,6 +109,8 @@ class GovernanceBrowserTest {
                 browser.navigate(base + "/candidates/" + bad.submission().id());
                 assertEquals("0", browser.eval("String(document.querySelectorAll('script').length)"), "the script in the diff stays text");
                 assertTrue(browser.text("#diff").contains("<script>alert(1)</script>"), "and is shown as text");
+                assertTrue(browser.text("#trial").startsWith("Verdict fail: 1 cases, 1 not passing"), browser.text("#trial"));
+                assertTrue(browser.text("#trial-cases").contains("got \"<script>alert(1)</script>hi\""), browser.text("#trial-cases"));
                 browser.type("reject-reason", "prepends markup to every answer");
                 browser.clickAndWait("reject");
                 assertEquals("Rejected.", browser.text("#notice"));

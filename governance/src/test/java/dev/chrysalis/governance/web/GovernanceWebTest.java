@@ -59,7 +59,7 @@ class GovernanceWebTest {
         version++;
         String src = "package b; public class Banner { public String html() { return \"<script>alert('v" + version + "')</script>\"; } }";
         Path jar = TestJars.write(dir, "banner-" + version + ".jar", TestJars.bundle(PLUGIN, "", Map.of("b.Banner", src)));
-        var p = gov.propose(jar, Optional.empty(), proposer);
+        var p = gov.propose(jar, Optional.empty(), proposer, Optional.empty());
         return p.submission();
     }
 
