@@ -64,7 +64,13 @@ class HostileCorpusTest {
         }
     }
 
+    /** The whole corpus, or the attacks named (comma-separated) by -Dchrysalis.hostile.only. */
     static Stream<Expectation> corpus() {
+        String only = System.getProperty("chrysalis.hostile.only", "");
+        return all().filter(e -> only.isBlank() || List.of(only.split(",")).contains(e.attack().getSimpleName()));
+    }
+
+    private static Stream<Expectation> all() {
         return Stream.of(
                 Expectation.rule(Attacks.WriteOutsideScratch.class, Rule.FILE_WRITE),
                 Expectation.rule(Attacks.ReadSshKey.class, Rule.FILE_READ),

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Well-behaved candidates in real workers: a correct one passes, a wrong one fails with a diff, a nondeterministic one is flaky. */
-class TrialVerdictsTest {
+public class TrialVerdictsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -55,7 +55,7 @@ class TrialVerdictsTest {
     }
 
     /** A recorded adder call: a + b, the recorded clock, the roll the seeded generator gives. */
-    static ReplayCase adderCase(String id, int a, int b, int sum, long seed) {
+    public static ReplayCase adderCase(String id, int a, int b, int sum, long seed) {
         Instant clock = Instant.parse("2026-03-04T05:06:07Z");
         ObjectNode input = JSON.createObjectNode().put("a", a).put("b", b);
         ObjectNode expect = JSON.createObjectNode().put("sum", sum).put("at", clock.toString())

@@ -33,6 +33,17 @@ public final class GuardAgent {
             throw new IllegalStateException("the guard's gate must be on the boot class path (-Xbootclasspath/a)");
         }
         Map<String, GuardedEntryPoints.EntryPoint> entries = GuardedEntryPoints.byType();
+        // Load the guarded java.base classes now, so they are retransformed with the rest: a class that
+        // ByteBuddy itself happens to load while transforming would otherwise escape instrumentation.
+        for (String type : entries.keySet()) {
+            if (Object.class.getModule().getPackages().contains(type.substring(0, type.lastIndexOf('.')))) {
+                try {
+                    Class.forName(type, false, null);
+                } catch (ClassNotFoundException e) {
+                    throw new IllegalStateException("guard agent: " + type + " is missing from this JDK", e);
+                }
+            }
+        }
         AgentBuilder.Listener failures = new AgentBuilder.Listener.Adapter() {
             @Override
             public void onError(String typeName, ClassLoader loader, JavaModule module, boolean loaded, Throwable error) {
@@ -43,6 +54,7 @@ public final class GuardAgent {
         new AgentBuilder.Default()
                 .disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+                .with(AgentBuilder.RedefinitionStrategy.Listener.ErrorEscalating.FAIL_FAST)
                 .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
                 .with(new AgentBuilder.Listener.ModuleReadEdgeCompleting(instrumentation, false, Set.of(JavaModule.ofType(Gate.class))))
                 .with(failures)

@@ -68,7 +68,7 @@ final class GuardedEntryPoints {
             new EntryPoint("javax.management.remote.JMXConnectorFactory", namedOneOf("connect", "newJMXConnector")),
             new EntryPoint("javax.management.MBeanServerFactory", namedOneOf("createMBeanServer", "newMBeanServer",
                     "findMBeanServer")),
-            new EntryPoint("java.io.ObjectInputStream", isConstructor()),
+            new EntryPoint("java.io.ObjectInputStream", isConstructor().or(namedOneOf("readObject", "readUnshared"))),
             new EntryPoint("java.beans.XMLDecoder", isConstructor()),
             // threads (the cap), the framework's lifecycle
             new EntryPoint("java.lang.Thread", named("start")),

@@ -165,6 +165,9 @@ public final class Guard {
         public String apply(Stream<StackWalker.StackFrame> frames) {
             for (Iterator<StackWalker.StackFrame> it = frames.iterator(); it.hasNext(); ) {
                 StackWalker.StackFrame f = it.next();
+                if (f.getClassName().equals("sun.instrument.TransformerManager")) {
+                    return null; // the guard agent transforming a class the candidate made load: trusted work
+                }
                 if (guard.isSandboxed(f.getDeclaringClass())) {
                     return describe(f);
                 }
@@ -205,6 +208,38 @@ public final class Guard {
             }
             return null;
         }
+    }
+
+    /**
+     * The class that called the guarded method, looking through the JDK's own forwarding (method handles,
+     * reflection, {@code Integer.getInteger} and the like) so a candidate cannot hide behind it.
+     */
+    private static final class DirectCaller implements Function<Stream<StackWalker.StackFrame>, Class<?>> {
+        static final DirectCaller INSTANCE = new DirectCaller();
+
+        @Override
+        public Class<?> apply(Stream<StackWalker.StackFrame> frames) {
+            for (Iterator<StackWalker.StackFrame> it = frames.iterator(); it.hasNext(); ) {
+                StackWalker.StackFrame f = it.next();
+                String name = f.getClassName();
+                if (name.startsWith("dev.chrysalis.sandbox.guard.") || name.startsWith("java.lang.invoke.")
+                        || name.startsWith("jdk.internal.reflect.") || name.startsWith("java.lang.reflect.")
+                        || name.equals("java.lang.System") || name.equals("java.lang.Integer")
+                        || name.equals("java.lang.Long") || name.equals("java.lang.Boolean") || name.equals("java.lang.Runtime")
+                        || name.equals("java.security.AccessController")) {
+                    continue;
+                }
+                return f.getDeclaringClass();
+            }
+            return Object.class;
+        }
+    }
+
+    /** Whether the JDK itself made this call (reading its own configuration, serialization reflecting). */
+    private boolean calledByJdk() {
+        Class<?> caller = walker.walk(DirectCaller.INSTANCE);
+        ClassLoader loader = caller.getClassLoader();
+        return loader == null || loader == ClassLoader.getPlatformClassLoader();
     }
 
     static String describe(StackWalker.StackFrame f) {
@@ -370,6 +405,9 @@ public final class Guard {
     }
 
     private Violation runtime(String method, Object[] args, String entry, String where) {
+        if (method.startsWith("load") && calledByJdk()) {
+            return null; // the JDK loading one of its own libraries (e.g. libmanagement) on first use
+        }
         return switch (method) {
             case "exec" -> deny(Rule.PROCESS, describe(args).strip(), entry, where);
             case "exit", "halt" -> deny(Rule.EXIT, method + describe(args), entry, where);
@@ -378,6 +416,9 @@ public final class Guard {
     }
 
     private Violation system(String method, Object[] args, String entry, String where) {
+        if (calledByJdk()) {
+            return null; // the JDK reading its own settings or loading its own libraries for what the candidate asked
+        }
         switch (method) {
             case "load", "loadLibrary":
                 return deny(Rule.NATIVE, lastString(args), entry, where);
@@ -402,6 +443,9 @@ public final class Guard {
     }
 
     private Violation accessible(String method, Object self, Object[] args, String entry, String where) {
+        if (calledByJdk()) {
+            return null; // e.g. serialization opening the fields of the class it writes
+        }
         if (method.equals("setAccessible") && args.length > 0 && Boolean.FALSE.equals(args[args.length - 1])) {
             return null;
         }

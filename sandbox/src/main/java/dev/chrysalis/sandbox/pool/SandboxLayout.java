@@ -50,6 +50,27 @@ public record SandboxLayout(Path java, List<Path> workerClasspath, Path guardBoo
                 Path.of(required(BOOT_JAR_PROPERTY)), Path.of(required(AGENT_JAR_PROPERTY)));
     }
 
+    /**
+     * The layout in a sandbox build folder (e.g. {@code sandbox/target}): {@code worker-bundles/},
+     * {@code worker-classpath.txt} and the {@code *-guard-boot.jar} and {@code *-guard-agent.jar} it holds.
+     */
+    public static SandboxLayout fromBuildDirectory(Path dir) {
+        return of(dir.resolve("worker-bundles"), dir.resolve("worker-classpath.txt"), single(dir, "-guard-boot.jar"),
+                single(dir, "-guard-agent.jar"));
+    }
+
+    private static Path single(Path dir, String suffix) {
+        try (Stream<Path> files = Files.list(dir)) {
+            List<Path> found = files.filter(p -> p.getFileName().toString().endsWith(suffix)).toList();
+            if (found.size() != 1) {
+                throw new IllegalArgumentException("sandbox layout: expected one *" + suffix + " in " + dir + ", found " + found);
+            }
+            return found.getFirst();
+        } catch (IOException e) {
+            throw new UncheckedIOException("sandbox layout: cannot list " + dir, e);
+        }
+    }
+
     /** A layout from a bundle directory, a class-path file and the guard jars, on this process's JDK. */
     public static SandboxLayout of(Path bundleDir, Path classpathFile, Path guardBootJar, Path guardAgentJar) {
         try {

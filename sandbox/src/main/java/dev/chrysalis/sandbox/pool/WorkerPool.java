@@ -40,7 +40,8 @@ public final class WorkerPool implements AutoCloseable {
         this.settings = settings;
         this.isolation = settings.isolateNetwork() ? NetworkIsolation.probe() : NetworkIsolation.none();
         Files.createDirectories(settings.workRoot());
-        this.starter = Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("worker-starter").factory());
+        this.starter = Executors.newFixedThreadPool(Math.max(1, Math.min(2, settings.warmWorkers())),
+                Thread.ofPlatform().daemon().name("worker-starter-", 0).factory());
         for (int i = 0; i < settings.warmWorkers(); i++) {
             warming.add(starter.submit(this::startWorker));
         }
@@ -151,13 +152,16 @@ public final class WorkerPool implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        starter.shutdownNow();
+        starter.shutdown();
         Future<Worker> f;
         while ((f = warming.poll()) != null) {
+            if (f.cancel(false)) {
+                continue; // never started
+            }
             try {
-                f.get().close();
-            } catch (ExecutionException | java.util.concurrent.CancellationException e) {
-                // never started
+                f.get(settings.startTimeout().toMillis() + 1000, java.util.concurrent.TimeUnit.MILLISECONDS).close();
+            } catch (ExecutionException | java.util.concurrent.CancellationException | java.util.concurrent.TimeoutException e) {
+                // did not start; Worker.start has cleaned up after itself
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

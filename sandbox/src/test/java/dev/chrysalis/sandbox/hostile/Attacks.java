@@ -240,7 +240,7 @@ public final class Attacks {
 
     public static final class DefineClassLoader extends Attack {
         protected Object attack(SkillContext c) throws Exception {
-            try (URLClassLoader loader = new URLClassLoader(new URL[] {new File("/tmp").toURI().toURL()})) {
+            try (URLClassLoader loader = new URLClassLoader(new URL[] {URI.create("file:/tmp/").toURL()})) {
                 return loader;
             }
         }
