@@ -12,7 +12,8 @@ import java.util.function.Function;
 /**
  * Runs one promotion in its own JVM and stops dead ({@code Runtime.halt}, no shutdown hooks, no flushing:
  * what kill -9 leaves behind) when the promotion reaches step number {@code haltAt}.
- * Arguments: DATA_DIR promote|rollback HALT_AT. Prints {@code HALT n step} or {@code DONE n state}.
+ * Arguments: DATA_DIR promote|rollback HALT_AT. Prints {@code HALT n step} or {@code DONE n state}; a run that
+ * does not halt also lists every step as {@code STEP n name}.
  */
 public final class PromotionCrashChild {
     static final String PLUGIN = GovernanceFixture.PLUGIN;
@@ -42,6 +43,9 @@ public final class PromotionCrashChild {
         int[] count = {0};
         StepListener steps = step -> {
             count[0]++;
+            if (haltAt == Integer.MAX_VALUE) {
+                System.out.println("STEP " + count[0] + " " + step);
+            }
             if (count[0] == haltAt) {
                 System.out.println("HALT " + count[0] + " " + step);
                 System.out.flush();

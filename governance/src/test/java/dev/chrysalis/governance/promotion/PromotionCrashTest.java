@@ -96,12 +96,29 @@ class PromotionCrashTest {
         return target;
     }
 
-    static int stepsOf(String scenario) {
+    /** Runs the scenario to its end once and returns its steps, in order (index 0 is step 1). */
+    static List<String> stepsOf(String scenario) {
         ChildRun run = child(copyOfTemplate("dry-" + scenario), scenario, Integer.MAX_VALUE);
         assertEquals(0, run.exit(), run.output());
         String done = run.output().lines().filter(l -> l.startsWith("DONE ")).findFirst().orElseThrow(() -> new AssertionError(run.output()));
         assertTrue(done.endsWith(scenario.equals("promote") ? "PROMOTED" : "ROLLED_BACK"), done);
-        return Integer.parseInt(done.split(" ")[1]);
+        return run.output().lines().filter(l -> l.startsWith("STEP ")).map(l -> l.split(" ", 3)[2]).toList();
+    }
+
+    /**
+     * The steps worth a crash: every journal write, effect and audit row, and the first call observed in each
+     * stage (later calls of a stage leave the same durable state as the first).
+     */
+    static List<Integer> crashPoints(List<String> steps, int from) {
+        List<Integer> out = new ArrayList<>();
+        java.util.Set<String> observed = new java.util.HashSet<>();
+        for (int i = from; i < steps.size(); i++) {
+            String step = steps.get(i);
+            if (!step.startsWith("observe:") || observed.add(step)) {
+                out.add(i + 1);
+            }
+        }
+        return out;
     }
 
     /** Restart: recovery before traffic, then every record must agree. Returns a one-line summary. */
@@ -144,17 +161,17 @@ class PromotionCrashTest {
 
     @Test
     void killedAtAnyStepOfAPromotionRestartLandsOnLastGoodOrNewAndTheAuditChainVerifies() throws Exception {
-        int promoteSteps = stepsOf("promote");
-        int rollbackSteps = stepsOf("rollback");
-        assertTrue(promoteSteps >= 20, "a promotion has " + promoteSteps + " steps");
+        List<String> promoteSteps = stepsOf("promote");
+        List<String> rollbackSteps = stepsOf("rollback");
         List<Object[]> points = new ArrayList<>();
-        for (int i = 1; i <= promoteSteps; i++) {
+        for (int i : crashPoints(promoteSteps, 0)) {
             points.add(new Object[] {"promote", i});
         }
-        // the rollback path: every step from the first probation call on
-        for (int i = rollbackSteps - 10; i <= rollbackSteps; i++) {
+        // the rollback path: from the first call observed in probation on
+        for (int i : crashPoints(rollbackSteps, rollbackSteps.indexOf("observe:probation"))) {
             points.add(new Object[] {"rollback", i});
         }
+        assertTrue(points.size() >= 20, "crash points: " + points.size());
         ExecutorService pool = Executors.newFixedThreadPool(2);
         List<Future<String>> results = new ArrayList<>();
         for (Object[] point : points) {
