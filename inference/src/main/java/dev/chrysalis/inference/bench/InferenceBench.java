@@ -9,6 +9,7 @@ import dev.chrysalis.inference.engine.Session;
 import dev.chrysalis.inference.engine.TokenListener;
 import dev.chrysalis.inference.kernels.VectorKernels;
 import dev.chrysalis.inference.kernels.WorkerPool;
+import dev.chrysalis.inference.model.KvCache;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -163,6 +164,7 @@ public final class InferenceBench {
                 "decode t/s", "llama.cpp", "ratio", "roofline", "of roof");
         int status = 0;
         String prefixReport = "";
+        StringBuilder memoryReport = new StringBuilder();
         for (Path f : files) {
             int[] prompt = prompt(o.promptTokens(), f);
             Speed ours;
@@ -174,6 +176,9 @@ public final class InferenceBench {
                 if (prefixReport.isEmpty()) {
                     prefixReport = prefixCache(e, f, o);
                 }
+                memoryReport.append(String.format(Locale.ROOT, "resident memory with %s loaded: %s (file %.0f MiB + KV cache %.1f MiB)%n",
+                        f.getFileName(), residentMemory(), Files.size(f) / 1048576.0,
+                        KvCache.bytes(e.options().kvCacheType(), e.config(), e.contextLength()) / 1048576.0));
             }
             Optional<Speed> peer = Optional.empty();
             if (peerScript.isPresent()) {
@@ -192,8 +197,24 @@ public final class InferenceBench {
         }
         out.println();
         out.println(prefixReport);
+        out.print(memoryReport);
         out.println("roofline = measured read bandwidth / weight bytes read per token; ratio = ours / llama.cpp (targets: decode >= 1.2x, prefill >= 1.0x)");
         return status;
+    }
+
+    /** VmRSS of this process (Linux), or "unknown". */
+    private static String residentMemory() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    long kb = Long.parseLong(line.replaceAll("[^0-9]", ""));
+                    return String.format(Locale.ROOT, "RSS %.0f MiB", kb / 1024.0);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+        return "unknown";
     }
 
     private static String fmt(double v, int decimals) {
