@@ -1,0 +1,65 @@
+package dev.chrysalis.host.agent;
+
+import dev.chrysalis.spi.brain.TurnRequest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * One conversation. Turns are numbered from 1 and run one at a time (a second {@link #ask} waits for the
+ * first); different sessions run concurrently.
+ */
+public final class AgentSession implements AutoCloseable {
+    private final String id;
+    private final Agent agent;
+    private final List<TurnRequest.Exchange> history = new ArrayList<>();
+    private int nextTurn;
+
+    AgentSession(String id, int nextTurn, Agent agent) {
+        this.id = Objects.requireNonNull(id, "id");
+        this.agent = Objects.requireNonNull(agent, "agent");
+        this.nextTurn = nextTurn;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    /** The index the next turn will get. */
+    public synchronized int nextTurnIndex() {
+        return nextTurn;
+    }
+
+    public CompletedTurn ask(String message) {
+        return ask(message, partial -> { });
+    }
+
+    /**
+     * Runs one turn and returns it after the recorder stored it.
+     *
+     * @param partials receives parts of the answer as a streaming brain produces them
+     * @throws IllegalArgumentException  when the message is blank
+     * @throws TurnNotRecordedException  when the turn was answered but could not be stored
+     */
+    public synchronized CompletedTurn ask(String message, Consumer<String> partials) {
+        Objects.requireNonNull(message, "message");
+        if (message.isBlank()) {
+            throw new IllegalArgumentException("session " + id + ": the message is empty");
+        }
+        int index = nextTurn++;
+        CompletedTurn turn = new TurnRun(agent, id, index, message, List.copyOf(history), partials).run();
+        history.add(new TurnRequest.Exchange(turn.turn().userMessage(), turn.answer()));
+        try {
+            agent.recorder().record(turn);
+        } catch (RuntimeException e) {
+            throw new TurnNotRecordedException(turn, e);
+        }
+        return turn;
+    }
+
+    @Override
+    public void close() {
+        agent.closed(this);
+    }
+}

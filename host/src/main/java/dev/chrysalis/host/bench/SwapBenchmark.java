@@ -1,0 +1,197 @@
+package dev.chrysalis.host.bench;
+
+import dev.chrysalis.host.agent.Agent;
+import dev.chrysalis.host.agent.AgentConfig;
+import dev.chrysalis.host.agent.TurnRecorder;
+import dev.chrysalis.host.runtime.PluginOperationException;
+import dev.chrysalis.host.runtime.PluginRuntime;
+import dev.chrysalis.host.runtime.RuntimeConfig;
+import dev.chrysalis.host.runtime.SwapReport;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.jar.JarFile;
+import java.util.stream.Stream;
+
+/**
+ * {@code chrysalis bench swap}: sessions call the bench skill continuously while it is hot-swapped back and
+ * forth between two versions; prints swap latency percentiles and the calls that failed or were served by
+ * the wrong version. Target: p99 below 20 ms and no failed call. Exit code 0 when no call failed and every
+ * answer came from the right version, 1 otherwise, 2 for bad arguments.
+ */
+public final class SwapBenchmark {
+    private static final String USAGE = "usage: bench swap [--swaps N (100)] [--sessions N (32)] [--pause-ms N (10)] "
+            + "[--bundles DIR (-Dchrysalis.bundles)]";
+
+    private SwapBenchmark() {
+    }
+
+    public static int run(PrintStream out, String... args) {
+        int swaps = 100;
+        int sessions = 32;
+        int pauseMs = 10;
+        Path bundles = RuntimeConfig.defaultBundlesDir();
+        try {
+            for (int i = 0; i < args.length; i++) {
+                String value = i + 1 < args.length ? args[i + 1] : null;
+                switch (args[i]) {
+                    case "--swaps" -> swaps = positive("--swaps", value);
+                    case "--sessions" -> sessions = positive("--sessions", value);
+                    case "--pause-ms" -> pauseMs = positive("--pause-ms", value);
+                    case "--bundles" -> bundles = Path.of(required("--bundles", value));
+                    default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
+                }
+                i++;
+            }
+        } catch (IllegalArgumentException e) {
+            out.println("bench swap: " + e.getMessage());
+            out.println(USAGE);
+            return 2;
+        }
+        Path work = null;
+        try {
+            work = Files.createTempDirectory("chrysalis-bench-swap-");
+            return measure(out, work, bundles, swaps, sessions, pauseMs);
+        } catch (IOException e) {
+            out.println("bench swap: " + e.getMessage());
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            out.println("bench swap: interrupted");
+            return 1;
+        } finally {
+            if (work != null) {
+                deleteTree(work);
+            }
+        }
+    }
+
+    private static int measure(PrintStream out, Path work, Path bundles, int swaps, int sessions, int pauseMs)
+            throws IOException, InterruptedException {
+        Path bundleDir = Files.createDirectories(work.resolve("bundles"));
+        copyBaseBundles(bundles, bundleDir);
+        Path v1 = BenchBundles.write(bundleDir, "1.0.0");
+        Path v2 = BenchBundles.write(work.resolve("offered"), "2.0.0");
+        Path v1Offer = Files.copy(v1, work.resolve("offered").resolve("bench-echo-1.0.0.jar"));
+        RuntimeConfig config = RuntimeConfig.of(work.resolve("data"), bundleDir);
+        try (PluginRuntime runtime = PluginRuntime.start(config)) {
+            if (runtime.plugin(BenchBundles.SYMBOLIC_NAME).isEmpty()) {
+                out.println("bench swap: the bench skill did not start: " + runtime.failedPlugins());
+                return 1;
+            }
+            String d1 = runtime.liveDigests().get(BenchBundles.SYMBOLIC_NAME);
+            Agent agent = new Agent(runtime, new BenchBrain(), TurnRecorder.none(), Clock.systemUTC(),
+                    new SplittableRandom(1), AgentConfig.under(work.resolve("data")));
+            SwapLoad load = new SwapLoad(agent, sessions);
+            List<SwapReport> reports = new ArrayList<>();
+            List<SwapLoad.SwapMark> marks = new ArrayList<>();
+            String d2 = "";
+            load.start();
+            try {
+                for (int i = 0; i < swaps; i++) {
+                    Thread.sleep(pauseMs);
+                    Path offer = i % 2 == 0 ? v2 : v1Offer;
+                    long t0 = System.nanoTime();
+                    SwapReport report = runtime.swap(BenchBundles.SKILL, offer);
+                    marks.add(new SwapLoad.SwapMark(t0, System.nanoTime(), report.toDigest()));
+                    reports.add(report);
+                    if (i == 0) {
+                        d2 = report.toDigest();
+                    }
+                }
+                Thread.sleep(pauseMs);
+            } catch (PluginOperationException e) {
+                out.println("bench swap: a swap was refused: " + e.getMessage());
+                load.stop();
+                return 1;
+            }
+            List<SwapLoad.Call> calls = load.stop();
+            SwapLoad.Verdict verdict = SwapLoad.check(calls, marks, d1, Map.of(d1, "1.0.0", d2, "2.0.0"));
+            print(out, sessions, swaps, reports, verdict);
+            return verdict.clean() ? 0 : 1;
+        }
+    }
+
+    private static void print(PrintStream out, int sessions, int swaps, List<SwapReport> reports, SwapLoad.Verdict v) {
+        List<Duration> total = reports.stream().map(SwapReport::duration).sorted().toList();
+        List<Duration> cutover = reports.stream().map(SwapReport::cutover).sorted().toList();
+        out.printf(Locale.ROOT, "bench swap: %d sessions calling skill %s continuously, %d swaps between 1.0.0 and 2.0.0%n",
+                sessions, BenchBundles.SKILL, swaps);
+        out.printf(Locale.ROOT, "swap latency (call -> old version drained and uninstalled): p50 %.2f ms  p99 %.2f ms  max %.2f ms%n",
+                ms(percentile(total, 50)), ms(percentile(total, 99)), ms(total.getLast()));
+        out.printf(Locale.ROOT, "cut-over latency (call -> new calls served by the new version): p50 %.2f ms  p99 %.2f ms  max %.2f ms%n",
+                ms(percentile(cutover, 50)), ms(percentile(cutover, 99)), ms(cutover.getLast()));
+        out.printf(Locale.ROOT, "calls: %d, failed: %d, answered by the wrong version: %d, stale after a swap: %d, per version: %s%n",
+                v.calls(), v.failed(), v.mismatched(), v.stale(), v.callsPerVersion());
+        v.examples().forEach(e -> out.println("  " + e));
+        boolean latency = ms(percentile(total, 99)) < 20.0;
+        out.printf(Locale.ROOT, "target (p99 < 20 ms, 0 failed calls): %s%n",
+                latency && v.clean() ? "met" : "MISSED" + (latency ? "" : " (latency)") + (v.clean() ? "" : " (calls)"));
+    }
+
+    static Duration percentile(List<Duration> sorted, int p) {
+        int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
+    }
+
+    private static double ms(Duration d) {
+        return d.toNanos() / 1e6;
+    }
+
+    /** Copies the bundles without a Chrysalis-Plugin-Kind header (SCR and the OSGi APIs). */
+    private static void copyBaseBundles(Path from, Path to) throws IOException {
+        if (!Files.isDirectory(from)) {
+            throw new IOException("bundles folder " + from.toAbsolutePath() + " does not exist (build the host, or pass --bundles)");
+        }
+        try (Stream<Path> jars = Files.list(from)) {
+            for (Path jar : jars.filter(p -> p.toString().endsWith(".jar")).toList()) {
+                try (JarFile file = new JarFile(jar.toFile())) {
+                    var manifest = file.getManifest();
+                    if (manifest != null && manifest.getMainAttributes().getValue("Chrysalis-Plugin-Kind") == null) {
+                        Files.copy(jar, to.resolve(jar.getFileName()));
+                    }
+                }
+            }
+        }
+    }
+
+    private static int positive(String name, String value) {
+        String v = required(name, value);
+        try {
+            int n = Integer.parseInt(v);
+            if (n < 1) {
+                throw new IllegalArgumentException(name + " must be at least 1, not " + n);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " expects a whole number, not '" + v + "'");
+        }
+    }
+
+    private static String required(String name, String value) {
+        if (value == null) {
+            throw new IllegalArgumentException(name + " needs a value");
+        }
+        return value;
+    }
+
+    private static void deleteTree(Path root) {
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + root, e);
+        }
+    }
+}

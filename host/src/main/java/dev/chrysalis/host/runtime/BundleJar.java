@@ -1,0 +1,130 @@
+package dev.chrysalis.host.runtime;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.jar.Manifest;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipInputStream;
+import org.osgi.framework.Constants;
+import org.osgi.framework.Version;
+
+/**
+ * A jar read into memory and checked to be an OSGi bundle: a zip with a manifest that declares
+ * {@code Bundle-ManifestVersion: 2}, a symbolic name and a well-formed version. The bytes are what gets
+ * installed, so what was checked and digested is exactly what runs.
+ */
+record BundleJar(String source, byte[] bytes, String digest, String symbolicName, String version,
+                 Optional<PluginKind> kind) {
+
+    static final long MAX_BYTES = 64L * 1024 * 1024;
+
+    BundleJar {
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(bytes, "bytes");
+        Objects.requireNonNull(digest, "digest");
+        Objects.requireNonNull(symbolicName, "symbolicName");
+        Objects.requireNonNull(version, "version");
+        Objects.requireNonNull(kind, "kind");
+    }
+
+    static BundleJar read(Path path) throws BundleRejectedException {
+        byte[] bytes;
+        try {
+            if (Files.isDirectory(path)) {
+                throw new BundleRejectedException("jar " + path + " is a directory, not a jar file");
+            }
+            long size = Files.size(path);
+            if (size > MAX_BYTES) {
+                throw new BundleRejectedException("jar " + path + " is " + size + " bytes; the limit is " + MAX_BYTES);
+            }
+            bytes = Files.readAllBytes(path);
+        } catch (NoSuchFileException e) {
+            throw new BundleRejectedException("jar " + path + " does not exist");
+        } catch (IOException e) {
+            throw new BundleRejectedException("jar " + path + " cannot be read: " + e.getMessage(), e);
+        }
+        return parse(path.toString(), bytes);
+    }
+
+    static BundleJar parse(String source, byte[] bytes) throws BundleRejectedException {
+        String digest = sha256(bytes);
+        Manifest manifest = null;
+        int entries = 0;
+        try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(bytes))) {
+            ZipEntry entry;
+            while ((entry = zip.getNextEntry()) != null) {
+                entries++;
+                if (entry.getName().equalsIgnoreCase("META-INF/MANIFEST.MF")) {
+                    manifest = new Manifest(zip);
+                }
+            }
+        } catch (ZipException e) {
+            throw new BundleRejectedException("jar " + source + " is not a valid zip file: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new BundleRejectedException("jar " + source + " cannot be read as a zip file: " + e.getMessage(), e);
+        }
+        if (entries == 0) {
+            throw new BundleRejectedException("jar " + source + " is not a zip file (no zip entries found in "
+                    + bytes.length + " bytes)");
+        }
+        if (manifest == null) {
+            throw new BundleRejectedException("jar " + source + " has no META-INF/MANIFEST.MF, so it is not an OSGi bundle");
+        }
+        var main = manifest.getMainAttributes();
+        String manifestVersion = main.getValue(Constants.BUNDLE_MANIFESTVERSION);
+        if (manifestVersion == null || !manifestVersion.trim().equals("2")) {
+            throw new BundleRejectedException("jar " + source + ": manifest has no 'Bundle-ManifestVersion: 2', so it is not an OSGi R4+ bundle");
+        }
+        String bsnHeader = main.getValue(Constants.BUNDLE_SYMBOLICNAME);
+        if (bsnHeader == null || bsnHeader.isBlank()) {
+            throw new BundleRejectedException("jar " + source + ": manifest has no Bundle-SymbolicName");
+        }
+        String symbolicName = bsnHeader.split(";", 2)[0].trim();
+        String versionHeader = Optional.ofNullable(main.getValue(Constants.BUNDLE_VERSION)).orElse("0.0.0").trim();
+        String version;
+        try {
+            version = Version.parseVersion(versionHeader).toString();
+        } catch (IllegalArgumentException e) {
+            throw new BundleRejectedException("jar " + source + ": Bundle-Version '" + versionHeader + "' is not an OSGi version: " + e.getMessage());
+        }
+        String kindHeader = main.getValue(PluginKind.HEADER);
+        Optional<PluginKind> kind = PluginKind.fromHeader(kindHeader);
+        if (kindHeader != null && kind.isEmpty()) {
+            throw new BundleRejectedException("jar " + source + ": " + PluginKind.HEADER + " '" + kindHeader
+                    + "' is not one of skill, harness");
+        }
+        return new BundleJar(source, bytes, digest, symbolicName, version, kind);
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JDK has no SHA-256", e);
+        }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof BundleJar other && other.digest.equals(digest) && other.source.equals(source);
+    }
+
+    @Override
+    public int hashCode() {
+        return digest.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "BundleJar[" + symbolicName + " " + version + " from " + source + " sha256:" + digest + "]";
+    }
+}

@@ -1,0 +1,106 @@
+package dev.chrysalis.host.runtime;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import org.osgi.framework.Bundle;
+
+/**
+ * One installed bundle of a plugin (one jar, one digest). Counts the leases open on it so a swap can wait
+ * for in-flight calls to drain before uninstalling it.
+ *
+ * <p>The acquire/retire handshake is Dekker-style on two sequentially consistent variables: a caller
+ * increments {@code inflight} and then reads {@code retired}; the swapper sets {@code retired} and then reads
+ * {@code inflight}. At least one of them sees the other's write, so either the caller backs off and retries
+ * on the new generation, or the swapper waits for the caller's lease to close.
+ */
+final class Generation {
+    private final String symbolicName;
+    private final String version;
+    private final PluginKind kind;
+    private final String digest;
+    private final Path jar;
+    private final Bundle bundle;
+    private final AtomicInteger inflight = new AtomicInteger();
+    private volatile boolean retired;
+
+    Generation(String symbolicName, String version, PluginKind kind, String digest, Path jar, Bundle bundle) {
+        this.symbolicName = Objects.requireNonNull(symbolicName, "symbolicName");
+        this.version = Objects.requireNonNull(version, "version");
+        this.kind = Objects.requireNonNull(kind, "kind");
+        this.digest = Objects.requireNonNull(digest, "digest");
+        this.jar = Objects.requireNonNull(jar, "jar");
+        this.bundle = Objects.requireNonNull(bundle, "bundle");
+    }
+
+    String symbolicName() {
+        return symbolicName;
+    }
+
+    String version() {
+        return version;
+    }
+
+    PluginKind kind() {
+        return kind;
+    }
+
+    String digest() {
+        return digest;
+    }
+
+    Path jar() {
+        return jar;
+    }
+
+    Bundle bundle() {
+        return bundle;
+    }
+
+    long bundleId() {
+        return bundle.getBundleId();
+    }
+
+    /** Opens a use of this generation; false when it has been retired (the caller retries on the live one). */
+    boolean tryAcquire() {
+        inflight.incrementAndGet();
+        if (retired) {
+            release();
+            return false;
+        }
+        return true;
+    }
+
+    void release() {
+        inflight.decrementAndGet();
+    }
+
+    int inflight() {
+        return inflight.get();
+    }
+
+    boolean retired() {
+        return retired;
+    }
+
+    /** Stops new uses; returns true when every open use closed within {@code timeout}. */
+    boolean retireAndDrain(Duration timeout) {
+        retired = true;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (inflight.get() > 0) {
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(100));
+        }
+        return true;
+    }
+
+    @Override
+    public String toString() {
+        return symbolicName + " " + version + " [" + bundle.getBundleId() + "] sha256:" + digest.substring(0, 12);
+    }
+}

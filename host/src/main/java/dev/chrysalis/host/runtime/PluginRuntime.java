@@ -1,0 +1,875 @@
+package dev.chrysalis.host.runtime;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.chrysalis.host.runtime.PluginStore.PluginState;
+import dev.chrysalis.host.runtime.ServiceIndex.Entry;
+import dev.chrysalis.host.runtime.ServiceIndex.Type;
+import dev.chrysalis.spi.hook.Hook;
+import dev.chrysalis.spi.router.Router;
+import dev.chrysalis.spi.skill.Skill;
+import dev.chrysalis.spi.skill.SkillDescriptor;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
+import org.apache.felix.framework.Felix;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.wiring.FrameworkWiring;
+import org.osgi.util.tracker.ServiceTracker;
+
+/**
+ * The embedded Felix that runs the plugins, and the only place plugins are installed, swapped and rolled back.
+ *
+ * <h2>Hot swap: side by side, then an atomic cut-over, then drain</h2>
+ * {@link #swap} never stops the running version before the new one is proven to work. It
+ * <ol>
+ *   <li>checks the jar (a zip, a manifest, {@code Bundle-ManifestVersion: 2}, the same symbolic name as the
+ *       plugin, a known plugin kind) and stores it under its SHA-256;</li>
+ *   <li>installs it as a second bundle beside the live one (the framework allows several bundles with one
+ *       symbolic name: {@code org.osgi.framework.bsnversion=multiple}), under the location
+ *       {@code chrysalis:<bsn>@<sha256>}, and starts it: an unresolved import or a throwing activator fails
+ *       here; then waits for it to register its services and obtains each one, which activates the DS
+ *       components: a component whose constructor or activate method throws fails here;</li>
+ *   <li>records the new state on disk, then switches the plugin's live generation with one atomic write:
+ *       every lookup after that point gets the new version's services;</li>
+ *   <li>retires the old generation and waits until the leases taken on it before the switch are closed
+ *       (calls in flight finish on the old revision, whose classes are all still there), then uninstalls it
+ *       and refreshes only that bundle's wiring.</li>
+ * </ol>
+ * There is no moment without a live service, so concurrent callers never see a gap and never fail; a
+ * refused jar is uninstalled and the live version was never touched. The lease handshake is in
+ * {@link Generation}. Changes (swap, rollback) are serialized; lookups never block on them.
+ *
+ * <h2>State</h2>
+ * {@code <dataDir>/felix-cache} is a scratch bundle cache, cleaned at every start; the truth is
+ * {@code <dataDir>/plugins/<bsn>/} ({@link PluginStore}): at start the runtime installs the base bundles
+ * (bundles without a {@code Chrysalis-Plugin-Kind} header), then for each plugin the live jar recorded there,
+ * else the shipped jar from the bundles folder.
+ */
+public final class PluginRuntime implements PluginServices, AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(PluginRuntime.class.getName());
+
+    /** Bundles whose packages the system bundle exports instead (see {@link SystemPackages}); never installed. */
+    private static final Set<String> SHARED_FROM_CLASSPATH = Set.of("dev.chrysalis.spi",
+            "com.fasterxml.jackson.core.jackson-core", "com.fasterxml.jackson.core.jackson-databind",
+            "com.fasterxml.jackson.core.jackson-annotations", "org.apache.felix.framework");
+
+    private final RuntimeConfig config;
+    private final Felix felix;
+    private final BundleContext context;
+    private final PluginStore store;
+    private final ServiceIndex index;
+    private final ServiceTracker<Object, Object> tracker;
+    private final Map<String, Slot> slots = new ConcurrentHashMap<>();
+    private final Map<String, String> failedPlugins = new ConcurrentHashMap<>();
+    private final ReentrantLock changes = new ReentrantLock();
+    private final CacheDir cache;
+    private volatile Map<String, String> skillOwners = Map.of();
+
+    /** One plugin: its identity and the generation that serves it now. */
+    private static final class Slot {
+        final String symbolicName;
+        final PluginKind kind;
+        final AtomicReference<Generation> live = new AtomicReference<>();
+        volatile PluginState state;
+
+        Slot(String symbolicName, PluginKind kind, Generation live, PluginState state) {
+            this.symbolicName = symbolicName;
+            this.kind = kind;
+            this.live.set(live);
+            this.state = state;
+        }
+    }
+
+    /** The bundle cache folder and the lock that makes it this process's own. */
+    private record CacheDir(Path path, Optional<FileChannel> lockChannel, Optional<FileLock> lock, boolean temporary) {
+    }
+
+    private PluginRuntime(RuntimeConfig config, CacheDir cache) throws BundleException {
+        this.config = config;
+        this.cache = cache;
+        this.store = new PluginStore(config.dataDir().resolve("plugins"));
+        Map<String, Object> properties = new HashMap<>();
+        properties.put(Constants.FRAMEWORK_STORAGE, cache.path().toString());
+        properties.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
+        properties.put(Constants.FRAMEWORK_BSNVERSION, Constants.FRAMEWORK_BSNVERSION_MULTIPLE);
+        properties.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, SystemPackages.exportsOf(
+                List.of(Skill.class, JsonNode.class, JsonParser.class, JsonProperty.class)));
+        properties.put("felix.log.logger", new FelixLogBridge());
+        properties.put("felix.log.level", "2");
+        properties.put("ds.loglevel", "warn");
+        this.felix = new Felix(properties);
+        felix.init();
+        felix.start();
+        this.context = felix.getBundleContext();
+        this.index = new ServiceIndex(context, this::reindexSkills);
+        this.tracker = new ServiceTracker<>(context, filter(), index);
+    }
+
+    private org.osgi.framework.Filter filter() {
+        try {
+            return context.createFilter(ServiceIndex.FILTER);
+        } catch (org.osgi.framework.InvalidSyntaxException e) {
+            throw new IllegalStateException("bad service filter " + ServiceIndex.FILTER, e);
+        }
+    }
+
+    /**
+     * Starts Felix, the base bundles and every plugin (its swapped jar when one is recorded, else the shipped
+     * one). A plugin that fails to start is logged and listed by {@link #plugins()}'s absence and
+     * {@link #failedPlugins()}; the host still starts.
+     *
+     * @throws IllegalStateException when the framework or a base bundle (SCR) cannot start
+     */
+    public static PluginRuntime start(RuntimeConfig config) {
+        CacheDir cache = lockCache(config.dataDir());
+        PluginRuntime runtime;
+        try {
+            runtime = new PluginRuntime(config, cache);
+        } catch (BundleException e) {
+            throw new IllegalStateException("the OSGi framework cannot start in " + cache.path() + ": " + e.getMessage(), e);
+        }
+        try {
+            runtime.startBundles();
+            return runtime;
+        } catch (RuntimeException e) {
+            runtime.close();
+            throw e;
+        }
+    }
+
+    private static CacheDir lockCache(Path dataDir) {
+        try {
+            Files.createDirectories(dataDir);
+            Path lockFile = dataDir.resolve("felix-cache.lock");
+            FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null;
+            }
+            if (lock != null) {
+                return new CacheDir(dataDir.resolve("felix-cache"), Optional.of(channel), Optional.of(lock), false);
+            }
+            channel.close();
+            // Another runtime (a running shell, or the CLI) owns felix-cache: use a private scratch cache.
+            Path temp = Files.createTempDirectory(dataDir, "felix-cache-");
+            LOG.log(System.Logger.Level.INFO, "felix-cache in " + dataDir + " is in use by another runtime; using " + temp);
+            return new CacheDir(temp, Optional.empty(), Optional.empty(), true);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare the data directory " + dataDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void startBundles() {
+        Path bundlesDir = config.bundlesDir();
+        if (!Files.isDirectory(bundlesDir)) {
+            throw new IllegalStateException("bundles folder " + bundlesDir.toAbsolutePath()
+                    + " does not exist (build the host first, or set -D" + RuntimeConfig.BUNDLES_PROPERTY + ")");
+        }
+        List<Path> jars;
+        try (Stream<Path> files = Files.list(bundlesDir)) {
+            jars = files.filter(p -> p.getFileName().toString().endsWith(".jar")).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list bundles folder " + bundlesDir, e);
+        }
+        List<BundleJar> base = new ArrayList<>();
+        Map<String, BundleJar> shipped = new TreeMap<>();
+        Map<String, Path> shippedPaths = new HashMap<>();
+        for (Path jar : jars) {
+            BundleJar bundle;
+            try {
+                bundle = BundleJar.read(jar);
+            } catch (BundleRejectedException e) {
+                LOG.log(System.Logger.Level.ERROR, "skipping " + jar + ": " + e.getMessage());
+                continue;
+            }
+            if (SHARED_FROM_CLASSPATH.contains(bundle.symbolicName())) {
+                continue;
+            }
+            if (bundle.kind().isEmpty()) {
+                base.add(bundle);
+            } else {
+                BundleJar previous = shipped.get(bundle.symbolicName());
+                if (previous != null && org.osgi.framework.Version.parseVersion(previous.version())
+                        .compareTo(org.osgi.framework.Version.parseVersion(bundle.version())) >= 0) {
+                    LOG.log(System.Logger.Level.WARNING, "two shipped jars for " + bundle.symbolicName() + "; keeping "
+                            + previous.source() + " over " + jar);
+                    continue;
+                }
+                shipped.put(bundle.symbolicName(), bundle);
+                shippedPaths.put(bundle.symbolicName(), jar);
+            }
+        }
+        List<Bundle> baseBundles = new ArrayList<>();
+        for (BundleJar jar : base) {
+            try {
+                baseBundles.add(context.installBundle("chrysalis-base:" + jar.symbolicName(),
+                        new ByteArrayInputStream(jar.bytes())));
+            } catch (BundleException e) {
+                throw new IllegalStateException("base bundle " + jar.source() + " cannot be installed: " + e.getMessage(), e);
+            }
+        }
+        for (Bundle b : baseBundles) {
+            if (b.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
+                try {
+                    b.start();
+                } catch (BundleException e) {
+                    throw new IllegalStateException("base bundle " + b.getSymbolicName() + " cannot start: "
+                            + e.getMessage(), e);
+                }
+            }
+        }
+        tracker.open();
+
+        Set<String> names = new java.util.TreeSet<>(shipped.keySet());
+        names.addAll(store.plugins());
+        for (String name : names) {
+            Optional<PluginState> state = store.load(name);
+            BundleJar fromShipped = shipped.get(name);
+            Optional<BundleJar> fromState = state.flatMap(s -> storedJar(name, s.live()));
+            List<BundleJar> candidates = new ArrayList<>();
+            fromState.ifPresent(candidates::add);
+            if (fromShipped != null) {
+                candidates.add(fromShipped);
+            }
+            String failure = "no jar";
+            for (BundleJar jar : candidates) {
+                Path path = jar == fromShipped ? shippedPaths.get(name) : store.jarPath(name, jar.digest());
+                try {
+                    PluginKind kind = jar.kind().orElse(PluginKind.SKILL);
+                    Generation generation = activate(jar, kind, path);
+                    PluginState effective = state.filter(s -> s.live().equals(jar.digest()))
+                            .orElse(new PluginState(name, jar.digest(), state.map(PluginState::history).orElse(List.of())));
+                    slots.put(name, new Slot(name, kind, generation, effective));
+                    failedPlugins.remove(name);
+                    if (jar == fromShipped && fromState.isPresent()) {
+                        LOG.log(System.Logger.Level.WARNING, "plugin " + name + ": the recorded live jar did not start; "
+                                + "serving the shipped jar " + path);
+                    }
+                    break;
+                } catch (BundleRejectedException e) {
+                    failure = e.getMessage();
+                    LOG.log(System.Logger.Level.ERROR, "plugin " + name + " did not start from " + path + ": " + failure);
+                }
+            }
+            if (!slots.containsKey(name)) {
+                failedPlugins.put(name, failure);
+            }
+        }
+        reindexSkills();
+    }
+
+    private Optional<BundleJar> storedJar(String name, String digest) {
+        Path path = store.jarPath(name, digest);
+        try {
+            BundleJar jar = BundleJar.read(path);
+            if (!jar.digest().equals(digest)) {
+                LOG.log(System.Logger.Level.ERROR, "stored jar " + path + " has SHA-256 " + jar.digest()
+                        + ", not the recorded " + digest + "; ignoring it");
+                return Optional.empty();
+            }
+            return Optional.of(jar);
+        } catch (BundleRejectedException e) {
+            LOG.log(System.Logger.Level.ERROR, "stored jar for " + name + " is unusable: " + e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------- lookups
+
+    @Override
+    public List<SkillDescriptor> catalogue() {
+        Map<String, SkillDescriptor> byName = new TreeMap<>();
+        for (Slot slot : sortedSlots()) {
+            for (Entry e : index.entries(slot.live.get().bundleId())) {
+                if (e.type() == Type.SKILL) {
+                    byName.putIfAbsent(e.name(), e.descriptor().orElseThrow());
+                }
+            }
+        }
+        return List.copyOf(byName.values());
+    }
+
+    @Override
+    public Optional<PluginLease<Skill>> acquireSkill(String name) {
+        while (true) {
+            String owner = skillOwners.get(name);
+            if (owner == null) {
+                return Optional.empty();
+            }
+            Slot slot = slots.get(owner);
+            if (slot == null) {
+                return Optional.empty();
+            }
+            Generation generation = slot.live.get();
+            if (!generation.tryAcquire()) {
+                Thread.onSpinWait();
+                continue;
+            }
+            Optional<Entry> entry = index.find(generation.bundleId(), Type.SKILL, name);
+            if (entry.isPresent()) {
+                return Optional.of(new PluginLease<>((Skill) entry.get().service(), name, generation));
+            }
+            generation.release();
+            if (slot.live.get() == generation && owner.equals(skillOwners.get(name))) {
+                return Optional.empty();
+            }
+        }
+    }
+
+    @Override
+    public Optional<PluginLease<Router>> acquireRouter() {
+        while (true) {
+            List<Candidate> routers = live(Type.ROUTER);
+            if (routers.isEmpty()) {
+                return Optional.empty();
+            }
+            Candidate best = routers.stream()
+                    .sorted(Comparator.comparingInt((Candidate c) -> -c.entry.ranking())
+                            .thenComparing(c -> c.generation.symbolicName()).thenComparing(c -> c.entry.name()))
+                    .findFirst().orElseThrow();
+            if (best.generation.tryAcquire()) {
+                return Optional.of(new PluginLease<>((Router) best.entry.service(), best.entry.name(), best.generation));
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    @Override
+    public List<PluginLease<Hook>> acquireHooks() {
+        retry:
+        while (true) {
+            List<Candidate> hooks = new ArrayList<>(live(Type.HOOK));
+            hooks.sort(Comparator.comparingInt((Candidate c) -> c.entry.priority()).thenComparing(c -> c.entry.name()));
+            List<PluginLease<Hook>> leases = new ArrayList<>();
+            for (Candidate c : hooks) {
+                if (!c.generation.tryAcquire()) {
+                    leases.forEach(PluginLease::close);
+                    Thread.onSpinWait();
+                    continue retry;
+                }
+                leases.add(new PluginLease<>((Hook) c.entry.service(), c.entry.name(), c.generation));
+            }
+            return List.copyOf(leases);
+        }
+    }
+
+    private record Candidate(Generation generation, Entry entry) {
+    }
+
+    private List<Candidate> live(Type type) {
+        List<Candidate> found = new ArrayList<>();
+        for (Slot slot : sortedSlots()) {
+            Generation generation = slot.live.get();
+            for (Entry e : index.entries(generation.bundleId())) {
+                if (e.type() == type) {
+                    found.add(new Candidate(generation, e));
+                }
+            }
+        }
+        return found;
+    }
+
+    private List<Slot> sortedSlots() {
+        return slots.values().stream().sorted(Comparator.comparing(s -> s.symbolicName)).toList();
+    }
+
+    /** Rebuilds skill name -> owning plugin from the live generations (first plugin by name wins a clash). */
+    private synchronized void reindexSkills() {
+        Map<String, String> owners = new HashMap<>();
+        for (Slot slot : sortedSlots()) {
+            Generation generation = slot.live.get();
+            if (generation == null) {
+                continue;
+            }
+            for (Entry e : index.entries(generation.bundleId())) {
+                if (e.type() == Type.SKILL) {
+                    String previous = owners.putIfAbsent(e.name(), slot.symbolicName);
+                    if (previous != null && !previous.equals(slot.symbolicName)) {
+                        LOG.log(System.Logger.Level.WARNING, "skill '" + e.name() + "' is registered by " + previous
+                                + " and " + slot.symbolicName + "; " + previous + " serves it");
+                    }
+                }
+            }
+        }
+        skillOwners = Map.copyOf(owners);
+    }
+
+    /** SKILL.md of the plugin that serves {@code skill} (or of the plugin of that name), when it ships one. */
+    public Optional<String> skillDocument(String skill) {
+        String owner = skillOwners.get(skill);
+        Optional<Slot> slot = owner != null ? Optional.ofNullable(slots.get(owner)) : resolve(skill);
+        if (slot.isEmpty()) {
+            return Optional.empty();
+        }
+        Generation generation = slot.get().live.get();
+        if (!generation.tryAcquire()) {
+            return skillDocument(skill);
+        }
+        try {
+            java.net.URL entry = generation.bundle().getEntry("SKILL.md");
+            if (entry == null) {
+                return Optional.empty();
+            }
+            try (InputStream in = entry.openStream()) {
+                return Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read SKILL.md of " + generation, e);
+        } finally {
+            generation.release();
+        }
+    }
+
+    /** Every live plugin, by symbolic name. */
+    public List<PluginInfo> plugins() {
+        return sortedSlots().stream().map(this::info).toList();
+    }
+
+    /** The live plugin that {@code name} designates (see {@link #swap} for the accepted names). */
+    public Optional<PluginInfo> plugin(String name) {
+        return resolve(name).map(this::info);
+    }
+
+    /** Plugins that could not be started, with the reason. */
+    public Map<String, String> failedPlugins() {
+        return Map.copyOf(new TreeMap<>(failedPlugins));
+    }
+
+    /** Symbolic name -> SHA-256 of the live jar, for every live plugin. */
+    public Map<String, String> liveDigests() {
+        Map<String, String> digests = new LinkedHashMap<>();
+        for (Slot slot : sortedSlots()) {
+            digests.put(slot.symbolicName, slot.live.get().digest());
+        }
+        return digests;
+    }
+
+    private PluginInfo info(Slot slot) {
+        Generation g = slot.live.get();
+        List<String> provides = index.entries(g.bundleId()).stream()
+                .map(e -> e.type().name().toLowerCase(java.util.Locale.ROOT) + ":" + e.name()).sorted().toList();
+        return new PluginInfo(slot.symbolicName, g.version(), slot.kind, g.digest(), stateName(g.bundle()),
+                provides, g.jar(), slot.state.history());
+    }
+
+    private static String stateName(Bundle bundle) {
+        return switch (bundle.getState()) {
+            case Bundle.ACTIVE -> "ACTIVE";
+            case Bundle.STARTING -> "STARTING";
+            case Bundle.STOPPING -> "STOPPING";
+            case Bundle.RESOLVED -> "RESOLVED";
+            case Bundle.INSTALLED -> "INSTALLED";
+            case Bundle.UNINSTALLED -> "UNINSTALLED";
+            default -> "UNKNOWN(" + bundle.getState() + ")";
+        };
+    }
+
+    /**
+     * Finds a plugin by symbolic name ({@code dev.chrysalis.skill.skill-calculator}), by the last segment of it
+     * ({@code skill-calculator}), by a skill it serves ({@code calculator}), or by a router or hook name.
+     */
+    private Optional<Slot> resolve(String name) {
+        Slot exact = slots.get(name);
+        if (exact != null) {
+            return Optional.of(exact);
+        }
+        String owner = skillOwners.get(name);
+        if (owner != null && slots.containsKey(owner)) {
+            return Optional.of(slots.get(owner));
+        }
+        for (Slot slot : sortedSlots()) {
+            String bsn = slot.symbolicName;
+            if (bsn.substring(bsn.lastIndexOf('.') + 1).equals(name)) {
+                return Optional.of(slot);
+            }
+        }
+        for (Slot slot : sortedSlots()) {
+            for (Entry e : index.entries(slot.live.get().bundleId())) {
+                if (e.name().equals(name)) {
+                    return Optional.of(slot);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    // --------------------------------------------------------------------------------------------- changes
+
+    /**
+     * Makes {@code jar} the live version of the plugin {@code pluginOrSkillName} designates (its symbolic name,
+     * the last segment of it, a skill, router or hook name it serves). Returns once the old version has drained
+     * and is uninstalled.
+     *
+     * @throws UnknownPluginException  no live plugin has that name
+     * @throws BundleRejectedException the jar is not a bundle of that plugin, or does not start; the live
+     *                                 version keeps serving
+     */
+    public SwapReport swap(String pluginOrSkillName, Path jar) throws PluginOperationException {
+        long started = System.nanoTime();
+        Instant at = config.clock().instant();
+        changes.lock();
+        try {
+            Slot slot = resolveOrThrow(pluginOrSkillName, jar.toString());
+            BundleJar candidate;
+            try {
+                candidate = BundleJar.read(jar);
+                checkFits(slot, candidate);
+            } catch (BundleRejectedException e) {
+                throw rejected(slot.symbolicName, jar.toString(), digestOrEmpty(jar), e);
+            }
+            Generation current = slot.live.get();
+            if (candidate.digest().equals(current.digest())) {
+                throw rejected(slot.symbolicName, jar.toString(), candidate.digest(), new BundleRejectedException(
+                        "jar " + jar + " (sha256:" + candidate.digest() + ") is already the live version of " + slot.symbolicName));
+            }
+            PluginState before = slot.state;
+            PluginState after = before.swappedTo(candidate.digest());
+            SwapReport report = replace(slot, candidate, before, after, SwapReport.Action.SWAP, at, started, jar.toString());
+            notify(new PluginEvent.Swapped(report));
+            return report;
+        } finally {
+            changes.unlock();
+        }
+    }
+
+    /**
+     * Returns the plugin to the jar that was live before the last swap (repeatable, down the history).
+     *
+     * @throws NoPreviousVersionException the plugin has never been swapped
+     * @throws BundleRejectedException    the previous jar no longer starts; the live version keeps serving
+     */
+    public SwapReport rollback(String pluginOrSkillName) throws PluginOperationException {
+        long started = System.nanoTime();
+        Instant at = config.clock().instant();
+        changes.lock();
+        try {
+            Slot slot = resolveOrThrow(pluginOrSkillName, "rollback");
+            PluginState before = slot.state;
+            if (before.history().isEmpty()) {
+                NoPreviousVersionException e = new NoPreviousVersionException("plugin " + slot.symbolicName
+                        + " has no previous version to roll back to (it was never swapped)");
+                notify(new PluginEvent.Rejected(slot.symbolicName, "rollback", "", e.getMessage(), at));
+                throw e;
+            }
+            String previous = before.history().getFirst();
+            Path path = store.jarPath(slot.symbolicName, previous);
+            BundleJar candidate;
+            try {
+                candidate = BundleJar.read(path);
+                if (!candidate.digest().equals(previous)) {
+                    throw new BundleRejectedException("stored jar " + path + " has SHA-256 " + candidate.digest()
+                            + " but the history records " + previous + "; it was changed on disk");
+                }
+                checkFits(slot, candidate);
+            } catch (BundleRejectedException e) {
+                throw rejected(slot.symbolicName, "rollback", previous, e);
+            }
+            SwapReport report = replace(slot, candidate, before, before.rolledBack(), SwapReport.Action.ROLLBACK, at,
+                    started, "rollback");
+            notify(new PluginEvent.RolledBack(report));
+            return report;
+        } finally {
+            changes.unlock();
+        }
+    }
+
+    private Slot resolveOrThrow(String name, String source) throws UnknownPluginException {
+        Optional<Slot> slot = resolve(name);
+        if (slot.isEmpty()) {
+            UnknownPluginException e = new UnknownPluginException("no installed plugin is called '" + name
+                    + "' (known: " + String.join(", ", new java.util.TreeSet<>(slots.keySet())) + ")");
+            notify(new PluginEvent.Rejected(name, source, "", e.getMessage(), config.clock().instant()));
+            throw e;
+        }
+        return slot.get();
+    }
+
+    private static void checkFits(Slot slot, BundleJar candidate) throws BundleRejectedException {
+        if (!candidate.symbolicName().equals(slot.symbolicName)) {
+            throw new BundleRejectedException("jar " + candidate.source() + " is bundle '" + candidate.symbolicName()
+                    + "', not plugin '" + slot.symbolicName + "': refusing to replace one plugin with another");
+        }
+        if (candidate.kind().isPresent() && candidate.kind().get() != slot.kind) {
+            throw new BundleRejectedException("jar " + candidate.source() + " declares " + PluginKind.HEADER + ": "
+                    + candidate.kind().get().headerValue() + " but plugin " + slot.symbolicName + " is a "
+                    + slot.kind.headerValue() + " plugin");
+        }
+        PluginStore.checkName(candidate.symbolicName());
+    }
+
+    private BundleRejectedException rejected(String plugin, String source, String digest, BundleRejectedException e) {
+        notify(new PluginEvent.Rejected(plugin, source, digest, e.getMessage(), config.clock().instant()));
+        return e;
+    }
+
+    private static String digestOrEmpty(Path jar) {
+        try {
+            return Files.isRegularFile(jar) && Files.size(jar) <= BundleJar.MAX_BYTES
+                    ? BundleJar.sha256(Files.readAllBytes(jar)) : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private SwapReport replace(Slot slot, BundleJar candidate, PluginState before, PluginState after,
+                               SwapReport.Action action, Instant at, long started, String source)
+            throws BundleRejectedException {
+        Generation old = slot.live.get();
+        Path stored;
+        try {
+            if (before.history().isEmpty() && !Files.isRegularFile(store.jarPath(slot.symbolicName, old.digest()))) {
+                // first change of a shipped plugin: keep the shipped jar so rollback can return to it
+                store.storeJar(BundleJar.read(old.jar()));
+            }
+            stored = store.storeJar(candidate);
+        } catch (IOException e) {
+            throw rejected(slot.symbolicName, source, candidate.digest(), new BundleRejectedException(
+                    "cannot store jar for " + slot.symbolicName + " under " + store.jarPath(slot.symbolicName, candidate.digest())
+                            + ": " + e.getMessage(), e));
+        }
+        long tStored = System.nanoTime();
+        Generation fresh;
+        try {
+            fresh = activate(candidate, slot.kind, stored);
+        } catch (BundleRejectedException e) {
+            throw rejected(slot.symbolicName, source, candidate.digest(), e);
+        }
+        long tActive = System.nanoTime();
+        try {
+            store.save(after);
+        } catch (IOException e) {
+            discard(fresh.bundle());
+            throw rejected(slot.symbolicName, source, candidate.digest(), new BundleRejectedException(
+                    "cannot record the new state of " + slot.symbolicName + ": " + e.getMessage(), e));
+        }
+        slot.state = after;
+        slot.live.set(fresh);
+        reindexSkills();
+        Duration cutover = Duration.ofNanos(System.nanoTime() - started);
+        if (!old.retireAndDrain(config.drainTimeout())) {
+            LOG.log(System.Logger.Level.WARNING, old + " still had " + old.inflight() + " calls in flight after "
+                    + config.drainTimeout() + "; uninstalling it anyway");
+        }
+        long tDrained = System.nanoTime();
+        discard(old.bundle());
+        long tDone = System.nanoTime();
+        Duration duration = Duration.ofNanos(tDone - started);
+        if (System.getProperty("chrysalis.swap.trace") != null) {
+            System.err.printf("swap phases ms: lock+store %.2f activate %.2f save+cut %.2f drain %.2f discard %.2f%n",
+                    (tStored - started) / 1e6, (tActive - tStored) / 1e6, (cutover.toNanos() - (tActive - started)) / 1e6,
+                    (tDrained - started - cutover.toNanos()) / 1e6, (tDone - tDrained) / 1e6);
+        }
+        List<String> provides = index.entries(fresh.bundleId()).stream().map(Entry::name).sorted().toList();
+        LOG.log(System.Logger.Level.DEBUG, action + " " + slot.symbolicName + ": " + old.version() + " sha256:"
+                + old.digest() + " -> " + fresh.version() + " sha256:" + fresh.digest() + " in " + duration.toMillis() + " ms");
+        return new SwapReport(action, slot.symbolicName, old.version(), old.digest(), fresh.version(), fresh.digest(),
+                at, cutover, duration, provides);
+    }
+
+    /**
+     * Installs and starts a plugin jar beside whatever else runs, and waits until every Skill/Router/Hook
+     * service it registers is obtained (activated). On any failure it is uninstalled again.
+     */
+    private Generation activate(BundleJar jar, PluginKind kind, Path path) throws BundleRejectedException {
+        String location = "chrysalis:" + jar.symbolicName() + "@" + jar.digest();
+        Bundle leftover = context.getBundle(location);
+        if (leftover != null) {
+            discard(leftover);
+        }
+        Bundle bundle;
+        try {
+            bundle = context.installBundle(location, new ByteArrayInputStream(jar.bytes()));
+        } catch (BundleException e) {
+            throw new BundleRejectedException("jar " + jar.source() + " (" + jar.symbolicName() + " " + jar.version()
+                    + ") cannot be installed: " + e.getMessage(), e);
+        }
+        try {
+            if (bundle.getHeaders().get(Constants.FRAGMENT_HOST) != null) {
+                throw new BundleRejectedException("jar " + jar.source() + " is a fragment bundle; a plugin must be a bundle of its own");
+            }
+            try {
+                bundle.start();
+            } catch (BundleException e) {
+                throw new BundleRejectedException("jar " + jar.source() + " (" + jar.symbolicName() + " " + jar.version()
+                        + ") cannot start: " + explain(e), e);
+            }
+            Generation generation = new Generation(jar.symbolicName(), jar.version(), kind, jar.digest(), path, bundle);
+            awaitServices(generation, jar);
+            return generation;
+        } catch (BundleRejectedException | RuntimeException e) {
+            discard(bundle);
+            throw e;
+        }
+    }
+
+    private static String explain(BundleException e) {
+        StringBuilder message = new StringBuilder(e.getMessage());
+        if (e.getType() == BundleException.RESOLVE_ERROR) {
+            message.insert(0, "unresolved requirement: ");
+        }
+        Throwable cause = e.getCause();
+        while (cause != null) {
+            message.append(" <- ").append(cause);
+            cause = cause.getCause();
+        }
+        return message.toString();
+    }
+
+    private void awaitServices(Generation generation, BundleJar jar) throws BundleRejectedException {
+        long deadline = System.nanoTime() + config.activationTimeout().toNanos();
+        Bundle bundle = generation.bundle();
+        while (true) {
+            List<String> failures = index.failures(bundle.getBundleId());
+            if (!failures.isEmpty()) {
+                throw new BundleRejectedException("jar " + jar.source() + " (" + jar.symbolicName() + " " + jar.version()
+                        + ") started but " + String.join("; ", failures));
+            }
+            if (bundle.getState() != Bundle.ACTIVE) {
+                throw new BundleRejectedException("jar " + jar.source() + " (" + jar.symbolicName() + ") stopped while starting (state "
+                        + stateName(bundle) + ")");
+            }
+            int registered = countPluginServices(bundle);
+            var entries = index.entries(bundle.getBundleId());
+            boolean fits = generation.kind() == PluginKind.SKILL
+                    ? entries.stream().anyMatch(e -> e.type() == Type.SKILL)
+                    : entries.stream().anyMatch(e -> e.type() != Type.SKILL);
+            if (registered > 0 && entries.size() >= registered && fits) {
+                return;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                String expected = generation.kind() == PluginKind.SKILL ? "a Skill service" : "a Router or Hook service";
+                throw new BundleRejectedException("jar " + jar.source() + " (" + jar.symbolicName() + " " + jar.version()
+                        + ") started but registered " + (registered == 0 ? "no plugin service" : "services that did not all activate")
+                        + " within " + config.activationTimeout().toMillis() + " ms; a " + generation.kind().headerValue()
+                        + " plugin must register " + expected + " (is its DS component declared in Service-Component?)");
+            }
+            LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(200));
+        }
+    }
+
+    private static int countPluginServices(Bundle bundle) {
+        ServiceReference<?>[] refs = bundle.getRegisteredServices();
+        if (refs == null) {
+            return 0;
+        }
+        int n = 0;
+        for (ServiceReference<?> ref : refs) {
+            String[] classes = (String[]) ref.getProperty(Constants.OBJECTCLASS);
+            for (String c : classes) {
+                if (c.equals(Skill.class.getName()) || c.equals(Router.class.getName()) || c.equals(Hook.class.getName())) {
+                    n++;
+                    break;
+                }
+            }
+        }
+        return n;
+    }
+
+    /** Uninstalls a bundle and refreshes only its wiring, waiting for the refresh to finish. */
+    private void discard(Bundle bundle) {
+        long id = bundle.getBundleId();
+        try {
+            if (bundle.getState() != Bundle.UNINSTALLED) {
+                bundle.uninstall();
+            }
+        } catch (BundleException | IllegalStateException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot uninstall bundle " + id + ": " + e.getMessage());
+        }
+        CountDownLatch refreshed = new CountDownLatch(1);
+        try {
+            felix.adapt(FrameworkWiring.class).refreshBundles(List.of(bundle), event -> refreshed.countDown());
+            if (!refreshed.await(10, TimeUnit.SECONDS)) {
+                LOG.log(System.Logger.Level.WARNING, "refreshing bundle " + id + " took over 10 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot refresh bundle " + id + ": " + e.getMessage());
+        }
+        index.forget(id);
+    }
+
+    private void notify(PluginEvent event) {
+        try {
+            config.listener().onEvent(event);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "the bundle event listener failed on " + event + ": " + e, e);
+        }
+    }
+
+    /** Stops the framework (waiting up to 10 s) and releases the bundle cache. */
+    @Override
+    public void close() {
+        try {
+            tracker.close();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "closing the service tracker: " + e);
+        }
+        try {
+            felix.stop();
+            felix.waitForStop(10_000);
+        } catch (BundleException e) {
+            LOG.log(System.Logger.Level.WARNING, "the framework did not stop cleanly: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            if (cache.lock().isPresent()) {
+                cache.lock().get().release();
+            }
+            if (cache.lockChannel().isPresent()) {
+                cache.lockChannel().get().close();
+            }
+            if (cache.temporary()) {
+                deleteTree(cache.path());
+            }
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "releasing the bundle cache " + cache.path() + ": " + e.getMessage());
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

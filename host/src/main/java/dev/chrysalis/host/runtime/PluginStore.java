@@ -1,0 +1,137 @@
+package dev.chrysalis.host.runtime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The plugins' persistent state under {@code <dataDir>/plugins/<symbolic-name>/}: {@code state.json}
+ * (the live jar's digest and the digests rollback returns to, most recent first) and {@code jars/<sha256>.jar}
+ * (every jar that was live, content-addressed). Written atomically (temp file + rename), so a swap made by
+ * another process (the CLI) takes effect at this process's next start, and a crash never leaves half a state.
+ */
+final class PluginStore {
+    private static final System.Logger LOG = System.getLogger(PluginStore.class.getName());
+    private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9._-]{1,200}");
+    static final int MAX_HISTORY = 32;
+
+    private final Path root;
+    private final ObjectMapper json = new ObjectMapper();
+
+    PluginStore(Path root) {
+        this.root = Objects.requireNonNull(root, "root");
+    }
+
+    /** The persisted state of one plugin. */
+    record PluginState(String symbolicName, String live, List<String> history) {
+        PluginState {
+            Objects.requireNonNull(symbolicName, "symbolicName");
+            Objects.requireNonNull(live, "live");
+            history = List.copyOf(history);
+        }
+
+        PluginState swappedTo(String digest) {
+            List<String> h = new ArrayList<>();
+            h.add(live);
+            h.addAll(history);
+            return new PluginState(symbolicName, digest, h.subList(0, Math.min(h.size(), MAX_HISTORY)));
+        }
+
+        PluginState rolledBack() {
+            return new PluginState(symbolicName, history.getFirst(), history.subList(1, history.size()));
+        }
+    }
+
+    static void checkName(String symbolicName) throws BundleRejectedException {
+        if (!SAFE_NAME.matcher(symbolicName).matches()) {
+            throw new BundleRejectedException("Bundle-SymbolicName '" + symbolicName
+                    + "' must be 1-200 letters, digits, dots, dashes or underscores");
+        }
+    }
+
+    Path jarPath(String symbolicName, String digest) {
+        return root.resolve(symbolicName).resolve("jars").resolve(digest + ".jar");
+    }
+
+    /** Stores the jar under its digest (no-op when already there); returns its path. */
+    Path storeJar(BundleJar jar) throws IOException {
+        Path target = jarPath(jar.symbolicName(), jar.digest());
+        if (Files.isRegularFile(target) && Files.size(target) == jar.bytes().length) {
+            return target;
+        }
+        Files.createDirectories(target.getParent());
+        Path tmp = Files.createTempFile(target.getParent(), jar.digest(), ".tmp");
+        Files.write(tmp, jar.bytes());
+        move(tmp, target);
+        return target;
+    }
+
+    Optional<PluginState> load(String symbolicName) {
+        Path file = root.resolve(symbolicName).resolve("state.json");
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode node = json.readTree(file.toFile());
+            String live = node.path("live").asText("");
+            if (live.isEmpty()) {
+                LOG.log(System.Logger.Level.ERROR, "plugin state " + file + " has no 'live' digest; using the shipped jar");
+                return Optional.empty();
+            }
+            List<String> history = new ArrayList<>();
+            node.path("history").forEach(h -> history.add(h.asText()));
+            return Optional.of(new PluginState(symbolicName, live, history));
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.ERROR, "plugin state " + file + " cannot be read (" + e.getMessage()
+                    + "); using the shipped jar");
+            return Optional.empty();
+        }
+    }
+
+    /** Symbolic names of every plugin with persisted state. */
+    List<String> plugins() {
+        if (!Files.isDirectory(root)) {
+            return List.of();
+        }
+        try (Stream<Path> dirs = Files.list(root)) {
+            return dirs.filter(d -> Files.isRegularFile(d.resolve("state.json")))
+                    .map(d -> d.getFileName().toString()).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list plugin states in " + root, e);
+        }
+    }
+
+    void save(PluginState state) throws IOException {
+        Path dir = root.resolve(state.symbolicName());
+        Files.createDirectories(dir);
+        ObjectNode node = json.createObjectNode();
+        node.put("symbolicName", state.symbolicName());
+        node.put("live", state.live());
+        ArrayNode history = node.putArray("history");
+        state.history().forEach(history::add);
+        Path tmp = Files.createTempFile(dir, "state", ".tmp");
+        json.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), node);
+        move(tmp, dir.resolve("state.json"));
+    }
+
+    private static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+}
