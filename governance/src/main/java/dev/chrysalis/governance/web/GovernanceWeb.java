@@ -66,6 +66,7 @@ public final class GovernanceWeb {
     private final Supplier<List<PromotionStatus>> promotions;
     private final ApprovalListener onApproved;
     private final WebSessions sessions;
+    private final SignInThrottle throttle;
     private final boolean secureCookies;
     private final ObjectMapper json = new ObjectMapper();
     private final List<RouteEntry> routes = new ArrayList<>();
@@ -79,6 +80,7 @@ public final class GovernanceWeb {
         this.promotions = promotions;
         this.onApproved = onApproved;
         this.sessions = new WebSessions(random, clock, Duration.ofHours(8));
+        this.throttle = new SignInThrottle(clock, 5, Duration.ofMinutes(10));
         this.secureCookies = secureCookies;
         get("/", this::home);
         get("/candidates", this::candidatesPage);
@@ -326,12 +328,18 @@ public final class GovernanceWeb {
             return loginPage(ex, "The sign-in form expired. Please try again.", 403);
         }
         String user = form.getOrDefault("user", "").strip();
+        if (throttle.blocked(user)) {
+            audit.append(user, "web.sign-in-throttled", "user:" + user, "too many failed sign-ins");
+            return loginPage(ex, "Too many failed sign-ins for this user. Try again in a few minutes.", 429);
+        }
         char[] password = form.getOrDefault("password", "").toCharArray();
         Optional<Principal> p = user.isEmpty() ? Optional.empty() : accounts.signIn(user, password);
         java.util.Arrays.fill(password, '\0');
         if (p.isEmpty()) {
+            throttle.failed(user);
             return loginPage(ex, "Wrong user name or password.", 401);
         }
+        throttle.succeeded(user);
         WebSessions.Session s = sessions.create(p.get());
         return Response.redirect(prefix + "/candidates", List.of(cookie(SESSION_COOKIE, s.id(), false), cookie(LOGIN_COOKIE, "", true)));
     }

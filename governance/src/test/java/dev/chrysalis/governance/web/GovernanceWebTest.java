@@ -106,6 +106,18 @@ class GovernanceWebTest {
     }
 
     @Test
+    void repeatedWrongPasswordsLockTheUserOutForAWhile() throws Exception {
+        gov.accounts().createUser("erin", "erin-password-12".toCharArray(), Set.of(Role.APPROVER), "carol");
+        var c = new WebClient(base);
+        for (int i = 0; i < 5; i++) {
+            assertEquals(401, c.signIn("erin", "guess-" + i));
+        }
+        assertEquals(429, c.signIn("erin", "erin-password-12"), "locked even with the right password");
+        assertEquals("web.sign-in-throttled", gov.audit().latest(1).getFirst().kind());
+        assertEquals(303, new WebClient(base).signIn("bob", "bob-password-123"), "other users are not affected");
+    }
+
+    @Test
     void scriptInADiffIsRenderedInert() throws Exception {
         Submission s = pending("alice");
         var bob = signedIn("bob", "bob-password-123");
