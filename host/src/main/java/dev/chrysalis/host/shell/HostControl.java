@@ -1,0 +1,111 @@
+package dev.chrysalis.host.shell;
+
+import dev.chrysalis.host.Host;
+import dev.chrysalis.host.HostConfig;
+import dev.chrysalis.host.agent.AgentSession;
+import dev.chrysalis.host.agent.CompletedTurn;
+import dev.chrysalis.host.evidence.EvidenceBundleEvents;
+import dev.chrysalis.host.evidence.EvidenceStore;
+import dev.chrysalis.host.evidence.EvidenceStoreException;
+import dev.chrysalis.host.evidence.EvidenceTurnRecorder;
+import dev.chrysalis.host.runtime.PluginInfo;
+import dev.chrysalis.host.runtime.PluginOperationException;
+import dev.chrysalis.host.runtime.PluginRuntime;
+import dev.chrysalis.host.runtime.SwapReport;
+import dev.chrysalis.spi.skill.SkillDescriptor;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What a person at the shell or the command line works with: the host (live plugins and the agent), one
+ * agent session and the evidence store every turn and plugin change is recorded in. The shell's commands and
+ * the CLI's subcommands are thin over this. Closing it closes the session, stops the host and closes the store.
+ */
+public final class HostControl implements AutoCloseable {
+    private final Host host;
+    private final AgentSession session;
+    private final EvidenceStore evidence;
+
+    private HostControl(Host host, AgentSession session, EvidenceStore evidence) {
+        this.host = Objects.requireNonNull(host, "host");
+        this.session = Objects.requireNonNull(session, "session");
+        this.evidence = Objects.requireNonNull(evidence, "evidence");
+    }
+
+    /**
+     * Opens the evidence store under {@code config.dataDir()}, starts the host recording into it (whatever
+     * recorder and listener {@code config} names are replaced) and opens a new session.
+     */
+    public static HostControl open(HostConfig config) {
+        EvidenceStore store = EvidenceStore.open(config.dataDir(), config.clock());
+        Host host;
+        try {
+            host = Host.start(config.withRecorder(new EvidenceTurnRecorder(store))
+                    .withListener(new EvidenceBundleEvents(store)));
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+        return new HostControl(host, host.agent().newSession(), store);
+    }
+
+    public String sessionId() {
+        return session.id();
+    }
+
+    /** Runs one turn; the answer comes with the id the turn was stored under. */
+    public Answer ask(String message) {
+        CompletedTurn turn = session.ask(message);
+        long id = evidence.turnId(turn.sessionId(), turn.turnIndex()).orElseThrow(() -> new EvidenceStoreException(
+                "turn " + turn.turnIndex() + " of session " + turn.sessionId() + " was answered but is not in the evidence store"));
+        return new Answer(turn.answer(), id);
+    }
+
+    /** The installed skills, by name, with the bundle serving each. */
+    public List<SkillSummary> skills() {
+        List<SkillSummary> out = new ArrayList<>();
+        for (SkillDescriptor d : plugins().catalogue()) {
+            Optional<PluginInfo> plugin = plugins().plugin(d.name());
+            out.add(new SkillSummary(d.name(), d.description(),
+                    plugin.map(PluginInfo::symbolicName).orElse("?"),
+                    plugin.map(PluginInfo::version).orElse("?"),
+                    plugin.map(PluginInfo::digest).orElse("?")));
+        }
+        return out;
+    }
+
+    /** SKILL.md of a skill (or plugin), when there is such a skill and it ships one. */
+    public Optional<String> skillDocument(String name) {
+        return plugins().skillDocument(name);
+    }
+
+    public SwapReport swap(String plugin, Path jar) throws PluginOperationException {
+        return plugins().swap(plugin, jar);
+    }
+
+    public SwapReport rollback(String plugin) throws PluginOperationException {
+        return plugins().rollback(plugin);
+    }
+
+    public EvidenceStore evidence() {
+        return evidence;
+    }
+
+    public PluginRuntime plugins() {
+        return host.runtime();
+    }
+
+    public Host host() {
+        return host;
+    }
+
+    @Override
+    public void close() {
+        try (evidence; host; session) {
+            // closes the session, then the host, then the store (reverse order of the resources)
+        }
+    }
+}

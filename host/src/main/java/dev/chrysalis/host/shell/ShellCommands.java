@@ -1,0 +1,196 @@
+package dev.chrysalis.host.shell;
+
+import dev.chrysalis.host.evidence.EvidenceStoreException;
+import dev.chrysalis.host.evidence.Failure;
+import dev.chrysalis.host.runtime.PluginOperationException;
+import java.io.PrintWriter;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * What the shell does with one line: plain text is a message for the agent, a line starting with {@code /}
+ * is a command. Every outcome, including a mistake, is printed as text; nothing here ends the shell except
+ * {@code /quit}.
+ */
+public final class ShellCommands {
+
+    /** A shell command: its name (with the slash), its arguments as shown in help, and what it does. */
+    public record Command(String name, String arguments, String description) {
+    }
+
+    public static final List<Command> COMMANDS = List.of(
+            new Command("/skills", "", "list the installed skills"),
+            new Command("/skill", "NAME", "show a skill's SKILL.md"),
+            new Command("/bad", "WHY", "flag the last answer as wrong (it becomes evidence)"),
+            new Command("/evidence", "", "list recent evidence (failed and flagged turns)"),
+            new Command("/swap", "NAME JAR", "hot-swap a plugin to the bundle in JAR"),
+            new Command("/rollback", "NAME", "return a plugin to its previous bundle"),
+            new Command("/history", "", "show the turns of this session"),
+            new Command("/help", "", "show this list"),
+            new Command("/quit", "", "leave the shell (also Ctrl-D)"));
+
+    /** Whether the shell should read another line. */
+    public enum Next { CONTINUE, QUIT }
+
+    private final HostControl host;
+    private final PrintWriter out;
+    private OptionalLong lastTurn = OptionalLong.empty();
+
+    public ShellCommands(HostControl host, PrintWriter out) {
+        this.host = host;
+        this.out = out;
+    }
+
+    public Next execute(String line) {
+        String text = line.strip();
+        try {
+            if (text.isEmpty()) {
+                return Next.CONTINUE;
+            }
+            if (!text.startsWith("/")) {
+                ask(text);
+                return Next.CONTINUE;
+            }
+            String[] parts = text.split("\\s+", 2);
+            String name = parts[0];
+            String rest = parts.length > 1 ? parts[1].strip() : "";
+            switch (name) {
+                case "/skills" -> Printing.skills(out, host.skills());
+                case "/skill" -> skill(rest);
+                case "/bad" -> bad(rest);
+                case "/evidence" -> Printing.evidence(out, host.evidence().evidence(20));
+                case "/swap" -> swap(rest);
+                case "/rollback" -> rollback(rest);
+                case "/history" -> Printing.history(out, host.evidence().recentTurns(host.sessionId(), 20));
+                case "/help", "/?" -> help();
+                case "/quit", "/exit" -> {
+                    return Next.QUIT;
+                }
+                default -> unknown(name);
+            }
+        } catch (EvidenceStoreException e) {
+            out.println("error: " + e.getMessage());
+        } catch (RuntimeException e) {
+            // the shell must outlive any failure of one command; the full trace goes to the log
+            System.getLogger(ShellCommands.class.getName()).log(System.Logger.Level.WARNING, "shell line failed: " + text, e);
+            out.println("error: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+        } finally {
+            out.flush();
+        }
+        return Next.CONTINUE;
+    }
+
+    private void ask(String message) {
+        Answer answer = host.ask(message);
+        lastTurn = OptionalLong.of(answer.turnId());
+        out.println(answer.text());
+    }
+
+    private void skill(String name) {
+        if (name.isEmpty()) {
+            out.println("usage: /skill NAME   (skills: " + skillNames() + ")");
+            return;
+        }
+        Optional<String> doc = host.skillDocument(name);
+        if (doc.isEmpty()) {
+            out.println("no skill named '" + name + "'; installed skills: " + skillNames());
+            return;
+        }
+        out.println(doc.get().stripTrailing());
+    }
+
+    private void bad(String why) {
+        if (lastTurn.isEmpty()) {
+            out.println("nothing to flag yet: ask something first, then /bad WHY if the answer is wrong");
+            return;
+        }
+        if (why.isEmpty()) {
+            out.println("usage: /bad WHY   (say what was wrong, e.g. /bad 2+3*4 is 14, not 20)");
+            return;
+        }
+        Failure flag = host.evidence().flag(lastTurn.getAsLong(), why);
+        out.println("flagged turn #" + flag.turnId() + " as evidence #" + flag.turnId()
+                + flag.plugin().map(p -> " (blames " + p + ")").orElse(""));
+    }
+
+    private void swap(String args) {
+        String[] parts = args.isEmpty() ? new String[0] : args.split("\\s+", 2);
+        if (parts.length < 2) {
+            out.println("usage: /swap NAME JAR   (e.g. /swap calculator ./calculator-1.0.1.jar)");
+            return;
+        }
+        Path jar;
+        try {
+            jar = Path.of(expandHome(parts[1].strip()));
+        } catch (InvalidPathException e) {
+            out.println("swap refused: '" + parts[1] + "' is not a valid path: " + e.getReason());
+            return;
+        }
+        try {
+            out.println(Printing.swap(host.swap(parts[0], jar)));
+        } catch (PluginOperationException e) {
+            out.println("swap refused: " + e.getMessage());
+        }
+    }
+
+    private void rollback(String name) {
+        if (name.isEmpty() || name.contains(" ")) {
+            out.println("usage: /rollback NAME");
+            return;
+        }
+        try {
+            out.println(Printing.swap(host.rollback(name)));
+        } catch (PluginOperationException e) {
+            out.println("rollback refused: " + e.getMessage());
+        }
+    }
+
+    private void help() {
+        out.println("Type a question for the agent, or a command:");
+        int width = COMMANDS.stream().mapToInt(c -> (c.name() + " " + c.arguments()).length()).max().orElse(0);
+        for (Command c : COMMANDS) {
+            String head = (c.name() + " " + c.arguments()).strip();
+            out.println("  " + head + " ".repeat(width - head.length() + 2) + c.description());
+        }
+    }
+
+    private void unknown(String name) {
+        String closest = COMMANDS.stream()
+                .min(Comparator.comparingInt(c -> editDistance(c.name(), name)))
+                .map(Command::name).orElseThrow();
+        out.println("unknown command '" + name + "'" + (editDistance(closest, name) <= 3 ? "; did you mean " + closest + "?" : "")
+                + " Type /help for the list.");
+    }
+
+    private String skillNames() {
+        List<String> names = host.skills().stream().map(SkillSummary::name).toList();
+        return names.isEmpty() ? "none" : String.join(", ", names);
+    }
+
+    private static String expandHome(String path) {
+        return path.equals("~") || path.startsWith("~/") ? System.getProperty("user.home") + path.substring(1) : path;
+    }
+
+    static int editDistance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+}

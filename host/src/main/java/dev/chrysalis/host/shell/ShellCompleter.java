@@ -1,0 +1,47 @@
+package dev.chrysalis.host.shell;
+
+import java.util.List;
+import java.util.function.Supplier;
+import org.jline.reader.Candidate;
+import org.jline.reader.Completer;
+import org.jline.reader.LineReader;
+import org.jline.reader.ParsedLine;
+import org.jline.builtins.Completers;
+
+/**
+ * Tab completion: command names for the first word of a line starting with {@code /}; skill names after
+ * {@code /skill}, {@code /swap} and {@code /rollback}; file names for the jar of {@code /swap}.
+ * Plain questions get no completion.
+ */
+final class ShellCompleter implements Completer {
+    private final Supplier<List<String>> skillNames;
+    private final Completer files = new Completers.FileNameCompleter();
+
+    ShellCompleter(Supplier<List<String>> skillNames) {
+        this.skillNames = skillNames;
+    }
+
+    @Override
+    public void complete(LineReader reader, ParsedLine line, List<Candidate> candidates) {
+        List<String> words = line.words();
+        if (words.isEmpty() || !words.getFirst().startsWith("/")) {
+            return;
+        }
+        int index = line.wordIndex();
+        if (index == 0) {
+            for (ShellCommands.Command c : ShellCommands.COMMANDS) {
+                candidates.add(new Candidate(c.name(), c.name(), null, c.description(), null, null, true));
+            }
+            return;
+        }
+        String command = words.getFirst();
+        boolean takesSkill = command.equals("/skill") || command.equals("/swap") || command.equals("/rollback");
+        if (index == 1 && takesSkill) {
+            for (String name : skillNames.get()) {
+                candidates.add(new Candidate(name, name, null, null, null, null, true));
+            }
+        } else if (index == 2 && command.equals("/swap")) {
+            files.complete(reader, line, candidates);
+        }
+    }
+}
