@@ -65,6 +65,8 @@ public final class GovernanceWeb {
     private final AuditLog audit;
     private final Supplier<List<PromotionStatus>> promotions;
     private final ApprovalListener onApproved;
+    private final FailureHistory history;
+    private final Clock clock;
     private final WebSessions sessions;
     private final SignInThrottle throttle;
     private final boolean secureCookies;
@@ -73,7 +75,9 @@ public final class GovernanceWeb {
     private String prefix = "";
 
     public GovernanceWeb(Accounts accounts, ApprovalService approvals, AuditLog audit, Supplier<List<PromotionStatus>> promotions,
-                         ApprovalListener onApproved, Clock clock, SecureRandom random, boolean secureCookies) {
+                         ApprovalListener onApproved, FailureHistory history, Clock clock, SecureRandom random, boolean secureCookies) {
+        this.history = history;
+        this.clock = clock;
         this.accounts = accounts;
         this.approvals = approvals;
         this.audit = audit;
@@ -89,6 +93,8 @@ public final class GovernanceWeb {
         post("/candidates/(\\d+)/reject", r -> decidePage(r, false));
         get("/promotions", this::promotionsPage);
         get("/audit", this::auditPage);
+        get("/history", this::historyPage);
+        get("/api/history", this::apiHistory);
         post("/logout", this::logout);
         get("/api/me", this::apiMe);
         get("/api/candidates", this::apiCandidates);
@@ -512,6 +518,73 @@ public final class GovernanceWeb {
 
     private static String shortDigest(String d) {
         return d.isEmpty() ? "(none)" : d.substring(0, Math.min(12, d.length()));
+    }
+
+    private record HistoryData(java.time.Instant from, java.time.Instant to, long bucket,
+                               Map<String, List<FailureHistory.Sample>> samples, Map<String, List<HistoryChart.Marker>> markers) {
+    }
+
+    private HistoryData historyData(Request r) {
+        int days;
+        try {
+            days = Integer.parseInt(r.query().getOrDefault("days", "7"));
+        } catch (NumberFormatException e) {
+            throw new BadRequest("days must be a whole number");
+        }
+        if (days < 1 || days > 365) {
+            throw new BadRequest("days must be 1..365");
+        }
+        java.time.Instant to = clock.instant();
+        java.time.Instant from = to.minus(Duration.ofDays(days));
+        long bucket = days <= 2 ? 3600 : days <= 31 ? 6 * 3600 : 86400;
+        Map<String, List<FailureHistory.Sample>> samples = new java.util.TreeMap<>();
+        for (FailureHistory.Sample s : history.samples(from, to, bucket)) {
+            samples.computeIfAbsent(s.plugin(), k -> new ArrayList<>()).add(s);
+        }
+        samples.values().forEach(l -> l.sort(java.util.Comparator.comparing(FailureHistory.Sample::bucketStart)));
+        Map<String, List<HistoryChart.Marker>> markers = new java.util.TreeMap<>();
+        for (AuditEntry e : audit.entries()) {
+            boolean promoted = e.kind().equals("promotion.promoted");
+            boolean rolledBack = e.kind().equals("promotion.rolled-back");
+            if ((promoted || rolledBack) && !e.at().isBefore(from)) {
+                String plugin = e.subject().contains("@") ? e.subject().substring(0, e.subject().indexOf('@')) : e.subject();
+                markers.computeIfAbsent(plugin, k -> new ArrayList<>()).add(new HistoryChart.Marker(e.at(), promoted,
+                        (promoted ? "promoted " : "rolled back ") + e.subject() + " at " + e.at()));
+            }
+        }
+        return new HistoryData(from, to, bucket, samples, markers);
+    }
+
+    private Response historyPage(Request r) {
+        HistoryData h = historyData(r);
+        var plugins = new java.util.TreeSet<>(h.samples().keySet());
+        plugins.addAll(h.markers().keySet());
+        StringBuilder b = new StringBuilder("<p class=\"muted\">Failure rate per plugin; dashed lines mark promotions (green) and rollbacks (red).</p>");
+        if (plugins.isEmpty()) {
+            b.append("<p class=\"muted\" id=\"no-history\">No calls or promotions in this period.</p>");
+        }
+        for (String plugin : plugins) {
+            b.append("<section class=\"history\" data-plugin=\"").append(esc(plugin)).append("\"><h2>").append(esc(plugin)).append("</h2>")
+                    .append(HistoryChart.svg(plugin, h.from(), h.to(), h.samples().getOrDefault(plugin, List.of()),
+                            h.markers().getOrDefault(plugin, List.of()))).append("</section>");
+        }
+        return page(r, 200, "History", b.toString());
+    }
+
+    private Response apiHistory(Request r) {
+        HistoryData h = historyData(r);
+        ObjectNode o = json.createObjectNode().put("from", h.from().toString()).put("to", h.to().toString()).put("bucketSeconds", h.bucket());
+        ObjectNode plugins = o.putObject("plugins");
+        h.samples().forEach((plugin, list) -> {
+            ArrayNode a = plugins.putObject(plugin).putArray("samples");
+            list.forEach(s -> a.addObject().put("at", s.bucketStart().toString()).put("calls", s.calls()).put("failures", s.failures()));
+        });
+        h.markers().forEach((plugin, list) -> {
+            ObjectNode p = plugins.has(plugin) ? (ObjectNode) plugins.get(plugin) : plugins.putObject(plugin);
+            ArrayNode a = p.putArray("markers");
+            list.forEach(m -> a.addObject().put("at", m.at().toString()).put("kind", m.promoted() ? "promoted" : "rolled-back").put("label", m.label()));
+        });
+        return jsonOk(o);
     }
 
     private Response auditPage(Request r) {

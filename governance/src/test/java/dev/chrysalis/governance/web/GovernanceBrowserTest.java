@@ -75,7 +75,7 @@ class GovernanceBrowserTest {
                         host.call(PLUGIN, "session-" + (i % 5), "hello " + i);
                     }
                 }));
-            }, Clock.systemUTC(), new SecureRandom(), false);
+            }, FailureHistory.NONE, Clock.systemUTC(), new SecureRandom(), false);
 
             try (var server = GovernanceWebServer.start(new InetSocketAddress("127.0.0.1", 0), web, "/governance");
                  var browser = new Chromium(chromium.get(), dir.resolve("profile"))) {
@@ -117,6 +117,8 @@ class GovernanceBrowserTest {
                 assertEquals("rejected", browser.text("#status"));
                 assertEquals(CandidateStatus.REJECTED, gov.approvals().submission(bad.submission().id()).orElseThrow().status());
 
+                browser.navigate(base + "/history");
+                assertEquals("1", browser.eval("String(document.querySelectorAll('line.marker-promoted').length)"), "the promotion is marked");
                 browser.navigate(base + "/audit");
                 assertTrue(browser.text("#verification").startsWith("Chain intact"), browser.text("#verification"));
             }

@@ -35,6 +35,17 @@ class GovernanceWebTest {
     static int version;
     static String bobToken;
 
+    /** What a host would report: the banner skill failing more often for a while, and a plugin with a hostile name. */
+    static final FailureHistory HISTORY = (from, to, bucket) -> {
+        var out = new java.util.ArrayList<FailureHistory.Sample>();
+        for (long t = from.getEpochSecond(); t < to.getEpochSecond(); t += bucket) {
+            long n = (t - from.getEpochSecond()) / bucket;
+            out.add(new FailureHistory.Sample(PLUGIN, java.time.Instant.ofEpochSecond(t), 100, n % 5 == 0 ? 30 : 2));
+        }
+        out.add(new FailureHistory.Sample("evil<script>alert(2)</script>", from, 10, 1));
+        return out;
+    };
+
     @BeforeAll
     static void start() {
         gov = Governance.open(dir.resolve("data"), PolicyReader.defaults(), Clock.systemUTC());
@@ -42,7 +53,7 @@ class GovernanceWebTest {
         gov.accounts().createUser("bob", "bob-password-123".toCharArray(), Set.of(Role.APPROVER), "bootstrap");
         gov.accounts().createUser("carol", "carol-password-1".toCharArray(), Set.of(Role.ADMIN), "bootstrap");
         bobToken = gov.accounts().issueToken("bob", "tests");
-        var web = new GovernanceWeb(gov.accounts(), gov.approvals(), gov.audit(), List::of, GovernanceWeb.ApprovalListener.NONE,
+        var web = new GovernanceWeb(gov.accounts(), gov.approvals(), gov.audit(), List::of, GovernanceWeb.ApprovalListener.NONE, HISTORY,
                 Clock.systemUTC(), new SecureRandom(), false);
         server = GovernanceWebServer.start(new InetSocketAddress("127.0.0.1", 0), web, "/governance");
         base = "http://127.0.0.1:" + server.port() + "/governance";
@@ -73,13 +84,13 @@ class GovernanceWebTest {
     void everyPageAndApiCallRefusesAnonymousAccess() throws Exception {
         Submission s = pending("alice");
         var anon = new WebClient(base);
-        for (String page : List.of("/", "/candidates", "/candidates/" + s.id(), "/promotions", "/audit", "/nope")) {
+        for (String page : List.of("/", "/candidates", "/candidates/" + s.id(), "/promotions", "/audit", "/history", "/nope")) {
             HttpResponse<String> r = anon.get(page);
             assertEquals(303, r.statusCode(), page);
             assertEquals("/governance/login", r.headers().firstValue("Location").orElseThrow(), page);
             assertFalse(r.body().contains(PLUGIN), page);
         }
-        for (String api : List.of("/api/me", "/api/candidates", "/api/candidates/" + s.id(), "/api/promotions", "/api/audit")) {
+        for (String api : List.of("/api/me", "/api/candidates", "/api/candidates/" + s.id(), "/api/promotions", "/api/audit", "/api/history")) {
             assertEquals(401, anon.get(api).statusCode(), api);
         }
         assertEquals(401, anon.postJson("/api/candidates/" + s.id() + "/approve", "{\"digest\":\"" + s.digest() + "\"}", Map.of()).statusCode());
@@ -115,6 +126,22 @@ class GovernanceWebTest {
         assertEquals(429, c.signIn("erin", "erin-password-12"), "locked even with the right password");
         assertEquals("web.sign-in-throttled", gov.audit().latest(1).getFirst().kind());
         assertEquals(303, new WebClient(base).signIn("bob", "bob-password-123"), "other users are not affected");
+    }
+
+    @Test
+    void historyPlotsFailureRatesWithPromotionMarkersAndEscapesNames() throws Exception {
+        gov.audit().append("promotion-controller", "promotion.promoted", PLUGIN + "@" + "a".repeat(64), "probation passed");
+        var bob = signedIn("bob", "bob-password-123");
+        HttpResponse<String> page = bob.get("/history?days=2");
+        assertEquals(200, page.statusCode());
+        assertTrue(page.body().contains("<svg class=\"chart\"") && page.body().contains("<polyline"), page.body());
+        assertTrue(page.body().contains("class=\"marker-promoted\""), "promotion marker drawn");
+        assertFalse(page.body().contains("<script"), "hostile plugin names are escaped");
+        assertTrue(page.body().contains("evil&lt;script&gt;"));
+        assertEquals(400, bob.get("/history?days=lots").statusCode());
+        var api = new WebClient(base).getWith("/api/history?days=2", Map.of("Authorization", "Bearer " + bobToken));
+        assertEquals(200, api.statusCode());
+        assertTrue(api.body().contains("\"kind\":\"promoted\"") && api.body().contains("\"failures\":30"), api.body());
     }
 
     @Test
