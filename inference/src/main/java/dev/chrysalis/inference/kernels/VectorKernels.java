@@ -384,23 +384,35 @@ public final class VectorKernels {
      * Q4_0 row dot product for 16-lane vectors: two blocks per iteration with independent accumulators;
      * the row's block scales are converted first into {@code scales} (at least n/32 floats).
      */
-    private static float dotQ4_0x16(MemorySegment w, long off, float[] x, int xo, int n, float[] scales) {
+    private static float dotQ4_0x16(MemorySegment w, long off, float[] x, int xo, int n, float[] scales, float[] blockSums) {
         int blocks = n >> 5;
         for (int b = 0; b < blocks; b++) {
             scales[b] = Float.float16ToFloat(w.get(F16, off + 18L * b));
         }
+        // sum_i d*(q_i - 8)*x_i = d*sum_i q_i*x_i - 8*d*sum_i x_i: the second term for all blocks at once
+        FloatVector corr = FloatVector.zero(F);
+        int b = 0;
+        for (; b + L <= blocks; b += L) {
+            corr = FloatVector.fromArray(F, scales, b).fma(FloatVector.fromArray(F, blockSums, (xo >> 5) + b), corr);
+        }
+        float tailCorr = 0;
+        for (; b < blocks; b++) {
+            tailCorr += scales[b] * blockSums[(xo >> 5) + b];
+        }
         FloatVector a0 = FloatVector.zero(F);
         FloatVector a1 = a0;
-        int b = 0;
+        b = 0;
         for (; b + 1 < blocks; b += 2) {
             long bo = off + 18L * b;
             int xb = xo + 32 * b;
             ByteVector q0 = ByteVector.fromMemorySegment(B, w, bo + 2, LE);
             ByteVector q1 = ByteVector.fromMemorySegment(B, w, bo + 20, LE);
-            FloatVector l0 = (FloatVector) q0.and((byte) 0xF).sub((byte) 8).convertShape(VectorOperators.B2F, F, 0);
-            FloatVector h0 = (FloatVector) q0.lanewise(VectorOperators.LSHR, 4).sub((byte) 8).convertShape(VectorOperators.B2F, F, 0);
-            FloatVector l1 = (FloatVector) q1.and((byte) 0xF).sub((byte) 8).convertShape(VectorOperators.B2F, F, 0);
-            FloatVector h1 = (FloatVector) q1.lanewise(VectorOperators.LSHR, 4).sub((byte) 8).convertShape(VectorOperators.B2F, F, 0);
+            FloatVector l0 = (FloatVector) q0.and((byte) 0xF).convertShape(VectorOperators.B2F, F, 0);
+            FloatVector h0 = (FloatVector) q0.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes()
+                    .and((byte) 0xF).convertShape(VectorOperators.B2F, F, 0);
+            FloatVector l1 = (FloatVector) q1.and((byte) 0xF).convertShape(VectorOperators.B2F, F, 0);
+            FloatVector h1 = (FloatVector) q1.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes()
+                    .and((byte) 0xF).convertShape(VectorOperators.B2F, F, 0);
             FloatVector s0 = l0.fma(FloatVector.fromArray(F, x, xb), h0.mul(FloatVector.fromArray(F, x, xb + 16)));
             FloatVector s1 = l1.fma(FloatVector.fromArray(F, x, xb + 32), h1.mul(FloatVector.fromArray(F, x, xb + 48)));
             a0 = s0.fma(FloatVector.broadcast(F, scales[b]), a0);
@@ -410,12 +422,34 @@ public final class VectorKernels {
             long bo = off + 18L * b;
             int xb = xo + 32 * b;
             ByteVector q0 = ByteVector.fromMemorySegment(B, w, bo + 2, LE);
-            FloatVector l0 = (FloatVector) q0.and((byte) 0xF).sub((byte) 8).convertShape(VectorOperators.B2F, F, 0);
-            FloatVector h0 = (FloatVector) q0.lanewise(VectorOperators.LSHR, 4).sub((byte) 8).convertShape(VectorOperators.B2F, F, 0);
+            FloatVector l0 = (FloatVector) q0.and((byte) 0xF).convertShape(VectorOperators.B2F, F, 0);
+            FloatVector h0 = (FloatVector) q0.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes()
+                    .and((byte) 0xF).convertShape(VectorOperators.B2F, F, 0);
             FloatVector s0 = l0.fma(FloatVector.fromArray(F, x, xb), h0.mul(FloatVector.fromArray(F, x, xb + 16)));
             a0 = s0.fma(FloatVector.broadcast(F, scales[b]), a0);
         }
-        return sum(a0.add(a1));
+        return sum(a0.add(a1)) - 8 * (sum(corr) + tailCorr);
+    }
+
+    /** Sums of {@code x[32*b .. 32*b+32)} for each 32-block of {@code x[0..n)} (n a multiple of 32). */
+    public static float[] blockSums(float[] x, int n) {
+        float[] s = new float[n >> 5];
+        for (int b = 0; b < s.length; b++) {
+            if (VECTOR) {
+                FloatVector v = FloatVector.fromArray(F, x, 32 * b);
+                for (int j = L; j < 32; j += L) {
+                    v = v.add(FloatVector.fromArray(F, x, 32 * b + j));
+                }
+                s[b] = sum(v);
+            } else {
+                float t = 0;
+                for (int j = 0; j < 32; j++) {
+                    t += x[32 * b + j];
+                }
+                s[b] = t;
+            }
+        }
+        return s;
     }
 
     /** Q8_0 row dot product for 16-lane vectors (see {@link #dotQ4_0x16}). */
@@ -455,9 +489,12 @@ public final class VectorKernels {
         return L == 16 ? dotQ8_0x16(w, off, x, xo, n, scales) : dotQ8_0(w, off, x, xo, n);
     }
 
-    /** Q4_0 dot with a scratch buffer for the block scales (16-lane fast path). */
-    public static float dotQ4_0(MemorySegment w, long off, float[] x, int xo, int n, float[] scales) {
-        return L == 16 ? dotQ4_0x16(w, off, x, xo, n, scales) : dotQ4_0(w, off, x, xo, n);
+    /**
+     * Q4_0 dot with a scratch buffer for the block scales and the 32-block sums of {@code x} (from
+     * {@link #blockSums}, indexed from {@code xo/32}; 16-lane fast path).
+     */
+    public static float dotQ4_0(MemorySegment w, long off, float[] x, int xo, int n, float[] scales, float[] blockSums) {
+        return L == 16 && (xo & 31) == 0 ? dotQ4_0x16(w, off, x, xo, n, scales, blockSums) : dotQ4_0(w, off, x, xo, n);
     }
 
     /** Vectorized dequantization of a Q8_0 row into {@code y[yo..yo+n)}. */

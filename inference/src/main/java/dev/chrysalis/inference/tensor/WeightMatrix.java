@@ -82,11 +82,16 @@ public final class WeightMatrix {
      * cols/32) holds block scales or one dequantized block, depending on the format.
      */
     public float dot(int row, float[] x, int xo, float[] scratch) {
+        return dot(row, x, xo, scratch, type == GgmlType.Q4_0 ? VectorKernels.blockSums(x, xo + cols) : null);
+    }
+
+    /** As {@link #dot(int, float[], int, float[])} with the 32-block sums of x precomputed (used by Q4_0). */
+    private float dot(int row, float[] x, int xo, float[] scratch, float[] blockSums) {
         long off = row * rowBytes;
         return switch (type) {
             case F32 -> VectorKernels.dotF32(data, off, x, xo, cols);
             case Q8_0 -> VectorKernels.dotQ8_0(data, off, x, xo, cols, scratch);
-            case Q4_0 -> VectorKernels.dotQ4_0(data, off, x, xo, cols, scratch);
+            case Q4_0 -> VectorKernels.dotQ4_0(data, off, x, xo, cols, scratch, blockSums);
             default -> {
                 int bs = type.blockSize();
                 int chunk = bs == 1 ? Math.min(cols, 256) : bs;
@@ -104,10 +109,11 @@ public final class WeightMatrix {
     /** {@code out[r] = row_r . x} for every row, rows split across the pool. */
     public void matvec(WorkerPool pool, float[] x, float[] out, float[][] scratch) {
         int grain = Math.max(1, 16384 / Math.max(1, cols));
+        float[] sums = type == GgmlType.Q4_0 ? VectorKernels.blockSums(x, cols) : null;
         pool.forRange(rows, grain, (s, e, t) -> {
             float[] sc = scratch[t];
             for (int r = s; r < e; r++) {
-                out[r] = dot(r, x, 0, sc);
+                out[r] = dot(r, x, 0, sc, sums);
             }
         });
     }
@@ -122,6 +128,7 @@ public final class WeightMatrix {
             total += m.rows;
         }
         int grain = Math.max(1, 16384 / Math.max(1, ms[0].cols));
+        float[] sums = VectorKernels.blockSums(x, ms[0].cols - ms[0].cols % 32);
         pool.forRange(total, grain, (s, e, t) -> {
             float[] sc = scratch[t];
             int base = 0;
@@ -130,7 +137,7 @@ public final class WeightMatrix {
                 int from = Math.max(s, base);
                 int to = Math.min(e, base + m.rows);
                 for (int r = from; r < to; r++) {
-                    outs[i][r - base] = m.dot(r - base, x, 0, sc);
+                    outs[i][r - base] = m.dot(r - base, x, 0, sc, sums);
                 }
                 base += m.rows;
             }
