@@ -9,7 +9,9 @@ import dev.chrysalis.governance.audit.AuditEntry;
 import dev.chrysalis.governance.audit.AuditLog;
 import dev.chrysalis.governance.audit.AuditVerification;
 import dev.chrysalis.governance.capability.BytecodeScanner;
+import dev.chrysalis.governance.capability.CapabilityCheck;
 import dev.chrysalis.governance.capability.CapabilityDeclaration;
+import dev.chrysalis.governance.capability.CapabilityVerdict;
 import dev.chrysalis.governance.capability.CapabilityRules;
 import dev.chrysalis.governance.capability.UnknownCapabilityException;
 import dev.chrysalis.governance.policy.BundleFormatException;
@@ -45,6 +47,7 @@ import java.util.Optional;
  * policy check CANDIDATE.jar [--policy FILE] [--baseline OLD.jar] [--proposer NAME] [--trial TRIAL.json]
  *     exit 0: may auto-promote, 2: needs a human, 3: refused
  * policy show [--policy FILE]        print the effective policy's tiers and rules
+ * policy scan JAR... [--policy FILE]  capability verdict of each installed bundle (exit 0 all safe, 3 any unsafe)
  * audit verify [--data-dir DIR]      exit 0: chain intact, 2: broken (each problem named)
  * audit log [--data-dir DIR] [--limit N]
  * user add NAME --role ROLE[,ROLE] --password-file FILE [--data-dir DIR]   (first user: bootstrap)
@@ -80,6 +83,7 @@ public final class GovernanceCli {
             return switch (group + " " + command) {
                 case "policy check" -> policyCheck(parsed, out);
                 case "policy show" -> policyShow(parsed, out);
+                case "policy scan" -> policyScan(parsed, out);
                 case "audit verify" -> auditVerify(parsed, out);
                 case "audit log" -> auditLog(parsed, out);
                 case "user add" -> userAdd(parsed, out);
@@ -104,6 +108,7 @@ public final class GovernanceCli {
                   policy check CANDIDATE.jar [--policy FILE] [--baseline OLD.jar] [--proposer NAME] [--trial TRIAL.json]
                       explain whether the candidate may auto-promote (exit 0), needs a human (2) or is refused (3)
                   policy show [--policy FILE]
+                  policy scan JAR... [--policy FILE]   capability verdict of each bundle (exit 0 all safe, 3 any unsafe)
                   audit verify [--data-dir DIR]     check the audit hash chain (exit 0 intact, 2 broken)
                   audit log [--data-dir DIR] [--limit N]
                   user add NAME --role proposer|approver|admin[,...] --password-file FILE [--data-dir DIR]
@@ -150,6 +155,30 @@ public final class GovernanceCli {
             case Decision.NeedsHuman x -> ATTENTION;
             case Decision.Refused x -> REFUSED;
         };
+    }
+
+    private static int policyScan(Args a, PrintStream out) {
+        a.allow("policy");
+        if (a.positional.isEmpty()) {
+            throw new UsageException("policy scan needs at least one JAR");
+        }
+        Policy p = a.option("policy").map(f -> PolicyReader.read(existing(f, "--policy"))).orElseGet(PolicyReader::defaults);
+        var scanner = new BytecodeScanner(CapabilityRules.standard());
+        int unsafe = 0;
+        for (String file : a.positional) {
+            BundleJar jar = BundleJar.read(existing(file, "JAR"));
+            var tier = p.tierOf(jar.symbolicName());
+            var scan = scanner.scan(jar.bytes(), jar.source());
+            var verdict = CapabilityCheck.check(scan, jar.declared(), p.ruleFor(tier).capabilities());
+            out.println((verdict instanceof CapabilityVerdict.Safe ? "SAFE   " : "UNSAFE ") + jar.symbolicName() + " (" + tier.id()
+                    + ") declares {" + CapabilityDeclaration.format(jar.declared()) + "}, uses {"
+                    + CapabilityDeclaration.format(scan.usedCapabilities()) + "}  " + jar.source());
+            if (verdict instanceof CapabilityVerdict.Unsafe u) {
+                unsafe++;
+                u.reasons().forEach(r -> out.println("    " + r));
+            }
+        }
+        return unsafe == 0 ? OK : REFUSED;
     }
 
     private static int policyShow(Args a, PrintStream out) {

@@ -113,4 +113,16 @@ class GovernanceCliTest {
         Result audit = cli("audit", "log", "--data-dir", dir.toString());
         assertTrue(audit.out().contains("bootstrap  account.created  user:dana"), audit.out());
     }
+
+    @Test
+    void policyScanJudgesEveryInstalledBundle() {
+        Path ok = TestJars.write(dir, "ok.jar", TestJars.bundle("dev.chrysalis.skill.greet", "", Map.of("g.Greet", V1)));
+        Path bad = TestJars.write(dir, "bad.jar", TestJars.bundle("dev.chrysalis.skill.env", "", Map.of("g.Greet", V2_ENV)));
+        Result r = cli("policy", "scan", ok.toString(), bad.toString());
+        assertEquals(GovernanceCli.REFUSED, r.code(), r.out() + r.err());
+        assertTrue(r.out().startsWith("SAFE   dev.chrysalis.skill.greet (verified) declares {}, uses {}"), r.out());
+        assertTrue(r.out().contains("UNSAFE dev.chrysalis.skill.env (verified) declares {}, uses {env}"), r.out());
+        assertTrue(r.out().contains("    undeclared env: g.Greet.hi("), r.out());
+        assertEquals(GovernanceCli.OK, cli("policy", "scan", ok.toString()).code());
+    }
 }
