@@ -12,9 +12,15 @@ import dev.chrysalis.inference.gguf.GgufFormatException;
 import dev.chrysalis.inference.model.KvCacheType;
 import dev.chrysalis.inference.model.UnsupportedModelException;
 import dev.chrysalis.inference.sampling.SamplingOptions;
+import dev.chrysalis.inference.chat.ChatTemplate;
+import dev.chrysalis.inference.chat.ChatTemplateException;
 import dev.chrysalis.inference.tokenizer.Tokenizer;
+import dev.chrysalis.inference.tokenizer.TokenizerException;
+import dev.chrysalis.inference.tokenizer.Tokenizers;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -58,13 +64,14 @@ public final class InferenceCli {
 
     /** Runs a command; returns the process exit status (0 ok, 1 failure, 2 usage error). */
     public static int run(PrintStream out, PrintStream err, String... args) {
-        return new InferenceCli(out, err, System.in, CliTokenizers::fromGguf).execute(args);
+        return new InferenceCli(out, err, System.in, Tokenizers::fromGguf).execute(args);
     }
 
     static String usage() {
         return """
                 usage: generate --model M.gguf --prompt "..." [--max-tokens N] [--temperature T] [--top-k K] [--top-p P]
-                                [--min-p P] [--repeat-penalty R] [--seed S] [--threads N] [--kv f32|f16|q8_0] [--ctx N] [--chat]
+                                [--min-p P] [--repeat-penalty R] [--seed S] [--threads N] [--kv f32|f16|q8_0] [--ctx N]
+                                [--chat [--system TEXT] [--template llama3|llama2|chatml]]
                        bench inference [options]   (bench inference --help for its options)""";
     }
 
@@ -96,7 +103,7 @@ public final class InferenceCli {
 
     /** Parsed {@code generate} options. */
     record GenerateArgs(Path model, String prompt, int maxTokens, SamplingOptions sampling, long seed, int threads,
-                        KvCacheType kv, int ctx, boolean chat) {
+                        KvCacheType kv, int ctx, boolean chat, java.util.Optional<String> system, java.util.Optional<String> template) {
     }
 
     static GenerateArgs parse(String... args) {
@@ -109,6 +116,8 @@ public final class InferenceCli {
         KvCacheType kv = KvCacheType.F32;
         int ctx = 0;
         boolean chat = false;
+        String system = null;
+        String template = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -128,6 +137,8 @@ public final class InferenceCli {
                     kv = KvCacheType.parse(v).orElseThrow(() -> new IllegalArgumentException("--kv: '" + v + "' is not f32, f16 or q8_0"));
                 }
                 case "--chat" -> chat = true;
+                case "--system" -> system = value(args, ++i, a);
+                case "--template" -> template = value(args, ++i, a);
                 default -> throw new IllegalArgumentException("unknown option '" + a + "'");
             }
         }
@@ -140,7 +151,8 @@ public final class InferenceCli {
         if (maxTokens < 0 || threads < 0 || ctx < 0) {
             throw new IllegalArgumentException("--max-tokens, --threads and --ctx must not be negative");
         }
-        return new GenerateArgs(model, prompt, maxTokens, s, seed, threads, kv, ctx, chat);
+        return new GenerateArgs(model, prompt, maxTokens, s, seed, threads, kv, ctx, chat, java.util.Optional.ofNullable(system),
+                java.util.Optional.ofNullable(template));
     }
 
     private static String value(String[] args, int i, String name) {
@@ -175,8 +187,9 @@ public final class InferenceCli {
             bar.done();
             Tokenizer tok = tokenizers.load(engine.file());
             if (g.chat()) {
-                err.println("error: --chat needs dev.chrysalis.inference.chat.ChatTemplate, which is not in this build yet");
-                return 1;
+                ChatTemplate template = g.template().map(ChatTemplate::named).orElseGet(() -> ChatTemplate.forModel(engine.file().metadata()));
+                return new ChatLoop(engine, tok, template, g, out, err,
+                        new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))).run();
             }
             int[] prompt = promptTokens(tok, g.prompt());
             try (Session s = engine.newSession()) {
@@ -208,6 +221,14 @@ public final class InferenceCli {
         } catch (IOException e) {
             bar.abort();
             err.println("error: cannot read " + g.model() + ": " + e.getMessage());
+            return 1;
+        } catch (TokenizerException e) {
+            bar.abort();
+            err.println("error: tokenizer of " + g.model().getFileName() + ": " + e.getMessage());
+            return 1;
+        } catch (ChatTemplateException e) {
+            bar.abort();
+            err.println("error: chat template: " + e.getMessage());
             return 1;
         } catch (IllegalArgumentException | IllegalStateException e) {
             bar.abort();

@@ -7,6 +7,8 @@ import dev.chrysalis.inference.model.ModelConfig;
 import dev.chrysalis.inference.model.ModelLoader;
 import dev.chrysalis.inference.model.ModelWeights;
 import dev.chrysalis.inference.model.Transformer;
+import dev.chrysalis.inference.tokenizer.Tokenizer;
+import dev.chrysalis.inference.tokenizer.Tokenizers;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -35,6 +37,7 @@ public final class Engine implements AutoCloseable {
     private final Transformer transformer;
     private final int contextLength;
     private final ReentrantLock computeLock = new ReentrantLock();
+    private Tokenizer tokenizer;
 
     private Engine(GgufFile file, ModelLoader.Loaded model, EngineOptions options, int contextLength) {
         this.file = file;
@@ -152,6 +155,18 @@ public final class Engine implements AutoCloseable {
     /** The GGUF file (for its metadata, e.g. to build the tokenizer or read the chat template). */
     public GgufFile file() {
         return file;
+    }
+
+    /**
+     * The model's tokenizer, built from the GGUF metadata on first use.
+     *
+     * @throws dev.chrysalis.inference.tokenizer.TokenizerException if the file's vocabulary is missing or unsupported
+     */
+    public synchronized Tokenizer tokenizer() {
+        if (tokenizer == null) {
+            tokenizer = Tokenizers.fromGguf(file);
+        }
+        return tokenizer;
     }
 
     /** Positions available to each session. */

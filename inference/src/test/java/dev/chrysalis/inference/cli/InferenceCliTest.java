@@ -29,6 +29,42 @@ class InferenceCliTest {
     }
 
     @Test
+    void generateStreamsLlamaCppsGreedyTextForStories260K() {
+        dev.chrysalis.inference.testutil.Refs refs = dev.chrysalis.inference.testutil.Refs.load("stories260K.p0.json");
+        String expected = refs.root().get("llamacpp_kvF32").get("greedy_text").asText();
+        int n = refs.greedyIds("llamacpp_kvF32").length;
+        Run r = run("generate", "--model", dev.chrysalis.inference.testutil.Fixtures.model("stories260K.gguf").toString(),
+                "--prompt", "Once upon a time", "--temperature", "0", "--max-tokens", Integer.toString(n), "--threads", "2");
+        assertEquals(0, r.status(), r.err());
+        assertEquals(expected, r.out().strip().isEmpty() ? "" : r.out().substring(0, r.out().length() - System.lineSeparator().length()));
+        assertTrue(r.err().contains("loading stories260K.gguf ["), "progress bar: " + r.err());
+        assertTrue(r.err().contains("100%"), r.err());
+        assertTrue(r.err().contains("[5 prompt tokens"), r.err());
+    }
+
+    @Test
+    void chatKeepsTheConversationAndReusesEarlierTurns() {
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        var in = new java.io.ByteArrayInputStream("Tell me a story.\n\nAnd then?\n/exit\n".getBytes(StandardCharsets.UTF_8));
+        int status = new InferenceCli(new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8), in,
+                dev.chrysalis.inference.tokenizer.Tokenizers::fromGguf).execute("generate", "--model",
+                dev.chrysalis.inference.testutil.Fixtures.model("stories260K.gguf").toString(), "--chat", "--max-tokens", "12",
+                "--temperature", "0", "--system", "You tell stories.");
+        String err = e.toString(StandardCharsets.UTF_8);
+        assertEquals(0, status, err);
+        assertTrue(err.contains("(template llama2)"), err);
+        var turns = java.util.regex.Pattern.compile("\\[(\\d+) prompt tokens, (\\d+) reused").matcher(err);
+        assertTrue(turns.find(), err);
+        assertEquals("0", turns.group(2), "first turn computes everything");
+        assertTrue(turns.find(), err);
+        int prompt2 = Integer.parseInt(turns.group(1));
+        int reused2 = Integer.parseInt(turns.group(2));
+        assertTrue(reused2 > 20 && reused2 < prompt2, "second turn reuses the first: " + err);
+        assertEquals(4, o.toString(StandardCharsets.UTF_8).split("> ", -1).length - 1, "a prompt per input line");
+    }
+
+    @Test
     void aMissingModelFileIsAOneLineError() {
         Run r = run("generate", "--model", tmp.resolve("nope.gguf").toString(), "--prompt", "hi");
         assertEquals(1, r.status());
