@@ -20,7 +20,7 @@ public final class BenchBundles {
                         + "com.fasterxml.jackson.databind.node;version=\"[2.0,3)\"")
                 .classes(BenchSkill.class)
                 .resource("bench-version.txt", version)
-                .resource("SKILL.md", "---\nname: " + SKILL + "\ndescription: echoes n, names the version\n---\n")
+                .resource("SKILL.md", "---\nname: " + SKILL + "\ndescription: echoes n, names the version\n---\nAnswers as version " + version + ".\n")
                 .component("bench.echo", BenchSkill.class, Skill.class);
     }
 

@@ -464,6 +464,17 @@ public final class PluginRuntime implements PluginServices, AutoCloseable {
         return resolve(name).map(this::info);
     }
 
+    /** Versions and states of every installed bundle with this symbolic name (tests: no leftovers after a refusal). */
+    List<String> installedBundles(String symbolicName) {
+        List<String> found = new ArrayList<>();
+        for (Bundle b : context.getBundles()) {
+            if (symbolicName.equals(b.getSymbolicName())) {
+                found.add(b.getVersion() + " " + stateName(b));
+            }
+        }
+        return found;
+    }
+
     /** Plugins that could not be started, with the reason. */
     public Map<String, String> failedPlugins() {
         return Map.copyOf(new TreeMap<>(failedPlugins));

@@ -1,0 +1,46 @@
+package dev.chrysalis.host.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SwapBenchmarkTest {
+
+    private static String run(int expectedCode, String... args) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        int code = SwapBenchmark.run(new PrintStream(bytes, true, StandardCharsets.UTF_8), args);
+        String out = bytes.toString(StandardCharsets.UTF_8);
+        assertEquals(expectedCode, code, out);
+        return out;
+    }
+
+    @Test
+    void aShortRunSwapsUnderLoadWithoutFailedCallsAndPrintsLatencyPercentiles() {
+        String out = run(0, "--swaps", "4", "--sessions", "8", "--pause-ms", "20");
+        assertTrue(out.contains("8 sessions calling skill bench-echo continuously, 4 swaps"), out);
+        assertTrue(out.matches("(?s).*swap latency .*p50 [0-9.]+ ms  p99 [0-9.]+ ms  max [0-9.]+ ms.*"), out);
+        assertTrue(out.contains("failed: 0, answered by the wrong version: 0, stale after a swap: 0"), out);
+    }
+
+    @Test
+    void badArgumentsPrintTheUsage() {
+        String out = run(2, "--swaps", "zero");
+        assertTrue(out.contains("--swaps expects a whole number, not 'zero'"), out);
+        assertTrue(out.contains("usage: bench swap"), out);
+        assertTrue(run(2, "--frobnicate").contains("unknown argument '--frobnicate'"));
+    }
+
+    @Test
+    void percentileTakesTheNearestRank() {
+        List<Duration> sorted = java.util.stream.IntStream.rangeClosed(1, 100).mapToObj(Duration::ofMillis).toList();
+        assertEquals(Duration.ofMillis(50), SwapBenchmark.percentile(sorted, 50));
+        assertEquals(Duration.ofMillis(99), SwapBenchmark.percentile(sorted, 99));
+        assertEquals(Duration.ofMillis(1), SwapBenchmark.percentile(List.of(Duration.ofMillis(1)), 99));
+    }
+}

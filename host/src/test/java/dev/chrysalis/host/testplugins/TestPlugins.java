@@ -1,0 +1,68 @@
+package dev.chrysalis.host.testplugins;
+
+import dev.chrysalis.host.bench.BundleJarBuilder;
+import dev.chrysalis.spi.hook.Hook;
+import dev.chrysalis.spi.router.Router;
+import dev.chrysalis.spi.skill.Skill;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.jar.JarFile;
+import java.util.stream.Stream;
+
+/** Test bundles (written by hand from these test classes) and bundles folders for test runtimes. */
+public final class TestPlugins {
+    public static final String SPI_IMPORTS = "dev.chrysalis.spi.skill;version=\"[1.0,2)\","
+            + "dev.chrysalis.spi.router;version=\"[1.0,2)\",dev.chrysalis.spi.hook;version=\"[1.0,2)\","
+            + "com.fasterxml.jackson.databind;version=\"[2.0,3)\",com.fasterxml.jackson.databind.node;version=\"[2.0,3)\"";
+
+    private TestPlugins() {
+    }
+
+    /** The harness bundle: the test router and the zeta (10) and alpha (20) hooks. */
+    public static Path harness(Path dir) {
+        return BundleJarBuilder.bundle("test.harness", "1.0.0")
+                .header("Chrysalis-Plugin-Kind", "harness")
+                .header("Import-Package", SPI_IMPORTS)
+                .classes(TestRouter.class, ZetaHook.class, AlphaHook.class)
+                .component("test.router", TestRouter.class, Router.class)
+                .component("test.hook.zeta", ZetaHook.class, Hook.class)
+                .component("test.hook.alpha", AlphaHook.class, Hook.class)
+                .write(dir.resolve("test-harness.jar"));
+    }
+
+    /** The tools bundle: the sleepy and crash skills. */
+    public static Path tools(Path dir) {
+        return BundleJarBuilder.bundle("test.tools", "1.0.0")
+                .header("Chrysalis-Plugin-Kind", "skill")
+                .header("Import-Package", SPI_IMPORTS)
+                .classes(SleepySkill.class, CrashingSkill.class)
+                .component("test.sleepy", SleepySkill.class, Skill.class)
+                .component("test.crash", CrashingSkill.class, Skill.class)
+                .write(dir.resolve("test-tools.jar"));
+    }
+
+    /** A bundles folder holding the base bundles (SCR and the OSGi APIs, from -Dchrysalis.bundles) and {@code plugins}. */
+    public static Path bundlesDir(Path dir, Path... plugins) {
+        try {
+            Files.createDirectories(dir);
+            Path provisioned = Path.of(System.getProperty("chrysalis.bundles", "target/bundles"));
+            try (Stream<Path> jars = Files.list(provisioned)) {
+                for (Path jar : jars.filter(p -> p.toString().endsWith(".jar")).toList()) {
+                    try (JarFile file = new JarFile(jar.toFile())) {
+                        if (file.getManifest().getMainAttributes().getValue("Chrysalis-Plugin-Kind") == null) {
+                            Files.copy(jar, dir.resolve(jar.getFileName()));
+                        }
+                    }
+                }
+            }
+            for (Path plugin : plugins) {
+                Files.copy(plugin, dir.resolve(plugin.getFileName()));
+            }
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
