@@ -108,13 +108,20 @@ public final class AuditLog {
 
     /** Rows whose subject starts with {@code subjectPrefix}, in chain order. */
     public List<AuditEntry> about(String subjectPrefix) {
-        List<AuditEntry> out = new ArrayList<>();
-        for (AuditEntry e : entries()) {
-            if (e.subject().startsWith(subjectPrefix)) {
-                out.add(e);
+        String pattern = subjectPrefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+        try (Connection c = db.connection();
+             PreparedStatement ps = c.prepareStatement("SELECT * FROM audit_log WHERE subject LIKE ? ESCAPE '\\' ORDER BY id")) {
+            ps.setString(1, pattern);
+            List<AuditEntry> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(read(rs));
+                }
             }
+            return out;
+        } catch (SQLException e) {
+            throw new GovernanceStoreException("cannot read the audit log: " + e.getMessage(), e);
         }
-        return out;
     }
 
     private List<AuditEntry> query(String sql) {
@@ -131,6 +138,8 @@ public final class AuditLog {
 
     /** Walks the whole chain and the head anchor; says which rows are wrong and how. */
     public AuditVerification verify() {
+        // the anchor is written after its row commits, so reading it first never runs ahead of the rows read next
+        Optional<Head> head = readHead();
         List<AuditVerification.Problem> problems = new ArrayList<>();
         long rows = 0;
         long expectedId = 1;
@@ -179,7 +188,6 @@ public final class AuditLog {
         } catch (SQLException e) {
             throw new GovernanceStoreException("cannot read the audit log: " + e.getMessage(), e);
         }
-        Optional<Head> head = readHead();
         if (head.isPresent()) {
             Head h = head.get();
             if (h.seq() > lastId) {

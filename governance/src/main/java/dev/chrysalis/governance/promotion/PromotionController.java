@@ -388,7 +388,17 @@ public final class PromotionController {
         };
     }
 
+    /** Never throws into the host's call path: a failure here is logged, and recovery settles the promotion. */
     private synchronized void observe(Active a, CallObservation o) {
+        try {
+            observeUnsafe(a, o);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, a.record.promotion() + ": handling a call observation failed; the promotion "
+                    + "stays where its journal says until recovery: " + e.getMessage(), e);
+        }
+    }
+
+    private void observeUnsafe(Active a, CallObservation o) {
         if (active.get(a.record.plugin()) != a) {
             return;
         }

@@ -469,28 +469,43 @@ public final class GovernanceWeb {
         }
         String digest = r.form().getOrDefault("digest", "");
         String reason = r.form().getOrDefault("reason", "").strip();
+        Optional<String> promotionProblem;
         try {
-            decide(r.principal(), s.get(), digest, reason, approve);
+            promotionProblem = decide(r.principal(), s.get(), digest, reason, approve);
         } catch (ApprovalRefusedException e) {
             int status = e.kind() == ApprovalRefusedException.Kind.NOT_ALLOWED ? 403 : 409;
             Submission now = approvals.submission(s.get().id()).orElse(s.get());
             return page(r, status, now.plugin(), "<p class=\"error\" id=\"error\">" + esc(e.getMessage()) + "</p>" + candidateBody(r, now));
         }
+        if (promotionProblem.isPresent()) {
+            Submission now = approvals.submission(s.get().id()).orElse(s.get());
+            return page(r, 200, now.plugin(), "<p class=\"error\" id=\"error\">Approved, but the promotion did not start: "
+                    + esc(promotionProblem.get()) + "</p>" + candidateBody(r, now));
+        }
         return Response.redirect(prefix + "/candidates/" + s.get().id() + "?done=" + (approve ? "approved" : "rejected"), List.of());
     }
 
-    /** Approve or reject: the digest the person saw must be this candidate's. */
-    private void decide(Principal who, Submission s, String digestSeen, String reason, boolean approve) {
+    /**
+     * Approve or reject: the digest the person saw must be this candidate's. Returns why the promotion did
+     * not start after an approval, if it did not.
+     */
+    private Optional<String> decide(Principal who, Submission s, String digestSeen, String reason, boolean approve) {
         if (!digestSeen.equals(s.digest())) {
             throw new ApprovalRefusedException("you reviewed digest " + (digestSeen.isEmpty() ? "(none)" : digestSeen)
                     + ", but candidate " + s.id() + " is " + s.digest() + "; review it again");
         }
         if (approve) {
             Approval a = approvals.approve(who, digestSeen, reason.isEmpty() ? "approved in the web UI" : reason);
-            onApproved.approved(approvals.submission(s.id()).orElse(s), a);
+            try {
+                onApproved.approved(approvals.submission(s.id()).orElse(s), a);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "approved " + s.plugin() + "@" + s.digest() + " but its promotion did not start", e);
+                return Optional.of(String.valueOf(e.getMessage()));
+            }
         } else {
             approvals.reject(who, digestSeen, reason);
         }
+        return Optional.empty();
     }
 
     private Response promotionsPage(Request r) {
@@ -678,12 +693,15 @@ public final class GovernanceWeb {
         if (body == null || !body.isObject() || !body.path("digest").isTextual()) {
             return jsonError(400, "body must be {\"digest\": \"<sha-256 you reviewed>\", \"reason\": \"...\"}");
         }
+        Optional<String> promotionProblem;
         try {
-            decide(r.principal(), s.get(), body.get("digest").asText(), body.path("reason").asText("").strip(), approve);
+            promotionProblem = decide(r.principal(), s.get(), body.get("digest").asText(), body.path("reason").asText("").strip(), approve);
         } catch (ApprovalRefusedException e) {
             return jsonError(e.kind() == ApprovalRefusedException.Kind.NOT_ALLOWED ? 403 : 409, e.getMessage());
         }
-        return jsonOk(submissionJson(approvals.submission(s.get().id()).orElseThrow(), true));
+        ObjectNode out = submissionJson(approvals.submission(s.get().id()).orElseThrow(), true);
+        promotionProblem.ifPresent(p -> out.put("promotionError", p));
+        return jsonOk(out);
     }
 
     private Response apiPromotions(Request r) {

@@ -67,6 +67,14 @@ class AuditLogTest {
     }
 
     @Test
+    void rowsAboutASubjectAreFoundByPrefixWithoutWildcards() {
+        assertEquals(List.of("calc@3"), log.about("calc@3").stream().map(AuditEntry::subject).toList());
+        assertEquals(6, log.about("calc@").size());
+        assertEquals(List.of(), log.about("calc_"), "'_' is a character, not a wildcard");
+        assertEquals(List.of(), log.about("%"));
+    }
+
+    @Test
     void updatesAndDeletesAreRefusedByTheTable() {
         try (Connection c = db.connection(); var s = c.createStatement()) {
             var e = assertThrows(SQLException.class, () -> s.execute("UPDATE audit_log SET detail = 'x' WHERE id = 2"));

@@ -53,7 +53,11 @@ class GovernanceWebTest {
         gov.accounts().createUser("bob", "bob-password-123".toCharArray(), Set.of(Role.APPROVER), "bootstrap");
         gov.accounts().createUser("carol", "carol-password-1".toCharArray(), Set.of(Role.ADMIN), "bootstrap");
         bobToken = gov.accounts().issueToken("bob", "tests");
-        var web = new GovernanceWeb(gov.accounts(), gov.approvals(), gov.audit(), List::of, GovernanceWeb.ApprovalListener.NONE, HISTORY,
+        var web = new GovernanceWeb(gov.accounts(), gov.approvals(), gov.audit(), List::of, (sub, approval) -> {
+                    if (approval.reason().equals("start fails")) {
+                        throw new dev.chrysalis.governance.promotion.PromotionException(sub.plugin() + " already has a promotion in progress");
+                    }
+                }, HISTORY,
                 Clock.systemUTC(), new SecureRandom(), false);
         server = GovernanceWebServer.start(new InetSocketAddress("127.0.0.1", 0), web, "/governance");
         base = "http://127.0.0.1:" + server.port() + "/governance";
@@ -177,6 +181,17 @@ class GovernanceWebTest {
         assertEquals(CandidateStatus.APPROVED, gov.approvals().submission(s.id()).orElseThrow().status());
         String page = bob.get("/candidates/" + s.id() + "?done=approved").body();
         assertTrue(page.contains("bob approved at") && page.contains("reviewed"), page);
+    }
+
+    @Test
+    void anApprovalWhosePromotionCannotStartSaysSo() throws Exception {
+        Submission s = pending("alice");
+        var bob = signedIn("bob", "bob-password-123");
+        String csrf = WebClient.csrf(bob.get("/candidates/" + s.id()).body());
+        HttpResponse<String> r = bob.post("/candidates/" + s.id() + "/approve", Map.of("csrf", csrf, "digest", s.digest(), "reason", "start fails"));
+        assertEquals(200, r.statusCode());
+        assertTrue(r.body().contains("Approved, but the promotion did not start: " + PLUGIN + " already has a promotion in progress"), r.body());
+        assertEquals(CandidateStatus.APPROVED, gov.approvals().submission(s.id()).orElseThrow().status());
     }
 
     @Test
