@@ -1,0 +1,144 @@
+package dev.chrysalis.inference.constrain;
+
+import dev.chrysalis.inference.constrain.Grammar.Stack;
+import dev.chrysalis.inference.sampling.LogitsProcessor;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.BitSet;
+import java.util.List;
+
+/**
+ * Constrained decoding: before each sampling step, every token whose bytes cannot extend the text so far
+ * towards a document of the schema gets {@code -inf}; end-of-sequence/turn tokens are allowed only once the
+ * document can end. The vocabulary trie is walked together with the matcher state, so a shared prefix is
+ * checked once and a subtree whose prefix fails is skipped whole.
+ *
+ * <p>One instance follows one generation (it is stateful and not thread-safe).
+ */
+public final class JsonSchemaConstraint implements LogitsProcessor {
+
+    private final TokenTrie trie;
+    private List<Stack> states;
+    private boolean ended;
+    private final ByteArrayOutputStream text = new ByteArrayOutputStream();
+    private final BitSet allowed;
+    private List<Stack>[] walk;
+
+    @SuppressWarnings("unchecked")
+    public JsonSchemaConstraint(JsonSchema schema, TokenTrie trie) {
+        this.trie = trie;
+        this.states = schema.matcher().states();
+        this.allowed = new BitSet(trie.vocabSize());
+        this.walk = new List[trie.maxDepth + 1];
+    }
+
+    /**
+     * Consumes text that is already part of the output without being sampled (e.g. a tool-call envelope
+     * {@code {"skill":"calc","arguments":} placed in the prompt).
+     *
+     * @throws ConstraintViolationException if the text cannot start a document of the schema
+     */
+    public JsonSchemaConstraint force(String forced) {
+        List<Stack> s = states;
+        byte[] bytes = forced.getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < bytes.length; i++) {
+            s = JsonMatcher.step(s, bytes[i] & 0xFF);
+            if (s.isEmpty()) {
+                throw new ConstraintViolationException("forced text '" + forced + "': byte " + i + " ('"
+                        + new String(bytes, 0, i + 1, StandardCharsets.UTF_8) + "') cannot continue '" + text() + "'");
+            }
+        }
+        states = s;
+        text.writeBytes(bytes);
+        return this;
+    }
+
+    @Override
+    public void process(float[] logits) {
+        BitSet ok = allowedTokens();
+        for (int t = ok.nextClearBit(0); t < logits.length; t = ok.nextClearBit(t + 1)) {
+            logits[t] = Float.NEGATIVE_INFINITY;
+        }
+    }
+
+    /** The tokens allowed next (computed by one trie walk). */
+    public BitSet allowedTokens() {
+        allowed.clear();
+        if (ended) {
+            return (BitSet) allowed.clone();
+        }
+        walk[0] = states;
+        int i = 1;
+        int n = trie.nodes;
+        byte[] edge = trie.edge;
+        int[] depth = trie.depth;
+        int[] end = trie.subtreeEnd;
+        int[] tokenStart = trie.tokenStart;
+        int[] tokens = trie.tokens;
+        while (i < n) {
+            List<Stack> next = JsonMatcher.step(walk[depth[i] - 1], edge[i] & 0xFF);
+            if (next.isEmpty()) {
+                i = end[i];
+                continue;
+            }
+            walk[depth[i]] = next;
+            for (int k = tokenStart[i]; k < tokenStart[i + 1]; k++) {
+                allowed.set(tokens[k]);
+            }
+            i++;
+        }
+        if (canEnd()) {
+            for (int t : trie.endTokens()) {
+                allowed.set(t);
+            }
+        }
+        return (BitSet) allowed.clone();
+    }
+
+    @Override
+    public void accept(int tokenId) {
+        if (ended) {
+            throw new ConstraintViolationException("token " + tokenId + " after the end of the document '" + text() + "'");
+        }
+        if (trie.isEnd(tokenId)) {
+            if (!canEnd()) {
+                throw new ConstraintViolationException("end token " + tokenId + " but '" + text() + "' is not a complete document");
+            }
+            ended = true;
+            return;
+        }
+        if (tokenId < 0 || tokenId >= trie.vocabSize()) {
+            throw new ConstraintViolationException("token " + tokenId + " is outside the vocabulary of " + trie.vocabSize());
+        }
+        byte[] bytes = trie.bytes(tokenId);
+        if (bytes.length == 0) {
+            throw new ConstraintViolationException("token " + tokenId + " has no text and cannot be part of '" + text() + "'");
+        }
+        List<Stack> s = states;
+        for (byte b : bytes) {
+            s = JsonMatcher.step(s, b & 0xFF);
+            if (s.isEmpty()) {
+                throw new ConstraintViolationException("token " + tokenId + " ('" + new String(bytes, StandardCharsets.UTF_8)
+                        + "') cannot continue '" + text() + "'");
+            }
+        }
+        states = s;
+        text.writeBytes(bytes);
+    }
+
+    /** True once the document is closed (nothing but an end token may follow) or an end token was accepted. */
+    @Override
+    public boolean isComplete() {
+        return ended || new JsonMatcher(states).isComplete();
+    }
+
+    /** True if the text so far is a whole document (it may still be extendable, e.g. a top-level number). */
+    public boolean canEnd() {
+        return new JsonMatcher(states).canEnd();
+    }
+
+    /** The document text accepted so far (forced text included). */
+    public String text() {
+        return text.toString(StandardCharsets.UTF_8);
+    }
+}
