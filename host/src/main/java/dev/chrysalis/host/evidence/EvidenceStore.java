@@ -349,6 +349,25 @@ public final class EvidenceStore implements AutoCloseable {
         });
     }
 
+    /**
+     * Plugin -> SHA-256 of the jar the newest recorded install, swap or rollback made live (refusals
+     * change nothing, so they do not count).
+     */
+    public Map<String, String> lastLiveDigests() {
+        return query("read last live digests", c -> {
+            Map<String, String> out = new TreeMap<>();
+            try (var q = c.prepareStatement("""
+                    SELECT plugin, to_digest FROM bundle_events WHERE id IN (
+                      SELECT MAX(id) FROM bundle_events WHERE kind <> 'refused' AND to_digest IS NOT NULL GROUP BY plugin)""");
+                 var rs = q.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getString(2));
+                }
+            }
+            return out;
+        });
+    }
+
     /** Every evidence turn, oldest first, in full (for export). */
     public List<TurnRecord> allEvidence() {
         return query("read evidence", c -> {

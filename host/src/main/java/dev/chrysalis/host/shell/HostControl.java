@@ -13,7 +13,12 @@ import dev.chrysalis.host.runtime.PluginOperationException;
 import dev.chrysalis.host.runtime.PluginRuntime;
 import dev.chrysalis.host.runtime.SwapReport;
 import dev.chrysalis.spi.skill.SkillDescriptor;
+import dev.chrysalis.host.evidence.BundleEvent;
+import dev.chrysalis.host.evidence.BundleEventKind;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import java.util.function.Consumer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -49,7 +54,31 @@ public final class HostControl implements AutoCloseable {
             store.close();
             throw e;
         }
+        try {
+            recordInstalls(host, store, config.clock().instant());
+        } catch (RuntimeException e) {
+            host.close();
+            store.close();
+            throw e;
+        }
         return new HostControl(host, host.agent().newSession(), store);
+    }
+
+    /**
+     * Notes each plugin that went live at start-up with a jar the evidence store has not seen live before
+     * (a first start, a rebuilt shipped skill, a jar changed outside Chrysalis): swaps and rollbacks are
+     * recorded as they happen, installs here, so the bundle history has no gaps.
+     */
+    private static void recordInstalls(Host host, EvidenceStore store, Instant now) {
+        Map<String, String> known = store.lastLiveDigests();
+        for (PluginInfo p : host.runtime().plugins()) {
+            String before = known.get(p.symbolicName());
+            if (!p.digest().equals(before)) {
+                store.recordBundleEvent(BundleEvent.of(now, BundleEventKind.INSTALLED, p.symbolicName(),
+                        Optional.ofNullable(before), Optional.of(p.digest()),
+                        "version " + p.version() + " live at start-up from " + p.liveJar()));
+            }
+        }
     }
 
     public String sessionId() {
@@ -58,7 +87,12 @@ public final class HostControl implements AutoCloseable {
 
     /** Runs one turn; the answer comes with the id the turn was stored under. */
     public Answer ask(String message) {
-        CompletedTurn turn = session.ask(message);
+        return ask(message, part -> { });
+    }
+
+    /** As {@link #ask(String)}, handing parts of the answer to {@code partials} as a streaming brain makes them. */
+    public Answer ask(String message, Consumer<String> partials) {
+        CompletedTurn turn = session.ask(message, partials);
         long id = evidence.turnId(turn.sessionId(), turn.turnIndex()).orElseThrow(() -> new EvidenceStoreException(
                 "turn " + turn.turnIndex() + " of session " + turn.sessionId() + " was answered but is not in the evidence store"));
         return new Answer(turn.answer(), id);

@@ -85,9 +85,15 @@ public final class ShellCommands {
     }
 
     private void ask(String message) {
-        Answer answer = host.ask(message);
+        var streamed = new StringBuilder();
+        Answer answer = host.ask(message, part -> {
+            streamed.append(part);
+            out.print(part);
+            out.flush();
+        });
         lastTurn = OptionalLong.of(answer.turnId());
-        out.println(answer.text());
+        // a streaming brain has shown the answer already (as produced, before the after-turn hooks)
+        out.println(streamed.isEmpty() ? answer.text() : "");
     }
 
     private void skill(String name) {
