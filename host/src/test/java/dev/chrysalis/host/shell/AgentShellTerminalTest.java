@@ -9,11 +9,13 @@ import dev.chrysalis.host.evidence.EvidenceStore;
 import dev.chrysalis.host.evidence.Failure;
 import dev.chrysalis.host.evidence.FailureKind;
 import dev.chrysalis.host.evidence.TurnRecord;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,15 +29,21 @@ class AgentShellTerminalTest {
     @TempDir
     Path dataDir;
 
-    @Test
-    void aQuestionIsAnsweredAndBadFlagsItAsEvidenceOnARealTerminal() throws Exception {
-        Path script = PseudoTerminal.scriptTool().orElseThrow(
-                () -> new AssertionError("util-linux 'script' is needed to give the shell a pseudo-terminal"));
-        List<String> command = List.of(TestBundles.javaBinary(), "--enable-native-access=ALL-UNNAMED",
+    private List<String> shellCommand() {
+        return List.of(TestBundles.javaBinary(), "--enable-native-access=ALL-UNNAMED",
                 "--sun-misc-unsafe-memory-access=allow", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                 "-Dchrysalis.bundles=" + TestBundles.provisioned(), "-cp", TestBundles.classPath(),
                 ChrysalisCli.class.getName(), "--data-dir", dataDir.toString(), "shell");
-        try (var terminal = PseudoTerminal.start(script, command, Map.of())) {
+    }
+
+    private static Path script() {
+        return PseudoTerminal.scriptTool().orElseThrow(
+                () -> new AssertionError("util-linux 'script' is needed to give the shell a pseudo-terminal"));
+    }
+
+    @Test
+    void aQuestionIsAnsweredAndBadFlagsItAsEvidenceOnARealTerminal() throws Exception {
+        try (var terminal = PseudoTerminal.start(script(), shellCommand(), Map.of())) {
             terminal.expect("Chrysalis shell:", WAIT);
             terminal.expect(AgentShell.PROMPT, WAIT);
 
@@ -81,5 +89,41 @@ class AgentShellTerminalTest {
         }
         List<String> history = Files.readAllLines(dataDir.resolve(AgentShell.HISTORY_FILE));
         assertTrue(history.stream().anyMatch(l -> l.endsWith("what is 2+3*4")), history.toString());
+    }
+
+    @Test
+    void aDumbTerminalStillAnswersAndQuitsOnEndOfInput() throws Exception {
+        try (var terminal = PseudoTerminal.start(script(), shellCommand(), Map.of("TERM", "dumb"))) {
+            terminal.expect(AgentShell.PROMPT, WAIT);
+            terminal.type("convert 5 km to m\r");
+            String answer = terminal.expect(AgentShell.PROMPT, WAIT);
+            assertTrue(answer.contains("5000"), answer);
+            terminal.type("\u0004"); // Ctrl-D
+            terminal.expect("bye", WAIT);
+            assertEquals(0, terminal.waitFor(WAIT), terminal.transcript());
+        }
+    }
+
+    @Test
+    void pipedInputIsReadLineByLineWithoutATerminal() throws Exception {
+        Process shell = new ProcessBuilder(shellCommand()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try (var keys = shell.getOutputStream()) {
+            keys.write("what is 2+3*4\n/bad the precedence looked off\n/evidence\n/frobnicate\n/quit\nwhat is 1+1\n"
+                    .getBytes(StandardCharsets.UTF_8));
+        }
+        String shown = new String(shell.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(shell.waitFor(60, TimeUnit.SECONDS), shown);
+        assertEquals(0, shell.exitValue(), shown);
+        List<String> lines = shown.lines().toList();
+        // no prompt, no banner: only what each line produced
+        assertEquals(4, lines.size(), shown);
+        assertEquals("2+3*4 = 14", lines.get(0));
+        assertTrue(lines.get(1).startsWith("flagged turn #1 as evidence #1 (blames calculator)"), shown);
+        assertTrue(lines.get(2).startsWith("#1 ") && lines.get(2).contains("the precedence looked off"), shown);
+        assertTrue(lines.get(3).startsWith("unknown command '/frobnicate'"), shown);
+        try (var store = EvidenceStore.open(dataDir)) {
+            // nothing after /quit ran
+            assertEquals(1, store.recentTurns(10).size());
+        }
     }
 }

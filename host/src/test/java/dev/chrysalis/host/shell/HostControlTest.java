@@ -10,10 +10,6 @@ import dev.chrysalis.host.evidence.EvidenceSummary;
 import dev.chrysalis.host.evidence.FailureKind;
 import dev.chrysalis.host.evidence.RecordedToolCall;
 import dev.chrysalis.host.evidence.TurnRecord;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -61,25 +57,6 @@ class HostControlTest {
                 assertEquals(liveDigests.get(b.symbolicName()), b.sha256(), b.toString());
             }
             assertTrue(turn.bundles().stream().anyMatch(b -> b.symbolicName().contains("calculator")), turn.bundles().toString());
-        }
-    }
-
-    @Test
-    void pipedInputDrivesTheShellWithoutATerminal() {
-        var out = new ByteArrayOutputStream();
-        String script = "what is 2+3*4\n/bad the precedence looked off\n/evidence\n/frobnicate\n/quit\nwhat is 1+1\n";
-        try (HostControl host = open()) {
-            new AgentShell(host, dataDir).runPlain(new ByteArrayInputStream(script.getBytes(StandardCharsets.UTF_8)),
-                    new PrintStream(out, true, StandardCharsets.UTF_8));
-            String shown = out.toString(StandardCharsets.UTF_8);
-            List<String> lines = shown.lines().toList();
-            assertTrue(lines.getFirst().contains("14"), shown);
-            long turnId = host.evidence().recentTurns(host.sessionId(), 1).getFirst().id();
-            assertTrue(lines.get(1).startsWith("flagged turn #" + turnId + " as evidence #" + turnId + " (blames calculator)"), shown);
-            assertTrue(lines.get(2).startsWith("#" + turnId + " ") && lines.get(2).contains("the precedence looked off"), shown);
-            assertTrue(lines.get(3).startsWith("unknown command '/frobnicate'"), shown);
-            // nothing after /quit ran
-            assertEquals(1, host.evidence().turnCount(host.sessionId()), shown);
         }
     }
 }
