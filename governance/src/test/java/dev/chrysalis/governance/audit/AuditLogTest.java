@@ -67,6 +67,29 @@ class AuditLogTest {
     }
 
     @Test
+    void concurrentAppendsFromTwoLogsOnOneDatabaseKeepOneUnbrokenChain() throws Exception {
+        var other = new AuditLog(db, Clock.systemUTC());
+        var futures = new java.util.ArrayList<java.util.concurrent.Future<Object>>();
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(4)) {
+            for (int t = 0; t < 4; t++) {
+                AuditLog writer = t % 2 == 0 ? log : other;
+                int thread = t;
+                futures.add(pool.submit(() -> {
+                    for (int i = 0; i < 15; i++) {
+                        writer.append("t" + thread, "test.concurrent", "x@" + i, "");
+                    }
+                    return null;
+                }));
+            }
+        }
+        for (var f : futures) {
+            f.get();
+        }
+        var ok = assertInstanceOf(AuditVerification.Intact.class, log.verify());
+        assertEquals(66, ok.rows());
+    }
+
+    @Test
     void rowsAboutASubjectAreFoundByPrefixWithoutWildcards() {
         assertEquals(List.of("calc@3"), log.about("calc@3").stream().map(AuditEntry::subject).toList());
         assertEquals(6, log.about("calc@").size());
