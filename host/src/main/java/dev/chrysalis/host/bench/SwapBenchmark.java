@@ -127,7 +127,7 @@ public final class SwapBenchmark {
         List<Duration> cutover = reports.stream().map(SwapReport::cutover).sorted().toList();
         out.printf(Locale.ROOT, "bench swap: %d sessions calling skill %s continuously, %d swaps between 1.0.0 and 2.0.0%n",
                 sessions, BenchBundles.SKILL, swaps);
-        out.printf(Locale.ROOT, "swap latency (call -> old version drained and uninstalled): p50 %.2f ms  p99 %.2f ms  max %.2f ms%n",
+        out.printf(Locale.ROOT, "swap latency (call -> no call left on the old version): p50 %.2f ms  p99 %.2f ms  max %.2f ms%n",
                 ms(percentile(total, 50)), ms(percentile(total, 99)), ms(total.getLast()));
         out.printf(Locale.ROOT, "cut-over latency (call -> new calls served by the new version): p50 %.2f ms  p99 %.2f ms  max %.2f ms%n",
                 ms(percentile(cutover, 50)), ms(percentile(cutover, 99)), ms(cutover.getLast()));

@@ -18,30 +18,31 @@ import org.osgi.framework.Bundle;
  * on the new generation, or the swapper waits for the caller's lease to close.
  */
 final class Generation {
-    private final String symbolicName;
-    private final String version;
+    private final BundleJar source;
     private final PluginKind kind;
-    private final String digest;
     private final Path jar;
     private final Bundle bundle;
     private final AtomicInteger inflight = new AtomicInteger();
     private volatile boolean retired;
 
-    Generation(String symbolicName, String version, PluginKind kind, String digest, Path jar, Bundle bundle) {
-        this.symbolicName = Objects.requireNonNull(symbolicName, "symbolicName");
-        this.version = Objects.requireNonNull(version, "version");
+    Generation(BundleJar source, PluginKind kind, Path jar, Bundle bundle) {
+        this.source = Objects.requireNonNull(source, "source");
         this.kind = Objects.requireNonNull(kind, "kind");
-        this.digest = Objects.requireNonNull(digest, "digest");
         this.jar = Objects.requireNonNull(jar, "jar");
         this.bundle = Objects.requireNonNull(bundle, "bundle");
     }
 
     String symbolicName() {
-        return symbolicName;
+        return source.symbolicName();
     }
 
     String version() {
-        return version;
+        return source.version();
+    }
+
+    /** The jar's bytes as installed (kept so the first swap of a shipped plugin can store it for rollback). */
+    BundleJar source() {
+        return source;
     }
 
     PluginKind kind() {
@@ -49,7 +50,7 @@ final class Generation {
     }
 
     String digest() {
-        return digest;
+        return source.digest();
     }
 
     Path jar() {
@@ -101,6 +102,6 @@ final class Generation {
 
     @Override
     public String toString() {
-        return symbolicName + " " + version + " [" + bundle.getBundleId() + "] sha256:" + digest.substring(0, 12);
+        return symbolicName() + " " + version() + " [" + bundle.getBundleId() + "] sha256:" + digest().substring(0, 12);
     }
 }

@@ -34,6 +34,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
@@ -64,8 +66,8 @@ import org.osgi.util.tracker.ServiceTracker;
  *   <li>records the new state on disk, then switches the plugin's live generation with one atomic write:
  *       every lookup after that point gets the new version's services;</li>
  *   <li>retires the old generation and waits until the leases taken on it before the switch are closed
- *       (calls in flight finish on the old revision, whose classes are all still there), then uninstalls it
- *       and refreshes only that bundle's wiring.</li>
+ *       (calls in flight finish on the old revision, whose classes are all still there); then the swap
+ *       returns, and a background thread uninstalls the old bundle and refreshes only its wiring.</li>
  * </ol>
  * There is no moment without a live service, so concurrent callers never see a gap and never fail; a
  * refused jar is uninstalled and the live version was never touched. The lease handshake is in
@@ -94,6 +96,8 @@ public final class PluginRuntime implements PluginServices, AutoCloseable {
     private final Map<String, Slot> slots = new ConcurrentHashMap<>();
     private final Map<String, String> failedPlugins = new ConcurrentHashMap<>();
     private final ReentrantLock changes = new ReentrantLock();
+    private final ExecutorService retirer = Executors.newSingleThreadExecutor(
+            task -> Thread.ofPlatform().daemon().name("chrysalis-plugin-retirer").unstarted(task));
     private final CacheDir cache;
     private volatile Map<String, String> skillOwners = Map.of();
 
@@ -542,8 +546,8 @@ public final class PluginRuntime implements PluginServices, AutoCloseable {
 
     /**
      * Makes {@code jar} the live version of the plugin {@code pluginOrSkillName} designates (its symbolic name,
-     * the last segment of it, a skill, router or hook name it serves). Returns once the old version has drained
-     * and is uninstalled.
+     * the last segment of it, a skill, router or hook name it serves). Returns once no call runs on the old
+     * version any more; the old bundle is then uninstalled (and its wiring refreshed) in the background.
      *
      * @throws UnknownPluginException  no live plugin has that name
      * @throws BundleRejectedException the jar is not a bundle of that plugin, or does not start; the live
@@ -664,7 +668,7 @@ public final class PluginRuntime implements PluginServices, AutoCloseable {
         try {
             if (before.history().isEmpty() && !Files.isRegularFile(store.jarPath(slot.symbolicName, old.digest()))) {
                 // first change of a shipped plugin: keep the shipped jar so rollback can return to it
-                store.storeJar(BundleJar.read(old.jar()));
+                store.storeJar(old.source());
             }
             stored = store.storeJar(candidate);
         } catch (IOException e) {
@@ -695,15 +699,13 @@ public final class PluginRuntime implements PluginServices, AutoCloseable {
             LOG.log(System.Logger.Level.WARNING, old + " still had " + old.inflight() + " calls in flight after "
                     + config.drainTimeout() + "; uninstalling it anyway");
         }
-        long tDrained = System.nanoTime();
-        discard(old.bundle());
-        long tDone = System.nanoTime();
-        Duration duration = Duration.ofNanos(tDone - started);
-        if (System.getProperty("chrysalis.swap.trace") != null) {
-            System.err.printf("swap phases ms: lock+store %.2f activate %.2f save+cut %.2f drain %.2f discard %.2f%n",
-                    (tStored - started) / 1e6, (tActive - tStored) / 1e6, (cutover.toNanos() - (tActive - started)) / 1e6,
-                    (tDrained - started - cutover.toNanos()) / 1e6, (tDone - tDrained) / 1e6);
-        }
+        Duration duration = Duration.ofNanos(System.nanoTime() - started);
+        // No call can reach the old generation any more: uninstall it and refresh its wiring off the caller's path.
+        retirer.execute(() -> discard(old.bundle()));
+        LOG.log(System.Logger.Level.DEBUG, () -> String.format(java.util.Locale.ROOT,
+                "%s %s phases: store %.2f ms, activate %.2f ms, record+cut-over %.2f ms, drain %.2f ms",
+                action, slot.symbolicName, (tStored - started) / 1e6, (tActive - tStored) / 1e6,
+                (cutover.toNanos() - (tActive - started)) / 1e6, (duration.toNanos() - cutover.toNanos()) / 1e6));
         List<String> provides = index.entries(fresh.bundleId()).stream().map(Entry::name).sorted().toList();
         LOG.log(System.Logger.Level.DEBUG, action + " " + slot.symbolicName + ": " + old.version() + " sha256:"
                 + old.digest() + " -> " + fresh.version() + " sha256:" + fresh.digest() + " in " + duration.toMillis() + " ms");
@@ -738,7 +740,7 @@ public final class PluginRuntime implements PluginServices, AutoCloseable {
                 throw new BundleRejectedException("jar " + jar.source() + " (" + jar.symbolicName() + " " + jar.version()
                         + ") cannot start: " + explain(e), e);
             }
-            Generation generation = new Generation(jar.symbolicName(), jar.version(), kind, jar.digest(), path, bundle);
+            Generation generation = new Generation(jar, kind, path, bundle);
             awaitServices(generation, jar);
             return generation;
         } catch (BundleRejectedException | RuntimeException e) {
@@ -845,6 +847,14 @@ public final class PluginRuntime implements PluginServices, AutoCloseable {
     /** Stops the framework (waiting up to 10 s) and releases the bundle cache. */
     @Override
     public void close() {
+        retirer.shutdown();
+        try {
+            if (!retirer.awaitTermination(10, TimeUnit.SECONDS)) {
+                LOG.log(System.Logger.Level.WARNING, "retiring old plugin versions took over 10 s; stopping anyway");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         try {
             tracker.close();
         } catch (RuntimeException e) {

@@ -8,8 +8,9 @@ import java.util.Objects;
 /**
  * What a completed swap or rollback did.
  *
- * @param duration   from the call to the old version being drained and uninstalled
  * @param cutover    from the call to new calls being served by the new version
+ * @param duration   from the call to the last call on the old version finishing (the old bundle is then
+ *                   uninstalled in the background)
  * @param provides   the services the new live version registers
  */
 public record SwapReport(Action action, String plugin, String fromVersion, String fromDigest, String toVersion,
