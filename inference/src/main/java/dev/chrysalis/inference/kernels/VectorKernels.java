@@ -497,6 +497,57 @@ public final class VectorKernels {
         return L == 16 && (xo & 31) == 0 ? dotQ4_0x16(w, off, x, xo, n, scales, blockSums) : dotQ4_0(w, off, x, xo, n);
     }
 
+    /**
+     * Q4_K row dot product (16-lane vectors): per 256-value block, eight 32-value sub-blocks with 6-bit
+     * scales and mins; {@code y = d*sc*q - dmin*m}. The min terms use the 32-block sums of x.
+     */
+    public static float dotQ4_K(MemorySegment w, long off, float[] x, int xo, int n, float[] blockSums) {
+        int blocks = n >> 8;
+        FloatVector acc = FloatVector.zero(F);
+        float mins = 0;
+        int[] sc = new int[8];
+        int[] mn = new int[8];
+        for (int blk = 0; blk < blocks; blk++) {
+            long bo = off + 144L * blk;
+            float d = Float.float16ToFloat(w.get(F16, bo));
+            float dmin = Float.float16ToFloat(w.get(F16, bo + 2));
+            for (int j = 0; j < 4; j++) {
+                int a = w.get(ValueLayout.JAVA_BYTE, bo + 4 + j) & 0xFF;
+                int m = w.get(ValueLayout.JAVA_BYTE, bo + 8 + j) & 0xFF;
+                int h = w.get(ValueLayout.JAVA_BYTE, bo + 12 + j) & 0xFF;
+                sc[j] = a & 63;
+                mn[j] = m & 63;
+                sc[j + 4] = (h & 0xF) | ((a >>> 6) << 4);
+                mn[j + 4] = (h >>> 4) | ((m >>> 6) << 4);
+            }
+            int xb = xo + 256 * blk;
+            int sb = xb >> 5;
+            for (int c = 0; c < 4; c++) {
+                long q = bo + 16 + 32L * c;
+                int xc = xb + 64 * c;
+                ByteVector qa = ByteVector.fromMemorySegment(B, w, q, LE);
+                ByteVector qb = ByteVector.fromMemorySegment(B, w, q + 16, LE);
+                FloatVector la = (FloatVector) qa.and((byte) 0xF).convertShape(VectorOperators.B2F, F, 0);
+                FloatVector lb = (FloatVector) qb.and((byte) 0xF).convertShape(VectorOperators.B2F, F, 0);
+                FloatVector ha = (FloatVector) qa.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes()
+                        .and((byte) 0xF).convertShape(VectorOperators.B2F, F, 0);
+                FloatVector hb = (FloatVector) qb.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes()
+                        .and((byte) 0xF).convertShape(VectorOperators.B2F, F, 0);
+                FloatVector lo = la.fma(FloatVector.fromArray(F, x, xc), lb.mul(FloatVector.fromArray(F, x, xc + 16)));
+                FloatVector hi = ha.fma(FloatVector.fromArray(F, x, xc + 32), hb.mul(FloatVector.fromArray(F, x, xc + 48)));
+                acc = lo.fma(FloatVector.broadcast(F, d * sc[2 * c]), acc);
+                acc = hi.fma(FloatVector.broadcast(F, d * sc[2 * c + 1]), acc);
+                mins += dmin * mn[2 * c] * blockSums[sb + 2 * c] + dmin * mn[2 * c + 1] * blockSums[sb + 2 * c + 1];
+            }
+        }
+        return sum(acc) - mins;
+    }
+
+    /** Whether {@link #dotQ4_K} can run here (16 float lanes). */
+    public static boolean hasQ4KKernel() {
+        return L == 16;
+    }
+
     /** Vectorized dequantization of a Q8_0 row into {@code y[yo..yo+n)}. */
     public static void dequantQ8_0(MemorySegment w, long off, float[] y, int yo, int n) {
         int blocks = n >> 5;

@@ -66,6 +66,10 @@ public final class WeightMatrix {
         return rowBytes * rows;
     }
 
+    private boolean usesBlockSums() {
+        return type == GgmlType.Q4_0 || type == GgmlType.Q4_K;
+    }
+
     /** Dequantizes row {@code row} into {@code y[yo..yo+cols)}. */
     public void dequantizeRow(int row, float[] y, int yo) {
         long off = row * rowBytes;
@@ -82,7 +86,7 @@ public final class WeightMatrix {
      * cols/32) holds block scales or one dequantized block, depending on the format.
      */
     public float dot(int row, float[] x, int xo, float[] scratch) {
-        return dot(row, x, xo, scratch, type == GgmlType.Q4_0 ? VectorKernels.blockSums(x, xo + cols) : null);
+        return dot(row, x, xo, scratch, usesBlockSums() ? VectorKernels.blockSums(x, xo + cols) : null);
     }
 
     /** As {@link #dot(int, float[], int, float[])} with the 32-block sums of x precomputed (used by Q4_0). */
@@ -92,24 +96,29 @@ public final class WeightMatrix {
             case F32 -> VectorKernels.dotF32(data, off, x, xo, cols);
             case Q8_0 -> VectorKernels.dotQ8_0(data, off, x, xo, cols, scratch);
             case Q4_0 -> VectorKernels.dotQ4_0(data, off, x, xo, cols, scratch, blockSums);
-            default -> {
-                int bs = type.blockSize();
-                int chunk = bs == 1 ? Math.min(cols, 256) : bs;
-                float sum = 0;
-                for (int c = 0; c < cols; c += chunk) {
-                    int len = Math.min(chunk, cols - c);
-                    Dequantize.dequantize(type, data, off + type.byteSize(c), scratch, 0, len);
-                    sum += VectorKernels.dot(scratch, 0, x, xo + c, len);
-                }
-                yield sum;
-            }
+            case Q4_K -> VectorKernels.hasQ4KKernel() && (xo & 31) == 0
+                    ? VectorKernels.dotQ4_K(data, off, x, xo, cols, blockSums) : dequantizedDot(off, x, xo, scratch);
+            default -> dequantizedDot(off, x, xo, scratch);
         };
+    }
+
+    /** Dot product through a dequantized copy of one block (or 256 values) at a time. */
+    private float dequantizedDot(long off, float[] x, int xo, float[] scratch) {
+        int bs = type.blockSize();
+        int chunk = bs == 1 ? Math.min(cols, 256) : bs;
+        float sum = 0;
+        for (int c = 0; c < cols; c += chunk) {
+            int len = Math.min(chunk, cols - c);
+            Dequantize.dequantize(type, data, off + type.byteSize(c), scratch, 0, len);
+            sum += VectorKernels.dot(scratch, 0, x, xo + c, len);
+        }
+        return sum;
     }
 
     /** {@code out[r] = row_r . x} for every row, rows split across the pool. */
     public void matvec(WorkerPool pool, float[] x, float[] out, float[][] scratch) {
         int grain = Math.max(1, 16384 / Math.max(1, cols));
-        float[] sums = type == GgmlType.Q4_0 ? VectorKernels.blockSums(x, cols) : null;
+        float[] sums = usesBlockSums() ? VectorKernels.blockSums(x, cols) : null;
         pool.forRange(rows, grain, (s, e, t) -> {
             float[] sc = scratch[t];
             for (int r = s; r < e; r++) {

@@ -37,7 +37,15 @@ class TransformerReferenceLogitsTest {
             int vocab = m.config().vocabSize();
             double worst = check(refs.topPerPosition("numpy_f64"), logits, vocab, 1e-4, 2e-4, json + " vs numpy_f64");
             double worstLc = check(refs.topPerPosition("llamacpp_kvF32"), logits, vocab, 0, 0.35, json + " vs llamacpp_kvF32");
-            System.out.printf("%s: max |diff| vs numpy_f64 %.2e, vs llama.cpp %.2e%n", json, worst, worstLc);
+            // the same prompt one token at a time: the decode path (fused dequantize-and-dot kernels)
+            KvCache stepCache = KvCache.create(KvCacheType.F32, m.config(), 64);
+            float[] stepLogits = new float[n * vocab];
+            for (int p = 0; p < n; p++) {
+                float[] l = tr.forward(stepCache, refs.promptTokens(), p, 1, p, false);
+                System.arraycopy(l, 0, stepLogits, p * vocab, vocab);
+            }
+            double worstStep = check(refs.topPerPosition("numpy_f64"), stepLogits, vocab, 1e-4, 2e-4, json + " decode vs numpy_f64");
+            System.out.printf("%s: max |diff| vs numpy_f64 %.2e (decode %.2e), vs llama.cpp %.2e%n", json, worst, worstStep, worstLc);
         }
     }
 
