@@ -12,7 +12,7 @@ import java.util.function.Function;
 /**
  * Runs one promotion in its own JVM and stops dead ({@code Runtime.halt}, no shutdown hooks, no flushing:
  * what kill -9 leaves behind) when the promotion reaches step number {@code haltAt}.
- * Arguments: DATA_DIR promote|rollback HALT_AT. Prints {@code HALT n step} or {@code DONE n state}; a run that
+ * Arguments: DATA_DIR promote|rollback|recover HALT_AT (a step number or a step name). Prints {@code HALT n step} or {@code DONE n state}; a run that
  * does not halt also lists every step as {@code STEP n name}.
  */
 public final class PromotionCrashChild {
@@ -37,7 +37,9 @@ public final class PromotionCrashChild {
     public static void main(String[] args) {
         Path dataDir = Path.of(args[0]);
         String scenario = args[1];
-        int haltAt = Integer.parseInt(args[2]);
+        boolean byName = !args[2].chars().allMatch(Character::isDigit);
+        int haltAt = byName ? Integer.MAX_VALUE - 1 : Integer.parseInt(args[2]);
+        String haltAtName = byName ? args[2] : "";
         var f = GovernanceFixture.open(dataDir, Clock.systemUTC());
         var host = new SimulatedHost(f.hostState(), behaviours(f, scenario));
         int[] count = {0};
@@ -46,7 +48,7 @@ public final class PromotionCrashChild {
             if (haltAt == Integer.MAX_VALUE) {
                 System.out.println("STEP " + count[0] + " " + step);
             }
-            if (count[0] == haltAt) {
+            if (count[0] == haltAt || step.equals(haltAtName)) {
                 System.out.println("HALT " + count[0] + " " + step);
                 System.out.flush();
                 Runtime.getRuntime().halt(137);
@@ -54,6 +56,13 @@ public final class PromotionCrashChild {
         };
         var controller = new PromotionController(PLAN, host, host, f.approvals, f.audit, f.journalDir(), Clock.systemUTC(),
                 new SplittableRandom(7), steps);
+        if (scenario.equals("recover")) {
+            // a restart that is itself killed part-way through recovery
+            controller.recover();
+            System.out.println("DONE " + count[0] + " recovered");
+            f.close();
+            return;
+        }
         controller.start(PLUGIN, f.v2Jar, "crash-test");
         for (int i = 0; i < 1000; i++) {
             PromotionState state = controller.status(PLUGIN).orElseThrow().state();

@@ -58,10 +58,14 @@ class PromotionCrashTest {
     }
 
     static ChildRun child(Path dataDir, String scenario, int haltAt) {
+        return child(dataDir, scenario, Integer.toString(haltAt));
+    }
+
+    static ChildRun child(Path dataDir, String scenario, String haltAt) {
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         var pb = new ProcessBuilder(javaBin, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xmx96m",
-                "-cp", cp, PromotionCrashChild.class.getName(), dataDir.toString(), scenario, Integer.toString(haltAt));
+                "-cp", cp, PromotionCrashChild.class.getName(), dataDir.toString(), scenario, haltAt);
         pb.redirectErrorStream(true);
         try {
             Process p = pb.start();
@@ -181,7 +185,7 @@ class PromotionCrashTest {
                 Path dir = copyOfTemplate(scenario + "-" + haltAt);
                 ChildRun run = child(dir, scenario, haltAt);
                 assertEquals(137, run.exit(), "child should have halted at step " + haltAt + ": " + run.output());
-                return restartAndCheck(dir, scenario, run, haltAt % 3 == 0);
+                return restartAndCheck(dir, scenario.equals("rollback") ? "rollback" : "promote", run, haltAt % 3 == 0);
             }));
         }
         List<String> summary = new ArrayList<>();
@@ -203,5 +207,36 @@ class PromotionCrashTest {
         summary.forEach(s -> System.out.println("  " + s));
         assertTrue(summary.size() >= 20);
         assertTrue(promoted > 0 && rolledBack > 0, "both outcomes occur: " + promoted + "/" + rolledBack);
+    }
+
+    @Test
+    void aRecoveryThatIsItselfKilledIsFinishedByTheNextRestart() throws Exception {
+        List<String> points = List.of("effect:rolling-back", "audit:rolling-back", "journal:rolled-back:begin", "audit:rolled-back");
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        List<Future<String>> results = new ArrayList<>();
+        for (String point : points) {
+            results.add(pool.submit(() -> {
+                Path dir = copyOfTemplate("recover-" + point.replace(':', '-'));
+                ChildRun first = child(dir, "promote", "effect:full");
+                assertEquals(137, first.exit(), first.output());
+                ChildRun second = child(dir, "recover", point);
+                assertEquals(137, second.exit(), "recovery should have halted at " + point + ": " + second.output());
+                return restartAndCheck(dir, "promote", new ChildRun(137, first.output().strip() + ", then " + second.output().strip()), false);
+            }));
+        }
+        try {
+            for (Future<String> r : results) {
+                String summary = r.get(120, TimeUnit.SECONDS);
+                assertTrue(summary.endsWith("-> ROLLED_BACK"), summary);
+                System.out.println("  " + summary);
+            }
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof AssertionError ae) {
+                throw ae;
+            }
+            throw e;
+        } finally {
+            pool.shutdownNow();
+        }
     }
 }
