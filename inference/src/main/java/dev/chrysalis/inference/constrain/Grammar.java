@@ -217,67 +217,94 @@ final class Grammar {
         static final int ESCAPE = 2;
         static final int UNICODE = 3;
         static final int UTF8 = 4;
+        /** {@link #next} result: no string continues with this byte. */
+        static final long DEAD = -1;
+        /** {@link #next} result: the byte was the closing quote. */
+        static final long CLOSED = -2;
 
-        @Override
-        public void step(Stack rest, int b, Out out) {
+        /** This frame's position packed into a long (see {@link #next}). */
+        long packed() {
+            return pack(count, phase, need, lo, hi);
+        }
+
+        static long pack(int count, int phase, int need, int lo, int hi) {
+            return ((long) count << 24) | ((long) hi << 16) | ((long) lo << 8) | ((long) need << 4) | phase;
+        }
+
+        static Str unpack(StringNode node, long p) {
+            return new Str(node, (int) (p >>> 24), (int) (p & 0xF), (int) ((p >>> 4) & 0xF), (int) ((p >>> 8) & 0xFF), (int) ((p >>> 16) & 0xFF));
+        }
+
+        /**
+         * The string automaton on packed positions, allocation-free so a vocabulary walk inside a string is
+         * cheap: the next packed position after byte {@code b}, {@link #DEAD} or {@link #CLOSED}.
+         */
+        static long next(long p, int b, int minLength, int maxLength) {
+            int phase = (int) (p & 0xF);
+            int need = (int) ((p >>> 4) & 0xF);
+            int count = (int) (p >>> 24);
             switch (phase) {
-                case OPEN -> {
+                case OPEN:
+                    return b == '"' ? pack(0, BODY, 0, 0, 0) : DEAD;
+                case BODY:
                     if (b == '"') {
-                        out.add(rest.push(new Str(node, 0, BODY, 0, 0, 0)));
+                        return count >= minLength ? CLOSED : DEAD;
                     }
-                }
-                case BODY -> body(rest, b, out);
-                case ESCAPE -> {
+                    if (b < 0x20 || count >= maxLength) {
+                        return DEAD;
+                    }
+                    int c = count + 1;
+                    if (b == '\\') {
+                        return pack(c, ESCAPE, 0, 0, 0);
+                    } else if (b < 0x80) {
+                        return pack(c, BODY, 0, 0, 0);
+                    } else if (b >= 0xC2 && b <= 0xDF) {
+                        return pack(c, UTF8, 1, 0x80, 0xBF);
+                    } else if (b == 0xE0) {
+                        return pack(c, UTF8, 2, 0xA0, 0xBF);
+                    } else if (b == 0xED) {
+                        return pack(c, UTF8, 2, 0x80, 0x9F);
+                    } else if (b >= 0xE1 && b <= 0xEF) {
+                        return pack(c, UTF8, 2, 0x80, 0xBF);
+                    } else if (b == 0xF0) {
+                        return pack(c, UTF8, 3, 0x90, 0xBF);
+                    } else if (b >= 0xF1 && b <= 0xF3) {
+                        return pack(c, UTF8, 3, 0x80, 0xBF);
+                    } else if (b == 0xF4) {
+                        return pack(c, UTF8, 3, 0x80, 0x8F);
+                    }
+                    return DEAD;
+                case ESCAPE:
                     if (b == '"' || b == '\\' || b == '/' || b == 'b' || b == 'f' || b == 'n' || b == 'r' || b == 't') {
-                        out.add(rest.push(new Str(node, count, BODY, 0, 0, 0)));
-                    } else if (b == 'u') {
-                        out.add(rest.push(new Str(node, count, UNICODE, 4, 0, 0)));
+                        return pack(count, BODY, 0, 0, 0);
                     }
-                }
-                case UNICODE -> {
-                    // only &#92;u00XX: enough for control characters, never a lone surrogate
+                    return b == 'u' ? pack(count, UNICODE, 4, 0, 0) : DEAD;
+                case UNICODE: {
+                    // only u00XX escapes: enough for control characters, never a lone surrogate
                     boolean ok = need > 2 ? b == '0' : (b >= '0' && b <= '9') || (b >= 'a' && b <= 'f') || (b >= 'A' && b <= 'F');
-                    if (ok) {
-                        out.add(rest.push(need == 1 ? new Str(node, count, BODY, 0, 0, 0) : new Str(node, count, UNICODE, need - 1, 0, 0)));
+                    if (!ok) {
+                        return DEAD;
                     }
+                    return need == 1 ? pack(count, BODY, 0, 0, 0) : pack(count, UNICODE, need - 1, 0, 0);
                 }
-                default -> {
-                    if (b >= lo && b <= hi) {
-                        out.add(rest.push(need == 1 ? new Str(node, count, BODY, 0, 0, 0) : new Str(node, count, UTF8, need - 1, 0x80, 0xBF)));
+                default: {
+                    int lo = (int) ((p >>> 8) & 0xFF);
+                    int hi = (int) ((p >>> 16) & 0xFF);
+                    if (b < lo || b > hi) {
+                        return DEAD;
                     }
+                    return need == 1 ? pack(count, BODY, 0, 0, 0) : pack(count, UTF8, need - 1, 0x80, 0xBF);
                 }
             }
         }
 
-        private void body(Stack rest, int b, Out out) {
-            if (b == '"') {
-                if (count >= node.minLength()) {
-                    out.add(rest);
-                }
-                return;
-            }
-            if (b < 0x20 || count >= node.maxLength()) {
-                return;
-            }
-            int c = count + 1;
-            if (b == '\\') {
-                out.add(rest.push(new Str(node, c, ESCAPE, 0, 0, 0)));
-            } else if (b < 0x80) {
-                out.add(rest.push(new Str(node, c, BODY, 0, 0, 0)));
-            } else if (b >= 0xC2 && b <= 0xDF) {
-                out.add(rest.push(new Str(node, c, UTF8, 1, 0x80, 0xBF)));
-            } else if (b == 0xE0) {
-                out.add(rest.push(new Str(node, c, UTF8, 2, 0xA0, 0xBF)));
-            } else if (b == 0xED) {
-                out.add(rest.push(new Str(node, c, UTF8, 2, 0x80, 0x9F)));
-            } else if (b >= 0xE1 && b <= 0xEF) {
-                out.add(rest.push(new Str(node, c, UTF8, 2, 0x80, 0xBF)));
-            } else if (b == 0xF0) {
-                out.add(rest.push(new Str(node, c, UTF8, 3, 0x90, 0xBF)));
-            } else if (b >= 0xF1 && b <= 0xF3) {
-                out.add(rest.push(new Str(node, c, UTF8, 3, 0x80, 0xBF)));
-            } else if (b == 0xF4) {
-                out.add(rest.push(new Str(node, c, UTF8, 3, 0x80, 0x8F)));
+        @Override
+        public void step(Stack rest, int b, Out out) {
+            long n = next(packed(), b, node.minLength(), node.maxLength());
+            if (n == CLOSED) {
+                out.add(rest);
+            } else if (n != DEAD) {
+                out.add(rest.push(unpack(node, n)));
             }
         }
     }

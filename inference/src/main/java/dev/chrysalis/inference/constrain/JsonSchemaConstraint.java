@@ -22,7 +22,11 @@ public final class JsonSchemaConstraint implements LogitsProcessor {
     private boolean ended;
     private final ByteArrayOutputStream text = new ByteArrayOutputStream();
     private final BitSet allowed;
-    private List<Stack>[] walk;
+    private final List<Stack>[] walk;
+    private final boolean[] inString;
+    private final long[] stringPos;
+    private final Grammar.StringNode[] stringNode;
+    private final Stack[] stringRest;
 
     @SuppressWarnings("unchecked")
     public JsonSchemaConstraint(JsonSchema schema, TokenTrie trie) {
@@ -30,6 +34,10 @@ public final class JsonSchemaConstraint implements LogitsProcessor {
         this.states = schema.matcher().states();
         this.allowed = new BitSet(trie.vocabSize());
         this.walk = new List[trie.maxDepth + 1];
+        this.inString = new boolean[trie.maxDepth + 1];
+        this.stringPos = new long[trie.maxDepth + 1];
+        this.stringNode = new Grammar.StringNode[trie.maxDepth + 1];
+        this.stringRest = new Stack[trie.maxDepth + 1];
     }
 
     /**
@@ -61,13 +69,17 @@ public final class JsonSchemaConstraint implements LogitsProcessor {
         }
     }
 
-    /** The tokens allowed next (computed by one trie walk). */
+    /**
+     * The tokens allowed next, computed by one walk over the trie. Where the matcher is inside a string (one
+     * state whose top frame is a string body) the walk runs the string automaton on packed positions without
+     * allocating, and returns to the general matcher at the closing quote.
+     */
     public BitSet allowedTokens() {
         allowed.clear();
         if (ended) {
             return (BitSet) allowed.clone();
         }
-        walk[0] = states;
+        setDepth(0, states);
         int i = 1;
         int n = trie.nodes;
         byte[] edge = trie.edge;
@@ -76,12 +88,40 @@ public final class JsonSchemaConstraint implements LogitsProcessor {
         int[] tokenStart = trie.tokenStart;
         int[] tokens = trie.tokens;
         while (i < n) {
-            List<Stack> next = JsonMatcher.step(walk[depth[i] - 1], edge[i] & 0xFF);
-            if (next.isEmpty()) {
-                i = end[i];
-                continue;
+            int d = depth[i];
+            int b = edge[i] & 0xFF;
+            if (inString[d - 1]) {
+                Grammar.StringNode node = stringNode[d - 1];
+                long p = Grammar.Str.next(stringPos[d - 1], b, node.minLength(), node.maxLength());
+                if (p == Grammar.Str.DEAD) {
+                    i = end[i];
+                    continue;
+                }
+                if (trie.plainSubtree[i] && (stringPos[d - 1] & 0xF) == Grammar.Str.BODY
+                        && (long) (stringPos[d - 1] >>> 24) + trie.subtreeDepth[i] - d + 1 <= node.maxLength()) {
+                    // printable ASCII all the way down and room for the longest token: the whole subtree fits
+                    for (int k = tokenStart[i]; k < tokenStart[end[i]]; k++) {
+                        allowed.set(tokens[k]);
+                    }
+                    i = end[i];
+                    continue;
+                }
+                if (p == Grammar.Str.CLOSED) {
+                    setDepth(d, List.of(stringRest[d - 1]));
+                } else {
+                    inString[d] = true;
+                    stringPos[d] = p;
+                    stringNode[d] = node;
+                    stringRest[d] = stringRest[d - 1];
+                }
+            } else {
+                List<Stack> next = JsonMatcher.step(walk[d - 1], b);
+                if (next.isEmpty()) {
+                    i = end[i];
+                    continue;
+                }
+                setDepth(d, next);
             }
-            walk[depth[i]] = next;
             for (int k = tokenStart[i]; k < tokenStart[i + 1]; k++) {
                 allowed.set(tokens[k]);
             }
@@ -93,6 +133,18 @@ public final class JsonSchemaConstraint implements LogitsProcessor {
             }
         }
         return (BitSet) allowed.clone();
+    }
+
+    private void setDepth(int d, List<Stack> s) {
+        if (s.size() == 1 && s.getFirst().head() instanceof Grammar.Str str && str.phase() != Grammar.Str.OPEN) {
+            inString[d] = true;
+            stringPos[d] = str.packed();
+            stringNode[d] = str.node();
+            stringRest[d] = s.getFirst().tail();
+        } else {
+            inString[d] = false;
+            walk[d] = s;
+        }
     }
 
     @Override

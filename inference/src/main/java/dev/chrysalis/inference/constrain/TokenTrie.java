@@ -21,6 +21,10 @@ public final class TokenTrie {
     final int[] tokenStart;
     final int[] tokens;
     final int maxDepth;
+    /** True if every edge in node i's subtree (its own included) is printable ASCII other than quote and backslash. */
+    final boolean[] plainSubtree;
+    /** The depth of the deepest node in node i's subtree. */
+    final int[] subtreeDepth;
 
     private TokenTrie(Tokenizer tokenizer) {
         vocabSize = tokenizer.vocabSize();
@@ -42,6 +46,7 @@ public final class TokenTrie {
         int cap = (int) Math.min(total, Integer.MAX_VALUE - 8);
         byte[] e = new byte[cap];
         int[] d = new int[cap];
+        int[] parent = new int[cap];
         int[] tokenNode = new int[n];
         int[] path = new int[1024];
         int count = 1;
@@ -57,6 +62,7 @@ public final class TokenTrie {
             for (int j = lcp; j < b.length; j++) {
                 e[count] = b[j];
                 d[count] = j + 1;
+                parent[count] = j == 0 ? 0 : path[j];
                 path[j + 1] = count++;
             }
             tokenNode[k] = path[b.length];
@@ -78,6 +84,18 @@ public final class TokenTrie {
         }
         while (sp > 0) {
             subtreeEnd[stack[--sp]] = count;
+        }
+        plainSubtree = new boolean[count];
+        subtreeDepth = new int[count];
+        int nextNonPlain = count;
+        for (int i = count - 1; i >= 1; i--) {
+            int b = edge[i] & 0xFF;
+            if (b < 0x20 || b >= 0x7F || b == '"' || b == '\\') {
+                nextNonPlain = i;
+            }
+            plainSubtree[i] = nextNonPlain >= subtreeEnd[i];
+            subtreeDepth[i] = Math.max(subtreeDepth[i], depth[i]);
+            subtreeDepth[parent[i]] = Math.max(subtreeDepth[parent[i]], subtreeDepth[i]);
         }
         tokenStart = new int[count + 1];
         for (int k = 0; k < n; k++) {
