@@ -405,13 +405,13 @@ public final class EvidenceStore implements AutoCloseable {
         return n;
     }
 
+    /**
+     * Closes this process's connections. No {@code SHUTDOWN}: when another process serves the database
+     * ({@code AUTO_SERVER}), that would close it under that process too; H2 closes the files itself when the
+     * last connection goes.
+     */
     @Override
     public void close() {
-        try (Connection c = pool.getConnection(); var s = c.createStatement()) {
-            s.execute("SHUTDOWN");
-        } catch (SQLException e) {
-            LOG.log(System.Logger.Level.DEBUG, "evidence database already closed: {0}", e.getMessage());
-        }
         pool.dispose();
     }
 
