@@ -61,8 +61,11 @@ public final class GovernanceCli {
     public static final int ERROR = 1;
     public static final int ATTENTION = 2;
     public static final int REFUSED = 3;
-    /** The data directory used when {@code --data-dir} is not given (the host's default too). */
-    public static final String DEFAULT_DATA_DIR = ".chrysalis";
+    /** The data directory when {@code --data-dir} is not given, as the host decides it: {@code $CHRYSALIS_HOME}, else {@code ~/.chrysalis}. */
+    public static Path defaultDataDir() {
+        String home = System.getenv("CHRYSALIS_HOME");
+        return home != null && !home.isBlank() ? Path.of(home) : Path.of(System.getProperty("user.home"), ".chrysalis");
+    }
 
     private GovernanceCli() {
     }
@@ -197,7 +200,7 @@ public final class GovernanceCli {
     }
 
     private static GovernanceDatabase openExisting(Args a) {
-        Path dir = Path.of(a.option("data-dir").orElse(DEFAULT_DATA_DIR));
+        Path dir = a.option("data-dir").map(Path::of).orElseGet(GovernanceCli::defaultDataDir);
         if (!GovernanceDatabase.exists(dir)) {
             throw new UsageException("no governance database under " + dir.toAbsolutePath() + " (expected "
                     + dir.resolve(GovernanceDatabase.FOLDER).resolve("governance.mv.db") + "); pass --data-dir");
@@ -266,7 +269,7 @@ public final class GovernanceCli {
         } catch (java.io.IOException e) {
             throw new UsageException("cannot read " + passwordFile + ": " + e.getMessage());
         }
-        Path dir = Path.of(a.option("data-dir").orElse(DEFAULT_DATA_DIR));
+        Path dir = a.option("data-dir").map(Path::of).orElseGet(GovernanceCli::defaultDataDir);
         try (GovernanceDatabase db = GovernanceDatabase.open(dir)) {
             Accounts accounts = accounts(db);
             Principal p = accounts.createUser(a.positional.getFirst(), password, roles, accounts.hasUsers() ? "cli" : "bootstrap");

@@ -45,7 +45,7 @@ public final class Chromium implements AutoCloseable {
         try {
             Process p = new ProcessBuilder("apt-get", "install", "-y", "--no-install-recommends", "chromium", "chromium-driver")
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            if (!p.waitFor(600, TimeUnit.SECONDS)) {
+            if (!p.waitFor(300, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
             }
         } catch (IOException e) {
