@@ -196,7 +196,7 @@ public final class DefaultRouter implements Router {
         }
         String property = required.getFirst();
         InputSchema.Property p = e.schema().property(property).orElse(null);
-        if (p == null || !p.type().equals("string") || !p.enumValues().isEmpty()) {
+        if (p == null || !p.type().equals("string") || !p.enumValues().isEmpty() || !carriesMessageText(e.skill(), property)) {
             return Optional.empty();
         }
         String rest = POLITE.matcher(message).replaceFirst("");
@@ -217,6 +217,26 @@ public final class DefaultRouter implements Router {
                 "no route pattern or example shape matched; " + e.skill().name() + " is the closest skill by "
                         + closest + String.format(Locale.ROOT, " (similarity %.2f)", s.score())
                         + ", so the message goes to its one required input '" + property + "'"));
+    }
+
+    /**
+     * Whether the skill's examples show {@code property} taking text from the message: true when no example
+     * sets it, or when at least one example's value appears in its own wording ("what is 2+3*4" ->
+     * {@code expression: "2+3*4"}); false when it only ever holds implied values ({@code operation: "now"}).
+     */
+    private static boolean carriesMessageText(SkillDescriptor skill, String property) {
+        boolean set = false;
+        for (SkillExample ex : skill.examples()) {
+            var value = ex.arguments().get(property);
+            if (value == null || !value.isTextual() || value.asText().isBlank()) {
+                continue;
+            }
+            set = true;
+            if (ExampleTemplates.lastIndexOfIgnoreCase(ex.utterance(), value.asText()) >= 0) {
+                return true;
+            }
+        }
+        return !set;
     }
 
     /** Words the skill's examples put before the free-text value, longest first. */

@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  * Induces rules from a skill's examples: the example's wording stays literal and each argument value
  * found in it becomes a typed slot. "convert 5 km to miles" with {"value":5,"from":"km","to":"miles"}
  * becomes {@code convert <number> <word> to <word>}. Argument values not in the wording (e.g. an
- * {@code operation} the phrasing implies) become constants.
+ * {@code operation} the phrasing implies) become constants, so an example without any slot matches its
+ * exact wording only.
  */
 final class ExampleTemplates {
     private static final Pattern TRAILING_QUESTION = Pattern.compile("[\\s?]+$");
@@ -60,7 +61,7 @@ final class ExampleTemplates {
                     slots.add(new Slot(at, at + text.length(), field.getKey()));
                 }
             }
-            if (!usable || slots.isEmpty()) {
+            if (!usable) { // an example without slots still routes its exact wording (e.g. "what is the date today")
                 continue;
             }
             slots.sort(Comparator.comparingInt(Slot::start));

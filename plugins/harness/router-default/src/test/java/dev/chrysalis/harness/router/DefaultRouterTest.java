@@ -223,6 +223,16 @@ class DefaultRouterTest {
     }
 
     @Test
+    void anExampleWithoutArgumentsInItsWordingRoutesThatWordingExactly() {
+        var clock = new SkillDescriptor("clock", "Tells the date.",
+                json("{\"type\":\"object\",\"properties\":{\"operation\":{\"type\":\"string\"}},\"required\":[\"operation\"]}"),
+                List.of(example("what is the date today", "{\"operation\":\"now\"}")), List.of());
+        var r = routed("What is the date  today?", List.of(clock));
+        assertEquals(json("{\"operation\":\"now\"}"), r.arguments());
+        unrouted("what is the date tomorrow", List.of(clock));
+    }
+
+    @Test
     void reasonsNameTheWinningPatternOrExample() {
         var byPattern = routed("convert 5 km to miles", ShippedCatalogue.all());
         assertTrue(byPattern.reason().startsWith("matched route pattern #1 of units"), byPattern.reason());
