@@ -5,6 +5,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorShuffle;
@@ -543,7 +544,51 @@ public final class VectorKernels {
         return sum(acc) - mins;
     }
 
-    /** Whether {@link #dotQ4_K} can run here (16 float lanes). */
+    private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, VectorShape.forBitSize(Math.max(64, L * 32)));
+
+    /**
+     * Q6_K row dot product (16-lane vectors): per 256-value block, 6-bit values (4 low bits in ql, 2 high
+     * bits in qh) minus 32, one int8 scale per 16 values, one f16 scale per block.
+     */
+    public static float dotQ6_K(MemorySegment w, long off, float[] x, int xo, int n) {
+        int blocks = n >> 8;
+        FloatVector acc = FloatVector.zero(F);
+        for (int blk = 0; blk < blocks; blk++) {
+            long bo = off + 210L * blk;
+            float d = Float.float16ToFloat(w.get(F16, bo + 208));
+            int xb = xo + 256 * blk;
+            for (int h = 0; h < 2; h++) {
+                for (int half = 0; half < 2; half++) {
+                    int l = 16 * half;
+                    IntVector a = ((IntVector) ByteVector.fromMemorySegment(B, w, bo + 64L * h + l, LE)
+                            .convertShape(VectorOperators.B2I, I, 0)).and(0xFF);
+                    IntVector b = ((IntVector) ByteVector.fromMemorySegment(B, w, bo + 64L * h + 32 + l, LE)
+                            .convertShape(VectorOperators.B2I, I, 0)).and(0xFF);
+                    IntVector hh = ((IntVector) ByteVector.fromMemorySegment(B, w, bo + 128 + 32L * h + l, LE)
+                            .convertShape(VectorOperators.B2I, I, 0)).and(0xFF);
+                    IntVector q1 = a.and(0xF).or(hh.and(3).lanewise(VectorOperators.LSHL, 4)).sub(32);
+                    IntVector q2 = b.and(0xF).or(hh.lanewise(VectorOperators.LSHR, 2).and(3).lanewise(VectorOperators.LSHL, 4)).sub(32);
+                    IntVector q3 = a.lanewise(VectorOperators.LSHR, 4).or(hh.lanewise(VectorOperators.LSHR, 4).and(3)
+                            .lanewise(VectorOperators.LSHL, 4)).sub(32);
+                    IntVector q4 = b.lanewise(VectorOperators.LSHR, 4).or(hh.lanewise(VectorOperators.LSHR, 6)
+                            .lanewise(VectorOperators.LSHL, 4)).sub(32);
+                    long sc = bo + 192 + 8L * h + half;
+                    int base = xb + 128 * h + l;
+                    acc = ((FloatVector) q1.convertShape(VectorOperators.I2F, F, 0)).mul(FloatVector.fromArray(F, x, base))
+                            .fma(FloatVector.broadcast(F, d * w.get(ValueLayout.JAVA_BYTE, sc)), acc);
+                    acc = ((FloatVector) q2.convertShape(VectorOperators.I2F, F, 0)).mul(FloatVector.fromArray(F, x, base + 32))
+                            .fma(FloatVector.broadcast(F, d * w.get(ValueLayout.JAVA_BYTE, sc + 2)), acc);
+                    acc = ((FloatVector) q3.convertShape(VectorOperators.I2F, F, 0)).mul(FloatVector.fromArray(F, x, base + 64))
+                            .fma(FloatVector.broadcast(F, d * w.get(ValueLayout.JAVA_BYTE, sc + 4)), acc);
+                    acc = ((FloatVector) q4.convertShape(VectorOperators.I2F, F, 0)).mul(FloatVector.fromArray(F, x, base + 96))
+                            .fma(FloatVector.broadcast(F, d * w.get(ValueLayout.JAVA_BYTE, sc + 6)), acc);
+                }
+            }
+        }
+        return sum(acc);
+    }
+
+    /** Whether {@link #dotQ4_K} and {@link #dotQ6_K} can run here (16 float lanes). */
     public static boolean hasQ4KKernel() {
         return L == 16;
     }

@@ -98,6 +98,7 @@ public final class WeightMatrix {
             case Q4_0 -> VectorKernels.dotQ4_0(data, off, x, xo, cols, scratch, blockSums);
             case Q4_K -> VectorKernels.hasQ4KKernel() && (xo & 31) == 0
                     ? VectorKernels.dotQ4_K(data, off, x, xo, cols, blockSums) : dequantizedDot(off, x, xo, scratch);
+            case Q6_K -> VectorKernels.hasQ4KKernel() ? VectorKernels.dotQ6_K(data, off, x, xo, cols) : dequantizedDot(off, x, xo, scratch);
             default -> dequantizedDot(off, x, xo, scratch);
         };
     }
