@@ -431,7 +431,8 @@ public final class ChrysalisCli implements Callable<Integer> {
             String[] rest = args.subList(1, args.size()).toArray(String[]::new);
             cli.out.flush();
             return switch (which) {
-                case "swap" -> SwapBenchmark.run(cli.rawOut, rest);
+                case "swap" -> SwapBenchmark.run(cli.rawOut, cli.bundlesOption == null || args.contains("--bundles")
+                        ? rest : prepend(List.of("--bundles", cli.bundlesOption.toString()), rest));
                 case "inference" -> InferenceCli.run(cli.rawOut, cli.rawErr, prepend(List.of("bench", "inference"), rest));
                 default -> throw new CommandLine.ParameterException(spec.commandLine(),
                         "unknown benchmark '" + which + "': use 'bench swap' or 'bench inference'");

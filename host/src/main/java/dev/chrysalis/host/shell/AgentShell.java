@@ -67,7 +67,7 @@ public final class AgentShell {
                 .terminal(terminal)
                 .appName("chrysalis")
                 .parser(parser)
-                .completer(new ShellCompleter(this::skillNames))
+                .completer(new ShellCompleter(this::skillNames, host::pluginNames))
                 .variable(LineReader.HISTORY_FILE, dataDir.resolve(HISTORY_FILE))
                 .variable(LineReader.HISTORY_SIZE, 1000)
                 .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)

@@ -111,6 +111,12 @@ public final class HostControl implements AutoCloseable {
         return out;
     }
 
+    /** The live plugins by the short name swap and rollback accept (the last segment of the symbolic name). */
+    public List<String> pluginNames() {
+        return plugins().plugins().stream()
+                .map(p -> p.symbolicName().substring(p.symbolicName().lastIndexOf('.') + 1)).sorted().toList();
+    }
+
     /** SKILL.md of a skill (or plugin), when there is such a skill and it ships one. */
     public Optional<String> skillDocument(String name) {
         return plugins().skillDocument(name);

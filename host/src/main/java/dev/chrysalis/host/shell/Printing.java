@@ -83,7 +83,8 @@ public final class Printing {
             return;
         }
         for (TurnRecord t : turns) {
-            out.println("#" + t.id() + " " + TIME.format(t.started()) + (t.isEvidence() ? "  [evidence]" : ""));
+            out.println("#" + t.id() + " " + TIME.format(t.started()) + "  session " + t.sessionId() + " turn "
+                    + t.turnIndex() + (t.isEvidence() ? "  [evidence]" : ""));
             out.println("  you:       " + oneLine(t.userMessage(), 200));
             out.println("  chrysalis: " + oneLine(t.answer(), 200));
         }

@@ -10,15 +10,19 @@ import org.jline.builtins.Completers;
 
 /**
  * Tab completion: command names for the first word of a line starting with {@code /}; skill names after
- * {@code /skill}, {@code /swap} and {@code /rollback}; file names for the jar of {@code /swap}.
+ * {@code /skill}; skill and plugin names after {@code /swap} and {@code /rollback}; file names for the jar
+ * of {@code /swap}.
  * Plain questions get no completion.
  */
 final class ShellCompleter implements Completer {
     private final Supplier<List<String>> skillNames;
+    private final Supplier<List<String>> pluginNames;
     private final Completer files = new Completers.FileNameCompleter();
 
-    ShellCompleter(Supplier<List<String>> skillNames) {
+    /** @param pluginNames names {@code /swap} and {@code /rollback} also accept (e.g. {@code router-default}) */
+    ShellCompleter(Supplier<List<String>> skillNames, Supplier<List<String>> pluginNames) {
         this.skillNames = skillNames;
+        this.pluginNames = pluginNames;
     }
 
     @Override
@@ -35,9 +39,13 @@ final class ShellCompleter implements Completer {
             return;
         }
         String command = words.getFirst();
-        boolean takesSkill = command.equals("/skill") || command.equals("/swap") || command.equals("/rollback");
-        if (index == 1 && takesSkill) {
-            for (String name : skillNames.get()) {
+        boolean takesPlugin = command.equals("/swap") || command.equals("/rollback");
+        if (index == 1 && (takesPlugin || command.equals("/skill"))) {
+            var names = new java.util.TreeSet<>(skillNames.get());
+            if (takesPlugin) {
+                names.addAll(pluginNames.get());
+            }
+            for (String name : names) {
                 candidates.add(new Candidate(name, name, null, null, null, null, true));
             }
         } else if (index == 2 && command.equals("/swap")) {

@@ -171,6 +171,10 @@ class ChrysalisCliTest {
         assertEquals(1, generate.status(), generate.toString());
         assertTrue(generate.err().contains("absent.gguf"), generate.toString());
 
+        CliRun swapArgs = CliRun.of("bench", "swap", "--bogus");
+        assertEquals(2, swapArgs.status(), swapArgs.toString());
+        assertTrue(swapArgs.out().contains("unknown argument '--bogus'"), swapArgs.toString());
+
         CliRun help = CliRun.of("bench", "inference", "--help");
         assertEquals(0, help.status(), help.toString());
         assertTrue(help.out().contains("--"), help.toString());

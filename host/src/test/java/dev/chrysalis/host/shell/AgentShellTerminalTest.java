@@ -65,6 +65,14 @@ class AgentShellTerminalTest {
             String doc = terminal.expect(AgentShell.PROMPT, WAIT);
             assertTrue(doc.contains("name: calculator"), doc);
 
+            // plugins that are not skills (the router) complete after /rollback
+            terminal.type("/rollback harness-rou\t");
+            terminal.expect("harness-router-default", WAIT);
+            terminal.type("\r");
+            String refused = terminal.expect(AgentShell.PROMPT, WAIT);
+            assertTrue(refused.contains("rollback refused: plugin dev.chrysalis.harness.harness-router-default has no previous"
+                    + " version"), refused);
+
             terminal.type("/evidense\r");
             String unknown = terminal.expect(AgentShell.PROMPT, WAIT);
             assertTrue(unknown.contains("unknown command '/evidense'; did you mean /evidence?"), unknown);
