@@ -9,6 +9,7 @@ import java.lang.classfile.CodeElement;
 import java.lang.classfile.Instruction;
 import java.lang.classfile.MethodModel;
 import java.lang.classfile.constantpool.ClassEntry;
+import java.lang.classfile.constantpool.ConstantDynamicEntry;
 import java.lang.classfile.constantpool.MethodHandleEntry;
 import java.lang.classfile.instruction.ConstantInstruction;
 import java.lang.classfile.instruction.FieldInstruction;
@@ -21,6 +22,7 @@ import java.lang.classfile.instruction.NewReferenceArrayInstruction;
 import java.lang.classfile.instruction.TypeCheckInstruction;
 import java.lang.constant.ConstantDesc;
 import java.lang.constant.DirectMethodHandleDesc;
+import java.lang.constant.DynamicConstantDesc;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -169,17 +171,34 @@ public final class BytecodeScanner {
                     sink.classUse(where, line, ce);
                 } else if (c.constantEntry() instanceof MethodHandleEntry mh) {
                     sink.handle(where, line, mh.asSymbol());
+                } else if (c.constantEntry() instanceof ConstantDynamicEntry cd) {
+                    dynamic(where, line, cd.asSymbol(), sink);
                 }
             }
             case InvokeDynamicInstruction d -> {
                 sink.handle(where, line, d.bootstrapMethod());
-                for (ConstantDesc arg : d.bootstrapArgs()) {
-                    if (arg instanceof DirectMethodHandleDesc h) {
-                        sink.handle(where, line, h);
-                    }
-                }
+                bootstrapArgs(where, line, d.bootstrapArgs(), sink);
             }
             default -> {
+            }
+        }
+    }
+
+    /** A dynamic constant runs its bootstrap method with its arguments: all of them are references. */
+    private void dynamic(String where, int line, DynamicConstantDesc<?> desc, Sink sink) {
+        sink.handle(where, line, desc.bootstrapMethod());
+        bootstrapArgs(where, line, List.of(desc.bootstrapArgs()), sink);
+    }
+
+    private void bootstrapArgs(String where, int line, List<ConstantDesc> args, Sink sink) {
+        for (ConstantDesc arg : args) {
+            if (arg instanceof DirectMethodHandleDesc h) {
+                sink.handle(where, line, h);
+            } else if (arg instanceof DynamicConstantDesc<?> nested) {
+                dynamic(where, line, nested, sink);
+            } else if (arg instanceof java.lang.constant.ClassDesc cd && cd.isClassOrInterface()) {
+                String d = cd.descriptorString();
+                sink.reference(where, line, d.substring(1, d.length() - 1), CapabilityRules.CLASS_USE, "", "refers to");
             }
         }
     }

@@ -131,6 +131,7 @@ public final class CapabilityRules {
                 "findSpecial", "findConstructor", "findGetter", "findSetter", "findStaticGetter", "findStaticSetter",
                 "findVarHandle", "findStaticVarHandle", "findClass", "unreflect", "unreflectSpecial",
                 "unreflectConstructor", "unreflectGetter", "unreflectSetter", "unreflectVarHandle");
+        b.members("java/util/ServiceLoader", Capability.REFLECTION, "load", "loadInstalled");
         b.any("sun/misc/Unsafe", Capability.REFLECTION);
         b.any("jdk/internal/", Capability.REFLECTION);
         b.any("sun/reflect/", Capability.REFLECTION);
@@ -139,7 +140,7 @@ public final class CapabilityRules {
         b.members("java/lang/System", Capability.ENV, "getenv");
         b.members("java/lang/ProcessBuilder", Capability.ENV, "environment");
         b.members("java/lang/System", Capability.EXIT, "exit");
-        b.members("java/lang/Runtime", Capability.EXIT, "exit", "halt");
+        b.members("java/lang/Runtime", Capability.EXIT, "exit", "halt", "addShutdownHook", "removeShutdownHook");
         // ---- class loading (reading a bundled resource through a class loader is fine)
         Set<String> resourceReads = Set.of("getResource", "getResourceAsStream", "getResources", "resources",
                 "getParent", "getName", "getSystemClassLoader", "getPlatformClassLoader", CLASS_USE);

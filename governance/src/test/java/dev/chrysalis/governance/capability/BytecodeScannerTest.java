@@ -112,6 +112,13 @@ class BytecodeScannerTest {
                     public Class<?> make(byte[] b) { return defineClass(null, b, 0, b.length); }
                 }
                 """);
+        sources.put("ex.Hooks", """
+                package ex;
+                public class Hooks {
+                    public void hook() { Runtime.getRuntime().addShutdownHook(new Thread(() -> { })); }
+                    public Object plugins() { return java.util.ServiceLoader.load(Runnable.class).findFirst(); }
+                }
+                """);
         classes = TestJars.compile(sources);
     }
 
@@ -140,6 +147,7 @@ class BytecodeScannerTest {
         assertEquals(Set.of(Capability.REFLECTION), scanOf("ex/Sneaky").usedCapabilities());
         assertEquals(EnumSet.of(Capability.ENV, Capability.EXIT), scanOf("ex/Env").usedCapabilities());
         assertEquals(Set.of(Capability.CLASSLOADER), scanOf("ex/Loader").usedCapabilities());
+        assertEquals(EnumSet.of(Capability.REFLECTION, Capability.EXIT), scanOf("ex/Hooks").usedCapabilities());
 
         CapabilityUse use = scanOf("ex/Fetch").uses().getFirst();
         assertEquals("ex.Fetch", use.className());
@@ -180,6 +188,23 @@ class BytecodeScannerTest {
         var unsafe = assertInstanceOf(CapabilityVerdict.Unsafe.class, verdict);
         assertEquals(Set.of(Capability.PROCESS), unsafe.beyondTier());
         assertTrue(unsafe.undeclared().isEmpty());
+    }
+
+    @Test
+    void referencesHiddenInDynamicConstantsAreFound() {
+        // a class whose only reference to System.exit sits in a dynamic constant's bootstrap arguments
+        var desc = java.lang.constant.ClassDesc.of("ex.Condy");
+        var exit = java.lang.constant.MethodHandleDesc.ofMethod(java.lang.constant.DirectMethodHandleDesc.Kind.STATIC,
+                java.lang.constant.ClassDesc.of("java.lang.System"), "exit", java.lang.constant.MethodTypeDesc.ofDescriptor("(I)V"));
+        var bootstrap = java.lang.constant.ConstantDescs.BSM_INVOKE;
+        var condy = java.lang.constant.DynamicConstantDesc.ofNamed(bootstrap, "x", java.lang.constant.ConstantDescs.CD_Object, exit,
+                java.lang.constant.ConstantDescs.CD_int);
+        byte[] bytes = java.lang.classfile.ClassFile.of().build(desc, cb -> cb.withMethodBody("run",
+                java.lang.constant.MethodTypeDesc.ofDescriptor("()Ljava/lang/Object;"), java.lang.classfile.ClassFile.ACC_PUBLIC
+                        | java.lang.classfile.ClassFile.ACC_STATIC, code -> code.ldc(condy).areturn()));
+        ScanReport report = SCANNER.scan(TestJars.jar(Map.of(), Map.of("ex/Condy.class", bytes)), "condy.jar");
+        assertEquals(Set.of(Capability.EXIT), report.usedCapabilities(), report.uses().toString());
+        assertEquals("takes a handle to java.lang.System.exit()", report.uses().getFirst().reference());
     }
 
     @Test
