@@ -10,6 +10,8 @@ import dev.chrysalis.host.runtime.SwapReport;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -94,6 +96,8 @@ public final class SwapBenchmark {
                     new SplittableRandom(1), AgentConfig.under(work.resolve("data")));
             SwapLoad load = new SwapLoad(agent, sessions);
             List<SwapReport> reports = new ArrayList<>();
+            List<Duration> cpu = new ArrayList<>();
+            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
             List<SwapLoad.SwapMark> marks = new ArrayList<>();
             String d2 = "";
             load.start();
@@ -101,9 +105,11 @@ public final class SwapBenchmark {
                 for (int i = 0; i < swaps; i++) {
                     Thread.sleep(pauseMs);
                     Path offer = i % 2 == 0 ? v2 : v1Offer;
+                    long c0 = threads.getCurrentThreadCpuTime();
                     long t0 = System.nanoTime();
                     SwapReport report = runtime.swap(BenchBundles.SKILL, offer);
                     marks.add(new SwapLoad.SwapMark(t0, System.nanoTime(), report.toDigest()));
+                    cpu.add(Duration.ofNanos(threads.getCurrentThreadCpuTime() - c0));
                     reports.add(report);
                     if (i == 0) {
                         d2 = report.toDigest();
@@ -117,13 +123,15 @@ public final class SwapBenchmark {
             }
             List<SwapLoad.Call> calls = load.stop();
             SwapLoad.Verdict verdict = SwapLoad.check(calls, marks, d1, Map.of(d1, "1.0.0", d2, "2.0.0"));
-            print(out, sessions, swaps, reports, verdict);
+            print(out, sessions, swaps, reports, cpu, verdict);
             return verdict.clean() ? 0 : 1;
         }
     }
 
-    private static void print(PrintStream out, int sessions, int swaps, List<SwapReport> reports, SwapLoad.Verdict v) {
+    private static void print(PrintStream out, int sessions, int swaps, List<SwapReport> reports, List<Duration> cpu,
+                              SwapLoad.Verdict v) {
         List<Duration> total = reports.stream().map(SwapReport::duration).sorted().toList();
+        List<Duration> cpuSorted = cpu.stream().sorted().toList();
         List<Duration> cutover = reports.stream().map(SwapReport::cutover).sorted().toList();
         out.printf(Locale.ROOT, "bench swap: %d sessions calling skill %s continuously, %d swaps between 1.0.0 and 2.0.0%n",
                 sessions, BenchBundles.SKILL, swaps);
@@ -131,6 +139,10 @@ public final class SwapBenchmark {
                 ms(percentile(total, 50)), ms(percentile(total, 99)), ms(total.getLast()));
         out.printf(Locale.ROOT, "cut-over latency (call -> new calls served by the new version): p50 %.2f ms  p99 %.2f ms  max %.2f ms%n",
                 ms(percentile(cutover, 50)), ms(percentile(cutover, 99)), ms(cutover.getLast()));
+        out.printf(Locale.ROOT, "CPU time of the swapping thread per swap: p50 %.2f ms  p99 %.2f ms  max %.2f ms "
+                        + "(wall time above also counts waiting for a core: %d processors, load average %.1f)%n",
+                ms(percentile(cpuSorted, 50)), ms(percentile(cpuSorted, 99)), ms(cpuSorted.getLast()),
+                Runtime.getRuntime().availableProcessors(), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         out.printf(Locale.ROOT, "calls: %d, failed: %d, answered by the wrong version: %d, stale after a swap: %d, per version: %s%n",
                 v.calls(), v.failed(), v.mismatched(), v.stale(), v.callsPerVersion());
         v.examples().forEach(e -> out.println("  " + e));

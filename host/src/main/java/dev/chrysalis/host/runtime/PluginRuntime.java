@@ -63,8 +63,9 @@ import org.osgi.util.tracker.ServiceTracker;
  *       {@code chrysalis:<bsn>@<sha256>}, and starts it: an unresolved import or a throwing activator fails
  *       here; then waits for it to register its services and obtains each one, which activates the DS
  *       components: a component whose constructor or activate method throws fails here;</li>
- *   <li>records the new state on disk, then switches the plugin's live generation with one atomic write:
- *       every lookup after that point gets the new version's services;</li>
+ *   <li>switches the plugin's live generation with one atomic write: every lookup after that point gets the
+ *       new version's services; then records the new state on disk (if that fails, it switches back: the old
+ *       generation is still fully there);</li>
  *   <li>retires the old generation and waits until the leases taken on it before the switch are closed
  *       (calls in flight finish on the old revision, whose classes are all still there); then the swap
  *       returns, and a background thread uninstalls the old bundle and refreshes only its wiring.</li>
@@ -96,6 +97,7 @@ public final class PluginRuntime implements PluginServices, AutoCloseable {
     private final Map<String, Slot> slots = new ConcurrentHashMap<>();
     private final Map<String, String> failedPlugins = new ConcurrentHashMap<>();
     private final ReentrantLock changes = new ReentrantLock();
+    private final java.util.concurrent.atomic.AtomicLong installations = new java.util.concurrent.atomic.AtomicLong();
     private final ExecutorService retirer = Executors.newSingleThreadExecutor(
             task -> Thread.ofPlatform().daemon().name("chrysalis-plugin-retirer").unstarted(task));
     private final CacheDir cache;
@@ -133,6 +135,8 @@ public final class PluginRuntime implements PluginServices, AutoCloseable {
         properties.put("felix.log.logger", new FelixLogBridge());
         properties.put("felix.log.level", "2");
         properties.put("ds.loglevel", "warn");
+        // Resolving one plugin at a time is tiny: a resolver thread pool only adds hand-offs on a busy machine.
+        properties.put("felix.resolver.parallelism", "1");
         this.felix = new Felix(properties);
         felix.init();
         felix.start();
@@ -684,17 +688,22 @@ public final class PluginRuntime implements PluginServices, AutoCloseable {
             throw rejected(slot.symbolicName, source, candidate.digest(), e);
         }
         long tActive = System.nanoTime();
+        slot.live.set(fresh);
+        reindexSkills();
+        long tCut = System.nanoTime();
         try {
             store.save(after);
         } catch (IOException e) {
+            // the old generation is not retired yet: switching back loses no call
+            slot.live.set(old);
+            reindexSkills();
+            fresh.retireAndDrain(config.drainTimeout());
             discard(fresh.bundle());
             throw rejected(slot.symbolicName, source, candidate.digest(), new BundleRejectedException(
                     "cannot record the new state of " + slot.symbolicName + ": " + e.getMessage(), e));
         }
         slot.state = after;
-        slot.live.set(fresh);
-        reindexSkills();
-        Duration cutover = Duration.ofNanos(System.nanoTime() - started);
+        Duration cutover = Duration.ofNanos(tCut - started);
         if (!old.retireAndDrain(config.drainTimeout())) {
             LOG.log(System.Logger.Level.WARNING, old + " still had " + old.inflight() + " calls in flight after "
                     + config.drainTimeout() + "; uninstalling it anyway");
@@ -703,7 +712,7 @@ public final class PluginRuntime implements PluginServices, AutoCloseable {
         // No call can reach the old generation any more: uninstall it and refresh its wiring off the caller's path.
         retirer.execute(() -> discard(old.bundle()));
         LOG.log(System.Logger.Level.DEBUG, () -> String.format(java.util.Locale.ROOT,
-                "%s %s phases: store %.2f ms, activate %.2f ms, record+cut-over %.2f ms, drain %.2f ms",
+                "%s %s phases: store %.2f ms, activate %.2f ms, cut-over %.2f ms, record+drain %.2f ms",
                 action, slot.symbolicName, (tStored - started) / 1e6, (tActive - tStored) / 1e6,
                 (cutover.toNanos() - (tActive - started)) / 1e6, (duration.toNanos() - cutover.toNanos()) / 1e6));
         List<String> provides = index.entries(fresh.bundleId()).stream().map(Entry::name).sorted().toList();
@@ -718,11 +727,9 @@ public final class PluginRuntime implements PluginServices, AutoCloseable {
      * service it registers is obtained (activated). On any failure it is uninstalled again.
      */
     private Generation activate(BundleJar jar, PluginKind kind, Path path) throws BundleRejectedException {
-        String location = "chrysalis:" + jar.symbolicName() + "@" + jar.digest();
-        Bundle leftover = context.getBundle(location);
-        if (leftover != null) {
-            discard(leftover);
-        }
+        // Unique per installation: the same jar may come back (rollback) while its previous bundle is still retiring.
+        String location = "chrysalis:" + jar.symbolicName() + "@" + jar.digest() + "#" + installations.incrementAndGet();
+        long t0 = System.nanoTime();
         Bundle bundle;
         try {
             bundle = context.installBundle(location, new ByteArrayInputStream(jar.bytes()));
@@ -734,6 +741,7 @@ public final class PluginRuntime implements PluginServices, AutoCloseable {
             if (bundle.getHeaders().get(Constants.FRAGMENT_HOST) != null) {
                 throw new BundleRejectedException("jar " + jar.source() + " is a fragment bundle; a plugin must be a bundle of its own");
             }
+            long t1 = System.nanoTime();
             try {
                 bundle.start();
             } catch (BundleException e) {
@@ -741,7 +749,12 @@ public final class PluginRuntime implements PluginServices, AutoCloseable {
                         + ") cannot start: " + explain(e), e);
             }
             Generation generation = new Generation(jar, kind, path, bundle);
+            long t2 = System.nanoTime();
             awaitServices(generation, jar);
+            long t3 = System.nanoTime();
+            LOG.log(System.Logger.Level.DEBUG, () -> String.format(java.util.Locale.ROOT,
+                    "activated %s: install %.2f ms, start %.2f ms, services %.2f ms", generation,
+                    (t1 - t0) / 1e6, (t2 - t1) / 1e6, (t3 - t2) / 1e6));
             return generation;
         } catch (BundleRejectedException | RuntimeException e) {
             discard(bundle);
