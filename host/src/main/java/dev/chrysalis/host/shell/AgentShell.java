@@ -117,8 +117,8 @@ public final class AgentShell {
 
     private void greet(PrintWriter out) {
         List<String> names = skillNames();
-        out.println("Chrysalis shell: " + names.size() + " skills (" + String.join(", ", names) + "), session "
-                + host.sessionId());
+        out.println("Chrysalis shell: " + (names.isEmpty() ? "no skills installed" : names.size() + " skills ("
+                + String.join(", ", names) + ")") + ", session " + host.sessionId());
         out.println("Ask a question, or type /help. Tab completes commands and skill names; Ctrl-D quits.");
         out.flush();
     }

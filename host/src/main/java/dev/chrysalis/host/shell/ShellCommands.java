@@ -85,6 +85,8 @@ public final class ShellCommands {
     }
 
     private void ask(String message) {
+        // if this turn fails to be stored, /bad must not flag the turn before it
+        lastTurn = OptionalLong.empty();
         var streamed = new StringBuilder();
         Answer answer = host.ask(message, part -> {
             streamed.append(part);
