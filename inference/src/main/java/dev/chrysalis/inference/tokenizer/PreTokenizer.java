@@ -37,13 +37,15 @@ final class PreTokenizer {
     /** The variant for a {@code tokenizer.ggml.pre} value (absent: llama.cpp's default). */
     static PreTokenizer forName(String pre) {
         return switch (pre) {
-            case "llama3", "llama-v3", "llama-bpe", "falcon3", "pixtral" -> new PreTokenizer(pre,
+            case "llama3", "llama-v3", "llama-bpe", "falcon3", "dbrx", "smaug-bpe" -> new PreTokenizer(pre,
                     CONTRACTIONS_CI + "|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^" + WS + "\\p{L}\\p{N}]+[\\r\\n]*|"
                             + S + "*[\\r\\n]+|" + S + "+(?!" + NOT_S + ")|" + S + "+");
             case "qwen2", "qwen3", "deepseek-r1-qwen", "stablelm2", "hunyuan", "megrez" -> new PreTokenizer(pre,
                     CONTRACTIONS_CI + "|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}| ?[^" + WS + "\\p{L}\\p{N}]+[\\r\\n]*|"
                             + S + "*[\\r\\n]+|" + S + "+(?!" + NOT_S + ")|" + S + "+");
             case "gpt-2", "gpt2", "mpt", "olmo", "jais", "phi-2" -> new PreTokenizer(pre, GPT2);
+            // digits one by one, then GPT-2 (SmolLM, StarCoder, Command-R, ...): not covered by a shipped vocab file
+            case "smollm", "starcoder", "refact", "command-r", "codeshell", "exaone", "minerva-7b" -> new PreTokenizer(pre, "\\p{N}", GPT2);
             case "deepseek-coder" -> new PreTokenizer(pre,
                     "[\\r\\n]",
                     S + "?\\p{L}+",

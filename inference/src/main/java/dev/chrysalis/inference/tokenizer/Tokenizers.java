@@ -60,7 +60,7 @@ public final class Tokenizers {
                     throw new TokenizerException("metadata 'tokenizer.ggml.merges': missing for a BPE vocabulary");
                 }
                 PreTokenizer p = PreTokenizer.forName(pre);
-                boolean ignoreMerges = p.name().equals("llama3") || p.name().equals("llama-v3") || p.name().equals("llama-bpe");
+                boolean ignoreMerges = List.of("llama3", "llama-v3", "llama-bpe", "falcon3").contains(p.name());
                 yield new BpeTokenizer(new Vocabulary(tokens, types, scores, bos, eos, eot, unk, addBos), merges, p, ignoreMerges);
             }
             case "bert" -> {

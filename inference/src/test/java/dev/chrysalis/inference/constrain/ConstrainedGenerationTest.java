@@ -43,6 +43,8 @@ class ConstrainedGenerationTest {
         JsonSchema order = JsonSchema.compile(JsonSchemaConstraintTest.ORDER_SCHEMA);
         int[] prompt = concat(tok.bosId().getAsInt(), tok.encode("Once upon a time, the tool said"));
         Set<String> skills = new HashSet<>();
+        long totalTokens = 0;
+        long totalNanos = 0;
         try (Engine engine = Engine.load(Fixtures.model(model), EngineOptions.defaults().withContextLength(512))) {
             for (long seed = 0; seed < seeds; seed++) {
                 boolean useOrder = seed % 4 == 3;
@@ -51,11 +53,14 @@ class ConstrainedGenerationTest {
                 GenerationRequest req = new GenerationRequest(prompt, 400, SamplingOptions.defaults().withTemperature(1.0f),
                         new SplittableRandom(seed), Set.of(tok.eosId().getAsInt()), List.of(c));
                 GenerationResult r;
+                long t0 = System.nanoTime();
                 try (Session s = engine.newSession()) {
                     r = s.generate(req, TokenListener.NONE);
                 }
                 assertTrue(EnumSet.of(StopReason.CONSTRAINT_COMPLETE, StopReason.STOP_TOKEN).contains(r.stopReason()),
                         model + " seed " + seed + ": " + r.stopReason() + " after '" + c.text() + "'");
+                totalTokens += r.tokens().length;
+                totalNanos += System.nanoTime() - t0;
                 String text = tok.decode(r.tokens());
                 assertEquals(c.text(), text, "decoded tokens are the constrained text");
                 JsonNode doc = JSON.readTree(text);
@@ -65,6 +70,8 @@ class ConstrainedGenerationTest {
                 }
             }
         }
+        System.out.printf("%s: %d constrained generations, %d tokens, %.1f ms per token (forward pass + mask)%n",
+                model, seeds, totalTokens, totalNanos / 1e6 / totalTokens);
         assertTrue(skills.size() >= (seeds >= 16 ? 2 : 1), "sampling reaches different skills: " + skills);
     }
 
