@@ -169,7 +169,14 @@ public final class GovernanceCli {
         var scanner = new BytecodeScanner(CapabilityRules.standard());
         int unsafe = 0;
         for (String file : a.positional) {
-            BundleJar jar = BundleJar.read(existing(file, "JAR"));
+            BundleJar jar;
+            try {
+                jar = BundleJar.read(existing(file, "JAR"));
+            } catch (BundleFormatException | UnknownCapabilityException | UsageException e) {
+                out.println("ERROR  " + e.getMessage());
+                unsafe++;
+                continue;
+            }
             var tier = p.tierOf(jar.symbolicName());
             var scan = scanner.scan(jar.bytes(), jar.source());
             var verdict = CapabilityCheck.check(scan, jar.declared(), p.ruleFor(tier).capabilities());

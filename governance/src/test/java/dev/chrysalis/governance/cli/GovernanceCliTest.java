@@ -124,5 +124,9 @@ class GovernanceCliTest {
         assertTrue(r.out().contains("UNSAFE dev.chrysalis.skill.env (verified) declares {}, uses {env}"), r.out());
         assertTrue(r.out().contains("    undeclared env: g.Greet.hi("), r.out());
         assertEquals(GovernanceCli.OK, cli("policy", "scan", ok.toString()).code());
+        Path notBundle = TestJars.write(dir, "plain.jar", TestJars.jar(Map.of(), Map.of()));
+        Result mixed = cli("policy", "scan", notBundle.toString(), ok.toString());
+        assertEquals(GovernanceCli.REFUSED, mixed.code());
+        assertTrue(mixed.out().startsWith("ERROR  " + notBundle + ": manifest has no Bundle-SymbolicName\nSAFE   "), mixed.out());
     }
 }

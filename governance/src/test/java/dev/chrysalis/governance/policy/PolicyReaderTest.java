@@ -19,7 +19,8 @@ class PolicyReaderTest {
         Policy p = PolicyReader.defaults();
         assertEquals(TrustTier.COMMUNITY, p.defaultTier());
         assertEquals(TrustTier.VERIFIED, p.tierOf("dev.chrysalis.skill.calculator"));
-        assertEquals(TrustTier.CORE, p.tierOf("dev.chrysalis.hook.redact-secrets"));
+        assertEquals(TrustTier.CORE, p.tierOf("dev.chrysalis.harness.harness-hook-redact-secrets"));
+        assertEquals(java.util.List.of("dev.chrysalis.harness.harness-hook-redact-secrets"), p.alwaysHumanPlugins());
         assertEquals(TrustTier.COMMUNITY, p.tierOf("org.example.thing"));
         assertEquals(200, p.limits().maxLinesChanged());
         assertEquals(Duration.ofHours(24), p.approvalTtl());
