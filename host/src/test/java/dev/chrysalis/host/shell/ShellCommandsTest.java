@@ -1,0 +1,84 @@
+package dev.chrysalis.host.shell;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.chrysalis.host.HostConfig;
+import dev.chrysalis.host.cli.TestBundles;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Each shell command's mistakes get a helpful line and leave the shell running (one real host for all). */
+class ShellCommandsTest {
+    @TempDir
+    static Path dataDir;
+    private static HostControl host;
+
+    @BeforeAll
+    static void start() {
+        host = HostControl.open(HostConfig.of(dataDir, TestBundles.provisioned()));
+    }
+
+    @AfterAll
+    static void stop() {
+        host.close();
+    }
+
+    private static String run(String... lines) {
+        var text = new StringWriter();
+        var commands = new ShellCommands(host, new PrintWriter(text));
+        for (String line : lines) {
+            assertEquals(ShellCommands.Next.CONTINUE, commands.execute(line), line);
+        }
+        return text.toString();
+    }
+
+    @Test
+    void badBeforeAnyQuestionSaysThereIsNothingToFlag() {
+        assertEquals("nothing to flag yet: ask something first, then /bad WHY if the answer is wrong\n", run("/bad wrong"));
+        assertTrue(run("what is 1+1", "/bad").endsWith("usage: /bad WHY   (say what was wrong, e.g. /bad 2+3*4 is 14, not 20)\n"));
+    }
+
+    @Test
+    void missingArgumentsGetTheUsage() {
+        assertEquals("usage: /swap NAME JAR   (e.g. /swap calculator ./calculator-1.0.1.jar)\n", run("/swap"));
+        assertEquals("usage: /swap NAME JAR   (e.g. /swap calculator ./calculator-1.0.1.jar)\n", run("/swap calculator"));
+        assertEquals("usage: /rollback NAME\n", run("/rollback"));
+        assertTrue(run("/skill").startsWith("usage: /skill NAME   (skills: calculator"));
+    }
+
+    @Test
+    void unknownSkillsAndBadJarsAreNamed() throws Exception {
+        assertTrue(run("/skill astrology").startsWith("no skill named 'astrology'; installed skills: calculator"));
+        Path garbage = Files.writeString(dataDir.resolve("garbage.jar"), "not a zip");
+        String refused = run("/swap calculator " + garbage);
+        assertTrue(refused.startsWith("swap refused: jar " + garbage), refused);
+        assertTrue(run("/swap astrology " + garbage).startsWith("swap refused: "));
+        // the calculator still answers
+        assertTrue(run("what is 6*7").contains("42"));
+    }
+
+    @Test
+    void blankLinesDoNothingAndQuestionsWithQuotesAreAnswered() {
+        assertEquals("", run("", "   "));
+        assertTrue(run("what's 2^10").contains("1024"));
+    }
+
+    @Test
+    void helpListsEveryCommandAndQuitEndsTheShell() {
+        String help = run("/help");
+        for (ShellCommands.Command c : ShellCommands.COMMANDS) {
+            assertTrue(help.contains("  " + c.name()), c.name());
+        }
+        var commands = new ShellCommands(host, new PrintWriter(new StringWriter()));
+        assertEquals(ShellCommands.Next.QUIT, commands.execute("/quit"));
+        assertEquals(ShellCommands.Next.QUIT, commands.execute("  /exit "));
+        assertTrue(run("/Skills").contains("did you mean /skills?"));
+    }
+}
