@@ -588,6 +588,81 @@ public final class VectorKernels {
         return sum(acc);
     }
 
+    /** Vectorized dequantization of a Q4_K row (16-lane vectors) into {@code y[yo..yo+n)}. */
+    public static void dequantQ4_K(MemorySegment w, long off, float[] y, int yo, int n) {
+        int blocks = n >> 8;
+        int[] sc = new int[8];
+        int[] mn = new int[8];
+        for (int blk = 0; blk < blocks; blk++) {
+            long bo = off + 144L * blk;
+            float d = Float.float16ToFloat(w.get(F16, bo));
+            float dmin = Float.float16ToFloat(w.get(F16, bo + 2));
+            for (int j = 0; j < 4; j++) {
+                int a = w.get(ValueLayout.JAVA_BYTE, bo + 4 + j) & 0xFF;
+                int m = w.get(ValueLayout.JAVA_BYTE, bo + 8 + j) & 0xFF;
+                int h = w.get(ValueLayout.JAVA_BYTE, bo + 12 + j) & 0xFF;
+                sc[j] = a & 63;
+                mn[j] = m & 63;
+                sc[j + 4] = (h & 0xF) | ((a >>> 6) << 4);
+                mn[j + 4] = (h >>> 4) | ((m >>> 6) << 4);
+            }
+            int yb = yo + 256 * blk;
+            for (int c = 0; c < 4; c++) {
+                long q = bo + 16 + 32L * c;
+                int yc = yb + 64 * c;
+                FloatVector d1 = FloatVector.broadcast(F, d * sc[2 * c]);
+                FloatVector m1 = FloatVector.broadcast(F, dmin * mn[2 * c]);
+                FloatVector d2 = FloatVector.broadcast(F, d * sc[2 * c + 1]);
+                FloatVector m2 = FloatVector.broadcast(F, dmin * mn[2 * c + 1]);
+                for (int part = 0; part < 2; part++) {
+                    ByteVector qv = ByteVector.fromMemorySegment(B, w, q + 16L * part, LE);
+                    FloatVector lo = (FloatVector) qv.and((byte) 0xF).convertShape(VectorOperators.B2F, F, 0);
+                    FloatVector hi = (FloatVector) qv.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes()
+                            .and((byte) 0xF).convertShape(VectorOperators.B2F, F, 0);
+                    d1.mul(lo).sub(m1).intoArray(y, yc + 16 * part);
+                    d2.mul(hi).sub(m2).intoArray(y, yc + 32 + 16 * part);
+                }
+            }
+        }
+    }
+
+    /** Vectorized dequantization of a Q6_K row (16-lane vectors) into {@code y[yo..yo+n)}. */
+    public static void dequantQ6_K(MemorySegment w, long off, float[] y, int yo, int n) {
+        int blocks = n >> 8;
+        for (int blk = 0; blk < blocks; blk++) {
+            long bo = off + 210L * blk;
+            float d = Float.float16ToFloat(w.get(F16, bo + 208));
+            int yb = yo + 256 * blk;
+            for (int h = 0; h < 2; h++) {
+                for (int half = 0; half < 2; half++) {
+                    int l = 16 * half;
+                    IntVector a = ((IntVector) ByteVector.fromMemorySegment(B, w, bo + 64L * h + l, LE)
+                            .convertShape(VectorOperators.B2I, I, 0)).and(0xFF);
+                    IntVector b = ((IntVector) ByteVector.fromMemorySegment(B, w, bo + 64L * h + 32 + l, LE)
+                            .convertShape(VectorOperators.B2I, I, 0)).and(0xFF);
+                    IntVector hh = ((IntVector) ByteVector.fromMemorySegment(B, w, bo + 128 + 32L * h + l, LE)
+                            .convertShape(VectorOperators.B2I, I, 0)).and(0xFF);
+                    IntVector q1 = a.and(0xF).or(hh.and(3).lanewise(VectorOperators.LSHL, 4)).sub(32);
+                    IntVector q2 = b.and(0xF).or(hh.lanewise(VectorOperators.LSHR, 2).and(3).lanewise(VectorOperators.LSHL, 4)).sub(32);
+                    IntVector q3 = a.lanewise(VectorOperators.LSHR, 4).or(hh.lanewise(VectorOperators.LSHR, 4).and(3)
+                            .lanewise(VectorOperators.LSHL, 4)).sub(32);
+                    IntVector q4 = b.lanewise(VectorOperators.LSHR, 4).or(hh.lanewise(VectorOperators.LSHR, 6)
+                            .lanewise(VectorOperators.LSHL, 4)).sub(32);
+                    long sc = bo + 192 + 8L * h + half;
+                    int base = yb + 128 * h + l;
+                    FloatVector.broadcast(F, d * w.get(ValueLayout.JAVA_BYTE, sc))
+                            .mul((FloatVector) q1.convertShape(VectorOperators.I2F, F, 0)).intoArray(y, base);
+                    FloatVector.broadcast(F, d * w.get(ValueLayout.JAVA_BYTE, sc + 2))
+                            .mul((FloatVector) q2.convertShape(VectorOperators.I2F, F, 0)).intoArray(y, base + 32);
+                    FloatVector.broadcast(F, d * w.get(ValueLayout.JAVA_BYTE, sc + 4))
+                            .mul((FloatVector) q3.convertShape(VectorOperators.I2F, F, 0)).intoArray(y, base + 64);
+                    FloatVector.broadcast(F, d * w.get(ValueLayout.JAVA_BYTE, sc + 6))
+                            .mul((FloatVector) q4.convertShape(VectorOperators.I2F, F, 0)).intoArray(y, base + 96);
+                }
+            }
+        }
+    }
+
     /** Whether {@link #dotQ4_K} and {@link #dotQ6_K} can run here (16 float lanes). */
     public static boolean hasQ4KKernel() {
         return L == 16;

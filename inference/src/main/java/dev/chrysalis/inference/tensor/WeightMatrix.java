@@ -77,6 +77,20 @@ public final class WeightMatrix {
             case F32 -> VectorKernels.copyF32(data, off, y, yo, cols);
             case Q8_0 -> VectorKernels.dequantQ8_0(data, off, y, yo, cols);
             case Q4_0 -> VectorKernels.dequantQ4_0(data, off, y, yo, cols);
+            case Q4_K -> {
+                if (VectorKernels.hasQ4KKernel()) {
+                    VectorKernels.dequantQ4_K(data, off, y, yo, cols);
+                } else {
+                    Dequantize.dequantize(type, data, off, y, yo, cols);
+                }
+            }
+            case Q6_K -> {
+                if (VectorKernels.hasQ4KKernel()) {
+                    VectorKernels.dequantQ6_K(data, off, y, yo, cols);
+                } else {
+                    Dequantize.dequantize(type, data, off, y, yo, cols);
+                }
+            }
             default -> Dequantize.dequantize(type, data, off, y, yo, cols);
         }
     }
