@@ -136,4 +136,32 @@ class TokenizerBehaviourTest {
             }
         }
     }
+
+    @Test
+    void randomUnicodeTextRoundTripsThroughEveryLosslessVocabulary() {
+        SplittableRandom rnd = new SplittableRandom(11);
+        int[][] ranges = {{0x00, 0x7F}, {0x80, 0x24F}, {0x370, 0x4FF}, {0x2000, 0x206F}, {0x3000, 0x30FF},
+                {0x4E00, 0x9FFF}, {0xAC00, 0xD7A3}, {0x1F300, 0x1FAFF}, {0x10000, 0x10FFFF}};
+        for (String v : List.of("llama-bpe", "qwen2", "llama-spm", "phi-3", "gpt-2", "mpt", "deepseek-coder")) {
+            Tokenizer t = vocab(v);
+            for (int n = 0; n < 60; n++) {
+                StringBuilder sb = new StringBuilder();
+                int len = 1 + rnd.nextInt(40);
+                for (int i = 0; i < len; i++) {
+                    int[] r = ranges[rnd.nextInt(ranges.length)];
+                    int cp = r[0] + rnd.nextInt(r[1] - r[0] + 1);
+                    if (Character.isSurrogate((char) cp) && cp <= 0xFFFF) {
+                        cp = 'x';
+                    }
+                    sb.appendCodePoint(cp);
+                }
+                String s = sb.toString();
+                int[] ids = t.encode(s);
+                assertEquals(s, t.decode(ids), v + " ids " + Arrays.toString(ids));
+                for (int id : ids) {
+                    assertTrue(id >= 0 && id < t.vocabSize());
+                }
+            }
+        }
+    }
 }
