@@ -262,6 +262,9 @@ final class TurnRun implements BrainContext {
             return record(skill, input, t0, Optional.of(r), "");
         } catch (TimeoutException e) {
             worker.interrupt();
+            // The call is abandoned: stop holding its bundle generation, so a swap (e.g. one fixing this very skill)
+            // does not wait for a call that may never end. If it goes on, it runs on a retiring bundle, unobserved.
+            lease.close();
             String error = "skill '" + skill + "' did not answer within " + limits.timeout().toMillis() + " ms; the call was abandoned";
             failures.add(TurnFailure.of(FailureKind.SKILL_TIMEOUT, skill, error));
             return record(skill, input, t0, Optional.empty(), error);

@@ -2,6 +2,7 @@ package dev.chrysalis.host.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.chrysalis.host.Host;
 import dev.chrysalis.host.HostConfig;
@@ -12,12 +13,14 @@ import dev.chrysalis.host.testplugins.TestPlugins;
 import dev.chrysalis.host.testplugins.TestRouter;
 import dev.chrysalis.spi.hook.Hook;
 import dev.chrysalis.spi.router.Router;
+import dev.chrysalis.spi.skill.SkillLimits;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The router and hooks are plugins too: swapping the harness bundle changes the loop for the next turn. */
+/** Swaps that involve the agent loop: the harness itself, and a skill with an abandoned call in flight. */
 class HarnessSwapTest {
 
     @TempDir
@@ -48,6 +51,26 @@ class HarnessSwapTest {
             assertNotEquals(before.bundleDigests().get("test.harness"), after.bundleDigests().get("test.harness"));
             assertEquals(List.of("alpha"), after.servedBy().stream()
                     .filter(s -> s.role() == ServedBy.Role.HOOK).map(ServedBy::name).toList());
+        }
+    }
+
+    @Test
+    void aTimedOutCallThatIgnoresInterruptsDoesNotHoldUpTheSwapOfItsSkill() throws Exception {
+        Path plugins = temp.resolve("plugins");
+        Path bundles = TestPlugins.bundlesDir(temp.resolve("bundles"), BenchBundles.write(plugins, "1.0.0"),
+                TestPlugins.harness(plugins), TestPlugins.tools(plugins));
+        Path tools2 = TestPlugins.tools(temp.resolve("offered"), "2.0.0");
+        try (Host host = Host.start(HostConfig.of(temp.resolve("data"), bundles)
+                .withLimits(new SkillLimits(Duration.ofMillis(200), 64 * 1024, 1 << 20)))) {
+            CompletedTurn hung = host.agent().newSession().ask("stubborn 4000");
+            assertEquals(FailureKind.SKILL_TIMEOUT, hung.failures().getFirst().kind());
+
+            long t0 = System.nanoTime();
+            host.runtime().swap("test.tools", tools2);
+            Duration took = Duration.ofNanos(System.nanoTime() - t0);
+
+            assertTrue(took.compareTo(Duration.ofMillis(3000)) < 0, "the swap waited for the abandoned call: " + took);
+            assertEquals("2.0.0", host.runtime().plugin("sleepy").orElseThrow().version());
         }
     }
 }

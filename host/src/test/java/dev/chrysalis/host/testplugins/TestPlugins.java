@@ -32,15 +32,20 @@ public final class TestPlugins {
                 .write(dir.resolve("test-harness.jar"));
     }
 
-    /** The tools bundle: the sleepy and crash skills. */
+    /** The tools bundle: the sleepy, stubborn and crash skills. */
     public static Path tools(Path dir) {
-        return BundleJarBuilder.bundle("test.tools", "1.0.0")
+        return tools(dir, "1.0.0");
+    }
+
+    public static Path tools(Path dir, String version) {
+        return BundleJarBuilder.bundle("test.tools", version)
                 .header("Chrysalis-Plugin-Kind", "skill")
                 .header("Import-Package", SPI_IMPORTS)
-                .classes(SleepySkill.class, CrashingSkill.class)
+                .classes(SleepySkill.class, CrashingSkill.class, StubbornSkill.class)
                 .component("test.sleepy", SleepySkill.class, Skill.class)
                 .component("test.crash", CrashingSkill.class, Skill.class)
-                .write(dir.resolve("test-tools.jar"));
+                .component("test.stubborn", StubbornSkill.class, Skill.class)
+                .write(dir.resolve("test-tools-" + version + ".jar"));
     }
 
     /** A bundles folder holding the base bundles (SCR and the OSGi APIs, from -Dchrysalis.bundles) and {@code plugins}. */

@@ -20,6 +20,7 @@ public final class TestRouter implements Router {
         return switch (words[0]) {
             case "echo" -> new RouteDecision.Routed("bench-echo", json.objectNode().put("n", Long.parseLong(words[1])), 1.0, "echo pattern");
             case "sleep" -> new RouteDecision.Routed("sleepy", json.objectNode().put("ms", Long.parseLong(words[1])), 1.0, "sleep pattern");
+            case "stubborn" -> new RouteDecision.Routed("stubborn", json.objectNode().put("ms", Long.parseLong(words[1])), 1.0, "stubborn pattern");
             case "crash" -> new RouteDecision.Routed("crash", json.objectNode(), 1.0, "crash pattern");
             case "ghost" -> new RouteDecision.Routed("ghost", json.objectNode(), 1.0, "ghost pattern");
             default -> new RouteDecision.Unrouted("no test pattern matches '" + words[0] + "'");
