@@ -46,11 +46,15 @@ final class WorkspacePaths {
         }
     }
 
-    /** The real path of an existing entry inside the workspace; links resolving outside are refused. */
-    static Path existing(Path workspace, String field, String text) throws SkillException {
+    /**
+     * The real path of an existing entry inside the workspace; links resolving outside are refused.
+     *
+     * @param kind what the caller expects ("file", "directory"), for the message when nothing is there
+     */
+    static Path existing(Path workspace, String field, String text, String kind) throws SkillException {
         Path p = lexical(workspace, field, text);
         if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
-            throw new SkillException("no file '" + Inputs.abbreviate(text.strip()) + "' in the workspace");
+            throw new SkillException("no " + kind + " '" + Inputs.abbreviate(text.strip()) + "' in the workspace");
         }
         Path real;
         try {
@@ -76,7 +80,7 @@ final class WorkspacePaths {
 
     /** The real path of an existing regular file inside the workspace. */
     static Path existingFile(Path workspace, String field, String text) throws SkillException {
-        Path real = existing(workspace, field, text);
+        Path real = existing(workspace, field, text, "file");
         if (Files.isDirectory(real)) {
             throw new SkillInputException("field '" + field + "': '" + Inputs.abbreviate(text.strip()) + "' is a directory, not a file");
         }

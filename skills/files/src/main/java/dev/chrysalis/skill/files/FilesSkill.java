@@ -122,7 +122,7 @@ public final class FilesSkill implements Skill {
         if (given.isEmpty() || given.get().strip().equals(".") || given.get().isBlank()) {
             return workspaceReal;
         }
-        Path real = WorkspacePaths.existing(workspace, "path", given.get());
+        Path real = WorkspacePaths.existing(workspace, "path", given.get(), "directory");
         if (!Files.isDirectory(real)) {
             throw new SkillInputException("field 'path': '" + Inputs.abbreviate(given.get().strip()) + "' is a file, not a directory");
         }

@@ -123,8 +123,8 @@ public final class TextSkill implements Skill {
         TextCounts c = TextCounts.of(text);
         out.put("chars", c.chars()).put("codePoints", c.codePoints()).put("bytes", c.bytes()).put("words", c.words())
                 .put("lines", c.lines()).put("sentences", c.sentences());
-        return new SkillResult(out, c.words() + " words, " + c.codePoints() + " characters, " + c.lines() + " lines, "
-                + c.sentences() + " sentences");
+        return new SkillResult(out, plural(c.words(), "word") + ", " + plural(c.codePoints(), "character") + ", "
+                + plural(c.lines(), "line") + ", " + plural(c.sentences(), "sentence"));
     }
 
     private static SkillResult find(JsonNode in, String text, ObjectNode out) throws SkillException {
@@ -205,6 +205,10 @@ public final class TextSkill implements Skill {
         };
         out.put("result", result);
         return new SkillResult(out, Inputs.abbreviate(result));
+    }
+
+    private static String plural(int n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
     }
 
     private static boolean flag(JsonNode in, String field) throws SkillInputException {
