@@ -12,7 +12,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.EnumSet;
@@ -189,10 +188,6 @@ public final class Accounts {
         } catch (SQLException e) {
             throw new GovernanceStoreException("cannot list users: " + e.getMessage(), e);
         }
-    }
-
-    Instant now() {
-        return clock.instant();
     }
 
     private static String formatRoles(Set<Role> roles) {

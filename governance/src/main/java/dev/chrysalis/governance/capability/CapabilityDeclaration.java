@@ -2,7 +2,6 @@ package dev.chrysalis.governance.capability;
 
 import java.util.EnumSet;
 import java.util.Set;
-import java.util.jar.Attributes;
 import java.util.jar.Manifest;
 
 /** Reads the capabilities a bundle declares in its manifest. */
@@ -34,9 +33,4 @@ public final class CapabilityDeclaration {
                 .stream().map(Capability::id).toList());
     }
 
-    public static Manifest withHeader(Manifest manifest, Set<Capability> capabilities) {
-        Manifest copy = new Manifest(manifest);
-        copy.getMainAttributes().put(new Attributes.Name(HEADER), format(capabilities));
-        return copy;
-    }
 }

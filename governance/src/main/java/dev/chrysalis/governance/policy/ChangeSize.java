@@ -22,7 +22,4 @@ public record ChangeSize(OptionalInt linesChanged, int classesChanged, List<File
     public record FileChange(String path, int added, int removed) {
     }
 
-    public static ChangeSize lines(int lines) {
-        return new ChangeSize(OptionalInt.of(lines), 0, List.of(), "");
-    }
 }

@@ -4,7 +4,6 @@ import dev.chrysalis.governance.capability.Capability;
 import dev.chrysalis.governance.capability.CapabilityCheck;
 import dev.chrysalis.governance.capability.CapabilityDeclaration;
 import dev.chrysalis.governance.capability.CapabilityVerdict;
-import dev.chrysalis.governance.capability.HumanReview;
 import dev.chrysalis.governance.capability.TrustTier;
 import java.util.ArrayList;
 import java.util.EnumSet;
