@@ -40,8 +40,17 @@ public final class DefaultRouter implements Router {
             "^(?:(?:please|kindly|hey|hi|ok|okay)[,\\s]+|(?:can|could|would|will) you(?: please)?\\s+)+",
             Pattern.CASE_INSENSITIVE);
 
+    /** Compiled rules are kept for this many distinct descriptors (a catalogue changes only on install or swap). */
+    private static final int CACHE_LIMIT = 512;
+
     private final System.Logger logger;
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
+    /** Descriptor -> its compiled rules; descriptors are values, so a swapped skill with new patterns misses. */
+    private final Map<SkillDescriptor, Entry> compiled = new ConcurrentHashMap<>();
+    private volatile IndexCache lastIndex = new IndexCache(List.of(), new ExampleIndex(List.of()));
+
+    private record IndexCache(List<SkillDescriptor> skills, ExampleIndex index) {
+    }
 
     public DefaultRouter() {
         this(System.getLogger(DefaultRouter.class.getName()));
@@ -67,7 +76,7 @@ public final class DefaultRouter implements Router {
     }
 
     /** A skill as the router sees it for one call. */
-    private record Entry(SkillDescriptor skill, InputSchema schema, List<RouteRule> patterns) {
+    private record Entry(SkillDescriptor skill, InputSchema schema, List<RouteRule> patterns, List<RouteRule> templates) {
     }
 
     private RouteDecision decide(String message, List<SkillDescriptor> catalogue) {
@@ -107,7 +116,7 @@ public final class DefaultRouter implements Router {
 
         // 2. A message with the same shape as one of a skill's examples.
         List<SkillDescriptor> skills = entries.stream().map(Entry::skill).toList();
-        List<ExampleIndex.Similarity> ranked = new ExampleIndex(skills).rank(question.isEmpty() ? text : question);
+        List<ExampleIndex.Similarity> ranked = index(skills).rank(question.isEmpty() ? text : question);
         Map<String, Double> similarity = new TreeMap<>();
         ranked.forEach(r -> similarity.put(r.skill(), r.score()));
         Optional<RouteDecision> byExample = byExampleShape(entries, forms, similarity, rejections);
@@ -144,13 +153,37 @@ public final class DefaultRouter implements Router {
                 continue;
             }
             try {
-                InputSchema schema = InputSchema.of(d.inputSchema());
-                byName.put(d.name(), new Entry(d, schema, RouteRules.fromPatterns(d, schema, this::warnOnce)));
+                byName.put(d.name(), compiled(d));
             } catch (RuntimeException ex) {
                 warnOnce("catalogue entry '" + d.name() + "' skipped: " + ex);
             }
         }
         return List.copyOf(byName.values());
+    }
+
+    private Entry compiled(SkillDescriptor d) {
+        Entry cached = compiled.get(d);
+        if (cached != null) {
+            return cached;
+        }
+        InputSchema schema = InputSchema.of(d.inputSchema());
+        Entry entry = new Entry(d, schema, RouteRules.fromPatterns(d, schema, this::warnOnce), ExampleTemplates.induce(d, schema));
+        if (compiled.size() >= CACHE_LIMIT) {
+            compiled.clear();
+        }
+        compiled.put(d, entry);
+        return entry;
+    }
+
+    /** The similarity index of the last catalogue, rebuilt when the catalogue changes. */
+    private ExampleIndex index(List<SkillDescriptor> skills) {
+        IndexCache last = lastIndex;
+        if (last.skills().equals(skills)) {
+            return last.index();
+        }
+        ExampleIndex index = new ExampleIndex(skills);
+        lastIndex = new IndexCache(skills, index);
+        return index;
     }
 
     private RouteRule.Outcome apply(RouteRule rule, String form, InputSchema schema) {
@@ -169,7 +202,7 @@ public final class DefaultRouter implements Router {
                                                    Map<String, Double> similarity, List<String> rejections) {
         List<ShapeMatch> matches = new ArrayList<>();
         for (Entry e : entries) {
-            for (RouteRule rule : ExampleTemplates.induce(e.skill(), e.schema())) {
+            for (RouteRule rule : e.templates()) {
                 for (String form : forms) {
                     if (apply(rule, form, e.schema()) instanceof RouteRule.Outcome.Matched m) {
                         matches.add(new ShapeMatch(rule, m.arguments(), similarity.getOrDefault(e.skill().name(), 0.0)));

@@ -9,8 +9,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A catalogue mirroring the seven shipped skills (calculator, units, datetime, text, json, csv, files):
- * their schemas, the kind of route patterns they declare and their example phrasings.
+ * A hand-built catalogue in the style of the seven shipped skills (calculator, units, datetime, text, json,
+ * csv, files): schemas, route patterns and example phrasings like theirs, but frozen here, so the router's own
+ * behaviour stays tested while evolution rewrites the real skills ({@link ShippedSkillsRoutingTest} covers those).
  */
 final class ShippedCatalogue {
     private static final ObjectMapper JSON = new ObjectMapper();

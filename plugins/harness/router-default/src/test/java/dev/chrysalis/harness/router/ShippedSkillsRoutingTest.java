@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.chrysalis.skill.calculator.CalculatorSkill;
+import dev.chrysalis.skill.csv.CsvSkill;
 import dev.chrysalis.skill.datetime.DateTimeSkill;
+import dev.chrysalis.skill.files.FilesSkill;
 import dev.chrysalis.skill.json.JsonSkill;
 import dev.chrysalis.skill.text.TextSkill;
 import dev.chrysalis.skill.units.UnitsSkill;
@@ -32,12 +34,12 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The real shipped skills as the host lists them ({@code SkillDescriptor.of(skill)}): messages reach the
+ * The seven real shipped skills as the host lists them ({@code SkillDescriptor.of(skill)}): messages reach the
  * right skill, and the arguments the router builds are accepted by the skill itself.
  */
 class ShippedSkillsRoutingTest {
     private static final List<Skill> SKILLS = List.of(new CalculatorSkill(), new UnitsSkill(), new DateTimeSkill(),
-            new TextSkill(), new JsonSkill());
+            new TextSkill(), new JsonSkill(), new CsvSkill(), new FilesSkill());
     private static final List<SkillDescriptor> CATALOGUE = SKILLS.stream().map(SkillDescriptor::of).toList();
     private final DefaultRouter router = new DefaultRouter(new RecordingLogger());
 
@@ -62,7 +64,30 @@ class ShippedSkillsRoutingTest {
                 Arguments.of("replace cat with dog in: the cat sat", "text",
                         "{\"operation\":\"replace\",\"pattern\":\"cat\",\"replacement\":\"dog\",\"text\":\"the cat sat\"}", "the dog sat"),
                 Arguments.of("get $.a.b from {\"a\":{\"b\":42}}", "json", "{\"path\":\"$.a.b\",\"document\":\"{\\\"a\\\":{\\\"b\\\":42}}\"}", "42"),
-                Arguments.of("query $.items[0].name in data.json", "json", "{\"path\":\"$.items[0].name\",\"file\":\"data.json\"}", "pen"));
+                Arguments.of("query $.items[0].name in data.json", "json", "{\"path\":\"$.items[0].name\",\"file\":\"data.json\"}", "pen"),
+                Arguments.of("mean of price in sales.csv", "csv", "{\"column\":\"price\",\"file\":\"sales.csv\"}", "14.5"),
+                Arguments.of("stats for sales.csv", "csv", "{\"file\":\"sales.csv\"}", "price"),
+                Arguments.of("read notes.txt", "files", "{\"operation\":\"read\",\"path\":\"notes.txt\"}", "remember the milk"),
+                Arguments.of("find files *.csv", "files", "{\"operation\":\"find\",\"pattern\":\"*.csv\"}", "sales.csv"),
+                Arguments.of("list files", "files", "{\"operation\":\"list\"}", "data.json"),
+                Arguments.of("calculate (1.5 + 2) * 4", "calculator", "{\"expression\":\"(1.5 + 2) * 4\"}", "14"),
+                Arguments.of("What's sqrt(16) + 2^3?", "calculator", "{\"expression\":\"sqrt(16) + 2^3\"}", "12"),
+                Arguments.of("convert 1.5 GB to MiB", "units", "{\"value\":1.5,\"from\":\"GB\",\"to\":\"MiB\"}", "1430.5"),
+                Arguments.of("how many ounces in 2 pounds?", "units", "{\"value\":2,\"from\":\"pounds\",\"to\":\"ounces\"}", "32"),
+                Arguments.of("weekday of 2024-02-29", "datetime", "{\"operation\":\"weekday\",\"date\":\"2024-02-29\"}", "Thursday"),
+                Arguments.of("2026-01-31 plus 1 month", "datetime", "{\"operation\":\"add\",\"date\":\"2026-01-31\",\"period\":\"1 month\"}", "2026-02-28"),
+                Arguments.of("subtract 2 weeks from 2026-03-01", "datetime", "{\"operation\":\"subtract\",\"period\":\"2 weeks\",\"date\":\"2026-03-01\"}", "2026-02-15"),
+                Arguments.of("what is 14:00 Europe/London in Asia/Kolkata", "datetime",
+                        "{\"operation\":\"convert\",\"time\":\"14:00\",\"from\":\"Europe/London\",\"to\":\"Asia/Kolkata\"}", "19:30"),
+                Arguments.of("lowercase: SHOUTING IS RUDE", "text", "{\"operation\":\"lower\",\"text\":\"SHOUTING IS RUDE\"}", "shouting is rude"),
+                Arguments.of("snake case Hello World", "text", "{\"operation\":\"snake\",\"text\":\"Hello World\"}", "hello_world"),
+                Arguments.of("find /\\d+/ in order 66 shipped 12 items", "text",
+                        "{\"operation\":\"find\",\"pattern\":\"/\\\\d+/\",\"text\":\"order 66 shipped 12 items\"}", "66"),
+                Arguments.of("in {\"x\":[1,2,3]} what is at $.x[2]", "json", "{\"path\":\"$.x[2]\",\"document\":\"{\\\"x\\\":[1,2,3]}\"}", "3"),
+                Arguments.of("what is the max of price in sales.csv?", "csv", "{\"column\":\"price\",\"file\":\"sales.csv\"}", "30"),
+                Arguments.of("show lines 1-1 of notes.txt", "files",
+                        "{\"operation\":\"read\",\"path\":\"notes.txt\",\"startLine\":1,\"endLine\":1}", "remember the milk"),
+                Arguments.of("find files named **/*.json", "files", "{\"operation\":\"find\",\"pattern\":\"**/*.json\"}", "data.json"));
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
@@ -75,6 +100,7 @@ class ShippedSkillsRoutingTest {
 
         Files.writeString(workspace.resolve("data.json"), "{\"items\":[{\"name\":\"pen\",\"price\":1.5}]}");
         Files.writeString(workspace.resolve("sales.csv"), "item,price\npen,1.5\nbook,12\nlamp,30\n");
+        Files.writeString(workspace.resolve("notes.txt"), "remember the milk\n");
         Skill target = SKILLS.stream().filter(s -> s.name().equals(skill)).findFirst().orElseThrow();
         var context = new ReplayContext(workspace, Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC),
                 new SplittableRandom(0), SkillLimits.DEFAULT, System.getLogger("test"));
