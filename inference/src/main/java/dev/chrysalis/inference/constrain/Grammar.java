@@ -253,7 +253,8 @@ final class Grammar {
                     if (b < 0x20 || count >= maxLength) {
                         return DEAD;
                     }
-                    int c = count + 1;
+                    // an unbounded string only needs to know whether minLength is reached: equal states then compare equal
+                    int c = maxLength == Integer.MAX_VALUE && count >= minLength ? count : count + 1;
                     if (b == '\\') {
                         return pack(c, ESCAPE, 0, 0, 0);
                     } else if (b < 0x80) {

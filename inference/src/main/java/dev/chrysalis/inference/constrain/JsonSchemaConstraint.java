@@ -5,7 +5,9 @@ import dev.chrysalis.inference.sampling.LogitsProcessor;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.BitSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Constrained decoding: before each sampling step, every token whose bytes cannot extend the text so far
@@ -22,6 +24,13 @@ public final class JsonSchemaConstraint implements LogitsProcessor {
     private boolean ended;
     private final ByteArrayOutputStream text = new ByteArrayOutputStream();
     private final BitSet allowed;
+    /** Masks of recently seen matcher states (states are values: the same position gives the same mask). */
+    private final Map<List<Stack>, BitSet> maskCache = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<List<Stack>, BitSet> eldest) {
+            return size() > 32;
+        }
+    };
     private final List<Stack>[] walk;
     private final boolean[] inString;
     private final long[] stringPos;
@@ -63,7 +72,7 @@ public final class JsonSchemaConstraint implements LogitsProcessor {
 
     @Override
     public void process(float[] logits) {
-        BitSet ok = allowedTokens();
+        BitSet ok = mask();
         for (int t = ok.nextClearBit(0); t < logits.length; t = ok.nextClearBit(t + 1)) {
             logits[t] = Float.NEGATIVE_INFINITY;
         }
@@ -75,10 +84,25 @@ public final class JsonSchemaConstraint implements LogitsProcessor {
      * allocating, and returns to the general matcher at the closing quote.
      */
     public BitSet allowedTokens() {
-        allowed.clear();
+        return (BitSet) mask().clone();
+    }
+
+    /** The mask of the current state (shared: callers must not modify it). */
+    private BitSet mask() {
         if (ended) {
-            return (BitSet) allowed.clone();
+            return new BitSet();
         }
+        BitSet cached = maskCache.get(states);
+        if (cached == null) {
+            cached = walkTrie();
+            maskCache.put(states, cached);
+        }
+        return cached;
+    }
+
+    /** One full trie walk from the current state, bypassing the cache (also used to time the walk). */
+    BitSet walkTrie() {
+        allowed.clear();
         setDepth(0, states);
         int i = 1;
         int n = trie.nodes;
