@@ -54,7 +54,7 @@ final class FileFinder {
         Files.walkFileTree(base, EnumSet.noneOf(FileVisitOption.class), MAX_DEPTH, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                if (++visited[0] > MAX_VISITED || found.size() >= limit) {
+                if (++visited[0] > MAX_VISITED) {
                     truncated[0] = true;
                     return FileVisitResult.TERMINATE;
                 }
@@ -64,6 +64,10 @@ final class FileFinder {
                         : full.matches(relative) || (rest != null && relative.getNameCount() == 1 && rest.matches(relative));
                 if (!matches) {
                     return FileVisitResult.CONTINUE;
+                }
+                if (found.size() >= limit) {
+                    truncated[0] = true; // a further match exists beyond the limit
+                    return FileVisitResult.TERMINATE;
                 }
                 long size;
                 if (attrs.isSymbolicLink()) {

@@ -159,13 +159,19 @@ class FilesConfinementTest {
     }
 
     @Test
-    void findStopsAtAThousandResults() throws Exception {
+    void findStopsAtTheResultLimitAndSaysSo() throws Exception {
         Path many = Files.createDirectories(workspace.resolve("many"));
-        for (int i = 0; i < 1_050; i++) {
+        for (int i = 0; i < 12; i++) {
             Files.writeString(many.resolve("f" + i + ".log"), "");
         }
-        JsonNode out = invoke("{\"operation\":\"find\",\"pattern\":\"*.log\"}");
-        assertEquals(1000, out.get("count").asInt());
-        assertTrue(out.get("truncated").asBoolean());
+        FileFinder.Result limited = FileFinder.find(workspace.toRealPath(), workspace.toRealPath(), "*.log", 5);
+        assertEquals(5, limited.files().size());
+        assertTrue(limited.truncated());
+        FileFinder.Result all = FileFinder.find(workspace.toRealPath(), workspace.toRealPath(), "*.log", 1_000);
+        assertEquals(12, all.files().size());
+        assertFalse(all.truncated());
+        assertEquals("many/f0.log", all.files().getFirst().path());
+        FileFinder.Result exact = FileFinder.find(workspace.toRealPath(), workspace.toRealPath(), "*.log", 12);
+        assertFalse(exact.truncated(), "exactly the limit is not truncated");
     }
 }
