@@ -82,7 +82,8 @@ public sealed interface ChatTemplate permits ChatTemplate.Llama2, ChatTemplate.L
             if (tmpl.contains("<|im_start|>")) {
                 return new ChatMl();
             }
-            if (tmpl.contains("[INST]") && tmpl.contains("<<SYS>>")) {
+            if (tmpl.contains("[INST]")) {
+                // Llama 2 (with <<SYS>>) and Mistral's [INST] format, which differs only in spacing around answers
                 return new Llama2();
             }
         }

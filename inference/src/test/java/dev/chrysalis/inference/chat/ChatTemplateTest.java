@@ -129,6 +129,11 @@ class ChatTemplateTest {
         assertEquals("chatml", ChatTemplate.forModel(new GgufMetadata(values)).name());
         values.put("tokenizer.chat_template", new GgufValue.StringValue("{{ '<|start_header_id|>' + message['role'] + '<|end_header_id|>' }}"));
         assertEquals("llama3", ChatTemplate.forModel(new GgufMetadata(values)).name());
+        values.put("tokenizer.chat_template", new GgufValue.StringValue("{{ bos_token }}{% for m in messages %}[INST] {{ m.content }} [/INST]{% endfor %}"));
+        assertEquals("llama2", ChatTemplate.forModel(new GgufMetadata(values)).name());
+        values.put("tokenizer.chat_template", new GgufValue.StringValue("{% for m in messages %}<|user|>{{ m.content }}<|end|>{% endfor %}"));
+        assertThrows(ChatTemplateException.class, () -> ChatTemplate.forModel(new GgufMetadata(values)),
+                "a template in another format is not silently replaced");
     }
 
     @Test
