@@ -25,6 +25,7 @@ public final class VectorKernels {
     static final int L = F.length();
     static final boolean VECTOR = L == 8 || L == 16;
     static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, L * 8)));
+    private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, VectorShape.forBitSize(Math.max(64, L * 32)));
     private static final ValueLayout.OfShort F16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
@@ -406,14 +407,12 @@ public final class VectorKernels {
         for (; b + 1 < blocks; b += 2) {
             long bo = off + 18L * b;
             int xb = xo + 32 * b;
-            ByteVector q0 = ByteVector.fromMemorySegment(B, w, bo + 2, LE);
-            ByteVector q1 = ByteVector.fromMemorySegment(B, w, bo + 20, LE);
-            FloatVector l0 = (FloatVector) q0.and((byte) 0xF).convertShape(VectorOperators.B2F, F, 0);
-            FloatVector h0 = (FloatVector) q0.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes()
-                    .and((byte) 0xF).convertShape(VectorOperators.B2F, F, 0);
-            FloatVector l1 = (FloatVector) q1.and((byte) 0xF).convertShape(VectorOperators.B2F, F, 0);
-            FloatVector h1 = (FloatVector) q1.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes()
-                    .and((byte) 0xF).convertShape(VectorOperators.B2F, F, 0);
+            IntVector q0 = (IntVector) ByteVector.fromMemorySegment(B, w, bo + 2, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+            IntVector q1 = (IntVector) ByteVector.fromMemorySegment(B, w, bo + 20, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+            FloatVector l0 = (FloatVector) q0.and(0xF).convertShape(VectorOperators.I2F, F, 0);
+            FloatVector h0 = (FloatVector) q0.lanewise(VectorOperators.LSHR, 4).convertShape(VectorOperators.I2F, F, 0);
+            FloatVector l1 = (FloatVector) q1.and(0xF).convertShape(VectorOperators.I2F, F, 0);
+            FloatVector h1 = (FloatVector) q1.lanewise(VectorOperators.LSHR, 4).convertShape(VectorOperators.I2F, F, 0);
             FloatVector s0 = l0.fma(FloatVector.fromArray(F, x, xb), h0.mul(FloatVector.fromArray(F, x, xb + 16)));
             FloatVector s1 = l1.fma(FloatVector.fromArray(F, x, xb + 32), h1.mul(FloatVector.fromArray(F, x, xb + 48)));
             a0 = s0.fma(FloatVector.broadcast(F, scales[b]), a0);
@@ -422,10 +421,9 @@ public final class VectorKernels {
         if (b < blocks) {
             long bo = off + 18L * b;
             int xb = xo + 32 * b;
-            ByteVector q0 = ByteVector.fromMemorySegment(B, w, bo + 2, LE);
-            FloatVector l0 = (FloatVector) q0.and((byte) 0xF).convertShape(VectorOperators.B2F, F, 0);
-            FloatVector h0 = (FloatVector) q0.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes()
-                    .and((byte) 0xF).convertShape(VectorOperators.B2F, F, 0);
+            IntVector q0 = (IntVector) ByteVector.fromMemorySegment(B, w, bo + 2, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+            FloatVector l0 = (FloatVector) q0.and(0xF).convertShape(VectorOperators.I2F, F, 0);
+            FloatVector h0 = (FloatVector) q0.lanewise(VectorOperators.LSHR, 4).convertShape(VectorOperators.I2F, F, 0);
             FloatVector s0 = l0.fma(FloatVector.fromArray(F, x, xb), h0.mul(FloatVector.fromArray(F, x, xb + 16)));
             a0 = s0.fma(FloatVector.broadcast(F, scales[b]), a0);
         }
@@ -526,14 +524,12 @@ public final class VectorKernels {
             for (int c = 0; c < 4; c++) {
                 long q = bo + 16 + 32L * c;
                 int xc = xb + 64 * c;
-                ByteVector qa = ByteVector.fromMemorySegment(B, w, q, LE);
-                ByteVector qb = ByteVector.fromMemorySegment(B, w, q + 16, LE);
-                FloatVector la = (FloatVector) qa.and((byte) 0xF).convertShape(VectorOperators.B2F, F, 0);
-                FloatVector lb = (FloatVector) qb.and((byte) 0xF).convertShape(VectorOperators.B2F, F, 0);
-                FloatVector ha = (FloatVector) qa.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes()
-                        .and((byte) 0xF).convertShape(VectorOperators.B2F, F, 0);
-                FloatVector hb = (FloatVector) qb.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes()
-                        .and((byte) 0xF).convertShape(VectorOperators.B2F, F, 0);
+                IntVector qa = (IntVector) ByteVector.fromMemorySegment(B, w, q, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+                IntVector qb = (IntVector) ByteVector.fromMemorySegment(B, w, q + 16, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+                FloatVector la = (FloatVector) qa.and(0xF).convertShape(VectorOperators.I2F, F, 0);
+                FloatVector lb = (FloatVector) qb.and(0xF).convertShape(VectorOperators.I2F, F, 0);
+                FloatVector ha = (FloatVector) qa.lanewise(VectorOperators.LSHR, 4).convertShape(VectorOperators.I2F, F, 0);
+                FloatVector hb = (FloatVector) qb.lanewise(VectorOperators.LSHR, 4).convertShape(VectorOperators.I2F, F, 0);
                 FloatVector lo = la.fma(FloatVector.fromArray(F, x, xc), lb.mul(FloatVector.fromArray(F, x, xc + 16)));
                 FloatVector hi = ha.fma(FloatVector.fromArray(F, x, xc + 32), hb.mul(FloatVector.fromArray(F, x, xc + 48)));
                 acc = lo.fma(FloatVector.broadcast(F, d * sc[2 * c]), acc);
@@ -543,8 +539,6 @@ public final class VectorKernels {
         }
         return sum(acc) - mins;
     }
-
-    private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, VectorShape.forBitSize(Math.max(64, L * 32)));
 
     /**
      * Q6_K row dot product (16-lane vectors): per 256-value block, 6-bit values (4 low bits in ql, 2 high
