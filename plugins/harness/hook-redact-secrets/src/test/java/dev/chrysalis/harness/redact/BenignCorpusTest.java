@@ -46,7 +46,10 @@ class BenignCorpusTest {
             "The api key is stored in the vault, not in the repo.",
             "Image data iVBORw0KGgoAAAANSUhEUgAAAAEAAAAB follows.",
             "Secrets: none. Tokens: 1523. Keys: 12.",
-            "Numbers 3.14159265358979, -42, 6.022e23 and 1e-9.");
+            "Numbers 3.14159265358979, -42, 6.022e23 and 1e-9.",
+            "Open https://example.com:8443/path?user=ann@example.com and mailto:ann@example.com",
+            "ssh git@github.com:org/repo.git or https://github.com/org/repo.git",
+            "AIza is how Google key ids begin; glpat- is GitLab's prefix.");
 
     @Test
     void ordinaryTextIsLeftAlone() {
