@@ -1,0 +1,146 @@
+package dev.chrysalis.directory.resolve;
+
+import dev.chrysalis.directory.install.InstalledBundle;
+import dev.chrysalis.directory.osgi.BundleMetadata;
+import dev.chrysalis.directory.osgi.HeaderClause;
+import dev.chrysalis.directory.osgi.PackageExport;
+import dev.chrysalis.directory.osgi.PackageImport;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A resolver dry run over package wiring: every mandatory Import-Package of the new bundle, and of every
+ * installed bundle after the change, must be met by an export (name and version range) of the base environment
+ * or an installed bundle; mandatory Require-Capability clauses need a namespace the base environment or an
+ * installed bundle provides (filters are left to the framework). Nothing is installed.
+ */
+public final class Resolver {
+    private final BaseEnvironment base;
+
+    public Resolver(BaseEnvironment base) {
+        this.base = base;
+    }
+
+    private record Provider(String who, PackageExport export) {
+    }
+
+    /** Installing {@code candidate}, replacing the installed bundle of the same id when there is one. */
+    public ResolutionPlan planInstall(BundleMetadata candidate, List<InstalledBundle> installed) {
+        Optional<InstalledBundle> old = installed.stream().filter(b -> b.id().equals(candidate.symbolicName())).findFirst();
+        List<InstalledBundle> others = installed.stream().filter(b -> !b.id().equals(candidate.symbolicName())).toList();
+        List<Provider> before = providers(installed);
+        List<Provider> after = providers(others);
+        String who = candidate.symbolicName() + " " + candidate.version();
+        candidate.exports().forEach(e -> after.add(new Provider(who, e)));
+
+        List<String> wiring = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        for (PackageImport imp : candidate.imports()) {
+            if (imp.packageName().startsWith("java.")) {
+                continue;
+            }
+            Optional<Provider> p = best(after, imp);
+            if (p.isPresent()) {
+                wiring.add(imp + " <- " + p.get().who() + " (" + p.get().export().version() + ")");
+            } else if (imp.optional()) {
+                wiring.add(imp + " <- nobody (optional, left unwired)");
+            } else {
+                missing.add(who + " imports " + imp.packageName() + " " + imp.range() + ": " + offered(after, imp));
+            }
+        }
+        List<String> namespaces = new ArrayList<>();
+        others.forEach(b -> namespaces.addAll(namespaces(b.provides(), b.id())));
+        candidate.provided().forEach(c -> namespaces.add(c.name()));
+        for (HeaderClause req : candidate.required()) {
+            if (req.directive("effective").filter(e -> !e.equals("resolve")).isPresent()
+                    || req.directive("resolution").filter("optional"::equals).isPresent()) {
+                continue;
+            }
+            if (base.capabilityNamespaces().contains(req.name()) || namespaces.contains(req.name())) {
+                wiring.add("capability " + req.name() + req.directive("filter").map(f -> " " + f).orElse("")
+                        + " <- " + (base.capabilityNamespaces().contains(req.name()) ? "host" : "an installed bundle"));
+            } else {
+                missing.add(who + " requires capability " + req.text() + ": no installed bundle provides namespace "
+                        + req.name());
+            }
+        }
+        Set<String> refresh = new LinkedHashSet<>();
+        List<String> breaks = new ArrayList<>();
+        old.ifPresent(o -> dependents(o, others, before, after, refresh, breaks));
+        List<String> install = List.of(old.map(o -> o.id() + " " + o.version() + " -> " + candidate.version())
+                .orElse(who));
+        return new ResolutionPlan(install, List.of(), List.copyOf(refresh), wiring, missing, breaks);
+    }
+
+    /** Removing the installed bundle {@code id}. */
+    public ResolutionPlan planRemove(String id, List<InstalledBundle> installed) {
+        InstalledBundle gone = installed.stream().filter(b -> b.id().equals(id)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(id + " is not installed"));
+        List<InstalledBundle> others = installed.stream().filter(b -> !b.id().equals(id)).toList();
+        List<String> missing = new ArrayList<>();
+        Set<String> refresh = new LinkedHashSet<>();
+        dependents(gone, others, providers(installed), providers(others), refresh, missing);
+        return new ResolutionPlan(List.of(), List.of(gone.id() + " " + gone.version()), List.copyOf(refresh), List.of(),
+                List.of(), missing);
+    }
+
+    private void dependents(InstalledBundle changed, List<InstalledBundle> others, List<Provider> before,
+                            List<Provider> after, Set<String> refresh, List<String> missing) {
+        List<PackageExport> changedExports = PackageExport.parse(String.join(",", changed.exports()), changed.id());
+        for (InstalledBundle b : others) {
+            for (PackageImport imp : PackageImport.parse(String.join(",", b.imports()), b.id())) {
+                if (imp.packageName().startsWith("java.")) {
+                    continue;
+                }
+                boolean wiredToChanged = changedExports.stream().anyMatch(e -> e.satisfies(imp));
+                if (wiredToChanged) {
+                    refresh.add(b.id() + " " + b.version());
+                }
+                if (!imp.optional() && best(before, imp).isPresent() && best(after, imp).isEmpty()) {
+                    missing.add(b.id() + " " + b.version() + " imports " + imp.packageName() + " " + imp.range()
+                            + ", which only " + changed.id() + " " + changed.version() + " exports");
+                }
+            }
+        }
+    }
+
+    private List<Provider> providers(List<InstalledBundle> bundles) {
+        List<Provider> out = new ArrayList<>();
+        base.packages().forEach(p -> out.add(new Provider("host", p)));
+        for (InstalledBundle b : bundles) {
+            PackageExport.parse(String.join(",", b.exports()), b.id())
+                    .forEach(e -> out.add(new Provider(b.id() + " " + b.version(), e)));
+        }
+        return out;
+    }
+
+    private static List<String> namespaces(List<String> provides, String where) {
+        return HeaderClause.parse(String.join(",", provides), where).stream().map(HeaderClause::name).toList();
+    }
+
+    private static Optional<Provider> best(List<Provider> providers, PackageImport imp) {
+        return providers.stream().filter(p -> p.export().satisfies(imp))
+                .max(Comparator.comparing(p -> p.export().version()));
+    }
+
+    private static String offered(List<Provider> providers, PackageImport imp) {
+        List<String> same = providers.stream().filter(p -> p.export().packageName().equals(imp.packageName()))
+                .map(p -> p.export().version() + " from " + p.who()).toList();
+        return same.isEmpty() ? "no installed bundle or host package exports it"
+                : "only " + String.join(", ", same) + " on offer";
+    }
+
+    /** The base environment this resolver checks against. */
+    public BaseEnvironment base() {
+        return base;
+    }
+
+    /** Plain names of what a bundle's metadata provides, for {@link InstalledBundle#provides()}. */
+    public static List<String> clauses(List<HeaderClause> clauses) {
+        return clauses.stream().map(HeaderClause::text).toList();
+    }
+}
