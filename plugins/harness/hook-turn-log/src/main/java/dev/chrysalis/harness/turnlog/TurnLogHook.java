@@ -20,6 +20,7 @@ import java.util.StringJoiner;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 
 /**
@@ -43,8 +44,23 @@ public final class TurnLogHook implements Hook {
     /** One writer at a time per log file (turns of several sessions finish concurrently). */
     private final Map<Path, ReentrantLock> locks = new ConcurrentHashMap<>();
 
+    /** Component properties (e.g. from Configuration Admin, PID {@code dev.chrysalis.harness.turnlog.TurnLogHook}). */
+    public @interface Config {
+        /** Size in bytes at which turns.jsonl is rotated. */
+        long maxBytes() default DEFAULT_MAX_BYTES;
+
+        /** How many rotated files are kept. */
+        int keptFiles() default DEFAULT_KEPT_FILES;
+    }
+
     public TurnLogHook() {
         this(DEFAULT_MAX_BYTES, DEFAULT_KEPT_FILES);
+    }
+
+    /** The constructor Declarative Services uses; an invalid configuration is refused with a message naming it. */
+    @Activate
+    public TurnLogHook(Config config) {
+        this(config.maxBytes(), config.keptFiles());
     }
 
     /**

@@ -179,5 +179,7 @@ class HarnessBundlesInFelixTest {
         assertEquals("deploy with [REDACTED:aws-access-key]", line.get("user").asText());
         assertEquals("aws-access-key=2,password=1", line.at("/attributes/redactions").asText());
         assertEquals("2026-01-01T00:00:00Z", line.get("time").asText());
+        var component = felix.getBundleContext().getServiceReferences(Hook.class, "(component.name=dev.chrysalis.harness.turnlog.TurnLogHook)");
+        assertEquals(1, component.size(), "the turn log is a DS component built through its @Activate constructor");
     }
 }
