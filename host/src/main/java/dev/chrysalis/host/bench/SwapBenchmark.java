@@ -124,6 +124,9 @@ public final class SwapBenchmark {
             List<SwapLoad.Call> calls = load.stop();
             SwapLoad.Verdict verdict = SwapLoad.check(calls, marks, d1, Map.of(d1, "1.0.0", d2, "2.0.0"));
             print(out, sessions, swaps, reports, cpu, verdict);
+            List<Duration> callTimes = calls.stream().map(c -> Duration.ofNanos(c.endNanos() - c.startNanos())).sorted().toList();
+            out.printf(Locale.ROOT, "call latency (one turn): p50 %.3f ms  p99 %.3f ms  max %.2f ms%n",
+                    ms(percentile(callTimes, 50)), ms(percentile(callTimes, 99)), ms(callTimes.getLast()));
             return verdict.clean() ? 0 : 1;
         }
     }

@@ -91,11 +91,13 @@ final class Generation {
     boolean retireAndDrain(Duration timeout) {
         retired = true;
         long deadline = System.nanoTime() + timeout.toNanos();
+        long pause = TimeUnit.MICROSECONDS.toNanos(20);
         while (inflight.get() > 0) {
             if (System.nanoTime() - deadline > 0) {
                 return false;
             }
-            LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(100));
+            LockSupport.parkNanos(pause);
+            pause = Math.min(pause * 2, TimeUnit.MILLISECONDS.toNanos(1)); // calls are short; a slow one costs no spinning
         }
         return true;
     }
