@@ -102,7 +102,7 @@ public final class Governance implements AutoCloseable {
         Candidate read = reader.read(candidateJar, baseline.map(BundleJar::read), proposer);
         Candidate candidate = trial.map(read::withTrial).orElse(read);
         Decision decision = policy.decide(candidate);
-        Submission submission = approvals.submit(candidate, decision, stored);
+        Submission submission = approvals.submit(candidate, decision, policy.assess(candidate), stored);
         return new Proposal(candidate, decision, submission);
     }
 

@@ -5,6 +5,7 @@ import dev.chrysalis.governance.capability.CapabilityDeclaration;
 import dev.chrysalis.governance.policy.BundleJar;
 import dev.chrysalis.governance.policy.Candidate;
 import dev.chrysalis.governance.policy.Decision;
+import dev.chrysalis.governance.policy.Risk;
 import dev.chrysalis.governance.policy.TrialReport;
 import dev.chrysalis.governance.store.GovernanceDatabase;
 import dev.chrysalis.governance.store.GovernanceStoreException;
@@ -62,7 +63,8 @@ public final class ApprovalService {
                   capabilities VARCHAR(1000) NOT NULL,
                   baseline_digest CHAR(64),
                   UNIQUE (plugin, digest))""",
-                "ALTER TABLE submissions ADD COLUMN IF NOT EXISTS trial CHARACTER LARGE OBJECT", """
+                "ALTER TABLE submissions ADD COLUMN IF NOT EXISTS trial CHARACTER LARGE OBJECT",
+                "ALTER TABLE submissions ADD COLUMN IF NOT EXISTS risk VARCHAR(2000) DEFAULT '' NOT NULL", """
                 CREATE TABLE IF NOT EXISTS approvals (
                   id BIGINT AUTO_INCREMENT PRIMARY KEY,
                   plugin VARCHAR(200) NOT NULL,
@@ -80,6 +82,11 @@ public final class ApprovalService {
 
     /** Records a candidate and the policy's decision on it; the artifact must hash to the candidate's digest. */
     public Submission submit(Candidate candidate, Decision decision, Path artifact) {
+        return submit(candidate, decision, new Risk(Risk.Level.MEDIUM, List.of("not assessed")), artifact);
+    }
+
+    /** As {@link #submit(Candidate, Decision, Path)}, with the policy's risk assessment shown to reviewers. */
+    public Submission submit(Candidate candidate, Decision decision, Risk risk, Path artifact) {
         String actual = digestOf(artifact);
         if (!actual.equals(candidate.digest())) {
             throw new ApprovalRefusedException("artifact " + artifact + " hashes to " + actual + ", not the candidate's "
@@ -105,7 +112,7 @@ public final class ApprovalService {
         long id;
         try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement("""
                 INSERT INTO submissions (plugin, digest, proposer, artifact, submitted_at, status, decision_kind, explanation,
-                  diff, capabilities, baseline_digest, trial) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)""", Statement.RETURN_GENERATED_KEYS)) {
+                  diff, capabilities, baseline_digest, trial, risk) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)""", Statement.RETURN_GENERATED_KEYS)) {
             ps.setString(1, candidate.plugin());
             ps.setString(2, candidate.digest());
             ps.setString(3, candidate.proposer());
@@ -118,6 +125,8 @@ public final class ApprovalService {
             ps.setString(10, caps);
             ps.setString(11, candidate.baseline().map(Candidate.Baseline::digest).orElse(null));
             ps.setString(12, candidate.trial().map(TrialReport::toJson).orElse(null));
+            String riskText = risk.summary();
+            ps.setString(13, riskText.length() > 2000 ? riskText.substring(0, 1997) + "..." : riskText);
             ps.executeUpdate();
             try (ResultSet keys = ps.getGeneratedKeys()) {
                 keys.next();
@@ -131,7 +140,7 @@ public final class ApprovalService {
         }
         String subject = candidate.plugin() + "@" + candidate.digest();
         audit.append(candidate.proposer(), "candidate.submitted", subject, caps);
-        audit.append("policy", "policy.decision", subject, kind + "\n" + String.join("\n", decision.reasons()));
+        audit.append("policy", "policy.decision", subject, kind + "; risk " + risk.summary() + "\n" + String.join("\n", decision.reasons()));
         return submission(id).orElseThrow();
     }
 
@@ -325,7 +334,8 @@ public final class ApprovalService {
                         CandidateStatus.byId(rs.getString("status")).orElseThrow(), rs.getString("decision_kind"),
                         explanation.isEmpty() ? List.of() : List.of(explanation.split("\n")), rs.getString("diff"),
                         rs.getString("capabilities"), Optional.ofNullable(rs.getString("baseline_digest")).map(String::strip),
-                        Optional.ofNullable(rs.getString("trial")).map(t -> TrialReport.parse(t, "stored trial report"))));
+                        Optional.ofNullable(rs.getString("trial")).map(t -> TrialReport.parse(t, "stored trial report")),
+                        rs.getString("risk")));
             }
             return out;
         } catch (SQLException e) {

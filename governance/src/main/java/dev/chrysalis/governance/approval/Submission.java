@@ -16,10 +16,12 @@ import java.util.Optional;
  * @param diff           unified source diff against the baseline
  * @param capabilities   capability summary (declared / used / new)
  * @param trial          the sandbox trial's verdict and per-case results, when there was one
+ * @param risk           the reviewer's risk summary ({@code medium: adds net; first install})
  */
 public record Submission(long id, String plugin, String digest, String proposer, Path artifact, Instant submittedAt,
                          CandidateStatus status, String decisionKind, List<String> explanation, String diff,
-                         String capabilities, Optional<String> baselineDigest, Optional<TrialReport> trial) {
+                         String capabilities, Optional<String> baselineDigest, Optional<TrialReport> trial,
+                         String risk) {
     public Submission {
         Objects.requireNonNull(plugin, "plugin");
         Objects.requireNonNull(digest, "digest");
@@ -31,5 +33,6 @@ public record Submission(long id, String plugin, String digest, String proposer,
         Objects.requireNonNull(capabilities, "capabilities");
         Objects.requireNonNull(baselineDigest, "baselineDigest");
         Objects.requireNonNull(trial, "trial");
+        Objects.requireNonNull(risk, "risk");
     }
 }

@@ -28,6 +28,53 @@ public final class PolicyEngine {
                 + (x.detail().isEmpty() ? "" : " (" + x.detail() + ")")).reduce("", String::concat);
     }
 
+    /** The reviewer's view of the same facts the decision uses: what makes this change risky. */
+    public Risk assess(Candidate c) {
+        TrustTier tier = policy.tierOf(c.plugin());
+        List<String> high = new ArrayList<>();
+        List<String> medium = new ArrayList<>();
+        if (CapabilityCheck.check(c.scan(), c.declared(), policy.ruleFor(tier).capabilities()) instanceof CapabilityVerdict.Unsafe) {
+            high.add("capability use outside its declaration or tier");
+        }
+        Set<Capability> added = c.newCapabilities();
+        Set<Capability> sensitive = EnumSet.noneOf(Capability.class);
+        added.stream().filter(policy.alwaysHumanCapabilities()::contains).forEach(sensitive::add);
+        if (!sensitive.isEmpty()) {
+            high.add("adds " + CapabilityDeclaration.format(sensitive));
+        }
+        if (added.size() > sensitive.size()) {
+            Set<Capability> rest = EnumSet.noneOf(Capability.class);
+            rest.addAll(added);
+            rest.removeAll(sensitive);
+            medium.add("adds " + CapabilityDeclaration.format(rest));
+        }
+        c.trial().ifPresentOrElse(t -> {
+            switch (t.verdict()) {
+                case UNSAFE, FAIL -> high.add("trial " + t.verdict().id() + " (" + t.failedCases() + " of " + t.cases().size() + " cases)");
+                case FLAKY -> medium.add("trial flaky (" + t.failedCases() + " of " + t.cases().size() + " cases)");
+                case PASS -> {
+                }
+            }
+        }, () -> medium.add("not tried in the sandbox"));
+        if (c.change().linesChanged().isEmpty()) {
+            medium.add("change size unknown (no sources)");
+        } else if (c.change().linesChanged().getAsInt() > policy.limits().maxLinesChanged()) {
+            medium.add(c.change().linesChanged().getAsInt() + " lines changed (limit " + policy.limits().maxLinesChanged() + ")");
+        }
+        if (c.baseline().isEmpty()) {
+            medium.add("first install");
+        }
+        if (tier == TrustTier.CORE) {
+            medium.add("core plugin");
+        } else if (tier == TrustTier.UNTRUSTED) {
+            medium.add("untrusted origin");
+        }
+        List<String> factors = new ArrayList<>(high);
+        factors.addAll(medium);
+        Risk.Level level = !high.isEmpty() ? Risk.Level.HIGH : !medium.isEmpty() ? Risk.Level.MEDIUM : Risk.Level.LOW;
+        return new Risk(level, factors);
+    }
+
     public Decision decide(Candidate c) {
         TrustTier tier = policy.tierOf(c.plugin());
         Policy.TierRule rule = policy.ruleFor(tier);

@@ -375,11 +375,12 @@ public final class GovernanceWeb {
         if (pending.isEmpty()) {
             b.append("<p class=\"muted\" id=\"no-pending\">Nothing waits for a decision.</p>");
         } else {
-            b.append("<table id=\"pending\"><tr><th>Plugin</th><th>Digest</th><th>Proposer</th><th>Submitted</th><th>Policy</th></tr>");
+            b.append("<table id=\"pending\"><tr><th>Plugin</th><th>Digest</th><th>Proposer</th><th>Submitted</th><th>Risk</th><th>Policy</th></tr>");
             for (Submission s : pending) {
                 b.append("<tr data-digest=\"").append(esc(s.digest())).append("\"><td>").append(link(s)).append("</td><td class=\"digest\">")
                         .append(esc(s.digest().substring(0, 12))).append("</td><td>").append(esc(s.proposer())).append("</td><td>")
-                        .append(esc(s.submittedAt().toString())).append("</td><td>").append(esc(s.explanation().isEmpty() ? "" : s.explanation().getFirst()))
+                        .append(esc(s.submittedAt().toString())).append("</td><td>").append(esc(s.risk())).append("</td><td>")
+                        .append(esc(s.explanation().isEmpty() ? "" : s.explanation().getFirst()))
                         .append("</td></tr>");
             }
             b.append("</table>");
@@ -419,6 +420,8 @@ public final class GovernanceWeb {
                 .append(row("Submitted", esc(s.submittedAt().toString())))
                 .append(row("Status", "<span id=\"status\">" + esc(s.status().id()) + "</span>"))
                 .append(row("Policy", esc(s.decisionKind())))
+                .append(row("Risk", "<span id=\"risk\" class=\"" + (s.risk().startsWith("high") ? "bad" : s.risk().startsWith("low") ? "ok" : "")
+                        + "\">" + esc(s.risk()) + "</span>"))
                 .append(row("Capabilities", esc(s.capabilities())))
                 .append("</table><h2>Why</h2><ul id=\"reasons\">");
         s.explanation().forEach(line -> b.append("<li>").append(esc(line)).append("</li>"));
@@ -647,7 +650,7 @@ public final class GovernanceWeb {
         ObjectNode o = json.createObjectNode();
         o.put("id", s.id()).put("plugin", s.plugin()).put("digest", s.digest()).put("proposer", s.proposer())
                 .put("submittedAt", s.submittedAt().toString()).put("status", s.status().id()).put("policy", s.decisionKind())
-                .put("capabilities", s.capabilities());
+                .put("capabilities", s.capabilities()).put("risk", s.risk());
         s.baselineDigest().ifPresent(d -> o.put("replaces", d));
         if (full) {
             s.trial().ifPresent(t -> {

@@ -126,6 +126,16 @@ class PolicyEngineTest {
     }
 
     @Test
+    void riskNamesWhatMakesAChangeRisky() {
+        assertEquals(new Risk(Risk.Level.LOW, java.util.List.of()), ENGINE.assess(tried(v2, Optional.of(v1), "evolution")));
+        assertEquals(new Risk(Risk.Level.MEDIUM, java.util.List.of("adds net")), ENGINE.assess(tried(v2NetDeclared, Optional.of(v1), "evolution")));
+        assertEquals("medium: adds fs.read; not tried in the sandbox; first install", ENGINE.assess(READER.read(v1, Optional.empty(), "alice")).summary());
+        var failed = new TrialReport(TrialReport.Verdict.FAIL, java.util.List.of(new TrialReport.CaseResult("a", "fail", "")));
+        assertEquals("high: trial fail (1 of 1 cases)", ENGINE.assess(READER.read(v2, Optional.of(v1), "e").withTrial(failed)).summary());
+        assertEquals(Risk.Level.HIGH, ENGINE.assess(tried(v2NetUndeclared, Optional.of(v1), "evolution")).level());
+    }
+
+    @Test
     void aBaselineOfAnotherPluginIsRejected() {
         BundleJar other = BundleJar.of(TestJars.bundle("dev.chrysalis.skill.other", "", Map.of("o.O", "package o; public class O {}")), "o.jar");
         var e = org.junit.jupiter.api.Assertions.assertThrows(BundleFormatException.class,

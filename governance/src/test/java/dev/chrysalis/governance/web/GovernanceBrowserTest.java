@@ -110,6 +110,7 @@ class GovernanceBrowserTest {
                 assertEquals("0", browser.eval("String(document.querySelectorAll('script').length)"), "the script in the diff stays text");
                 assertTrue(browser.text("#diff").contains("<script>alert(1)</script>"), "and is shown as text");
                 assertTrue(browser.text("#trial").startsWith("Verdict fail: 1 cases, 1 not passing"), browser.text("#trial"));
+                assertEquals("high: trial fail (1 of 1 cases)", browser.text("#risk"));
                 assertTrue(browser.text("#trial-cases").contains("got \"<script>alert(1)</script>hi\""), browser.text("#trial-cases"));
                 browser.type("reject-reason", "prepends markup to every answer");
                 browser.clickAndWait("reject");

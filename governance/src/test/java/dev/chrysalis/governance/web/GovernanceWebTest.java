@@ -156,6 +156,7 @@ class GovernanceWebTest {
         assertEquals(200, page.statusCode());
         assertFalse(page.body().contains("<script"), "no live script tag anywhere");
         assertTrue(page.body().contains("&lt;script&gt;alert(&#39;v"), "the diff shows the text");
+        assertTrue(page.body().contains("<span id=\"risk\" class=\"\">medium: not tried in the sandbox; first install</span>"), page.body());
         String csp = page.headers().firstValue("Content-Security-Policy").orElseThrow();
         assertTrue(csp.startsWith("default-src 'none'") && !csp.contains("script-src"), csp);
     }
