@@ -79,4 +79,26 @@ class SwapPersistenceTest {
                     "the second runtime's private bundle cache is removed");
         }
     }
+
+    @Test
+    void aDamagedStateFileOrTamperedStoredJarFallsBackToTheShippedJar() throws Exception {
+        Path v1 = BenchBundles.write(temp.resolve("v1"), "1.0.0");
+        Path v2 = BenchBundles.write(temp.resolve("v2"), "2.0.0");
+        RuntimeConfig config = RuntimeConfig.of(temp.resolve("data"), TestPlugins.bundlesDir(temp.resolve("bundles"), v1));
+        String d2;
+        try (PluginRuntime runtime = PluginRuntime.start(config)) {
+            d2 = runtime.swap("bench-echo", v2).toDigest();
+        }
+        Path pluginDir = temp.resolve("data/plugins/" + BenchBundles.SYMBOLIC_NAME);
+        Path stored = pluginDir.resolve("jars/" + d2 + ".jar");
+        Files.copy(v1, stored, java.nio.file.StandardCopyOption.REPLACE_EXISTING); // tampered: content no longer matches its name
+        try (PluginRuntime runtime = PluginRuntime.start(config)) {
+            assertEquals("n=1 from version 1.0.0", answer(runtime));
+            assertEquals(java.util.Map.of(), runtime.failedPlugins());
+        }
+        Files.writeString(pluginDir.resolve("state.json"), "{ not json");
+        try (PluginRuntime runtime = PluginRuntime.start(config)) {
+            assertEquals("n=1 from version 1.0.0", answer(runtime));
+        }
+    }
 }
