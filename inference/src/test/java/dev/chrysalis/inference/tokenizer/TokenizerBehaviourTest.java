@@ -164,4 +164,22 @@ class TokenizerBehaviourTest {
             }
         }
     }
+
+    @Test
+    void longRunsOfOneCharacterClassStayLinear() {
+        String text = " ".repeat(25_000) + "a".repeat(25_000) + "\n".repeat(10_000) + "7".repeat(15_000)
+                + "!".repeat(15_000) + " \t".repeat(10_000) + "\u4e2d".repeat(10_000);
+        for (String v : List.of("llama-bpe", "qwen2", "gpt-2", "deepseek-coder", "llama-spm", "bert-bge")) {
+            Tokenizer t = vocab(v);
+            long t0 = System.nanoTime();
+            int[] ids = t.encode(text);
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(ids.length > 0);
+            System.out.printf("%s: %d chars of long runs in %d ms%n", v, text.length(), ms);
+            assertTrue(ms < 5_000, v + ": " + ms + " ms for " + text.length() + " chars");
+            if (!v.equals("bert-bge")) {
+                assertEquals(text, t.decode(ids), v);
+            }
+        }
+    }
 }
