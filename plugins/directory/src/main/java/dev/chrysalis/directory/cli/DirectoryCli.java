@@ -258,14 +258,15 @@ public final class DirectoryCli {
                 if (a.positional().isEmpty()) {
                     throw new UsageException("missing jar file(s)");
                 }
-                PublisherKey key = new KeyStoreFolder(path(a, "keys", "keys")).load(a.opt("key").orElse("publisher"));
-                Publisher p = new Publisher(path(a, "dir", "directory"), key, new BytecodeScanner(CapabilityRules.standard()),
-                        clock);
-                Publisher.Options o = new Publisher.Options(tier(a, TrustTier.COMMUNITY),
+                TrustTier claimed = tier(a, TrustTier.COMMUNITY);
+                Publisher.Options o = new Publisher.Options(claimed,
                         a.opt("replay-cases").map(v -> OptionalInt.of(integer(v, "--replay-cases"))).orElse(OptionalInt.empty()),
                         a.opt("pass-rate").map(v -> OptionalDouble.of(rate(v))).orElse(OptionalDouble.empty()),
                         a.opt("lineage").map(v -> List.of(v.split(",")).stream().map(String::strip)
                                 .filter(s -> !s.isEmpty()).toList()).orElse(List.of()), a.flag("replace"));
+                PublisherKey key = new KeyStoreFolder(path(a, "keys", "keys")).load(a.opt("key").orElse("publisher"));
+                Publisher p = new Publisher(path(a, "dir", "directory"), key, new BytecodeScanner(CapabilityRules.standard()),
+                        clock);
                 for (String jar : a.positional()) {
                     IndexEntry e = p.publish(Path.of(jar), o);
                     out.println("published " + e.coordinates() + " [" + e.trustTier() + "] " + e.sha256().substring(0, 12)
