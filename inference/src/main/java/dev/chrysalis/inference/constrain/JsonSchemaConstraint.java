@@ -171,6 +171,57 @@ public final class JsonSchemaConstraint implements LogitsProcessor {
         }
     }
 
+    /**
+     * The text that must come next whatever is sampled (e.g. {@code {"skill":"} when every alternative starts so):
+     * the longest run of single possible bytes, cut at a whole UTF-8 character. A caller may {@link #force} it and
+     * put its tokens in the prompt instead of sampling them one by one. Empty when there is a choice now.
+     */
+    public String forcedContinuation() {
+        if (ended) {
+            return "";
+        }
+        ByteArrayOutputStream forced = new ByteArrayOutputStream();
+        List<Stack> s = states;
+        for (int n = 0; n < 1024 && !new JsonMatcher(s).canEnd(); n++) {
+            int only = -1;
+            List<Stack> after = null;
+            for (int b = 0; b < 256; b++) {
+                List<Stack> next = JsonMatcher.step(s, b);
+                if (!next.isEmpty()) {
+                    if (only >= 0) {
+                        only = -2;
+                        break;
+                    }
+                    only = b;
+                    after = next;
+                }
+            }
+            if (only < 0) {
+                break;
+            }
+            forced.write(only);
+            s = after;
+        }
+        byte[] bytes = forced.toByteArray();
+        return new String(bytes, 0, completeUtf8(bytes), StandardCharsets.UTF_8);
+    }
+
+    /** The length of the longest prefix of {@code b} that ends on a whole UTF-8 character. */
+    private static int completeUtf8(byte[] b) {
+        int i = b.length;
+        int back = 0;
+        while (i > 0 && (b[i - 1] & 0xC0) == 0x80 && back < 3) {
+            i--;
+            back++;
+        }
+        if (i == 0) {
+            return 0;
+        }
+        int lead = b[i - 1] & 0xFF;
+        int len = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+        return (back + 1 == len) ? b.length : i - 1;
+    }
+
     @Override
     public void accept(int tokenId) {
         if (ended) {

@@ -217,6 +217,19 @@ class JsonSchemaConstraintTest {
     }
 
     @Test
+    void forcedContinuationIsTheTextEveryAlternativeShares() {
+        JsonSchemaConstraint tool = new JsonSchemaConstraint(JsonSchema.toolCall(SKILLS), llama3Trie);
+        assertEquals("{\"skill\":\"", tool.forcedContinuation());
+        tool.force("{\"skill\":\"w");
+        assertEquals("eather\",\"arguments\":{\"city\":\"", tool.forcedContinuation());
+        JsonSchemaConstraint cafe = new JsonSchemaConstraint(JsonSchema.compile("{\"const\":\"caf\u00e9\"}"), llama3Trie);
+        assertEquals("\"caf\u00e9\"", cafe.forcedContinuation());
+        assertEquals("", new JsonSchemaConstraint(JsonSchema.compile("{\"type\":\"integer\"}"), llama3Trie).forcedContinuation());
+        JsonSchemaConstraint closed = new JsonSchemaConstraint(JsonSchema.compile("{\"type\":\"array\",\"maxItems\":0}"), llama3Trie);
+        assertEquals("[]", closed.forcedContinuation());
+    }
+
+    @Test
     void theTrieHoldsEveryTokenWithText() {
         int withText = 0;
         for (int t = 0; t < llama3.vocabSize(); t++) {
