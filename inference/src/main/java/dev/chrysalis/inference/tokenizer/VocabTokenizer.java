@@ -15,11 +15,11 @@ abstract sealed class VocabTokenizer implements Tokenizer
         permits SentencePieceTokenizer, BpeTokenizer, WordPieceTokenizer {
 
     protected final Vocabulary vocab;
-    private final byte[][] bytes;
+    /** Every token's bytes, computed on first use (after construction, so subclasses are complete). */
+    private volatile byte[][] bytes;
 
     VocabTokenizer(Vocabulary vocab) {
         this.vocab = vocab;
-        this.bytes = new byte[vocab.size()][];
     }
 
     /** Computes the raw bytes of a token; called once per token. */
@@ -116,8 +116,10 @@ abstract sealed class VocabTokenizer implements Tokenizer
     public String decode(int[] ids) {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         boolean first = true;
+        byte[][] all = allBytes();
         for (int id : ids) {
-            byte[] b = tokenBytes(id);
+            checkId(id);
+            byte[] b = all[id];
             if (b.length == 0) {
                 continue;
             }
@@ -134,19 +136,26 @@ abstract sealed class VocabTokenizer implements Tokenizer
     @Override
     public byte[] tokenBytes(int id) {
         checkId(id);
-        byte[] b = bytes[id];
-        if (b == null) {
-            TokenType t = vocab.types[id];
-            b = (t == TokenType.CONTROL || t == TokenType.UNUSED || t == TokenType.UNKNOWN) ? new byte[0] : computeTokenBytes(id);
-            bytes[id] = b;
-        }
-        return b.clone();
+        return allBytes()[id].clone();
     }
 
-    /** The token's bytes without a defensive copy, for callers in this package. */
-    byte[] tokenBytesShared(int id) {
-        tokenBytes(id);
-        return bytes[id];
+    private byte[][] allBytes() {
+        byte[][] b = bytes;
+        if (b == null) {
+            synchronized (this) {
+                b = bytes;
+                if (b == null) {
+                    b = new byte[vocab.size()][];
+                    for (int id = 0; id < b.length; id++) {
+                        TokenType t = vocab.types[id];
+                        b[id] = (t == TokenType.CONTROL || t == TokenType.UNUSED || t == TokenType.UNKNOWN)
+                                ? new byte[0] : computeTokenBytes(id);
+                    }
+                    bytes = b;
+                }
+            }
+        }
+        return b;
     }
 
     @Override
