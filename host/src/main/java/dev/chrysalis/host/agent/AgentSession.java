@@ -4,6 +4,7 @@ import dev.chrysalis.spi.brain.TurnRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
 /**
@@ -14,12 +15,15 @@ public final class AgentSession implements AutoCloseable {
     private final String id;
     private final Agent agent;
     private final List<TurnRequest.Exchange> history = new ArrayList<>();
+    /** Seeds for the skills' random sources; per session so concurrent sessions share no lock. */
+    private final SplittableRandom seeds;
     private int nextTurn;
 
     AgentSession(String id, int nextTurn, Agent agent) {
         this.id = Objects.requireNonNull(id, "id");
         this.agent = Objects.requireNonNull(agent, "agent");
         this.nextTurn = nextTurn;
+        this.seeds = new SplittableRandom(agent.nextSeed());
     }
 
     public String id() {
@@ -48,7 +52,7 @@ public final class AgentSession implements AutoCloseable {
             throw new IllegalArgumentException("session " + id + ": the message is empty");
         }
         int index = nextTurn++;
-        CompletedTurn turn = new TurnRun(agent, id, index, message, List.copyOf(history), partials).run();
+        CompletedTurn turn = new TurnRun(agent, id, index, message, List.copyOf(history), partials, this::nextSeed).run();
         history.add(new TurnRequest.Exchange(turn.turn().userMessage(), turn.answer()));
         try {
             agent.recorder().record(turn);
@@ -56,6 +60,12 @@ public final class AgentSession implements AutoCloseable {
             throw new TurnNotRecordedException(turn, e);
         }
         return turn;
+    }
+
+    private long nextSeed() {
+        synchronized (seeds) {
+            return seeds.nextLong();
+        }
     }
 
     @Override

@@ -47,6 +47,7 @@ final class TurnRun implements BrainContext {
     private final String message;
     private final List<TurnRequest.Exchange> history;
     private final Consumer<String> partials;
+    private final java.util.function.LongSupplier seeds;
     private final List<ToolCall> calls = new ArrayList<>();
     private final List<ServedBy> servedBy = new ArrayList<>();
     private final List<TurnFailure> failures = new ArrayList<>();
@@ -54,13 +55,14 @@ final class TurnRun implements BrainContext {
     private Router router;
 
     TurnRun(Agent agent, String sessionId, int index, String message, List<TurnRequest.Exchange> history,
-            Consumer<String> partials) {
+            Consumer<String> partials, java.util.function.LongSupplier seeds) {
         this.agent = agent;
         this.sessionId = sessionId;
         this.index = index;
         this.message = message;
         this.history = history;
         this.partials = partials;
+        this.seeds = seeds;
     }
 
     CompletedTurn run() {
@@ -235,7 +237,7 @@ final class TurnRun implements BrainContext {
         served(ServedBy.Role.SKILL, lease);
         var limits = agent.config().limits();
         SkillContextImpl context = new SkillContextImpl(agent.config().workspace(), agent.clock(),
-                new SplittableRandom(agent.nextSeed()), limits, System.getLogger("dev.chrysalis.skill." + skill));
+                new SplittableRandom(seeds.getAsLong()), limits, System.getLogger("dev.chrysalis.skill." + skill));
         CompletableFuture<SkillResult> result = new CompletableFuture<>();
         Thread worker = Thread.ofVirtual().name("skill-" + skill + "-" + sessionId + "-" + index).start(() -> {
             try {

@@ -51,6 +51,7 @@ public final class SwapLoad {
     private final List<List<Call>> perSession = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private CountDownLatch started;
+    private java.util.concurrent.atomic.AtomicLongArray completed;
 
     public SwapLoad(Agent agent, int sessions) {
         this.agent = Objects.requireNonNull(agent, "agent");
@@ -64,6 +65,7 @@ public final class SwapLoad {
     public void start() throws InterruptedException {
         running.set(true);
         started = new CountDownLatch(sessions);
+        completed = new java.util.concurrent.atomic.AtomicLongArray(sessions);
         for (int i = 0; i < sessions; i++) {
             List<Call> calls = new ArrayList<>();
             perSession.add(calls);
@@ -76,6 +78,7 @@ public final class SwapLoad {
                     long t0 = System.nanoTime();
                     CompletedTurn turn = session.ask("echo " + (sessionNo * 1_000_000_000L + k++));
                     calls.add(toCall(sessionNo, t0, System.nanoTime(), turn));
+                    completed.incrementAndGet(sessionNo);
                     if (first) {
                         first = false;
                         started.countDown();
@@ -85,6 +88,29 @@ public final class SwapLoad {
             threads.add(t);
         }
         started.await();
+    }
+
+    /**
+     * Waits until every session has completed {@code rounds} more calls than now; with {@code rounds >= 2}
+     * each session has then made at least one call that started after this method was called.
+     *
+     * @return false when {@code timeout} passed first
+     */
+    public boolean awaitRounds(int rounds, java.time.Duration timeout) throws InterruptedException {
+        long[] target = new long[sessions];
+        for (int i = 0; i < sessions; i++) {
+            target[i] = completed.get(i) + rounds;
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (int i = 0; i < sessions; i++) {
+            while (completed.get(i) < target[i]) {
+                if (System.nanoTime() - deadline > 0) {
+                    return false;
+                }
+                Thread.sleep(1);
+            }
+        }
+        return true;
     }
 
     /** Stops the sessions after their current call; returns every call in start order. */

@@ -13,6 +13,7 @@ import dev.chrysalis.host.bench.SwapLoad;
 import dev.chrysalis.host.testplugins.TestPlugins;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -42,15 +43,15 @@ class HotSwapTest {
                     new SplittableRandom(7), AgentConfig.under(temp.resolve("data")));
             SwapLoad load = new SwapLoad(agent, 32);
             load.start();
-            Thread.sleep(150);
+            assertTrue(load.awaitRounds(2, Duration.ofSeconds(60)), "every session calls before the swap");
             long s0 = System.nanoTime();
             SwapReport swap = runtime.swap(BenchBundles.SKILL, v2);
             SwapLoad.SwapMark swapMark = new SwapLoad.SwapMark(s0, System.nanoTime(), swap.toDigest());
-            Thread.sleep(150);
+            assertTrue(load.awaitRounds(2, Duration.ofSeconds(60)), "every session calls after the swap");
             long r0 = System.nanoTime();
             SwapReport rollback = runtime.rollback(BenchBundles.SKILL);
             SwapLoad.SwapMark rollbackMark = new SwapLoad.SwapMark(r0, System.nanoTime(), rollback.toDigest());
-            Thread.sleep(150);
+            assertTrue(load.awaitRounds(2, Duration.ofSeconds(60)), "every session calls after the rollback");
             List<SwapLoad.Call> calls = load.stop();
 
             String d2 = swap.toDigest();
@@ -61,12 +62,13 @@ class HotSwapTest {
             assertEquals(0, verdict.stale(), "calls after a swap served by the old jar: " + verdict.examples());
             assertTrue(calls.stream().allMatch(c -> c.version().equals("1.0.0") || c.version().equals("2.0.0")));
             assertTrue(countBetween(calls, 0, swapMark.startNanos(), "1.0.0") > 0, "calls before the swap got 1.0.0");
-            assertTrue(countBetween(calls, swapMark.doneNanos(), rollbackMark.startNanos(), "2.0.0") > 0,
-                    "calls between swap and rollback got 2.0.0");
+            assertEquals(32, calls.stream().filter(c -> c.startNanos() > swapMark.doneNanos()
+                    && c.endNanos() < rollbackMark.startNanos() && c.version().equals("2.0.0")).map(SwapLoad.Call::session)
+                    .distinct().count(), "every session got 2.0.0 between swap and rollback");
             assertEquals(0, countBetween(calls, swapMark.doneNanos(), rollbackMark.startNanos(), "1.0.0"),
                     "no call between swap and rollback got 1.0.0");
-            assertTrue(countBetween(calls, rollbackMark.doneNanos(), Long.MAX_VALUE, "1.0.0") > 0,
-                    "calls after the rollback got 1.0.0");
+            assertEquals(32, calls.stream().filter(c -> c.startNanos() > rollbackMark.doneNanos() && c.version().equals("1.0.0"))
+                    .map(SwapLoad.Call::session).distinct().count(), "every session got 1.0.0 after the rollback");
             assertEquals(0, countBetween(calls, rollbackMark.doneNanos(), Long.MAX_VALUE, "2.0.0"),
                     "no call after the rollback got 2.0.0");
 
