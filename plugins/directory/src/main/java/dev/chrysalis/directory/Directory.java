@@ -33,7 +33,8 @@ import java.util.function.Function;
  * bundles through a {@link PluginInstaller}. Every install or upgrade checks, in order: the publisher key is
  * trusted, the entry's Ed25519 signature is good, the jar's SHA-256 and manifest match the entry, the version is
  * not a downgrade (unless forced), the resolver dry run is satisfied, and the governance capability scan is safe
- * under the entry's tier capped by the key's tier. Only then is the installer called.
+ * under the entry's tier capped by the key's tier; an {@code untrusted} bundle is then trialled by the
+ * {@link BundleTrial} when the host has one. Only then is the installer called.
  */
 public final class Directory {
     private static final System.Logger LOG = System.getLogger(Directory.class.getName());
@@ -44,11 +45,20 @@ public final class Directory {
     private final BytecodeScanner scanner;
     private final Function<TrustTier, Set<Capability>> tierAllows;
     private final Clock clock;
+    private final Optional<BundleTrial> trial;
     private final IndexCodec codec = new IndexCodec();
 
     /** @param tierAllows what each tier may declare: {@link TrustTier#defaultCapabilities()} or a policy's tier rules */
     public Directory(DirectorySource source, TrustedKeys trusted, PluginInstaller installer, Resolver resolver,
                      BytecodeScanner scanner, Function<TrustTier, Set<Capability>> tierAllows, Clock clock) {
+        this(source, trusted, installer, resolver, scanner, tierAllows, clock, Optional.empty());
+    }
+
+    /** @param trial run before an {@code untrusted} bundle is installed (the host's sandbox), when there is one */
+    public Directory(DirectorySource source, TrustedKeys trusted, PluginInstaller installer, Resolver resolver,
+                     BytecodeScanner scanner, Function<TrustTier, Set<Capability>> tierAllows, Clock clock,
+                     Optional<BundleTrial> trial) {
+        this.trial = trial;
         this.source = source;
         this.trusted = trusted;
         this.installer = installer;
@@ -196,8 +206,16 @@ public final class Directory {
                     + v.tier().id() + (v.tier().id().equals(e.trustTier()) ? "" : " (claims " + e.trustTier()
                     + ", key " + v.key().name() + " is trusted up to " + v.key().maxTier().id() + ")"), u.reasons());
         }
+        Optional<String> trialled = Optional.empty();
+        if (v.tier() == TrustTier.UNTRUSTED && trial.isPresent() && !dryRun) {
+            switch (trial.get().trial(v)) {
+                case BundleTrial.Outcome.Passed p -> trialled = Optional.of(p.summary());
+                case BundleTrial.Outcome.Failed f -> throw new InstallRefusedException(Reason.TRIAL_FAILED,
+                        e.coordinates() + " is untrusted and failed its sandbox trial", f.reasons());
+            }
+        }
         InstallReport report = new InstallReport(action, e.id(), current.map(InstalledBundle::version),
-                Optional.of(e.version().toString()), Optional.of(v.tier()), Optional.of(v.verdict()), plan, !dryRun);
+                Optional.of(e.version().toString()), Optional.of(v.tier()), Optional.of(v.verdict()), trialled, plan, !dryRun);
         if (dryRun) {
             return report;
         }
@@ -226,7 +244,7 @@ public final class Directory {
                     + " would leave installed bundles unresolved (use --force to remove anyway)", plan.breaks());
         }
         InstallReport report = new InstallReport("remove", id, Optional.of(current.version()), Optional.empty(),
-                Optional.empty(), Optional.empty(), plan, !dryRun);
+                Optional.empty(), Optional.empty(), Optional.empty(), plan, !dryRun);
         if (!dryRun) {
             installer.remove(current, plan.refresh());
         }

@@ -30,7 +30,10 @@ public final class DirectorySource {
         this.http = http;
     }
 
-    /** {@code http://host:port/index.json}, {@code http://host:port/} (index.json added), a file or a folder. */
+    /**
+     * {@code http://host:port/index.json}, {@code http://host:port/} (index.json added), a {@code .json} file, or a
+     * directory folder (its {@code index.json}, even before anything is published there).
+     */
     public static DirectorySource of(String where, HttpClient http) {
         if (where.startsWith("http://") || where.startsWith("https://")) {
             URI u = URI.create(where);
@@ -40,7 +43,7 @@ public final class DirectorySource {
             return new DirectorySource(u, http);
         }
         Path p = Path.of(where.startsWith("file:") ? URI.create(where).getPath() : where).toAbsolutePath();
-        if (Files.isDirectory(p)) {
+        if (Files.isDirectory(p) || !p.getFileName().toString().endsWith(".json")) {
             p = p.resolve("index.json");
         }
         return new DirectorySource(p.toUri(), http);

@@ -7,7 +7,7 @@ public class InstallRefusedException extends DirectoryException {
     /** Which check refused. */
     public enum Reason {
         NOT_FOUND, ALREADY_INSTALLED, NOT_INSTALLED, HASH_MISMATCH, BAD_SIGNATURE, UNKNOWN_KEY, MANIFEST_MISMATCH,
-        DOWNGRADE, UNRESOLVED, DEPENDENTS, CAPABILITY, UNREADABLE
+        DOWNGRADE, UNRESOLVED, DEPENDENTS, CAPABILITY, TRIAL_FAILED, UNREADABLE
     }
 
     private final Reason reason;

@@ -137,4 +137,25 @@ class DirectoryRoundTripTest {
             assertTrue(ex.getMessage().contains("HTTP 404"), ex.getMessage());
         }
     }
+
+    @Test
+    void servedRootIsASearchPageOverTheCurrentIndex(@TempDir Path tmp) throws Exception {
+        var fx = new DirectoryFixture(tmp, TrustTier.VERIFIED);
+        fx.publisher().publish(lib("1.0.0", "1.0.0").write(tmp.resolve("j")), Publisher.Options.of(TrustTier.COMMUNITY));
+        fx.publisher().publish(app("1.0.0").write(tmp.resolve("j")), Publisher.Options.of(TrustTier.COMMUNITY));
+        try (DirectoryServer server = DirectoryServer.start(fx.folder, "localhost", 0);
+             HttpClient http = HttpClient.newHttpClient()) {
+            var page = http.send(HttpRequest.newBuilder(server.uri().resolve("/?q=greets+%3Cb%3E")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, page.statusCode());
+            assertTrue(page.headers().firstValue("Content-Type").orElseThrow().startsWith("text/html"));
+            assertTrue(page.body().contains("value=\"greets &lt;b&gt;\""), "the query is echoed escaped");
+            assertTrue(page.body().contains("Nothing matches."), page.body());
+            var all = http.send(HttpRequest.newBuilder(server.uri().resolve("/?q=greets")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(all.contains("<code>dev.test.greeter</code>") && !all.contains("<code>dev.test.lib</code>"), all);
+            assertTrue(all.contains("3 replay cases; scan safe"), all);
+            assertTrue(all.contains("1 of 2 bundles"), all);
+        }
+    }
 }

@@ -152,4 +152,32 @@ class InstallRefusalsTest {
         assertEquals(Reason.NOT_INSTALLED, assertThrows(InstallRefusedException.class,
                 () -> d.upgrade("dev.test.b", Optional.empty(), false, false)).reason());
     }
+
+    @Test
+    void untrustedBundleIsTrialledFirstAndRefusedWhenTheTrialFails() {
+        var fx = new DirectoryFixture(tmp, TrustTier.UNTRUSTED);
+        fx.publisher().publish(TestBundles.bundle("dev.test.u", "1.0.0").write(tmp.resolve("j")),
+                Publisher.Options.of(TrustTier.COMMUNITY));
+        java.util.List<String> trialled = new java.util.ArrayList<>();
+        BundleTrial failing = v -> {
+            trialled.add(v.entry().coordinates() + " " + v.tier());
+            return new BundleTrial.Outcome.Failed(java.util.List.of("replay case 3: expected 42, got 41"));
+        };
+        Directory d = new Directory(DirectorySource.of(fx.folder.toString(), java.net.http.HttpClient.newHttpClient()),
+                fx.trusted, new dev.chrysalis.directory.install.FolderPluginInstaller(fx.plugins),
+                new dev.chrysalis.directory.resolve.Resolver(dev.chrysalis.directory.resolve.BaseEnvironment.chrysalisHost()),
+                fx.scanner, TrustTier::defaultCapabilities, DirectoryFixture.CLOCK, Optional.of(failing));
+        var ex = refused(d, "dev.test.u");
+        assertEquals(Reason.TRIAL_FAILED, ex.reason());
+        assertTrue(ex.getMessage().contains("replay case 3: expected 42, got 41"), ex.getMessage());
+        assertEquals(java.util.List.of("dev.test.u 1.0.0 untrusted"), trialled, "trialled under the key's capped tier");
+
+        Directory passing = new Directory(d.source(), fx.trusted, d.installer(),
+                new dev.chrysalis.directory.resolve.Resolver(dev.chrysalis.directory.resolve.BaseEnvironment.chrysalisHost()),
+                fx.scanner, TrustTier::defaultCapabilities, DirectoryFixture.CLOCK,
+                Optional.of(v -> new BundleTrial.Outcome.Passed("25/25 replay cases passed")));
+        InstallReport r = passing.install("dev.test.u", Optional.empty(), false, false);
+        assertEquals(Optional.of("25/25 replay cases passed"), r.trial());
+        assertTrue(r.describe().contains("sandbox trial: 25/25 replay cases passed"), r.describe().toString());
+    }
 }

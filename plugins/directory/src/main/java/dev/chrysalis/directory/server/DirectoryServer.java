@@ -4,9 +4,12 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.chrysalis.directory.DirectoryException;
 import dev.chrysalis.directory.Publisher;
+import dev.chrysalis.directory.index.DirectoryIndex;
+import dev.chrysalis.directory.index.IndexCodec;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,8 +19,8 @@ import java.util.regex.Pattern;
 
 /**
  * Serves a directory folder over HTTP so several hosts share one directory: {@code GET /index.json},
- * {@code GET /repository.xml} and {@code GET /bundles/<file>.jar}, each read from disk per request, so what a
- * publisher adds is served at once. One virtual thread per exchange.
+ * {@code GET /repository.xml}, {@code GET /bundles/<file>.jar} and a search page at {@code GET /?q=words}, each
+ * read from disk per request, so what a publisher adds is served at once. One virtual thread per exchange.
  */
 public final class DirectoryServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(DirectoryServer.class.getName());
@@ -25,6 +28,7 @@ public final class DirectoryServer implements AutoCloseable {
     private final Path folder;
     private final HttpServer server;
     private final ExecutorService executor;
+    private final IndexCodec codec = new IndexCodec();
 
     private DirectoryServer(Path folder, HttpServer server, ExecutorService executor) {
         this.folder = folder;
@@ -71,8 +75,36 @@ public final class DirectoryServer implements AutoCloseable {
             text(ex, 404, "not found: " + ex.getRequestURI().getPath() + "\n");
             return;
         }
-        text(ex, 200, "Chrysalis plugin directory\n  index:      " + uri() + "index.json\n  repository: " + uri()
-                + "repository.xml\n  bundles:    " + uri() + "bundles/<file>.jar\n");
+        Path index = folder.resolve(Publisher.INDEX);
+        DirectoryIndex loaded;
+        try {
+            loaded = Files.exists(index) ? codec.read(Files.readAllBytes(index), index.toString())
+                    : DirectoryIndex.empty(index.toString());
+        } catch (DirectoryException e) {
+            text(ex, 500, "the index cannot be read: " + e.getMessage() + "\n");
+            return;
+        }
+        String html = DirectoryPage.render(loaded, query(ex.getRequestURI().getRawQuery(), "q"), uri() + "index.json");
+        try (ex) {
+            byte[] b = html.getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+            ex.sendResponseHeaders(200, b.length);
+            ex.getResponseBody().write(b);
+        }
+    }
+
+    static String query(String raw, String name) {
+        if (raw == null) {
+            return "";
+        }
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            if (k.equals(name)) {
+                return eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            }
+        }
+        return "";
     }
 
     private void bundle(HttpExchange ex) throws IOException {
