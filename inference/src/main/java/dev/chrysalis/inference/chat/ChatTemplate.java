@@ -11,9 +11,10 @@ import java.util.Set;
  * Renders a conversation into the prompt text a chat model was trained on. The rendering never includes the
  * leading BOS: {@link #encode} adds it when the tokenizer asks for one, so the prompt holds exactly one.
  */
-public sealed interface ChatTemplate permits ChatTemplate.Llama2, ChatTemplate.Llama3, ChatTemplate.ChatMl {
+public sealed interface ChatTemplate permits ChatTemplate.Llama2, ChatTemplate.Llama3, ChatTemplate.ChatMl,
+        ChatTemplate.Phi3, ChatTemplate.Zephyr {
 
-    /** The template's name: {@code llama2}, {@code llama3} or {@code chatml}. */
+    /** The template's name: {@code llama2}, {@code llama3}, {@code chatml}, {@code phi3} or {@code zephyr}. */
     String name();
 
     /**
@@ -54,7 +55,8 @@ public sealed interface ChatTemplate permits ChatTemplate.Llama2, ChatTemplate.L
     }
 
     /**
-     * The template by name: {@code llama3}, {@code llama2} or {@code chatml} (also {@code qwen}).
+     * The template by name: {@code llama3}, {@code llama2}, {@code chatml} (also {@code qwen}), {@code phi3} or
+     * {@code zephyr} (TinyLlama chat).
      *
      * @throws ChatTemplateException for any other name
      */
@@ -63,7 +65,9 @@ public sealed interface ChatTemplate permits ChatTemplate.Llama2, ChatTemplate.L
             case "llama3", "llama-3" -> new Llama3();
             case "llama2", "llama-2" -> new Llama2();
             case "chatml", "qwen", "qwen2" -> new ChatMl();
-            default -> throw new ChatTemplateException("chat template '" + name + "' is unknown (llama3, llama2, chatml)");
+            case "phi3", "phi-3" -> new Phi3();
+            case "zephyr", "tinyllama" -> new Zephyr();
+            default -> throw new ChatTemplateException("chat template '" + name + "' is unknown (llama3, llama2, chatml, phi3, zephyr)");
         };
     }
 
@@ -81,6 +85,12 @@ public sealed interface ChatTemplate permits ChatTemplate.Llama2, ChatTemplate.L
             }
             if (tmpl.contains("<|im_start|>")) {
                 return new ChatMl();
+            }
+            if (tmpl.contains("<|user|>") && tmpl.contains("<|end|>")) {
+                return new Phi3();
+            }
+            if (tmpl.contains("<|user|>")) {
+                return new Zephyr();
             }
             if (tmpl.contains("[INST]")) {
                 // Llama 2 (with <<SYS>>) and Mistral's [INST] format, which differs only in spacing around answers
@@ -218,6 +228,58 @@ public sealed interface ChatTemplate permits ChatTemplate.Llama2, ChatTemplate.L
         @Override
         public List<String> stopPieces() {
             return List.of("<|im_end|>", "<|endoftext|>");
+        }
+    }
+
+    /** Phi-3: {@code <|role|>\ncontent<|end|>\n} per message, then {@code <|assistant|>\n}. */
+    record Phi3() implements ChatTemplate {
+        @Override
+        public String name() {
+            return "phi3";
+        }
+
+        @Override
+        public String render(List<ChatMessage> messages, boolean addAssistantPrefix) {
+            requireMessages(messages, name());
+            StringBuilder sb = new StringBuilder();
+            for (ChatMessage m : messages) {
+                sb.append("<|").append(m.role().wireName()).append("|>\n").append(m.content()).append("<|end|>\n");
+            }
+            if (addAssistantPrefix) {
+                sb.append("<|assistant|>\n");
+            }
+            return sb.toString();
+        }
+
+        @Override
+        public List<String> stopPieces() {
+            return List.of("<|end|>", "<|endoftext|>");
+        }
+    }
+
+    /** Zephyr (TinyLlama chat): {@code <|role|>\ncontent</s>\n} per message, then {@code <|assistant|>\n}. */
+    record Zephyr() implements ChatTemplate {
+        @Override
+        public String name() {
+            return "zephyr";
+        }
+
+        @Override
+        public String render(List<ChatMessage> messages, boolean addAssistantPrefix) {
+            requireMessages(messages, name());
+            StringBuilder sb = new StringBuilder();
+            for (ChatMessage m : messages) {
+                sb.append("<|").append(m.role().wireName()).append("|>\n").append(m.content()).append("</s>\n");
+            }
+            if (addAssistantPrefix) {
+                sb.append("<|assistant|>\n");
+            }
+            return sb.toString();
+        }
+
+        @Override
+        public List<String> stopPieces() {
+            return List.of("</s>");
         }
     }
 }

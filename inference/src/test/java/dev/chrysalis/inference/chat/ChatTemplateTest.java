@@ -131,7 +131,9 @@ class ChatTemplateTest {
         assertEquals("llama3", ChatTemplate.forModel(new GgufMetadata(values)).name());
         values.put("tokenizer.chat_template", new GgufValue.StringValue("{{ bos_token }}{% for m in messages %}[INST] {{ m.content }} [/INST]{% endfor %}"));
         assertEquals("llama2", ChatTemplate.forModel(new GgufMetadata(values)).name());
-        values.put("tokenizer.chat_template", new GgufValue.StringValue("{% for m in messages %}<|user|>{{ m.content }}<|end|>{% endfor %}"));
+        values.put("tokenizer.chat_template", new GgufValue.StringValue("{% for m in messages %}<|user|>\n{{ m.content + eos_token }}{% endfor %}"));
+        assertEquals("zephyr", ChatTemplate.forModel(new GgufMetadata(values)).name());
+        values.put("tokenizer.chat_template", new GgufValue.StringValue("{% for m in messages %}<start_of_turn>{{ m.content }}<end_of_turn>{% endfor %}"));
         assertThrows(ChatTemplateException.class, () -> ChatTemplate.forModel(new GgufMetadata(values)),
                 "a template in another format is not silently replaced");
     }
@@ -153,5 +155,23 @@ class ChatTemplateTest {
             Tokenizer t = Tokenizers.fromGguf(f);
             assertArrayEquals(new int[] {t.eosId().getAsInt()}, tmpl.stopTokens(t).stream().mapToInt(Integer::intValue).toArray());
         }
+    }
+
+    @Test
+    void phi3IsDetectedFromItsJinjaTemplateAndItsMarkersAreSingleIds() throws IOException {
+        GgufMetadata md = vocabMetadata("phi-3");
+        ChatTemplate tmpl = ChatTemplate.forModel(md);
+        assertEquals("phi3", tmpl.name());
+        String text = tmpl.render(CONVERSATION, true);
+        assertEquals("<|system|>\nYou are terse.<|end|>\n<|user|>\nWhat is 2+2?<|end|>\n<|assistant|>\n4<|end|>\n"
+                + "<|user|>\nAnd 3+3?<|end|>\n<|assistant|>\n", text);
+        Tokenizer t = tokenizer(md);
+        int[] ids = tmpl.encode(t, CONVERSATION, true);
+        assertEquals(1, ids[0]);
+        assertEquals(4, count(ids, 32007), "<|end|> once per message");
+        assertEquals(2, count(ids, 32001), "<|assistant|> for the answer and the prefix");
+        assertEquals(1, count(ids, 32006), "<|system|>");
+        assertTrue(tmpl.stopTokens(t).containsAll(Set.of(32007, 32000)));
+        assertEquals("<|user|>\nhi</s>\n<|assistant|>\n", ChatTemplate.named("zephyr").render(List.of(ChatMessage.user("hi")), true));
     }
 }
