@@ -58,7 +58,9 @@ class JsonSchemaConstraintTest {
         try (GgufFile f = GgufFile.openMetadataOnly(Fixtures.vocab("ggml-vocab-llama-bpe.gguf"))) {
             llama3 = Tokenizers.fromGguf(f);
         }
+        long t0 = System.nanoTime();
         llama3Trie = TokenTrie.of(llama3);
+        System.out.printf("llama-bpe trie: %d nodes built in %.0f ms%n", llama3Trie.nodeCount(), (System.nanoTime() - t0) / 1e6);
         try (GgufFile f = GgufFile.open(Fixtures.model("stories260K.gguf"))) {
             stories = Tokenizers.fromGguf(f);
         }
