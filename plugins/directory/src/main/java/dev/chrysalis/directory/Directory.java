@@ -229,7 +229,7 @@ public final class Directory {
         } else {
             installer.install(row, v.jar());
         }
-        LOG.log(System.Logger.Level.INFO, () -> String.join("; ", report.describe()));
+        LOG.log(System.Logger.Level.DEBUG, () -> String.join("; ", report.describe()));
         return report;
     }
 

@@ -158,4 +158,34 @@ class DirectoryRoundTripTest {
             assertTrue(all.contains("1 of 2 bundles"), all);
         }
     }
+
+    @Test
+    void servedIndexWithABrokenAndATruncatedEntryStillServesTheRest(@TempDir Path tmp) throws Exception {
+        var fx = new DirectoryFixture(tmp, TrustTier.VERIFIED);
+        IndexEntry broken = fx.publisher().publish(TestBundles.bundle("dev.test.broken", "1.0.0").write(tmp.resolve("j")),
+                Publisher.Options.of(TrustTier.COMMUNITY));
+        fx.publisher().publish(lib("1.0.0", "1.0.0").write(tmp.resolve("j")), Publisher.Options.of(TrustTier.COMMUNITY));
+        fx.publisher().publish(TestBundles.bundle("dev.test.cut", "1.0.0").write(tmp.resolve("j")),
+                Publisher.Options.of(TrustTier.COMMUNITY));
+        Path index = fx.folder.resolve("index.json");
+        String text = Files.readString(index).replace(broken.sha256(), "not-a-digest");
+        Files.writeString(index, text.substring(0, text.indexOf("\"dev.test.cut\"") + 40));
+        try (DirectoryServer server = DirectoryServer.start(fx.folder, "localhost", 0);
+             HttpClient http = HttpClient.newHttpClient()) {
+            Directory dir = fx.directory(server.uri() + "index.json", http);
+            var loaded = dir.index();
+            assertEquals(List.of("dev.test.lib"), loaded.entries().stream().map(IndexEntry::id).toList());
+            assertEquals(List.of("dev.test.broken", "dev.test.cut"),
+                    loaded.problems().stream().map(dev.chrysalis.directory.index.IndexProblem::entryId).toList());
+            assertTrue(loaded.problems().get(0).message().contains("field 'sha256' must be 64 lowercase hex digits"),
+                    loaded.problems().get(0).message());
+            assertTrue(loaded.problems().get(1).message().startsWith("truncated"), loaded.problems().get(1).message());
+            assertTrue(dir.install("dev.test.lib", Optional.empty(), false, false).applied());
+            assertEquals(Reason.NOT_FOUND, assertThrows(InstallRefusedException.class,
+                    () -> dir.install("dev.test.broken", Optional.empty(), false, false)).reason());
+            var refused = assertThrows(DirectoryException.class, () -> fx.publisher().publish(
+                    lib("2.0.0", "2.0.0").write(tmp.resolve("k")), Publisher.Options.of(TrustTier.COMMUNITY)));
+            assertTrue(refused.getMessage().contains("rewriting would drop them"), refused.getMessage());
+        }
+    }
 }

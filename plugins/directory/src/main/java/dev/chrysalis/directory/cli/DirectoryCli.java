@@ -267,12 +267,21 @@ public final class DirectoryCli {
                 PublisherKey key = new KeyStoreFolder(path(a, "keys", "keys")).load(a.opt("key").orElse("publisher"));
                 Publisher p = new Publisher(path(a, "dir", "directory"), key, new BytecodeScanner(CapabilityRules.standard()),
                         clock);
+                int failed = 0;
                 for (String jar : a.positional()) {
-                    IndexEntry e = p.publish(Path.of(jar), o);
-                    out.println("published " + e.coordinates() + " [" + e.trustTier() + "] " + e.sha256().substring(0, 12)
-                            + " signed by " + e.publisherKeyId());
+                    try {
+                        IndexEntry e = p.publish(Path.of(jar), o);
+                        out.println("published " + e.coordinates() + " [" + e.trustTier() + "] " + e.sha256().substring(0, 12)
+                                + " signed by " + e.publisherKeyId());
+                    } catch (DirectoryException | dev.chrysalis.governance.capability.CapabilityScanException e) {
+                        failed++;
+                        err.println("directory publish: " + e.getMessage());
+                    }
                 }
-                return 0;
+                if (failed > 0 && a.positional().size() > 1) {
+                    err.println(failed + " of " + a.positional().size() + " jars not published");
+                }
+                return failed == 0 ? 0 : 1;
             }
             case "serve" -> {
                 int port = integer(a.opt("port").orElse("0"), "--port");

@@ -55,7 +55,7 @@ public final class DirectoryServer implements AutoCloseable {
         server.createContext("/bundles/", s::bundle);
         server.createContext("/", s::root);
         server.start();
-        LOG.log(System.Logger.Level.INFO, "serving directory " + folder + " at " + s.uri());
+        LOG.log(System.Logger.Level.DEBUG, "serving directory " + folder + " at " + s.uri());
         return s;
     }
 
