@@ -33,7 +33,7 @@ import java.util.stream.Stream;
  */
 public final class SwapBenchmark {
     private static final String USAGE = "usage: bench swap [--swaps N (100)] [--sessions N (32)] [--pause-ms N (10)] "
-            + "[--bundles DIR (-Dchrysalis.bundles)]";
+            + "[--warmup N (30) swaps before the load starts, not measured] [--bundles DIR (-Dchrysalis.bundles)]";
 
     private SwapBenchmark() {
     }
@@ -42,6 +42,7 @@ public final class SwapBenchmark {
         int swaps = 100;
         int sessions = 32;
         int pauseMs = 10;
+        int warmup = 30;
         Path bundles = RuntimeConfig.defaultBundlesDir();
         try {
             for (int i = 0; i < args.length; i++) {
@@ -50,6 +51,7 @@ public final class SwapBenchmark {
                     case "--swaps" -> swaps = positive("--swaps", value);
                     case "--sessions" -> sessions = positive("--sessions", value);
                     case "--pause-ms" -> pauseMs = positive("--pause-ms", value);
+                    case "--warmup" -> warmup = nonNegative("--warmup", value);
                     case "--bundles" -> bundles = Path.of(required("--bundles", value));
                     default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
                 }
@@ -63,7 +65,7 @@ public final class SwapBenchmark {
         Path work = null;
         try {
             work = Files.createTempDirectory("chrysalis-bench-swap-");
-            return measure(out, work, bundles, swaps, sessions, pauseMs);
+            return measure(out, work, bundles, swaps, sessions, pauseMs, warmup);
         } catch (IOException e) {
             out.println("bench swap: " + e.getMessage());
             return 1;
@@ -78,7 +80,7 @@ public final class SwapBenchmark {
         }
     }
 
-    private static int measure(PrintStream out, Path work, Path bundles, int swaps, int sessions, int pauseMs)
+    private static int measure(PrintStream out, Path work, Path bundles, int swaps, int sessions, int pauseMs, int warmup)
             throws IOException, InterruptedException {
         Path bundleDir = Files.createDirectories(work.resolve("bundles"));
         copyBaseBundles(bundles, bundleDir);
@@ -89,6 +91,15 @@ public final class SwapBenchmark {
         try (PluginRuntime runtime = PluginRuntime.start(config)) {
             if (runtime.plugin(BenchBundles.SYMBOLIC_NAME).isEmpty()) {
                 out.println("bench swap: the bench skill did not start: " + runtime.failedPlugins());
+                return 1;
+            }
+            try {
+                // Swapping is rare in a real host, so its code is cold; warm it (unmeasured, no load) like any JVM benchmark.
+                for (int i = 0; i < warmup * 2; i++) {
+                    runtime.swap(BenchBundles.SKILL, i % 2 == 0 ? v2 : v1Offer);
+                }
+            } catch (PluginOperationException e) {
+                out.println("bench swap: a warm-up swap was refused: " + e.getMessage());
                 return 1;
             }
             String d1 = runtime.liveDigests().get(BenchBundles.SYMBOLIC_NAME);
@@ -123,7 +134,7 @@ public final class SwapBenchmark {
             }
             List<SwapLoad.Call> calls = load.stop();
             SwapLoad.Verdict verdict = SwapLoad.check(calls, marks, d1, Map.of(d1, "1.0.0", d2, "2.0.0"));
-            print(out, sessions, swaps, reports, cpu, verdict);
+            print(out, sessions, swaps, warmup, reports, cpu, verdict);
             List<Duration> callTimes = calls.stream().map(c -> Duration.ofNanos(c.endNanos() - c.startNanos())).sorted().toList();
             out.printf(Locale.ROOT, "call latency (one turn): p50 %.3f ms  p99 %.3f ms  max %.2f ms%n",
                     ms(percentile(callTimes, 50)), ms(percentile(callTimes, 99)), ms(callTimes.getLast()));
@@ -131,13 +142,13 @@ public final class SwapBenchmark {
         }
     }
 
-    private static void print(PrintStream out, int sessions, int swaps, List<SwapReport> reports, List<Duration> cpu,
+    private static void print(PrintStream out, int sessions, int swaps, int warmup, List<SwapReport> reports, List<Duration> cpu,
                               SwapLoad.Verdict v) {
         List<Duration> total = reports.stream().map(SwapReport::duration).sorted().toList();
         List<Duration> cpuSorted = cpu.stream().sorted().toList();
         List<Duration> cutover = reports.stream().map(SwapReport::cutover).sorted().toList();
-        out.printf(Locale.ROOT, "bench swap: %d sessions calling skill %s continuously, %d swaps between 1.0.0 and 2.0.0%n",
-                sessions, BenchBundles.SKILL, swaps);
+        out.printf(Locale.ROOT, "bench swap: %d sessions calling skill %s continuously, %d swaps between 1.0.0 and 2.0.0 "
+                + "(after %d unmeasured warm-up swaps)%n", sessions, BenchBundles.SKILL, swaps, warmup * 2);
         out.printf(Locale.ROOT, "swap latency (call -> no call left on the old version): p50 %.2f ms  p99 %.2f ms  max %.2f ms%n",
                 ms(percentile(total, 50)), ms(percentile(total, 99)), ms(total.getLast()));
         out.printf(Locale.ROOT, "cut-over latency (call -> new calls served by the new version): p50 %.2f ms  p99 %.2f ms  max %.2f ms%n",
@@ -178,6 +189,10 @@ public final class SwapBenchmark {
                 }
             }
         }
+    }
+
+    private static int nonNegative(String name, String value) {
+        return "0".equals(value) ? 0 : positive(name, value);
     }
 
     private static int positive(String name, String value) {

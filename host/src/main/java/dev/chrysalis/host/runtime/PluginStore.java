@@ -6,6 +6,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,15 +22,20 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The plugins' persistent state under {@code <dataDir>/plugins/<symbolic-name>/}: {@code state.json}
- * (the live jar's digest and the digests rollback returns to, most recent first) and {@code jars/<sha256>.jar}
- * (every jar that was live, content-addressed). Written atomically (temp file + rename), so a swap made by
- * another process (the CLI) takes effect at this process's next start, and a crash never leaves half a state.
+ * The plugins' persistent state under {@code <dataDir>/plugins/<symbolic-name>/}: {@code state.jsonl}, a journal
+ * with one line per change holding the whole state (the live jar's digest and the digests rollback returns to,
+ * most recent first), and {@code jars/<sha256>.jar} (every jar that was live, content-addressed). The last line
+ * that parses is the state, so a line torn by a crash is skipped and the state before it holds. Appending a line
+ * costs microseconds where replacing a file by rename costs milliseconds (ext4 flushes on rename), and a swap
+ * waits for it. A swap made by another process (the CLI) takes effect at this process's next start. The journal
+ * is compacted (rewritten to its last line, atomically) once it grows past {@value #COMPACT_AFTER_LINES} lines.
  */
 final class PluginStore {
     private static final System.Logger LOG = System.getLogger(PluginStore.class.getName());
     private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9._-]{1,200}");
     static final int MAX_HISTORY = 32;
+    static final int COMPACT_AFTER_LINES = 500;
+    private static final String JOURNAL = "state.jsonl";
 
     private final Path root;
     private final ObjectMapper json = new ObjectMapper();
@@ -80,25 +89,39 @@ final class PluginStore {
     }
 
     Optional<PluginState> load(String symbolicName) {
-        Path file = root.resolve(symbolicName).resolve("state.json");
+        Path file = root.resolve(symbolicName).resolve(JOURNAL);
         if (!Files.isRegularFile(file)) {
             return Optional.empty();
         }
+        List<String> lines;
         try {
-            JsonNode node = json.readTree(file.toFile());
-            String live = node.path("live").asText("");
-            if (live.isEmpty()) {
-                LOG.log(System.Logger.Level.ERROR, "plugin state " + file + " has no 'live' digest; using the shipped jar");
-                return Optional.empty();
-            }
-            List<String> history = new ArrayList<>();
-            node.path("history").forEach(h -> history.add(h.asText()));
-            return Optional.of(new PluginState(symbolicName, live, history));
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
             LOG.log(System.Logger.Level.ERROR, "plugin state " + file + " cannot be read (" + e.getMessage()
                     + "); using the shipped jar");
             return Optional.empty();
         }
+        for (int i = lines.size() - 1; i >= 0; i--) {
+            String line = lines.get(i).trim();
+            if (line.isEmpty()) {
+                continue;
+            }
+            try {
+                JsonNode node = json.readTree(line);
+                String live = node.path("live").asText("");
+                if (live.isEmpty()) {
+                    throw new IOException("no 'live' digest");
+                }
+                List<String> history = new ArrayList<>();
+                node.path("history").forEach(h -> history.add(h.asText()));
+                return Optional.of(new PluginState(symbolicName, live, history));
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.ERROR, "plugin state " + file + " line " + (i + 1) + " is damaged ("
+                        + e.getMessage() + "); using the line before it");
+            }
+        }
+        LOG.log(System.Logger.Level.ERROR, "plugin state " + file + " has no readable line; using the shipped jar");
+        return Optional.empty();
     }
 
     /** Symbolic names of every plugin with persisted state. */
@@ -107,7 +130,7 @@ final class PluginStore {
             return List.of();
         }
         try (Stream<Path> dirs = Files.list(root)) {
-            return dirs.filter(d -> Files.isRegularFile(d.resolve("state.json")))
+            return dirs.filter(d -> Files.isRegularFile(d.resolve(JOURNAL)))
                     .map(d -> d.getFileName().toString()).sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list plugin states in " + root, e);
@@ -122,9 +145,30 @@ final class PluginStore {
         node.put("live", state.live());
         ArrayNode history = node.putArray("history");
         state.history().forEach(history::add);
-        Path tmp = Files.createTempFile(dir, "state", ".tmp");
-        json.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), node);
-        move(tmp, dir.resolve("state.json"));
+        byte[] line = (json.writeValueAsString(node) + "\n").getBytes(StandardCharsets.UTF_8);
+        Path journal = dir.resolve(JOURNAL);
+        long lines = Files.isRegularFile(journal) ? Files.size(journal) / Math.max(1, line.length) : 0;
+        if (lines >= COMPACT_AFTER_LINES) {
+            Path tmp = Files.createTempFile(dir, "state", ".tmp");
+            Files.write(tmp, line);
+            move(tmp, journal);
+            return;
+        }
+        try (FileChannel channel = FileChannel.open(journal, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE)) {
+            long end = channel.size();
+            ByteBuffer buffer = ByteBuffer.wrap(line);
+            if (end > 0) {
+                ByteBuffer last = ByteBuffer.allocate(1);
+                channel.read(last, end - 1);
+                if (last.get(0) != '\n') { // end a line torn by a crash, so ours stays whole
+                    buffer = ByteBuffer.allocate(line.length + 1).put((byte) '\n').put(line).flip();
+                }
+            }
+            while (buffer.hasRemaining()) {
+                end += channel.write(buffer, end);
+            }
+        }
     }
 
     private static void move(Path from, Path to) throws IOException {

@@ -22,8 +22,8 @@ class SwapBenchmarkTest {
 
     @Test
     void aShortRunSwapsUnderLoadWithoutFailedCallsAndPrintsLatencyPercentiles() {
-        String out = run(0, "--swaps", "4", "--sessions", "8", "--pause-ms", "20");
-        assertTrue(out.contains("8 sessions calling skill bench-echo continuously, 4 swaps"), out);
+        String out = run(0, "--swaps", "4", "--sessions", "8", "--pause-ms", "20", "--warmup", "2");
+        assertTrue(out.contains("8 sessions calling skill bench-echo continuously, 4 swaps between 1.0.0 and 2.0.0 (after 4 unmeasured warm-up swaps)"), out);
         assertTrue(out.matches("(?s).*swap latency .*p50 [0-9.]+ ms  p99 [0-9.]+ ms  max [0-9.]+ ms.*"), out);
         assertTrue(out.contains("failed: 0, answered by the wrong version: 0, stale after a swap: 0"), out);
     }

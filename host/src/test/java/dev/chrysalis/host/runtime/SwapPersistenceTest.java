@@ -81,7 +81,7 @@ class SwapPersistenceTest {
     }
 
     @Test
-    void aDamagedStateFileOrTamperedStoredJarFallsBackToTheShippedJar() throws Exception {
+    void aTornJournalLineIsSkippedAndATamperedStoredJarOrUnreadableJournalFallsBackToTheShippedJar() throws Exception {
         Path v1 = BenchBundles.write(temp.resolve("v1"), "1.0.0");
         Path v2 = BenchBundles.write(temp.resolve("v2"), "2.0.0");
         RuntimeConfig config = RuntimeConfig.of(temp.resolve("data"), TestPlugins.bundlesDir(temp.resolve("bundles"), v1));
@@ -89,16 +89,30 @@ class SwapPersistenceTest {
         try (PluginRuntime runtime = PluginRuntime.start(config)) {
             d2 = runtime.swap("bench-echo", v2).toDigest();
         }
-        Path pluginDir = temp.resolve("data/plugins/" + BenchBundles.SYMBOLIC_NAME);
+        Path pluginDir = pluginDirJar(d2).getParent().getParent();
+        Path journal = pluginDir.resolve("state.jsonl");
+        Files.writeString(journal, "{\"symbolicName\":\"dev.chrysalis.bench.echo\",\"li", java.nio.file.StandardOpenOption.APPEND);
+        try (PluginRuntime runtime = PluginRuntime.start(config)) {
+            assertEquals("n=1 from version 2.0.0", answer(runtime), "a torn last line (crash mid-write) is skipped");
+            runtime.rollback("bench-echo");
+        }
+        try (PluginRuntime runtime = PluginRuntime.start(config)) {
+            assertEquals("n=1 from version 1.0.0", answer(runtime), "the change after a torn line is kept whole");
+            runtime.swap("bench-echo", pluginDirJar(d2));
+        }
         Path stored = pluginDir.resolve("jars/" + d2 + ".jar");
-        Files.copy(v1, stored, java.nio.file.StandardCopyOption.REPLACE_EXISTING); // tampered: content no longer matches its name
+        Files.copy(v1, stored, java.nio.file.StandardCopyOption.REPLACE_EXISTING); // content no longer matches its name
         try (PluginRuntime runtime = PluginRuntime.start(config)) {
             assertEquals("n=1 from version 1.0.0", answer(runtime));
             assertEquals(java.util.Map.of(), runtime.failedPlugins());
         }
-        Files.writeString(pluginDir.resolve("state.json"), "{ not json");
+        Files.writeString(journal, "{ not json\n");
         try (PluginRuntime runtime = PluginRuntime.start(config)) {
             assertEquals("n=1 from version 1.0.0", answer(runtime));
         }
+    }
+
+    private Path pluginDirJar(String digest) {
+        return temp.resolve("data/plugins/" + BenchBundles.SYMBOLIC_NAME + "/jars/" + digest + ".jar");
     }
 }
