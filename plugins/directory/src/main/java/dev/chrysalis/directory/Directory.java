@@ -79,7 +79,7 @@ public final class Directory {
     /** The index as it is now (read afresh each call, so a served directory's new entries show up). */
     public DirectoryIndex index() {
         DirectoryIndex index = source.load();
-        index.problems().forEach(p -> LOG.log(System.Logger.Level.WARNING, source.uri() + ": " + p));
+        index.problems().forEach(p -> LOG.log(System.Logger.Level.DEBUG, source.uri() + ": " + p));
         return index;
     }
 

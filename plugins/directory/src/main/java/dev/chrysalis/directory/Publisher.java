@@ -20,6 +20,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -115,7 +116,7 @@ public final class Publisher {
         try {
             Files.createDirectories(folder.resolve(BUNDLES));
             try (FileChannel ch = FileChannel.open(folder.resolve(".publish.lock"), StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE); FileLock lock = ch.lock()) {
+                    StandardOpenOption.WRITE); FileLock lock = lock(ch)) {
                 DirectoryIndex index = Files.exists(folder.resolve(INDEX))
                         ? codec.read(Files.readAllBytes(folder.resolve(INDEX)), folder.resolve(INDEX).toString())
                         : DirectoryIndex.empty(folder.toString());
@@ -145,6 +146,30 @@ public final class Publisher {
             throw new DirectoryException("cannot publish into " + folder + ": " + e.getMessage(), e);
         }
         return signed;
+    }
+
+    /**
+     * The folder's publish lock: a file lock excludes other processes; within this JVM a second publisher on the
+     * same folder gets {@link OverlappingFileLockException} and waits its turn.
+     */
+    private FileLock lock(FileChannel ch) throws IOException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            try {
+                return ch.lock();
+            } catch (OverlappingFileLockException busy) {
+                if (System.nanoTime() > deadline) {
+                    throw new DirectoryException("another publisher has held " + folder.resolve(".publish.lock")
+                            + " for over 60 s; giving up");
+                }
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new DirectoryException("interrupted while waiting to publish into " + folder, e);
+                }
+            }
+        }
     }
 
     private static List<String> ids(java.util.Set<Capability> caps) {

@@ -180,4 +180,23 @@ class InstallRefusalsTest {
         assertEquals(Optional.of("25/25 replay cases passed"), r.trial());
         assertTrue(r.describe().contains("sandbox trial: 25/25 replay cases passed"), r.describe().toString());
     }
+
+    @Test
+    void concurrentPublishersIntoOneFolderLoseNoEntry() throws Exception {
+        var fx = new DirectoryFixture(tmp, TrustTier.VERIFIED);
+        java.util.List<java.nio.file.Path> jars = new java.util.ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            jars.add(TestBundles.bundle("dev.test.c" + i, "1.0.0").write(tmp.resolve("j")));
+        }
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(3)) {
+            var futures = jars.stream().map(j -> pool.submit(() -> fx.publisher().publish(j,
+                    Publisher.Options.of(TrustTier.COMMUNITY)))).toList();
+            for (var f : futures) {
+                f.get();
+            }
+        }
+        var index = fx.local().index();
+        assertEquals(6, index.entries().size(), index.toString());
+        assertEquals(java.util.List.of(), index.problems());
+    }
 }

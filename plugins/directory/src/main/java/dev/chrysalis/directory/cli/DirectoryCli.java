@@ -61,6 +61,7 @@ public final class DirectoryCli {
               serve                             serve a directory folder over HTTP (--dir, --port 0 = any)
               keygen <name>                     new Ed25519 publisher key in --keys (--trust adds it to trusted keys)
               trust <name> <public.pem>         trust a publisher key up to --tier
+              distrust <key-id>                 stop trusting a publisher key
               repository                        print the index as an OSGi Repository XML
               import-skill <folder>             import an Agent Skills folder (SKILL.md + resources, no Java)
               export-skill <jar> <out-folder>   write a skill bundle's SKILL.md as an Agent Skills folder
@@ -313,6 +314,15 @@ public final class DirectoryCli {
                 TrustedKeys.Trusted t = TrustedKeys.load(path(a, "trusted", "trusted-keys.json"))
                         .trust(name, pub, tier(a, TrustTier.COMMUNITY));
                 out.println("trusted " + t.keyId() + " (" + name + ") up to tier " + t.maxTier().id());
+                return 0;
+            }
+            case "distrust" -> {
+                String keyId = a.arg(0, "key id");
+                boolean removed = TrustedKeys.load(path(a, "trusted", "trusted-keys.json")).distrust(keyId);
+                if (!removed) {
+                    throw new DirectoryException("key " + keyId + " is not a trusted key");
+                }
+                out.println("no longer trusting " + keyId);
                 return 0;
             }
             case "repository" -> {

@@ -46,6 +46,9 @@ public final class IndexCodec {
     /** @throws IndexFormatException when the file is not an index at all (no object, no entries array) */
     public DirectoryIndex read(byte[] bytes, String source) {
         String text = new String(bytes, StandardCharsets.UTF_8);
+        if (text.startsWith("\uFEFF")) {
+            text = text.substring(1);
+        }
         int arrayStart = entriesArrayStart(text, source);
         List<IndexEntry> entries = new ArrayList<>();
         List<IndexProblem> problems = new ArrayList<>();
