@@ -199,4 +199,16 @@ class InstallRefusalsTest {
         assertEquals(6, index.entries().size(), index.toString());
         assertEquals(java.util.List.of(), index.problems());
     }
+
+    @Test
+    void requirementWhoseFilterNothingMatchesIsUnresolved() {
+        var fx = new DirectoryFixture(tmp, TrustTier.VERIFIED);
+        fx.publisher().publish(TestBundles.bundle("dev.test.future", "1.0.0")
+                        .header("Require-Capability", "osgi.ee;filter:=\"(&(osgi.ee=JavaSE)(version=99))\"")
+                        .write(tmp.resolve("j")), Publisher.Options.of(TrustTier.COMMUNITY));
+        var ex = refused(fx.local(), "dev.test.future");
+        assertEquals(Reason.UNRESOLVED, ex.reason());
+        assertTrue(ex.getMessage().contains("requires capability osgi.ee;filter:=\"(&(osgi.ee=JavaSE)(version=99))\": no osgi.ee"
+                + " capability matches (on offer: osgi.ee;osgi.ee=\"JavaSE\";version:List<Version>="), ex.getMessage());
+    }
 }

@@ -40,7 +40,7 @@ public final class RepositoryXml {
             }
             for (HeaderClause c : HeaderClause.parse(String.join(",", e.provides()), e.coordinates())) {
                 capability(x, c.name(), c.directives(), c.attributes().entrySet().stream()
-                        .map(a -> attr(a.getKey(), null, a.getValue())).toList());
+                        .map(a -> attr(a.getKey(), c.types().get(a.getKey()), a.getValue())).toList());
             }
             for (PackageImport p : PackageImport.parse(String.join(",", e.imports()), e.coordinates())) {
                 String filter = p.range().equals(dev.chrysalis.directory.osgi.VersionRange.ANY)

@@ -8,14 +8,21 @@ import java.util.Optional;
 
 /**
  * One clause of an OSGi manifest header: {@code name;attr=value;directive:=value}. Typed attributes
- * ({@code objectClass:List<String>="..."}) keep their value and lose the type.
+ * ({@code objectClass:List<String>="..."}) keep their type in {@link #types()}.
  *
  * @param text the clause as written (after unfolding), kept for display and for the index
  */
-public record HeaderClause(String name, Map<String, String> attributes, Map<String, String> directives, String text) {
+public record HeaderClause(String name, Map<String, String> attributes, Map<String, String> types,
+                           Map<String, String> directives, String text) {
     public HeaderClause {
         attributes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
+        types = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(types));
         directives = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(directives));
+    }
+
+    /** An attribute's declared type ({@code String}, {@code Version}, {@code Long}, {@code List<Version>}, ...). */
+    public String type(String attribute) {
+        return types.getOrDefault(attribute, "String");
     }
 
     public Optional<String> attribute(String key) {
@@ -44,6 +51,7 @@ public record HeaderClause(String name, Map<String, String> attributes, Map<Stri
             List<String> names = new ArrayList<>();
             Map<String, String> attrs = new LinkedHashMap<>();
             Map<String, String> dirs = new LinkedHashMap<>();
+            Map<String, String> types = new LinkedHashMap<>();
             List<String> params = new ArrayList<>();
             for (String part : split(clause, ';', where)) {
                 String p = part.strip();
@@ -62,7 +70,9 @@ public record HeaderClause(String name, Map<String, String> attributes, Map<Stri
                 boolean directive = eq > 0 && p.charAt(eq - 1) == ':';
                 String key = p.substring(0, directive ? eq - 1 : eq).strip();
                 int colon = key.indexOf(':');
+                String type = null;
                 if (colon >= 0) {
+                    type = key.substring(colon + 1).strip();
                     key = key.substring(0, colon).strip();
                 }
                 if (key.isEmpty()) {
@@ -70,12 +80,15 @@ public record HeaderClause(String name, Map<String, String> attributes, Map<Stri
                 }
                 String val = unquote(p.substring(eq + 1).strip(), where);
                 (directive ? dirs : attrs).put(key, val);
+                if (type != null && !directive) {
+                    types.put(key, type);
+                }
             }
             if (names.isEmpty()) {
                 throw new ManifestFormatException(where + ": clause '" + clause.strip() + "' has no name");
             }
             for (String n : names) {
-                out.add(new HeaderClause(n, attrs, dirs, names.size() == 1 ? clause.strip()
+                out.add(new HeaderClause(n, attrs, types, dirs, names.size() == 1 ? clause.strip()
                         : params.isEmpty() ? n : n + ";" + String.join(";", params)));
             }
         }

@@ -1,5 +1,6 @@
 package dev.chrysalis.directory.resolve;
 
+import dev.chrysalis.directory.osgi.HeaderClause;
 import dev.chrysalis.directory.osgi.PackageExport;
 import dev.chrysalis.directory.osgi.Version;
 import java.lang.module.ModuleDescriptor;
@@ -10,13 +11,29 @@ import java.util.TreeSet;
 
 /**
  * What the host offers every bundle before any plugin is installed: the packages its system bundle exports and
- * the generic capability namespaces it provides ({@code osgi.ee}, {@code osgi.extender} for Declarative
- * Services, ...). {@code java.*} packages are always there.
+ * the generic capabilities it provides (the {@code osgi.ee} execution environments of the running JDK, the
+ * {@code osgi.extender} of Declarative Services). {@code java.*} packages are always there.
  */
-public record BaseEnvironment(List<PackageExport> packages, Set<String> capabilityNamespaces) {
+public record BaseEnvironment(List<PackageExport> packages, List<HeaderClause> capabilities) {
     public BaseEnvironment {
         packages = List.copyOf(packages);
-        capabilityNamespaces = Set.copyOf(capabilityNamespaces);
+        capabilities = List.copyOf(capabilities);
+    }
+
+    /**
+     * The execution environments of the running JDK ({@code JavaSE} 1.0 to 1.8, then 9 up to the feature
+     * release), as Felix's system bundle provides them.
+     */
+    public static HeaderClause executionEnvironment(int feature) {
+        List<String> versions = new ArrayList<>();
+        for (int i = 0; i <= 8; i++) {
+            versions.add("1." + i);
+        }
+        for (int i = 9; i <= feature; i++) {
+            versions.add(Integer.toString(i));
+        }
+        return HeaderClause.parse("osgi.ee;osgi.ee=\"JavaSE\";version:List<Version>=\"" + String.join(",", versions) + "\"",
+                "host execution environment").getFirst();
     }
 
     /**
@@ -49,17 +66,19 @@ public record BaseEnvironment(List<PackageExport> packages, Set<String> capabili
             }
         }
         jdk.forEach(pkg -> p.add(new PackageExport(pkg, Version.ZERO)));
-        return new BaseEnvironment(p, Set.of("osgi.ee", "osgi.extender", "osgi.service", "osgi.native"));
+        return new BaseEnvironment(p, List.of(executionEnvironment(Runtime.version().feature()),
+                HeaderClause.parse("osgi.extender;osgi.extender=\"osgi.component\";version:Version=\"1.5.1\"",
+                        "host Declarative Services").getFirst()));
     }
 
     /** Nothing but {@code java.*}: for tests and for checking a bundle against exactly the given packages. */
     public static BaseEnvironment bare(List<PackageExport> packages) {
-        return new BaseEnvironment(packages, Set.of("osgi.ee"));
+        return new BaseEnvironment(packages, List.of(executionEnvironment(Runtime.version().feature())));
     }
 
     public BaseEnvironment with(List<PackageExport> more) {
         List<PackageExport> all = new ArrayList<>(packages);
         all.addAll(more);
-        return new BaseEnvironment(all, capabilityNamespaces);
+        return new BaseEnvironment(all, capabilities);
     }
 }

@@ -3,6 +3,8 @@ package dev.chrysalis.directory.resolve;
 import dev.chrysalis.directory.install.InstalledBundle;
 import dev.chrysalis.directory.osgi.BundleMetadata;
 import dev.chrysalis.directory.osgi.HeaderClause;
+import dev.chrysalis.directory.osgi.LdapFilter;
+import dev.chrysalis.directory.osgi.ManifestFormatException;
 import dev.chrysalis.directory.osgi.PackageExport;
 import dev.chrysalis.directory.osgi.PackageImport;
 import java.util.ArrayList;
@@ -15,8 +17,8 @@ import java.util.Set;
 /**
  * A resolver dry run over package wiring: every mandatory Import-Package of the new bundle, and of every
  * installed bundle after the change, must be met by an export (name and version range) of the base environment
- * or an installed bundle; mandatory Require-Capability clauses need a namespace the base environment or an
- * installed bundle provides (filters are left to the framework). Nothing is installed.
+ * or an installed bundle; each mandatory Require-Capability clause needs a capability of the base environment or
+ * an installed bundle that its filter matches. Nothing is installed.
  */
 public final class Resolver {
     private final BaseEnvironment base;
@@ -26,6 +28,9 @@ public final class Resolver {
     }
 
     private record Provider(String who, PackageExport export) {
+    }
+
+    private record Offer(String who, HeaderClause capability) {
     }
 
     /** Installing {@code candidate}, replacing the installed bundle of the same id when there is one. */
@@ -52,20 +57,35 @@ public final class Resolver {
                 missing.add(who + " imports " + imp.packageName() + " " + imp.range() + ": " + offered(after, imp));
             }
         }
-        List<String> namespaces = new ArrayList<>();
-        others.forEach(b -> namespaces.addAll(namespaces(b.provides(), b.id())));
-        candidate.provided().forEach(c -> namespaces.add(c.name()));
+        List<Offer> offers = new ArrayList<>();
+        base.capabilities().forEach(c -> offers.add(new Offer("host", c)));
+        for (InstalledBundle b : others) {
+            HeaderClause.parse(String.join(",", b.provides()), b.id() + " Provide-Capability")
+                    .forEach(c -> offers.add(new Offer(b.id() + " " + b.version(), c)));
+        }
+        candidate.provided().forEach(c -> offers.add(new Offer(who, c)));
         for (HeaderClause req : candidate.required()) {
             if (req.directive("effective").filter(e -> !e.equals("resolve")).isPresent()
                     || req.directive("resolution").filter("optional"::equals).isPresent()) {
                 continue;
             }
-            if (base.capabilityNamespaces().contains(req.name()) || namespaces.contains(req.name())) {
-                wiring.add("capability " + req.name() + req.directive("filter").map(f -> " " + f).orElse("")
-                        + " <- " + (base.capabilityNamespaces().contains(req.name()) ? "host" : "an installed bundle"));
+            Optional<LdapFilter> filter;
+            try {
+                filter = req.directive("filter").map(f -> LdapFilter.parse(f, who + " Require-Capability " + req.name()));
+            } catch (ManifestFormatException bad) {
+                missing.add(bad.getMessage());
+                continue;
+            }
+            List<Offer> same = offers.stream().filter(o -> o.capability().name().equals(req.name())).toList();
+            Optional<Offer> match = same.stream().filter(o -> filter.map(f -> f.matches(o.capability())).orElse(true)).findFirst();
+            if (match.isPresent()) {
+                wiring.add("capability " + req.name() + req.directive("filter").map(f -> " " + f).orElse("") + " <- "
+                        + match.get().who());
             } else {
-                missing.add(who + " requires capability " + req.text() + ": no installed bundle provides namespace "
-                        + req.name());
+                missing.add(who + " requires capability " + req.text() + ": " + (same.isEmpty()
+                        ? "no installed bundle provides namespace " + req.name()
+                        : "no " + req.name() + " capability matches (on offer: " + String.join("; ",
+                        same.stream().map(o -> o.capability().text() + " from " + o.who()).toList()) + ")"));
             }
         }
         Set<String> refresh = new LinkedHashSet<>();
@@ -116,10 +136,6 @@ public final class Resolver {
                     .forEach(e -> out.add(new Provider(b.id() + " " + b.version(), e)));
         }
         return out;
-    }
-
-    private static List<String> namespaces(List<String> provides, String where) {
-        return HeaderClause.parse(String.join(",", provides), where).stream().map(HeaderClause::name).toList();
     }
 
     private static Optional<Provider> best(List<Provider> providers, PackageImport imp) {
