@@ -223,7 +223,7 @@ public final class Directory {
                 e.id() + "-" + e.version() + ".jar", e.publisherKeyId(), v.tier().id(),
                 v.metadata().imports().stream().map(Object::toString).toList(),
                 v.metadata().exports().stream().map(Object::toString).toList(),
-                Resolver.clauses(v.metadata().provided()), clock.instant());
+                Resolver.clauses(v.metadata().provided()), Resolver.clauses(v.metadata().required()), clock.instant());
         if (current.isPresent()) {
             installer.replace(current.get(), row, v.jar(), plan.refresh());
         } else {

@@ -211,4 +211,26 @@ class InstallRefusalsTest {
         assertTrue(ex.getMessage().contains("requires capability osgi.ee;filter:=\"(&(osgi.ee=JavaSE)(version=99))\": no osgi.ee"
                 + " capability matches (on offer: osgi.ee;osgi.ee=\"JavaSE\";version:List<Version>="), ex.getMessage());
     }
+
+    @Test
+    void removingTheOnlyProviderOfARequiredCapabilityIsRefusedUnlessForced() {
+        var fx = new DirectoryFixture(tmp, TrustTier.VERIFIED);
+        fx.publisher().publish(TestBundles.bundle("dev.test.engine", "1.0.0")
+                .header("Provide-Capability", "dev.test.engine;kind=\"fast\";version:Version=\"1.2.0\"")
+                .write(tmp.resolve("j")), Publisher.Options.of(TrustTier.COMMUNITY));
+        fx.publisher().publish(TestBundles.bundle("dev.test.car", "1.0.0")
+                .header("Require-Capability", "dev.test.engine;filter:=\"(&(kind=fast)(version>=1.1))\"")
+                .write(tmp.resolve("j")), Publisher.Options.of(TrustTier.COMMUNITY));
+        Directory d = fx.local();
+        d.install("dev.test.engine", Optional.empty(), false, false);
+        InstallReport car = d.install("dev.test.car", Optional.empty(), false, false);
+        assertTrue(car.plan().wiring().contains("capability dev.test.engine (&(kind=fast)(version>=1.1)) <- dev.test.engine 1.0.0"),
+                car.plan().wiring().toString());
+        var ex = assertThrows(InstallRefusedException.class, () -> d.remove("dev.test.engine", false, false));
+        assertEquals(Reason.DEPENDENTS, ex.reason());
+        assertTrue(ex.getMessage().contains("dev.test.car 1.0.0 requires capability dev.test.engine;filter:=\"(&(kind=fast)"
+                + "(version>=1.1))\", which only dev.test.engine 1.0.0 provides"), ex.getMessage());
+        InstallReport forced = d.remove("dev.test.engine", true, false);
+        assertEquals(java.util.List.of("dev.test.car 1.0.0"), forced.plan().refresh());
+    }
 }

@@ -24,7 +24,8 @@ public final class FolderPluginInstaller implements PluginInstaller {
 
     /** A stored row (Instant kept as text so no extra Jackson module is needed). */
     private record Row(String id, String version, String sha256, String fileName, String publisherKeyId, String tier,
-                       List<String> imports, List<String> exports, List<String> provides, String installedAt) {
+                       List<String> imports, List<String> exports, List<String> provides, List<String> requires,
+                       String installedAt) {
     }
 
     public FolderPluginInstaller(Path dir) {
@@ -47,7 +48,8 @@ public final class FolderPluginInstaller implements PluginInstaller {
             return rows.stream().map(r -> new InstalledBundle(r.id(), r.version(), r.sha256(), r.fileName(),
                     r.publisherKeyId(), r.tier(), r.imports() == null ? List.of() : r.imports(),
                     r.exports() == null ? List.of() : r.exports(),
-                    r.provides() == null ? List.of() : r.provides(), Instant.parse(r.installedAt()))).toList();
+                    r.provides() == null ? List.of() : r.provides(),
+                    r.requires() == null ? List.of() : r.requires(), Instant.parse(r.installedAt()))).toList();
         } catch (IOException | RuntimeException e) {
             throw new DirectoryException("installed-state file " + state + " cannot be read: " + e.getMessage(), e);
         }
@@ -104,7 +106,7 @@ public final class FolderPluginInstaller implements PluginInstaller {
 
     private void save(List<InstalledBundle> all) {
         List<Row> rows = all.stream().map(b -> new Row(b.id(), b.version(), b.sha256(), b.fileName(), b.publisherKeyId(),
-                b.tier(), b.imports(), b.exports(), b.provides(), b.installedAt().toString())).toList();
+                b.tier(), b.imports(), b.exports(), b.provides(), b.requires(), b.installedAt().toString())).toList();
         try {
             Files.createDirectories(dir);
             Path tmp = Files.createTempFile(dir, ".state", ".part");

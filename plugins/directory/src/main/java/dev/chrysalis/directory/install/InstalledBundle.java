@@ -13,7 +13,7 @@ import java.util.Objects;
  */
 public record InstalledBundle(String id, String version, String sha256, String fileName, String publisherKeyId,
                               String tier, List<String> imports, List<String> exports, List<String> provides,
-                              Instant installedAt) {
+                              List<String> requires, Instant installedAt) {
     public InstalledBundle {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(version, "version");
@@ -24,6 +24,7 @@ public record InstalledBundle(String id, String version, String sha256, String f
         imports = List.copyOf(imports);
         exports = List.copyOf(exports);
         provides = List.copyOf(provides);
+        requires = List.copyOf(requires);
         Objects.requireNonNull(installedAt, "installedAt");
     }
 }

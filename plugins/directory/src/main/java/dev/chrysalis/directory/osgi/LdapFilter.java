@@ -29,7 +29,10 @@ public sealed interface LdapFilter {
         }
     }
 
-    /** {@code op} is one of {@code = >= <= ~= =*} (presence) and {@code sub} (a value with wildcards). */
+    /**
+     * {@code op} is one of {@code = >= <= ~= =*} (presence) and {@code sub}, a value with wildcards, whose
+     * {@code value} is then the equivalent regular expression.
+     */
     record Compare(String attribute, String op, String value) implements LdapFilter {
         public boolean matches(HeaderClause c) {
             String actual = c.attributes().get(attribute);
@@ -56,7 +59,7 @@ public sealed interface LdapFilter {
 
         private boolean compare(String actual, String type) {
             if (op.equals("sub")) {
-                return actual.matches(java.util.regex.Pattern.quote(value).replace("*", "\\E.*\\Q"));
+                return actual.matches(value);
             }
             int cmp;
             try {
@@ -154,6 +157,7 @@ public sealed interface LdapFilter {
                 throw error("expected =, >=, <= or ~=");
             }
             StringBuilder value = new StringBuilder();
+            StringBuilder regex = new StringBuilder();
             boolean wildcard = false;
             while (pos < s.length() && s.charAt(pos) != ')') {
                 char ch = s.charAt(pos++);
@@ -161,22 +165,26 @@ public sealed interface LdapFilter {
                     if (pos >= s.length()) {
                         throw error("dangling escape");
                     }
+                    regex.append(java.util.regex.Pattern.quote(String.valueOf(s.charAt(pos))));
                     value.append(s.charAt(pos++));
                 } else if (ch == '(') {
                     throw error("unescaped '(' in a value");
                 } else {
                     if (ch == '*') {
                         wildcard = true;
+                        regex.append(".*");
+                    } else {
+                        regex.append(java.util.regex.Pattern.quote(String.valueOf(ch)));
                     }
                     value.append(ch);
                 }
             }
             String v = value.toString();
-            if (op.equals("=") && v.equals("*")) {
+            if (op.equals("=") && wildcard && v.equals("*") && regex.toString().equals(".*")) {
                 return new Compare(attr, "=*", "");
             }
             if (op.equals("=") && wildcard) {
-                return new Compare(attr, "sub", v);
+                return new Compare(attr, "sub", regex.toString());
             }
             return new Compare(attr, op, v);
         }

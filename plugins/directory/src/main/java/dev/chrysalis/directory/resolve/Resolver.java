@@ -57,21 +57,15 @@ public final class Resolver {
                 missing.add(who + " imports " + imp.packageName() + " " + imp.range() + ": " + offered(after, imp));
             }
         }
-        List<Offer> offers = new ArrayList<>();
-        base.capabilities().forEach(c -> offers.add(new Offer("host", c)));
-        for (InstalledBundle b : others) {
-            HeaderClause.parse(String.join(",", b.provides()), b.id() + " Provide-Capability")
-                    .forEach(c -> offers.add(new Offer(b.id() + " " + b.version(), c)));
-        }
+        List<Offer> offers = offers(others);
         candidate.provided().forEach(c -> offers.add(new Offer(who, c)));
         for (HeaderClause req : candidate.required()) {
-            if (req.directive("effective").filter(e -> !e.equals("resolve")).isPresent()
-                    || req.directive("resolution").filter("optional"::equals).isPresent()) {
+            if (!mandatory(req)) {
                 continue;
             }
             Optional<LdapFilter> filter;
             try {
-                filter = req.directive("filter").map(f -> LdapFilter.parse(f, who + " Require-Capability " + req.name()));
+                filter = filter(req, who);
             } catch (ManifestFormatException bad) {
                 missing.add(bad.getMessage());
                 continue;
@@ -90,7 +84,7 @@ public final class Resolver {
         }
         Set<String> refresh = new LinkedHashSet<>();
         List<String> breaks = new ArrayList<>();
-        old.ifPresent(o -> dependents(o, others, before, after, refresh, breaks));
+        old.ifPresent(o -> dependents(o, others, before, after, offers(installed), offers, refresh, breaks));
         List<String> install = List.of(old.map(o -> o.id() + " " + o.version() + " -> " + candidate.version())
                 .orElse(who));
         return new ResolutionPlan(install, List.of(), List.copyOf(refresh), wiring, missing, breaks);
@@ -103,13 +97,16 @@ public final class Resolver {
         List<InstalledBundle> others = installed.stream().filter(b -> !b.id().equals(id)).toList();
         List<String> missing = new ArrayList<>();
         Set<String> refresh = new LinkedHashSet<>();
-        dependents(gone, others, providers(installed), providers(others), refresh, missing);
+        dependents(gone, others, providers(installed), providers(others), offers(installed), offers(others), refresh,
+                missing);
         return new ResolutionPlan(List.of(), List.of(gone.id() + " " + gone.version()), List.copyOf(refresh), List.of(),
                 List.of(), missing);
     }
 
     private void dependents(InstalledBundle changed, List<InstalledBundle> others, List<Provider> before,
-                            List<Provider> after, Set<String> refresh, List<String> missing) {
+                            List<Provider> after, List<Offer> offersBefore, List<Offer> offersAfter, Set<String> refresh,
+                            List<String> missing) {
+        List<HeaderClause> changedProvides = HeaderClause.parse(String.join(",", changed.provides()), changed.id());
         List<PackageExport> changedExports = PackageExport.parse(String.join(",", changed.exports()), changed.id());
         for (InstalledBundle b : others) {
             for (PackageImport imp : PackageImport.parse(String.join(",", b.imports()), b.id())) {
@@ -125,7 +122,47 @@ public final class Resolver {
                             + ", which only " + changed.id() + " " + changed.version() + " exports");
                 }
             }
+            for (HeaderClause req : HeaderClause.parse(String.join(",", b.requires()), b.id() + " Require-Capability")) {
+                if (!mandatory(req)) {
+                    continue;
+                }
+                Optional<LdapFilter> f;
+                try {
+                    f = filter(req, b.id());
+                } catch (ManifestFormatException bad) {
+                    continue;
+                }
+                java.util.function.Predicate<HeaderClause> meets = c -> c.name().equals(req.name())
+                        && f.map(x -> x.matches(c)).orElse(true);
+                if (changedProvides.stream().anyMatch(meets)) {
+                    refresh.add(b.id() + " " + b.version());
+                }
+                if (offersBefore.stream().map(Offer::capability).anyMatch(meets)
+                        && offersAfter.stream().map(Offer::capability).noneMatch(meets)) {
+                    missing.add(b.id() + " " + b.version() + " requires capability " + req.text() + ", which only "
+                            + changed.id() + " " + changed.version() + " provides");
+                }
+            }
         }
+    }
+
+    private List<Offer> offers(List<InstalledBundle> bundles) {
+        List<Offer> out = new ArrayList<>();
+        base.capabilities().forEach(c -> out.add(new Offer("host", c)));
+        for (InstalledBundle b : bundles) {
+            HeaderClause.parse(String.join(",", b.provides()), b.id() + " Provide-Capability")
+                    .forEach(c -> out.add(new Offer(b.id() + " " + b.version(), c)));
+        }
+        return out;
+    }
+
+    private static boolean mandatory(HeaderClause req) {
+        return req.directive("effective").filter(e -> !e.equals("resolve")).isEmpty()
+                && req.directive("resolution").filter("optional"::equals).isEmpty();
+    }
+
+    private static Optional<LdapFilter> filter(HeaderClause req, String who) {
+        return req.directive("filter").map(f -> LdapFilter.parse(f, who + " Require-Capability " + req.name()));
     }
 
     private List<Provider> providers(List<InstalledBundle> bundles) {

@@ -40,4 +40,13 @@ class LdapFilterTest {
         assertThrows(ManifestFormatException.class, () -> LdapFilter.parse("(a=1))", "X"));
         assertThrows(ManifestFormatException.class, () -> LdapFilter.parse("(=1)", "X"));
     }
+
+    @Test
+    void escapedStarIsALiteralNotAWildcard() {
+        HeaderClause c = HeaderClause.parse("ns;a=\"x*y\"", "t").getFirst();
+        HeaderClause d = HeaderClause.parse("ns;a=\"xzy\"", "t").getFirst();
+        assertTrue(m("(a=x\\*y)", c));
+        assertFalse(m("(a=x\\*y)", d));
+        assertTrue(m("(a=x*y)", d));
+    }
 }
