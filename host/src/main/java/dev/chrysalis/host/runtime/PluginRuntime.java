@@ -781,8 +781,10 @@ public final class PluginRuntime implements PluginServices, AutoCloseable {
         while (true) {
             List<String> failures = index.failures(bundle.getBundleId());
             if (!failures.isEmpty()) {
+                List<String> causes = new ComponentFailures(context).of(bundle);
                 throw new BundleRejectedException("jar " + jar.source() + " (" + jar.symbolicName() + " " + jar.version()
-                        + ") started but " + String.join("; ", failures));
+                        + ") started but " + String.join("; ", failures)
+                        + (causes.isEmpty() ? "" : "; " + String.join("; ", causes)));
             }
             if (bundle.getState() != Bundle.ACTIVE) {
                 throw new BundleRejectedException("jar " + jar.source() + " (" + jar.symbolicName() + ") stopped while starting (state "
@@ -798,8 +800,10 @@ public final class PluginRuntime implements PluginServices, AutoCloseable {
             }
             if (System.nanoTime() - deadline > 0) {
                 String expected = generation.kind() == PluginKind.SKILL ? "a Skill service" : "a Router or Hook service";
+                List<String> causes = new ComponentFailures(context).of(bundle);
                 throw new BundleRejectedException("jar " + jar.source() + " (" + jar.symbolicName() + " " + jar.version()
                         + ") started but registered " + (registered == 0 ? "no plugin service" : "services that did not all activate")
+                        + (causes.isEmpty() ? "" : " (" + String.join("; ", causes) + ")")
                         + " within " + config.activationTimeout().toMillis() + " ms; a " + generation.kind().headerValue()
                         + " plugin must register " + expected + " (is its DS component declared in Service-Component?)");
             }

@@ -110,7 +110,7 @@ class BadJarTest {
             Map.entry("wrong plugin kind", "is a skill plugin"),
             Map.entry("unresolved import", "com.example.missing"),
             Map.entry("activator throws", "activator refuses to start"),
-            Map.entry("component throws on activation", "failed to activate"),
+            Map.entry("component throws on activation", "component refuses to activate"),
             Map.entry("no skill service", "registered no plugin service"));
 
     @ParameterizedTest(name = "{0}")
