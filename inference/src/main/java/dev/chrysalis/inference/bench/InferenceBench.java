@@ -150,18 +150,14 @@ public final class InferenceBench {
             files.add(ensureModel(o, p));
         }
         Optional<Path> peerScript = o.peer() ? preparePeer(o) : Optional.empty();
-        double bandwidth;
-        try (WorkerPool pool = new WorkerPool(o.threads())) {
-            bandwidth = MemoryBandwidth.measure(pool, 1L << 30, 3);
-        }
-        out.printf(Locale.ROOT, "machine: %d cores, %.1f GiB, vector lanes %d (float); threads %d; memory read bandwidth %.1f GB/s%n",
-                Runtime.getRuntime().availableProcessors(), totalMemory() / (double) (1L << 30), VectorKernels.lanes(), o.threads(),
-                bandwidth / 1e9);
+        out.printf(Locale.ROOT, "machine: %d cores, %.1f GiB, vector lanes %d (float); threads %d%n",
+                Runtime.getRuntime().availableProcessors(), totalMemory() / (double) (1L << 30), VectorKernels.lanes(), o.threads());
         out.printf(Locale.ROOT, "prompt %d tokens, %d generated, best of %d runs; load average before: %.2f%n", o.promptTokens(),
                 o.genTokens(), o.runs(), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         out.println();
-        out.printf(Locale.ROOT, "%-28s %12s %12s %7s %12s %12s %7s %10s %9s%n", "model", "prefill t/s", "llama.cpp", "ratio",
-                "decode t/s", "llama.cpp", "ratio", "roofline", "of roof");
+        record Row(Path file, Speed ours, Optional<Speed> peer, long bytesPerToken) {
+        }
+        List<Row> rows = new ArrayList<>();
         int status = 0;
         String prefixReport = "";
         StringBuilder memoryReport = new StringBuilder();
@@ -189,8 +185,20 @@ public final class InferenceBench {
                     status = 1;
                 }
             }
-            double roof = bandwidth / bytesPerToken;
-            out.printf(Locale.ROOT, "%-28s %12.1f %12s %7s %12.2f %12s %7s %10.1f %8.0f%%%n", f.getFileName(), ours.prefill(),
+            rows.add(new Row(f, ours, peer, bytesPerToken));
+        }
+        double bandwidth;
+        try (WorkerPool pool = new WorkerPool(o.threads())) {
+            bandwidth = MemoryBandwidth.measure(pool, 1L << 30, 3);
+        }
+        out.printf(Locale.ROOT, "memory read bandwidth (Java, %d threads, 1 GiB buffer): %.1f GB/s%n%n", o.threads(), bandwidth / 1e9);
+        out.printf(Locale.ROOT, "%-28s %12s %12s %7s %12s %12s %7s %10s %9s%n", "model", "prefill t/s", "llama.cpp", "ratio",
+                "decode t/s", "llama.cpp", "ratio", "roofline", "of roof");
+        for (Row row : rows) {
+            Speed ours = row.ours();
+            Optional<Speed> peer = row.peer();
+            double roof = bandwidth / row.bytesPerToken();
+            out.printf(Locale.ROOT, "%-28s %12.1f %12s %7s %12.2f %12s %7s %10.1f %8.0f%%%n", row.file().getFileName(), ours.prefill(),
                     peer.map(p -> fmt(p.prefill(), 1)).orElse("-"), peer.map(p -> fmt(ours.prefill() / p.prefill(), 2) + "x").orElse("-"),
                     ours.decode(), peer.map(p -> fmt(p.decode(), 2)).orElse("-"),
                     peer.map(p -> fmt(ours.decode() / p.decode(), 2) + "x").orElse("-"), roof, 100 * ours.decode() / roof);
