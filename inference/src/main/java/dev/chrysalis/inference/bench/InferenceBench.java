@@ -152,7 +152,7 @@ public final class InferenceBench {
         Optional<Path> peerScript = o.peer() ? preparePeer(o) : Optional.empty();
         out.printf(Locale.ROOT, "machine: %d cores, %.1f GiB, vector lanes %d (float); threads %d%n",
                 Runtime.getRuntime().availableProcessors(), totalMemory() / (double) (1L << 30), VectorKernels.lanes(), o.threads());
-        out.printf(Locale.ROOT, "prompt %d tokens, %d generated, best of %d runs; load average before: %.2f%n", o.promptTokens(),
+        out.printf(Locale.ROOT, "prompt %d tokens, %d generated, best of %d alternating rounds per engine; load average before: %.2f%n", o.promptTokens(),
                 o.genTokens(), o.runs(), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         out.println();
         record Row(Path file, Speed ours, Optional<Speed> peer, long bytesPerToken) {
@@ -163,27 +163,34 @@ public final class InferenceBench {
         StringBuilder memoryReport = new StringBuilder();
         for (Path f : files) {
             int[] prompt = prompt(o.promptTokens(), f);
-            Speed ours;
+            Speed ours = new Speed(0, 0);
+            Optional<Speed> peer = Optional.empty();
             long bytesPerToken;
             try (Engine e = Engine.load(f, EngineOptions.defaults().withThreads(o.threads()).withContextLength(
                     Math.max(320, o.promptTokens() + o.genTokens() + 8)).withBatchSize(Math.min(64, o.promptTokens())).withPrefault(true))) {
                 bytesPerToken = e.weights().bytesPerToken();
-                ours = measureOurs(e, prompt, o);
+                measureOurs(e, prompt, o); // warm-up: JIT compilation of the kernels
+                // rounds alternate between the engines so that both see the same background load
+                for (int r = 0; r < o.runs(); r++) {
+                    ours = best(ours, measureOurs(e, prompt, o));
+                    if (peerScript.isPresent() && status == 0) {
+                        try {
+                            Speed p = measurePeer(peerScript.get(), f, prompt, o);
+                            peer = Optional.of(best(peer.orElse(new Speed(0, 0)), p));
+                        } catch (IOException ex) {
+                            err.println("llama.cpp peer failed on " + f.getFileName() + ": " + ex.getMessage());
+                            status = 1;
+                        }
+                    }
+                }
                 if (prefixReport.isEmpty()) {
                     prefixReport = prefixCache(e, f, o);
                 }
-                memoryReport.append(String.format(Locale.ROOT, "resident memory with %s loaded: %s (file %.0f MiB + KV cache %.1f MiB)%n",
+                Runtime rt = Runtime.getRuntime();
+                memoryReport.append(String.format(Locale.ROOT,
+                        "resident memory with %s loaded: %s (file %.0f MiB + KV cache %.1f MiB; JVM heap committed %.0f MiB)%n",
                         f.getFileName(), residentMemory(), Files.size(f) / 1048576.0,
-                        KvCache.bytes(e.options().kvCacheType(), e.config(), e.contextLength()) / 1048576.0));
-            }
-            Optional<Speed> peer = Optional.empty();
-            if (peerScript.isPresent()) {
-                try {
-                    peer = Optional.of(measurePeer(peerScript.get(), f, prompt, o));
-                } catch (IOException ex) {
-                    err.println("llama.cpp peer failed on " + f.getFileName() + ": " + ex.getMessage());
-                    status = 1;
-                }
+                        KvCache.bytes(e.options().kvCacheType(), e.config(), e.contextLength()) / 1048576.0, rt.totalMemory() / 1048576.0));
             }
             rows.add(new Row(f, ours, peer, bytesPerToken));
         }
@@ -244,20 +251,16 @@ public final class InferenceBench {
         return p;
     }
 
-    private Speed measureOurs(Engine e, int[] prompt, Options o) {
-        double bestPrefill = 0;
-        double bestDecode = 0;
-        for (int r = 0; r < o.runs() + 1; r++) {
-            try (Session s = e.newSession()) {
-                GenerationResult res = s.generate(GenerationRequest.greedy(prompt, o.genTokens() + 1), TokenListener.NONE);
-                if (r == 0) {
-                    continue; // warm-up: JIT compilation of the kernels
-                }
-                bestPrefill = Math.max(bestPrefill, res.prefillTokensPerSecond());
-                bestDecode = Math.max(bestDecode, res.decodeTokensPerSecond());
-            }
+    private static Speed best(Speed a, Speed b) {
+        return new Speed(Math.max(a.prefill(), b.prefill()), Math.max(a.decode(), b.decode()));
+    }
+
+    /** One prefill of the prompt and {@code genTokens} decode steps in a fresh session. */
+    private static Speed measureOurs(Engine e, int[] prompt, Options o) {
+        try (Session s = e.newSession()) {
+            GenerationResult res = s.generate(GenerationRequest.greedy(prompt, o.genTokens() + 1), TokenListener.NONE);
+            return new Speed(res.prefillTokensPerSecond(), res.decodeTokensPerSecond());
         }
-        return new Speed(bestPrefill, bestDecode);
     }
 
     /** Time to first token for a short new turn after a long shared prefix, with and without the cache. */
@@ -356,7 +359,7 @@ public final class InferenceBench {
     private Speed measurePeer(Path script, Path model, int[] prompt, Options o) throws IOException, InterruptedException {
         String ids = IntStream.of(prompt).mapToObj(Integer::toString).collect(Collectors.joining(","));
         Process p = new ProcessBuilder("node", script.getFileName().toString(), model.toAbsolutePath().toString(),
-                Integer.toString(o.threads()), ids, Integer.toString(o.genTokens()), Integer.toString(o.runs()))
+                Integer.toString(o.threads()), ids, Integer.toString(o.genTokens()), "2")
                 .directory(script.getParent().toFile()).redirectErrorStream(true).start();
         String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
