@@ -1,0 +1,367 @@
+package dev.chrysalis.evolution.mutate;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.eclipse.jdt.core.JavaCore;
+import org.eclipse.jdt.core.dom.AST;
+import org.eclipse.jdt.core.dom.ASTNode;
+import org.eclipse.jdt.core.dom.ASTParser;
+import org.eclipse.jdt.core.dom.ASTVisitor;
+import org.eclipse.jdt.core.dom.AbstractTypeDeclaration;
+import org.eclipse.jdt.core.dom.Block;
+import org.eclipse.jdt.core.dom.BooleanLiteral;
+import org.eclipse.jdt.core.dom.ClassInstanceCreation;
+import org.eclipse.jdt.core.dom.CompilationUnit;
+import org.eclipse.jdt.core.dom.ConditionalExpression;
+import org.eclipse.jdt.core.dom.DoStatement;
+import org.eclipse.jdt.core.dom.Expression;
+import org.eclipse.jdt.core.dom.ExpressionStatement;
+import org.eclipse.jdt.core.dom.IfStatement;
+import org.eclipse.jdt.core.dom.InfixExpression;
+import org.eclipse.jdt.core.dom.MethodDeclaration;
+import org.eclipse.jdt.core.dom.MethodInvocation;
+import org.eclipse.jdt.core.dom.NumberLiteral;
+import org.eclipse.jdt.core.dom.ParenthesizedExpression;
+import org.eclipse.jdt.core.dom.PrefixExpression;
+import org.eclipse.jdt.core.dom.ReturnStatement;
+import org.eclipse.jdt.core.dom.SimpleName;
+import org.eclipse.jdt.core.dom.Statement;
+import org.eclipse.jdt.core.dom.StringLiteral;
+import org.eclipse.jdt.core.dom.ThrowStatement;
+import org.eclipse.jdt.core.dom.VariableDeclarationStatement;
+import org.eclipse.jdt.core.dom.WhileStatement;
+import org.eclipse.jdt.core.dom.rewrite.ASTRewrite;
+import org.eclipse.jdt.core.dom.rewrite.ListRewrite;
+import org.eclipse.jface.text.BadLocationException;
+import org.eclipse.jface.text.Document;
+import org.eclipse.text.edits.MalformedTreeException;
+
+/**
+ * AST repair operators on the JDT DOM: parses a source file once, visits the methods it is told to look at,
+ * and yields one {@link Mutation} per (site, operator, variant), each rewritten with {@link ASTRewrite} so
+ * formatting and comments outside the edit are kept.
+ */
+public final class AstMutator {
+
+    /** Every mutation of {@code source} inside {@code methods} (all methods when empty), in source order. */
+    public List<Mutation> mutations(String file, String source, List<String> methods) {
+        ASTParser parser = ASTParser.newParser(AST.getJLSLatest());
+        parser.setKind(ASTParser.K_COMPILATION_UNIT);
+        parser.setSource(source.toCharArray());
+        Map<String, String> options = JavaCore.getOptions();
+        JavaCore.setComplianceOptions(JavaCore.latestSupportedJavaVersion(), options);
+        parser.setCompilerOptions(options);
+        CompilationUnit unit = (CompilationUnit) parser.createAST(null);
+        List<Mutation> out = new ArrayList<>();
+        unit.accept(new ASTVisitor() {
+            @Override
+            public boolean visit(MethodDeclaration m) {
+                String name = typeName(m) + "." + (m.isConstructor() ? "<init>" : m.getName().getIdentifier());
+                if (m.getBody() != null && (methods.isEmpty() || methods.contains(name))) {
+                    new Sites(file, source, unit, name, out).scan(m.getBody());
+                }
+                return false;
+            }
+        });
+        return out;
+    }
+
+    private static String typeName(ASTNode node) {
+        StringBuilder sb = new StringBuilder();
+        for (ASTNode n = node.getParent(); n != null; n = n.getParent()) {
+            if (n instanceof AbstractTypeDeclaration t) {
+                sb.insert(0, sb.isEmpty() ? t.getName().getIdentifier() : t.getName().getIdentifier() + "$");
+            }
+        }
+        return sb.toString();
+    }
+
+    /** The methods (as {@code Type.method}) a file declares, in source order. */
+    public List<MethodLocation> methods(String file, String source) {
+        ASTParser parser = ASTParser.newParser(AST.getJLSLatest());
+        parser.setKind(ASTParser.K_COMPILATION_UNIT);
+        parser.setSource(source.toCharArray());
+        Map<String, String> options = JavaCore.getOptions();
+        JavaCore.setComplianceOptions(JavaCore.latestSupportedJavaVersion(), options);
+        parser.setCompilerOptions(options);
+        CompilationUnit unit = (CompilationUnit) parser.createAST(null);
+        List<MethodLocation> out = new ArrayList<>();
+        unit.accept(new ASTVisitor() {
+            @Override
+            public boolean visit(MethodDeclaration m) {
+                if (m.getBody() != null) {
+                    out.add(new MethodLocation(file, typeName(m) + "." + (m.isConstructor() ? "<init>" : m.getName().getIdentifier())));
+                }
+                return true;
+            }
+        });
+        return out;
+    }
+
+    private static final class Sites {
+        private final String file;
+        private final String source;
+        private final CompilationUnit unit;
+        private final String method;
+        private final List<Mutation> out;
+
+        Sites(String file, String source, CompilationUnit unit, String method, List<Mutation> out) {
+            this.file = file;
+            this.source = source;
+            this.unit = unit;
+            this.method = method;
+            this.out = out;
+        }
+
+        void scan(Block body) {
+            body.accept(new ASTVisitor() {
+                @Override
+                public boolean visit(InfixExpression e) {
+                    infix(e);
+                    return true;
+                }
+
+                @Override
+                public boolean visit(NumberLiteral n) {
+                    number(n);
+                    return true;
+                }
+
+                @Override
+                public boolean visit(BooleanLiteral b) {
+                    emit(Operator.CONSTANT_CHANGE, b, "true/false flipped", r -> r.replace(b, b.getAST().newBooleanLiteral(!b.booleanValue()), null));
+                    return true;
+                }
+
+                @Override
+                public boolean visit(StringLiteral s) {
+                    if (!s.getLiteralValue().isEmpty() && !(s.getParent() instanceof org.eclipse.jdt.core.dom.SwitchCase)) {
+                        emit(Operator.CONSTANT_CHANGE, s, "string " + s.getEscapedValue() + " emptied", r -> {
+                            StringLiteral empty = s.getAST().newStringLiteral();
+                            empty.setLiteralValue("");
+                            r.replace(s, empty, null);
+                        });
+                    }
+                    return true;
+                }
+
+                @Override
+                public boolean visit(IfStatement s) {
+                    negate(s.getExpression());
+                    return true;
+                }
+
+                @Override
+                public boolean visit(WhileStatement s) {
+                    negate(s.getExpression());
+                    return true;
+                }
+
+                @Override
+                public boolean visit(DoStatement s) {
+                    negate(s.getExpression());
+                    return true;
+                }
+
+                @Override
+                public boolean visit(ConditionalExpression c) {
+                    negate(c.getExpression());
+                    return true;
+                }
+
+                @Override
+                public boolean visit(MethodInvocation m) {
+                    swapArguments(m, m.arguments());
+                    return true;
+                }
+
+                @Override
+                public boolean visit(ClassInstanceCreation c) {
+                    swapArguments(c, c.arguments());
+                    return true;
+                }
+
+                @Override
+                public boolean visit(Block b) {
+                    statements(b);
+                    return true;
+                }
+
+                @Override
+                public boolean visit(ExpressionStatement s) {
+                    guard(s);
+                    return true;
+                }
+            });
+        }
+
+        private static final List<InfixExpression.Operator> COMPARISONS = List.of(InfixExpression.Operator.LESS,
+                InfixExpression.Operator.LESS_EQUALS, InfixExpression.Operator.GREATER, InfixExpression.Operator.GREATER_EQUALS,
+                InfixExpression.Operator.EQUALS, InfixExpression.Operator.NOT_EQUALS);
+        private static final List<InfixExpression.Operator> ARITHMETIC = List.of(InfixExpression.Operator.PLUS,
+                InfixExpression.Operator.MINUS, InfixExpression.Operator.TIMES, InfixExpression.Operator.DIVIDE,
+                InfixExpression.Operator.REMAINDER);
+
+        private void infix(InfixExpression e) {
+            InfixExpression.Operator op = e.getOperator();
+            List<InfixExpression.Operator> alternatives = new ArrayList<>();
+            Operator kind;
+            if (COMPARISONS.contains(op)) {
+                kind = Operator.COMPARISON_REPLACE;
+                boolean equality = op == InfixExpression.Operator.EQUALS || op == InfixExpression.Operator.NOT_EQUALS;
+                for (InfixExpression.Operator alt : COMPARISONS) {
+                    boolean altEquality = alt == InfixExpression.Operator.EQUALS || alt == InfixExpression.Operator.NOT_EQUALS;
+                    // equality flips to its opposite; orderings move among orderings (references are not ordered)
+                    if (alt != op && equality == altEquality) {
+                        alternatives.add(alt);
+                    }
+                }
+            } else if (ARITHMETIC.contains(op)) {
+                kind = Operator.OPERATOR_REPLACE;
+                if (op == InfixExpression.Operator.PLUS && (isString(e.getLeftOperand()) || isString(e.getRightOperand()))) {
+                    return; // string concatenation
+                }
+                ARITHMETIC.stream().filter(a -> a != op).forEach(alternatives::add);
+            } else if (op == InfixExpression.Operator.CONDITIONAL_AND || op == InfixExpression.Operator.CONDITIONAL_OR) {
+                kind = Operator.OPERATOR_REPLACE;
+                alternatives.add(op == InfixExpression.Operator.CONDITIONAL_AND ? InfixExpression.Operator.CONDITIONAL_OR
+                        : InfixExpression.Operator.CONDITIONAL_AND);
+            } else {
+                return;
+            }
+            for (InfixExpression.Operator alt : alternatives) {
+                emit(kind, e, "'" + op + "' -> '" + alt + "'", r -> r.set(e, InfixExpression.OPERATOR_PROPERTY, alt, null));
+            }
+        }
+
+        private static boolean isString(Expression e) {
+            return e instanceof StringLiteral || (e instanceof InfixExpression i && i.getOperator() == InfixExpression.Operator.PLUS
+                    && (isString(i.getLeftOperand()) || isString(i.getRightOperand())));
+        }
+
+        private void number(NumberLiteral n) {
+            String token = n.getToken();
+            if (!token.matches("\\d+")) {
+                return;
+            }
+            long v;
+            try {
+                v = Long.parseLong(token);
+            } catch (NumberFormatException e) {
+                return;
+            }
+            boolean negated = n.getParent() instanceof PrefixExpression p && p.getOperator() == PrefixExpression.Operator.MINUS;
+            List<Long> variants = new ArrayList<>(List.of(v + 1));
+            if (v > 0) {
+                variants.add(v - 1);
+            }
+            for (long alt : variants) {
+                emit(Operator.OFF_BY_ONE, n, (negated ? "-" : "") + v + " -> " + (negated ? "-" : "") + alt,
+                        r -> r.replace(n, n.getAST().newNumberLiteral(Long.toString(alt)), null));
+            }
+            for (long alt : List.of(0L, 1L)) {
+                if (alt != v && Math.abs(alt - v) != 1) {
+                    emit(Operator.CONSTANT_CHANGE, n, v + " -> " + alt, r -> r.replace(n, n.getAST().newNumberLiteral(Long.toString(alt)), null));
+                }
+            }
+        }
+
+        private void negate(Expression condition) {
+            emit(Operator.NEGATE_CONDITION, condition, "condition negated", r -> {
+                AST ast = condition.getAST();
+                PrefixExpression not = ast.newPrefixExpression();
+                not.setOperator(PrefixExpression.Operator.NOT);
+                ParenthesizedExpression paren = ast.newParenthesizedExpression();
+                paren.setExpression((Expression) r.createCopyTarget(condition));
+                not.setOperand(paren);
+                r.replace(condition, not, null);
+            });
+        }
+
+        private void swapArguments(ASTNode call, List<?> args) {
+            for (int i = 0; i + 1 < args.size(); i++) {
+                ASTNode a = (ASTNode) args.get(i);
+                ASTNode b = (ASTNode) args.get(i + 1);
+                emit(Operator.ARGUMENT_SWAP, call, "arguments " + (i + 1) + " and " + (i + 2) + " swapped", r -> {
+                    ASTNode ca = r.createCopyTarget(a);
+                    ASTNode cb = r.createCopyTarget(b);
+                    r.replace(a, cb, null);
+                    r.replace(b, ca, null);
+                });
+            }
+        }
+
+        private void statements(Block b) {
+            List<?> stmts = b.statements();
+            for (int i = 0; i < stmts.size(); i++) {
+                Statement s = (Statement) stmts.get(i);
+                boolean terminal = s instanceof ReturnStatement || s instanceof ThrowStatement;
+                if (!(s instanceof VariableDeclarationStatement) && !terminal) {
+                    emit(Operator.STATEMENT_DELETE, s, "statement '" + firstLine(s) + "' deleted", r -> {
+                        ListRewrite lr = r.getListRewrite(b, Block.STATEMENTS_PROPERTY);
+                        lr.remove(s, null);
+                    });
+                }
+                if (i + 1 < stmts.size()) {
+                    Statement next = (Statement) stmts.get(i + 1);
+                    if (!(next instanceof ReturnStatement) && !(next instanceof ThrowStatement)) {
+                        emit(Operator.STATEMENT_SWAP, s, "statements '" + firstLine(s) + "' and '" + firstLine(next) + "' swapped", r -> {
+                            ASTNode cs = r.createCopyTarget(s);
+                            ASTNode cn = r.createCopyTarget(next);
+                            r.replace(s, cn, null);
+                            r.replace(next, cs, null);
+                        });
+                    }
+                }
+            }
+        }
+
+        private void guard(ExpressionStatement s) {
+            Optional<SimpleName> receiver = Optional.empty();
+            if (s.getExpression() instanceof MethodInvocation m && m.getExpression() instanceof SimpleName n) {
+                receiver = Optional.of(n);
+            }
+            if (receiver.isEmpty() || !(s.getParent() instanceof Block)) {
+                return;
+            }
+            String name = receiver.get().getIdentifier();
+            if (Character.isUpperCase(name.charAt(0))) {
+                return; // a type, not a value
+            }
+            for (boolean empty : List.of(false, true)) {
+                String test = empty ? name + " != null && !" + name + ".isEmpty()" : name + " != null";
+                emit(Operator.NULL_GUARD, s, "guarded by " + test, r -> {
+                    AST ast = s.getAST();
+                    IfStatement guard = ast.newIfStatement();
+                    guard.setExpression((Expression) r.createStringPlaceholder(test, ASTNode.INFIX_EXPRESSION));
+                    guard.setThenStatement((Statement) r.createCopyTarget(s));
+                    r.replace(s, guard, null);
+                });
+            }
+        }
+
+        private String firstLine(ASTNode n) {
+            String text = source.substring(n.getStartPosition(), n.getStartPosition() + n.getLength()).strip();
+            int nl = text.indexOf('\n');
+            text = nl < 0 ? text : text.substring(0, nl) + " ...";
+            return text.length() > 60 ? text.substring(0, 57) + "..." : text;
+        }
+
+        private void emit(Operator op, ASTNode at, String what, Consumer<ASTRewrite> edit) {
+            ASTRewrite rewrite = ASTRewrite.create(unit.getAST());
+            edit.accept(rewrite);
+            Document doc = new Document(source);
+            try {
+                rewrite.rewriteAST(doc, null).apply(doc);
+            } catch (BadLocationException | MalformedTreeException | IllegalArgumentException e) {
+                return; // this site cannot take this edit; others still can
+            }
+            if (!doc.get().equals(source)) {
+                out.add(new Mutation(op, file, method, unit.getLineNumber(at.getStartPosition()), what, doc.get()));
+            }
+        }
+    }
+}

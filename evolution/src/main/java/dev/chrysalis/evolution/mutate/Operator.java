@@ -1,0 +1,27 @@
+package dev.chrysalis.evolution.mutate;
+
+/** The AST repair operators. */
+public enum Operator {
+    /** {@code <} {@code <=} {@code >} {@code >=} {@code ==} {@code !=} replaced by a neighbour. */
+    COMPARISON_REPLACE,
+    /** {@code +} {@code -} {@code *} {@code /} {@code %} replaced by a sibling operator; {@code &&} with {@code ||}. */
+    OPERATOR_REPLACE,
+    /** An integer literal one up or one down. */
+    OFF_BY_ONE,
+    /** A boolean literal flipped; an integer literal set to 0 or 1; a string literal emptied. */
+    CONSTANT_CHANGE,
+    /** The condition of an if, while, do or conditional expression negated. */
+    NEGATE_CONDITION,
+    /** A statement using a local or field guarded by {@code x != null} (and, for strings, {@code !x.isEmpty()}). */
+    NULL_GUARD,
+    /** Two adjacent arguments of a call swapped. */
+    ARGUMENT_SWAP,
+    /** A statement removed. */
+    STATEMENT_DELETE,
+    /** Two adjacent statements swapped (hook order, routing order). */
+    STATEMENT_SWAP;
+
+    public String label() {
+        return name().toLowerCase().replace('_', '-');
+    }
+}

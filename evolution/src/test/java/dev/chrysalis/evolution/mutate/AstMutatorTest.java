@@ -1,0 +1,79 @@
+package dev.chrysalis.evolution.mutate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class AstMutatorTest {
+    static final String FILE = "src/main/java/x/Hooks.java";
+    static final String SOURCE = """
+            package x;
+
+            import java.util.List;
+
+            final class Hooks {
+                // keep this comment
+                int clamp(int v, int max) {
+                    if (v > max) {
+                        return max;
+                    }
+                    return v + 1;
+                }
+
+                void store(List<String> log, String text) {
+                    log.add(text);
+                    text = text.strip();
+                    log.add(Math.max(1, 2) + text);
+                }
+
+                boolean both(boolean a, boolean b) {
+                    return a && b;
+                }
+            }
+            """;
+
+    final AstMutator mutator = new AstMutator();
+
+    @Test
+    void everyOperatorFindsItsSitesAndKeepsTheRestOfTheFile() {
+        List<Mutation> all = mutator.mutations(FILE, SOURCE, List.of());
+        Set<Operator> ops = all.stream().map(Mutation::operator).collect(Collectors.toSet());
+        assertEquals(Set.of(Operator.values()), ops, "every operator has a site in this file");
+        for (Mutation m : all) {
+            assertTrue(m.newSource().contains("// keep this comment"), m.describe());
+            assertFalse(m.newSource().equals(SOURCE), m.describe());
+        }
+    }
+
+    @Test
+    void comparisonReplacementOffersTheFixForAFlippedComparison() {
+        List<Mutation> ms = mutator.mutations(FILE, SOURCE, List.of("Hooks.clamp"));
+        assertTrue(ms.stream().allMatch(m -> m.method().equals("Hooks.clamp")));
+        Mutation ge = ms.stream().filter(m -> m.what().equals("'>' -> '>='")).findFirst().orElseThrow();
+        assertTrue(ge.newSource().contains("if (v >= max)"), ge.newSource());
+        assertEquals(8, ge.line());
+        assertTrue(ms.stream().anyMatch(m -> m.operator() == Operator.OFF_BY_ONE && m.newSource().contains("return v + 2;")));
+        assertTrue(ms.stream().anyMatch(m -> m.operator() == Operator.NEGATE_CONDITION && m.newSource().contains("if (!(v > max))")));
+    }
+
+    @Test
+    void statementSwapReordersAdjacentStatementsAndGuardsWrapThem() {
+        List<Mutation> ms = mutator.mutations(FILE, SOURCE, List.of("Hooks.store"));
+        Mutation swap = ms.stream().filter(m -> m.operator() == Operator.STATEMENT_SWAP).findFirst().orElseThrow();
+        assertTrue(swap.newSource().indexOf("text = text.strip();") < swap.newSource().indexOf("log.add(text);"), swap.newSource());
+        assertTrue(ms.stream().anyMatch(m -> m.operator() == Operator.NULL_GUARD && m.newSource().contains("if (log != null)")));
+        assertTrue(ms.stream().anyMatch(m -> m.operator() == Operator.ARGUMENT_SWAP && m.newSource().contains("Math.max(2, 1)")));
+        assertTrue(ms.stream().anyMatch(m -> m.operator() == Operator.STATEMENT_DELETE && !m.newSource().contains("log.add(text);")));
+    }
+
+    @Test
+    void listsMethodsWithTheirTypes() {
+        assertEquals(List.of("Hooks.clamp", "Hooks.store", "Hooks.both"),
+                mutator.methods(FILE, SOURCE).stream().map(MethodLocation::method).toList());
+    }
+}
