@@ -41,7 +41,9 @@ import picocli.CommandLine.Spec;
         description = "A self-evolving agent platform for the JVM.",
         subcommands = {ChrysalisCli.Shell.class, ChrysalisCli.Ask.class, ChrysalisCli.Skills.class,
                 ChrysalisCli.Swap.class, ChrysalisCli.Rollback.class, ChrysalisCli.Evidence.class,
-                ChrysalisCli.History.class, ChrysalisCli.Bench.class, ChrysalisCli.Generate.class})
+                ChrysalisCli.History.class, ChrysalisCli.Bench.class, ChrysalisCli.Generate.class,
+                WiredCommands.Trial.class, WiredCommands.PolicyCommand.class, WiredCommands.Audit.class, WiredCommands.User.class,
+                WiredCommands.DirectoryCommand.class, WiredCommands.Serve.class})
 public final class ChrysalisCli implements Callable<Integer> {
 
     @Option(names = "--data-dir", paramLabel = "DIR", scope = CommandLine.ScopeType.INHERIT,
@@ -52,10 +54,10 @@ public final class ChrysalisCli implements Callable<Integer> {
             description = "the base and shipped plugin bundles (default: -Dchrysalis.bundles, else host/target/bundles)")
     Path bundlesOption;
 
-    private final PrintWriter out;
-    private final PrintWriter err;
-    private final PrintStream rawOut;
-    private final PrintStream rawErr;
+    final PrintWriter out;
+    final PrintWriter err;
+    final PrintStream rawOut;
+    final PrintStream rawErr;
 
     ChrysalisCli(PrintStream out, PrintStream err) {
         this.rawOut = out;
@@ -78,7 +80,7 @@ public final class ChrysalisCli implements Callable<Integer> {
         var cli = new ChrysalisCli(out, err);
         var line = new CommandLine(cli);
         // the engine's commands parse their own options, in order
-        for (String passThrough : List.of("bench", "generate")) {
+        for (String passThrough : List.of("bench", "generate", "trial", "policy", "audit", "user", "directory")) {
             line.getSubcommands().get(passThrough).setUnmatchedOptionsArePositionalParams(true).setStopAtPositional(true);
         }
         line.setOut(cli.out);
@@ -133,6 +135,10 @@ public final class ChrysalisCli implements Callable<Integer> {
         return DataDir.resolve(dataDirOption, System.getenv(), System.getProperty("user.home"));
     }
 
+    Path bundlesDir() {
+        return bundlesOption != null ? bundlesOption : RuntimeConfig.defaultBundlesDir();
+    }
+
     HostControl openHost() {
         Path dir = dataDir();
         try {
@@ -140,7 +146,7 @@ public final class ChrysalisCli implements Callable<Integer> {
         } catch (IOException e) {
             throw new CliException("cannot create data directory " + dir + ": " + e.getMessage());
         }
-        Path bundles = bundlesOption != null ? bundlesOption : RuntimeConfig.defaultBundlesDir();
+        Path bundles = bundlesDir();
         if (!Files.isDirectory(bundles)) {
             throw new CliException("bundles folder " + bundles.toAbsolutePath() + " does not exist; build first (./chrysalis builds"
                     + " what is missing) or pass --bundles DIR");
@@ -290,7 +296,7 @@ public final class ChrysalisCli implements Callable<Integer> {
     }
 
     @Command(name = "evidence", description = "Failed and flagged turns.",
-            subcommands = {Evidence.ListEvidence.class, Evidence.Show.class, Evidence.Export.class})
+            subcommands = {Evidence.ListEvidence.class, Evidence.Show.class, Evidence.Export.class, WiredCommands.Replay.class})
     static final class Evidence implements Callable<Integer> {
         @ParentCommand
         ChrysalisCli cli;
@@ -301,7 +307,7 @@ public final class ChrysalisCli implements Callable<Integer> {
         @Override
         public Integer call() {
             throw new CommandLine.ParameterException(spec.commandLine(),
-                    "say which: evidence list | evidence show ID | evidence export [--out FILE]");
+                    "say which: evidence list | evidence show ID | evidence export [--out FILE] | evidence replay ID");
         }
 
         @Command(name = "list", description = "Evidence, most recently failed first.")
@@ -414,7 +420,8 @@ public final class ChrysalisCli implements Callable<Integer> {
         }
     }
 
-    @Command(name = "bench", description = "Benchmarks: 'bench swap' (hot swap under load), 'bench inference ...' (the LLM engine).")
+    @Command(name = "bench", description = "Benchmarks: 'bench swap' (hot swap under load), 'bench inference ...' (the LLM engine),"
+            + " 'bench trial --bundle X.jar --cases F.jsonl' (sandbox trial timings).")
     static final class Bench implements Callable<Integer> {
         @ParentCommand
         ChrysalisCli cli;
@@ -422,7 +429,7 @@ public final class ChrysalisCli implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
-        @Parameters(arity = "1..*", paramLabel = "ARGS", description = "swap [options] | inference [options]")
+        @Parameters(arity = "1..*", paramLabel = "ARGS", description = "swap [options] | inference [options] | trial [options]")
         List<String> args = new ArrayList<>();
 
         @Override
@@ -434,8 +441,9 @@ public final class ChrysalisCli implements Callable<Integer> {
                 case "swap" -> SwapBenchmark.run(cli.rawOut, cli.bundlesOption == null || args.contains("--bundles")
                         ? rest : prepend(List.of("--bundles", cli.bundlesOption.toString()), rest));
                 case "inference" -> InferenceCli.run(cli.rawOut, cli.rawErr, prepend(List.of("bench", "inference"), rest));
+                case "trial" -> WiredCommands.trial(cli, List.of("bench", "trial"), List.of(rest));
                 default -> throw new CommandLine.ParameterException(spec.commandLine(),
-                        "unknown benchmark '" + which + "': use 'bench swap' or 'bench inference'");
+                        "unknown benchmark '" + which + "': use 'bench swap', 'bench inference' or 'bench trial'");
             };
         }
     }
@@ -455,7 +463,7 @@ public final class ChrysalisCli implements Callable<Integer> {
         }
     }
 
-    private static String[] prepend(List<String> head, String[] tail) {
+    static String[] prepend(List<String> head, String[] tail) {
         List<String> all = new ArrayList<>(head);
         all.addAll(List.of(tail));
         return all.toArray(String[]::new);
