@@ -1,0 +1,254 @@
+package dev.chrysalis.evolution.locate;
+
+import dev.chrysalis.evolution.build.CompileResult;
+import dev.chrysalis.evolution.build.PluginCompiler;
+import dev.chrysalis.spi.replay.ReplayCase;
+import dev.chrysalis.spi.replay.ReplayOutcome;
+import dev.chrysalis.spi.replay.ReplayRunner;
+import dev.chrysalis.spi.skill.Skill;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Modifier;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jdt.core.JavaCore;
+import org.eclipse.jdt.core.dom.AST;
+import org.eclipse.jdt.core.dom.ASTNode;
+import org.eclipse.jdt.core.dom.ASTParser;
+import org.eclipse.jdt.core.dom.ASTVisitor;
+import org.eclipse.jdt.core.dom.AbstractTypeDeclaration;
+import org.eclipse.jdt.core.dom.Block;
+import org.eclipse.jdt.core.dom.CompilationUnit;
+import org.eclipse.jdt.core.dom.ConstructorInvocation;
+import org.eclipse.jdt.core.dom.MethodDeclaration;
+import org.eclipse.jdt.core.dom.Statement;
+import org.eclipse.jdt.core.dom.SuperConstructorInvocation;
+import org.eclipse.jdt.core.dom.rewrite.ASTRewrite;
+import org.eclipse.jdt.core.dom.rewrite.ListRewrite;
+import org.eclipse.jface.text.Document;
+
+/**
+ * Spectrum-based fault localisation (Ochiai) for skills: the live (main) sources are instrumented with a
+ * probe before every statement, compiled, and the batch's evidence (failing) and regression (passing)
+ * cases are replayed in this JVM against the trusted main code with the SPI's {@link ReplayRunner}; each
+ * line scores {@code failed(line) / sqrt(totalFailed * (failed(line) + passed(line)))}. Only main's code
+ * runs here, never a candidate: candidates are judged in the sandbox. A case that runs past its time limit
+ * counts as not run.
+ */
+public final class SpectrumLocator {
+    private static final String PROBE_PACKAGE = "chrysalisprobe";
+    private static final String PROBE_SOURCE = """
+            package chrysalisprobe;
+
+            public final class Probe {
+                public static final java.util.Set<String> HITS = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+                private Probe() {
+                }
+
+                public static void hit(String id) {
+                    HITS.add(id);
+                }
+            }
+            """;
+    private static final System.Logger LOG = System.getLogger(SpectrumLocator.class.getName());
+
+    private final PluginCompiler compiler;
+    private final Path scratch;
+    private final Duration caseLimit;
+
+    public SpectrumLocator(PluginCompiler compiler, Path scratch, Duration caseLimit) {
+        this.compiler = compiler;
+        this.scratch = scratch;
+        this.caseLimit = caseLimit;
+    }
+
+    /**
+     * @param files         the plugin's files on main (path inside the plugin -> text)
+     * @param failing       cases that show the fault (evidence)
+     * @param regression    cases main is believed to pass; those it does not pass are left out
+     * @param matchFailing  for evidence whose expectation is the correct behaviour: only those main fails count
+     */
+    public Optional<Suspicion> locate(Map<String, String> files, List<ReplayCase> failing, List<ReplayCase> regression,
+                                      Set<String> matchFailing) {
+        Map<String, String> instrumented = new LinkedHashMap<>();
+        Map<String, String> lineMethods = new HashMap<>();
+        files.forEach((path, text) -> instrumented.put(path, path.endsWith(".java") ? instrument(path, text, lineMethods) : text));
+        instrumented.put("src/main/java/" + PROBE_PACKAGE + "/Probe.java", PROBE_SOURCE);
+        if (!(compiler.compile(instrumented) instanceof CompileResult.Compiled compiled)) {
+            LOG.log(System.Logger.Level.WARNING, "spectrum: the instrumented sources do not compile; no spectrum");
+            return Optional.empty();
+        }
+        ClassLoader loader = new MemoryClassLoader(compiled.classes(), SpectrumLocator.class.getClassLoader());
+        try {
+            Optional<Skill> skill = instantiateSkill(compiled.classes(), loader);
+            if (skill.isEmpty()) {
+                return Optional.empty();
+            }
+            @SuppressWarnings("unchecked")
+            Set<String> hits = (Set<String>) loader.loadClass(PROBE_PACKAGE + ".Probe").getField("HITS").get(null);
+            ReplayRunner runner = new ReplayRunner(scratch);
+            List<Set<String>> failed = new ArrayList<>();
+            List<Set<String>> passed = new ArrayList<>();
+            ExecutorService exec = Executors.newVirtualThreadPerTaskExecutor();
+            try {
+                for (ReplayCase c : failing) {
+                    run(exec, runner, skill.get(), c, hits).ifPresent(r -> {
+                        if (!matchFailing.contains(c.id()) || !r.passed) {
+                            failed.add(r.lines);
+                        }
+                    });
+                }
+                for (ReplayCase c : regression) {
+                    run(exec, runner, skill.get(), c, hits).filter(r -> r.passed).ifPresent(r -> passed.add(r.lines));
+                }
+            } finally {
+                exec.shutdownNow();
+            }
+            if (failed.isEmpty()) {
+                return Optional.empty();
+            }
+            Map<String, Double> lines = new HashMap<>();
+            Map<String, Double> methods = new HashMap<>();
+            for (String line : lineMethods.keySet()) {
+                long ef = failed.stream().filter(s -> s.contains(line)).count();
+                long ep = passed.stream().filter(s -> s.contains(line)).count();
+                if (ef > 0) {
+                    double score = ef / Math.sqrt((double) failed.size() * (ef + ep));
+                    lines.put(line, score);
+                    methods.merge(lineMethods.get(line), score, Math::max);
+                }
+            }
+            return Optional.of(new Suspicion(methods, lines, "spectrum (ochiai, " + failed.size() + " failing, " + passed.size() + " passing)"));
+        } catch (ReflectiveOperationException | LinkageError e) {
+            LOG.log(System.Logger.Level.WARNING, "spectrum: cannot run the instrumented plugin: " + e);
+            return Optional.empty();
+        }
+    }
+
+    private record Run(boolean passed, Set<String> lines) {
+    }
+
+    private Optional<Run> run(ExecutorService exec, ReplayRunner runner, Skill skill, ReplayCase c, Set<String> hits) {
+        hits.clear();
+        Future<ReplayOutcome> f = exec.submit(() -> runner.runOne(skill, c));
+        try {
+            ReplayOutcome o = f.get(caseLimit.toMillis(), TimeUnit.MILLISECONDS);
+            return Optional.of(new Run(o.passed(), Set.copyOf(hits)));
+        } catch (TimeoutException e) {
+            f.cancel(true);
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        } catch (java.util.concurrent.ExecutionException e) {
+            return Optional.of(new Run(false, Set.copyOf(hits)));
+        }
+    }
+
+    private static Optional<Skill> instantiateSkill(Map<String, byte[]> classes, ClassLoader loader) throws ReflectiveOperationException {
+        for (String path : classes.keySet()) {
+            if (path.startsWith(PROBE_PACKAGE) || path.contains("$")) {
+                continue;
+            }
+            Class<?> c = loader.loadClass(path.substring(0, path.length() - ".class".length()).replace('/', '.'));
+            if (Skill.class.isAssignableFrom(c) && !Modifier.isAbstract(c.getModifiers())) {
+                for (Constructor<?> k : c.getDeclaredConstructors()) {
+                    if (k.getParameterCount() == 0) {
+                        k.setAccessible(true);
+                        return Optional.of((Skill) k.newInstance());
+                    }
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The source with {@code chrysalisprobe.Probe.hit("file:line")} before every statement in a block. */
+    static String instrument(String file, String source, Map<String, String> lineMethods) {
+        ASTParser parser = ASTParser.newParser(AST.getJLSLatest());
+        parser.setKind(ASTParser.K_COMPILATION_UNIT);
+        parser.setSource(source.toCharArray());
+        Map<String, String> options = JavaCore.getOptions();
+        JavaCore.setComplianceOptions(JavaCore.latestSupportedJavaVersion(), options);
+        parser.setCompilerOptions(options);
+        CompilationUnit unit = (CompilationUnit) parser.createAST(null);
+        ASTRewrite rewrite = ASTRewrite.create(unit.getAST());
+        unit.accept(new ASTVisitor() {
+            @Override
+            public boolean visit(Block block) {
+                Optional<String> method = enclosingMethod(block);
+                if (method.isEmpty()) {
+                    return true;
+                }
+                ListRewrite lr = rewrite.getListRewrite(block, Block.STATEMENTS_PROPERTY);
+                for (Object o : block.statements()) {
+                    Statement s = (Statement) o;
+                    if (s instanceof SuperConstructorInvocation || s instanceof ConstructorInvocation) {
+                        continue;
+                    }
+                    String id = file + ":" + unit.getLineNumber(s.getStartPosition());
+                    lineMethods.put(id, method.get());
+                    Statement probe = (Statement) rewrite.createStringPlaceholder(PROBE_PACKAGE + ".Probe.hit(\"" + id + "\");",
+                            ASTNode.EXPRESSION_STATEMENT);
+                    lr.insertBefore(probe, s, null);
+                }
+                return true;
+            }
+        });
+        Document doc = new Document(source);
+        try {
+            rewrite.rewriteAST(doc, null).apply(doc);
+        } catch (Exception e) {
+            return source;
+        }
+        return doc.get();
+    }
+
+    private static Optional<String> enclosingMethod(ASTNode node) {
+        for (ASTNode n = node.getParent(); n != null; n = n.getParent()) {
+            if (n instanceof MethodDeclaration m) {
+                String type = "";
+                for (ASTNode t = m.getParent(); t != null; t = t.getParent()) {
+                    if (t instanceof AbstractTypeDeclaration d) {
+                        type = type.isEmpty() ? d.getName().getIdentifier() : d.getName().getIdentifier() + "$" + type;
+                    }
+                }
+                return Optional.of(type + "." + (m.isConstructor() ? "<init>" : m.getName().getIdentifier()));
+            }
+            if (n instanceof org.eclipse.jdt.core.dom.LambdaExpression) {
+                continue;
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static final class MemoryClassLoader extends ClassLoader {
+        private final Map<String, byte[]> classes;
+
+        MemoryClassLoader(Map<String, byte[]> classes, ClassLoader parent) {
+            super(parent);
+            this.classes = classes;
+        }
+
+        @Override
+        protected Class<?> findClass(String name) throws ClassNotFoundException {
+            byte[] b = classes.get(name.replace('.', '/') + ".class");
+            if (b == null) {
+                throw new ClassNotFoundException(name);
+            }
+            return defineClass(name, b, 0, b.length);
+        }
+    }
+}

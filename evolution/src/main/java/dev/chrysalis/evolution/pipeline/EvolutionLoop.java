@@ -1,0 +1,378 @@
+package dev.chrysalis.evolution.pipeline;
+
+import dev.chrysalis.evolution.build.BundlePackager;
+import dev.chrysalis.evolution.build.CompileDiagnostic;
+import dev.chrysalis.evolution.build.CompileResult;
+import dev.chrysalis.evolution.build.PackagedBundle;
+import dev.chrysalis.evolution.build.PluginCompiler;
+import dev.chrysalis.evolution.evidence.Batch;
+import dev.chrysalis.evolution.evidence.EvidenceCase;
+import dev.chrysalis.evolution.locate.SpectrumLocator;
+import dev.chrysalis.evolution.locate.StackTraceLocator;
+import dev.chrysalis.evolution.locate.Suspicion;
+import dev.chrysalis.evolution.mutate.AstMutator;
+import dev.chrysalis.evolution.mutate.Mutation;
+import dev.chrysalis.evolution.search.CandidateTree;
+import dev.chrysalis.evolution.search.OperatorStats;
+import dev.chrysalis.evolution.workspace.CandidateRef;
+import dev.chrysalis.evolution.workspace.PluginSource;
+import dev.chrysalis.evolution.workspace.Workspace;
+import dev.chrysalis.sandbox.trial.CaseReport;
+import dev.chrysalis.sandbox.trial.CaseVerdict;
+import dev.chrysalis.sandbox.trial.TrialReport;
+import dev.chrysalis.sandbox.trial.TrialRunner;
+import dev.chrysalis.spi.replay.ReplayCase;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * One batch's evolution, as the explicit state machine of {@link Stage}: Locate (stack traces, and a
+ * spectrum on main for skills) -> Plan (rank mutation sites by suspicion and per-operator MAA) -> per
+ * candidate Mutate -> Compile -> Package -> Trial -> Verdict, until a candidate is handed to governance or
+ * the budget is spent. Candidates form a tree searched by clade-metaproductivity; only a node that improved
+ * on its parent is expanded further. Every transition is journaled before the stage it enters runs.
+ * The trial screens each candidate on the evidence alone (one run per case) and gives the full trial
+ * (evidence and regression cases, k runs each) only to candidates that fix every evidence case.
+ */
+public final class EvolutionLoop {
+    private final Workspace workspace;
+    private final PluginCompiler compiler;
+    private final BundlePackager packager;
+    private final TrialRunner trials;
+    private final EvolutionSettings settings;
+    private final Journal journal;
+    private final Path dataDir;
+    private final Clock clock;
+    private final Consumer<Transition> listener;
+    private final AstMutator mutator = new AstMutator();
+
+    public EvolutionLoop(Workspace workspace, PluginCompiler compiler, BundlePackager packager, TrialRunner trials,
+                         EvolutionSettings settings, Path dataDir, Clock clock, Consumer<Transition> listener) {
+        this.workspace = workspace;
+        this.compiler = compiler;
+        this.packager = packager;
+        this.trials = trials;
+        this.settings = settings;
+        this.dataDir = dataDir;
+        this.journal = new Journal(dataDir.resolve("evolution/journal.jsonl"));
+        this.clock = clock;
+        this.listener = listener;
+    }
+
+    public Journal journal() {
+        return journal;
+    }
+
+    /** The state of one run: enforces legal transitions and journals each. */
+    private final class Run {
+        final String batch;
+        final int attempt;
+        Stage stage = Stage.LOCATE;
+
+        Run(String batch, int attempt) {
+            this.batch = batch;
+            this.attempt = attempt;
+        }
+
+        void move(Stage to, int candidate, String detail) {
+            if (!stage.canMoveTo(to)) {
+                throw new IllegalTransitionException("batch " + batch + ": " + stage.label() + " -> " + to.label() + " is not a legal transition");
+            }
+            Transition t = new Transition(batch, attempt, candidate, stage, to, clock.instant(), detail);
+            journal.append(t);
+            stage = to;
+            listener.accept(t);
+        }
+    }
+
+    public EvolutionResult evolve(Batch batch) {
+        Instant start = clock.instant();
+        List<Transition> past = journal.of(batch.id());
+        int attempt = past.stream().mapToInt(Transition::attempt).max().orElse(0);
+        if (!past.isEmpty()) {
+            Transition last = past.getLast();
+            if (last.to() == Stage.HANDED_TO_GOVERNANCE) {
+                return new EvolutionResult.Abandoned(batch.id(), "already handed to governance: " + last.detail(), List.of(), Duration.ZERO);
+            }
+            if (!last.to().terminal()) {
+                // the previous run was interrupted: end it cleanly before this one resumes
+                Transition end = new Transition(batch.id(), last.attempt(), last.candidate(), last.to(), Stage.ABANDONED, clock.instant(),
+                        "interrupted run ended; the next attempt resumes after its candidates");
+                journal.append(end);
+                listener.accept(end);
+            }
+        }
+        Run run = new Run(batch.id(), attempt + 1);
+        List<CandidateOutcome> outcomes = new ArrayList<>();
+        try {
+            return evolve(batch, run, outcomes, start);
+        } catch (RuntimeException e) {
+            if (!run.stage.terminal()) {
+                run.move(Stage.FAILED, 0, e.getClass().getSimpleName() + ": " + e.getMessage());
+            }
+            return new EvolutionResult.Failed(batch.id(), e.getClass().getSimpleName() + ": " + e.getMessage(), outcomes, elapsed(start));
+        }
+    }
+
+    private Duration elapsed(Instant start) {
+        return Duration.between(start, clock.instant());
+    }
+
+    private EvolutionResult evolve(Batch batch, Run run, List<CandidateOutcome> outcomes, Instant start) {
+        PluginSource plugin = workspace.plugin(batch.plugin());
+        Map<String, String> files = workspace.pluginFiles(Workspace.MAIN, plugin.name());
+        List<EvidenceCase> evidence = batch.evidenceCases();
+        if (evidence.isEmpty()) {
+            run.move(Stage.ABANDONED, 0, "batch has no replayable evidence");
+            return new EvolutionResult.Abandoned(batch.id(), "batch has no replayable evidence", outcomes, elapsed(start));
+        }
+        Set<String> evidenceInputs = new HashSet<>();
+        Set<String> evidenceIds = new HashSet<>();
+        evidence.forEach(e -> {
+            evidenceInputs.add(e.dedupKey());
+            evidenceIds.add(e.replay().id());
+        });
+        List<ReplayCase> regression = batch.regression().stream()
+                .filter(c -> !evidenceIds.contains(c.id()) && !evidenceInputs.contains(c.skill() + "\u0000" + c.input())).toList();
+
+        // Locate
+        Suspicion suspicion = locate(plugin, files, batch, evidence, regression);
+        run.move(Stage.PLAN, 0, "located by " + suspicion.how() + ": " + top(suspicion.methods(), 3));
+
+        // Plan
+        OperatorStats maa = new OperatorStats(dataDir.resolve("evolution/maa"), plugin.name(), 0.3);
+        Set<String> tried = new HashSet<>();
+        int n = 0;
+        for (CandidateRef ref : workspace.candidates()) {
+            if (ref.branch().startsWith("evolve/" + batch.id() + "/")) {
+                n = Math.max(n, Integer.parseInt(ref.branch().substring(ref.branch().lastIndexOf('/') + 1)));
+                tried.add(ref.message().lines().skip(1).findFirst().orElse("").strip());
+            }
+        }
+        CandidateTree tree = new CandidateTree(files, 0.0, 0.5);
+        Map<Integer, Iterator<Mutation>> pending = new HashMap<>();
+        List<Mutation> rootPlan = plan(tree.root().files(), suspicion, maa);
+        pending.put(0, rootPlan.iterator());
+        run.move(Stage.MUTATE, 0, rootPlan.size() + " mutations planned"
+                + (tried.isEmpty() ? "" : "; resuming after " + tried.size() + " earlier candidates"));
+
+        int made = 0;
+        while (true) {
+            if (made >= settings.candidatesPerBatch()) {
+                return abandon(run, batch, "candidate budget of " + settings.candidatesPerBatch() + " spent", outcomes, start);
+            }
+            if (elapsed(start).compareTo(settings.wallTime()) > 0) {
+                return abandon(run, batch, "wall time budget of " + settings.wallTime() + " spent", outcomes, start);
+            }
+            if (Thread.currentThread().isInterrupted()) {
+                return abandon(run, batch, "interrupted", outcomes, start);
+            }
+            Optional<CandidateTree.Node> selected = tree.select(node -> expandable(node, pending));
+            if (selected.isEmpty()) {
+                return abandon(run, batch, "no mutation left to try", outcomes, start);
+            }
+            CandidateTree.Node parent = selected.get();
+            Iterator<Mutation> it = pending.computeIfAbsent(parent.id(), id -> plan(parent.files(), suspicion, maa).iterator());
+            Mutation mutation = it.next();
+            if (parent.id() == 0 && tried.contains(mutation.describe())) {
+                continue;
+            }
+            n++;
+            made++;
+            Map<String, String> childFiles = new LinkedHashMap<>(parent.files());
+            childFiles.put(mutation.file(), mutation.newSource());
+            String parentRef = parent.id() == 0 ? Workspace.MAIN : CandidateRef.branchName(batch.id(), parent.id());
+            CandidateRef ref = workspace.commitCandidate(batch.id(), n, parentRef, Map.of(plugin.name() + "/" + mutation.file(),
+                    mutation.newSource()), "evolve " + batch.id() + " candidate " + n + " (" + mutation.operator().label() + ")\n\n"
+                    + mutation.describe() + "\n");
+            run.move(Stage.COMPILE, n, ref.branch() + ": " + mutation.describe());
+
+            CompileResult compiled = compiler.compile(childFiles);
+            if (compiled instanceof CompileResult.Failed failed) {
+                maa.record(mutation.operator(), -1);
+                outcomes.add(new CandidateOutcome(n, parent.id(), ref.branch(), mutation.describe(), Optional.empty(), Stage.COMPILE,
+                        failed.diagnostics().stream().map(CompileDiagnostic::toString).toList(), List.of(), List.of(), Optional.empty(), 0));
+                run.move(Stage.MUTATE, n, "did not compile: " + failed.summary());
+                continue;
+            }
+            run.move(Stage.PACKAGE, n, "compiled " + ((CompileResult.Compiled) compiled).classes().size() + " classes");
+            Path jar = dataDir.resolve("evolution/candidates/" + batch.id() + "/" + n + ".jar");
+            Map<String, String> resources = new LinkedHashMap<>();
+            for (String r : List.of("SKILL.md", "README.md", "replay.jsonl")) {
+                if (childFiles.containsKey(r)) {
+                    resources.put(r, childFiles.get(r));
+                }
+            }
+            PackagedBundle bundle = packager.pack(plugin, ((CompileResult.Compiled) compiled).classes(), resources,
+                    "1.0.0.evolve-" + batch.id() + "-" + n, jar);
+            run.move(Stage.TRIAL, n, "bundle sha256 " + bundle.sha256());
+
+            Judgement j = trial(bundle.jar(), evidence, regression);
+            double fitness = j.fullPass() ? 2.0 : (double) j.fixed.size() / evidence.size();
+            maa.record(mutation.operator(), Math.signum(fitness - parent.fitness()));
+            CandidateTree.Node child = tree.add(parent, n, childFiles, mutation.describe(), fitness);
+            boolean pass = j.fullPass();
+            outcomes.add(new CandidateOutcome(n, parent.id(), ref.branch(), mutation.describe(), Optional.of(bundle.sha256()),
+                    pass ? Stage.HANDED_TO_GOVERNANCE : Stage.VERDICT, List.of(), j.fixed, j.broken, j.unsafe, fitness));
+            run.move(Stage.VERDICT, n, j.summary(evidence.size(), regression.size()));
+            if (pass) {
+                run.move(Stage.HANDED_TO_GOVERNANCE, n, ref.branch() + " " + bundle.sha256());
+                return new EvolutionResult.HandedToGovernance(batch.id(), outcomes.getLast(), bundle.jar(), ref.commitId(), outcomes, elapsed(start));
+            }
+            deleteQuietly(jar);
+            run.move(Stage.MUTATE, n, "verdict: not passed (fitness " + String.format("%.2f", fitness) + ", node " + child.id() + ")");
+        }
+    }
+
+    private static boolean expandable(CandidateTree.Node node, Map<Integer, Iterator<Mutation>> pending) {
+        boolean improved = node.parent().map(p -> node.fitness() > p.fitness()).orElse(true);
+        if (!improved || node.fitness() >= 2.0) {
+            return false;
+        }
+        Iterator<Mutation> it = pending.get(node.id());
+        return it == null || it.hasNext();
+    }
+
+    private EvolutionResult abandon(Run run, Batch batch, String reason, List<CandidateOutcome> outcomes, Instant start) {
+        run.move(Stage.ABANDONED, 0, reason);
+        return new EvolutionResult.Abandoned(batch.id(), reason, outcomes, elapsed(start));
+    }
+
+    private Suspicion locate(PluginSource plugin, Map<String, String> files, Batch batch, List<EvidenceCase> evidence,
+                             List<ReplayCase> regression) {
+        Map<String, String> classFiles = new HashMap<>();
+        Set<String> packages = new HashSet<>();
+        files.keySet().stream().filter(f -> f.startsWith("src/main/java/") && f.endsWith(".java")).forEach(f -> {
+            String fqcn = f.substring("src/main/java/".length(), f.length() - ".java".length()).replace('/', '.');
+            classFiles.put(fqcn, f);
+            packages.add(fqcn.contains(".") ? fqcn.substring(0, fqcn.lastIndexOf('.')) : "");
+        });
+        Suspicion stack = new StackTraceLocator().locate(batch.stackTraces(), packages, classFiles);
+        if (!settings.spectrum() || !plugin.kind().equals("skill")) {
+            return stack;
+        }
+        Set<String> match = new HashSet<>();
+        evidence.stream().filter(e -> e.goal() == EvidenceCase.Goal.MATCH).forEach(e -> match.add(e.replay().id()));
+        Optional<Suspicion> spectrum = new SpectrumLocator(compiler, dataDir.resolve("evolution/scratch"), Duration.ofSeconds(5))
+                .locate(files, evidence.stream().map(EvidenceCase::replay).toList(), regression, match);
+        if (spectrum.isEmpty()) {
+            return stack;
+        }
+        Map<String, Double> methods = new HashMap<>(spectrum.get().methods());
+        stack.methods().forEach((k, v) -> methods.merge(k, v, Double::sum));
+        Map<String, Double> lines = new HashMap<>(spectrum.get().lines());
+        stack.lines().forEach((k, v) -> lines.merge(k, v, Double::sum));
+        return new Suspicion(methods, lines, spectrum.get().how() + (stack.methods().isEmpty() ? "" : " + stack traces"));
+    }
+
+    /** Every mutation of the files, most promising first: suspicious lines, suspicious methods, operators that worked. */
+    private List<Mutation> plan(Map<String, String> files, Suspicion suspicion, OperatorStats maa) {
+        List<Mutation> all = new ArrayList<>();
+        files.forEach((path, text) -> {
+            if (path.endsWith(".java")) {
+                all.addAll(mutator.mutations(path, text, List.of()));
+            }
+        });
+        boolean informed = !suspicion.methods().isEmpty();
+        List<Mutation> ranked = new ArrayList<>(all.stream()
+                .filter(m -> !informed || suspicion.method(m.method()) > 0).toList());
+        ranked.sort(Comparator.comparingDouble((Mutation m) -> -suspicion.line(m.file(), m.line()))
+                .thenComparingDouble(m -> -suspicion.method(m.method()))
+                .thenComparingDouble(m -> -maa.score(m.operator())));
+        return ranked;
+    }
+
+    private record Judgement(List<String> fixed, List<String> broken, Optional<String> unsafe, boolean full, int evidenceTotal) {
+        boolean fullPass() {
+            return full && fixed.size() == evidenceTotal && broken.isEmpty() && unsafe.isEmpty();
+        }
+
+        String summary(int evidence, int regression) {
+            String s0 = fixed.size() + "/" + evidence + " evidence fixed";
+            StringBuilder s = new StringBuilder(s0);
+            if (full) {
+                s.append(", ").append(regression - broken.size()).append("/").append(regression).append(" regression kept");
+            } else {
+                s.append(" (screen only)");
+            }
+            if (!broken.isEmpty()) {
+                s.append("; broke ").append(broken.subList(0, Math.min(5, broken.size())));
+            }
+            unsafe.ifPresent(u -> s.append("; unsafe: ").append(u));
+            return s.toString();
+        }
+    }
+
+    private Judgement trial(Path jar, List<EvidenceCase> evidence, List<ReplayCase> regression) {
+        List<ReplayCase> evidenceCases = evidence.stream().map(EvidenceCase::replay).toList();
+        TrialReport screen = trials.run(jar, evidenceCases, settings.trial().withRunsPerCase(1));
+        Judgement first = judge(screen, evidence, List.of(), false);
+        if (first.fixed.size() < evidence.size() || first.unsafe.isPresent()) {
+            return first;
+        }
+        List<ReplayCase> all = new ArrayList<>(evidenceCases);
+        all.addAll(regression);
+        TrialReport full = trials.run(jar, all, settings.trial());
+        return judge(full, evidence, regression, true);
+    }
+
+    private static Judgement judge(TrialReport report, List<EvidenceCase> evidence, List<ReplayCase> regression, boolean full) {
+        List<String> fixed = new ArrayList<>();
+        List<String> broken = new ArrayList<>();
+        Optional<String> unsafe = Optional.empty();
+        for (CaseReport c : report.cases()) {
+            for (CaseVerdict v : c.runs()) {
+                if (v instanceof CaseVerdict.Violation violation && unsafe.isEmpty()) {
+                    unsafe = Optional.of(c.caseId() + ": " + violation.detail());
+                }
+            }
+        }
+        for (EvidenceCase e : evidence) {
+            CaseReport c = report.caseReport(e.replay().id());
+            boolean ok = switch (e.goal()) {
+                case MATCH -> c.passed();
+                case CHANGE -> !c.flaky() && c.outcome() instanceof CaseVerdict.Fail;
+            };
+            if (ok) {
+                fixed.add(e.replay().id());
+            }
+        }
+        for (ReplayCase r : regression) {
+            if (!report.caseReport(r.id()).passed()) {
+                broken.add(r.id());
+            }
+        }
+        return new Judgement(fixed, broken, unsafe, full, evidence.size());
+    }
+
+    private static String top(Map<String, Double> scores, int k) {
+        if (scores.isEmpty()) {
+            return "no information (every method is a suspect)";
+        }
+        return scores.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(k)
+                .map(e -> e.getKey() + String.format("=%.2f", e.getValue())).toList().toString();
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            System.getLogger(EvolutionLoop.class.getName()).log(System.Logger.Level.WARNING, "cannot delete " + p + ": " + e.getMessage());
+        }
+    }
+}
