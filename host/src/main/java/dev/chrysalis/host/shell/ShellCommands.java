@@ -30,6 +30,7 @@ public final class ShellCommands {
             new Command("/swap", "NAME JAR", "hot-swap a plugin to the bundle in JAR"),
             new Command("/rollback", "NAME", "return a plugin to its previous bundle"),
             new Command("/history", "", "show the turns of this session"),
+            new Command("/market", "QUERY | install ID", "search the plugin directory; install a bundle from it"),
             new Command("/help", "", "show this list"),
             new Command("/quit", "", "leave the shell (also Ctrl-D)"));
 
@@ -66,6 +67,7 @@ public final class ShellCommands {
                 case "/swap" -> swap(rest);
                 case "/rollback" -> rollback(rest);
                 case "/history" -> Printing.history(out, host.evidence().recentTurns(host.sessionId(), 20));
+                case "/market" -> market(rest);
                 case "/help", "/?" -> help();
                 case "/quit", "/exit" -> {
                     return Next.QUIT;
@@ -156,6 +158,47 @@ public final class ShellCommands {
             out.println("rollback refused: " + e.getMessage());
         }
     }
+
+    /**
+     * {@code /market QUERY} searches the directory index ({@code <data dir>/directory} unless the directory's own
+     * options say otherwise); {@code /market install ID}, {@code upgrade}, {@code remove}, {@code show},
+     * {@code installed} run that directory command. Installed bundles land in {@code <data dir>/plugins}
+     * (the directory's folder installer).
+     */
+    private void market(String args) {
+        List<String> words = args.isEmpty() ? List.of() : List.of(args.split("\\s+"));
+        List<String> argv = new java.util.ArrayList<>();
+        if (words.isEmpty()) {
+            argv.add("search");
+        } else if (MARKET_COMMANDS.contains(words.getFirst())) {
+            argv.addAll(words);
+        } else {
+            argv.add("search");
+            argv.addAll(words);
+        }
+        argv.add("--home");
+        argv.add(host.host().config().dataDir().toString());
+        var buffer = new java.io.ByteArrayOutputStream();
+        int status;
+        try (var stream = new java.io.PrintStream(buffer, true, java.nio.charset.StandardCharsets.UTF_8)) {
+            status = dev.chrysalis.directory.cli.DirectoryCli.run(stream, stream, argv.toArray(String[]::new));
+        }
+        String text = buffer.toString(java.nio.charset.StandardCharsets.UTF_8).stripTrailing();
+        if (status == 2 && argv.getFirst().equals("search")) {
+            out.println("usage: /market QUERY | /market install ID | /market show ID | /market installed");
+        }
+        if (!text.isEmpty()) {
+            out.println(text);
+        }
+        if (status == 0 && (argv.getFirst().equals("install") || argv.getFirst().equals("upgrade"))
+                && !words.contains("--dry-run")) {
+            out.println("(installed into " + host.host().config().dataDir().resolve("plugins")
+                    + " by the directory's folder installer; the running host does not load it)");
+        }
+    }
+
+    private static final java.util.Set<String> MARKET_COMMANDS = java.util.Set.of("install", "upgrade", "remove", "show",
+            "installed", "verify", "search");
 
     private void help() {
         out.println("Type a question for the agent, or a command:");
