@@ -88,7 +88,9 @@ public final class SwapBenchmark {
         Path v2 = BenchBundles.write(work.resolve("offered"), "2.0.0");
         Path v1Offer = Files.copy(v1, work.resolve("offered").resolve("bench-echo-1.0.0.jar"));
         RuntimeConfig config = RuntimeConfig.of(work.resolve("data"), bundleDir);
+        long tStart = System.nanoTime();
         try (PluginRuntime runtime = PluginRuntime.start(config)) {
+            long tStarted = System.nanoTime();
             if (runtime.plugin(BenchBundles.SYMBOLIC_NAME).isEmpty()) {
                 out.println("bench swap: the bench skill did not start: " + runtime.failedPlugins());
                 return 1;
@@ -111,7 +113,9 @@ public final class SwapBenchmark {
             ThreadMXBean threads = ManagementFactory.getThreadMXBean();
             List<SwapLoad.SwapMark> marks = new ArrayList<>();
             String d2 = "";
+            long tWarm = System.nanoTime();
             load.start();
+            long tLoad = System.nanoTime();
             try {
                 for (int i = 0; i < swaps; i++) {
                     Thread.sleep(pauseMs);
@@ -132,12 +136,17 @@ public final class SwapBenchmark {
                 load.stop();
                 return 1;
             }
+            long tSwapped = System.nanoTime();
             List<SwapLoad.Call> calls = load.stop();
+            long tStopped = System.nanoTime();
             SwapLoad.Verdict verdict = SwapLoad.check(calls, marks, d1, Map.of(d1, "1.0.0", d2, "2.0.0"));
             print(out, sessions, swaps, warmup, reports, cpu, verdict);
             List<Duration> callTimes = calls.stream().map(c -> Duration.ofNanos(c.endNanos() - c.startNanos())).sorted().toList();
             out.printf(Locale.ROOT, "call latency (one turn): p50 %.3f ms  p99 %.3f ms  max %.2f ms%n",
                     ms(percentile(callTimes, 50)), ms(percentile(callTimes, 99)), ms(callTimes.getLast()));
+            out.printf(Locale.ROOT, "phases: framework start %.0f ms, warm-up %.0f ms, sessions start %.0f ms, swaps %.0f ms, "
+                    + "sessions stop %.0f ms%n", (tStarted - tStart) / 1e6, (tWarm - tStarted) / 1e6, (tLoad - tWarm) / 1e6,
+                    (tSwapped - tLoad) / 1e6, (tStopped - tSwapped) / 1e6);
             return verdict.clean() ? 0 : 1;
         }
     }

@@ -16,6 +16,7 @@ class SwapBenchmarkTest {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         int code = SwapBenchmark.run(new PrintStream(bytes, true, StandardCharsets.UTF_8), args);
         String out = bytes.toString(StandardCharsets.UTF_8);
+        System.out.print(out);
         assertEquals(expectedCode, code, out);
         return out;
     }
