@@ -1,6 +1,6 @@
 package dev.chrysalis.evolution.mutate;
 
-/** The AST repair operators. */
+/** The AST repair operators, finest edit first (the planner's tie-break: try the smallest change first). */
 public enum Operator {
     /** {@code <} {@code <=} {@code >} {@code >=} {@code ==} {@code !=} replaced by a neighbour. */
     COMPARISON_REPLACE,
@@ -10,16 +10,16 @@ public enum Operator {
     OFF_BY_ONE,
     /** A boolean literal flipped; an integer literal set to 0 or 1; a string literal emptied. */
     CONSTANT_CHANGE,
+    /** Two adjacent arguments of a call swapped. */
+    ARGUMENT_SWAP,
     /** The condition of an if, while, do or conditional expression negated. */
     NEGATE_CONDITION,
     /** A statement using a local or field guarded by {@code x != null} (and, for strings, {@code !x.isEmpty()}). */
     NULL_GUARD,
-    /** Two adjacent arguments of a call swapped. */
-    ARGUMENT_SWAP,
-    /** A statement removed. */
-    STATEMENT_DELETE,
     /** Two adjacent statements swapped (hook order, routing order). */
-    STATEMENT_SWAP;
+    STATEMENT_SWAP,
+    /** A statement removed. */
+    STATEMENT_DELETE;
 
     public String label() {
         return name().toLowerCase().replace('_', '-');

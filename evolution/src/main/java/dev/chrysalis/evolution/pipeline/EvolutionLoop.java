@@ -280,7 +280,9 @@ public final class EvolutionLoop {
         return new Suspicion(methods, lines, spectrum.get().how() + (stack.methods().isEmpty() ? "" : " + stack traces"));
     }
 
-    /** Every mutation of the files, most promising first: suspicious lines, suspicious methods, operators that worked. */
+    /** Every mutation of the files, most promising first: suspicious lines, suspicious methods, operators that worked
+     * for this plugin (MAA), then the finest edit.
+     */
     private List<Mutation> plan(Map<String, String> files, Suspicion suspicion, OperatorStats maa) {
         List<Mutation> all = new ArrayList<>();
         files.forEach((path, text) -> {
@@ -293,7 +295,8 @@ public final class EvolutionLoop {
                 .filter(m -> !informed || suspicion.method(m.method()) > 0).toList());
         ranked.sort(Comparator.comparingDouble((Mutation m) -> -suspicion.line(m.file(), m.line()))
                 .thenComparingDouble(m -> -suspicion.method(m.method()))
-                .thenComparingDouble(m -> -maa.score(m.operator())));
+                .thenComparingDouble(m -> -maa.score(m.operator()))
+                .thenComparingInt(m -> m.operator().ordinal()));
         return ranked;
     }
 
