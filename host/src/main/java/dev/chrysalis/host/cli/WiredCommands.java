@@ -237,7 +237,7 @@ final class WiredCommands {
                     int s = trial(cli, List.of("trial"), args);
                     status = Math.max(status, s);
                 }
-                cli.out.println(status == 0 ? "the live version still behaves as recorded: the failure reproduces"
+                cli.out.println(status == 0 ? "the live version still behaves as recorded (for a failed turn: the failure reproduces)"
                         : status == 1 ? "the live version no longer behaves as recorded" : "the replay could not run");
                 return status;
             } finally {
