@@ -284,13 +284,18 @@ public final class EvolutionLoop {
      * for this plugin (MAA), then the finest edit.
      */
     private List<Mutation> plan(Map<String, String> files, Suspicion suspicion, OperatorStats maa) {
+        boolean informed = !suspicion.methods().isEmpty();
+        List<String> suspects = List.copyOf(suspicion.methods().keySet());
         List<Mutation> all = new ArrayList<>();
         files.forEach((path, text) -> {
             if (path.endsWith(".java")) {
-                all.addAll(mutator.mutations(path, text, List.of()));
+                String type = path.substring(path.lastIndexOf('/') + 1, path.length() - ".java".length());
+                List<String> here = suspects.stream().filter(m -> m.startsWith(type + ".") || m.startsWith(type + "$")).toList();
+                if (!informed || !here.isEmpty()) {
+                    all.addAll(mutator.mutations(path, text, informed ? here : List.of()));
+                }
             }
         });
-        boolean informed = !suspicion.methods().isEmpty();
         List<Mutation> ranked = new ArrayList<>(all.stream()
                 .filter(m -> !informed || suspicion.method(m.method()) > 0).toList());
         ranked.sort(Comparator.comparingDouble((Mutation m) -> -suspicion.line(m.file(), m.line()))
