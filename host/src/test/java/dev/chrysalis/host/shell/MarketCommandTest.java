@@ -1,0 +1,60 @@
+package dev.chrysalis.host.shell;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.chrysalis.directory.cli.DirectoryCli;
+import dev.chrysalis.host.HostConfig;
+import dev.chrysalis.host.cli.TestBundles;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code /market}: search the directory under the host's data directory and install from it, in the shell. */
+class MarketCommandTest {
+    @TempDir
+    Path dataDir;
+
+    private void directory(String... args) {
+        var buffer = new ByteArrayOutputStream();
+        try (var stream = new PrintStream(buffer, true, StandardCharsets.UTF_8)) {
+            String[] all = java.util.stream.Stream.concat(java.util.Arrays.stream(args),
+                    java.util.stream.Stream.of("--home", dataDir.toString())).toArray(String[]::new);
+            assertEquals(0, DirectoryCli.run(stream, stream, all), buffer.toString(StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void marketSearchesThePublishedDirectoryAndInstallsFromIt() {
+        directory("keygen", "publisher", "--trust", "--tier", "core");
+        directory("publish", TestBundles.calculatorJar().toString());
+        try (HostControl host = HostControl.open(HostConfig.of(dataDir, TestBundles.provisioned()))) {
+            var text = new StringWriter();
+            var commands = new ShellCommands(host, new PrintWriter(text));
+            commands.execute("/market calculator");
+            String search = text.toString();
+            assertTrue(search.contains("calculator"), search);
+            String id = search.strip().lines().findFirst().orElseThrow().split("\\s+")[0];
+
+            text.getBuffer().setLength(0);
+            commands.execute("/market astrology");
+            assertTrue(text.toString().contains("nothing matches 'astrology'"), text.toString());
+
+            text.getBuffer().setLength(0);
+            commands.execute("/market install " + id);
+            assertTrue(text.toString().contains(id), text.toString());
+            text.getBuffer().setLength(0);
+            commands.execute("/market installed");
+            assertTrue(text.toString().startsWith(id + " "), text.toString());
+
+            text.getBuffer().setLength(0);
+            commands.execute("/help");
+            assertTrue(text.toString().contains("/market QUERY | install ID"), text.toString());
+        }
+    }
+}
