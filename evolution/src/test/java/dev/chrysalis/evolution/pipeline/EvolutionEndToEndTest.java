@@ -3,6 +3,7 @@ package dev.chrysalis.evolution.pipeline;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -153,6 +154,80 @@ class EvolutionEndToEndTest {
             System.out.println("evolution: " + seen.size() + " transitions, " + handed.candidates().size() + " candidates, " + handed.elapsed().toMillis()
                     + " ms evidence -> verdict; winner " + winner.mutation());
             journal.forEach(t -> System.out.println("  " + t.at() + " " + t.candidate() + " " + t.from().label() + " -> " + t.to().label() + ": " + t.detail()));
+        }
+    }
+    static final String TINY = """
+            package dev.chrysalis.skill.tiny;
+
+            public final class Tiny {
+                static byte level() {
+                    byte b = 127;
+                    return b;
+                }
+            }
+            """;
+
+    /** A plugin whose located method's first mutation cannot compile: the compiler's message comes back. */
+    static Path tinyProject(Path root) throws Exception {
+        Path dir = root.resolve("skills/tiny");
+        Files.createDirectories(dir.resolve("src/main/java/dev/chrysalis/skill/tiny"));
+        Files.writeString(dir.resolve("pom.xml"), "<project><parent><artifactId>chrysalis-skills</artifactId></parent>"
+                + "<artifactId>skill-tiny</artifactId></project>");
+        Files.writeString(dir.resolve("replay.jsonl"), "{\"id\":\"r\",\"input\":{},\"expect\":{\"level\":127}}\n");
+        Files.writeString(dir.resolve("src/main/java/dev/chrysalis/skill/tiny/Tiny.java"), TINY);
+        return root;
+    }
+
+    @Test
+    void compileErrorIsReportedWithTheCompilersMessageAndAnInterruptedRunEndsCleanlyAndResumes() throws Exception {
+        Path data = temp.resolve("tiny-data");
+        List<Path> classpath = Build.compileClasspath();
+        PluginCompiler compiler = new PluginCompiler(classpath);
+        BundlePackager packager = new BundlePackager(classpath);
+        try (Workspace ws = Workspace.openOrCreate(data, tinyProject(temp.resolve("tiny")), Clock.systemUTC())) {
+            String export = "{\"evidence\":7,\"failures\":[{\"kind\":\"SKILL_THREW\",\"message\":\"level wrong\","
+                    + "\"stackTrace\":\"java.lang.IllegalStateException: x\\n\\tat dev.chrysalis.skill.tiny.Tiny.level(Tiny.java:5)\"}],"
+                    + "\"calls\":[{\"id\":\"turn-7-call-0\",\"skill\":\"tiny\",\"input\":{},\"expectError\":\"no output recorded\"}]}";
+            EvidenceReader reader = new EvidenceReader(JSON, ws.plugins(), Map.of("tiny", ws.javaPackages("tiny")));
+            BatchCurator curator = new BatchCurator(8, p -> List.of());
+            reader.read(export, "export.jsonl").forEach(curator::add);
+            Batch batch = curator.seal("tiny").orElseThrow();
+            EvolutionSettings one = new EvolutionSettings(1, Duration.ofMinutes(1), TrialOptions.defaults().withRunsPerCase(1), true);
+
+            // attempt 1 dies (an Error, as a killed process would) right after the compile error is journaled
+            EvolutionLoop dying = new EvolutionLoop(ws, compiler, packager, new TrialRunner(pool), one, data, Clock.systemUTC(), t -> {
+                if (t.to() == Stage.MUTATE && t.candidate() == 1) {
+                    throw new OutOfMemoryError("simulated crash");
+                }
+            });
+            assertThrows(OutOfMemoryError.class, () -> dying.evolve(batch));
+            List<Transition> first = dying.journal().of(batch.id());
+            Transition compileError = first.getLast();
+            assertEquals(Stage.COMPILE, compileError.from());
+            assertEquals(Stage.MUTATE, compileError.to());
+            assertTrue(compileError.detail().startsWith("did not compile: src/main/java/dev/chrysalis/skill/tiny/Tiny.java:5: error:"),
+                    compileError.detail());
+            assertTrue(compileError.detail().contains("int") && compileError.detail().contains("byte"), compileError.detail());
+
+            // attempt 2 ends attempt 1 cleanly and resumes after its candidate
+            EvolutionLoop again = new EvolutionLoop(ws, compiler, packager, new TrialRunner(pool), one, data, Clock.systemUTC(), t -> { });
+            EvolutionResult result = again.evolve(batch);
+            List<Transition> all = again.journal().of(batch.id());
+            Transition ended = all.get(first.size());
+            assertEquals(1, ended.attempt());
+            assertEquals(Stage.ABANDONED, ended.to());
+            assertTrue(ended.detail().startsWith("interrupted run ended"), ended.detail());
+            var abandoned = assertInstanceOf(EvolutionResult.Abandoned.class, result, () -> result + " " + all);
+            assertEquals(1, abandoned.candidates().size());
+            CandidateOutcome second = abandoned.candidates().getFirst();
+            assertEquals(2, second.n(), "numbering continues after the interrupted attempt's candidate");
+            assertEquals("evolve/tiny-1/2", second.branch());
+            // off-by-one's compile error lowered its MAA score, so the next candidate uses another operator
+            assertTrue(second.mutation().startsWith("constant-change in Tiny.level (Tiny.java:5)"), second.mutation());
+            assertFalse(second.stage() == Stage.HANDED_TO_GOVERNANCE, "a bundle without the skill fixes nothing");
+            assertTrue(abandoned.reason().contains("candidate budget"), abandoned.reason());
+            assertEquals(2, all.getLast().attempt());
+            assertTrue(ws.read("evolve/tiny-1/1", "tiny/src/main/java/dev/chrysalis/skill/tiny/Tiny.java").orElseThrow().contains("byte b = 128;"));
         }
     }
 }
