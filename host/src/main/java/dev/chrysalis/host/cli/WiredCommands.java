@@ -1,6 +1,5 @@
 package dev.chrysalis.host.cli;
 
-import dev.chrysalis.directory.cli.DirectoryCli;
 import dev.chrysalis.governance.Governance;
 import dev.chrysalis.governance.cli.GovernanceCli;
 import dev.chrysalis.governance.policy.Policy;
@@ -11,6 +10,7 @@ import dev.chrysalis.host.evidence.EvidenceStore;
 import dev.chrysalis.host.evidence.TurnRecord;
 import dev.chrysalis.host.runtime.PluginInfo;
 import dev.chrysalis.host.server.HostServer;
+import dev.chrysalis.host.shell.DirectoryInstalls;
 import dev.chrysalis.host.shell.HostControl;
 import dev.chrysalis.sandbox.cli.TrialCli;
 import dev.chrysalis.spi.replay.ReplayCase;
@@ -167,17 +167,15 @@ final class WiredCommands {
         }
     }
 
-    /** Runs the directory's command line with {@code --home} set to the host's data directory unless given. */
+    /**
+     * Runs the directory's command line with {@code --home} set to the host's data directory unless given;
+     * install, upgrade and remove feed the plugin runtime ({@link DirectoryInstalls}).
+     */
     static int directory(ChrysalisCli cli, List<String> words) {
         List<String> rest = new ArrayList<>(words);
         Path dataDir = takeDataDir(cli, rest);
-        boolean hasHome = rest.stream().anyMatch(w -> w.equals("--home") || w.startsWith("--home="));
-        if (!hasHome && !rest.isEmpty()) {
-            rest.add("--home");
-            rest.add(dataDir.toString());
-        }
         cli.out.flush();
-        return DirectoryCli.run(cli.rawOut, cli.rawErr, rest.toArray(String[]::new));
+        return DirectoryInstalls.run(rest, dataDir, Optional.empty(), cli.rawOut, cli.rawErr);
     }
 
     @Command(name = "replay", description = "Trial the live jar of each skill an evidence item called against that item's"

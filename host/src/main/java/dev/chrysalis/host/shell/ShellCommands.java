@@ -162,8 +162,8 @@ public final class ShellCommands {
     /**
      * {@code /market QUERY} searches the directory index ({@code <data dir>/directory} unless the directory's own
      * options say otherwise); {@code /market install ID}, {@code upgrade}, {@code remove}, {@code show},
-     * {@code installed} run that directory command. Installed bundles land in {@code <data dir>/plugins}
-     * (the directory's folder installer).
+     * {@code installed} run that directory command; an install of a plugin that is live here is a hot swap, one
+     * of a new plugin starts with the host's next start ({@link RuntimePluginInstaller}).
      */
     private void market(String args) {
         List<String> words = args.isEmpty() ? List.of() : List.of(args.split("\\s+"));
@@ -176,12 +176,10 @@ public final class ShellCommands {
             argv.add("search");
             argv.addAll(words);
         }
-        argv.add("--home");
-        argv.add(host.host().config().dataDir().toString());
         var buffer = new java.io.ByteArrayOutputStream();
         int status;
         try (var stream = new java.io.PrintStream(buffer, true, java.nio.charset.StandardCharsets.UTF_8)) {
-            status = dev.chrysalis.directory.cli.DirectoryCli.run(stream, stream, argv.toArray(String[]::new));
+            status = DirectoryInstalls.run(argv, host.host().config().dataDir(), Optional.of(host.plugins()), stream, stream);
         }
         String text = buffer.toString(java.nio.charset.StandardCharsets.UTF_8).stripTrailing();
         if (status == 2 && argv.getFirst().equals("search")) {
@@ -189,11 +187,6 @@ public final class ShellCommands {
         }
         if (!text.isEmpty()) {
             out.println(text);
-        }
-        if (status == 0 && (argv.getFirst().equals("install") || argv.getFirst().equals("upgrade"))
-                && !words.contains("--dry-run")) {
-            out.println("(installed into " + host.host().config().dataDir().resolve("plugins")
-                    + " by the directory's folder installer; the running host does not load it)");
         }
     }
 

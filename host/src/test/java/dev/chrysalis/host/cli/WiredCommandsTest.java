@@ -3,6 +3,7 @@ package dev.chrysalis.host.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.chrysalis.host.bench.BenchBundles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -94,6 +95,30 @@ class WiredCommandsTest {
         assertEquals(0, verify.status(), verify.toString());
         CliRun usage = CliRun.of("--data-dir", data(), "directory", "nonsense");
         assertEquals(2, usage.status(), usage.toString());
+    }
+
+    @Test
+    void aDirectoryInstallOfANewPluginIsStartedByTheHostAndARemoveTakesItAway() throws Exception {
+        Path jar = BenchBundles.write(Files.createDirectories(tmp.resolve("pub")), "1.0.0");
+        assertEquals(0, CliRun.of("--data-dir", data(), "directory", "keygen", "publisher", "--trust", "--tier", "core").status());
+        CliRun publish = CliRun.of("--data-dir", data(), "directory", "publish", jar.toString());
+        assertEquals(0, publish.status(), publish.toString());
+
+        CliRun install = CliRun.of("--data-dir", data(), "directory", "install", BenchBundles.SYMBOLIC_NAME);
+        assertEquals(0, install.status(), install.toString());
+        assertTrue(install.out().contains("runtime: " + BenchBundles.SYMBOLIC_NAME + " 1.0.0: recorded as the live version"),
+                install.toString());
+        CliRun skills = CliRun.of("--data-dir", data(), "skills", "list");
+        assertTrue(skills.out().lines().anyMatch(l -> l.startsWith(BenchBundles.SKILL + " ")), skills.toString());
+        CliRun again = CliRun.of("--data-dir", data(), "directory", "install", BenchBundles.SYMBOLIC_NAME);
+        assertEquals(1, again.status(), again.toString());
+
+        CliRun remove = CliRun.of("--data-dir", data(), "directory", "remove", BenchBundles.SYMBOLIC_NAME);
+        assertEquals(0, remove.status(), remove.toString());
+        assertTrue(remove.out().contains("removed; the host no longer starts it"), remove.toString());
+        CliRun after = CliRun.of("--data-dir", data(), "skills", "list");
+        assertTrue(after.out().lines().noneMatch(l -> l.startsWith(BenchBundles.SKILL + " ")), after.toString());
+        assertTrue(after.out().lines().anyMatch(l -> l.startsWith("calculator ")), after.toString());
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.chrysalis.directory.cli.DirectoryCli;
 import dev.chrysalis.host.HostConfig;
+import dev.chrysalis.host.bench.BenchBundles;
 import dev.chrysalis.host.cli.TestBundles;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -55,6 +56,26 @@ class MarketCommandTest {
             text.getBuffer().setLength(0);
             commands.execute("/help");
             assertTrue(text.toString().contains("/market QUERY | install ID"), text.toString());
+        }
+    }
+
+    @Test
+    void marketUpgradeOfALivePluginIsAHotSwap() throws Exception {
+        directory("keygen", "publisher", "--trust", "--tier", "core");
+        directory("publish", BenchBundles.write(java.nio.file.Files.createDirectories(dataDir.resolve("v1")), "1.0.0").toString());
+        directory("publish", BenchBundles.write(java.nio.file.Files.createDirectories(dataDir.resolve("v2")), "1.0.1").toString());
+        var out = new ByteArrayOutputStream();
+        try (var stream = new PrintStream(out, true, StandardCharsets.UTF_8)) {
+            assertEquals(0, DirectoryInstalls.run(java.util.List.of("install", BenchBundles.SYMBOLIC_NAME, "1.0.0"), dataDir,
+                    java.util.Optional.empty(), stream, stream), out.toString(StandardCharsets.UTF_8));
+        }
+        try (HostControl host = HostControl.open(HostConfig.of(dataDir, TestBundles.provisioned()))) {
+            assertEquals("1.0.0", host.plugins().plugin(BenchBundles.SYMBOLIC_NAME).orElseThrow().version());
+            var text = new StringWriter();
+            new ShellCommands(host, new PrintWriter(text)).execute("/market upgrade " + BenchBundles.SYMBOLIC_NAME);
+            assertTrue(text.toString().contains("runtime: " + BenchBundles.SYMBOLIC_NAME + " 1.0.1: hot-swapped in, live now"),
+                    text.toString());
+            assertEquals("1.0.1", host.plugins().plugin(BenchBundles.SYMBOLIC_NAME).orElseThrow().version());
         }
     }
 }
