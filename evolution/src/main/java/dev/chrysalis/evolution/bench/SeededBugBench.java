@@ -1,0 +1,160 @@
+package dev.chrysalis.evolution.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.chrysalis.evolution.build.BundlePackager;
+import dev.chrysalis.evolution.build.CompileResult;
+import dev.chrysalis.evolution.build.PackagedBundle;
+import dev.chrysalis.evolution.build.PluginCompiler;
+import dev.chrysalis.evolution.evidence.Batch;
+import dev.chrysalis.evolution.evidence.EvidenceCase;
+import dev.chrysalis.evolution.evidence.EvidenceItem;
+import dev.chrysalis.evolution.pipeline.EvolutionLoop;
+import dev.chrysalis.evolution.pipeline.EvolutionResult;
+import dev.chrysalis.evolution.pipeline.EvolutionSettings;
+import dev.chrysalis.evolution.workspace.PluginSource;
+import dev.chrysalis.evolution.workspace.Workspace;
+import dev.chrysalis.sandbox.trial.CaseReport;
+import dev.chrysalis.sandbox.trial.TrialOptions;
+import dev.chrysalis.sandbox.trial.TrialReport;
+import dev.chrysalis.sandbox.trial.TrialRunner;
+import dev.chrysalis.spi.replay.ReplayCase;
+import dev.chrysalis.spi.replay.ReplayCases;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * The seeded-bug benchmark: for each bug, a copy of the shipped skill with the bug is built and replayed in
+ * the sandbox; the replay cases it fails become evidence (with the correct expectation), every third case
+ * it passes is held out as a hidden case and the rest are the batch's regression cases; the loop runs with
+ * the AST mutators alone; a winner is then replayed against the hidden cases. A false fix is a winner that
+ * breaks a hidden case.
+ */
+public final class SeededBugBench {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The outcome for one seeded bug. */
+    public record Row(String bug, String outcome, int candidates, Duration elapsed, Optional<String> winner, boolean falseFix) {
+    }
+
+    public static List<SeededBug> shippedSkillBugs() {
+        String eval = "src/main/java/dev/chrysalis/skill/calculator/Evaluator.java";
+        String stats = "src/main/java/dev/chrysalis/skill/csv/ColumnStats.java";
+        String parser = "src/main/java/dev/chrysalis/skill/csv/CsvParser.java";
+        return List.of(
+                new SeededBug("calculator-negative-power-comparison", "calculator", eval,
+                        "if (n < 0 && digits <= MAX_EXACT_DIGITS)", "if (n > 0 && digits <= MAX_EXACT_DIGITS)"),
+                new SeededBug("csv-median-off-by-one", "csv", stats, "sorted.get(n / 2 - 1)", "sorted.get(n / 2 - 2)"),
+                new SeededBug("csv-delimiter-comparison", "csv", parser, "if (counts[k] > counts[best])", "if (counts[k] < counts[best])"),
+                new SeededBug("csv-stddev-boundary", "csv", stats, "if (n >= 2) {", "if (n > 2) {"),
+                new SeededBug("text-line-count-off-by-one", "text", "src/main/java/dev/chrysalis/skill/text/TextCounts.java",
+                        "breaks > 0 ? breaks : breaks + 1", "breaks > 0 ? breaks : breaks + 2"),
+                new SeededBug("text-case-first-word", "text", "src/main/java/dev/chrysalis/skill/text/CaseConversion.java",
+                        "for (int i = 0; i < words.size(); i++)", "for (int i = 1; i < words.size(); i++)"),
+                new SeededBug("units-absolute-zero-sign", "units", "src/main/java/dev/chrysalis/skill/units/Conversion.java",
+                        "shifted.signum() < 0", "shifted.signum() > 0"),
+                new SeededBug("units-plural-strip", "units", "src/main/java/dev/chrysalis/skill/units/UnitCatalogue.java",
+                        "s.substring(0, s.length() - 1)", "s.substring(0, s.length() - 2)"));
+    }
+
+    private final Path projectRoot;
+    private final PluginCompiler compiler;
+    private final BundlePackager packager;
+    private final TrialRunner trials;
+    private final EvolutionSettings settings;
+
+    public SeededBugBench(Path projectRoot, PluginCompiler compiler, BundlePackager packager, TrialRunner trials, EvolutionSettings settings) {
+        this.projectRoot = projectRoot;
+        this.compiler = compiler;
+        this.packager = packager;
+        this.trials = trials;
+        this.settings = settings;
+    }
+
+    public Row run(SeededBug bug, Path work) throws IOException {
+        Path project = seed(bug, work.resolve("project"));
+        Path data = work.resolve("data");
+        try (Workspace ws = Workspace.openOrCreate(data, project, Clock.systemUTC())) {
+            PluginSource plugin = ws.plugin(bug.skill());
+            Map<String, String> files = ws.pluginFiles(Workspace.MAIN, bug.skill());
+            List<ReplayCase> replay = ReplayCases.parse(files.get("replay.jsonl"), bug.skill(), "replay.jsonl");
+            if (!(compiler.compile(files) instanceof CompileResult.Compiled live)) {
+                return new Row(bug.name(), "seeded source does not compile", 0, Duration.ZERO, Optional.empty(), false);
+            }
+            PackagedBundle liveJar = packager.pack(plugin, live.classes(), Map.of(), "1.0.0", work.resolve("live.jar"));
+            TrialReport liveTrial = trials.run(liveJar.jar(), replay, settings.trial().withRunsPerCase(1));
+            List<EvidenceCase> evidence = new ArrayList<>();
+            List<ReplayCase> regression = new ArrayList<>();
+            List<ReplayCase> hidden = new ArrayList<>();
+            int passing = 0;
+            for (ReplayCase c : replay) {
+                CaseReport r = liveTrial.caseReport(c.id());
+                if (!r.passed()) {
+                    evidence.add(new EvidenceCase(c, EvidenceCase.Goal.MATCH));
+                } else if (passing++ % 3 == 2) {
+                    hidden.add(c);
+                } else {
+                    regression.add(c);
+                }
+            }
+            if (evidence.isEmpty()) {
+                return new Row(bug.name(), "bug not visible in the replay cases", 0, Duration.ZERO, Optional.empty(), false);
+            }
+            List<EvidenceItem> items = new ArrayList<>();
+            long id = 1;
+            for (EvidenceCase e : evidence) {
+                items.add(new EvidenceItem(List.of(id++), bug.skill(), List.of("CHECK_FAILED: " + liveTrial.caseReport(e.replay().id()).outcome().detail()),
+                        List.of(), List.of(e)));
+            }
+            Batch batch = new Batch(bug.skill() + "-1", bug.skill(), items, regression, true);
+            EvolutionLoop loop = new EvolutionLoop(ws, compiler, packager, trials, settings, data, Clock.systemUTC(), t -> { });
+            EvolutionResult result = loop.evolve(batch);
+            return switch (result) {
+                case EvolutionResult.HandedToGovernance h -> {
+                    boolean falseFix = false;
+                    if (!hidden.isEmpty()) {
+                        TrialReport hiddenTrial = trials.run(h.bundle(), hidden, settings.trial().withRunsPerCase(1));
+                        falseFix = hiddenTrial.cases().stream().anyMatch(c -> !c.passed());
+                    }
+                    yield new Row(bug.name(), "repaired", h.candidates().size(), h.elapsed(), Optional.of(h.winner().mutation()), falseFix);
+                }
+                case EvolutionResult.Abandoned a -> new Row(bug.name(), "abandoned: " + a.reason(), a.candidates().size(), a.elapsed(), Optional.empty(), false);
+                case EvolutionResult.Failed f -> new Row(bug.name(), "failed: " + f.reason(), f.candidates().size(), f.elapsed(), Optional.empty(), false);
+            };
+        }
+    }
+
+    private Path seed(SeededBug bug, Path root) throws IOException {
+        Path from = projectRoot.resolve("skills").resolve(bug.skill());
+        Path to = root.resolve("skills").resolve(bug.skill());
+        for (String part : new String[] {"pom.xml", "SKILL.md", "replay.jsonl", "src/main/java"}) {
+            Path src = from.resolve(part);
+            if (!Files.exists(src)) {
+                continue;
+            }
+            try (Stream<Path> s = Files.walk(src)) {
+                for (Path p : s.filter(Files::isRegularFile).toList()) {
+                    Path dest = to.resolve(from.relativize(p).toString());
+                    Files.createDirectories(dest.getParent());
+                    Files.copy(p, dest);
+                }
+            }
+        }
+        Path target = to.resolve(bug.file());
+        String text = Files.readString(target);
+        int at = text.indexOf(bug.original());
+        if (at < 0 || text.indexOf(bug.original(), at + 1) >= 0) {
+            throw new IllegalArgumentException("seeded bug '" + bug.name() + "': " + bug.file() + " must contain '" + bug.original() + "' exactly once");
+        }
+        Files.writeString(target, text.replace(bug.original(), bug.buggy()));
+        return root;
+    }
+}

@@ -1,0 +1,53 @@
+package dev.chrysalis.evolution.pipeline;
+
+import dev.chrysalis.evolution.bench.SeededBug;
+import dev.chrysalis.evolution.bench.SeededBugBench;
+import dev.chrysalis.evolution.build.BundlePackager;
+import dev.chrysalis.evolution.build.PluginCompiler;
+import dev.chrysalis.evolution.support.Build;
+import dev.chrysalis.sandbox.pool.SandboxLayout;
+import dev.chrysalis.sandbox.pool.WorkerPool;
+import dev.chrysalis.sandbox.pool.WorkerSettings;
+import dev.chrysalis.sandbox.trial.TrialOptions;
+import dev.chrysalis.sandbox.trial.TrialRunner;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The seeded-bug benchmark, run on request only: {@code -Dchrysalis.bench.evolution=true -Dtest=SeededBugBenchRun}. */
+@EnabledIfSystemProperty(named = "chrysalis.bench.evolution", matches = "true")
+class SeededBugBenchRun {
+
+    @Test
+    void runSeededBugBenchmark(@TempDir Path temp) throws Exception {
+        Files.createDirectories(temp.resolve("workers"));
+        WorkerSettings ws = new WorkerSettings(128, 16, 256 * 1024, 512 * 1024, 1, Duration.ofSeconds(30), true, temp.resolve("workers"));
+        try (WorkerPool pool = new WorkerPool(SandboxLayout.fromBuildDirectory(Build.sandboxBuild()), ws)) {
+            PluginCompiler compiler = new PluginCompiler(Build.compileClasspath());
+            SeededBugBench bench = new SeededBugBench(Build.projectRoot(), compiler, new BundlePackager(compiler.classpath()),
+                    new TrialRunner(pool), new EvolutionSettings(30, Duration.ofMinutes(3), TrialOptions.defaults(), true));
+            int repaired = 0;
+            int falseFixes = 0;
+            int visible = 0;
+            int i = 0;
+            for (SeededBug bug : SeededBugBench.shippedSkillBugs()) {
+                SeededBugBench.Row row = bench.run(bug, temp.resolve("bug-" + i++));
+                System.out.printf("bench %-40s %-60s cand=%d %6d ms falseFix=%s %s%n", row.bug(), row.outcome(), row.candidates(),
+                        row.elapsed().toMillis(), row.falseFix(), row.winner().orElse(""));
+                if (!row.outcome().startsWith("bug not visible") && !row.outcome().startsWith("seeded")) {
+                    visible++;
+                }
+                if (row.outcome().equals("repaired")) {
+                    repaired++;
+                    if (row.falseFix()) {
+                        falseFixes++;
+                    }
+                }
+            }
+            System.out.printf("bench repaired %d/%d visible seeded bugs, %d false fixes%n", repaired, visible, falseFixes);
+        }
+    }
+}
