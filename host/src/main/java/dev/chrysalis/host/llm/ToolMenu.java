@@ -101,8 +101,34 @@ public record ToolMenu(String systemPrompt, JsonSchema decisionSchema, List<Stri
         }
     }
 
-    /** The schema as the model reads it: JSON text of the schema itself. */
+    /**
+     * The schema as the model reads it, kept short because every character costs prompt tokens:
+     * {@code {expression: string, precision?: integer, op: add|sub}} ({@code ?} marks optional properties).
+     */
     private static String compactSchema(JsonNode schema) {
-        return schema.toString();
+        JsonNode props = schema.path("properties");
+        if (!props.isObject() || props.isEmpty()) {
+            return schema.path("type").asText("any");
+        }
+        java.util.Set<String> required = new java.util.HashSet<>();
+        schema.path("required").forEach(r -> required.add(r.asText()));
+        StringBuilder sb = new StringBuilder("{");
+        props.properties().forEach(e -> {
+            if (sb.length() > 1) {
+                sb.append(", ");
+            }
+            sb.append(e.getKey()).append(required.contains(e.getKey()) ? "" : "?").append(": ");
+            JsonNode p = e.getValue();
+            if (p.has("enum")) {
+                List<String> values = new ArrayList<>();
+                p.get("enum").forEach(v -> values.add(v.asText()));
+                sb.append(String.join("|", values));
+            } else if (p.path("type").asText("").equals("object")) {
+                sb.append(compactSchema(p));
+            } else {
+                sb.append(p.path("type").isMissingNode() ? "any" : p.path("type").asText(p.path("type").toString()));
+            }
+        });
+        return sb.append('}').toString();
     }
 }
