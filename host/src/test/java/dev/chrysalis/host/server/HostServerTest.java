@@ -172,6 +172,23 @@ class HostServerTest {
             String live = host.plugins().plugin(BenchBundles.SYMBOLIC_NAME).orElseThrow().digest();
             assertEquals(dev.chrysalis.governance.policy.BundleJar.read(v2).digest(), live);
             assertTrue(server.recovered().stream().noneMatch(r -> r.repaired()), server.recovered().toString());
+
+            // the switch itself: refusals name the problem; a swap back finds the old jar among the runtime's stored jars
+            var liveSwitch = new RuntimeLiveSwitch(host.plugins(), java.util.List.of(data.resolve("governance").resolve("artifacts")));
+            var wrongDigest = org.junit.jupiter.api.Assertions.assertThrows(dev.chrysalis.governance.promotion.SwitchException.class,
+                    () -> liveSwitch.stage(BenchBundles.SYMBOLIC_NAME, "0".repeat(64), v2));
+            assertTrue(wrongDigest.getMessage().contains("has SHA-256 " + liveSwitch.liveDigest(BenchBundles.SYMBOLIC_NAME).orElseThrow()),
+                    wrongDigest.getMessage());
+            var unknown = org.junit.jupiter.api.Assertions.assertThrows(dev.chrysalis.governance.promotion.SwitchException.class,
+                    () -> liveSwitch.swapTo(BenchBundles.SYMBOLIC_NAME, "f".repeat(64)));
+            assertTrue(unknown.getMessage().contains("no jar with that SHA-256"), unknown.getMessage());
+            org.junit.jupiter.api.Assertions.assertThrows(dev.chrysalis.governance.promotion.SwitchException.class,
+                    () -> liveSwitch.uninstall(BenchBundles.SYMBOLIC_NAME));
+            liveSwitch.uninstall("no.such.plugin");
+            String v1Digest = dev.chrysalis.governance.policy.BundleJar.read(v1).digest();
+            liveSwitch.swapTo(BenchBundles.SYMBOLIC_NAME, v1Digest);
+            assertEquals(v1Digest, host.plugins().plugin(BenchBundles.SYMBOLIC_NAME).orElseThrow().digest());
+            liveSwitch.swapTo(BenchBundles.SYMBOLIC_NAME, v1Digest); // idempotent
         }
     }
 }
