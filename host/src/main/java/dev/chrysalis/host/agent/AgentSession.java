@@ -1,7 +1,6 @@
 package dev.chrysalis.host.agent;
 
 import dev.chrysalis.spi.brain.TurnRequest;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.SplittableRandom;
@@ -9,12 +8,15 @@ import java.util.function.Consumer;
 
 /**
  * One conversation. Turns are numbered from 1 and run one at a time (a second {@link #ask} waits for the
- * first); different sessions run concurrently.
+ * first); different sessions run concurrently. The brain sees the last {@value #HISTORY_LIMIT} exchanges
+ * (older ones stay in the evidence store), so a long session costs the same per turn as a short one.
  */
 public final class AgentSession implements AutoCloseable {
     private final String id;
     private final Agent agent;
-    private final List<TurnRequest.Exchange> history = new ArrayList<>();
+    public static final int HISTORY_LIMIT = 32;
+
+    private final java.util.ArrayDeque<TurnRequest.Exchange> history = new java.util.ArrayDeque<>();
     /** Seeds for the skills' random sources; per session so concurrent sessions share no lock. */
     private final SplittableRandom seeds;
     private int nextTurn;
@@ -53,7 +55,10 @@ public final class AgentSession implements AutoCloseable {
         }
         int index = nextTurn++;
         CompletedTurn turn = new TurnRun(agent, id, index, message, List.copyOf(history), partials, this::nextSeed).run();
-        history.add(new TurnRequest.Exchange(turn.turn().userMessage(), turn.answer()));
+        history.addLast(new TurnRequest.Exchange(turn.turn().userMessage(), turn.answer()));
+        if (history.size() > HISTORY_LIMIT) {
+            history.removeFirst();
+        }
         try {
             agent.recorder().record(turn);
         } catch (RuntimeException e) {

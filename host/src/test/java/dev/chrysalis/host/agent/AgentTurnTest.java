@@ -159,4 +159,32 @@ class AgentTurnTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> host.agent().newSession().ask("  "));
         assertTrue(e.getMessage().contains("the message is empty"));
     }
+
+    @Test
+    void theBrainSeesTheLastExchangesOfItsSessionUpToTheHistoryLimit() {
+        List<Integer> seen = new CopyOnWriteArrayList<>();
+        dev.chrysalis.spi.brain.Brain counting = new dev.chrysalis.spi.brain.Brain() {
+            @Override
+            public String name() {
+                return "counting";
+            }
+
+            @Override
+            public dev.chrysalis.spi.brain.TurnAnswer respond(dev.chrysalis.spi.brain.TurnRequest request,
+                                                             dev.chrysalis.spi.brain.BrainContext context) {
+                seen.add(request.history().size());
+                return new dev.chrysalis.spi.brain.TurnAnswer("answer to " + request.message());
+            }
+        };
+        Agent agent = new Agent(host.runtime(), counting, TurnRecorder.none(), Clock.systemUTC(), new SplittableRandom(9),
+                AgentConfig.under(temp.resolve("history")));
+        AgentSession session = agent.newSession();
+        for (int i = 0; i < AgentSession.HISTORY_LIMIT + 8; i++) {
+            session.ask("message " + i);
+        }
+        assertEquals(0, seen.getFirst());
+        assertEquals(5, seen.get(5));
+        assertEquals(AgentSession.HISTORY_LIMIT, seen.getLast());
+        assertEquals(AgentSession.HISTORY_LIMIT, seen.stream().mapToInt(Integer::intValue).max().orElseThrow());
+    }
 }
