@@ -74,7 +74,7 @@ class LlmBrainTest {
     @Test
     void withTheWholeCatalogueEveryDecisionParsesAndValidates() {
         List<Skill> skills = LlmFixtures.shippedSkills();
-        for (int seed = 0; seed < 2; seed++) {
+        for (int seed = 0; seed < 1; seed++) {
             RecordingContext ctx = new RecordingContext(skills, workspace);
             TurnAnswer answer = brain.respond(new TurnRequest("all-" + seed, "what is 2+3*4?", List.of()), ctx);
             assertEquals("CONSTRAINT_COMPLETE", answer.notes().get("llm.decision.stop"), answer.notes().toString());

@@ -1,0 +1,91 @@
+package dev.chrysalis.host.llm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.chrysalis.inference.model.KvCacheType;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ModelConfigTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aWrittenConfigReadsBackAndRelativeModelPathsResolveAgainstItsFolder() throws Exception {
+        ModelConfig c = ModelConfig.of(dir.resolve("m.gguf")).withContextLength(1024).withThreads(3).withChatTemplate("chatml");
+        Path file = ModelConfig.fileIn(dir);
+        c.write(file);
+        assertEquals(c, ModelConfig.read(file));
+        Files.writeString(file, "model.path=models/x.gguf\nkv.type=q8_0\nsampling.temperature=0.2\nseed=9\n");
+        ModelConfig r = ModelConfig.read(file);
+        assertEquals(dir.resolve("models/x.gguf"), r.modelPath());
+        assertEquals(KvCacheType.Q8_0, r.kvCacheType());
+        assertEquals(0.2f, r.sampling().temperature());
+        assertEquals(9, r.seed());
+        assertEquals(Optional.empty(), r.chatTemplate());
+    }
+
+    @Test
+    void badFilesAreRefusedNamingTheKey() throws Exception {
+        Path file = dir.resolve("model.properties");
+        assertTrue(assertThrows(ModelConfigException.class, () -> ModelConfig.read(file)).getMessage().contains("does not exist"));
+        Files.writeString(file, "context.length=10\n");
+        assertTrue(assertThrows(ModelConfigException.class, () -> ModelConfig.read(file)).getMessage().contains("model.path is required"));
+        Files.writeString(file, "model.path=a.gguf\ncontext.lenght=10\n");
+        assertTrue(assertThrows(ModelConfigException.class, () -> ModelConfig.read(file)).getMessage().contains("unknown key 'context.lenght'"));
+        Files.writeString(file, "model.path=a.gguf\nkv.type=f8\n");
+        assertTrue(assertThrows(ModelConfigException.class, () -> ModelConfig.read(file)).getMessage().contains("kv.type 'f8'"));
+        Files.writeString(file, "model.path=a.gguf\nthreads=many\n");
+        assertTrue(assertThrows(ModelConfigException.class, () -> ModelConfig.read(file)).getMessage().contains("threads 'many'"));
+        Files.writeString(file, "model.path=a.gguf\nsampling.top_p=3\n");
+        assertTrue(assertThrows(ModelConfigException.class, () -> ModelConfig.read(file)).getMessage().contains("top-p"));
+    }
+
+    @Test
+    void aMissingModelFileIsAClearLoadError() {
+        Path missing = dir.resolve("nope.gguf");
+        ModelLoadException e = assertThrows(ModelLoadException.class, () -> LlmModel.load(ModelConfig.of(missing)));
+        assertTrue(e.getMessage().contains(missing.toString()) && e.getMessage().contains("does not exist"), e.getMessage());
+    }
+
+    @Test
+    void anUnsupportedArchitectureIsAClearLoadError() throws Exception {
+        byte[] bytes = Files.readAllBytes(LlmFixtures.model("stories260K.gguf"));
+        // rename the architecture in place ("llama" -> "mamba", same length, so every offset stays valid)
+        int key = indexOf(bytes, "general.architecture".getBytes(StandardCharsets.US_ASCII), 0);
+        int value = indexOf(bytes, "llama".getBytes(StandardCharsets.US_ASCII), key + 20);
+        System.arraycopy("mamba".getBytes(StandardCharsets.US_ASCII), 0, bytes, value, 5);
+        Path patched = dir.resolve("mamba.gguf");
+        Files.write(patched, bytes);
+        ModelLoadException e = assertThrows(ModelLoadException.class, () -> LlmModel.load(ModelConfig.of(patched)));
+        assertTrue(e.getMessage().contains("mamba") && e.getMessage().contains(patched.toString()), e.getMessage());
+    }
+
+    @Test
+    void aFileThatIsNotGgufIsAClearLoadError() throws Exception {
+        Path junk = dir.resolve("junk.gguf");
+        Files.writeString(junk, "this is not a model");
+        ModelLoadException e = assertThrows(ModelLoadException.class, () -> LlmModel.load(ModelConfig.of(junk)));
+        assertTrue(e.getMessage().contains(junk.toString()), e.getMessage());
+    }
+
+    private static int indexOf(byte[] hay, byte[] needle, int from) {
+        outer:
+        for (int i = from; i <= hay.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (hay[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        throw new AssertionError("not found: " + new String(needle, StandardCharsets.US_ASCII));
+    }
+}
