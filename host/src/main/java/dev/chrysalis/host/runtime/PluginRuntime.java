@@ -749,6 +749,7 @@ public final class PluginRuntime implements PluginServices, AutoCloseable {
                         + ") cannot start: " + explain(e), e);
             }
             Generation generation = new Generation(jar, kind, path, bundle);
+            preloadClasses(bundle, jar);
             long t2 = System.nanoTime();
             awaitServices(generation, jar);
             long t3 = System.nanoTime();
@@ -759,6 +760,32 @@ public final class PluginRuntime implements PluginServices, AutoCloseable {
         } catch (BundleRejectedException | RuntimeException e) {
             discard(bundle);
             throw e;
+        }
+    }
+
+    /**
+     * Defines every class of the bundle now, on this (platform) thread. Otherwise the first calls define them
+     * lazily on virtual threads, where class loading pins the carrier; many first calls right after a cut-over
+     * then wait on each other's class definitions with every carrier pinned, stalling all virtual threads.
+     * A class that cannot be loaded (missing dependency, bad bytecode) refuses the jar here.
+     */
+    private static void preloadClasses(Bundle bundle, BundleJar jar) throws BundleRejectedException {
+        java.util.Enumeration<java.net.URL> entries = bundle.findEntries("/", "*.class", true);
+        if (entries == null) {
+            return;
+        }
+        while (entries.hasMoreElements()) {
+            String path = entries.nextElement().getPath();
+            String name = path.substring(path.startsWith("/") ? 1 : 0, path.length() - ".class".length()).replace('/', '.');
+            if (name.endsWith("module-info") || name.endsWith("package-info") || name.startsWith("META-INF.")) {
+                continue;
+            }
+            try {
+                bundle.loadClass(name);
+            } catch (ClassNotFoundException | LinkageError e) {
+                throw new BundleRejectedException("jar " + jar.source() + " (" + jar.symbolicName() + " " + jar.version()
+                        + "): class " + name + " cannot be loaded: " + e, e);
+            }
         }
     }
 
