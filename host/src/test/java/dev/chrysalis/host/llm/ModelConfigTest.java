@@ -69,6 +69,13 @@ class ModelConfigTest {
     }
 
     @Test
+    void aContextThatDoesNotFitInMemoryIsAClearLoadError() {
+        ModelConfig huge = ModelConfig.of(LlmFixtures.model("stories260K.gguf")).withContextLength(1 << 26);
+        ModelLoadException e = assertThrows(ModelLoadException.class, () -> LlmModel.load(huge));
+        assertTrue(e.getMessage().contains("does not fit in memory") && e.getMessage().contains("stories260K.gguf"), e.getMessage());
+    }
+
+    @Test
     void aFileThatIsNotGgufIsAClearLoadError() throws Exception {
         Path junk = dir.resolve("junk.gguf");
         Files.writeString(junk, "this is not a model");
