@@ -82,6 +82,34 @@ public record ModelConfig(Path modelPath, int contextLength, KvCacheType kvCache
         return new ModelConfig(modelPath, contextLength, kvCacheType, threads, sampling, seed, Optional.of(name), maxAnswerTokens, maxToolTokens, maxSessions);
     }
 
+    public ModelConfig withModelPath(Path path) {
+        return new ModelConfig(path, contextLength, kvCacheType, threads, sampling, seed, chatTemplate, maxAnswerTokens, maxToolTokens, maxSessions);
+    }
+
+    /**
+     * The configuration for {@code ./chrysalis shell --model M.gguf}: the settings of {@code <dataDir>/model.properties}
+     * when that file exists (its {@code model.path} replaced by {@code modelFile}), else the defaults for the file.
+     *
+     * @throws ModelConfigException when the existing file is malformed
+     */
+    public static ModelConfig forModelFile(Path modelFile, Path dataDir) {
+        Path file = fileIn(dataDir);
+        if (!Files.isRegularFile(file)) {
+            return of(modelFile);
+        }
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(r);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ModelConfigException("model configuration " + file + " cannot be read: " + e.getMessage());
+        }
+        // the given model replaces (or supplies) model.path; every other setting comes from the file
+        p.setProperty("model.path", modelFile.toAbsolutePath().toString());
+        return parse(p, file).withModelPath(modelFile);
+    }
+
+
+
     /** {@code <dataDir>/model.properties}. */
     public static Path fileIn(Path dataDir) {
         return dataDir.resolve(FILE_NAME);
@@ -102,6 +130,10 @@ public record ModelConfig(Path modelPath, int contextLength, KvCacheType kvCache
         } catch (IOException | IllegalArgumentException e) {
             throw new ModelConfigException("model configuration " + file + " cannot be read: " + e.getMessage());
         }
+        return parse(p, file);
+    }
+
+    private static ModelConfig parse(Properties p, Path file) {
         for (String key : p.stringPropertyNames()) {
             if (!KEYS.contains(key)) {
                 throw new ModelConfigException(file + ": unknown key '" + key + "' (known: " + String.join(", ", KEYS.stream().sorted().toList()) + ")");

@@ -33,6 +33,20 @@ class ModelConfigTest {
     }
 
     @Test
+    void aModelGivenOnTheCommandLineKeepsTheDataDirSettings() throws Exception {
+        Path model = dir.resolve("given.gguf");
+        assertEquals(ModelConfig.of(model), ModelConfig.forModelFile(model, dir), "no file: defaults");
+        Files.writeString(ModelConfig.fileIn(dir), "context.length=777\nkv.type=f32\n");
+        ModelConfig noPath = ModelConfig.forModelFile(model, dir);
+        assertEquals(model, noPath.modelPath());
+        assertEquals(777, noPath.contextLength());
+        Files.writeString(ModelConfig.fileIn(dir), "model.path=other.gguf\ncontext.length=555\n");
+        ModelConfig withPath = ModelConfig.forModelFile(model, dir);
+        assertEquals(model, withPath.modelPath());
+        assertEquals(555, withPath.contextLength());
+    }
+
+    @Test
     void badFilesAreRefusedNamingTheKey() throws Exception {
         Path file = dir.resolve("model.properties");
         assertTrue(assertThrows(ModelConfigException.class, () -> ModelConfig.read(file)).getMessage().contains("does not exist"));
