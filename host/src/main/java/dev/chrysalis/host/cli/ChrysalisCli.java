@@ -2,6 +2,11 @@ package dev.chrysalis.host.cli;
 
 import dev.chrysalis.host.HostConfig;
 import dev.chrysalis.host.bench.SwapBenchmark;
+import dev.chrysalis.host.llm.LlmBrain;
+import dev.chrysalis.host.llm.ModelConfig;
+import dev.chrysalis.host.llm.ModelConfigException;
+import dev.chrysalis.host.llm.ModelLoadException;
+import dev.chrysalis.spi.brain.Brain;
 import dev.chrysalis.host.evidence.EvidenceStore;
 import dev.chrysalis.host.evidence.EvidenceStoreException;
 import dev.chrysalis.host.evidence.TurnRecord;
@@ -23,6 +28,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -140,6 +146,11 @@ public final class ChrysalisCli implements Callable<Integer> {
     }
 
     HostControl openHost() {
+        return openHost(Optional.empty());
+    }
+
+    /** Starts the host; with a brain (e.g. the LLM brain) instead of the default router brain. */
+    HostControl openHost(Optional<Brain> brain) {
         Path dir = dataDir();
         try {
             Files.createDirectories(dir);
@@ -151,7 +162,8 @@ public final class ChrysalisCli implements Callable<Integer> {
             throw new CliException("bundles folder " + bundles.toAbsolutePath() + " does not exist; build first (./chrysalis builds"
                     + " what is missing) or pass --bundles DIR");
         }
-        return HostControl.open(HostConfig.of(dir, bundles));
+        HostConfig config = HostConfig.of(dir, bundles);
+        return HostControl.open(brain.map(config::withBrain).orElse(config));
     }
 
     EvidenceStore openEvidence() {
@@ -160,10 +172,39 @@ public final class ChrysalisCli implements Callable<Integer> {
 
     // ------------------------------------------------------------------------------------------ commands
 
+    /**
+     * Loads the LLM brain for {@code --model M.gguf} (settings from the data dir's model.properties), or none:
+     * without a model the default router brain answers.
+     */
+    static Optional<LlmBrain> loadBrain(ChrysalisCli cli, Path model) {
+        if (model == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(LlmBrain.load(ModelConfig.forModelFile(model, cli.dataDir())));
+        } catch (ModelConfigException | ModelLoadException e) {
+            throw new CliException(e.getMessage());
+        }
+    }
+
+    /** Runs {@code work} on a started host, closing the host before the brain it uses. */
+    static int withHost(ChrysalisCli cli, Path model, java.util.function.Function<HostControl, Integer> work) {
+        Optional<LlmBrain> brain = loadBrain(cli, model);
+        try (HostControl host = cli.openHost(brain.map(Brain.class::cast))) {
+            return work.apply(host);
+        } finally {
+            brain.ifPresent(LlmBrain::close);
+        }
+    }
+
     @Command(name = "shell", description = "Talk to the agent: line editing, history, tab completion, /help for commands.")
     static final class Shell implements Callable<Integer> {
         @ParentCommand
         ChrysalisCli cli;
+
+        @Option(names = "--model", paramLabel = "M.gguf",
+                description = "answer with the LLM brain on this GGUF model (settings in <data-dir>/model.properties)")
+        Path model;
 
         Shell() {
         }
@@ -174,10 +215,10 @@ public final class ChrysalisCli implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            try (HostControl host = cli.openHost()) {
+            return withHost(cli, model, host -> {
                 new AgentShell(host, cli.dataDir()).run(System.in, cli.rawOut);
-            }
-            return 0;
+                return 0;
+            });
         }
     }
 
@@ -189,16 +230,19 @@ public final class ChrysalisCli implements Callable<Integer> {
         @Parameters(arity = "1..*", paramLabel = "MESSAGE", description = "the question (words are joined by spaces)")
         List<String> words;
 
+        @Option(names = "--model", paramLabel = "M.gguf", description = "answer with the LLM brain on this GGUF model")
+        Path model;
+
         @Override
         public Integer call() {
             String message = String.join(" ", words).strip();
             if (message.isEmpty()) {
                 throw new CliException("the message is empty");
             }
-            try (HostControl host = cli.openHost()) {
+            return withHost(cli, model, host -> {
                 cli.out.println(host.ask(message).text());
-            }
-            return 0;
+                return 0;
+            });
         }
     }
 

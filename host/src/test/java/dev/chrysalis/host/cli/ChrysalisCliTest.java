@@ -71,6 +71,20 @@ class ChrysalisCliTest {
     }
 
     @Test
+    void askWithAModelAnswersOnTheLlmBrainAndStoresTheTurnWithItsTokens() throws Exception {
+        Path model = Path.of(System.getProperty("chrysalis.fixtures", "../../shared/fixtures"), "models", "stories260K.gguf");
+        CliRun ask = CliRun.of("--data-dir", data(), "ask", "--model", model.toString(), "what is 2+3*4");
+        assertEquals(0, ask.status(), ask.toString());
+        try (var store = EvidenceStore.open(Path.of(data()))) {
+            var turn = store.turn(store.recentTurns(1).getFirst().id()).orElseThrow();
+            assertTrue(turn.brain().startsWith("llm:"), turn.toString());
+            assertTrue(turn.attributes().containsKey("llm.generated_tokens"), turn.attributes().toString());
+        }
+        CliRun missing = CliRun.of("--data-dir", data(), "ask", "--model", tmp.resolve("nope.gguf").toString(), "hi");
+        assertTrue(missing.failedWith(1, "nope.gguf"), missing.toString());
+    }
+
+    @Test
     void skillsAreListedAndShownAndAnUnknownSkillIsOneClearLine() {
         CliRun list = CliRun.of("--data-dir", data(), "skills", "list");
         assertEquals(0, list.status(), list.toString());
