@@ -49,7 +49,7 @@ import picocli.CommandLine.Spec;
                 ChrysalisCli.Swap.class, ChrysalisCli.Rollback.class, ChrysalisCli.Evidence.class,
                 ChrysalisCli.History.class, ChrysalisCli.Bench.class, ChrysalisCli.Generate.class,
                 WiredCommands.Trial.class, WiredCommands.PolicyCommand.class, WiredCommands.Audit.class, WiredCommands.User.class,
-                WiredCommands.DirectoryCommand.class, WiredCommands.Serve.class})
+                WiredCommands.DirectoryCommand.class, WiredCommands.Serve.class, WiredCommands.Mcp.class})
 public final class ChrysalisCli implements Callable<Integer> {
 
     @Option(names = "--data-dir", paramLabel = "DIR", scope = CommandLine.ScopeType.INHERIT,

@@ -6,6 +6,12 @@ import dev.chrysalis.governance.policy.Policy;
 import dev.chrysalis.governance.policy.PolicyReader;
 import dev.chrysalis.governance.promotion.RecoveryOutcome;
 import dev.chrysalis.host.evidence.EvidenceExport;
+import dev.chrysalis.host.llm.LlmBrain;
+import dev.chrysalis.host.mcp.McpServer;
+import dev.chrysalis.host.mcp.McpServers;
+import dev.chrysalis.host.openai.OpenAiHandlers;
+import dev.chrysalis.spi.brain.Brain;
+import dev.chrysalis.spi.skill.SkillLimits;
 import dev.chrysalis.host.evidence.EvidenceStore;
 import dev.chrysalis.host.evidence.TurnRecord;
 import dev.chrysalis.host.runtime.PluginInfo;
@@ -264,6 +270,10 @@ final class WiredCommands {
         @Option(names = "--policy", paramLabel = "FILE", description = "governance policy file (default: the built-in policy)")
         Path policyFile;
 
+        @Option(names = "--model", paramLabel = "M.gguf",
+                description = "also serve the OpenAI-compatible /v1/chat/completions and /v1/models on this model")
+        Path model;
+
         @Option(names = "--probation", paramLabel = "SECONDS", defaultValue = "600",
                 description = "how long an approved candidate stays in probation after its swap (default ${DEFAULT-VALUE})")
         long probationSeconds;
@@ -282,7 +292,14 @@ final class WiredCommands {
             Policy policy = policyFile == null ? PolicyReader.defaults() : PolicyReader.read(policyFile);
             Path dataDir = cli.dataDir();
             String directoryIndex = index != null ? index : dataDir.resolve("directory").toString();
-            HostControl control = cli.openHost();
+            Optional<LlmBrain> brain = ChrysalisCli.loadBrain(cli, model);
+            HostControl control;
+            try {
+                control = cli.openHost(brain.map(Brain.class::cast));
+            } catch (RuntimeException e) {
+                brain.ifPresent(LlmBrain::close);
+                throw e;
+            }
             Governance governance;
             HostServer server;
             try {
@@ -296,13 +313,21 @@ final class WiredCommands {
                 }
             } catch (RuntimeException e) {
                 control.close();
+                brain.ifPresent(LlmBrain::close);
                 throw e;
             }
+            McpServer mcp = McpServers.over(control.plugins(), dataDir.resolve("workspace"), SkillLimits.DEFAULT,
+                    Clock.systemUTC(), System.nanoTime());
+            server.mount(http -> {
+                McpServers.mountHttp(http, mcp);
+                brain.ifPresent(b -> OpenAiHandlers.mount(http, b.model(), Clock.systemUTC()));
+            });
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 server.close();
                 governance.close();
                 control.close();
+                brain.ifPresent(LlmBrain::close);
                 stopped.countDown();
             }, "chrysalis-serve-shutdown"));
             for (RecoveryOutcome r : server.recovered()) {
@@ -314,8 +339,27 @@ final class WiredCommands {
             }
             cli.out.println("serving governance at " + server.uri().resolve("governance/") + " and the plugin directory at "
                     + server.uri().resolve("directory") + " (Ctrl-C stops)");
+            cli.out.println("MCP tools (the live skills) at " + server.uri().resolve("mcp")
+                    + brain.map(b -> "; OpenAI-compatible API at " + server.uri().resolve("v1/chat/completions")).orElse(""));
             cli.out.flush();
             stopped.await();
+            return 0;
+        }
+    }
+
+    @Command(name = "mcp", description = "Serve the installed skills as MCP tools over stdio (JSON-RPC, one message per line)"
+            + " until the input ends; logs go to stderr.")
+    static final class Mcp implements Callable<Integer> {
+        @ParentCommand
+        ChrysalisCli cli;
+
+        @Override
+        public Integer call() throws IOException {
+            try (HostControl control = cli.openHost()) {
+                McpServer mcp = McpServers.over(control.plugins(), cli.dataDir().resolve("workspace"), SkillLimits.DEFAULT,
+                        Clock.systemUTC(), System.nanoTime());
+                McpServers.stdio(mcp, System.in, cli.rawOut);
+            }
             return 0;
         }
     }

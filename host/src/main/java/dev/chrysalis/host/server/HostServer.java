@@ -130,6 +130,11 @@ public final class HostServer implements AutoCloseable {
     }
 
     /** {@code http://host:port/}, with the port actually bound. */
+    /** Adds more routes (e.g. the OpenAI-compatible endpoint, MCP) to the running server. */
+    public void mount(java.util.function.Consumer<HttpServer> routes) {
+        routes.accept(server);
+    }
+
     public URI uri() {
         InetSocketAddress a = server.getAddress();
         String host = a.getAddress().isAnyLocalAddress() ? "localhost" : a.getHostString();
