@@ -18,6 +18,7 @@ import dev.chrysalis.host.runtime.PluginInfo;
 import dev.chrysalis.host.server.HostServer;
 import dev.chrysalis.host.shell.DirectoryInstalls;
 import dev.chrysalis.host.shell.HostControl;
+import dev.chrysalis.host.shell.ShellCommands;
 import dev.chrysalis.sandbox.cli.TrialCli;
 import dev.chrysalis.spi.replay.ReplayCase;
 import dev.chrysalis.spi.replay.ReplayCases;
@@ -181,7 +182,8 @@ final class WiredCommands {
         List<String> rest = new ArrayList<>(words);
         Path dataDir = takeDataDir(cli, rest);
         cli.out.flush();
-        return DirectoryInstalls.run(rest, dataDir, Optional.empty(), cli.rawOut, cli.rawErr);
+        return DirectoryInstalls.run(rest, dataDir, Optional.empty(), ShellCommands.sandboxTrial(cli.bundlesDir()),
+                cli.rawOut, cli.rawErr);
     }
 
     @Command(name = "replay", description = "Trial the live jar of each skill an evidence item called against that item's"

@@ -1,5 +1,6 @@
 package dev.chrysalis.host.shell;
 
+import dev.chrysalis.directory.BundleTrial;
 import dev.chrysalis.directory.Directory;
 import dev.chrysalis.directory.DirectoryException;
 import dev.chrysalis.directory.DirectorySource;
@@ -41,7 +42,9 @@ public final class DirectoryInstalls {
     private DirectoryInstalls() {
     }
 
-    public static int run(List<String> words, Path dataDir, Optional<PluginRuntime> runtime, PrintStream out, PrintStream err) {
+    /** @param trial the sandbox trial an {@code untrusted} bundle must pass before it is installed, where the host has one */
+    public static int run(List<String> words, Path dataDir, Optional<PluginRuntime> runtime, Optional<BundleTrial> trial,
+                          PrintStream out, PrintStream err) {
         List<String> argv = new ArrayList<>(words);
         boolean hasHome = argv.stream().anyMatch(w -> w.equals("--home") || w.startsWith("--home="));
         if (!hasHome && !argv.isEmpty()) {
@@ -61,7 +64,7 @@ public final class DirectoryInstalls {
                     DirectorySource.of(a.options.getOrDefault("index", home.resolve("directory").toString()), http),
                     TrustedKeys.load(Path.of(a.options.getOrDefault("trusted", home.resolve("trusted-keys.json").toString()))),
                     installer, new Resolver(BaseEnvironment.chrysalisHost()), new BytecodeScanner(CapabilityRules.standard()),
-                    TrustTier::defaultCapabilities, Clock.systemUTC());
+                    TrustTier::defaultCapabilities, Clock.systemUTC(), trial);
             boolean force = a.options.containsKey("force");
             boolean dryRun = a.options.containsKey("dry-run");
             String id = a.positional.getFirst();

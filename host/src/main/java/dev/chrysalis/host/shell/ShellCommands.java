@@ -179,7 +179,8 @@ public final class ShellCommands {
         var buffer = new java.io.ByteArrayOutputStream();
         int status;
         try (var stream = new java.io.PrintStream(buffer, true, java.nio.charset.StandardCharsets.UTF_8)) {
-            status = DirectoryInstalls.run(argv, host.host().config().dataDir(), Optional.of(host.plugins()), stream, stream);
+            status = DirectoryInstalls.run(argv, host.host().config().dataDir(), Optional.of(host.plugins()),
+                    sandboxTrial(host.host().config().bundlesDir()), stream, stream);
         }
         String text = buffer.toString(java.nio.charset.StandardCharsets.UTF_8).stripTrailing();
         if (status == 2 && argv.getFirst().equals("search")) {
@@ -236,5 +237,12 @@ public final class ShellCommands {
             cur = t;
         }
         return prev[b.length()];
+    }
+
+    /** The sandbox trial for untrusted directory installs, when the workers' runtime is beside the bundles. */
+    public static Optional<dev.chrysalis.directory.BundleTrial> sandboxTrial(Path bundlesDir) {
+        Path runtime = dev.chrysalis.host.cli.SandboxRuntime.forBundles(bundlesDir);
+        return java.nio.file.Files.isRegularFile(runtime.resolve("worker-classpath.txt"))
+                ? Optional.of(new SandboxBundleTrial(runtime)) : Optional.empty();
     }
 }

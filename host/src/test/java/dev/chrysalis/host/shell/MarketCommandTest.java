@@ -60,6 +60,33 @@ class MarketCommandTest {
     }
 
     @Test
+    void anUntrustedBundleIsTrialledInTheSandboxBeforeItIsInstalled() throws Exception {
+        directory("keygen", "stranger", "--trust", "--tier", "untrusted");
+        directory("publish", TestBundles.calculatorJar().toString(), "--key", "stranger", "--tier", "untrusted");
+        directory("publish", BenchBundles.write(java.nio.file.Files.createDirectories(dataDir.resolve("bench")), "1.0.0").toString(),
+                "--key", "stranger", "--tier", "untrusted");
+        var trial = ShellCommands.sandboxTrial(TestBundles.provisioned());
+        assertTrue(trial.isPresent(), "the host build provides the sandbox runtime beside the bundles");
+
+        var out = new ByteArrayOutputStream();
+        try (var stream = new PrintStream(out, true, StandardCharsets.UTF_8)) {
+            int status = DirectoryInstalls.run(java.util.List.of("install", "dev.chrysalis.skill.skill-calculator"), dataDir,
+                    java.util.Optional.empty(), trial, stream, stream);
+            assertEquals(0, status, out.toString(StandardCharsets.UTF_8));
+        }
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("sandbox trial passed"), out.toString(StandardCharsets.UTF_8));
+
+        out.reset();
+        try (var stream = new PrintStream(out, true, StandardCharsets.UTF_8)) {
+            int status = DirectoryInstalls.run(java.util.List.of("install", BenchBundles.SYMBOLIC_NAME), dataDir,
+                    java.util.Optional.empty(), trial, stream, stream);
+            assertEquals(1, status, out.toString(StandardCharsets.UTF_8));
+        }
+        String refused = out.toString(StandardCharsets.UTF_8);
+        assertTrue(refused.contains("refused (trial-failed)") && refused.contains("no replay.jsonl"), refused);
+    }
+
+    @Test
     void marketUpgradeOfALivePluginIsAHotSwap() throws Exception {
         directory("keygen", "publisher", "--trust", "--tier", "core");
         directory("publish", BenchBundles.write(java.nio.file.Files.createDirectories(dataDir.resolve("v1")), "1.0.0").toString());
@@ -67,7 +94,7 @@ class MarketCommandTest {
         var out = new ByteArrayOutputStream();
         try (var stream = new PrintStream(out, true, StandardCharsets.UTF_8)) {
             assertEquals(0, DirectoryInstalls.run(java.util.List.of("install", BenchBundles.SYMBOLIC_NAME, "1.0.0"), dataDir,
-                    java.util.Optional.empty(), stream, stream), out.toString(StandardCharsets.UTF_8));
+                    java.util.Optional.empty(), java.util.Optional.empty(), stream, stream), out.toString(StandardCharsets.UTF_8));
         }
         try (HostControl host = HostControl.open(HostConfig.of(dataDir, TestBundles.provisioned()))) {
             assertEquals("1.0.0", host.plugins().plugin(BenchBundles.SYMBOLIC_NAME).orElseThrow().version());
