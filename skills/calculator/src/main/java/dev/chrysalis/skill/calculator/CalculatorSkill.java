@@ -1,5 +1,6 @@
 package dev.chrysalis.skill.calculator;
 
+import dev.chrysalis.spi.skill.SkillInputs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -65,7 +66,7 @@ public final class CalculatorSkill implements Skill {
 
     @Override
     public SkillResult invoke(SkillContext context, JsonNode input) throws SkillInputException {
-        String expression = Inputs.requiredText(Inputs.object(input), "expression").strip();
+        String expression = SkillInputs.requiredText(SkillInputs.object(input), "expression").strip();
         if (expression.length() > MAX_EXPRESSION_LENGTH) {
             throw new SkillInputException("expression is " + expression.length() + " characters long; the limit is "
                     + MAX_EXPRESSION_LENGTH);
@@ -77,7 +78,7 @@ public final class CalculatorSkill implements Skill {
         try {
             result = Evaluator.evaluate(expression);
         } catch (ExpressionException e) {
-            throw new SkillInputException("cannot evaluate '" + Inputs.abbreviate(expression) + "': " + e.getMessage());
+            throw new SkillInputException("cannot evaluate '" + SkillInputs.abbreviate(expression) + "': " + e.getMessage());
         }
         String value = Evaluator.format(result.value(), result.exact());
         ObjectNode output = NODES.objectNode();

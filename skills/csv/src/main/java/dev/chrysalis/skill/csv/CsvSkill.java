@@ -1,5 +1,6 @@
 package dev.chrysalis.skill.csv;
 
+import dev.chrysalis.spi.skill.SkillInputs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -80,10 +81,10 @@ public final class CsvSkill implements Skill {
 
     @Override
     public SkillResult invoke(SkillContext context, JsonNode input) throws SkillException {
-        JsonNode in = Inputs.object(input);
-        String fileText = Inputs.requiredText(in, "file");
-        Optional<String> column = Inputs.optionalText(in, "column");
-        Optional<Character> delimiter = delimiter(Inputs.optionalText(in, "delimiter"));
+        JsonNode in = SkillInputs.object(input);
+        String fileText = SkillInputs.requiredText(in, "file");
+        Optional<String> column = SkillInputs.optionalText(in, "column");
+        Optional<Character> delimiter = delimiter(SkillInputs.optionalText(in, "delimiter"));
         Path real = WorkspacePaths.existingFile(context.workspace(), "file", fileText);
         String name = fileText.strip();
         String text = read(real, name, context.limits().maxReadBytes());
@@ -130,7 +131,7 @@ public final class CsvSkill implements Skill {
             case ";", "semicolon" -> Optional.of(';');
             case "\t", "tab", "\\t" -> Optional.of('\t');
             case "|", "pipe" -> Optional.of('|');
-            default -> throw new SkillInputException("field 'delimiter': '" + Inputs.abbreviate(d)
+            default -> throw new SkillInputException("field 'delimiter': '" + SkillInputs.abbreviate(d)
                     + "' is not one of ',', ';', 'tab', '|'");
         };
     }
@@ -148,7 +149,7 @@ public final class CsvSkill implements Skill {
                 return i;
             }
         }
-        throw new SkillInputException("no column '" + Inputs.abbreviate(w) + "' in " + file + "; its columns are: "
+        throw new SkillInputException("no column '" + SkillInputs.abbreviate(w) + "' in " + file + "; its columns are: "
                 + String.join(", ", header));
     }
 

@@ -1,5 +1,6 @@
 package dev.chrysalis.skill.csv;
 
+import dev.chrysalis.spi.skill.SkillInputs;
 import dev.chrysalis.spi.skill.SkillException;
 import dev.chrysalis.spi.skill.SkillInputException;
 import java.io.IOException;
@@ -26,23 +27,23 @@ final class WorkspacePaths {
             throw new SkillInputException("field '" + field + "': the path contains a NUL character");
         }
         if (t.startsWith("/") || t.startsWith("\\") || t.startsWith("~") || t.matches("(?s)^[A-Za-z]:.*")) {
-            throw new SkillInputException("field '" + field + "': absolute paths are not allowed ('" + Inputs.abbreviate(t)
+            throw new SkillInputException("field '" + field + "': absolute paths are not allowed ('" + SkillInputs.abbreviate(t)
                     + "'); give a path relative to the workspace");
         }
         for (String segment : t.split("[/\\\\]")) {
             if (segment.equals("..")) {
-                throw new SkillInputException("field '" + field + "': '..' is not allowed ('" + Inputs.abbreviate(t)
+                throw new SkillInputException("field '" + field + "': '..' is not allowed ('" + SkillInputs.abbreviate(t)
                         + "'); paths stay inside the workspace");
             }
         }
         try {
             Path p = workspace.resolve(t).normalize();
             if (!p.startsWith(workspace.normalize())) {
-                throw new SkillInputException("field '" + field + "': '" + Inputs.abbreviate(t) + "' is outside the workspace");
+                throw new SkillInputException("field '" + field + "': '" + SkillInputs.abbreviate(t) + "' is outside the workspace");
             }
             return p;
         } catch (InvalidPathException e) {
-            throw new SkillInputException("field '" + field + "': '" + Inputs.abbreviate(t) + "' is not a valid path (" + e.getReason() + ")");
+            throw new SkillInputException("field '" + field + "': '" + SkillInputs.abbreviate(t) + "' is not a valid path (" + e.getReason() + ")");
         }
     }
 
@@ -54,17 +55,17 @@ final class WorkspacePaths {
     static Path existing(Path workspace, String field, String text, String kind) throws SkillException {
         Path p = lexical(workspace, field, text);
         if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
-            throw new SkillException("no " + kind + " '" + Inputs.abbreviate(text.strip()) + "' in the workspace");
+            throw new SkillException("no " + kind + " '" + SkillInputs.abbreviate(text.strip()) + "' in the workspace");
         }
         Path real;
         try {
             real = p.toRealPath();
         } catch (IOException e) {
-            throw new SkillException("'" + Inputs.abbreviate(text.strip()) + "' cannot be resolved (" + e.getClass().getSimpleName()
+            throw new SkillException("'" + SkillInputs.abbreviate(text.strip()) + "' cannot be resolved (" + e.getClass().getSimpleName()
                     + "; a broken link?)");
         }
         if (!insideWorkspace(workspace, real)) {
-            throw new SkillInputException("field '" + field + "': '" + Inputs.abbreviate(text.strip())
+            throw new SkillInputException("field '" + field + "': '" + SkillInputs.abbreviate(text.strip())
                     + "' resolves outside the workspace (through a link); refused");
         }
         return real;
@@ -82,10 +83,10 @@ final class WorkspacePaths {
     static Path existingFile(Path workspace, String field, String text) throws SkillException {
         Path real = existing(workspace, field, text, "file");
         if (Files.isDirectory(real)) {
-            throw new SkillInputException("field '" + field + "': '" + Inputs.abbreviate(text.strip()) + "' is a directory, not a file");
+            throw new SkillInputException("field '" + field + "': '" + SkillInputs.abbreviate(text.strip()) + "' is a directory, not a file");
         }
         if (!Files.isRegularFile(real)) {
-            throw new SkillInputException("field '" + field + "': '" + Inputs.abbreviate(text.strip()) + "' is not a regular file");
+            throw new SkillInputException("field '" + field + "': '" + SkillInputs.abbreviate(text.strip()) + "' is not a regular file");
         }
         return real;
     }

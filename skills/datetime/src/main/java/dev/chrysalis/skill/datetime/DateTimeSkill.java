@@ -1,5 +1,6 @@
 package dev.chrysalis.skill.datetime;
 
+import dev.chrysalis.spi.skill.SkillInputs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -122,7 +123,7 @@ public final class DateTimeSkill implements Skill {
 
     @Override
     public SkillResult invoke(SkillContext context, JsonNode input) throws SkillInputException {
-        JsonNode in = Inputs.object(input);
+        JsonNode in = SkillInputs.object(input);
         String operation = operation(in);
         try {
             return switch (operation) {
@@ -139,18 +140,18 @@ public final class DateTimeSkill implements Skill {
     }
 
     private static String operation(JsonNode in) throws SkillInputException {
-        String raw = Inputs.requiredText(in, "operation").strip().toLowerCase(Locale.ROOT).replace("-", "").replace("_", "").replace(" ", "");
+        String raw = SkillInputs.requiredText(in, "operation").strip().toLowerCase(Locale.ROOT).replace("-", "").replace("_", "").replace(" ", "");
         String op = OPERATIONS.contains(raw) ? raw : OPERATION_ALIASES.get(raw);
         if (op == null) {
-            throw new SkillInputException("field 'operation': '" + Inputs.abbreviate(in.get("operation").asText())
+            throw new SkillInputException("field 'operation': '" + SkillInputs.abbreviate(in.get("operation").asText())
                     + "' is not one of " + String.join(", ", OPERATIONS));
         }
         return op;
     }
 
     private SkillResult diff(SkillContext context, JsonNode in) throws SkillInputException {
-        Moment start = Moments.parse("start", Inputs.requiredText(in, "start"), context.clock());
-        Moment end = Moments.parse("end", Inputs.requiredText(in, "end"), context.clock());
+        Moment start = Moments.parse("start", SkillInputs.requiredText(in, "start"), context.clock());
+        Moment end = Moments.parse("end", SkillInputs.requiredText(in, "end"), context.clock());
         ObjectNode out = NODES.objectNode().put("operation", "diff").put("start", start.format()).put("end", end.format());
         if (start instanceof Moment.DateOnly a && end instanceof Moment.DateOnly b) {
             long days = ChronoUnit.DAYS.between(a.date(), b.date());
@@ -223,7 +224,7 @@ public final class DateTimeSkill implements Skill {
 
     private SkillResult shift(SkillContext context, JsonNode in, boolean subtract) throws SkillInputException {
         String op = subtract ? "subtract" : "add";
-        Moment date = Moments.parse("date", Inputs.optionalText(in, "date").orElse("today"), context.clock());
+        Moment date = Moments.parse("date", SkillInputs.optionalText(in, "date").orElse("today"), context.clock());
         Span span = span(in);
         Span applied = subtract ? span.negated() : span;
         Moment result = switch (date) {
@@ -240,15 +241,15 @@ public final class DateTimeSkill implements Skill {
     }
 
     private static Span span(JsonNode in) throws SkillInputException {
-        var period = Inputs.optionalText(in, "period");
+        var period = SkillInputs.optionalText(in, "period");
         if (period.isPresent()) {
             return Span.parse("period", period.get());
         }
-        var amount = Inputs.optionalInt(in, "amount");
-        var unit = Inputs.optionalText(in, "unit");
+        var amount = SkillInputs.optionalInt(in, "amount");
+        var unit = SkillInputs.optionalText(in, "unit");
         if (amount.isPresent() && unit.isPresent()) {
             if (!unit.get().strip().matches("(?i)[a-z]+")) {
-                throw new SkillInputException("field 'unit': '" + Inputs.abbreviate(unit.get()) + "' is not a unit of time");
+                throw new SkillInputException("field 'unit': '" + SkillInputs.abbreviate(unit.get()) + "' is not a unit of time");
             }
             Span s = Span.parse("unit", Math.abs((long) amount.get()) + " " + unit.get().strip());
             return amount.get() < 0 ? s.negated() : s;
@@ -257,7 +258,7 @@ public final class DateTimeSkill implements Skill {
     }
 
     private SkillResult weekday(SkillContext context, JsonNode in) throws SkillInputException {
-        Moment m = Moments.parse("date", Inputs.requiredText(in, "date"), context.clock());
+        Moment m = Moments.parse("date", SkillInputs.requiredText(in, "date"), context.clock());
         LocalDate d = m.local().toLocalDate();
         String isoWeek = d.get(IsoFields.WEEK_BASED_YEAR) + "-W" + String.format(Locale.ROOT, "%02d", d.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR));
         ObjectNode out = NODES.objectNode().put("operation", "weekday").put("date", d.toString())
@@ -267,9 +268,9 @@ public final class DateTimeSkill implements Skill {
     }
 
     private SkillResult convert(SkillContext context, JsonNode in) throws SkillInputException {
-        String timeText = Inputs.requiredText(in, "time");
-        ZoneId to = Zones.parse("to", Inputs.requiredText(in, "to"));
-        var fromText = Inputs.optionalText(in, "from");
+        String timeText = SkillInputs.requiredText(in, "time");
+        ZoneId to = Zones.parse("to", SkillInputs.requiredText(in, "to"));
+        var fromText = SkillInputs.optionalText(in, "from");
         ZonedDateTime source;
         String note = null;
         if (Moments.looksLikeTimeOfDay(timeText)) {
@@ -311,7 +312,7 @@ public final class DateTimeSkill implements Skill {
     }
 
     private SkillResult now(SkillContext context, JsonNode in) throws SkillInputException {
-        ZoneId zone = Zones.parse("zone", Inputs.optionalText(in, "zone").orElse("UTC"));
+        ZoneId zone = Zones.parse("zone", SkillInputs.optionalText(in, "zone").orElse("UTC"));
         ZonedDateTime now = ZonedDateTime.now(context.clock().withZone(zone));
         ObjectNode out = NODES.objectNode().put("operation", "now").put("zone", zone.getId())
                 .put("now", Moment.formatZoned(now.withNano(0))).put("date", now.toLocalDate().toString())

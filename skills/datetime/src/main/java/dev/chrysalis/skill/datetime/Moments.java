@@ -1,5 +1,6 @@
 package dev.chrysalis.skill.datetime;
 
+import dev.chrysalis.spi.skill.SkillInputs;
 import dev.chrysalis.spi.skill.SkillInputException;
 import java.time.Clock;
 import java.time.DateTimeException;
@@ -65,10 +66,10 @@ final class Moments {
                 return new Moment.Local(local);
             }
         } catch (DateTimeException e) {
-            throw new SkillInputException("field '" + field + "': '" + Inputs.abbreviate(s) + "' is not a valid date ("
+            throw new SkillInputException("field '" + field + "': '" + SkillInputs.abbreviate(s) + "' is not a valid date ("
                     + reason(e) + ")");
         }
-        throw new SkillInputException("field '" + field + "': '" + Inputs.abbreviate(s) + "' is not a date or date-time "
+        throw new SkillInputException("field '" + field + "': '" + SkillInputs.abbreviate(s) + "' is not a date or date-time "
                 + "(expected e.g. 2026-03-01, 2026-03-01T14:30, 2026-03-01T14:30+01:00, 2026-03-01T14:30[Europe/Paris] or today)");
     }
 
@@ -76,7 +77,7 @@ final class Moments {
     static LocalTime parseTimeOfDay(String field, String text) throws SkillInputException {
         Matcher m = TIME.matcher(text.strip());
         if (!m.matches()) {
-            throw new SkillInputException("field '" + field + "': '" + Inputs.abbreviate(text.strip()) + "' is not a time of day");
+            throw new SkillInputException("field '" + field + "': '" + SkillInputs.abbreviate(text.strip()) + "' is not a time of day");
         }
         try {
             LocalTime t = time(m.group(1));

@@ -1,5 +1,6 @@
 package dev.chrysalis.skill.datetime;
 
+import dev.chrysalis.spi.skill.SkillInputs;
 import dev.chrysalis.spi.skill.SkillInputException;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -83,8 +84,8 @@ record Span(Period period, Duration duration) {
             }
             part.region(at, s.length());
             if (!part.lookingAt()) {
-                throw new SkillInputException("field '" + field + "': cannot read '" + Inputs.abbreviate(s.substring(at))
-                        + "' in period '" + Inputs.abbreviate(s) + "' (expected e.g. \"3 weeks\", \"2 days and 4 hours\" or P1Y2M)");
+                throw new SkillInputException("field '" + field + "': cannot read '" + SkillInputs.abbreviate(s.substring(at))
+                        + "' in period '" + SkillInputs.abbreviate(s) + "' (expected e.g. \"3 weeks\", \"2 days and 4 hours\" or P1Y2M)");
             }
             BigDecimal amount = new BigDecimal(part.group(1));
             if (amount.compareTo(BigDecimal.valueOf(MAX_AMOUNT)) > 0) {
@@ -130,7 +131,7 @@ record Span(Period period, Duration duration) {
             Span span = new Span(p, d);
             return negative ? span.negated() : span;
         } catch (DateTimeParseException e) {
-            throw new SkillInputException("field '" + field + "': '" + Inputs.abbreviate(s)
+            throw new SkillInputException("field '" + field + "': '" + SkillInputs.abbreviate(s)
                     + "' is not an ISO 8601 period (expected e.g. P1Y2M, P3W, PT90M or P1DT12H)");
         }
     }

@@ -1,5 +1,6 @@
 package dev.chrysalis.skill.datetime;
 
+import dev.chrysalis.spi.skill.SkillInputs;
 import dev.chrysalis.spi.skill.SkillInputException;
 import java.time.DateTimeException;
 import java.time.ZoneId;
@@ -69,7 +70,7 @@ final class Zones {
         } catch (DateTimeException e) {
             // reported below
         }
-        throw new SkillInputException("unknown time zone '" + Inputs.abbreviate(s) + "' in '" + field
+        throw new SkillInputException("unknown time zone '" + SkillInputs.abbreviate(s) + "' in '" + field
                 + "' (use an IANA id such as Europe/Paris or America/New_York, UTC, or an offset such as +05:30)");
     }
 

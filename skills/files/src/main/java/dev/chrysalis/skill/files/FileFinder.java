@@ -1,5 +1,6 @@
 package dev.chrysalis.skill.files;
 
+import dev.chrysalis.spi.skill.SkillInputs;
 import dev.chrysalis.spi.skill.SkillInputException;
 import java.io.IOException;
 import java.nio.file.FileSystems;
@@ -38,7 +39,7 @@ final class FileFinder {
         try {
             return FileSystems.getDefault().getPathMatcher("glob:" + glob);
         } catch (IllegalArgumentException e) {
-            throw new SkillInputException("field 'pattern': invalid glob '" + Inputs.abbreviate(glob) + "' ("
+            throw new SkillInputException("field 'pattern': invalid glob '" + SkillInputs.abbreviate(glob) + "' ("
                     + (e instanceof PatternSyntaxException p ? p.getDescription() : e.getMessage()) + ")");
         }
     }

@@ -1,5 +1,6 @@
 package dev.chrysalis.skill.files;
 
+import dev.chrysalis.spi.skill.SkillInputs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -91,8 +92,8 @@ public final class FilesSkill implements Skill {
 
     @Override
     public SkillResult invoke(SkillContext context, JsonNode input) throws SkillException {
-        JsonNode in = Inputs.object(input);
-        String raw = Inputs.requiredText(in, "operation");
+        JsonNode in = SkillInputs.object(input);
+        String raw = SkillInputs.requiredText(in, "operation");
         String op = raw.strip().toLowerCase(Locale.ROOT);
         op = switch (op) {
             case "search", "glob" -> "find";
@@ -101,7 +102,7 @@ public final class FilesSkill implements Skill {
             default -> op;
         };
         if (!OPERATIONS.contains(op)) {
-            throw new SkillInputException("field 'operation': '" + Inputs.abbreviate(raw) + "' is not one of find, read, list");
+            throw new SkillInputException("field 'operation': '" + SkillInputs.abbreviate(raw) + "' is not one of find, read, list");
         }
         Path workspace = context.workspace();
         Path workspaceReal;
@@ -118,29 +119,29 @@ public final class FilesSkill implements Skill {
     }
 
     private static Path directory(JsonNode in, Path workspace, Path workspaceReal) throws SkillException {
-        var given = Inputs.optionalText(in, "path");
+        var given = SkillInputs.optionalText(in, "path");
         if (given.isEmpty() || given.get().strip().equals(".") || given.get().isBlank()) {
             return workspaceReal;
         }
         Path real = WorkspacePaths.existing(workspace, "path", given.get(), "directory");
         if (!Files.isDirectory(real)) {
-            throw new SkillInputException("field 'path': '" + Inputs.abbreviate(given.get().strip()) + "' is a file, not a directory");
+            throw new SkillInputException("field 'path': '" + SkillInputs.abbreviate(given.get().strip()) + "' is a file, not a directory");
         }
         return real;
     }
 
     private static SkillResult find(JsonNode in, Path workspace, Path workspaceReal) throws SkillException {
-        String pattern = Inputs.requiredText(in, "pattern").strip();
+        String pattern = SkillInputs.requiredText(in, "pattern").strip();
         if (pattern.isEmpty()) {
             throw new SkillInputException("field 'pattern' is empty: give a glob such as *.md or **/*.java");
         }
         if (pattern.startsWith("/") || pattern.startsWith("\\") || pattern.matches("(?s)^[A-Za-z]:.*")) {
-            throw new SkillInputException("field 'pattern': absolute patterns are not allowed ('" + Inputs.abbreviate(pattern)
+            throw new SkillInputException("field 'pattern': absolute patterns are not allowed ('" + SkillInputs.abbreviate(pattern)
                     + "'); patterns are relative to the workspace");
         }
         for (String segment : pattern.split("/")) {
             if (segment.equals("..")) {
-                throw new SkillInputException("field 'pattern': '..' is not allowed ('" + Inputs.abbreviate(pattern) + "')");
+                throw new SkillInputException("field 'pattern': '..' is not allowed ('" + SkillInputs.abbreviate(pattern) + "')");
             }
         }
         Path base = directory(in, workspace, workspaceReal);
@@ -188,12 +189,12 @@ public final class FilesSkill implements Skill {
     }
 
     private static SkillResult read(SkillContext context, JsonNode in, Path workspace) throws SkillException {
-        String given = Inputs.optionalText(in, "path").orElseThrow(
+        String given = SkillInputs.optionalText(in, "path").orElseThrow(
                 () -> new SkillInputException("field 'path' is required: the file to read"));
         String shown = given.strip();
         Path real = WorkspacePaths.existingFile(workspace, "path", given);
-        var startGiven = Inputs.optionalInt(in, "startLine");
-        var endGiven = Inputs.optionalInt(in, "endLine");
+        var startGiven = SkillInputs.optionalInt(in, "startLine");
+        var endGiven = SkillInputs.optionalInt(in, "endLine");
         FileReader.Text text = FileReader.read(real, shown, context.limits().maxReadBytes());
         int total = text.lines().size();
         int start = startGiven.orElse(1);

@@ -1,5 +1,6 @@
 package dev.chrysalis.skill.json;
 
+import dev.chrysalis.spi.skill.SkillInputs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.math.BigDecimal;
@@ -66,7 +67,7 @@ final class JsonPathParser {
     }
 
     private JsonPathException error(String what) {
-        return new JsonPathException(what + " at position " + (pos + 1) + " in path '" + Inputs.abbreviate(s) + "'");
+        return new JsonPathException(what + " at position " + (pos + 1) + " in path '" + SkillInputs.abbreviate(s) + "'");
     }
 
     private JsonPath.Selector dotSelector() throws JsonPathException {

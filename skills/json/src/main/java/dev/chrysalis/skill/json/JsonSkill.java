@@ -1,5 +1,6 @@
 package dev.chrysalis.skill.json;
 
+import dev.chrysalis.spi.skill.SkillInputs;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -86,8 +87,8 @@ public final class JsonSkill implements Skill {
 
     @Override
     public SkillResult invoke(SkillContext context, JsonNode input) throws SkillException {
-        JsonNode in = Inputs.object(input);
-        String pathText = Inputs.requiredText(in, "path").strip();
+        JsonNode in = SkillInputs.object(input);
+        String pathText = SkillInputs.requiredText(in, "path").strip();
         JsonPath path;
         try {
             path = JsonPath.parse(pathText);
@@ -114,14 +115,14 @@ public final class JsonSkill implements Skill {
         out.set("matches", values);
         out.set("paths", paths);
         String summary = values.isEmpty() ? "no match for " + pathText
-                : values.size() == 1 ? pathText + " = " + Inputs.abbreviate(values.get(0).toString())
+                : values.size() == 1 ? pathText + " = " + SkillInputs.abbreviate(values.get(0).toString())
                 : values.size() + (truncated ? "+" : "") + " matches for " + pathText;
         return new SkillResult(out, summary);
     }
 
     private JsonNode document(SkillContext context, JsonNode in) throws SkillException {
         JsonNode inline = in.get("document");
-        Optional<String> file = Inputs.optionalText(in, "file");
+        Optional<String> file = SkillInputs.optionalText(in, "file");
         boolean hasInline = inline != null && !inline.isNull();
         if (hasInline && file.isPresent()) {
             throw new SkillInputException("give either 'document' or 'file', not both");
@@ -154,7 +155,7 @@ public final class JsonSkill implements Skill {
         }
         if (!inline.isTextual()) {
             throw new SkillInputException("field 'document' must be JSON text (a string), an object or an array, got "
-                    + Inputs.kind(inline));
+                    + SkillInputs.kind(inline));
         }
         if (inline.asText().length() > MAX_INLINE_CHARS) {
             throw new SkillInputException("field 'document' is " + inline.asText().length() + " characters; the limit is "

@@ -1,5 +1,6 @@
 package dev.chrysalis.skill.text;
 
+import dev.chrysalis.spi.skill.SkillInputs;
 import dev.chrysalis.spi.skill.SkillException;
 import dev.chrysalis.spi.skill.SkillInputException;
 import java.util.regex.Matcher;
@@ -47,7 +48,7 @@ final class Regexes {
             return Pattern.compile(body, flags);
         } catch (PatternSyntaxException e) {
             String where = e.getIndex() >= 0 ? " at position " + (e.getIndex() + 1) : "";
-            throw new SkillInputException("invalid pattern '" + Inputs.abbreviate(pattern) + "': " + e.getDescription() + where);
+            throw new SkillInputException("invalid pattern '" + SkillInputs.abbreviate(pattern) + "': " + e.getDescription() + where);
         }
     }
 
@@ -59,7 +60,7 @@ final class Regexes {
     }
 
     static SkillException tooExpensive(Pattern p) {
-        return new SkillException("pattern '" + Inputs.abbreviate(p.pattern()) + "' needs too many steps on this text "
+        return new SkillException("pattern '" + SkillInputs.abbreviate(p.pattern()) + "' needs too many steps on this text "
                 + "(catastrophic backtracking, e.g. nested quantifiers like (a+)+); simplify the pattern");
     }
 }

@@ -1,5 +1,6 @@
 package dev.chrysalis.skill.text;
 
+import dev.chrysalis.spi.skill.SkillInputs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -93,8 +94,8 @@ public final class TextSkill implements Skill {
 
     @Override
     public SkillResult invoke(SkillContext context, JsonNode input) throws SkillException {
-        JsonNode in = Inputs.object(input);
-        String raw = Inputs.requiredText(in, "operation");
+        JsonNode in = SkillInputs.object(input);
+        String raw = SkillInputs.requiredText(in, "operation");
         String op = raw.strip().toLowerCase(Locale.ROOT).replace("case", "").replace("_", "").replace("-", "").strip();
         op = switch (op) {
             case "uppercase", "upper" -> "upper";
@@ -104,9 +105,9 @@ public final class TextSkill implements Skill {
             default -> op;
         };
         if (!OPERATIONS.contains(op)) {
-            throw new SkillInputException("field 'operation': '" + Inputs.abbreviate(raw) + "' is not one of " + String.join(", ", OPERATIONS));
+            throw new SkillInputException("field 'operation': '" + SkillInputs.abbreviate(raw) + "' is not one of " + String.join(", ", OPERATIONS));
         }
-        String text = Inputs.requiredText(in, "text");
+        String text = SkillInputs.requiredText(in, "text");
         if (text.length() > MAX_TEXT_LENGTH) {
             throw new SkillInputException("field 'text' is " + text.length() + " characters long; the limit is " + MAX_TEXT_LENGTH);
         }
@@ -129,8 +130,8 @@ public final class TextSkill implements Skill {
 
     private static SkillResult find(JsonNode in, String text, ObjectNode out) throws SkillException {
         Regexes.checkText(text);
-        Pattern p = Regexes.compile(Inputs.requiredText(in, "pattern"), flag(in, "ignoreCase"), flag(in, "literal"));
-        out.put("pattern", Inputs.requiredText(in, "pattern"));
+        Pattern p = Regexes.compile(SkillInputs.requiredText(in, "pattern"), flag(in, "ignoreCase"), flag(in, "literal"));
+        out.put("pattern", SkillInputs.requiredText(in, "pattern"));
         ArrayNode matches = NODES.arrayNode();
         int count = 0;
         try {
@@ -166,8 +167,8 @@ public final class TextSkill implements Skill {
     private static SkillResult replace(JsonNode in, String text, ObjectNode out) throws SkillException {
         Regexes.checkText(text);
         boolean literal = flag(in, "literal");
-        String patternText = Inputs.requiredText(in, "pattern");
-        String replacement = Inputs.optionalText(in, "replacement").orElseThrow(
+        String patternText = SkillInputs.requiredText(in, "pattern");
+        String replacement = SkillInputs.optionalText(in, "replacement").orElseThrow(
                 () -> new SkillInputException("field 'replacement' is required (a string; \"\" deletes the matches)"));
         Pattern p = Regexes.compile(patternText, flag(in, "ignoreCase"), literal);
         String effective = literal ? Matcher.quoteReplacement(replacement) : replacement;
@@ -186,11 +187,11 @@ public final class TextSkill implements Skill {
         } catch (BoundedText.BudgetExceeded e) {
             throw Regexes.tooExpensive(p);
         } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
-            throw new SkillInputException("invalid replacement '" + Inputs.abbreviate(replacement) + "': " + e.getMessage()
+            throw new SkillInputException("invalid replacement '" + SkillInputs.abbreviate(replacement) + "': " + e.getMessage()
                     + " (use \\$ for a literal dollar sign, or set literal to true)");
         }
         out.put("pattern", patternText).put("replacement", replacement).put("count", count).put("result", sb.toString());
-        return new SkillResult(out, count + " replacement" + (count == 1 ? "" : "s") + ": " + Inputs.abbreviate(sb.toString()));
+        return new SkillResult(out, count + " replacement" + (count == 1 ? "" : "s") + ": " + SkillInputs.abbreviate(sb.toString()));
     }
 
     private static SkillResult convert(String op, String text, ObjectNode out) {
@@ -204,7 +205,7 @@ public final class TextSkill implements Skill {
             default -> CaseConversion.pascal(text);
         };
         out.put("result", result);
-        return new SkillResult(out, Inputs.abbreviate(result));
+        return new SkillResult(out, SkillInputs.abbreviate(result));
     }
 
     private static String plural(int n, String noun) {
@@ -212,6 +213,6 @@ public final class TextSkill implements Skill {
     }
 
     private static boolean flag(JsonNode in, String field) throws SkillInputException {
-        return Inputs.optionalBoolean(in, field).orElse(false);
+        return SkillInputs.optionalBoolean(in, field).orElse(false);
     }
 }

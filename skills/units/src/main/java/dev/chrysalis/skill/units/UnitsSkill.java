@@ -1,5 +1,6 @@
 package dev.chrysalis.skill.units;
 
+import dev.chrysalis.spi.skill.SkillInputs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.DecimalNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -79,8 +80,8 @@ public final class UnitsSkill implements Skill {
 
     @Override
     public SkillResult invoke(SkillContext context, JsonNode input) throws SkillInputException {
-        JsonNode in = Inputs.object(input);
-        BigDecimal value = Inputs.optionalNumber(in, "value")
+        JsonNode in = SkillInputs.object(input);
+        BigDecimal value = SkillInputs.optionalNumber(in, "value")
                 .orElseThrow(() -> new SkillInputException("field 'value' is required (a number)"));
         if (value.abs().compareTo(new BigDecimal("1e100")) > 0 || (value.signum() != 0 && value.abs().compareTo(new BigDecimal("1e-100")) < 0)) {
             throw new SkillInputException("field 'value' is out of range (magnitude between 1e-100 and 1e100): " + value);
@@ -106,12 +107,12 @@ public final class UnitsSkill implements Skill {
     }
 
     private Unit unit(JsonNode in, String field) throws SkillInputException {
-        String spelling = Inputs.requiredText(in, field);
+        String spelling = SkillInputs.requiredText(in, field);
         if (spelling.isBlank()) {
             throw new SkillInputException("field '" + field + "' is empty: name a unit such as km, lb, °F, GiB or mph");
         }
         return catalogue.find(spelling).orElseThrow(() -> new SkillInputException(
-                "unknown unit '" + Inputs.abbreviate(spelling.strip()) + "' in '" + field + "'; known units include "
+                "unknown unit '" + SkillInputs.abbreviate(spelling.strip()) + "' in '" + field + "'; known units include "
                         + "mm cm m km in ft yd mi, mg g kg t oz lb st, °C °F K, mL L tsp cup pt gal, "
                         + "bit B kB MB GB TB KiB MiB GiB TiB, m/s km/h mph kn"));
     }

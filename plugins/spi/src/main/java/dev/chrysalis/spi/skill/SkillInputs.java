@@ -1,16 +1,18 @@
-package dev.chrysalis.skill.files;
+package dev.chrysalis.spi.skill;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.chrysalis.spi.skill.SkillInputException;
 import java.math.BigDecimal;
 import java.util.Optional;
 
-/** Reads typed fields from a skill's JSON input; every problem becomes a {@link SkillInputException} naming the field. */
-final class Inputs {
-    private Inputs() {
+/**
+ * Reads typed fields from a skill's JSON input; every problem becomes a {@link SkillInputException} naming the
+ * field, so malformed input always reaches the user as one clear line.
+ */
+public final class SkillInputs {
+    private SkillInputs() {
     }
 
-    static JsonNode object(JsonNode input) throws SkillInputException {
+    public static JsonNode object(JsonNode input) throws SkillInputException {
         if (input == null || input.isMissingNode() || input.isNull()) {
             throw new SkillInputException("input is missing: expected a JSON object");
         }
@@ -20,12 +22,12 @@ final class Inputs {
         return input;
     }
 
-    static String requiredText(JsonNode input, String field) throws SkillInputException {
+    public static String requiredText(JsonNode input, String field) throws SkillInputException {
         return optionalText(input, field).orElseThrow(
                 () -> new SkillInputException("field '" + field + "' is required (a string)"));
     }
 
-    static Optional<String> optionalText(JsonNode input, String field) throws SkillInputException {
+    public static Optional<String> optionalText(JsonNode input, String field) throws SkillInputException {
         JsonNode v = input.get(field);
         if (v == null || v.isNull()) {
             return Optional.empty();
@@ -36,7 +38,7 @@ final class Inputs {
         return Optional.of(v.asText());
     }
 
-    static Optional<BigDecimal> optionalNumber(JsonNode input, String field) throws SkillInputException {
+    public static Optional<BigDecimal> optionalNumber(JsonNode input, String field) throws SkillInputException {
         JsonNode v = input.get(field);
         if (v == null || v.isNull()) {
             return Optional.empty();
@@ -58,7 +60,7 @@ final class Inputs {
         throw new SkillInputException("field '" + field + "' must be a number, got " + kind(v));
     }
 
-    static Optional<Integer> optionalInt(JsonNode input, String field) throws SkillInputException {
+    public static Optional<Integer> optionalInt(JsonNode input, String field) throws SkillInputException {
         Optional<BigDecimal> n = optionalNumber(input, field);
         if (n.isEmpty()) {
             return Optional.empty();
@@ -70,7 +72,7 @@ final class Inputs {
         }
     }
 
-    static Optional<Boolean> optionalBoolean(JsonNode input, String field) throws SkillInputException {
+    public static Optional<Boolean> optionalBoolean(JsonNode input, String field) throws SkillInputException {
         JsonNode v = input.get(field);
         if (v == null || v.isNull()) {
             return Optional.empty();
@@ -84,7 +86,7 @@ final class Inputs {
         throw new SkillInputException("field '" + field + "' must be true or false, got " + kind(v));
     }
 
-    static String kind(JsonNode v) {
+    public static String kind(JsonNode v) {
         return switch (v.getNodeType()) {
             case STRING -> "a string";
             case NUMBER -> "a number (" + v + ")";
@@ -96,7 +98,7 @@ final class Inputs {
         };
     }
 
-    static String abbreviate(String s) {
+    public static String abbreviate(String s) {
         return s.length() <= 60 ? s : s.substring(0, 57) + "...";
     }
 }
