@@ -100,15 +100,18 @@ final class WiredCommands {
         return GovernanceCli.run(cli.rawOut, cli.rawErr, args.toArray(String[]::new));
     }
 
-    @Command(name = "trial", description = "Replay cases against a bundle in sandboxed workers: trial --bundle X.jar --cases F.jsonl"
-            + " [--skill NAME] [--runs K] [--timeout-ms N] [--cpu-ms N] [--runtime DIR]. Exit 0 pass, 1 not, 2 bad input.")
-    static final class Trial implements Callable<Integer> {
+    /** A command whose words go unparsed to another module's command line (picocli reads the inherited fields). */
+    abstract static class PassThrough implements Callable<Integer> {
         @ParentCommand
         ChrysalisCli cli;
 
         @Parameters(arity = "0..*", paramLabel = "ARGS")
         List<String> args = new ArrayList<>();
+    }
 
+    @Command(name = "trial", description = "Replay cases against a bundle in sandboxed workers: trial --bundle X.jar --cases F.jsonl"
+            + " [--skill NAME] [--runs K] [--timeout-ms N] [--cpu-ms N] [--runtime DIR]. Exit 0 pass, 1 not, 2 bad input.")
+    static final class Trial extends PassThrough {
         @Override
         public Integer call() {
             return trial(cli, List.of("trial"), args);
@@ -117,13 +120,7 @@ final class WiredCommands {
 
     @Command(name = "policy", description = "Governance policy: policy check CANDIDATE.jar [--baseline OLD.jar] [--policy FILE]"
             + " | policy scan JAR... | policy show. Exit 0 auto, 2 needs a human, 3 refused.")
-    static final class PolicyCommand implements Callable<Integer> {
-        @ParentCommand
-        ChrysalisCli cli;
-
-        @Parameters(arity = "0..*", paramLabel = "ARGS")
-        List<String> args = new ArrayList<>();
-
+    static final class PolicyCommand extends PassThrough {
         @Override
         public Integer call() {
             return governance(cli, "policy", args, false);
@@ -131,13 +128,7 @@ final class WiredCommands {
     }
 
     @Command(name = "audit", description = "The audit log: audit verify (exit 0 intact, 2 broken) | audit log [--limit N].")
-    static final class Audit implements Callable<Integer> {
-        @ParentCommand
-        ChrysalisCli cli;
-
-        @Parameters(arity = "0..*", paramLabel = "ARGS")
-        List<String> args = new ArrayList<>();
-
+    static final class Audit extends PassThrough {
         @Override
         public Integer call() {
             return governance(cli, "audit", args, true);
@@ -146,13 +137,7 @@ final class WiredCommands {
 
     @Command(name = "user", description = "Governance accounts: user add NAME --role approver[,admin] --password-file FILE"
             + " | user token NAME [--label L] | user list.")
-    static final class User implements Callable<Integer> {
-        @ParentCommand
-        ChrysalisCli cli;
-
-        @Parameters(arity = "0..*", paramLabel = "ARGS")
-        List<String> args = new ArrayList<>();
-
+    static final class User extends PassThrough {
         @Override
         public Integer call() {
             return governance(cli, "user", args, true);
@@ -161,13 +146,7 @@ final class WiredCommands {
 
     @Command(name = "directory", description = "The plugin directory: search, show, verify, install, upgrade, remove, installed,"
             + " publish, serve, keygen, trust, ... ('directory help'). Its --home defaults to the data directory.")
-    static final class DirectoryCommand implements Callable<Integer> {
-        @ParentCommand
-        ChrysalisCli cli;
-
-        @Parameters(arity = "0..*", paramLabel = "ARGS")
-        List<String> args = new ArrayList<>();
-
+    static final class DirectoryCommand extends PassThrough {
         @Override
         public Integer call() {
             return directory(cli, args);
