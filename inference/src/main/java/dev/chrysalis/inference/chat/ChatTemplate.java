@@ -11,8 +11,7 @@ import java.util.Set;
  * Renders a conversation into the prompt text a chat model was trained on. The rendering never includes the
  * leading BOS: {@link #encode} adds it when the tokenizer asks for one, so the prompt holds exactly one.
  */
-public sealed interface ChatTemplate permits ChatTemplate.Llama2, ChatTemplate.Llama3, ChatTemplate.ChatMl,
-        ChatTemplate.Phi3, ChatTemplate.Zephyr {
+public sealed interface ChatTemplate permits ChatTemplate.Llama2, ChatTemplate.Llama3, ChatTemplate.MarkedTurns {
 
     /** The template's name: {@code llama2}, {@code llama3}, {@code chatml}, {@code phi3} or {@code zephyr}. */
     String name();
@@ -64,9 +63,9 @@ public sealed interface ChatTemplate permits ChatTemplate.Llama2, ChatTemplate.L
         return switch (name.toLowerCase(Locale.ROOT)) {
             case "llama3", "llama-3" -> new Llama3();
             case "llama2", "llama-2" -> new Llama2();
-            case "chatml", "qwen", "qwen2" -> new ChatMl();
-            case "phi3", "phi-3" -> new Phi3();
-            case "zephyr", "tinyllama" -> new Zephyr();
+            case "chatml", "qwen", "qwen2" -> MarkedTurns.chatMl();
+            case "phi3", "phi-3" -> MarkedTurns.phi3();
+            case "zephyr", "tinyllama" -> MarkedTurns.zephyr();
             default -> throw new ChatTemplateException("chat template '" + name + "' is unknown (llama3, llama2, chatml, phi3, zephyr)");
         };
     }
@@ -84,13 +83,13 @@ public sealed interface ChatTemplate permits ChatTemplate.Llama2, ChatTemplate.L
                 return new Llama3();
             }
             if (tmpl.contains("<|im_start|>")) {
-                return new ChatMl();
+                return MarkedTurns.chatMl();
             }
             if (tmpl.contains("<|user|>") && tmpl.contains("<|end|>")) {
-                return new Phi3();
+                return MarkedTurns.phi3();
             }
             if (tmpl.contains("<|user|>")) {
-                return new Zephyr();
+                return MarkedTurns.zephyr();
             }
             if (tmpl.contains("[INST]")) {
                 // Llama 2 (with <<SYS>>) and Mistral's [INST] format, which differs only in spacing around answers
@@ -102,12 +101,12 @@ public sealed interface ChatTemplate permits ChatTemplate.Llama2, ChatTemplate.L
             return new Llama3();
         }
         if (tokens.contains("<|im_start|>") && tokens.contains("<|im_end|>")) {
-            return new ChatMl();
+            return MarkedTurns.chatMl();
         }
         String arch = metadata.getString("general.architecture").orElse("");
         String model = metadata.getString("tokenizer.ggml.model").orElse("");
         if (arch.startsWith("qwen")) {
-            return new ChatMl();
+            return MarkedTurns.chatMl();
         }
         if (arch.equals("llama") && model.equals("llama") && tmpl.isEmpty()) {
             return new Llama2();
@@ -205,81 +204,41 @@ public sealed interface ChatTemplate permits ChatTemplate.Llama2, ChatTemplate.L
         }
     }
 
-    /** ChatML (Qwen and others): {@code <|im_start|>role\ncontent<|im_end|>\n} per message. */
-    record ChatMl() implements ChatTemplate {
-        @Override
-        public String name() {
-            return "chatml";
+    /**
+     * Templates that wrap each message as {@code open + role + close + content + end} and then open an
+     * assistant message: ChatML (Qwen and others), Phi-3 and Zephyr (TinyLlama chat) differ only in markers.
+     */
+    record MarkedTurns(String name, String open, String close, String end, List<String> stopPieces) implements ChatTemplate {
+        public MarkedTurns {
+            stopPieces = List.copyOf(stopPieces);
+        }
+
+        /** ChatML: {@code <|im_start|>role\ncontent<|im_end|>\n} per message. */
+        static MarkedTurns chatMl() {
+            return new MarkedTurns("chatml", "<|im_start|>", "\n", "<|im_end|>\n", List.of("<|im_end|>", "<|endoftext|>"));
+        }
+
+        /** Phi-3: {@code <|role|>\ncontent<|end|>\n} per message. */
+        static MarkedTurns phi3() {
+            return new MarkedTurns("phi3", "<|", "|>\n", "<|end|>\n", List.of("<|end|>", "<|endoftext|>"));
+        }
+
+        /** Zephyr (TinyLlama chat): {@code <|role|>\ncontent</s>\n} per message. */
+        static MarkedTurns zephyr() {
+            return new MarkedTurns("zephyr", "<|", "|>\n", "</s>\n", List.of("</s>"));
         }
 
         @Override
         public String render(List<ChatMessage> messages, boolean addAssistantPrefix) {
-            requireMessages(messages, name());
+            requireMessages(messages, name);
             StringBuilder sb = new StringBuilder();
             for (ChatMessage m : messages) {
-                sb.append("<|im_start|>").append(m.role().wireName()).append('\n').append(m.content()).append("<|im_end|>\n");
+                sb.append(open).append(m.role().wireName()).append(close).append(m.content()).append(end);
             }
             if (addAssistantPrefix) {
-                sb.append("<|im_start|>assistant\n");
+                sb.append(open).append("assistant").append(close);
             }
             return sb.toString();
-        }
-
-        @Override
-        public List<String> stopPieces() {
-            return List.of("<|im_end|>", "<|endoftext|>");
-        }
-    }
-
-    /** Phi-3: {@code <|role|>\ncontent<|end|>\n} per message, then {@code <|assistant|>\n}. */
-    record Phi3() implements ChatTemplate {
-        @Override
-        public String name() {
-            return "phi3";
-        }
-
-        @Override
-        public String render(List<ChatMessage> messages, boolean addAssistantPrefix) {
-            requireMessages(messages, name());
-            StringBuilder sb = new StringBuilder();
-            for (ChatMessage m : messages) {
-                sb.append("<|").append(m.role().wireName()).append("|>\n").append(m.content()).append("<|end|>\n");
-            }
-            if (addAssistantPrefix) {
-                sb.append("<|assistant|>\n");
-            }
-            return sb.toString();
-        }
-
-        @Override
-        public List<String> stopPieces() {
-            return List.of("<|end|>", "<|endoftext|>");
-        }
-    }
-
-    /** Zephyr (TinyLlama chat): {@code <|role|>\ncontent</s>\n} per message, then {@code <|assistant|>\n}. */
-    record Zephyr() implements ChatTemplate {
-        @Override
-        public String name() {
-            return "zephyr";
-        }
-
-        @Override
-        public String render(List<ChatMessage> messages, boolean addAssistantPrefix) {
-            requireMessages(messages, name());
-            StringBuilder sb = new StringBuilder();
-            for (ChatMessage m : messages) {
-                sb.append("<|").append(m.role().wireName()).append("|>\n").append(m.content()).append("</s>\n");
-            }
-            if (addAssistantPrefix) {
-                sb.append("<|assistant|>\n");
-            }
-            return sb.toString();
-        }
-
-        @Override
-        public List<String> stopPieces() {
-            return List.of("</s>");
         }
     }
 }
