@@ -1,6 +1,9 @@
 package dev.chrysalis.evolution.mutate;
 
+import dev.chrysalis.evolution.locate.Suspicion;
+import dev.chrysalis.evolution.search.OperatorStats;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -44,7 +47,42 @@ import org.eclipse.text.edits.MalformedTreeException;
  * and yields one {@link Mutation} per (site, operator, variant), each rewritten with {@link ASTRewrite} so
  * formatting and comments outside the edit are kept.
  */
-public final class AstMutator {
+public final class AstMutator implements Mutator {
+
+    @Override
+    public String name() {
+        return "ast";
+    }
+
+    /**
+     * Every mutation of the node's Java files, most promising first: suspicious lines, suspicious methods,
+     * operators that worked for this plugin (MAA), then the finest edit. With located methods only those are
+     * mutated; with no information every method is.
+     */
+    @Override
+    public Proposals propose(MutationRequest request) {
+        Suspicion suspicion = request.suspicion();
+        OperatorStats maa = request.maa();
+        boolean informed = !suspicion.methods().isEmpty();
+        List<String> suspects = List.copyOf(suspicion.methods().keySet());
+        List<Mutation> all = new ArrayList<>();
+        request.files().forEach((path, text) -> {
+            if (path.endsWith(".java")) {
+                String type = path.substring(path.lastIndexOf('/') + 1, path.length() - ".java".length());
+                List<String> here = suspects.stream().filter(m -> m.startsWith(type + ".") || m.startsWith(type + "$")).toList();
+                if (!informed || !here.isEmpty()) {
+                    all.addAll(mutations(path, text, informed ? here : List.of()));
+                }
+            }
+        });
+        List<Mutation> ranked = new ArrayList<>(all.stream()
+                .filter(m -> !informed || suspicion.method(m.method()) > 0).toList());
+        ranked.sort(Comparator.comparingDouble((Mutation m) -> -suspicion.line(m.file(), m.line()))
+                .thenComparingDouble(m -> -suspicion.method(m.method()))
+                .thenComparingDouble(m -> -maa.score(m.operator()))
+                .thenComparingInt(m -> m.operator().ordinal()));
+        return Proposals.of(ranked);
+    }
 
     /** Every mutation of {@code source} inside {@code methods} (all methods when empty), in source order. */
     public List<Mutation> mutations(String file, String source, List<String> methods) {

@@ -1,6 +1,9 @@
 package dev.chrysalis.evolution.mutate;
 
-/** The AST repair operators, finest edit first (the planner's tie-break: try the smallest change first). */
+/**
+ * How a mutation was made: the AST repair operators, finest edit first (the planner's tie-break: try the
+ * smallest change first), then the model- and agent-written rewrites, so per-plugin statistics cover every mutator.
+ */
 public enum Operator {
     /** {@code <} {@code <=} {@code >} {@code >=} {@code ==} {@code !=} replaced by a neighbour. */
     COMPARISON_REPLACE,
@@ -19,7 +22,16 @@ public enum Operator {
     /** Two adjacent statements swapped (hook order, routing order). */
     STATEMENT_SWAP,
     /** A statement removed. */
-    STATEMENT_DELETE;
+    STATEMENT_DELETE,
+    /** Not an AST operator: edits written by the LLM coder on our engine. */
+    LLM_CODER,
+    /** Not an AST operator: files changed by an external coding-agent command. */
+    EXTERNAL_AGENT;
+
+    /** Whether this is one of the AST repair operators (the ones {@link AstMutator} applies). */
+    public boolean ast() {
+        return this != LLM_CODER && this != EXTERNAL_AGENT;
+    }
 
     public String label() {
         return name().toLowerCase().replace('_', '-');

@@ -10,8 +10,11 @@ import dev.chrysalis.evolution.evidence.EvidenceCase;
 import dev.chrysalis.evolution.locate.SpectrumLocator;
 import dev.chrysalis.evolution.locate.StackTraceLocator;
 import dev.chrysalis.evolution.locate.Suspicion;
-import dev.chrysalis.evolution.mutate.AstMutator;
 import dev.chrysalis.evolution.mutate.Mutation;
+import dev.chrysalis.evolution.mutate.MutationRequest;
+import dev.chrysalis.evolution.mutate.Mutator;
+import dev.chrysalis.evolution.mutate.Proposal;
+import dev.chrysalis.evolution.mutate.Proposals;
 import dev.chrysalis.evolution.search.CandidateTree;
 import dev.chrysalis.evolution.search.OperatorStats;
 import dev.chrysalis.evolution.workspace.CandidateRef;
@@ -29,16 +32,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * One batch's evolution, as the explicit state machine of {@link Stage}: Locate (stack traces, and a
@@ -59,7 +61,6 @@ public final class EvolutionLoop {
     private final Path dataDir;
     private final Clock clock;
     private final Consumer<Transition> listener;
-    private final AstMutator mutator = new AstMutator();
 
     public EvolutionLoop(Workspace workspace, PluginCompiler compiler, BundlePackager packager, TrialRunner trials,
                          EvolutionSettings settings, Path dataDir, Clock clock, Consumer<Transition> listener) {
@@ -165,10 +166,9 @@ public final class EvolutionLoop {
             }
         }
         CandidateTree tree = new CandidateTree(files, 0.0, 0.5);
-        Map<Integer, Iterator<Mutation>> pending = new HashMap<>();
-        List<Mutation> rootPlan = plan(tree.root().files(), suspicion, maa);
-        pending.put(0, rootPlan.iterator());
-        run.move(Stage.MUTATE, 0, rootPlan.size() + " mutations planned"
+        Map<Integer, Proposals> pending = new HashMap<>();
+        pending.put(0, plan(batch, tree.root().files(), suspicion, maa));
+        run.move(Stage.MUTATE, 0, "mutators " + settings.mutators().stream().map(Mutator::name).toList()
                 + (tried.isEmpty() ? "" : "; resuming after " + tried.size() + " earlier candidates"));
 
         int made = 0;
@@ -187,24 +187,35 @@ public final class EvolutionLoop {
                 return abandon(run, batch, "no mutation left to try", outcomes, start);
             }
             CandidateTree.Node parent = selected.get();
-            Iterator<Mutation> it = pending.computeIfAbsent(parent.id(), id -> plan(parent.files(), suspicion, maa).iterator());
-            Mutation mutation = it.next();
+            Proposals it = pending.computeIfAbsent(parent.id(), id -> plan(batch, parent.files(), suspicion, maa));
+            Proposal proposal = it.next();
+            if (proposal instanceof Proposal.Rejected rejected) {
+                // no candidate to commit, but the attempt costs budget and its reason is journaled
+                made++;
+                maa.record(rejected.operator(), -1);
+                run.move(Stage.MUTATE, 0, rejected.mutator() + " proposal rejected: " + rejected.reason());
+                continue;
+            }
+            Mutation mutation = ((Proposal.Rewrite) proposal).mutation();
             if (parent.id() == 0 && tried.contains(mutation.describe())) {
                 continue;
             }
             n++;
             made++;
             Map<String, String> childFiles = new LinkedHashMap<>(parent.files());
-            childFiles.put(mutation.file(), mutation.newSource());
+            childFiles.putAll(mutation.changes());
+            Map<String, String> changedInWorkspace = new LinkedHashMap<>();
+            mutation.changes().forEach((file, text) -> changedInWorkspace.put(plugin.name() + "/" + file, text));
             String parentRef = parent.id() == 0 ? Workspace.MAIN : CandidateRef.branchName(batch.id(), parent.id());
-            CandidateRef ref = workspace.commitCandidate(batch.id(), n, parentRef, Map.of(plugin.name() + "/" + mutation.file(),
-                    mutation.newSource()), "evolve " + batch.id() + " candidate " + n + " (" + mutation.operator().label() + ")\n\n"
+            CandidateRef ref = workspace.commitCandidate(batch.id(), n, parentRef, changedInWorkspace,
+                    "evolve " + batch.id() + " candidate " + n + " (" + mutation.operator().label() + ")\n\n"
                     + mutation.describe() + "\n");
             run.move(Stage.COMPILE, n, ref.branch() + ": " + mutation.describe());
 
             CompileResult compiled = compiler.compile(childFiles);
             if (compiled instanceof CompileResult.Failed failed) {
                 maa.record(mutation.operator(), -1);
+                it.compileFailed(mutation, failed.diagnostics());
                 outcomes.add(new CandidateOutcome(n, parent.id(), ref.branch(), mutation.describe(), Optional.empty(), Stage.COMPILE,
                         failed.diagnostics().stream().map(CompileDiagnostic::toString).toList(), List.of(), List.of(), Optional.empty(), 0));
                 run.move(Stage.MUTATE, n, "did not compile: " + failed.summary());
@@ -239,12 +250,12 @@ public final class EvolutionLoop {
         }
     }
 
-    private static boolean expandable(CandidateTree.Node node, Map<Integer, Iterator<Mutation>> pending) {
+    private static boolean expandable(CandidateTree.Node node, Map<Integer, Proposals> pending) {
         boolean improved = node.parent().map(p -> node.fitness() > p.fitness()).orElse(true);
         if (!improved || node.fitness() >= 2.0) {
             return false;
         }
-        Iterator<Mutation> it = pending.get(node.id());
+        Proposals it = pending.get(node.id());
         return it == null || it.hasNext();
     }
 
@@ -280,29 +291,14 @@ public final class EvolutionLoop {
         return new Suspicion(methods, lines, spectrum.get().how() + (stack.methods().isEmpty() ? "" : " + stack traces"));
     }
 
-    /** Every mutation of the files, most promising first: suspicious lines, suspicious methods, operators that worked
-     * for this plugin (MAA), then the finest edit.
-     */
-    private List<Mutation> plan(Map<String, String> files, Suspicion suspicion, OperatorStats maa) {
-        boolean informed = !suspicion.methods().isEmpty();
-        List<String> suspects = List.copyOf(suspicion.methods().keySet());
-        List<Mutation> all = new ArrayList<>();
-        files.forEach((path, text) -> {
-            if (path.endsWith(".java")) {
-                String type = path.substring(path.lastIndexOf('/') + 1, path.length() - ".java".length());
-                List<String> here = suspects.stream().filter(m -> m.startsWith(type + ".") || m.startsWith(type + "$")).toList();
-                if (!informed || !here.isEmpty()) {
-                    all.addAll(mutator.mutations(path, text, informed ? here : List.of()));
-                }
-            }
-        });
-        List<Mutation> ranked = new ArrayList<>(all.stream()
-                .filter(m -> !informed || suspicion.method(m.method()) > 0).toList());
-        ranked.sort(Comparator.comparingDouble((Mutation m) -> -suspicion.line(m.file(), m.line()))
-                .thenComparingDouble(m -> -suspicion.method(m.method()))
-                .thenComparingDouble(m -> -maa.score(m.operator()))
-                .thenComparingInt(m -> m.operator().ordinal()));
-        return ranked;
+    /** The proposals of every configured mutator for a node, in the configured order, each asked only when the ones before are spent. */
+    private Proposals plan(Batch batch, Map<String, String> files, Suspicion suspicion, OperatorStats maa) {
+        MutationRequest request = new MutationRequest(batch, files, suspicion, maa);
+        List<Supplier<Proposals>> sources = new ArrayList<>();
+        for (Mutator m : settings.mutators()) {
+            sources.add(() -> m.propose(request));
+        }
+        return Proposals.chain(sources);
     }
 
     private record Judgement(List<String> fixed, List<String> broken, Optional<String> unsafe, boolean full, int evidenceTotal) {

@@ -1,18 +1,23 @@
 package dev.chrysalis.evolution.pipeline;
 
+import dev.chrysalis.evolution.mutate.AstMutator;
+import dev.chrysalis.evolution.mutate.Mutator;
 import dev.chrysalis.sandbox.trial.TrialOptions;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
- * Budgets and trial settings of one batch's evolution.
+ * Budgets, trial settings and mutators of one batch's evolution.
  *
- * @param candidatesPerBatch the most candidates made for one batch
+ * @param candidatesPerBatch the most candidates made for one batch (a mutator's rejected attempt counts too)
  * @param wallTime           the most time one batch may take
  * @param trial              the full trial (k runs per case; k = 3 by default)
  * @param spectrum           measure a spectrum on main for fault localisation (skills only)
+ * @param mutators           asked in this order for each node of the candidate tree; the AST operators alone by default
  */
-public record EvolutionSettings(int candidatesPerBatch, Duration wallTime, TrialOptions trial, boolean spectrum) {
+public record EvolutionSettings(int candidatesPerBatch, Duration wallTime, TrialOptions trial, boolean spectrum,
+                                List<Mutator> mutators) {
     public EvolutionSettings {
         if (candidatesPerBatch < 1) {
             throw new IllegalArgumentException("candidates per batch must be at least 1, got " + candidatesPerBatch);
@@ -22,9 +27,23 @@ public record EvolutionSettings(int candidatesPerBatch, Duration wallTime, Trial
         if (wallTime.isNegative() || wallTime.isZero()) {
             throw new IllegalArgumentException("wall time budget must be positive, got " + wallTime);
         }
+        mutators = List.copyOf(mutators);
+        if (mutators.isEmpty()) {
+            throw new IllegalArgumentException("an evolution needs at least one mutator");
+        }
+    }
+
+    /** The AST repair operators as the only mutator. */
+    public EvolutionSettings(int candidatesPerBatch, Duration wallTime, TrialOptions trial, boolean spectrum) {
+        this(candidatesPerBatch, wallTime, trial, spectrum, List.of(new AstMutator()));
     }
 
     public static EvolutionSettings defaults() {
         return new EvolutionSettings(60, Duration.ofMinutes(10), TrialOptions.defaults(), true);
+    }
+
+    /** The same budgets with these mutators, asked in this order. */
+    public EvolutionSettings withMutators(List<Mutator> ordered) {
+        return new EvolutionSettings(candidatesPerBatch, wallTime, trial, spectrum, ordered);
     }
 }

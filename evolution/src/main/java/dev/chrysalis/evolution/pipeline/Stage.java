@@ -6,9 +6,9 @@ import java.util.Set;
 
 /**
  * The states of one evolution, and in one place which transitions are legal. Locate and Plan happen once
- * per batch; Mutate -> Compile -> Package -> Trial -> Verdict once per candidate (a compile error or a
- * failed verdict goes back to Mutate); the run ends handed to governance, abandoned (budget spent, nothing
- * left to try, interrupted) or failed (an error of ours).
+ * per batch; Mutate -> Compile -> Package -> Trial -> Verdict once per candidate (a mutator's rejected
+ * attempt stays in Mutate; a compile error or a failed verdict goes back to Mutate); the run ends handed to
+ * governance, abandoned (budget spent, nothing left to try, interrupted) or failed (an error of ours).
  */
 public enum Stage {
     LOCATE, PLAN, MUTATE, COMPILE, PACKAGE, TRIAL, VERDICT, HANDED_TO_GOVERNANCE, FAILED, ABANDONED;
@@ -16,7 +16,7 @@ public enum Stage {
     private static final Map<Stage, Set<Stage>> NEXT = Map.of(
             LOCATE, EnumSet.of(PLAN),
             PLAN, EnumSet.of(MUTATE),
-            MUTATE, EnumSet.of(COMPILE),
+            MUTATE, EnumSet.of(COMPILE, MUTATE), // MUTATE -> MUTATE: a mutator's attempt was rejected before compiling
             COMPILE, EnumSet.of(PACKAGE, MUTATE),
             PACKAGE, EnumSet.of(TRIAL, MUTATE),
             TRIAL, EnumSet.of(VERDICT),

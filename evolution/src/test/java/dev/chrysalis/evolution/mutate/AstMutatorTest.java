@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -43,7 +44,7 @@ class AstMutatorTest {
     void everyOperatorFindsItsSitesAndKeepsTheRestOfTheFile() {
         List<Mutation> all = mutator.mutations(FILE, SOURCE, List.of());
         Set<Operator> ops = all.stream().map(Mutation::operator).collect(Collectors.toSet());
-        assertEquals(Set.of(Operator.values()), ops, "every operator has a site in this file");
+        assertEquals(Arrays.stream(Operator.values()).filter(Operator::ast).collect(Collectors.toSet()), ops, "every AST operator has a site in this file");
         for (Mutation m : all) {
             assertTrue(m.newSource().contains("// keep this comment"), m.describe());
             assertFalse(m.newSource().equals(SOURCE), m.describe());
