@@ -28,7 +28,6 @@ import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Optional;
-import java.util.random.RandomGenerator;
 
 /**
  * Everything governance offers the host, opened on one data directory: audit log, accounts, the policy,
@@ -107,9 +106,8 @@ public final class Governance implements AutoCloseable {
     }
 
     /** A promotion controller over the host's switch and tap; call {@code recover()} on it before traffic. */
-    public PromotionController promotions(PromotionPlan plan, LiveSwitch live, TrafficTap tap, RandomGenerator random,
-                                          StepListener steps) {
-        return new PromotionController(plan, live, tap, approvals, audit, db.home().resolve("promotions"), clock, random, steps);
+    public PromotionController promotions(PromotionPlan plan, LiveSwitch live, TrafficTap tap, StepListener steps) {
+        return new PromotionController(plan, live, tap, approvals, audit, db.home().resolve("promotions"), clock, steps);
     }
 
     @Override

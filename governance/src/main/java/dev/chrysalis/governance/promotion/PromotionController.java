@@ -16,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.random.RandomGenerator;
 import java.util.stream.Stream;
 
 /**
@@ -40,13 +39,12 @@ public final class PromotionController {
     private final AuditLog audit;
     private final Path journalDir;
     private final Clock clock;
-    private final RandomGenerator random;
     private final StepListener steps;
     private final Map<String, Active> active = new HashMap<>();
     private final Map<String, PromotionStatus> finished = new LinkedHashMap<>();
 
     public PromotionController(PromotionPlan plan, LiveSwitch live, TrafficTap tap, ApprovalService approvals, AuditLog audit,
-                               Path journalDir, Clock clock, RandomGenerator random, StepListener steps) {
+                               Path journalDir, Clock clock, StepListener steps) {
         this.plan = plan;
         this.live = live;
         this.tap = tap;
@@ -54,7 +52,6 @@ public final class PromotionController {
         this.audit = audit;
         this.journalDir = journalDir;
         this.clock = clock;
-        this.random = random;
         this.steps = steps;
     }
 
@@ -377,15 +374,27 @@ public final class PromotionController {
         return Optional.empty();
     }
 
-    private synchronized Route route(Active a, String sessionId) {
+    private synchronized Route route(Active a, String callId) {
         if (active.get(a.record.plugin()) != a) {
             return new Route.Live();
         }
         return switch (a.state) {
             case SHADOW -> new Route.Shadow(a.record.candidate());
-            case CANARY -> random.nextInt(100) < plan.canaryPercent() ? new Route.Candidate(a.record.candidate()) : new Route.Live();
+            case CANARY -> canaryBucket(callId) < plan.canaryPercent() ? new Route.Candidate(a.record.candidate()) : new Route.Live();
             default -> new Route.Live();
         };
+    }
+
+    /**
+     * The call's bucket 0..99: a fixed function of the call id (a 64-bit mix of its hash, so consecutive ids
+     * spread evenly), which makes the canary share deterministic: about {@code canaryPercent} of any run of calls.
+     */
+    public static int canaryBucket(String callId) {
+        long z = callId.hashCode() * 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        z ^= z >>> 31;
+        return (int) Math.floorMod(z, 100L);
     }
 
     /** Never throws into the host's call path: a failure here is logged, and recovery settles the promotion. */
@@ -490,8 +499,8 @@ public final class PromotionController {
         }
 
         @Override
-        public Route route(String sessionId) {
-            return PromotionController.this.route(this, sessionId);
+        public Route route(String sessionId, String callId) {
+            return PromotionController.this.route(this, callId);
         }
 
         @Override

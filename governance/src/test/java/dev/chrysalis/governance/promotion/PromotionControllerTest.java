@@ -18,7 +18,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -52,8 +51,7 @@ class PromotionControllerTest {
     }
 
     PromotionController controller(SimulatedHost host, PromotionPlan plan, List<String> steps) {
-        return new PromotionController(plan, host, host, f.approvals, f.audit, f.journalDir(), clock,
-                new SplittableRandom(42), steps::add);
+        return new PromotionController(plan, host, host, f.approvals, f.audit, f.journalDir(), clock, steps::add);
     }
 
     /** Drives calls until the promotion ends; {@code input} may depend on the state. */
@@ -103,10 +101,10 @@ class PromotionControllerTest {
     }
 
     @Test
-    void canaryShareFollowsTheInjectedRandomGenerator() {
+    void canaryShareIsADeterministicFunctionOfTheCallId() {
         var host = host(s -> s.toUpperCase());
         var plan = new PromotionPlan(0, 0.2, 25, 40, 1, Duration.ZERO, 5, 0.1, 0.2, 2.5, 0.5);
-        var c = new PromotionController(plan, host, host, f.approvals, f.audit, f.journalDir(), clock, new SplittableRandom(3), x -> { });
+        var c = new PromotionController(plan, host, host, f.approvals, f.audit, f.journalDir(), clock, x -> { });
         c.start(PLUGIN, f.v2Jar, "tester");
         int calls = 0;
         while (c.status(PLUGIN).orElseThrow().state() == PromotionState.CANARY) {
@@ -115,14 +113,12 @@ class PromotionControllerTest {
         }
         // 40 candidate calls at 25%: about 160 calls in all
         assertTrue(calls > 100 && calls < 240, "canary took " + calls + " calls");
-        var c2 = new SplittableRandom(3);
-        int expected = 0;
-        for (int hits = 0; hits < 40; expected++) {
-            if (c2.nextInt(100) < 25) {
-                hits++;
-            }
+        int hits = 0;
+        for (int i = 1; i <= 10_000; i++) {
+            hits += PromotionController.canaryBucket("p#" + i) < 25 ? 1 : 0;
+            assertEquals(PromotionController.canaryBucket("p#" + i), PromotionController.canaryBucket("p#" + i));
         }
-        assertEquals(expected, calls, "the same seed routes the same calls");
+        assertTrue(hits > 2_300 && hits < 2_700, "25% of 10,000 call ids, got " + hits);
     }
 
     @Test
@@ -234,7 +230,7 @@ class PromotionControllerTest {
         assertEquals(PromotionState.CANARY, c.status(PLUGIN).orElseThrow().state());
 
         var restarted = new SimulatedHost(f.hostState(), Map.of(f.v1, s -> s, f.v2, s -> s));
-        var c2 = new PromotionController(PLAN, restarted, restarted, f.approvals, f.audit, f.journalDir(), clock, new SplittableRandom(1), x -> { });
+        var c2 = new PromotionController(PLAN, restarted, restarted, f.approvals, f.audit, f.journalDir(), clock, x -> { });
         List<RecoveryOutcome> outcomes = c2.recover();
         assertEquals(1, outcomes.size());
         assertEquals(PromotionState.ROLLED_BACK, outcomes.getFirst().finalState());

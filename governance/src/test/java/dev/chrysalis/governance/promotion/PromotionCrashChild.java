@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.function.Function;
 
 /**
@@ -54,8 +53,7 @@ public final class PromotionCrashChild {
                 Runtime.getRuntime().halt(137);
             }
         };
-        var controller = new PromotionController(PLAN, host, host, f.approvals, f.audit, f.journalDir(), Clock.systemUTC(),
-                new SplittableRandom(7), steps);
+        var controller = new PromotionController(PLAN, host, host, f.approvals, f.audit, f.journalDir(), Clock.systemUTC(), steps);
         if (scenario.equals("recover")) {
             // a restart that is itself killed part-way through recovery
             controller.recover();

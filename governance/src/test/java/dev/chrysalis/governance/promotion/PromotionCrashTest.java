@@ -20,7 +20,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -134,7 +133,7 @@ class PromotionCrashTest {
         try (var f = GovernanceFixture.open(dataDir, Clock.systemUTC())) {
             var host = new SimulatedHost(f.hostState(), PromotionCrashChild.behaviours(f, scenario));
             var controller = new PromotionController(PromotionCrashChild.PLAN, host, host, f.approvals, f.audit, f.journalDir(),
-                    Clock.systemUTC(), new SplittableRandom(1), StepListener.NONE);
+                    Clock.systemUTC(), StepListener.NONE);
             List<RecoveryOutcome> outcomes = controller.recover();
             String where = run.output().strip();
             String live = host.liveDigest(PLUGIN).orElse("");

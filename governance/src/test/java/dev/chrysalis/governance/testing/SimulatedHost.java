@@ -37,6 +37,7 @@ public final class SimulatedHost implements LiveSwitch, TrafficTap {
     private final Map<String, String> live = new TreeMap<>();
     private final Map<String, Set<String>> staged = new HashMap<>();
     private final Map<String, CallRouting> routings = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong calls = new java.util.concurrent.atomic.AtomicLong();
     private final Set<String> failingSwaps = new HashSet<>();
     public final List<String> events = new ArrayList<>();
 
@@ -138,7 +139,7 @@ public final class SimulatedHost implements LiveSwitch, TrafficTap {
     public String call(String plugin, String session, String input, double risk) {
         CallRouting routing = routings.get(plugin);
         String liveDigest = liveDigest(plugin).orElseThrow(() -> new IllegalStateException(plugin + " is not installed"));
-        Route route = routing == null ? new Route.Live() : routing.route(session);
+        Route route = routing == null ? new Route.Live() : routing.route(session, plugin + "#" + calls.incrementAndGet());
         switch (route) {
             case Route.Live l -> {
                 return runObserved(routing, plugin, liveDigest, session, input, risk);

@@ -28,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -66,7 +65,7 @@ class GovernanceBrowserTest {
                     Map.of(d1, s -> s.toUpperCase(), good.candidate().digest(), s -> s.toUpperCase(), bad.candidate().digest(), s -> s));
             host.install(PLUGIN, d1);
             PromotionController promotions = gov.promotions(new PromotionPlan(5, 0.2, 50, 5, 10, Duration.ZERO, 3, 0.1, 0.2, 3, 0.5),
-                    host, host, new SplittableRandom(5), StepListener.NONE);
+                    host, host, StepListener.NONE);
             AtomicReference<Thread> traffic = new AtomicReference<>();
             var web = new GovernanceWeb(gov.accounts(), gov.approvals(), gov.audit(), promotions::statuses, (submission, approval) -> {
                 promotions.start(submission.plugin(), submission.artifact(), approval.approver());

@@ -584,7 +584,7 @@ public final class EvidenceStore implements AutoCloseable {
                 new String[] {"ID"})) {
             insert.setLong(1, turnId);
             insert.setObject(2, when);
-            insert.setString(3, f.kind().name());
+            insert.setString(3, f.filedKind().name());
             setOptional(insert, 4, f.plugin());
             insert.setString(5, f.message());
             setOptional(insert, 6, f.stackTrace());

@@ -11,7 +11,9 @@ public enum FailureKind {
     /** Replaying the turn's recorded calls gave different outputs. */
     REPLAY_MISMATCH,
     /** A person said the answer was wrong ({@code /bad WHY}). */
-    USER_FLAG;
+    USER_FLAG,
+    /** The capability guard refused a plugin something its manifest did not declare (a socket, a file, ...). */
+    VIOLATION;
 
     /** Parses a stored or typed kind, case-insensitively; the error names the accepted kinds. */
     public static FailureKind parse(String text) {

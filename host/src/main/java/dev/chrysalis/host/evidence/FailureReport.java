@@ -1,5 +1,6 @@
 package dev.chrysalis.host.evidence;
 
+import dev.chrysalis.sandbox.guard.SandboxViolation;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -15,6 +16,20 @@ public record FailureReport(FailureKind kind, Optional<String> plugin, String me
         Objects.requireNonNull(plugin, "plugin");
         Objects.requireNonNull(message, "message");
         Objects.requireNonNull(stackTrace, "stackTrace");
+    }
+
+    /**
+     * The kind the store files this under: an {@link FailureKind#EXCEPTION} that the capability guard threw (its
+     * {@code SandboxViolation} heads or causes the stack trace) is a {@link FailureKind#VIOLATION}, whoever
+     * reports it; the caller that saw the skill throw cannot tell a denial from a bug.
+     */
+    public FailureKind filedKind() {
+        if (kind != FailureKind.EXCEPTION || stackTrace.isEmpty()) {
+            return kind;
+        }
+        String guard = SandboxViolation.class.getName();
+        String trace = stackTrace.get();
+        return trace.startsWith(guard) || trace.contains("Caused by: " + guard) ? FailureKind.VIOLATION : kind;
     }
 
     public static FailureReport of(FailureKind kind, String plugin, String message) {

@@ -46,6 +46,17 @@ public final class PluginLease<T> implements AutoCloseable {
         return generation.digest();
     }
 
+    /**
+     * The same lease (same generation, name and acquisition) handing out {@code other} instead, e.g. the service
+     * wrapped to observe its calls. This lease is closed without releasing: the new one owns the acquisition.
+     */
+    PluginLease<T> rewrap(T other) {
+        if (!open.compareAndSet(true, false)) {
+            throw new IllegalStateException("lease on " + name + " from " + generation.symbolicName() + " is closed");
+        }
+        return new PluginLease<>(other, name, generation);
+    }
+
     @Override
     public void close() {
         if (open.compareAndSet(true, false)) {

@@ -3,7 +3,15 @@ package dev.chrysalis.host.runtime;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.chrysalis.governance.capability.Capability;
+import dev.chrysalis.governance.capability.CapabilityDeclaration;
+import dev.chrysalis.governance.capability.UnknownCapabilityException;
+import dev.chrysalis.governance.promotion.CallRouting;
+import dev.chrysalis.governance.promotion.Route;
+import dev.chrysalis.governance.promotion.TrafficTap;
 import dev.chrysalis.host.runtime.PluginStore.PluginState;
+import dev.chrysalis.sandbox.guard.Guard;
+import dev.chrysalis.sandbox.guard.Violation;
 import dev.chrysalis.host.runtime.ServiceIndex.Entry;
 import dev.chrysalis.host.runtime.ServiceIndex.Type;
 import dev.chrysalis.spi.hook.Hook;
@@ -47,6 +55,7 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
+import org.osgi.framework.wiring.BundleWiring;
 import org.osgi.framework.wiring.FrameworkWiring;
 import org.osgi.util.tracker.ServiceTracker;
 
@@ -79,6 +88,18 @@ import org.osgi.util.tracker.ServiceTracker;
  * {@code <dataDir>/plugins/<bsn>/} ({@link PluginStore}): at start the runtime installs the base bundles
  * (bundles without a {@code Chrysalis-Plugin-Kind} header), then for each plugin the live jar recorded there,
  * else the shipped jar from the bundles folder.
+ *
+ * <h2>Capabilities</h2>
+ * Every plugin bundle runs under the sandbox's guard with the capabilities its {@value CapabilityDeclaration#HEADER}
+ * header declares ({@link BundleGuard}); a refused use throws a {@code SandboxViolation} into the plugin's call
+ * and is told to {@link #onGuardDenial} listeners.
+ *
+ * <h2>Promotions</h2>
+ * A candidate can be {@linkplain #stage staged} beside the live version without serving ordinary calls. While
+ * governance has installed a routing for a plugin ({@link #trafficTap()}), each skill call asks it where to go:
+ * the live version, the candidate (a canary call), or the live version with a copy to the candidate (a shadow
+ * call, whose answer is compared and never returned); every call's outcome is reported back to the routing,
+ * whose gates may then swap or roll back. A {@link #swap} to the staged digest cuts over to the staged bundle.
  */
 public final class PluginRuntime implements PluginServices, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(PluginRuntime.class.getName());
@@ -102,12 +123,23 @@ public final class PluginRuntime implements PluginServices, AutoCloseable {
             task -> Thread.ofPlatform().daemon().name("chrysalis-plugin-retirer").unstarted(task));
     private final CacheDir cache;
     private volatile Map<String, String> skillOwners = Map.of();
+    private final Optional<Guard> guard = BundleGuard.shared();
+    private final List<java.util.function.Consumer<GuardDenial>> denialListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicLong denials = new java.util.concurrent.atomic.AtomicLong();
+    /** Delivers call observations to promotions in call order, off the callers' threads (a gate may swap). */
+    private final ExecutorService observer = Executors.newSingleThreadExecutor(
+            task -> Thread.ofPlatform().daemon().name("chrysalis-call-observer").unstarted(task));
 
     /** One plugin: its identity and the generation that serves it now. */
     private static final class Slot {
         final String symbolicName;
         final PluginKind kind;
         final AtomicReference<Generation> live = new AtomicReference<>();
+        /** A candidate loaded beside the live version for shadow and canary calls; null when none. */
+        final AtomicReference<Generation> staged = new AtomicReference<>();
+        /** The promotion routing this plugin's calls, or null. */
+        volatile CallRouting routing;
+        final java.util.concurrent.atomic.AtomicLong calls = new java.util.concurrent.atomic.AtomicLong();
         volatile PluginState state;
 
         Slot(String symbolicName, PluginKind kind, Generation live, PluginState state) {
@@ -333,6 +365,65 @@ public final class PluginRuntime implements PluginServices, AutoCloseable {
 
     @Override
     public Optional<PluginLease<Skill>> acquireSkill(String name) {
+        return acquireSkill(name, "unknown-session");
+    }
+
+    /**
+     * The skill of that name for one call of {@code sessionId}: the live version's, or, while a promotion routes the
+     * plugin's calls, the version the promotion picks for this call, observed (see the class comment).
+     */
+    @Override
+    public Optional<PluginLease<Skill>> acquireSkill(String name, String sessionId) {
+        Optional<PluginLease<Skill>> live = acquireLiveSkill(name);
+        if (live.isEmpty()) {
+            return live;
+        }
+        Slot slot = slots.get(live.get().plugin());
+        CallRouting routing = slot == null ? null : slot.routing;
+        if (routing == null) {
+            return live;
+        }
+        PluginLease<Skill> lease = live.get();
+        Route route;
+        try {
+            route = routing.route(sessionId, slot.symbolicName + "#" + slot.calls.incrementAndGet());
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "promotion routing of " + slot.symbolicName + " failed; serving live: " + e, e);
+            return live;
+        }
+        return Optional.of(switch (route) {
+            case Route.Live l -> lease.rewrap(new RoutedSkill(lease.service(), lease.digest(), sessionId, routing, observer,
+                    Optional.empty()));
+            case Route.Shadow sh -> lease.rewrap(new RoutedSkill(lease.service(), lease.digest(), sessionId, routing, observer,
+                    Optional.of(() -> acquireStaged(slot, sh.candidate(), name))));
+            case Route.Candidate c -> {
+                Optional<PluginLease<Skill>> candidate = acquireStaged(slot, c.candidate(), name);
+                if (candidate.isEmpty()) {
+                    // the candidate is gone (being unstaged): the live version answers, unobserved by the canary gate
+                    yield lease;
+                }
+                lease.close();
+                PluginLease<Skill> cl = candidate.get();
+                yield cl.rewrap(new RoutedSkill(cl.service(), cl.digest(), sessionId, routing, observer, Optional.empty()));
+            }
+        });
+    }
+
+    /** A lease on the staged candidate's skill {@code name}, when {@code digest} is staged and serves it. */
+    private Optional<PluginLease<Skill>> acquireStaged(Slot slot, String digest, String name) {
+        Generation staged = slot.staged.get();
+        if (staged == null || !staged.digest().equals(digest) || !staged.tryAcquire()) {
+            return Optional.empty();
+        }
+        Optional<Entry> entry = index.find(staged.bundleId(), Type.SKILL, name);
+        if (entry.isEmpty()) {
+            staged.release();
+            return Optional.empty();
+        }
+        return Optional.of(new PluginLease<>((Skill) entry.get().service(), name, staged));
+    }
+
+    private Optional<PluginLease<Skill>> acquireLiveSkill(String name) {
         while (true) {
             String owner = skillOwners.get(name);
             if (owner == null) {
@@ -546,6 +637,188 @@ public final class PluginRuntime implements PluginServices, AutoCloseable {
         return Optional.empty();
     }
 
+    // ----------------------------------------------------------------------------------------- promotions
+
+    /**
+     * Loads {@code jar} beside the live version of the plugin {@code pluginOrSkillName} designates, without
+     * serving ordinary calls: only calls a promotion routes to it (shadow copies, canary calls) reach it. The jar
+     * is stored, so a later {@link #swap} to it (or a restart) finds it. Staging the digest already staged does
+     * nothing; staging another replaces it. Returns the staged digest.
+     *
+     * @throws BundleRejectedException the jar is not a bundle of that plugin, is the live version, or does not start
+     */
+    public String stage(String pluginOrSkillName, Path jar) throws PluginOperationException {
+        changes.lock();
+        try {
+            Slot slot = resolveOrThrow(pluginOrSkillName, jar.toString());
+            BundleJar candidate;
+            try {
+                candidate = BundleJar.read(jar);
+                checkFits(slot, candidate);
+            } catch (BundleRejectedException e) {
+                throw rejected(slot.symbolicName, jar.toString(), digestOrEmpty(jar), e);
+            }
+            Generation staged = slot.staged.get();
+            if (staged != null && staged.digest().equals(candidate.digest())) {
+                return candidate.digest();
+            }
+            if (slot.live.get().digest().equals(candidate.digest())) {
+                throw rejected(slot.symbolicName, jar.toString(), candidate.digest(), new BundleRejectedException(
+                        "jar " + jar + " (sha256:" + candidate.digest() + ") is already the live version of " + slot.symbolicName));
+            }
+            Path stored;
+            try {
+                stored = store.storeJar(candidate);
+            } catch (IOException e) {
+                throw rejected(slot.symbolicName, jar.toString(), candidate.digest(), new BundleRejectedException(
+                        "cannot store jar for " + slot.symbolicName + ": " + e.getMessage(), e));
+            }
+            Generation fresh;
+            try {
+                fresh = activate(candidate, slot.kind, stored);
+            } catch (BundleRejectedException e) {
+                throw rejected(slot.symbolicName, jar.toString(), candidate.digest(), e);
+            }
+            Generation previous = slot.staged.getAndSet(fresh);
+            if (previous != null) {
+                retire(previous);
+            }
+            return candidate.digest();
+        } finally {
+            changes.unlock();
+        }
+    }
+
+    /** Unloads the staged candidate {@code digest} of the plugin; nothing when that digest is not staged. */
+    public void unstage(String pluginOrSkillName, String digest) {
+        changes.lock();
+        try {
+            Optional<Slot> slot = resolve(pluginOrSkillName);
+            if (slot.isEmpty()) {
+                return;
+            }
+            Generation staged = slot.get().staged.get();
+            if (staged != null && staged.digest().equals(digest) && slot.get().staged.compareAndSet(staged, null)) {
+                retire(staged);
+            }
+        } finally {
+            changes.unlock();
+        }
+    }
+
+    /** The digest staged beside the live version of the plugin, if any. */
+    public Optional<String> stagedDigest(String pluginOrSkillName) {
+        return resolve(pluginOrSkillName).map(s -> s.staged.get()).map(Generation::digest);
+    }
+
+    /** Waits until a generation's calls are done, then uninstalls it off the caller's path. */
+    private void retire(Generation generation) {
+        if (!generation.retireAndDrain(config.drainTimeout())) {
+            LOG.log(System.Logger.Level.WARNING, generation + " still had " + generation.inflight() + " calls in flight after "
+                    + config.drainTimeout() + "; uninstalling it anyway");
+        }
+        retirer.execute(() -> discard(generation.bundle()));
+    }
+
+    /**
+     * Governance's {@link TrafficTap} over this runtime: while a routing is installed for a plugin, its skill calls
+     * are routed and observed as the class comment says. Plugin names resolve as {@link #swap}'s do.
+     */
+    public TrafficTap trafficTap() {
+        return new TrafficTap() {
+            @Override
+            public void install(String plugin, CallRouting routing) {
+                Slot slot = resolve(plugin).orElseThrow(() -> new IllegalArgumentException(
+                        "cannot route calls of " + plugin + ": no such plugin is installed"));
+                slot.routing = java.util.Objects.requireNonNull(routing, "routing");
+            }
+
+            @Override
+            public void remove(String plugin) {
+                resolve(plugin).ifPresent(slot -> slot.routing = null);
+            }
+        };
+    }
+
+    /** Waits until every call observation handed to promotions so far has been delivered (tests, orderly shutdown). */
+    public void awaitObservations(Duration timeout) throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(1);
+        observer.execute(done::countDown);
+        if (!done.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException("call observations still pending after " + timeout);
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------- capabilities
+
+    /** Whether plugins run under the capability guard (false when the JVM was started without the guard agent). */
+    public boolean guarded() {
+        return guard.isPresent();
+    }
+
+    /** Calls the guard has refused plugins of this runtime so far. */
+    public long guardDenials() {
+        return denials.get();
+    }
+
+    /** Tells {@code listener} about every use the guard refuses a plugin of this runtime, on the plugin's thread. */
+    public void onGuardDenial(java.util.function.Consumer<GuardDenial> listener) {
+        denialListeners.add(java.util.Objects.requireNonNull(listener, "listener"));
+    }
+
+    /**
+     * Reads the bundle's declared capabilities (an unknown one refuses the jar) and, under the guard, resolves the
+     * bundle and registers its class loader with the permits they give, before any of its code runs.
+     */
+    private void guardBundle(Bundle bundle, BundleJar jar) throws BundleRejectedException {
+        Set<Capability> declared;
+        try {
+            String header = bundle.getHeaders().get(CapabilityDeclaration.HEADER);
+            declared = CapabilityDeclaration.parse(header == null ? "" : header, "jar " + jar.source());
+        } catch (UnknownCapabilityException e) {
+            throw new BundleRejectedException(e.getMessage(), e);
+        }
+        if (guard.isEmpty() || !felix.adapt(FrameworkWiring.class).resolveBundles(List.of(bundle))) {
+            return; // unguarded JVM; or unresolvable, which start() explains before any plugin code runs
+        }
+        ClassLoader loader = bundle.adapt(BundleWiring.class).getClassLoader();
+        if (loader == null) {
+            return;
+        }
+        String holder = "bundle " + jar.symbolicName() + " " + jar.version() + " (declared capabilities: "
+                + (declared.isEmpty() ? "none" : CapabilityDeclaration.format(declared)) + ")";
+        List<Path> runtimeFolders = List.of(cache.path(), config.bundlesDir(), config.dataDir().resolve("plugins"));
+        guard.get().sandbox(loader, BundleGuard.permits(holder, declared, config.workspaces(), runtimeFolders,
+                new DenialWitness(jar.symbolicName(), jar.version(), jar.digest())));
+    }
+
+    /** Counts and forwards one bundle's denials (a plain class: it runs inside the guard). */
+    private final class DenialWitness implements java.util.function.Consumer<Violation> {
+        private final String plugin;
+        private final String version;
+        private final String digest;
+
+        DenialWitness(String plugin, String version, String digest) {
+            this.plugin = plugin;
+            this.version = version;
+            this.digest = digest;
+        }
+
+        @Override
+        public void accept(Violation violation) {
+            denials.incrementAndGet();
+            GuardDenial denial = new GuardDenial(plugin, version, digest, violation);
+            LOG.log(System.Logger.Level.WARNING, denial.describe());
+            for (java.util.function.Consumer<GuardDenial> l : denialListeners) {
+                try {
+                    l.accept(denial);
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.ERROR, "a guard denial listener failed: " + e, e);
+                }
+            }
+        }
+    }
+
     // --------------------------------------------------------------------------------------------- changes
 
     /**
@@ -682,10 +955,15 @@ public final class PluginRuntime implements PluginServices, AutoCloseable {
         }
         long tStored = System.nanoTime();
         Generation fresh;
-        try {
-            fresh = activate(candidate, slot.kind, stored);
-        } catch (BundleRejectedException e) {
-            throw rejected(slot.symbolicName, source, candidate.digest(), e);
+        Generation staged = slot.staged.get();
+        if (staged != null && staged.digest().equals(candidate.digest()) && slot.staged.compareAndSet(staged, null)) {
+            fresh = staged; // a promotion's candidate, already running beside the live version: cut over to it
+        } else {
+            try {
+                fresh = activate(candidate, slot.kind, stored);
+            } catch (BundleRejectedException e) {
+                throw rejected(slot.symbolicName, source, candidate.digest(), e);
+            }
         }
         long tActive = System.nanoTime();
         slot.live.set(fresh);
@@ -741,6 +1019,7 @@ public final class PluginRuntime implements PluginServices, AutoCloseable {
             if (bundle.getHeaders().get(Constants.FRAGMENT_HOST) != null) {
                 throw new BundleRejectedException("jar " + jar.source() + " is a fragment bundle; a plugin must be a bundle of its own");
             }
+            guardBundle(bundle, jar);
             long t1 = System.nanoTime();
             try {
                 bundle.start();
@@ -891,6 +1170,7 @@ public final class PluginRuntime implements PluginServices, AutoCloseable {
     /** Stops the framework (waiting up to 10 s) and releases the bundle cache. */
     @Override
     public void close() {
+        observer.shutdown();
         retirer.shutdown();
         try {
             if (!retirer.awaitTermination(10, TimeUnit.SECONDS)) {

@@ -16,6 +16,15 @@ public interface PluginServices {
     /** The live skill of that name, leased so its bundle cannot be uninstalled until the lease closes. */
     Optional<PluginLease<Skill>> acquireSkill(String name);
 
+    /**
+     * The skill of that name for one call in session {@code sessionId}. While a promotion of its plugin is in
+     * progress, the runtime decides per call which version serves it and observes the outcome; otherwise the
+     * same as {@link #acquireSkill(String)}.
+     */
+    default Optional<PluginLease<Skill>> acquireSkill(String name, String sessionId) {
+        return acquireSkill(name);
+    }
+
     /** The current router: the highest-ranked Router service of the live harness plugins. */
     Optional<PluginLease<Router>> acquireRouter();
 

@@ -13,9 +13,11 @@ import java.util.Objects;
  * @param listener          told about every swap, rollback and refusal
  * @param activationTimeout how long a starting plugin may take to register its services
  * @param drainTimeout      how long a swap waits for calls in flight on the old version before uninstalling it
+ * @param workspaces        the folders plugins that declare {@code fs.read} may read and {@code fs.write} may write
+ *                          (the agent's skill and hook workspaces)
  */
 public record RuntimeConfig(Path dataDir, Path bundlesDir, Clock clock, BundleEventListener listener,
-                            Duration activationTimeout, Duration drainTimeout) {
+                            Duration activationTimeout, Duration drainTimeout, java.util.List<Path> workspaces) {
 
     /** The system property the launcher and the tests set to the provisioned bundles folder. */
     public static final String BUNDLES_PROPERTY = "chrysalis.bundles";
@@ -27,11 +29,12 @@ public record RuntimeConfig(Path dataDir, Path bundlesDir, Clock clock, BundleEv
         Objects.requireNonNull(listener, "listener");
         Objects.requireNonNull(activationTimeout, "activationTimeout");
         Objects.requireNonNull(drainTimeout, "drainTimeout");
+        workspaces = java.util.List.copyOf(workspaces);
     }
 
     public static RuntimeConfig of(Path dataDir, Path bundlesDir) {
         return new RuntimeConfig(dataDir, bundlesDir, Clock.systemUTC(), BundleEventListener.none(),
-                Duration.ofSeconds(5), Duration.ofSeconds(30));
+                Duration.ofSeconds(5), Duration.ofSeconds(30), java.util.List.of(dataDir.resolve("workspace"), dataDir.resolve("hooks")));
     }
 
     /** The bundles folder named by {@value #BUNDLES_PROPERTY}, else {@code host/target/bundles}. */
@@ -41,18 +44,22 @@ public record RuntimeConfig(Path dataDir, Path bundlesDir, Clock clock, BundleEv
     }
 
     public RuntimeConfig withClock(Clock newClock) {
-        return new RuntimeConfig(dataDir, bundlesDir, newClock, listener, activationTimeout, drainTimeout);
+        return new RuntimeConfig(dataDir, bundlesDir, newClock, listener, activationTimeout, drainTimeout, workspaces);
     }
 
     public RuntimeConfig withListener(BundleEventListener newListener) {
-        return new RuntimeConfig(dataDir, bundlesDir, clock, newListener, activationTimeout, drainTimeout);
+        return new RuntimeConfig(dataDir, bundlesDir, clock, newListener, activationTimeout, drainTimeout, workspaces);
     }
 
     public RuntimeConfig withActivationTimeout(Duration timeout) {
-        return new RuntimeConfig(dataDir, bundlesDir, clock, listener, timeout, drainTimeout);
+        return new RuntimeConfig(dataDir, bundlesDir, clock, listener, timeout, drainTimeout, workspaces);
     }
 
     public RuntimeConfig withDrainTimeout(Duration timeout) {
-        return new RuntimeConfig(dataDir, bundlesDir, clock, listener, activationTimeout, timeout);
+        return new RuntimeConfig(dataDir, bundlesDir, clock, listener, activationTimeout, timeout, workspaces);
+    }
+
+    public RuntimeConfig withWorkspaces(java.util.List<Path> newWorkspaces) {
+        return new RuntimeConfig(dataDir, bundlesDir, clock, listener, activationTimeout, drainTimeout, newWorkspaces);
     }
 }

@@ -42,10 +42,11 @@ public final class HostServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(HostServer.class.getName());
 
     /**
-     * The promotion plan when the server carries no agent traffic: nothing routes calls through the tap here,
-     * so the call-count gates of {@link PromotionPlan#standard()} could never be met; an approved candidate is
-     * swapped in at once and stays in probation for {@code probation} (a person may abort it there) before it
-     * is final. The rate and risk limits are the standard ones.
+     * The promotion plan when the server cannot count on agent traffic: the shadow and canary stages need no calls
+     * (nothing may call in time), so an approved candidate is swapped in at once; it then stays in probation for
+     * {@code probation} (a person may abort it there), and every skill call that does arrive meanwhile (MCP, the
+     * OpenAI-compatible endpoint, agent sessions on this runtime) is observed through the runtime's traffic tap, so
+     * a candidate whose calls fail the rate or risk gates is rolled back automatically. The limits are the standard ones.
      */
     public static PromotionPlan planWithoutTraffic(Duration probation) {
         PromotionPlan s = PromotionPlan.standard();
@@ -81,8 +82,9 @@ public final class HostServer implements AutoCloseable {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(governance, "governance");
         RuntimeLiveSwitch live = new RuntimeLiveSwitch(host.plugins(), List.of(governance.database().home().resolve("artifacts")));
-        PromotionController promotions = governance.promotions(plan, live, new PromotionRoutes(), new SecureRandom(),
-                StepListener.NONE);
+        PromotionController promotions = governance.promotions(plan, live, host.plugins().trafficTap(), StepListener.NONE);
+        host.plugins().onGuardDenial(denial -> governance.audit().append("capability-guard", "guard.denied",
+                denial.plugin() + "@" + denial.digest(), denial.describe()));
         List<RecoveryOutcome> recovered = promotions.recover();
         GovernanceWeb web = new GovernanceWeb(governance.accounts(), governance.approvals(), governance.audit(),
                 promotions::statuses,

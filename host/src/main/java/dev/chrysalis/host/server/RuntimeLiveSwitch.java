@@ -20,14 +20,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
- * Governance's {@link LiveSwitch} over the host's {@link PluginRuntime}: a promotion's full swap is the runtime's
- * hot swap (durable: the runtime journals the live digest), rollback to the last good digest is a swap back to
- * that stored jar.
+ * Governance's {@link LiveSwitch} over the host's {@link PluginRuntime}: staging loads the candidate beside the
+ * live version (it then serves only the shadow copies and canary calls the promotion routes to it through the
+ * runtime's traffic tap); a promotion's full swap is the runtime's hot swap onto the staged bundle (durable: the
+ * runtime journals the live digest); rollback to the last good digest is a swap back to that stored jar.
  *
- * <p>What the runtime cannot do, this says instead of pretending: it cannot load a version beside the live one
- * without serving it, so {@link #stage} checks the artifact (a bundle of that plugin whose SHA-256 is the
- * digest) and remembers where it is for {@link #swapTo}; and it cannot install a plugin that has no live version
- * or remove one, so a first install and {@link #uninstall} of a live plugin fail with a {@link SwitchException}.
+ * <p>What the runtime cannot do, this says instead of pretending: it cannot install a plugin that has no live
+ * version or remove one, so a first install and {@link #uninstall} of a live plugin fail with a {@link SwitchException}.
  */
 public final class RuntimeLiveSwitch implements LiveSwitch {
     private final PluginRuntime runtime;
@@ -58,6 +57,12 @@ public final class RuntimeLiveSwitch implements LiveSwitch {
                     + jar.symbolicName() + "', not " + live.symbolicName());
         }
         staged.put(key(plugin, digest), artifact);
+        try {
+            runtime.stage(live.symbolicName(), artifact);
+        } catch (PluginOperationException e) {
+            staged.remove(key(plugin, digest));
+            throw new SwitchException("cannot stage " + plugin + "@" + digest + ": " + e.getMessage(), e);
+        }
     }
 
     @Override
@@ -87,6 +92,7 @@ public final class RuntimeLiveSwitch implements LiveSwitch {
     @Override
     public void unstage(String plugin, String digest) {
         staged.remove(key(plugin, digest));
+        runtime.unstage(plugin, digest);
     }
 
     private static String key(String plugin, String digest) {

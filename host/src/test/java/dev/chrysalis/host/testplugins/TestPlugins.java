@@ -48,6 +48,30 @@ public final class TestPlugins {
                 .write(dir.resolve("test-tools-" + version + ".jar"));
     }
 
+    /** A skill bundle {@code test.probe} serving {@link NetProbeSkill}, declaring {@code capabilities} (null: no header). */
+    public static Path probe(Path dir, String capabilities) {
+        BundleJarBuilder b = BundleJarBuilder.bundle("test.probe", "1.0.0")
+                .header("Chrysalis-Plugin-Kind", "skill")
+                .header("Import-Package", SPI_IMPORTS)
+                .classes(NetProbeSkill.class)
+                .component("test.probe", NetProbeSkill.class, Skill.class);
+        if (capabilities != null) {
+            b.header("Chrysalis-Capabilities", capabilities);
+        }
+        return b.write(dir.resolve("test-probe-" + (capabilities == null ? "none" : capabilities.replaceAll("[^a-z]", "")) + ".jar"));
+    }
+
+    /** Version {@code version} of plugin {@code test.echo}, whose {@link ModeEchoSkill} behaves as {@code mode} says. */
+    public static Path echo(Path dir, String version, String mode) {
+        return BundleJarBuilder.bundle("test.echo", version)
+                .header("Chrysalis-Plugin-Kind", "skill")
+                .header("Import-Package", SPI_IMPORTS)
+                .classes(ModeEchoSkill.class)
+                .resource("echo-mode.txt", mode)
+                .component("test.echo", ModeEchoSkill.class, Skill.class)
+                .write(dir.resolve("test-echo-" + version + ".jar"));
+    }
+
     /** A bundles folder holding the base bundles (SCR and the OSGi APIs, from -Dchrysalis.bundles) and {@code plugins}. */
     public static Path bundlesDir(Path dir, Path... plugins) {
         try {

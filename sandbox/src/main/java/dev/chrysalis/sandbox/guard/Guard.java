@@ -25,9 +25,15 @@ import java.util.stream.Stream;
  * Decides, for every guarded call, whether it comes from sandboxed code and whether that code may make it.
  *
  * <p>Code is sandboxed when a frame on the current stack belongs to a class defined by a sandboxed class
- * loader (the candidate bundle's), or when the current thread was started by sandboxed code. Everything
- * else (the JDK, the framework, the worker) passes untouched. A denial is reported first and then thrown,
- * so sandboxed code that catches the {@link SandboxViolation} cannot hide the attempt.
+ * loader (the candidate bundle's in a trial worker, every plugin bundle's in the live host), or when the
+ * current thread was started by sandboxed code. Everything else (the JDK, the framework, the worker or host)
+ * passes untouched. Each sandboxed loader has its own {@link Permits}; when several sandboxed loaders are on
+ * the stack, every one of them must permit the call, so a bundle cannot launder a use it did not declare
+ * through another bundle's API. A denial is reported first and then thrown, so sandboxed code that catches
+ * the {@link SandboxViolation} cannot hide the attempt.
+ *
+ * <p>The loader lookup is cached per class ({@link ClassValue}), so the cost on the hot path is one stack
+ * walk with a hash lookup per frame; calls with no sandboxed frame allocate nothing beyond the walk.
  *
  * <p>This class runs inside instrumented JDK methods: it uses no lambdas and guards against re-entry
  * (its own file or property access while deciding passes unchecked).
@@ -47,8 +53,16 @@ public final class Guard {
     private final Consumer<Violation> reporter;
     private final StackWalker walker = StackWalker.getInstance(Set.of(StackWalker.Option.RETAIN_CLASS_REFERENCE,
             StackWalker.Option.SHOW_HIDDEN_FRAMES, StackWalker.Option.SHOW_REFLECT_FRAMES));
-    private volatile ClassLoader[] sandboxed = new ClassLoader[0];
-    private final Map<Thread, Long> sandboxThreads = new WeakHashMap<>();
+    private volatile Registration[] sandboxed = new Registration[0];
+    /** Bumped by every (un)registration: cached lookups older than it are recomputed. */
+    private volatile int epoch;
+    private final ClassValue<Lookup> lookups = new ClassValue<>() {
+        @Override
+        protected Lookup computeValue(Class<?> type) {
+            return new Lookup(epoch, find(type.getClassLoader()));
+        }
+    };
+    private final Map<Thread, ThreadOrigin> sandboxThreads = new WeakHashMap<>();
     private final ThreadLocal<boolean[]> busy = new ThreadLocal<>();
     private final AtomicInteger reports = new AtomicInteger();
     private final AtomicInteger denials = new AtomicInteger();
@@ -59,24 +73,81 @@ public final class Guard {
         this.reporter = reporter;
     }
 
-    /** Puts every class defined by {@code loader} under the guard from now on. */
-    public synchronized void sandbox(ClassLoader loader) {
+    /** A sandboxed loader (held weakly: an uninstalled bundle's loader may be collected) and its permits. */
+    private record Registration(java.lang.ref.WeakReference<ClassLoader> loader, Permits permits) {
+    }
+
+    /** The cached answer for one class: its loader's permits (null: not sandboxed) as of {@code epoch}. */
+    private record Lookup(int epoch, Permits permits) {
+    }
+
+    /** Where a thread started by sandboxed code came from: whose permits it runs under, and since when. */
+    private record ThreadOrigin(long registeredNanos, Permits permits) {
+    }
+
+    /** Puts every class defined by {@code loader} under the guard from now on: it may use only its scratch directory. */
+    public void sandbox(ClassLoader loader) {
+        sandbox(loader, Permits.scratchOnly("", config.scratch()));
+    }
+
+    /**
+     * Puts every class defined by {@code loader} under the guard from now on, with {@code permits}. Registering
+     * a loader again replaces its permits. Register before any class of the loader runs.
+     */
+    public synchronized void sandbox(ClassLoader loader, Permits permits) {
         if (loader == null) {
             throw new IllegalArgumentException("cannot sandbox the bootstrap class loader");
         }
-        ClassLoader[] next = Arrays.copyOf(sandboxed, sandboxed.length + 1);
-        next[next.length - 1] = loader;
-        sandboxed = next;
+        java.util.Objects.requireNonNull(permits, "permits");
+        java.util.List<Registration> next = new java.util.ArrayList<>();
+        for (Registration r : sandboxed) {
+            ClassLoader l = r.loader().get();
+            if (l != null && l != loader) {
+                next.add(r);
+            }
+        }
+        next.add(new Registration(new java.lang.ref.WeakReference<>(loader), permits));
+        sandboxed = next.toArray(new Registration[0]);
+        epoch++;
+    }
+
+    /** Takes {@code loader} out from under the guard (its bundle was uninstalled); nothing when it was not sandboxed. */
+    public synchronized void release(ClassLoader loader) {
+        java.util.List<Registration> next = new java.util.ArrayList<>();
+        for (Registration r : sandboxed) {
+            ClassLoader l = r.loader().get();
+            if (l != null && l != loader) {
+                next.add(r);
+            }
+        }
+        sandboxed = next.toArray(new Registration[0]);
+        epoch++;
     }
 
     public boolean isSandboxed(Class<?> type) {
-        ClassLoader loader = type.getClassLoader();
-        for (ClassLoader l : sandboxed) {
-            if (l == loader) {
-                return true;
+        return permitsOf(type) != null;
+    }
+
+    /** The permits of {@code type}'s loader, or null when it is not sandboxed. Cached per class. */
+    Permits permitsOf(Class<?> type) {
+        Lookup lookup = lookups.get(type);
+        if (lookup.epoch() != epoch) {
+            lookups.remove(type);
+            lookup = lookups.get(type);
+        }
+        return lookup.permits();
+    }
+
+    private Permits find(ClassLoader loader) {
+        if (loader == null) {
+            return null;
+        }
+        for (Registration r : sandboxed) {
+            if (r.loader().get() == loader) {
+                return r.permits();
             }
         }
-        return false;
+        return null;
     }
 
     /** How many calls have been denied so far (reported or not). */
@@ -106,19 +177,25 @@ public final class Guard {
         Violation denied = null;
         flag[0] = true;
         try {
-            String where = culprit();
-            if (where == null) {
+            Culprits culprits = culprits();
+            if (culprits == null) {
                 return;
             }
-            try {
-                denied = decide(entry, self, args == null ? new Object[0] : args, where);
-            } catch (RuntimeException e) {
-                // fail closed: a call the guard cannot judge is not allowed to sandboxed code
-                denied = new Violation(ruleFor(entry), "unjudgeable call (" + e + ")", entry, where);
-            }
-            if (denied != null) {
-                denials.incrementAndGet();
-                report(denied);
+            Object[] arguments = args == null ? new Object[0] : args;
+            for (int i = 0; i < culprits.size && denied == null; i++) {
+                Permits permits = culprits.permits[i];
+                String where = culprits.where[i] + (permits.holder().isEmpty() ? "" : " in " + permits.holder());
+                try {
+                    Violation v = decide(entry, self, arguments, where, permits);
+                    denied = v == null || permits.grants(v.rule()) ? null : v;
+                } catch (RuntimeException e) {
+                    // fail closed: a call the guard cannot judge is not allowed to sandboxed code
+                    denied = new Violation(ruleFor(entry), "unjudgeable call (" + e + ")", entry, where);
+                }
+                if (denied != null) {
+                    denials.incrementAndGet();
+                    report(denied, permits);
+                }
             }
         } finally {
             flag[0] = false;
@@ -128,7 +205,7 @@ public final class Guard {
         }
     }
 
-    private void report(Violation v) {
+    private void report(Violation v, Permits permits) {
         if (reports.incrementAndGet() > MAX_REPORTS) {
             return;
         }
@@ -137,42 +214,80 @@ public final class Guard {
         } catch (RuntimeException | Error ignored) {
             // the denial is still thrown; a failing reporter must not let the call through
         }
+        try {
+            permits.witness().accept(v);
+        } catch (RuntimeException | Error ignored) {
+            // as above
+        }
     }
 
-    /** The sandboxed frame responsible for the current call, or null when the call is trusted. */
-    private String culprit() {
-        String frame = walker.walk(new FirstSandboxedFrame(this));
-        if (frame != null) {
-            return frame;
-        }
+    /**
+     * The sandboxed code responsible for the current call, innermost first, one entry per distinct permits
+     * (a thread started by sandboxed code counts last, under its starter's permits); null when the call is trusted.
+     */
+    private Culprits culprits() {
+        Culprits found = walker.walk(new SandboxedFrames(this));
         Thread current = Thread.currentThread();
+        ThreadOrigin origin;
         synchronized (sandboxThreads) {
-            if (sandboxThreads.containsKey(current)) {
-                return "thread '" + current.getName() + "' started by the candidate";
-            }
+            origin = sandboxThreads.get(current);
         }
-        return null;
+        if (origin != null) {
+            if (found == null) {
+                found = new Culprits();
+            }
+            String who = origin.permits().holder().isEmpty() ? "the candidate" : origin.permits().holder();
+            found.add(origin.permits(), "thread '" + current.getName() + "' started by " + who);
+        }
+        return found;
     }
 
-    private static final class FirstSandboxedFrame implements Function<Stream<StackWalker.StackFrame>, String> {
+    /** A few (permits, frame) pairs without collections: this runs inside instrumented JDK methods. */
+    private static final class Culprits {
+        Permits[] permits = new Permits[2];
+        String[] where = new String[2];
+        int size;
+
+        void add(Permits p, String frame) {
+            for (int i = 0; i < size; i++) {
+                if (permits[i] == p) {
+                    return;
+                }
+            }
+            if (size == permits.length) {
+                permits = Arrays.copyOf(permits, size * 2);
+                where = Arrays.copyOf(where, size * 2);
+            }
+            permits[size] = p;
+            where[size] = frame;
+            size++;
+        }
+    }
+
+    private static final class SandboxedFrames implements Function<Stream<StackWalker.StackFrame>, Culprits> {
         private final Guard guard;
 
-        FirstSandboxedFrame(Guard guard) {
+        SandboxedFrames(Guard guard) {
             this.guard = guard;
         }
 
         @Override
-        public String apply(Stream<StackWalker.StackFrame> frames) {
+        public Culprits apply(Stream<StackWalker.StackFrame> frames) {
+            Culprits found = null;
             for (Iterator<StackWalker.StackFrame> it = frames.iterator(); it.hasNext(); ) {
                 StackWalker.StackFrame f = it.next();
                 if (f.getClassName().equals("sun.instrument.TransformerManager")) {
                     return null; // the guard agent transforming a class the candidate made load: trusted work
                 }
-                if (guard.isSandboxed(f.getDeclaringClass())) {
-                    return describe(f);
+                Permits p = guard.permitsOf(f.getDeclaringClass());
+                if (p != null) {
+                    if (found == null) {
+                        found = new Culprits();
+                    }
+                    found.add(p, describe(f));
                 }
             }
-            return null;
+            return found;
         }
     }
 
@@ -246,7 +361,7 @@ public final class Guard {
         return f.getClassName() + "." + f.getMethodName() + "(" + f.getFileName() + ":" + f.getLineNumber() + ")";
     }
 
-    private Violation decide(String entry, Object self, Object[] args, String where) {
+    private Violation decide(String entry, Object self, Object[] args, String where, Permits permits) {
         int dot = entry.lastIndexOf('.');
         String type = entry.substring(0, dot);
         String method = entry.substring(dot + 1);
@@ -255,19 +370,19 @@ public final class Guard {
                 if (args.length > 0 && args[0] instanceof FileDescriptor) {
                     return deny(Rule.FILE_READ, "a raw file descriptor", entry, where);
                 }
-                return file(first(args), false, entry, where);
+                return file(first(args), false, entry, where, permits);
             case "java.io.FileOutputStream":
                 if (args.length > 0 && args[0] instanceof FileDescriptor) {
                     return deny(Rule.FILE_WRITE, "a raw file descriptor", entry, where);
                 }
-                return file(first(args), true, entry, where);
+                return file(first(args), true, entry, where, permits);
             case "java.io.RandomAccessFile":
-                return file(first(args), !(args.length > 1 && "r".equals(args[1])), entry, where);
+                return file(first(args), !(args.length > 1 && "r".equals(args[1])), entry, where, permits);
             case "java.io.UnixFileSystem":
-                return javaIoFileSystem(method, args, entry, where);
+                return javaIoFileSystem(method, args, entry, where, permits);
             case "sun.nio.fs.UnixFileSystemProvider", "sun.nio.fs.LinuxFileSystemProvider",
                  "sun.nio.fs.AbstractFileSystemProvider":
-                return nioFileSystem(method, args, entry, where);
+                return nioFileSystem(method, args, entry, where, permits);
             case "sun.nio.ch.Net", "sun.nio.ch.UnixDomainSockets", "java.net.Socket", "java.net.ServerSocket",
                  "java.net.InetAddress", "java.net.DatagramSocket":
                 return deny(Rule.NETWORK, method + describe(args), entry, where);
@@ -283,9 +398,9 @@ public final class Guard {
                 return deny(Rule.NATIVE, method + describe(args), entry, where);
             case "java.lang.reflect.AccessibleObject", "java.lang.reflect.Field", "java.lang.reflect.Method",
                  "java.lang.reflect.Constructor":
-                return accessible(method, self, args, entry, where);
+                return accessible(method, self, args, entry, where, permits);
             case "java.lang.invoke.MethodHandles":
-                return args.length > 0 && args[0] instanceof Class<?> c ? foreignAccess(c, "private lookup in " + c.getName(), entry, where) : null;
+                return args.length > 0 && args[0] instanceof Class<?> c ? foreignAccess(c, "private lookup in " + c.getName(), entry, where, permits) : null;
             case "sun.misc.Unsafe":
                 return deny(Rule.UNSAFE, "sun.misc.Unsafe." + method, entry, where);
             case "java.lang.ClassLoader":
@@ -297,7 +412,7 @@ public final class Guard {
             case "java.io.ObjectInputStream", "java.beans.XMLDecoder":
                 return deny(Rule.DESERIALIZATION, type, entry, where);
             case "java.lang.Thread", "java.lang.VirtualThread":
-                return self instanceof Thread t ? threadStart(t, entry, where) : null;
+                return self instanceof Thread t ? threadStart(t, entry, where, permits) : null;
             default:
                 if (type.startsWith("org.apache.felix.framework.")) {
                     return deny(Rule.FRAMEWORK, method + (self != null ? " " + self : "") + describe(args), entry, where);
@@ -319,11 +434,11 @@ public final class Guard {
         return Rule.REFLECTION;
     }
 
-    private Violation javaIoFileSystem(String method, Object[] args, String entry, String where) {
+    private Violation javaIoFileSystem(String method, Object[] args, String entry, String where, Permits permits) {
         boolean write = FILE_WRITE_OPS.contains(method);
         for (Object a : args) {
             if (a instanceof File || (a instanceof String && method.equals("createFileExclusively"))) {
-                Violation v = file(a, write, entry, where);
+                Violation v = file(a, write, entry, where, permits);
                 if (v != null) {
                     return v;
                 }
@@ -332,7 +447,7 @@ public final class Guard {
         return null;
     }
 
-    private Violation nioFileSystem(String method, Object[] args, String entry, String where) {
+    private Violation nioFileSystem(String method, Object[] args, String entry, String where, Permits permits) {
         if (method.equals("createSymbolicLink")) {
             return deny(Rule.FILE_WRITE, "symbolic link " + first(args) + " -> " + (args.length > 1 ? args[1] : "?"), entry, where);
         }
@@ -342,7 +457,7 @@ public final class Guard {
             if (args[i] instanceof Path) {
                 // copy(source, target): only the target is written
                 boolean thisWrite = write || (method.equals("copy") && i == 1);
-                Violation v = file(args[i], thisWrite, entry, where);
+                Violation v = file(args[i], thisWrite, entry, where, permits);
                 if (v != null) {
                     return v;
                 }
@@ -372,7 +487,7 @@ public final class Guard {
         return false;
     }
 
-    private Violation file(Object pathLike, boolean write, String entry, String where) {
+    private Violation file(Object pathLike, boolean write, String entry, String where, Permits permits) {
         Path path;
         if (pathLike != null && !trusted(pathLike)) {
             return deny(write ? Rule.FILE_WRITE : Rule.FILE_READ, "a file named by " + pathLike.getClass().getName()
@@ -391,7 +506,10 @@ public final class Guard {
             return deny(write ? Rule.FILE_WRITE : Rule.FILE_READ, "unrecognised file " + pathLike, entry, where);
         }
         path = path.toAbsolutePath().normalize();
-        if (path.startsWith(config.scratch()) || config.readableFiles().contains(path) && (!write || path.equals(Path.of("/dev/null")))) {
+        if (write ? permits.mayWrite(path) : permits.mayRead(path)) {
+            return null;
+        }
+        if (config.readableFiles().contains(path) && (!write || path.equals(Path.of("/dev/null")))) {
             return null;
         }
         if (!write) {
@@ -442,7 +560,7 @@ public final class Guard {
         }
     }
 
-    private Violation accessible(String method, Object self, Object[] args, String entry, String where) {
+    private Violation accessible(String method, Object self, Object[] args, String entry, String where, Permits permits) {
         if (calledByJdk()) {
             return null; // e.g. serialization opening the fields of the class it writes
         }
@@ -450,11 +568,11 @@ public final class Guard {
             return null;
         }
         if (self instanceof AccessibleObject ao) {
-            return member(ao, entry, where);
+            return member(ao, entry, where, permits);
         }
         if (args.length > 0 && args[0] instanceof AccessibleObject[] array) {
             for (AccessibleObject ao : array) {
-                Violation v = member(ao, entry, where);
+                Violation v = member(ao, entry, where, permits);
                 if (v != null) {
                     return v;
                 }
@@ -463,7 +581,7 @@ public final class Guard {
         return null;
     }
 
-    private Violation member(AccessibleObject ao, String entry, String where) {
+    private Violation member(AccessibleObject ao, String entry, String where, Permits permits) {
         if (!(ao instanceof Member m)) {
             return null;
         }
@@ -473,18 +591,18 @@ public final class Guard {
         if (grantsNothing) {
             return null;
         }
-        return foreignAccess(declaring, declaring.getName() + "." + m.getName(), entry, where);
+        return foreignAccess(declaring, declaring.getName() + "." + m.getName(), entry, where, permits);
     }
 
-    private Violation foreignAccess(Class<?> target, String what, String entry, String where) {
-        if (isSandboxed(target)) {
+    private Violation foreignAccess(Class<?> target, String what, String entry, String where, Permits permits) {
+        if (permitsOf(target) == permits) {
             return null; // a bundle may open its own classes
         }
         Rule rule = target.getName().endsWith(".Unsafe") ? Rule.UNSAFE : Rule.REFLECTION;
         return deny(rule, what, entry, where);
     }
 
-    private Violation threadStart(Thread thread, String entry, String where) {
+    private Violation threadStart(Thread thread, String entry, String where, Permits permits) {
         synchronized (sandboxThreads) {
             if (sandboxThreads.containsKey(thread)) {
                 return null; // Thread.start() and start(container) both pass here for one thread
@@ -493,7 +611,7 @@ public final class Guard {
             if (live + 1 > config.threadCap()) {
                 return deny(Rule.THREAD_LIMIT, "thread " + (live + 1) + " (cap " + config.threadCap() + ")", entry, where);
             }
-            sandboxThreads.put(thread, System.nanoTime());
+            sandboxThreads.put(thread, new ThreadOrigin(System.nanoTime(), permits));
             return null;
         }
     }
@@ -501,11 +619,11 @@ public final class Guard {
     private int countLive() {
         int live = 0;
         long now = System.nanoTime();
-        for (Iterator<Map.Entry<Thread, Long>> it = sandboxThreads.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<Thread, Long> e = it.next();
+        for (Iterator<Map.Entry<Thread, ThreadOrigin>> it = sandboxThreads.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Thread, ThreadOrigin> e = it.next();
             // isAlive is final (a candidate's Thread subclass cannot lie); a thread being started is not
             // alive yet, so only threads registered more than a second ago count as finished
-            if (!e.getKey().isAlive() && now - e.getValue() > 1_000_000_000L) {
+            if (!e.getKey().isAlive() && now - e.getValue().registeredNanos() > 1_000_000_000L) {
                 it.remove();
             } else {
                 live++;
@@ -584,8 +702,15 @@ public final class Guard {
         return loader == null || loader == ClassLoader.getPlatformClassLoader();
     }
 
-    /** For tests and diagnostics: the sandboxed loaders, oldest first. */
+    /** For tests and diagnostics: the sandboxed loaders still alive, oldest first. */
     public Collection<ClassLoader> sandboxedLoaders() {
-        return Collections.unmodifiableList(Arrays.asList(sandboxed));
+        java.util.List<ClassLoader> out = new java.util.ArrayList<>();
+        for (Registration r : sandboxed) {
+            ClassLoader l = r.loader().get();
+            if (l != null) {
+                out.add(l);
+            }
+        }
+        return Collections.unmodifiableList(out);
     }
 }
