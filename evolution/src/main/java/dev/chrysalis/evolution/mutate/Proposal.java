@@ -4,10 +4,20 @@ import java.util.Objects;
 
 /** What a mutator offers for one candidate: a rewrite to compile and try, or why it could not make one. */
 public sealed interface Proposal {
-    /** A rewrite of the plugin's sources, to be compiled, packaged and tried. */
-    record Rewrite(Mutation mutation) implements Proposal {
+    /**
+     * A rewrite of the plugin's sources, to be compiled, packaged and tried.
+     *
+     * @param log what the mutator wants kept with the candidate in the journal (a model's answer, an agent's
+     *            captured output); empty for none
+     */
+    record Rewrite(Mutation mutation, String log) implements Proposal {
         public Rewrite {
             Objects.requireNonNull(mutation, "mutation");
+            Objects.requireNonNull(log, "log");
+        }
+
+        public Rewrite(Mutation mutation) {
+            this(mutation, "");
         }
     }
 

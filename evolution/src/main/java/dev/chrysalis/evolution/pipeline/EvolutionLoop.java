@@ -196,7 +196,8 @@ public final class EvolutionLoop {
                 run.move(Stage.MUTATE, 0, rejected.mutator() + " proposal rejected: " + rejected.reason());
                 continue;
             }
-            Mutation mutation = ((Proposal.Rewrite) proposal).mutation();
+            Proposal.Rewrite rewrite = (Proposal.Rewrite) proposal;
+            Mutation mutation = rewrite.mutation();
             if (parent.id() == 0 && tried.contains(mutation.describe())) {
                 continue;
             }
@@ -210,7 +211,7 @@ public final class EvolutionLoop {
             CandidateRef ref = workspace.commitCandidate(batch.id(), n, parentRef, changedInWorkspace,
                     "evolve " + batch.id() + " candidate " + n + " (" + mutation.operator().label() + ")\n\n"
                     + mutation.describe() + "\n");
-            run.move(Stage.COMPILE, n, ref.branch() + ": " + mutation.describe());
+            run.move(Stage.COMPILE, n, ref.branch() + ": " + mutation.describe() + (rewrite.log().isEmpty() ? "" : "\n" + rewrite.log()));
 
             CompileResult compiled = compiler.compile(childFiles);
             if (compiled instanceof CompileResult.Failed failed) {

@@ -1,0 +1,66 @@
+package dev.chrysalis.evolution.mutate;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.eclipse.jdt.core.JavaCore;
+import org.eclipse.jdt.core.dom.AST;
+import org.eclipse.jdt.core.dom.ASTNode;
+import org.eclipse.jdt.core.dom.ASTParser;
+import org.eclipse.jdt.core.dom.ASTVisitor;
+import org.eclipse.jdt.core.dom.AbstractTypeDeclaration;
+import org.eclipse.jdt.core.dom.CompilationUnit;
+import org.eclipse.jdt.core.dom.MethodDeclaration;
+
+/** Where each method of a Java file is (first and last line, 1-based), named {@code Type.method} as fault localisation names them. */
+public final class SourceRegions {
+
+    /** A method's lines. */
+    public record Region(String method, int firstLine, int lastLine) {
+        public boolean contains(int line) {
+            return line >= firstLine && line <= lastLine;
+        }
+    }
+
+    private SourceRegions() {
+    }
+
+    public static List<Region> methods(String source) {
+        ASTParser parser = ASTParser.newParser(AST.getJLSLatest());
+        parser.setKind(ASTParser.K_COMPILATION_UNIT);
+        parser.setSource(source.toCharArray());
+        Map<String, String> options = JavaCore.getOptions();
+        JavaCore.setComplianceOptions(JavaCore.latestSupportedJavaVersion(), options);
+        parser.setCompilerOptions(options);
+        CompilationUnit unit = (CompilationUnit) parser.createAST(null);
+        List<Region> out = new ArrayList<>();
+        unit.accept(new ASTVisitor() {
+            @Override
+            public boolean visit(MethodDeclaration m) {
+                String name = typeName(m) + "." + (m.isConstructor() ? "<init>" : m.getName().getIdentifier());
+                int first = unit.getLineNumber(m.getStartPosition());
+                int last = unit.getLineNumber(m.getStartPosition() + m.getLength() - 1);
+                out.add(new Region(name, first, last));
+                return true;
+            }
+        });
+        return out;
+    }
+
+    /** The innermost method around {@code line}. */
+    public static Optional<String> methodAt(String source, int line) {
+        return methods(source).stream().filter(r -> r.contains(line))
+                .min((a, b) -> Integer.compare(a.lastLine() - a.firstLine(), b.lastLine() - b.firstLine())).map(Region::method);
+    }
+
+    private static String typeName(ASTNode node) {
+        StringBuilder sb = new StringBuilder();
+        for (ASTNode n = node.getParent(); n != null; n = n.getParent()) {
+            if (n instanceof AbstractTypeDeclaration t) {
+                sb.insert(0, sb.isEmpty() ? t.getName().getIdentifier() : t.getName().getIdentifier() + "$");
+            }
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,158 @@
+package dev.chrysalis.evolution.mutate.llm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.chrysalis.evolution.evidence.Batch;
+import dev.chrysalis.evolution.evidence.EvidenceCase;
+import dev.chrysalis.evolution.evidence.EvidenceItem;
+import dev.chrysalis.evolution.locate.Suspicion;
+import dev.chrysalis.evolution.mutate.Mutation;
+import dev.chrysalis.evolution.mutate.MutationRequest;
+import dev.chrysalis.evolution.mutate.Operator;
+import dev.chrysalis.evolution.mutate.Proposal;
+import dev.chrysalis.evolution.mutate.Proposals;
+import dev.chrysalis.evolution.mutate.RepairBrief;
+import dev.chrysalis.evolution.search.OperatorStats;
+import dev.chrysalis.inference.chat.ChatMessage;
+import dev.chrysalis.inference.engine.StopReason;
+import dev.chrysalis.inference.sampling.SamplingOptions;
+import dev.chrysalis.spi.replay.ReplayCase;
+import dev.chrysalis.spi.replay.ReplayCases;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The coder on a fixture model: a tiny model cannot fix bugs, so these tests hold it to the structural
+ * guarantees: every answer is a complete document of the edit schema, the same seed gives the same answers,
+ * and an answer that cannot be applied is rejected with a reason that says why.
+ */
+class LlmCoderMutatorTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final String CLAMP = "src/main/java/dev/chrysalis/skill/clamp/Clamp.java";
+    static final String SOURCE = """
+            package dev.chrysalis.skill.clamp;
+
+            public final class Clamp {
+                static int clamp(int v, int max) {
+                    if (v > max) {
+                        return max;
+                    }
+                    return v + 1;
+                }
+
+                static String name() {
+                    return "clamp";
+                }
+            }
+            """;
+
+    static LlmCoderMutator coder;
+
+    @TempDir
+    static Path temp;
+
+    @BeforeAll
+    static void load() {
+        coder = LlmCoderMutator.load(LlmCoderSettings.of(LlmCoderFixture.model("stories260K.gguf")).withThreads(2)
+                .withMaxTokens(256).withAttempts(3));
+    }
+
+    @AfterAll
+    static void close() {
+        coder.close();
+    }
+
+    static Batch batch() {
+        ReplayCase bad = ReplayCases.parse("{\"id\":\"turn-1-call-0\",\"input\":{\"v\":3,\"max\":9},\"expect\":{\"value\":3}}", "clamp", "evidence").getFirst();
+        ReplayCase keep = ReplayCases.parse("{\"id\":\"big\",\"input\":{\"v\":12,\"max\":9},\"expect\":{\"value\":9}}", "clamp", "replay").getFirst();
+        EvidenceItem item = new EvidenceItem(List.of(1L), "clamp", List.of("expected {\"value\":3} but got {\"value\":4}"),
+                List.of("java.lang.AssertionError: value\n\tat dev.chrysalis.skill.clamp.Clamp.clamp(Clamp.java:8)"),
+                List.of(new EvidenceCase(bad, EvidenceCase.Goal.MATCH)));
+        return new Batch("clamp-1", "clamp", List.of(item), List.of(keep), true);
+    }
+
+    static MutationRequest request() {
+        return new MutationRequest(batch(), Map.of(CLAMP, SOURCE, "SKILL.md", "# clamp\n"),
+                new Suspicion(Map.of("Clamp.clamp", 0.9), Map.of(), "stack traces"), new OperatorStats(temp.resolve("maa"), "clamp", 0.3));
+    }
+
+    @Test
+    void thePromptCarriesTheEvidenceTheLocatedMethodWithLineNumbersAndTheFeedback() {
+        List<ChatMessage> m = CoderPrompt.messages(request(), RepairBrief.Detail.FULL, Optional.of("x.java:3: cannot find symbol"));
+        String user = m.get(1).content();
+        assertTrue(m.getFirst().content().contains("\"edits\""), m.getFirst().content());
+        assertTrue(user.contains("input {\"v\":3,\"max\":9}") && user.contains("expected: output {\"value\":3}"), user);
+        assertTrue(user.contains("failure: expected {\"value\":3} but got {\"value\":4}"), user);
+        assertTrue(user.contains("at dev.chrysalis.skill.clamp.Clamp.clamp(Clamp.java:8)"), user);
+        assertTrue(user.contains("File " + CLAMP + ":") && user.contains(" 8|         return v + 1;"), user);
+        assertFalse(user.contains("return \"clamp\";"), "only the located method and two lines around it are shown:\n" + user);
+        assertTrue(user.contains("1 other recorded calls pass today"), user);
+        assertTrue(user.contains("could not be used: x.java:3: cannot find symbol"), user);
+    }
+
+    @Test
+    void everyAnswerIsACompleteDocumentOfTheEditSchemaAndRejectionsSayWhy() throws Exception {
+        List<String> outcomes = new ArrayList<>();
+        int before = coder.attempts().size();
+        Proposals ps = coder.propose(request());
+        while (ps.hasNext()) {
+            Proposal p = ps.next();
+            switch (p) {
+                case Proposal.Rejected r -> {
+                    assertEquals("llm-coder", r.mutator());
+                    assertEquals(Operator.LLM_CODER, r.operator());
+                    assertTrue(r.reason().matches("attempt \\d: edit \\d \\(.*\\): .*|attempt \\d: the edits together leave every file as it was.*"),
+                            r.reason());
+                    outcomes.add(r.reason());
+                }
+                case Proposal.Rewrite w -> {
+                    Mutation m = w.mutation();
+                    assertEquals(Operator.LLM_CODER, m.operator());
+                    assertNotEquals(SOURCE, m.changes().get(CLAMP));
+                    outcomes.add(m.describe());
+                }
+            }
+        }
+        List<LlmCoderMutator.Attempt> attempts = coder.attempts().subList(before, coder.attempts().size());
+        assertEquals(3, attempts.size());
+        EditFormat format = new EditFormat(List.of(CLAMP), 256);
+        for (LlmCoderMutator.Attempt a : attempts) {
+            assertEquals(StopReason.CONSTRAINT_COMPLETE, a.stop(), a.output());
+            assertTrue(format.accepts(a.output()), a.output());
+            JsonNode n = JSON.readTree(a.output());
+            assertTrue(n.get("edits").isArray() && n.get("edits").size() >= 1, a.output());
+            assertEquals(CLAMP, n.get("edits").get(0).get("file").asText());
+            System.out.println("llm-coder attempt " + a.number() + ": " + a.promptTokens() + " prompt (" + a.reusedTokens() + " reused) + "
+                    + a.generatedTokens() + " generated tokens, " + a.nanos() / 1_000_000 + " ms: " + a.outcome() + "\n  " + a.output());
+        }
+        System.out.println(outcomes);
+    }
+
+    @Test
+    void theSameSeedGivesTheSameAnswersAndSamplingIsConfigurable() {
+        LlmCoderSettings sampled = LlmCoderSettings.of(LlmCoderFixture.model("stories260K.gguf")).withThreads(2).withMaxTokens(256)
+                .withAttempts(1).withSampling(SamplingOptions.defaults(), 42);
+        List<String> runs = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            try (LlmCoderMutator c = LlmCoderMutator.load(sampled)) {
+                Proposals ps = c.propose(request());
+                ps.next();
+                runs.add(c.attempts().getFirst().output());
+                assertTrue(new EditFormat(List.of(CLAMP), 256).accepts(runs.getLast()), runs.getLast());
+            }
+        }
+        assertEquals(runs.get(0), runs.get(1));
+    }
+}
