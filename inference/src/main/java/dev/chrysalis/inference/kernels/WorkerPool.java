@@ -1,6 +1,7 @@
 package dev.chrysalis.inference.kernels;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -8,7 +9,12 @@ import java.util.concurrent.locks.LockSupport;
  * {@code n} threads starts {@code n - 1} workers. Work is handed out in chunks from a shared counter,
  * so a thread slowed down by other load on the machine simply takes fewer chunks.
  *
- * <p>Workers spin briefly between loops (a decode step issues a few hundred loops per token, too many to
+ * <p>A loop ends when all its elements are done, not when every worker has checked in: on a machine
+ * shared with other processes a worker may not be scheduled for milliseconds, and the caller then does
+ * all the chunks itself instead of waiting for it. A worker that wakes up late finds its loop's counter
+ * exhausted and does nothing (each loop has its own counters, so it never takes part of a newer loop).
+ *
+ * <p>Workers spin briefly between loops (a decode step issues a hundred loops per token, too many to
  * pay a park/unpark each) and park when idle. Loops must not be nested, and one loop runs at a time.
  */
 public final class WorkerPool implements AutoCloseable {
@@ -21,16 +27,43 @@ public final class WorkerPool implements AutoCloseable {
 
     private static final long SPIN_NANOS = 200_000;
 
+    /** One parallel loop: its body, its size and its own claim and completion counters. */
+    private static final class Job {
+        final RangeTask task;
+        final int total;
+        final int chunk;
+        final AtomicInteger next = new AtomicInteger();
+        final AtomicInteger done = new AtomicInteger();
+        volatile Throwable failure;
+
+        Job(RangeTask task, int total, int chunk) {
+            this.task = task;
+            this.total = total;
+            this.chunk = chunk;
+        }
+
+        /** Runs chunks until none is left; failures are recorded and the chunk still counts as done. */
+        void work(int thread) {
+            for (int s = next.getAndAdd(chunk); s < total; s = next.getAndAdd(chunk)) {
+                int e = Math.min(total, s + chunk);
+                try {
+                    if (failure == null) {
+                        task.run(s, e, thread);
+                    }
+                } catch (Throwable t) {
+                    failure = t;
+                }
+                done.addAndGet(e - s);
+            }
+        }
+    }
+
     private final int threads;
     private final Thread[] workers;
-    private final AtomicInteger next = new AtomicInteger();
-    private final AtomicInteger pending = new AtomicInteger();
-    private volatile long epoch;
+    /** 1 while worker i+1 is (about to be) parked: only those need an unpark, a spinning one sees the job itself. */
+    private final AtomicIntegerArray parked;
     private volatile boolean closed;
-    private volatile RangeTask task;
-    private volatile int total;
-    private volatile int chunk;
-    private volatile Throwable failure;
+    private volatile Job current;
 
     public WorkerPool(int threads) {
         if (threads < 1) {
@@ -38,6 +71,7 @@ public final class WorkerPool implements AutoCloseable {
         }
         this.threads = threads;
         this.workers = new Thread[threads - 1];
+        this.parked = new AtomicIntegerArray(Math.max(0, threads - 1));
         for (int i = 0; i < workers.length; i++) {
             int id = i + 1;
             workers[i] = Thread.ofPlatform().daemon().name("chrysalis-infer-" + id).unstarted(() -> workerLoop(id));
@@ -61,22 +95,18 @@ public final class WorkerPool implements AutoCloseable {
         int c = Math.max(grain, 1);
         // about 8 chunks per thread, so a thread slowed by other load takes fewer, but never smaller than grain
         c = Math.max(c, n / (threads * 8));
-        this.total = n;
-        this.chunk = c;
-        this.task = task;
-        this.failure = null;
-        next.set(0);
-        pending.set(workers.length);
-        epoch = epoch + 1;
-        for (Thread w : workers) {
-            LockSupport.unpark(w);
+        Job job = new Job(task, n, c);
+        current = job;
+        for (int i = 0; i < workers.length; i++) {
+            if (parked.get(i) != 0) {
+                LockSupport.unpark(workers[i]);
+            }
         }
-        work(0);
-        while (pending.get() > 0) {
+        job.work(0);
+        while (job.done.get() < n) {
             Thread.onSpinWait();
         }
-        this.task = null;
-        Throwable f = failure;
+        Throwable f = job.failure;
         if (f != null) {
             if (f instanceof RuntimeException re) {
                 throw re;
@@ -88,37 +118,27 @@ public final class WorkerPool implements AutoCloseable {
         }
     }
 
-    private void work(int thread) {
-        RangeTask t = task;
-        int n = total;
-        int c = chunk;
-        try {
-            for (int s = next.getAndAdd(c); s < n; s = next.getAndAdd(c)) {
-                t.run(s, Math.min(n, s + c), thread);
-            }
-        } catch (Throwable e) {
-            failure = e;
-            next.set(n);
-        }
-    }
-
     private void workerLoop(int id) {
-        long seen = 0;
+        Job seen = null;
         while (!closed) {
             long start = System.nanoTime();
-            while (epoch == seen && !closed) {
+            Job job;
+            while ((job = current) == seen && !closed) {
                 if (System.nanoTime() - start < SPIN_NANOS) {
                     Thread.onSpinWait();
                 } else {
-                    LockSupport.parkNanos(this, 1_000_000);
+                    parked.set(id - 1, 1);
+                    if (current == seen && !closed) {
+                        LockSupport.parkNanos(this, 1_000_000);
+                    }
+                    parked.set(id - 1, 0);
                 }
             }
             if (closed) {
                 return;
             }
-            seen = epoch;
-            work(id);
-            pending.decrementAndGet();
+            seen = job;
+            job.work(id);
         }
     }
 
