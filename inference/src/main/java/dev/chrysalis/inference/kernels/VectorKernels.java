@@ -317,8 +317,8 @@ public final class VectorKernels {
         return sum;
     }
 
-    /** Dot of a Q8_0 row ({@code n/32} blocks of f16 scale + 32 int8) with {@code x[xo..xo+n)}. */
-    public static float dotQ8_0(MemorySegment w, long off, float[] x, int xo, int n) {
+    /** Dot of a Q8_0 row ({@code n/32} blocks of f16 scale + 32 int8) with {@code x[xo..xo+n)}, any lane count. */
+    private static float dotQ8_0Generic(MemorySegment w, long off, float[] x, int xo, int n) {
         int blocks = n >> 5;
         if (!VECTOR) {
             float sum = 0;
@@ -348,8 +348,8 @@ public final class VectorKernels {
         return sum(acc);
     }
 
-    /** Dot of a Q4_0 row ({@code n/32} blocks of f16 scale + 16 bytes of nibbles) with {@code x}. */
-    public static float dotQ4_0(MemorySegment w, long off, float[] x, int xo, int n) {
+    /** Dot of a Q4_0 row ({@code n/32} blocks of f16 scale + 16 bytes of nibbles) with {@code x}, any lane count. */
+    private static float dotQ4_0Generic(MemorySegment w, long off, float[] x, int xo, int n) {
         int blocks = n >> 5;
         if (!VECTOR) {
             float sum = 0;
@@ -383,51 +383,42 @@ public final class VectorKernels {
     }
 
     /**
-     * Q4_0 row dot product for 16-lane vectors: two blocks per iteration with independent accumulators;
-     * the row's block scales are converted first into {@code scales} (at least n/32 floats).
+     * Q4_0 row dot product for 16-lane vectors: two blocks per iteration with independent accumulators.
+     * Block scales are read in the same pass as the quants (a separate pass over the scales first makes
+     * two trips through each row, which costs more than it saves once rows stream from memory).
      */
-    private static float dotQ4_0x16(MemorySegment w, long off, float[] x, int xo, int n, float[] scales, float[] blockSums) {
+    private static float dotQ4_0x16(MemorySegment w, long off, float[] x, int xo, int n, float[] blockSums) {
         int blocks = n >> 5;
-        for (int b = 0; b < blocks; b++) {
-            scales[b] = Float.float16ToFloat(w.get(F16, off + 18L * b));
-        }
-        // sum_i d*(q_i - 8)*x_i = d*sum_i q_i*x_i - 8*d*sum_i x_i: the second term for all blocks at once
-        FloatVector corr = FloatVector.zero(F);
-        int b = 0;
-        for (; b + L <= blocks; b += L) {
-            corr = FloatVector.fromArray(F, scales, b).fma(FloatVector.fromArray(F, blockSums, (xo >> 5) + b), corr);
-        }
-        float tailCorr = 0;
-        for (; b < blocks; b++) {
-            tailCorr += scales[b] * blockSums[(xo >> 5) + b];
-        }
+        int sb = xo >> 5;
+        // sum_i d*(q_i - 8)*x_i = d*sum_i q_i*x_i - 8*d*sum_i x_i: the second term from the block sums of x
+        float corr = 0;
         FloatVector a0 = FloatVector.zero(F);
         FloatVector a1 = a0;
-        b = 0;
+        int b = 0;
         for (; b + 1 < blocks; b += 2) {
             long bo = off + 18L * b;
             int xb = xo + 32 * b;
-            IntVector q0 = (IntVector) ByteVector.fromMemorySegment(B, w, bo + 2, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
-            IntVector q1 = (IntVector) ByteVector.fromMemorySegment(B, w, bo + 20, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
-            FloatVector l0 = (FloatVector) q0.and(0xF).convertShape(VectorOperators.I2F, F, 0);
-            FloatVector h0 = (FloatVector) q0.lanewise(VectorOperators.LSHR, 4).convertShape(VectorOperators.I2F, F, 0);
-            FloatVector l1 = (FloatVector) q1.and(0xF).convertShape(VectorOperators.I2F, F, 0);
-            FloatVector h1 = (FloatVector) q1.lanewise(VectorOperators.LSHR, 4).convertShape(VectorOperators.I2F, F, 0);
-            FloatVector s0 = l0.fma(FloatVector.fromArray(F, x, xb), h0.mul(FloatVector.fromArray(F, x, xb + 16)));
-            FloatVector s1 = l1.fma(FloatVector.fromArray(F, x, xb + 32), h1.mul(FloatVector.fromArray(F, x, xb + 48)));
-            a0 = s0.fma(FloatVector.broadcast(F, scales[b]), a0);
-            a1 = s1.fma(FloatVector.broadcast(F, scales[b + 1]), a1);
+            float d0 = Float.float16ToFloat(w.get(F16, bo));
+            float d1 = Float.float16ToFloat(w.get(F16, bo + 18));
+            a0 = q4Block(w, bo, x, xb).fma(FloatVector.broadcast(F, d0), a0);
+            a1 = q4Block(w, bo + 18, x, xb + 32).fma(FloatVector.broadcast(F, d1), a1);
+            corr += d0 * blockSums[sb + b] + d1 * blockSums[sb + b + 1];
         }
         if (b < blocks) {
             long bo = off + 18L * b;
-            int xb = xo + 32 * b;
-            IntVector q0 = (IntVector) ByteVector.fromMemorySegment(B, w, bo + 2, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
-            FloatVector l0 = (FloatVector) q0.and(0xF).convertShape(VectorOperators.I2F, F, 0);
-            FloatVector h0 = (FloatVector) q0.lanewise(VectorOperators.LSHR, 4).convertShape(VectorOperators.I2F, F, 0);
-            FloatVector s0 = l0.fma(FloatVector.fromArray(F, x, xb), h0.mul(FloatVector.fromArray(F, x, xb + 16)));
-            a0 = s0.fma(FloatVector.broadcast(F, scales[b]), a0);
+            float d0 = Float.float16ToFloat(w.get(F16, bo));
+            a0 = q4Block(w, bo, x, xo + 32 * b).fma(FloatVector.broadcast(F, d0), a0);
+            corr += d0 * blockSums[sb + b];
         }
-        return sum(a0.add(a1)) - 8 * (sum(corr) + tailCorr);
+        return sum(a0.add(a1)) - 8 * corr;
+    }
+
+    /** Unscaled {@code sum q_i * x_i} lane-wise over one Q4_0 block at {@code bo} (nibbles 0..15, not re-centred). */
+    private static FloatVector q4Block(MemorySegment w, long bo, float[] x, int xb) {
+        IntVector q = (IntVector) ByteVector.fromMemorySegment(B, w, bo + 2, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+        FloatVector lo = (FloatVector) q.and(0xF).convertShape(VectorOperators.I2F, F, 0);
+        FloatVector hi = (FloatVector) q.lanewise(VectorOperators.LSHR, 4).convertShape(VectorOperators.I2F, F, 0);
+        return lo.fma(FloatVector.fromArray(F, x, xb), hi.mul(FloatVector.fromArray(F, x, xb + 16)));
     }
 
     /** Sums of {@code x[32*b .. 32*b+32)} for each 32-block of {@code x[0..n)} (n a multiple of 32). */
@@ -451,49 +442,43 @@ public final class VectorKernels {
         return s;
     }
 
-    /** Q8_0 row dot product for 16-lane vectors (see {@link #dotQ4_0x16}). */
-    private static float dotQ8_0x16(MemorySegment w, long off, float[] x, int xo, int n, float[] scales) {
+    /** Q8_0 row dot product for 16-lane vectors: two blocks per iteration (see {@link #dotQ4_0x16}). */
+    private static float dotQ8_0x16(MemorySegment w, long off, float[] x, int xo, int n) {
         int blocks = n >> 5;
-        for (int b = 0; b < blocks; b++) {
-            scales[b] = Float.float16ToFloat(w.get(F16, off + 34L * b));
-        }
         FloatVector a0 = FloatVector.zero(F);
         FloatVector a1 = a0;
         int b = 0;
         for (; b + 1 < blocks; b += 2) {
             long bo = off + 34L * b;
             int xb = xo + 32 * b;
-            FloatVector p0 = (FloatVector) ByteVector.fromMemorySegment(B, w, bo + 2, LE).convertShape(VectorOperators.B2F, F, 0);
-            FloatVector p1 = (FloatVector) ByteVector.fromMemorySegment(B, w, bo + 18, LE).convertShape(VectorOperators.B2F, F, 0);
-            FloatVector p2 = (FloatVector) ByteVector.fromMemorySegment(B, w, bo + 36, LE).convertShape(VectorOperators.B2F, F, 0);
-            FloatVector p3 = (FloatVector) ByteVector.fromMemorySegment(B, w, bo + 52, LE).convertShape(VectorOperators.B2F, F, 0);
-            FloatVector s0 = p0.fma(FloatVector.fromArray(F, x, xb), p1.mul(FloatVector.fromArray(F, x, xb + 16)));
-            FloatVector s1 = p2.fma(FloatVector.fromArray(F, x, xb + 32), p3.mul(FloatVector.fromArray(F, x, xb + 48)));
-            a0 = s0.fma(FloatVector.broadcast(F, scales[b]), a0);
-            a1 = s1.fma(FloatVector.broadcast(F, scales[b + 1]), a1);
+            a0 = q8Block(w, bo, x, xb).fma(FloatVector.broadcast(F, Float.float16ToFloat(w.get(F16, bo))), a0);
+            a1 = q8Block(w, bo + 34, x, xb + 32).fma(FloatVector.broadcast(F, Float.float16ToFloat(w.get(F16, bo + 34))), a1);
         }
         if (b < blocks) {
             long bo = off + 34L * b;
-            int xb = xo + 32 * b;
-            FloatVector p0 = (FloatVector) ByteVector.fromMemorySegment(B, w, bo + 2, LE).convertShape(VectorOperators.B2F, F, 0);
-            FloatVector p1 = (FloatVector) ByteVector.fromMemorySegment(B, w, bo + 18, LE).convertShape(VectorOperators.B2F, F, 0);
-            FloatVector s0 = p0.fma(FloatVector.fromArray(F, x, xb), p1.mul(FloatVector.fromArray(F, x, xb + 16)));
-            a0 = s0.fma(FloatVector.broadcast(F, scales[b]), a0);
+            a0 = q8Block(w, bo, x, xo + 32 * b).fma(FloatVector.broadcast(F, Float.float16ToFloat(w.get(F16, bo))), a0);
         }
         return sum(a0.add(a1));
     }
 
-    /** Q8_0 dot with a scratch buffer for the block scales (16-lane fast path). */
-    public static float dotQ8_0(MemorySegment w, long off, float[] x, int xo, int n, float[] scales) {
-        return L == 16 ? dotQ8_0x16(w, off, x, xo, n, scales) : dotQ8_0(w, off, x, xo, n);
+    /** Unscaled {@code sum q_i * x_i} lane-wise over one Q8_0 block at {@code bo}. */
+    private static FloatVector q8Block(MemorySegment w, long bo, float[] x, int xb) {
+        FloatVector lo = (FloatVector) ByteVector.fromMemorySegment(B, w, bo + 2, LE).convertShape(VectorOperators.B2F, F, 0);
+        FloatVector hi = (FloatVector) ByteVector.fromMemorySegment(B, w, bo + 18, LE).convertShape(VectorOperators.B2F, F, 0);
+        return lo.fma(FloatVector.fromArray(F, x, xb), hi.mul(FloatVector.fromArray(F, x, xb + 16)));
+    }
+
+    /** Dot of a Q8_0 row ({@code n/32} blocks of f16 scale + 32 int8) with {@code x[xo..xo+n)}. */
+    public static float dotQ8_0(MemorySegment w, long off, float[] x, int xo, int n) {
+        return L == 16 ? dotQ8_0x16(w, off, x, xo, n) : dotQ8_0Generic(w, off, x, xo, n);
     }
 
     /**
-     * Q4_0 dot with a scratch buffer for the block scales and the 32-block sums of {@code x} (from
-     * {@link #blockSums}, indexed from {@code xo/32}; 16-lane fast path).
+     * Dot of a Q4_0 row with {@code x[xo..xo+n)}, given the 32-block sums of {@code x} (from
+     * {@link #blockSums}, indexed from {@code xo/32}; used by the 16-lane fast path).
      */
-    public static float dotQ4_0(MemorySegment w, long off, float[] x, int xo, int n, float[] scales, float[] blockSums) {
-        return L == 16 && (xo & 31) == 0 ? dotQ4_0x16(w, off, x, xo, n, scales, blockSums) : dotQ4_0(w, off, x, xo, n);
+    public static float dotQ4_0(MemorySegment w, long off, float[] x, int xo, int n, float[] blockSums) {
+        return L == 16 && (xo & 31) == 0 ? dotQ4_0x16(w, off, x, xo, n, blockSums) : dotQ4_0Generic(w, off, x, xo, n);
     }
 
     /**

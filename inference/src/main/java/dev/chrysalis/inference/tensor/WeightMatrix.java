@@ -96,8 +96,8 @@ public final class WeightMatrix {
     }
 
     /**
-     * Dot product of row {@code row} with {@code x[xo..xo+cols)}. {@code scratch} (at least 256 floats and
-     * cols/32) holds block scales or one dequantized block, depending on the format.
+     * Dot product of row {@code row} with {@code x[xo..xo+cols)}. {@code scratch} (at least 256 floats)
+     * holds one dequantized block for the formats without a fused kernel.
      */
     public float dot(int row, float[] x, int xo, float[] scratch) {
         return dot(row, x, xo, scratch, usesBlockSums() ? VectorKernels.blockSums(x, xo + cols) : null);
@@ -108,8 +108,8 @@ public final class WeightMatrix {
         long off = row * rowBytes;
         return switch (type) {
             case F32 -> VectorKernels.dotF32(data, off, x, xo, cols);
-            case Q8_0 -> VectorKernels.dotQ8_0(data, off, x, xo, cols, scratch);
-            case Q4_0 -> VectorKernels.dotQ4_0(data, off, x, xo, cols, scratch, blockSums);
+            case Q8_0 -> VectorKernels.dotQ8_0(data, off, x, xo, cols);
+            case Q4_0 -> VectorKernels.dotQ4_0(data, off, x, xo, cols, blockSums);
             case Q4_K -> VectorKernels.hasQ4KKernel() && (xo & 31) == 0
                     ? VectorKernels.dotQ4_K(data, off, x, xo, cols, blockSums) : dequantizedDot(off, x, xo, scratch);
             case Q6_K -> VectorKernels.hasQ4KKernel() ? VectorKernels.dotQ6_K(data, off, x, xo, cols) : dequantizedDot(off, x, xo, scratch);
