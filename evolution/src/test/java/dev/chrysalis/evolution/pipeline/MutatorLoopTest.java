@@ -16,6 +16,7 @@ import dev.chrysalis.evolution.mutate.external.ExternalAgentSettings;
 import dev.chrysalis.evolution.mutate.llm.LlmCoderMutator;
 import dev.chrysalis.evolution.mutate.llm.LlmCoderSettings;
 import dev.chrysalis.evolution.support.Build;
+import dev.chrysalis.evolution.support.ClampPlugin;
 import dev.chrysalis.evolution.support.SeededPlugins;
 import dev.chrysalis.evolution.workspace.Workspace;
 import dev.chrysalis.sandbox.pool.SandboxLayout;
@@ -114,30 +115,6 @@ class MutatorLoopTest {
         System.out.println("external agent: " + handed.elapsed().toMillis() + " ms evidence -> verdict, " + handed.winner().mutation());
     }
 
-    static final String CLAMP = """
-            package dev.chrysalis.skill.clamp;
-
-            public final class Clamp {
-                static int clamp(int v, int max) {
-                    if (v > max) {
-                        return max;
-                    }
-                    return v + 1;
-                }
-            }
-            """;
-
-    /** A one-file plugin: small enough that the coder's prompt is short and nothing needs the sandbox unless an edit compiles. */
-    static Path clampProject(Path root) throws Exception {
-        Path dir = root.resolve("skills/clamp");
-        Files.createDirectories(dir.resolve("src/main/java/dev/chrysalis/skill/clamp"));
-        Files.writeString(dir.resolve("pom.xml"), "<project><parent><artifactId>chrysalis-skills</artifactId></parent>"
-                + "<artifactId>skill-clamp</artifactId></project>");
-        Files.writeString(dir.resolve("replay.jsonl"), "{\"id\":\"big\",\"input\":{\"v\":12,\"max\":9},\"expect\":{\"value\":9}}\n");
-        Files.writeString(dir.resolve("src/main/java/dev/chrysalis/skill/clamp/Clamp.java"), CLAMP);
-        return root;
-    }
-
     @Test
     void theLlmCoderFlowsThroughTheLoopAndItsUnusableAnswersAreJournaledWithTheReason() throws Exception {
         LlmCoderSettings settings = LlmCoderSettings.of(fixtureModel()).withThreads(2).withMaxTokens(192).withAttempts(2);
@@ -147,14 +124,8 @@ class MutatorLoopTest {
         EvolutionResult result;
         List<Path> classpath = Build.compileClasspath();
         try (LlmCoderMutator coder = LlmCoderMutator.load(settings);
-             Workspace ws = Workspace.openOrCreate(data, clampProject(temp.resolve("clamp")), Clock.systemUTC())) {
-            ReplayCase bad = ReplayCases.parse("{\"id\":\"turn-1-call-0\",\"input\":{\"v\":3,\"max\":9},\"expect\":{\"value\":3}}",
-                    "clamp", "evidence").getFirst();
-            EvidenceItem item = new EvidenceItem(List.of(1L), "clamp", List.of("expected {\"value\":3} but got {\"value\":4}"),
-                    List.of("java.lang.AssertionError: value\n\tat dev.chrysalis.skill.clamp.Clamp.clamp(Clamp.java:8)"),
-                    List.of(new EvidenceCase(bad, EvidenceCase.Goal.MATCH)));
-            Batch batch = new Batch("clamp-1", "clamp", List.of(item), ReplayCases.parse(ws.read(Workspace.MAIN, "clamp/replay.jsonl")
-                    .orElseThrow(), "clamp", "replay.jsonl"), true);
+             Workspace ws = Workspace.openOrCreate(data, ClampPlugin.project(temp.resolve("clamp")), Clock.systemUTC())) {
+            Batch batch = ClampPlugin.batch();
             EvolutionSettings es = new EvolutionSettings(4, Duration.ofMinutes(3), TrialOptions.defaults().withRunsPerCase(1), false)
                     .withMutators(List.of(coder));
             EvolutionLoop loop = new EvolutionLoop(ws, new PluginCompiler(classpath), new BundlePackager(classpath), new TrialRunner(pool),

@@ -5,18 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.chrysalis.evolution.evidence.Batch;
-import dev.chrysalis.evolution.evidence.EvidenceCase;
-import dev.chrysalis.evolution.evidence.EvidenceItem;
-import dev.chrysalis.evolution.locate.Suspicion;
 import dev.chrysalis.evolution.mutate.Mutation;
 import dev.chrysalis.evolution.mutate.MutationRequest;
 import dev.chrysalis.evolution.mutate.Operator;
 import dev.chrysalis.evolution.mutate.Proposal;
 import dev.chrysalis.evolution.mutate.Proposals;
-import dev.chrysalis.evolution.search.OperatorStats;
-import dev.chrysalis.spi.replay.ReplayCase;
-import dev.chrysalis.spi.replay.ReplayCases;
+import dev.chrysalis.evolution.support.ClampPlugin;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,30 +26,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** External agents are real shell scripts here: what they see, what they may change, and how they are stopped. */
 class ExternalAgentMutatorTest {
-    static final String CLAMP = "src/main/java/dev/chrysalis/skill/clamp/Clamp.java";
-    static final String SOURCE = """
-            package dev.chrysalis.skill.clamp;
-
-            public final class Clamp {
-                static int clamp(int v, int max) {
-                    if (v > max) {
-                        return max;
-                    }
-                    return v + 1;
-                }
-            }
-            """;
-
     @TempDir
     Path temp;
 
     MutationRequest request() {
-        ReplayCase bad = ReplayCases.parse("{\"id\":\"turn-1-call-0\",\"input\":{\"v\":3,\"max\":9},\"expect\":{\"value\":3}}", "clamp", "evidence").getFirst();
-        EvidenceItem item = new EvidenceItem(List.of(1L), "clamp", List.of("expected {\"value\":3} but got {\"value\":4}"), List.of(),
-                List.of(new EvidenceCase(bad, EvidenceCase.Goal.MATCH)));
-        return new MutationRequest(new Batch("clamp-1", "clamp", List.of(item), List.of(), true),
-                Map.of(CLAMP, SOURCE, "SKILL.md", "# clamp\n", "pom.xml", "<project/>\n"),
-                new Suspicion(Map.of("Clamp.clamp", 1.0), Map.of(), "stack traces"), new OperatorStats(temp.resolve("maa"), "clamp", 0.3));
+        return ClampPlugin.request(temp.resolve("maa"));
     }
 
     Path script(String body) throws Exception {
@@ -103,11 +78,11 @@ class ExternalAgentMutatorTest {
         Proposal.Rewrite w = assertInstanceOf(Proposal.Rewrite.class, runOnce(agent));
         Mutation m = w.mutation();
         assertEquals(Operator.EXTERNAL_AGENT, m.operator());
-        assertEquals(Map.of(CLAMP, SOURCE.replace("return v + 1;", "return v;")), m.changes());
+        assertEquals(Map.of(ClampPlugin.FILE, ClampPlugin.SOURCE.replace("return v + 1;", "return v;")), m.changes());
         assertEquals("Clamp.clamp", m.method());
         assertEquals(8, m.line());
         assertTrue(m.describe().startsWith("external-agent in Clamp.clamp (Clamp.java:8): sh changed Clamp.java"), m.describe());
-        assertTrue(w.log().contains("fixed " + CLAMP), w.log());
+        assertTrue(w.log().contains("fixed " + ClampPlugin.FILE), w.log());
         assertScratchRemoved();
     }
 
@@ -172,15 +147,15 @@ class ExternalAgentMutatorTest {
 
     @Test
     void changesOutsideTheJavaSourcesBinariesDeletionsAndLinksAreRejectedByName() throws Exception {
-        String why = rejection(runOnce(agent("echo '<project><x/></project>' > pom.xml\nsed -i 's/v + 1/v/' " + CLAMP + "\n",
+        String why = rejection(runOnce(agent("echo '<project><x/></project>' > pom.xml\nsed -i 's/v + 1/v/' " + ClampPlugin.FILE + "\n",
                 Duration.ofSeconds(20))));
         assertTrue(why.startsWith("changed what it may not: changed pom.xml (only Java sources under src/main/java/ may change)"), why);
         why = rejection(runOnce(agent("printf 'CAFE\\000\\001' > src/main/java/dev/chrysalis/skill/clamp/Junk.java\n", Duration.ofSeconds(20))));
         assertTrue(why.contains("added src/main/java/dev/chrysalis/skill/clamp/Junk.java is not UTF-8 text"), why);
         why = rejection(runOnce(agent("mkdir -p target && echo x > target/Clamp.class\n", Duration.ofSeconds(20))));
         assertTrue(why.contains("added target/Clamp.class (only Java sources"), why);
-        why = rejection(runOnce(agent("rm " + CLAMP + "\n", Duration.ofSeconds(20))));
-        assertTrue(why.contains("deleted " + CLAMP), why);
+        why = rejection(runOnce(agent("rm " + ClampPlugin.FILE + "\n", Duration.ofSeconds(20))));
+        assertTrue(why.contains("deleted " + ClampPlugin.FILE), why);
         why = rejection(runOnce(agent("ln -s /etc/passwd src/main/java/dev/chrysalis/skill/clamp/P.java\n", Duration.ofSeconds(20))));
         assertTrue(why.contains("src/main/java/dev/chrysalis/skill/clamp/P.java is a symbolic link"), why);
         why = rejection(runOnce(agent("echo looked around\n", Duration.ofSeconds(20))));

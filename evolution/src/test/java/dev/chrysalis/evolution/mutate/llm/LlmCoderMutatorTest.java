@@ -7,26 +7,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.chrysalis.evolution.evidence.Batch;
-import dev.chrysalis.evolution.evidence.EvidenceCase;
-import dev.chrysalis.evolution.evidence.EvidenceItem;
-import dev.chrysalis.evolution.locate.Suspicion;
 import dev.chrysalis.evolution.mutate.Mutation;
 import dev.chrysalis.evolution.mutate.MutationRequest;
 import dev.chrysalis.evolution.mutate.Operator;
 import dev.chrysalis.evolution.mutate.Proposal;
 import dev.chrysalis.evolution.mutate.Proposals;
 import dev.chrysalis.evolution.mutate.RepairBrief;
-import dev.chrysalis.evolution.search.OperatorStats;
+import dev.chrysalis.evolution.support.ClampPlugin;
 import dev.chrysalis.inference.chat.ChatMessage;
 import dev.chrysalis.inference.engine.StopReason;
 import dev.chrysalis.inference.sampling.SamplingOptions;
-import dev.chrysalis.spi.replay.ReplayCase;
-import dev.chrysalis.spi.replay.ReplayCases;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,24 +33,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LlmCoderMutatorTest {
     static final ObjectMapper JSON = new ObjectMapper();
-    static final String CLAMP = "src/main/java/dev/chrysalis/skill/clamp/Clamp.java";
-    static final String SOURCE = """
-            package dev.chrysalis.skill.clamp;
-
-            public final class Clamp {
-                static int clamp(int v, int max) {
-                    if (v > max) {
-                        return max;
-                    }
-                    return v + 1;
-                }
-
-                static String name() {
-                    return "clamp";
-                }
-            }
-            """;
-
     static LlmCoderMutator coder;
 
     @TempDir
@@ -74,18 +49,8 @@ class LlmCoderMutatorTest {
         coder.close();
     }
 
-    static Batch batch() {
-        ReplayCase bad = ReplayCases.parse("{\"id\":\"turn-1-call-0\",\"input\":{\"v\":3,\"max\":9},\"expect\":{\"value\":3}}", "clamp", "evidence").getFirst();
-        ReplayCase keep = ReplayCases.parse("{\"id\":\"big\",\"input\":{\"v\":12,\"max\":9},\"expect\":{\"value\":9}}", "clamp", "replay").getFirst();
-        EvidenceItem item = new EvidenceItem(List.of(1L), "clamp", List.of("expected {\"value\":3} but got {\"value\":4}"),
-                List.of("java.lang.AssertionError: value\n\tat dev.chrysalis.skill.clamp.Clamp.clamp(Clamp.java:8)"),
-                List.of(new EvidenceCase(bad, EvidenceCase.Goal.MATCH)));
-        return new Batch("clamp-1", "clamp", List.of(item), List.of(keep), true);
-    }
-
     static MutationRequest request() {
-        return new MutationRequest(batch(), Map.of(CLAMP, SOURCE, "SKILL.md", "# clamp\n"),
-                new Suspicion(Map.of("Clamp.clamp", 0.9), Map.of(), "stack traces"), new OperatorStats(temp.resolve("maa"), "clamp", 0.3));
+        return ClampPlugin.request(temp.resolve("maa"));
     }
 
     @Test
@@ -96,7 +61,7 @@ class LlmCoderMutatorTest {
         assertTrue(user.contains("input {\"v\":3,\"max\":9}") && user.contains("expected: output {\"value\":3}"), user);
         assertTrue(user.contains("failure: expected {\"value\":3} but got {\"value\":4}"), user);
         assertTrue(user.contains("at dev.chrysalis.skill.clamp.Clamp.clamp(Clamp.java:8)"), user);
-        assertTrue(user.contains("File " + CLAMP + ":") && user.contains(" 8|         return v + 1;"), user);
+        assertTrue(user.contains("File " + ClampPlugin.FILE + ":") && user.contains(" 8|         return v + 1;"), user);
         assertFalse(user.contains("return \"clamp\";"), "only the located method and two lines around it are shown:\n" + user);
         assertTrue(user.contains("1 other recorded calls pass today"), user);
         assertTrue(user.contains("could not be used: x.java:3: cannot find symbol"), user);
@@ -120,20 +85,20 @@ class LlmCoderMutatorTest {
                 case Proposal.Rewrite w -> {
                     Mutation m = w.mutation();
                     assertEquals(Operator.LLM_CODER, m.operator());
-                    assertNotEquals(SOURCE, m.changes().get(CLAMP));
+                    assertNotEquals(ClampPlugin.SOURCE, m.changes().get(ClampPlugin.FILE));
                     outcomes.add(m.describe());
                 }
             }
         }
         List<LlmCoderMutator.Attempt> attempts = coder.attempts().subList(before, coder.attempts().size());
         assertEquals(3, attempts.size());
-        EditFormat format = new EditFormat(List.of(CLAMP), 256);
+        EditFormat format = new EditFormat(List.of(ClampPlugin.FILE), 256);
         for (LlmCoderMutator.Attempt a : attempts) {
             assertEquals(StopReason.CONSTRAINT_COMPLETE, a.stop(), a.output());
             assertTrue(format.accepts(a.output()), a.output());
             JsonNode n = JSON.readTree(a.output());
             assertTrue(n.get("edits").isArray() && n.get("edits").size() >= 1, a.output());
-            assertEquals(CLAMP, n.get("edits").get(0).get("file").asText());
+            assertEquals(ClampPlugin.FILE, n.get("edits").get(0).get("file").asText());
             System.out.println("llm-coder attempt " + a.number() + ": " + a.promptTokens() + " prompt (" + a.reusedTokens() + " reused) + "
                     + a.generatedTokens() + " generated tokens, " + a.nanos() / 1_000_000 + " ms: " + a.outcome() + "\n  " + a.output());
         }
@@ -150,7 +115,7 @@ class LlmCoderMutatorTest {
                 Proposals ps = c.propose(request());
                 ps.next();
                 runs.add(c.attempts().getFirst().output());
-                assertTrue(new EditFormat(List.of(CLAMP), 256).accepts(runs.getLast()), runs.getLast());
+                assertTrue(new EditFormat(List.of(ClampPlugin.FILE), 256).accepts(runs.getLast()), runs.getLast());
             }
         }
         assertEquals(runs.get(0), runs.get(1));
