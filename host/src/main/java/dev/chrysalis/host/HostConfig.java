@@ -1,6 +1,6 @@
 package dev.chrysalis.host;
 
-import dev.chrysalis.host.agent.DefaultBrain;
+import dev.chrysalis.sandbox.turn.DefaultBrain;
 import dev.chrysalis.host.agent.TurnRecorder;
 import dev.chrysalis.host.runtime.BundleEventListener;
 import dev.chrysalis.host.runtime.RuntimeConfig;

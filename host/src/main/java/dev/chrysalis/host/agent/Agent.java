@@ -1,6 +1,8 @@
 package dev.chrysalis.host.agent;
 
 import dev.chrysalis.host.runtime.PluginServices;
+import dev.chrysalis.sandbox.turn.TurnEnvironment;
+import dev.chrysalis.sandbox.turn.TurnPipeline;
 import dev.chrysalis.spi.brain.Brain;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,29 +16,29 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.random.RandomGenerator;
 
 /**
- * The agent loop: opens sessions and runs their turns against the live plugins. A turn runs the beforeTurn
- * hooks (ascending priority), lets the {@link Brain} decide (the default brain asks the current router and
- * invokes the chosen skill under the limits), runs the afterTurn hooks, and hands the finished turn with
+ * The agent loop: opens sessions and runs their turns against the live plugins through the shared
+ * {@link TurnPipeline} (beforeTurn hooks in ascending priority, the {@link Brain} (the default brain asks the
+ * current router and invokes the chosen skill under the limits), afterTurn hooks), and hands the finished turn with
  * every tool call's exact input and output, the SHA-256 of every bundle that served it and its failures to
  * the {@link TurnRecorder}. Nothing a plugin throws escapes a turn.
  */
 public final class Agent {
-    private final PluginServices plugins;
     private final Brain brain;
     private final TurnRecorder recorder;
-    private final Clock clock;
     private final RandomGenerator random;
-    private final AgentConfig config;
+    private final TurnPipeline pipeline;
     private final Map<String, AgentSession> sessions = new ConcurrentHashMap<>();
 
     public Agent(PluginServices plugins, Brain brain, TurnRecorder recorder, Clock clock, RandomGenerator random,
                  AgentConfig config) {
-        this.plugins = Objects.requireNonNull(plugins, "plugins");
+        Objects.requireNonNull(plugins, "plugins");
         this.brain = Objects.requireNonNull(brain, "brain");
         this.recorder = Objects.requireNonNull(recorder, "recorder");
-        this.clock = Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(clock, "clock");
         this.random = Objects.requireNonNull(random, "random");
-        this.config = Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(config, "config");
+        this.pipeline = new TurnPipeline(new RuntimeTurnPlugins(plugins), brain,
+                new TurnEnvironment(config.workspace(), config.hookWorkspace(), clock, config.limits()));
         try {
             Files.createDirectories(config.workspace());
             Files.createDirectories(config.hookWorkspace());
@@ -84,24 +86,13 @@ public final class Agent {
         return brain.name();
     }
 
-    PluginServices plugins() {
-        return plugins;
-    }
-
-    Brain brain() {
-        return brain;
+    /** The turn pipeline every session's turns run through (the same one trial workers replay turns with). */
+    TurnPipeline pipeline() {
+        return pipeline;
     }
 
     TurnRecorder recorder() {
         return recorder;
-    }
-
-    Clock clock() {
-        return clock;
-    }
-
-    AgentConfig config() {
-        return config;
     }
 
     long nextSeed() {

@@ -1,5 +1,6 @@
 package dev.chrysalis.host.agent;
 
+import dev.chrysalis.sandbox.turn.TurnOutcome;
 import dev.chrysalis.spi.brain.TurnRequest;
 import java.util.List;
 import java.util.Objects;
@@ -54,7 +55,9 @@ public final class AgentSession implements AutoCloseable {
             throw new IllegalArgumentException("session " + id + ": the message is empty");
         }
         int index = nextTurn++;
-        CompletedTurn turn = new TurnRun(agent, id, index, message, List.copyOf(history), partials, this::nextSeed).run();
+        TurnOutcome outcome = agent.pipeline().run(id, index, message, List.copyOf(history), partials, this::nextSeed);
+        CompletedTurn turn = new CompletedTurn(id, index, outcome.started(), outcome.finished(), outcome.brain(),
+                outcome.turn(), outcome.servedBy(), outcome.failures());
         history.addLast(new TurnRequest.Exchange(turn.turn().userMessage(), turn.answer()));
         if (history.size() > HISTORY_LIMIT) {
             history.removeFirst();

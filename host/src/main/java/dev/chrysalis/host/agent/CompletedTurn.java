@@ -1,5 +1,7 @@
 package dev.chrysalis.host.agent;
 
+import dev.chrysalis.sandbox.turn.TurnFailure;
+import dev.chrysalis.sandbox.turn.ServedBy;
 import dev.chrysalis.spi.hook.TurnData;
 import java.time.Instant;
 import java.util.List;

@@ -1,8 +1,8 @@
 package dev.chrysalis.host.evidence;
 
 import dev.chrysalis.host.agent.CompletedTurn;
-import dev.chrysalis.host.agent.ServedBy;
-import dev.chrysalis.host.agent.TurnFailure;
+import dev.chrysalis.sandbox.turn.ServedBy;
+import dev.chrysalis.sandbox.turn.TurnFailure;
 import dev.chrysalis.host.agent.TurnRecorder;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

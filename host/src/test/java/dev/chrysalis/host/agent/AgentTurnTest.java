@@ -1,5 +1,9 @@
 package dev.chrysalis.host.agent;
 
+import dev.chrysalis.sandbox.turn.TurnFailure;
+import dev.chrysalis.sandbox.turn.ServedBy;
+import dev.chrysalis.sandbox.turn.FailureKind;
+import dev.chrysalis.sandbox.turn.DefaultBrain;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

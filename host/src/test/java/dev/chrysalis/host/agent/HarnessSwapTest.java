@@ -1,5 +1,7 @@
 package dev.chrysalis.host.agent;
 
+import dev.chrysalis.sandbox.turn.ServedBy;
+import dev.chrysalis.sandbox.turn.FailureKind;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

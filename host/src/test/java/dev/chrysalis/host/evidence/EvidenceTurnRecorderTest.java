@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.chrysalis.host.agent.CompletedTurn;
-import dev.chrysalis.host.agent.ServedBy;
-import dev.chrysalis.host.agent.TurnFailure;
+import dev.chrysalis.sandbox.turn.ServedBy;
+import dev.chrysalis.sandbox.turn.TurnFailure;
 import dev.chrysalis.host.runtime.PluginEvent;
 import dev.chrysalis.host.runtime.SwapReport;
 import dev.chrysalis.spi.hook.TurnData;
@@ -36,11 +36,11 @@ class EvidenceTurnRecorderTest {
                 new ServedBy(ServedBy.Role.SKILL, "calculator", CALC, "1.0.0", CALC_SHA),
                 new ServedBy(ServedBy.Role.SKILL, "calculator", CALC, "1.0.0", CALC_SHA),
                 new ServedBy(ServedBy.Role.SKILL, "calculator", CALC, "1.0.1", NEW_SHA)),
-                List.of(new TurnFailure(dev.chrysalis.host.agent.FailureKind.SKILL_EXCEPTION, "calculator",
+                List.of(new TurnFailure(dev.chrysalis.sandbox.turn.FailureKind.SKILL_EXCEPTION, "calculator",
                                 "ArithmeticException: / by zero", Optional.of("java.lang.ArithmeticException: / by zero\n\tat x")),
-                        new TurnFailure(dev.chrysalis.host.agent.FailureKind.HOOK_EXCEPTION, "turn-log", "disk full",
+                        new TurnFailure(dev.chrysalis.sandbox.turn.FailureKind.HOOK_EXCEPTION, "turn-log", "disk full",
                                 Optional.empty()),
-                        new TurnFailure(dev.chrysalis.host.agent.FailureKind.SKILL_TIMEOUT, "calculator", "no answer in 5 s",
+                        new TurnFailure(dev.chrysalis.sandbox.turn.FailureKind.SKILL_TIMEOUT, "calculator", "no answer in 5 s",
                                 Optional.empty())));
         try (var store = EvidenceStore.open(dataDir)) {
             new EvidenceTurnRecorder(store).record(turn);

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.chrysalis.host.Host;
 import dev.chrysalis.host.HostConfig;
 import dev.chrysalis.host.agent.CompletedTurn;
-import dev.chrysalis.host.agent.ServedBy;
+import dev.chrysalis.sandbox.turn.ServedBy;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -11,6 +11,7 @@ import dev.chrysalis.sandbox.trial.TrialOptions;
 import dev.chrysalis.sandbox.trial.TrialReport;
 import dev.chrysalis.sandbox.trial.TrialRunner;
 import dev.chrysalis.sandbox.trial.TrialVerdict;
+import dev.chrysalis.sandbox.trial.TurnCases;
 import dev.chrysalis.spi.replay.ReplayCase;
 import dev.chrysalis.spi.replay.ReplayCases;
 import dev.chrysalis.spi.replay.ReplayFormatException;
@@ -172,6 +173,7 @@ public final class TrialCli {
             // warm per case: one loaded worker, every case replayed `iterations` times after a warm-up round
             Worker w = pool.take();
             List<Double> perCase = new ArrayList<>();
+            List<Double> firstCase = new ArrayList<>(); // a turn case's first run also installs the shipped plugins
             try {
                 WorkerReply loaded = w.load(bundle, TrialRunnerDigest.of(bundle), Duration.ofSeconds(10), Duration.ofSeconds(10));
                 if (!(loaded instanceof WorkerReply.Answer a) || !a.message().path("type").asText().equals("loaded")) {
@@ -187,6 +189,8 @@ public final class TrialCli {
                         }
                         if (round > 0) {
                             perCase.add((System.nanoTime() - t0) / 1e6);
+                        } else if (seq == 1) {
+                            firstCase.add((System.nanoTime() - t0) / 1e6);
                         }
                     }
                 }
@@ -203,10 +207,15 @@ public final class TrialCli {
                 verdict = report.verdict().label();
                 Thread.sleep(1500); // let the pool warm its next worker, as between real trials
             }
-            out.printf(Locale.ROOT, "bench trial: %s, %d cases, %d iterations, network isolation %s%n", bundle.getFileName(),
-                    cases.size(), iterations, pool.isolation().active() ? String.join(" ", pool.isolation().prefix()) : "none");
+            long turnCases = cases.stream().filter(TurnCases::isTurn).count();
+            out.printf(Locale.ROOT, "bench trial: %s, %d cases (%d turn cases), %d iterations, network isolation %s, OS limits %s%n",
+                    bundle.getFileName(), cases.size(), turnCases, iterations,
+                    pool.isolation().active() ? String.join(" ", pool.isolation().prefix()) : "none",
+                    pool.osLimits().map(l -> "cpu " + l.cpuSeconds() + " s, " + l.openFiles() + " files, "
+                            + (l.fileSizeBytes() >> 20) + " MiB per file").orElse("none"));
             out.printf(Locale.ROOT, "%-34s %10s %10s %10s %10s%n", "measure", "median ms", "min ms", "max ms", "target");
             row(out, "cold worker start (to ready)", cold, "< 1000");
+            row(out, "first case in a loaded worker", firstCase, "");
             row(out, "warm replay, per case", perCase, "< 50");
             row(out, "trial, k=3, warm pool (" + verdict + ")", trials, "");
             return 0;

@@ -24,7 +24,8 @@ public enum Rule {
     THREAD_LIMIT("start more threads than the worker allows"),
     MEMORY_LIMIT("exhaust the worker's heap"),
     STACK_DEPTH("overflow the thread stack"),
-    OUTPUT_LIMIT("produce more output than the worker allows");
+    OUTPUT_LIMIT("produce more output than the worker allows"),
+    OS_LIMIT("exceed an operating-system limit of the worker process (file size, open files)");
 
     private final String description;
 

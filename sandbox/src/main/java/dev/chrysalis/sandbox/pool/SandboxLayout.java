@@ -15,13 +15,18 @@ import java.util.stream.Stream;
 /**
  * Where the pieces of a trial worker are: the JDK to start it with, its class path, the guard's two jars
  * and the framework bundles it runs. The sandbox build provisions all of them in its build folder.
+ *
+ * @param plugins the shipped plugin bundles (router, hooks, skills) a worker replays whole turns with; a
+ *                candidate takes the place of the shipped plugin it rewrites. Empty: turn cases cannot run.
  */
 public record SandboxLayout(Path java, List<Path> workerClasspath, Path guardBootJar, Path guardAgentJar,
-                            List<Path> bundles) {
+                            List<Path> bundles, List<Path> plugins) {
     public static final String BUNDLES_PROPERTY = "chrysalis.sandbox.workerBundles";
     public static final String CLASSPATH_PROPERTY = "chrysalis.sandbox.workerClasspath";
     public static final String BOOT_JAR_PROPERTY = "chrysalis.sandbox.guardBootJar";
     public static final String AGENT_JAR_PROPERTY = "chrysalis.sandbox.guardAgentJar";
+    /** The folder of shipped plugin bundles, next to the framework bundles' folder. */
+    public static final String PLUGINS_FOLDER = "worker-plugins";
 
     public SandboxLayout {
         Objects.requireNonNull(java, "java");
@@ -29,7 +34,9 @@ public record SandboxLayout(Path java, List<Path> workerClasspath, Path guardBoo
         Objects.requireNonNull(guardBootJar, "guardBootJar");
         Objects.requireNonNull(guardAgentJar, "guardAgentJar");
         bundles = List.copyOf(bundles);
-        for (Path p : Stream.concat(Stream.of(java, guardBootJar, guardAgentJar), Stream.concat(workerClasspath.stream(), bundles.stream())).toList()) {
+        plugins = List.copyOf(plugins);
+        for (Path p : Stream.of(Stream.of(java, guardBootJar, guardAgentJar), workerClasspath.stream(), bundles.stream(),
+                plugins.stream()).flatMap(s -> s).toList()) {
             if (!Files.exists(p)) {
                 throw new IllegalArgumentException("sandbox layout: " + p + " does not exist (build the sandbox module first)");
             }
@@ -42,8 +49,8 @@ public record SandboxLayout(Path java, List<Path> workerClasspath, Path guardBoo
     /**
      * The layout the sandbox build describes through system properties ({@value #BUNDLES_PROPERTY}: a
      * directory of bundles; {@value #CLASSPATH_PROPERTY}: a file holding the worker's class path;
-     * {@value #BOOT_JAR_PROPERTY}, {@value #AGENT_JAR_PROPERTY}: the guard's jars). The worker runs on the
-     * JDK of this process.
+     * {@value #BOOT_JAR_PROPERTY}, {@value #AGENT_JAR_PROPERTY}: the guard's jars; shipped plugins in the
+     * {@value #PLUGINS_FOLDER} folder beside the bundles' one). The worker runs on the JDK of this process.
      */
     public static SandboxLayout fromSystemProperties() {
         return of(Path.of(required(BUNDLES_PROPERTY)), Path.of(required(CLASSPATH_PROPERTY)),
@@ -52,7 +59,8 @@ public record SandboxLayout(Path java, List<Path> workerClasspath, Path guardBoo
 
     /**
      * The layout in a sandbox build folder (e.g. {@code sandbox/target}): {@code worker-bundles/},
-     * {@code worker-classpath.txt} and the {@code *-guard-boot.jar} and {@code *-guard-agent.jar} it holds.
+     * {@code worker-classpath.txt} and the {@code *-guard-boot.jar} and {@code *-guard-agent.jar} it holds, and
+     * the shipped plugins in {@value #PLUGINS_FOLDER}/ where it has them.
      */
     public static SandboxLayout fromBuildDirectory(Path dir) {
         return of(dir.resolve("worker-bundles"), dir.resolve("worker-classpath.txt"), single(dir, "-guard-boot.jar"),
@@ -81,13 +89,17 @@ public record SandboxLayout(Path java, List<Path> workerClasspath, Path guardBoo
                     classpath.add(Path.of(entry));
                 }
             }
-            List<Path> bundles;
-            try (Stream<Path> files = Files.list(bundleDir)) {
-                bundles = files.filter(p -> p.toString().endsWith(".jar")).sorted().toList();
-            }
-            return new SandboxLayout(currentJava(), classpath, guardBootJar, guardAgentJar, bundles);
+            Path pluginDir = bundleDir.resolveSibling(PLUGINS_FOLDER);
+            List<Path> plugins = Files.isDirectory(pluginDir) ? jars(pluginDir) : List.of();
+            return new SandboxLayout(currentJava(), classpath, guardBootJar, guardAgentJar, jars(bundleDir), plugins);
         } catch (IOException e) {
             throw new UncheckedIOException("sandbox layout: cannot read " + classpathFile + " or " + bundleDir, e);
+        }
+    }
+
+    private static List<Path> jars(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> p.toString().endsWith(".jar")).sorted().toList();
         }
     }
 

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -29,6 +30,8 @@ public final class WorkerPool implements AutoCloseable {
     private final SandboxLayout layout;
     private final WorkerSettings settings;
     private final NetworkIsolation isolation;
+    private final Optional<OsLimits> osLimits;
+    private final List<String> osLimitsPrefix;
     private final ExecutorService starter;
     private final LinkedBlockingDeque<Future<Worker>> warming = new LinkedBlockingDeque<>();
     private final ConcurrentLinkedQueue<Duration> startups = new ConcurrentLinkedQueue<>();
@@ -39,6 +42,11 @@ public final class WorkerPool implements AutoCloseable {
         this.layout = layout;
         this.settings = settings;
         this.isolation = settings.isolateNetwork() ? NetworkIsolation.probe() : NetworkIsolation.none();
+        this.osLimitsPrefix = settings.osLimits().map(OsLimits::prefix).orElse(List.of());
+        this.osLimits = osLimitsPrefix.isEmpty() ? Optional.empty() : settings.osLimits();
+        if (settings.osLimits().isPresent() && osLimits.isEmpty()) {
+            LOG.log(System.Logger.Level.INFO, "no working prlimit on this machine: trial workers run without OS limits");
+        }
         Files.createDirectories(settings.workRoot());
         this.starter = Executors.newFixedThreadPool(Math.max(1, Math.min(2, settings.warmWorkers())),
                 Thread.ofPlatform().daemon().name("worker-starter-", 0).factory());
@@ -49,6 +57,11 @@ public final class WorkerPool implements AutoCloseable {
 
     public NetworkIsolation isolation() {
         return isolation;
+    }
+
+    /** The OS limits every worker of this pool runs under; empty where they are off or {@code prlimit} is missing. */
+    public Optional<OsLimits> osLimits() {
+        return osLimits;
     }
 
     /** A started worker that has never run a candidate; warm when one is ready, started now otherwise. */
@@ -102,8 +115,10 @@ public final class WorkerPool implements AutoCloseable {
         Path cache = dir.resolve("framework-cache");
         List<Path> readRoots = new ArrayList<>(layout.workerClasspath());
         layout.bundles().forEach(b -> readRoots.add(b.getParent()));
+        layout.plugins().forEach(p -> readRoots.add(p.getParent()));
         new WorkerConfig(scratch, cache, layout.bundles(), readRoots.stream().distinct().toList(), settings.threadCap(),
-                settings.maxOutputBytes(), settings.caseStackBytes()).write(dir.resolve("worker.json"));
+                settings.maxOutputBytes(), settings.caseStackBytes(), osLimits.map(OsLimits::fileSizeBytes).orElse(0L),
+                osLimits.map(OsLimits::openFiles).orElse(0), layout.plugins()).write(dir.resolve("worker.json"));
         ProcessBuilder builder = new ProcessBuilder(command(dir, scratch)).directory(scratch.toFile());
         Map<String, String> env = builder.environment();
         Map<String, String> inherited = System.getenv();
@@ -125,7 +140,8 @@ public final class WorkerPool implements AutoCloseable {
     }
 
     private List<String> command(Path dir, Path scratch) {
-        List<String> cmd = new ArrayList<>(isolation.prefix());
+        List<String> cmd = new ArrayList<>(osLimitsPrefix);
+        cmd.addAll(isolation.prefix());
         cmd.add(layout.java().toString());
         cmd.add("-Xbootclasspath/a:" + layout.guardBootJar());
         cmd.add("-javaagent:" + layout.guardAgentJar());

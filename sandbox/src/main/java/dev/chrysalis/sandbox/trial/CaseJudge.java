@@ -24,6 +24,8 @@ final class CaseJudge {
         String outcome = result.path("outcome").asText();
         String message = result.path("message").asText("");
         return switch (outcome) {
+            case "turn" -> TurnCases.isTurn(c) ? TurnJudge.judge(c, result, elapsed)
+                    : new CaseVerdict.Crash("worker answered a skill case with a turn", "");
             case "returned" -> judgeOutput(c, result.path("output").asText(), elapsed);
             case "error" -> judgeError(c, message, elapsed);
             case "threw" -> new CaseVerdict.Fail("skill threw " + message, elapsed);

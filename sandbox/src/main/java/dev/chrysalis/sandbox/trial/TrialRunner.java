@@ -1,5 +1,7 @@
 package dev.chrysalis.sandbox.trial;
 
+import dev.chrysalis.sandbox.guard.Rule;
+import dev.chrysalis.sandbox.pool.OsLimits;
 import dev.chrysalis.sandbox.pool.Worker;
 import dev.chrysalis.sandbox.pool.WorkerPool;
 import dev.chrysalis.sandbox.pool.WorkerReply;
@@ -33,6 +35,28 @@ public final class TrialRunner {
         this.pool = pool;
     }
 
+    /**
+     * Trials a candidate bundle: a skill, a router or a hook bundle (or one offering several).
+     *
+     * <p>Two kinds of case. A <b>skill case</b> ({@code "skill"} names one of the candidate's skills) calls that
+     * skill with the recorded input and compares its output (or error) with the recorded one. A <b>turn case</b>
+     * ({@code "skill":"turn"}, see {@link TurnCases}) replays a recorded user message the way the host's agent
+     * runs a turn, through the same {@link dev.chrysalis.sandbox.turn.TurnPipeline}: the router decides, the
+     * beforeTurn hooks run in priority order, the chosen skill is called under the limits, the afterTurn hooks
+     * run; the shipped plugins serve the turn, with the candidate in place of the plugin it rewrites (same
+     * symbolic name, or same kind and name; a candidate router replaces the shipped router). One JSON line:
+     * <pre>
+     * {"id":"km","skill":"turn","input":{"message":"convert 5 km to miles"},"clock":"2026-03-01T09:00:00Z","seed":7,
+     *  "expect":{"route":{"skill":"units","arguments":{"value":5,"from":"km","to":"mi"}},
+     *            "stored":{"excludes":["AKIA..."]}}}
+     * </pre>
+     * {@code expect.route} is the routing decision (skill and arguments, or {@code {"unrouted":true}}),
+     * {@code expect.output} the first tool call's output, {@code expect.answer} the final answer after the hooks,
+     * {@code expect.stored} texts that must ({@code contains}) or must never ({@code excludes}) appear in what the
+     * turn stored (the turn as the last afterTurn hook left it, and every file the hooks wrote). Each part is
+     * optional; a mismatch fails the case with one diff line per difference. Both kinds replay with the case's
+     * recorded clock (fixed, UTC) and seed.
+     */
     public TrialReport run(Path candidateJar, List<ReplayCase> cases, TrialOptions options) {
         if (!Files.isRegularFile(candidateJar)) {
             throw new IllegalArgumentException("candidate bundle " + candidateJar + " does not exist or is not a file");
@@ -130,11 +154,18 @@ public final class TrialRunner {
                 case WorkerReply.Violated v -> new CaseVerdict.Violation(v.violation().rule(), v.violation().target(), v.violation().where());
                 case WorkerReply.TimedOut t -> new CaseVerdict.Timeout(t.limit(), t.allowed());
                 case WorkerReply.Died d -> d.outOfMemory()
-                        ? new CaseVerdict.Violation(dev.chrysalis.sandbox.guard.Rule.MEMORY_LIMIT,
-                                "the worker's heap (exit code " + d.exitCode() + ")", "worker")
-                        : new CaseVerdict.Crash("worker exited with code " + d.exitCode(), d.stderrTail());
+                        ? new CaseVerdict.Violation(Rule.MEMORY_LIMIT, "the worker's heap (exit code " + d.exitCode() + ")", "worker")
+                        : endedByOsLimit(d).orElseGet(() -> new CaseVerdict.Crash("worker exited with code " + d.exitCode(), d.stderrTail()));
                 case WorkerReply.Answer a -> new CaseVerdict.Crash("unexpected answer " + a.message(), "");
             };
+        }
+
+        /** A worker the kernel ended at one of the pool's OS limits: CPU time is a timeout, a file too large a violation. */
+        private Optional<CaseVerdict> endedByOsLimit(WorkerReply.Died died) {
+            return pool.osLimits().flatMap(limits -> limits.breachFromExit(died.exitCode()).map(reason ->
+                    died.exitCode() == OsLimits.EXIT_CPU_LIMIT
+                            ? new CaseVerdict.Timeout(WorkerReply.Limit.CPU, Duration.ofSeconds(limits.cpuSeconds()))
+                            : new CaseVerdict.Violation(Rule.OS_LIMIT, reason, "worker")));
         }
 
         private void endWorker() {

@@ -1,4 +1,4 @@
-package dev.chrysalis.host.agent;
+package dev.chrysalis.sandbox.turn;
 
 /** Why a turn counts as failed. */
 public enum FailureKind {

@@ -4,25 +4,32 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chrysalis.sandbox.guard.Guard;
 import dev.chrysalis.sandbox.guard.Rule;
 import dev.chrysalis.sandbox.guard.Violation;
+import dev.chrysalis.sandbox.trial.TurnCases;
+import dev.chrysalis.spi.replay.ReplayCase;
+import dev.chrysalis.spi.replay.ReplayCases;
+import dev.chrysalis.spi.replay.ReplayContext;
+import dev.chrysalis.spi.skill.Skill;
+import dev.chrysalis.spi.skill.SkillException;
+import dev.chrysalis.spi.skill.SkillResult;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.function.Function;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleException;
-import org.osgi.framework.ServiceReference;
 import org.osgi.framework.wiring.BundleWiring;
 import org.osgi.framework.wiring.FrameworkWiring;
 
 /**
- * Loads the one candidate of this worker under the guard and replays cases against its skills, each in a
- * fresh workspace under scratch, with the recorded clock and seed ({@code ReplayContext.forCase}), on a
- * thread of bounded stack. Every call into candidate code happens with a candidate frame on the stack, so
- * the guard sees it; the parent judges the answers.
+ * Loads the one candidate of this worker under the guard and replays cases against it, each in a fresh
+ * workspace under scratch, with the recorded clock and seed, on a thread of bounded stack. A skill case
+ * calls the candidate's skill directly ({@code ReplayContext.forCase}); a turn case ({@link TurnCases})
+ * runs a whole turn through the host's turn pipeline with the shipped plugins and the candidate in place
+ * of the one it rewrites ({@link TurnReplay}). Every call into candidate code happens with a candidate frame
+ * on the stack, so the guard sees it; the parent judges the answers.
  */
 final class CaseRunner {
     private static final int MAX_TEXT = 2000;
@@ -31,17 +38,17 @@ final class CaseRunner {
     private final EmbeddedFramework framework;
     private final Guard guard;
     private final Protocol protocol;
-    private final SpiBridge spi;
-    private final Map<String, Object> skills = new TreeMap<>();
+    private final OsLimitCheck osLimits;
     private Bundle candidate;
+    private CandidateServices services;
+    private TurnReplay turns;
 
-    CaseRunner(WorkerConfig config, EmbeddedFramework framework, Guard guard, Protocol protocol)
-            throws ReflectiveOperationException {
+    CaseRunner(WorkerConfig config, EmbeddedFramework framework, Guard guard, Protocol protocol) {
         this.config = config;
         this.framework = framework;
         this.guard = guard;
         this.protocol = protocol;
-        this.spi = new SpiBridge(framework.spi());
+        this.osLimits = new OsLimitCheck(config);
     }
 
     ObjectNode load(Path jar, long timeoutMillis) {
@@ -66,41 +73,20 @@ final class CaseRunner {
         guard.sandbox(candidate.adapt(BundleWiring.class).getClassLoader());
         try {
             candidate.start();
-            long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
-            List<ServiceReference<?>> refs = skillReferences();
-            while (refs.isEmpty() && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-                refs = skillReferences();
-            }
-            if (refs.isEmpty()) {
-                return loadFailed("candidate " + jar.getFileName() + " registered no " + SpiBridge.SKILL
-                        + " service within " + timeoutMillis + " ms");
-            }
-            for (ServiceReference<?> ref : refs) {
-                Object skill = framework.context().getService(ref);
-                if (skill != null) {
-                    skills.put(spi.skillName(skill), skill);
-                }
+            services = CandidateServices.await(framework.context(), candidate, timeoutMillis);
+            if (services.isEmpty()) {
+                return loadFailed("candidate " + jar.getFileName() + " registered no Skill, Router or Hook service within "
+                        + timeoutMillis + " ms");
             }
         } catch (Throwable e) {
             return loadFailed("candidate " + jar.getFileName() + " failed to start: " + text(e));
         }
+        turns = new TurnReplay(config, framework, candidate, services, protocol);
         ObjectNode loaded = protocol.message("loaded");
-        skills.keySet().forEach(name -> loaded.withArray("skills").add(name));
+        services.skills().keySet().forEach(name -> loaded.withArray("skills").add(name));
+        services.routers().forEach(r -> loaded.withArray("routers").add(r.name()));
+        services.hooks().forEach(h -> loaded.withArray("hooks").add(h.name()));
         return loaded;
-    }
-
-    private List<ServiceReference<?>> skillReferences() throws org.osgi.framework.InvalidSyntaxException {
-        List<ServiceReference<?>> mine = new ArrayList<>();
-        ServiceReference<?>[] all = framework.context().getAllServiceReferences(SpiBridge.SKILL, null);
-        if (all != null) {
-            for (ServiceReference<?> ref : all) {
-                if (ref.getBundle() == candidate) {
-                    mine.add(ref);
-                }
-            }
-        }
-        return mine;
     }
 
     private ObjectNode loadFailed(String message) {
@@ -112,26 +98,31 @@ final class CaseRunner {
         if (candidate == null) {
             return result.put("outcome", "not-loaded").put("message", "no candidate is loaded in this worker");
         }
-        Object replayCase;
-        Object context;
-        Object skill;
+        ReplayCase replayCase;
+        Path workspace;
         try {
-            replayCase = spi.parseCase(caseLine);
-            String name = spi.caseSkill(replayCase);
-            skill = skills.get(name);
-            if (skill == null) {
-                return result.put("outcome", "missing-skill").put("message",
-                        "the candidate offers no skill named '" + name + "' (it offers: " + String.join(", ", skills.keySet()) + ")");
+            List<ReplayCase> parsed = ReplayCases.parse(caseLine, "unnamed", "trial request");
+            if (parsed.size() != 1) {
+                throw new IllegalArgumentException("a run request must carry exactly one case, got " + parsed.size());
             }
-            Path workspace = prepareWorkspace(seq, spi.caseFiles(replayCase));
-            context = spi.context(replayCase, workspace);
-        } catch (ReflectiveOperationException | IOException | RuntimeException e) {
+            replayCase = parsed.getFirst();
+            workspace = prepareWorkspace(seq, replayCase.files());
+        } catch (IOException | RuntimeException e) {
             return result.put("outcome", "bad-case").put("message", text(e));
         }
+        Function<ObjectNode, ObjectNode> replay;
+        if (TurnCases.isTurn(replayCase)) {
+            replay = r -> turns.run(r, replayCase, workspace, config.scratch().resolve("case-" + seq + "-hooks"));
+        } else {
+            Skill skill = services.skills().get(replayCase.skill());
+            if (skill == null) {
+                return result.put("outcome", "missing-skill").put("message", "the candidate offers no skill named '"
+                        + replayCase.skill() + "' (it offers: " + String.join(", ", services.skills().keySet()) + ")");
+            }
+            replay = r -> invoke(r, skill, replayCase, workspace);
+        }
         ObjectNode[] answer = new ObjectNode[1];
-        Object theSkill = skill;
-        Thread caseThread = new Thread(null, () -> answer[0] = invoke(seq, theSkill, context, replayCase),
-                "case-" + seq, config.caseStackBytes());
+        Thread caseThread = new Thread(null, () -> answer[0] = guarded(seq, replay), "case-" + seq, config.caseStackBytes());
         caseThread.start();
         try {
             caseThread.join();
@@ -139,32 +130,42 @@ final class CaseRunner {
             Thread.currentThread().interrupt();
             return result.put("outcome", "interrupted");
         }
+        osLimits.breach(seq).ifPresent(protocol::violation);
         return answer[0] != null ? answer[0] : result.put("outcome", "threw").put("message", "the case thread ended without an answer");
     }
 
-    private ObjectNode invoke(long seq, Object skill, Object context, Object replayCase) {
+    /** Runs one replay; a stack overflow anywhere in it is the candidate's breach of the stack limit. */
+    private ObjectNode guarded(long seq, Function<ObjectNode, ObjectNode> replay) {
         ObjectNode result = protocol.message("result").put("seq", seq);
-        long start = System.nanoTime();
         try {
-            Object answer = spi.invoke(skill, context, replayCase);
-            String output = spi.output(answer);
-            result.put("nanos", System.nanoTime() - start);
-            if (output.length() > config.maxOutputBytes()) {
-                protocol.violation(new Violation(Rule.OUTPUT_LIMIT, "an output of " + output.length()
-                        + " characters (limit " + config.maxOutputBytes() + ")", "Skill.invoke", "case " + seq));
-                return result.put("outcome", "output-limit");
-            }
-            return result.put("outcome", "returned").put("output", output).put("summary", clip(spi.summary(answer)));
+            return replay.apply(result);
         } catch (StackOverflowError e) {
             StackTraceElement[] trace = e.getStackTrace();
             String where = trace.length > 0 ? trace[0].toString() : "unknown";
-            protocol.violation(new Violation(Rule.STACK_DEPTH, "StackOverflowError", "Skill.invoke", where));
+            protocol.violation(new Violation(Rule.STACK_DEPTH, "StackOverflowError", "case", where));
             return result.put("outcome", "stack-overflow");
+        }
+    }
+
+    private ObjectNode invoke(ObjectNode result, Skill skill, ReplayCase replayCase, Path workspace) {
+        long start = System.nanoTime();
+        try {
+            SkillResult answer = skill.invoke(ReplayContext.forCase(replayCase, workspace), replayCase.input());
+            String output = String.valueOf(answer.output());
+            result.put("nanos", System.nanoTime() - start);
+            if (output.length() > config.maxOutputBytes()) {
+                protocol.violation(new Violation(Rule.OUTPUT_LIMIT, "an output of " + output.length()
+                        + " characters (limit " + config.maxOutputBytes() + ")", "Skill.invoke", "case " + result.path("seq").asLong()));
+                return result.put("outcome", "output-limit");
+            }
+            return result.put("outcome", "returned").put("output", output).put("summary", clip(String.valueOf(answer.summary())));
+        } catch (StackOverflowError e) {
+            throw e;
+        } catch (SkillException e) {
+            result.put("nanos", System.nanoTime() - start);
+            return result.put("outcome", "error").put("message", clip(String.valueOf(e.getMessage())));
         } catch (Throwable e) {
             result.put("nanos", System.nanoTime() - start);
-            if (spi.isSkillException(e)) {
-                return result.put("outcome", "error").put("message", clip(String.valueOf(e.getMessage())));
-            }
             return result.put("outcome", "threw").put("message", clip(text(e)));
         }
     }
@@ -182,11 +183,11 @@ final class CaseRunner {
         return workspace;
     }
 
-    private static String text(Throwable e) {
+    static String text(Throwable e) {
         return e.getClass().getName() + ": " + e.getMessage();
     }
 
-    private static String clip(String s) {
+    static String clip(String s) {
         return s.length() <= MAX_TEXT ? s : s.substring(0, MAX_TEXT) + "...";
     }
 }

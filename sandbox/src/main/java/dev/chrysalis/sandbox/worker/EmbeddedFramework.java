@@ -11,21 +11,23 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.Constants;
 
-/** The worker's own Felix with the runtime bundles (SPI, Jackson, SCR and its OSGi APIs) started. */
+/**
+ * The worker's own Felix with the runtime bundles (SCR and its OSGi APIs) started; the SPI and Jackson are
+ * exported by the system bundle from the worker's class path ({@link SharedPackages}).
+ */
 final class EmbeddedFramework {
     private final Felix felix;
-    private final Bundle spi;
 
-    private EmbeddedFramework(Felix felix, Bundle spi) {
+    private EmbeddedFramework(Felix felix) {
         this.felix = felix;
-        this.spi = spi;
     }
 
-    static EmbeddedFramework start(WorkerConfig config) throws BundleException {
+    static EmbeddedFramework start(WorkerConfig config) throws BundleException, java.io.IOException {
         Map<String, Object> properties = new HashMap<>();
         properties.put(Constants.FRAMEWORK_STORAGE, config.frameworkCache().toString());
         properties.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
         properties.put("felix.log.level", "1");
+        properties.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, SharedPackages.exports());
         Felix felix = new Felix(properties);
         felix.init();
         felix.start();
@@ -34,27 +36,16 @@ final class EmbeddedFramework {
         for (Path jar : config.bundles()) {
             installed.add(context.installBundle("reference:" + jar.toUri()));
         }
-        Bundle spi = null;
         for (Bundle b : installed) {
             if (b.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
                 b.start();
             }
-            if ("dev.chrysalis.spi".equals(b.getSymbolicName())) {
-                spi = b;
-            }
         }
-        if (spi == null) {
-            throw new BundleException("the worker's bundles do not include the SPI bundle dev.chrysalis.spi: " + config.bundles());
-        }
-        return new EmbeddedFramework(felix, spi);
+        return new EmbeddedFramework(felix);
     }
 
     BundleContext context() {
         return felix.getBundleContext();
-    }
-
-    Bundle spi() {
-        return spi;
     }
 
     Bundle systemBundle() {

@@ -21,9 +21,13 @@ import java.util.Objects;
  * @param threadCap      live threads the candidate may have started at once
  * @param maxOutputBytes the most the candidate may write to stdout/stderr, and the largest output it may return
  * @param caseStackBytes the stack size of the thread that runs each case
+ * @param fileSizeLimit  the OS file-size limit the worker runs under (RLIMIT_FSIZE), 0 when none
+ * @param openFilesLimit the OS open-files limit the worker runs under (RLIMIT_NOFILE), 0 when none
+ * @param plugins        the shipped plugin bundles turn cases run with (installed on the first turn case)
  */
 public record WorkerConfig(Path scratch, Path frameworkCache, List<Path> bundles, List<Path> readRoots,
-                           int threadCap, long maxOutputBytes, long caseStackBytes) {
+                           int threadCap, long maxOutputBytes, long caseStackBytes, long fileSizeLimit,
+                           int openFilesLimit, List<Path> plugins) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public WorkerConfig {
@@ -31,6 +35,7 @@ public record WorkerConfig(Path scratch, Path frameworkCache, List<Path> bundles
         Objects.requireNonNull(frameworkCache, "frameworkCache");
         bundles = List.copyOf(bundles);
         readRoots = List.copyOf(readRoots);
+        plugins = List.copyOf(plugins);
     }
 
     public void write(Path file) throws IOException {
@@ -42,6 +47,9 @@ public record WorkerConfig(Path scratch, Path frameworkCache, List<Path> bundles
         o.put("threadCap", threadCap);
         o.put("maxOutputBytes", maxOutputBytes);
         o.put("caseStackBytes", caseStackBytes);
+        o.put("fileSizeLimit", fileSizeLimit);
+        o.put("openFilesLimit", openFilesLimit);
+        plugins.forEach(p -> o.withArray("plugins").add(p.toString()));
         Files.writeString(file, o.toString());
     }
 
@@ -49,7 +57,8 @@ public record WorkerConfig(Path scratch, Path frameworkCache, List<Path> bundles
         JsonNode o = JSON.readTree(file.toFile());
         return new WorkerConfig(Path.of(o.path("scratch").asText()), Path.of(o.path("frameworkCache").asText()),
                 paths(o.path("bundles")), paths(o.path("readRoots")), o.path("threadCap").asInt(),
-                o.path("maxOutputBytes").asLong(), o.path("caseStackBytes").asLong());
+                o.path("maxOutputBytes").asLong(), o.path("caseStackBytes").asLong(), o.path("fileSizeLimit").asLong(),
+                o.path("openFilesLimit").asInt(), paths(o.path("plugins")));
     }
 
     private static List<Path> paths(JsonNode array) {

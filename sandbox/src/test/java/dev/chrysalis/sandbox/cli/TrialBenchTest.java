@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Runs {@code bench trial} on the test adder bundle with 10 cases. A benchmark, not a test: it only runs
+ * Runs {@code bench trial} on the test adder bundle with 10 cases, and on the shipped router with its turn
+ * cases. A benchmark, not a test: it only runs
  * with {@code -Dchrysalis.bench=true} (e.g. {@code -Dtest=TrialBenchTest -Dchrysalis.bench=true}).
  */
 class TrialBenchTest {
@@ -32,6 +33,15 @@ class TrialBenchTest {
                 .mapToObj(i -> ReplayCases.toJsonLine(TrialVerdictsTest.adderCase("case-" + i, i, i * 2, i * 3, i)))
                 .collect(Collectors.joining("\n")));
         assertEquals(0, TrialCli.run(System.out, System.err, "bench", "trial", "--bundle", jar.toString(),
+                "--cases", cases.toString(), "--iterations", "5"));
+    }
+
+    @Test
+    void benchTurnTrial() {
+        assumeTrue(Boolean.getBoolean("chrysalis.bench"), "benchmark: run with -Dchrysalis.bench=true");
+        Path router = dev.chrysalis.sandbox.HarnessTrialTest.shipped("harness-router-default");
+        Path cases = Path.of(System.getProperty("chrysalis.harness.dir"), "router-default", "replay.jsonl");
+        assertEquals(0, TrialCli.run(System.out, System.err, "bench", "trial", "--bundle", router.toString(),
                 "--cases", cases.toString(), "--iterations", "5"));
     }
 }
