@@ -1,5 +1,6 @@
 package dev.chrysalis.inference.model;
 
+import dev.chrysalis.inference.kernels.VectorKernels;
 import dev.chrysalis.inference.kernels.WorkerPool;
 import dev.chrysalis.inference.tensor.WeightMatrix;
 import java.util.Arrays;
@@ -195,11 +196,7 @@ public final class Transformer {
             lw.wGate().matmul(pool, xb, n, hb, scratch);
             lw.wUp().matmul(pool, xb, n, hb2, scratch);
         }
-        int ff = c.ffDim();
-        for (int i = 0; i < n * ff; i++) {
-            float g = hb[i];
-            hb[i] = g / (1f + (float) Math.exp(-g)) * hb2[i];
-        }
+        VectorKernels.siluMul(hb, hb2, n * c.ffDim());
         lw.wDown().matmul(pool, hb, n, xb, scratch);
         add(x, 0, xb, 0, n * dim);
     }
