@@ -77,10 +77,15 @@ class MutatorLoopTest {
         return new Batch(id, "calculator", List.of(item), replay, true);
     }
 
+    /**
+     * Runs the loop on the seeded calculator without a spectrum (the agent is shown every source file) and with
+     * one run per trial case: the k=3 trial is EvolutionEndToEndTest's; this keeps the module's test time down.
+     */
     static EvolutionResult evolve(Path data, List<Mutator> mutators, int budget, List<Transition> seen) {
         List<Path> classpath = Build.compileClasspath();
         try (Workspace ws = Workspace.openOrCreate(data, project, Clock.systemUTC())) {
-            EvolutionSettings settings = new EvolutionSettings(budget, Duration.ofMinutes(3), TrialOptions.defaults(), true).withMutators(mutators);
+            EvolutionSettings settings = new EvolutionSettings(budget, Duration.ofMinutes(3), TrialOptions.defaults().withRunsPerCase(1), false)
+                    .withMutators(mutators);
             EvolutionLoop loop = new EvolutionLoop(ws, new PluginCompiler(classpath), new BundlePackager(classpath), new TrialRunner(pool),
                     settings, data, Clock.systemUTC(), seen::add);
             EvolutionResult result = loop.evolve(batch(ws, "calc-" + mutators.getFirst().name()));
@@ -113,6 +118,7 @@ class MutatorLoopTest {
         Transition compile = seen.stream().filter(t -> t.to() == Stage.COMPILE).findFirst().orElseThrow();
         assertTrue(compile.detail().contains("output:\npatched " + EVALUATOR), "the agent's output is journaled: " + compile.detail());
         System.out.println("external agent: " + handed.elapsed().toMillis() + " ms evidence -> verdict, " + handed.winner().mutation());
+        seen.forEach(t -> System.out.println("  " + t.at() + " " + t.from().label() + " -> " + t.to().label()));
     }
 
     @Test

@@ -32,9 +32,13 @@ import java.util.stream.Collectors;
 public final class LlmCoderMutator implements Mutator, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(LlmCoderMutator.class.getName());
 
-    /** One answer of the model, for benchmarks and reports. */
-    public record Attempt(String batch, int number, StopReason stop, int promptTokens, int reusedTokens, int generatedTokens,
-                          long nanos, String output, String outcome) {
+    /**
+     * One answer of the model, for benchmarks and reports.
+     *
+     * @param toldWhy what the prompt said about the previous attempt (refusal, compile errors), empty for a first attempt
+     */
+    public record Attempt(String batch, int number, String toldWhy, StopReason stop, int promptTokens, int reusedTokens,
+                          int generatedTokens, long nanos, String output, String outcome) {
     }
 
     private final CoderModel model;
@@ -80,6 +84,8 @@ public final class LlmCoderMutator implements Mutator, AutoCloseable {
         private Optional<String> feedback = Optional.empty();
         /** The edits of the last rewrite handed out; still set at the next call when it compiled. */
         private Optional<String> lastRewrite = Optional.empty();
+        /** The feedback the current attempt's prompt carries. */
+        private String told = "";
 
         NodeProposals(MutationRequest request) {
             this.request = request;
@@ -117,6 +123,7 @@ public final class LlmCoderMutator implements Mutator, AutoCloseable {
                         + model.contextLength(), null);
             }
             long seed = s.seed() + 1_000_003L * made + 31L * (request.batch().id().hashCode() * 31L + request.files().hashCode());
+            told = feedback.orElse("");
             CoderModel.Answer answer = model.json(messages, format.schema(), format.closingReserve(), seed);
             if (!answer.complete()) {
                 feedback = Optional.of("your answer was cut off after " + answer.generatedTokens() + " tokens; give fewer, shorter edits.");
@@ -177,7 +184,7 @@ public final class LlmCoderMutator implements Mutator, AutoCloseable {
         }
 
         private void record(CoderModel.Answer a, String outcome) {
-            attempts.add(new Attempt(request.batch().id(), made, a.stopReason(), a.promptTokens(), a.reusedTokens(), a.generatedTokens(),
+            attempts.add(new Attempt(request.batch().id(), made, told, a.stopReason(), a.promptTokens(), a.reusedTokens(), a.generatedTokens(),
                     a.nanos(), a.text(), outcome));
             LOG.log(System.Logger.Level.INFO, "llm-coder batch {0} attempt {1}: {2} prompt + {3} generated tokens in {4} ms; {5}",
                     request.batch().id(), made, a.promptTokens(), a.generatedTokens(), a.nanos() / 1_000_000, outcome);

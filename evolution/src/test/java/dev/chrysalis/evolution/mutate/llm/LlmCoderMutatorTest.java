@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.chrysalis.evolution.build.CompileDiagnostic;
 import dev.chrysalis.evolution.mutate.Mutation;
 import dev.chrysalis.evolution.mutate.MutationRequest;
 import dev.chrysalis.evolution.mutate.Operator;
@@ -103,6 +104,25 @@ class LlmCoderMutatorTest {
                     + a.generatedTokens() + " generated tokens, " + a.nanos() / 1_000_000 + " ms: " + a.outcome() + "\n  " + a.output());
         }
         System.out.println(outcomes);
+    }
+
+    @Test
+    void theCompilersMessagesAndRefusalsAreToldToTheNextAttempt() {
+        int before = coder.attempts().size();
+        Proposals ps = coder.propose(request());
+        ps.next();
+        Mutation tried = new Mutation(Operator.LLM_CODER, ClampPlugin.FILE, "Clamp.clamp", 8, "returns v", "broken");
+        ps.compileFailed(tried, List.of(new CompileDiagnostic(ClampPlugin.FILE, 8, "ERROR", "cannot find symbol: w"),
+                new CompileDiagnostic(ClampPlugin.FILE, 3, "WARNING", "unused")));
+        ps.next();
+        List<LlmCoderMutator.Attempt> a = coder.attempts().subList(before, coder.attempts().size());
+        assertEquals("", a.get(0).toldWhy(), "a first attempt is told nothing");
+        assertTrue(a.get(1).toldWhy().contains("did not compile:\n" + ClampPlugin.FILE + ":8: cannot find symbol: w"), a.get(1).toldWhy());
+        assertFalse(a.get(1).toldWhy().contains("unused"), "warnings are left out");
+        ps.next();
+        LlmCoderMutator.Attempt third = coder.attempts().get(before + 2);
+        assertTrue(a.get(1).outcome().startsWith("rejected: "), a.get(1).outcome());
+        assertEquals(a.get(1).outcome().substring("rejected: ".length()) + ".", third.toldWhy(), "a refusal is told as it was journaled");
     }
 
     @Test
