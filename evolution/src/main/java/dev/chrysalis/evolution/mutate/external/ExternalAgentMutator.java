@@ -111,7 +111,7 @@ public final class ExternalAgentMutator implements Mutator {
                 Files.createDirectories(p.getParent());
                 Files.writeString(p, f.getValue());
             }
-            Files.writeString(prompt, INSTRUCTIONS + RepairBrief.render(request, RepairBrief.Detail.FULL, path -> true));
+            Files.writeString(prompt, INSTRUCTIONS + RepairBrief.render(request, RepairBrief.Detail.FULL, PluginPaths::editable));
             AgentRun r = AgentRun.start(command(work, prompt), work, home, prompt, settings);
             String output = r.output();
             if (r.timedOut()) {
