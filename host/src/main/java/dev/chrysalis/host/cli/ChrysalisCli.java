@@ -49,7 +49,8 @@ import picocli.CommandLine.Spec;
                 ChrysalisCli.Swap.class, ChrysalisCli.Rollback.class, ChrysalisCli.Evidence.class,
                 ChrysalisCli.History.class, ChrysalisCli.Bench.class, ChrysalisCli.Generate.class,
                 WiredCommands.Trial.class, WiredCommands.PolicyCommand.class, WiredCommands.Audit.class, WiredCommands.User.class,
-                WiredCommands.DirectoryCommand.class, WiredCommands.Serve.class, WiredCommands.Mcp.class})
+                WiredCommands.DirectoryCommand.class, WiredCommands.Serve.class, WiredCommands.Mcp.class,
+                EvolutionCommands.EvolveCommand.class, EvolutionCommands.Candidates.class, EvolutionCommands.Demo.class})
 public final class ChrysalisCli implements Callable<Integer> {
 
     @Option(names = "--data-dir", paramLabel = "DIR", scope = CommandLine.ScopeType.INHERIT,
@@ -117,7 +118,9 @@ public final class ChrysalisCli implements Callable<Integer> {
     /** The one line a failure shows: the message of a typed error, or the kind and message of anything else. */
     static String userMessage(Throwable e) {
         if (e instanceof CliException || e instanceof PluginOperationException || e instanceof EvidenceStoreException
-                || e instanceof UncheckedIOException || e instanceof IllegalArgumentException) {
+                || e instanceof UncheckedIOException || e instanceof IllegalArgumentException
+                || e instanceof dev.chrysalis.host.evolve.EvolveException
+                || e instanceof dev.chrysalis.evolution.workspace.WorkspaceException) {
             return e.getMessage();
         }
         Throwable root = e;
@@ -465,7 +468,8 @@ public final class ChrysalisCli implements Callable<Integer> {
     }
 
     @Command(name = "bench", description = "Benchmarks: 'bench swap' (hot swap under load), 'bench inference ...' (the LLM engine),"
-            + " 'bench trial --bundle X.jar --cases F.jsonl' (sandbox trial timings).")
+            + " 'bench trial --bundle X.jar --cases F.jsonl' (sandbox trial timings), 'bench evolution [--runs N] [--bug NAME]'"
+            + " (evidence -> verdict time, seeded-bug repair rate).")
     static final class Bench implements Callable<Integer> {
         @ParentCommand
         ChrysalisCli cli;
@@ -473,7 +477,7 @@ public final class ChrysalisCli implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
-        @Parameters(arity = "1..*", paramLabel = "ARGS", description = "swap [options] | inference [options] | trial [options]")
+        @Parameters(arity = "1..*", paramLabel = "ARGS", description = "swap [options] | inference [options] | trial [options] | evolution [options]")
         List<String> args = new ArrayList<>();
 
         @Override
@@ -486,8 +490,9 @@ public final class ChrysalisCli implements Callable<Integer> {
                         ? rest : prepend(List.of("--bundles", cli.bundlesOption.toString()), rest));
                 case "inference" -> InferenceCli.run(cli.rawOut, cli.rawErr, prepend(List.of("bench", "inference"), rest));
                 case "trial" -> WiredCommands.trial(cli, List.of("bench", "trial"), List.of(rest));
+                case "evolution" -> EvolutionCommands.bench(cli, List.of(rest));
                 default -> throw new CommandLine.ParameterException(spec.commandLine(),
-                        "unknown benchmark '" + which + "': use 'bench swap', 'bench inference' or 'bench trial'");
+                        "unknown benchmark '" + which + "': use 'bench swap', 'bench inference', 'bench trial' or 'bench evolution'");
             };
         }
     }

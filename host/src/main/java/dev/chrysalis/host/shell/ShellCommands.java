@@ -31,6 +31,7 @@ public final class ShellCommands {
             new Command("/rollback", "NAME", "return a plugin to its previous bundle"),
             new Command("/history", "", "show the turns of this session"),
             new Command("/market", "QUERY | install ID", "search the plugin directory; install a bundle from it"),
+            new Command("/evolve", "NAME", "repair a plugin from its evidence: candidates, sandbox trial, then governance approval"),
             new Command("/help", "", "show this list"),
             new Command("/quit", "", "leave the shell (also Ctrl-D)"));
 
@@ -68,13 +69,14 @@ public final class ShellCommands {
                 case "/rollback" -> rollback(rest);
                 case "/history" -> Printing.history(out, host.evidence().recentTurns(host.sessionId(), 20));
                 case "/market" -> market(rest);
+                case "/evolve" -> evolve(rest);
                 case "/help", "/?" -> help();
                 case "/quit", "/exit" -> {
                     return Next.QUIT;
                 }
                 default -> unknown(name);
             }
-        } catch (EvidenceStoreException e) {
+        } catch (EvidenceStoreException | dev.chrysalis.host.evolve.EvolveException e) {
             out.println("error: " + e.getMessage());
         } catch (RuntimeException e) {
             // the shell must outlive any failure of one command; the full trace goes to the log
@@ -189,6 +191,18 @@ public final class ShellCommands {
         if (!text.isEmpty()) {
             out.println(text);
         }
+    }
+
+    /** {@code /evolve NAME}: the {@code evolve NAME} command inline, its live view printed as the loop goes. */
+    private void evolve(String name) {
+        if (name.isEmpty() || name.contains(" ")) {
+            out.println("usage: /evolve NAME   (a plugin with evidence, e.g. calculator; /evidence lists the evidence)");
+            return;
+        }
+        var config = host.host().config();
+        var setup = dev.chrysalis.host.evolve.EvolutionSetup.resolve(config.dataDir(), config.bundlesDir(), Optional.empty());
+        dev.chrysalis.host.evolve.Evolve.run(host, setup, dev.chrysalis.host.evolve.Evolve.Options.defaults().forPlugin(name), out,
+                java.time.Clock.systemUTC());
     }
 
     private static final java.util.Set<String> MARKET_COMMANDS = java.util.Set.of("install", "upgrade", "remove", "show",

@@ -10,7 +10,7 @@ import org.jline.builtins.Completers;
 
 /**
  * Tab completion: command names for the first word of a line starting with {@code /}; skill names after
- * {@code /skill}; skill and plugin names after {@code /swap} and {@code /rollback}; file names for the jar
+ * {@code /skill}; skill and plugin names after {@code /swap}, {@code /rollback} and {@code /evolve}; file names for the jar
  * of {@code /swap}.
  * Plain questions get no completion.
  */
@@ -39,7 +39,7 @@ final class ShellCompleter implements Completer {
             return;
         }
         String command = words.getFirst();
-        boolean takesPlugin = command.equals("/swap") || command.equals("/rollback");
+        boolean takesPlugin = command.equals("/swap") || command.equals("/rollback") || command.equals("/evolve");
         if (index == 1 && (takesPlugin || command.equals("/skill"))) {
             var names = new java.util.TreeSet<>(skillNames.get());
             if (takesPlugin) {

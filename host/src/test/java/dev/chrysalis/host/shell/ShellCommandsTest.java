@@ -54,6 +54,17 @@ class ShellCommandsTest {
     }
 
     @Test
+    void evolveNeedsAPluginNameAndNamesUnknownOnes() {
+        assertTrue(run("/evolve").startsWith("usage: /evolve NAME"));
+        // the workspace is created from the shipped sources on first use; an unknown plugin is then named
+        String unknown = run("/evolve astrology");
+        assertTrue(unknown.contains("created the evolution workspace"), unknown);
+        assertTrue(unknown.contains("error: no evolvable plugin named 'astrology'; the workspace holds: calculator"), unknown);
+        String nothing = run("/evolve units");
+        assertTrue(nothing.contains("nothing to evolve: no new evidence for units"), nothing);
+    }
+
+    @Test
     void unknownSkillsAndBadJarsAreNamed() throws Exception {
         assertTrue(run("/skill astrology").startsWith("no skill named 'astrology'; installed skills: calculator"));
         Path garbage = Files.writeString(dataDir.resolve("garbage.jar"), "not a zip");

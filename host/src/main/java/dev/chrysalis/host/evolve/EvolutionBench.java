@@ -1,0 +1,115 @@
+package dev.chrysalis.host.evolve;
+
+import dev.chrysalis.evolution.bench.SeededBug;
+import dev.chrysalis.evolution.bench.SeededBugBench;
+import dev.chrysalis.evolution.build.BundlePackager;
+import dev.chrysalis.evolution.build.PluginCompiler;
+import dev.chrysalis.evolution.pipeline.EvolutionSettings;
+import dev.chrysalis.sandbox.pool.SandboxLayout;
+import dev.chrysalis.sandbox.pool.WorkerPool;
+import dev.chrysalis.sandbox.pool.WorkerSettings;
+import dev.chrysalis.sandbox.trial.TrialRunner;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * {@code bench evolution}: the evolution loop's numbers with the AST mutators alone. First the evidence -> verdict
+ * time of a one-file repair (the first seeded bug, repaired {@code runs} times from scratch; the median), then the
+ * seeded-bug set ({@link SeededBugBench}): per bug its outcome, candidates tried and time per batch, and in total
+ * the repair rate and the false fixes (a winner that breaks a hidden replay case).
+ */
+public final class EvolutionBench {
+    private EvolutionBench() {
+    }
+
+    /** The totals: repaired bugs, false fixes, bugs tried, median one-file repair time. */
+    public record Summary(int repaired, int falseFixes, int bugs, Duration medianRepair) {
+    }
+
+    public static Summary run(EvolutionSetup setup, int runs, List<String> only, PrintWriter out) {
+        if (runs < 1) {
+            throw new EvolveException("--runs must be at least 1, got " + runs);
+        }
+        setup.requireSources();
+        List<SeededBug> bugs = SeededBugBench.shippedSkillBugs();
+        if (!only.isEmpty()) {
+            List<String> names = bugs.stream().map(SeededBug::name).toList();
+            for (String o : only) {
+                if (!names.contains(o)) {
+                    throw new EvolveException("no seeded bug '" + o + "'; the set: " + String.join(", ", names));
+                }
+            }
+            bugs = bugs.stream().filter(b -> only.contains(b.name())).toList();
+        }
+        Path work;
+        try {
+            work = Files.createTempDirectory("chrysalis-bench-evolution-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a scratch folder: " + e.getMessage(), e);
+        }
+        int cores = Runtime.getRuntime().availableProcessors();
+        EvolutionSettings settings = EvolutionSettings.defaults();
+        try (WorkerPool pool = new WorkerPool(SandboxLayout.fromBuildDirectory(setup.sandboxRuntime()),
+                WorkerSettings.defaults(work.resolve("workers")))) {
+            SeededBugBench bench = new SeededBugBench(setup.sources(), new PluginCompiler(setup.compileClasspath()),
+                    new BundlePackager(setup.compileClasspath()), new TrialRunner(pool), settings);
+            out.printf(Locale.ROOT, "bench evolution: AST mutators only, %d cores, budget %d candidates / %d s per batch, trial k=%d%n",
+                    cores, settings.candidatesPerBatch(), settings.wallTime().toSeconds(), settings.trial().runsPerCase());
+            SeededBug first = bugs.getFirst();
+            List<Duration> times = new ArrayList<>();
+            for (int i = 0; i < runs; i++) {
+                SeededBugBench.Row row = bench.run(first, work.resolve("repair-" + i));
+                out.printf(Locale.ROOT, "  one-file repair %d/%d (%s): %s, %d candidates, %.2f s evidence -> verdict%n", i + 1, runs,
+                        first.name(), row.outcome(), row.candidates(), seconds(row.elapsed()));
+                out.flush();
+                times.add(row.elapsed());
+            }
+            times.sort(Comparator.naturalOrder());
+            Duration median = times.get(times.size() / 2);
+            out.printf(Locale.ROOT, "evidence -> verdict, one-file repair: median %.2f s of %d runs (target < 5 s on 2 cores)%n",
+                    seconds(median), runs);
+            out.printf("%-40s %-10s %5s %8s  %s%n", "BUG", "OUTCOME", "CANDS", "SECONDS", "WINNER");
+            int repaired = 0;
+            int falseFixes = 0;
+            Duration total = Duration.ZERO;
+            for (SeededBug bug : bugs) {
+                SeededBugBench.Row row = bench.run(bug, work.resolve("set-" + bug.name()));
+                boolean ok = row.outcome().equals("repaired");
+                repaired += ok && !row.falseFix() ? 1 : 0;
+                falseFixes += row.falseFix() ? 1 : 0;
+                total = total.plus(row.elapsed());
+                out.printf(Locale.ROOT, "%-40s %-10s %5d %8.2f  %s%n", bug.name(), row.falseFix() ? "FALSE FIX" : ok ? "repaired" : "not",
+                        row.candidates(), seconds(row.elapsed()), row.winner().orElse(ok ? "" : row.outcome()));
+                out.flush();
+            }
+            out.printf(Locale.ROOT, "repaired %d/%d (%.0f%%), false fixes %d, time per batch %.2f s mean (target >= 80%% repaired, no false fixes)%n",
+                    repaired, bugs.size(), 100.0 * repaired / bugs.size(), falseFixes, seconds(total) / bugs.size());
+            return new Summary(repaired, falseFixes, bugs.size(), median);
+        } catch (IOException e) {
+            throw new UncheckedIOException("bench evolution: " + e.getMessage(), e);
+        } finally {
+            deleteTree(work);
+        }
+    }
+
+    private static double seconds(Duration d) {
+        return d.toMillis() / 1000.0;
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a scratch folder left in the temp directory is harmless
+        }
+    }
+}

@@ -1,0 +1,158 @@
+package dev.chrysalis.host.evolve;
+
+import dev.chrysalis.evolution.evidence.Batch;
+import dev.chrysalis.evolution.pipeline.EvolutionResult;
+import dev.chrysalis.evolution.pipeline.EvolutionSettings;
+import dev.chrysalis.evolution.pipeline.Journal;
+import dev.chrysalis.evolution.pipeline.Stage;
+import dev.chrysalis.evolution.pipeline.Transition;
+import dev.chrysalis.evolution.workspace.PluginSource;
+import dev.chrysalis.governance.Governance;
+import dev.chrysalis.governance.approval.Submission;
+import dev.chrysalis.governance.policy.PolicyReader;
+import dev.chrysalis.host.shell.HostControl;
+import dev.chrysalis.sandbox.trial.TrialOptions;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * {@code evolve [NAME] [--batch ID]}: curate the host's failure evidence into batches, run the evolution loop on
+ * each batch that is new or was interrupted (or on the one named), print every stage and candidate as it happens,
+ * and hand a passing candidate to governance as a submission. Nothing is swapped live: that waits for approval.
+ */
+public final class Evolve {
+    private Evolve() {
+    }
+
+    /**
+     * @param plugin  only this workspace plugin's evidence (e.g. {@code calculator}, {@code router-default})
+     * @param batch   run (or resume) this stored batch instead of sealing new evidence
+     * @param budget  the most candidates per batch
+     * @param time    the most wall time per batch
+     */
+    public record Options(Optional<String> plugin, Optional<String> batch, int budget, Duration time) {
+        public Options {
+            if (budget < 1) {
+                throw new EvolveException("--budget must be at least 1 candidate, got " + budget);
+            }
+            if (time.isNegative() || time.isZero()) {
+                throw new EvolveException("--time must be a positive number of seconds, got " + time.toSeconds());
+            }
+        }
+
+        public static Options defaults() {
+            EvolutionSettings d = EvolutionSettings.defaults();
+            return new Options(Optional.empty(), Optional.empty(), d.candidatesPerBatch(), d.wallTime());
+        }
+
+        public Options forPlugin(String name) {
+            return new Options(Optional.of(name), batch, budget, time);
+        }
+    }
+
+    /** One batch's run: the result and, for a winner, the governance submission it became. */
+    public record BatchRun(Batch batch, EvolutionResult result, Optional<Submission> submission) {
+    }
+
+    /** Runs evolve on a started host (its evidence store and live plugins); prints the live view to {@code out}. */
+    public static List<BatchRun> run(HostControl host, EvolutionSetup setup, Options options, PrintWriter out, Clock clock) {
+        try (EvolutionEngine engine = EvolutionEngine.open(setup, clock)) {
+            if (engine.created()) {
+                out.println("created the evolution workspace " + engine.workspace().root() + " from the sources under " + setup.sources()
+                        + " (" + engine.workspace().plugins().size() + " plugins on main)");
+            }
+            List<String> known = engine.workspace().plugins().stream().map(PluginSource::name).toList();
+            options.plugin().filter(p -> !known.contains(p)).ifPresent(p -> {
+                throw new EvolveException("no evolvable plugin named '" + p + "'; the workspace holds: " + String.join(", ", known));
+            });
+            BatchBook book = BatchBook.open(setup.home());
+            EvidenceBatches curation = new EvidenceBatches(engine.workspace(), host.evidence(), book, clock);
+            Journal journal = engine.journal();
+            List<BatchBook.StoredBatch> toRun = new ArrayList<>();
+            if (options.batch().isPresent()) {
+                String id = options.batch().get();
+                BatchBook.StoredBatch b = book.find(id).orElseThrow(() -> new EvolveException("no batch '" + id + "'"
+                        + (book.all().isEmpty() ? "; no batch has been sealed yet (run 'evolve' without --batch first)"
+                        : "; batches: " + String.join(", ", book.all().stream().map(BatchBook.StoredBatch::id).toList()))));
+                options.plugin().filter(p -> !p.equals(b.plugin())).ifPresent(p -> {
+                    throw new EvolveException("batch " + id + " is about " + b.plugin() + ", not " + p);
+                });
+                toRun.add(b);
+            } else {
+                EvidenceBatches.Sealing sealing = curation.sealNew(options.plugin());
+                sealing.skipped().forEach(s -> out.println("skipped: " + s));
+                for (BatchBook.StoredBatch b : sealing.sealed()) {
+                    out.println("sealed batch " + b.id() + ": " + b.evidenceIds().size() + " evidence turn(s) "
+                            + b.evidenceIds().stream().map(i -> "#" + i).toList() + " blaming " + b.plugin());
+                }
+                for (BatchBook.StoredBatch b : book.all()) {
+                    if (options.plugin().map(p -> p.equals(b.plugin())).orElse(true) && unfinished(journal.of(b.id()))) {
+                        toRun.add(b);
+                    }
+                }
+            }
+            if (toRun.isEmpty()) {
+                out.println("nothing to evolve: no new evidence" + options.plugin().map(p -> " for " + p).orElse("")
+                        + " and no interrupted batch (see 'chrysalis evidence list'; '--batch ID' runs a batch again)");
+                return List.of();
+            }
+            EvolutionSettings settings = new EvolutionSettings(options.budget(), options.time(), TrialOptions.defaults(), true);
+            List<BatchRun> runs = new ArrayList<>();
+            for (BatchBook.StoredBatch stored : toRun) {
+                runs.add(runBatch(host, engine, curation.rebuild(stored), settings, out));
+                if (Thread.currentThread().isInterrupted()) {
+                    break;
+                }
+            }
+            return runs;
+        }
+    }
+
+    /** A batch that never ran, or whose last run was interrupted or failed, is picked up again by a plain evolve. */
+    static boolean unfinished(List<Transition> journal) {
+        if (journal.isEmpty()) {
+            return true;
+        }
+        Transition last = journal.getLast();
+        return !last.to().terminal() || last.to() == Stage.FAILED
+                || (last.to() == Stage.ABANDONED && last.detail().equals("interrupted"));
+    }
+
+    private static BatchRun runBatch(HostControl host, EvolutionEngine engine, Batch batch, EvolutionSettings settings, PrintWriter out) {
+        PluginSource plugin = engine.workspace().plugin(batch.plugin());
+        List<Transition> before = engine.journal().of(batch.id());
+        out.println("evolving batch " + batch.id() + " (" + plugin.kind() + " " + plugin.name() + "): " + batch.evidenceCases().size()
+                + " evidence case(s), " + batch.regression().size() + " regression case(s); budget " + settings.candidatesPerBatch()
+                + " candidates, " + settings.wallTime().toSeconds() + " s"
+                + (before.isEmpty() ? "" : "; resuming after attempt " + before.getLast().attempt()));
+        out.flush();
+        EvolutionResult result = engine.loop(settings, new LiveView(out)).evolve(batch);
+        String took = String.format(Locale.ROOT, "%.1f s", result.elapsed().toMillis() / 1000.0);
+        Optional<Submission> submission = Optional.empty();
+        switch (result) {
+            case EvolutionResult.HandedToGovernance h -> {
+                out.println("batch " + batch.id() + ": candidate " + h.winner().branch() + " passed its trial in " + took + " ("
+                        + h.winner().mutation() + ")");
+                try (Governance governance = Governance.open(engine.setup().dataDir(), PolicyReader.defaults(), Clock.systemUTC())) {
+                    Submission s = GovernanceHandoff.propose(governance, h, batch, plugin,
+                            GovernanceHandoff.liveJar(host.plugins(), plugin));
+                    submission = Optional.of(s);
+                    out.println("handed to governance: submission #" + s.id() + " " + s.plugin() + " sha256:" + s.digest()
+                            + " is " + s.status().id() + " (policy: " + s.decisionKind() + "; risk " + s.risk() + ")");
+                    out.println("nothing is live yet: approve it in the governance web UI ('chrysalis serve', then /governance/);"
+                            + " 'chrysalis candidates show " + batch.id() + "/" + h.winner().n() + "' shows it");
+                }
+            }
+            case EvolutionResult.Abandoned a -> out.println("batch " + batch.id() + ": no candidate passed (" + a.reason() + ") after "
+                    + a.candidates().size() + " candidate(s) in " + took);
+            case EvolutionResult.Failed f -> out.println("batch " + batch.id() + " failed after " + took + ": " + f.reason());
+        }
+        out.flush();
+        return new BatchRun(batch, result, submission);
+    }
+}
