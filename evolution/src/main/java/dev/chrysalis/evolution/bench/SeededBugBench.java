@@ -12,6 +12,13 @@ import dev.chrysalis.evolution.evidence.EvidenceItem;
 import dev.chrysalis.evolution.pipeline.EvolutionLoop;
 import dev.chrysalis.evolution.pipeline.EvolutionResult;
 import dev.chrysalis.evolution.pipeline.EvolutionSettings;
+import dev.chrysalis.evolution.locate.SpectrumLocator;
+import dev.chrysalis.evolution.locate.Suspicion;
+import dev.chrysalis.evolution.mutate.AstMutator;
+import dev.chrysalis.evolution.mutate.MutationRequest;
+import dev.chrysalis.evolution.mutate.Proposal;
+import dev.chrysalis.evolution.mutate.Proposals;
+import dev.chrysalis.evolution.search.OperatorStats;
 import dev.chrysalis.evolution.workspace.PluginSource;
 import dev.chrysalis.evolution.workspace.Workspace;
 import dev.chrysalis.sandbox.trial.CaseReport;
@@ -29,6 +36,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -49,6 +57,10 @@ public final class SeededBugBench {
         String eval = "src/main/java/dev/chrysalis/skill/calculator/Evaluator.java";
         String stats = "src/main/java/dev/chrysalis/skill/csv/ColumnStats.java";
         String parser = "src/main/java/dev/chrysalis/skill/csv/CsvParser.java";
+        String functions = "src/main/java/dev/chrysalis/skill/calculator/Functions.java";
+        String dateTime = "src/main/java/dev/chrysalis/skill/datetime/DateTimeSkill.java";
+        String reader = "src/main/java/dev/chrysalis/skill/files/FileReader.java";
+        String jsonPath = "src/main/java/dev/chrysalis/skill/json/JsonPath.java";
         return List.of(
                 new SeededBug("calculator-negative-power-comparison", "calculator", eval,
                         "if (n < 0 && digits <= MAX_EXACT_DIGITS)", "if (n > 0 && digits <= MAX_EXACT_DIGITS)"),
@@ -62,7 +74,33 @@ public final class SeededBugBench {
                 new SeededBug("units-absolute-zero-sign", "units", "src/main/java/dev/chrysalis/skill/units/Conversion.java",
                         "shifted.signum() < 0", "shifted.signum() > 0"),
                 new SeededBug("units-plural-strip", "units", "src/main/java/dev/chrysalis/skill/units/UnitCatalogue.java",
-                        "s.substring(0, s.length() - 1)", "s.substring(0, s.length() - 2)"));
+                        "s.substring(0, s.length() - 1)", "s.substring(0, s.length() - 2)"),
+                new SeededBug("calculator-max-copied-from-min", "calculator", functions,
+                        "name.equals(\"min\") ? c < 0 : c > 0", "name.equals(\"min\") ? c > 0 : c > 0"),
+                new SeededBug("calculator-power-token-lookahead", "calculator", "src/main/java/dev/chrysalis/skill/calculator/Tokenizer.java",
+                        "c == '*' && i + 1 < n && expression.charAt(i + 1) == '*'", "c == '*' && i + 1 < n && expression.charAt(i + 2) == '*'"),
+                new SeededBug("csv-escaped-quote", "csv", parser, "if (i + 1 < n && text.charAt(i + 1) == '\"')",
+                        "if (i + 1 < n && text.charAt(i + 1) != '\"')"),
+                new SeededBug("datetime-negative-amount-sign", "datetime", dateTime,
+                        "amount.get() < 0 ? s.negated() : s", "amount.get() > 0 ? s.negated() : s"),
+                new SeededBug("files-single-line-range", "files", reader, "if (end < start) {", "if (end <= start) {"),
+                new SeededBug("files-first-line-rejected", "files", reader, "if (start < 1) {", "if (start < 2) {"),
+                new SeededBug("json-index-zero-skipped", "json", jsonPath, "if (i >= 0 && i < v.size()) {", "if (i > 0 && i < v.size()) {"),
+                new SeededBug("json-slice-end-inclusive", "json", jsonPath, "for (int i = start; i < end; i += step)",
+                        "for (int i = start; i <= end; i += step)"),
+                new SeededBug("calculator-round-places-ignored", "calculator", functions, "if (args.size() == 2) {", "if (args.size() == 3) {"),
+                new SeededBug("json-filter-less-flipped", "json", jsonPath, "case \"<\" -> order != null && order < 0;",
+                        "case \"<\" -> order != null && order > 0;"),
+                new SeededBug("text-case-scan-past-end", "text", "src/main/java/dev/chrysalis/skill/text/CaseConversion.java",
+                        "for (int i = 0; i < text.length(); ) {", "for (int i = 0; i <= text.length(); ) {"),
+                new SeededBug("text-trailing-sentence-negated", "text", "src/main/java/dev/chrysalis/skill/text/TextCounts.java",
+                        "if (HAS_WORD.matcher(text.substring(start)).find())", "if (!HAS_WORD.matcher(text.substring(start)).find())"));
+    }
+
+    /** One of {@link #shippedSkillBugs()} by name. */
+    public static SeededBug shippedSkillBug(String name) {
+        return shippedSkillBugs().stream().filter(b -> b.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no seeded bug named '" + name + "'"));
     }
 
     private final Path projectRoot;
@@ -130,6 +168,46 @@ public final class SeededBugBench {
                 case EvolutionResult.Failed f -> new Row(bug.name(), "failed: " + f.reason(), f.candidates().size(), f.elapsed(), Optional.empty(), false);
             };
         }
+    }
+
+    /** Where the AST plan puts the reverting edit for one bug: localisation and ranking, measured without the sandbox. */
+    public record PlanRank(String bug, int proposals, int rankOfFix, String located) {
+    }
+
+    /**
+     * The rank (0-based; -1 when no proposal restores the original) of the edit that undoes the seeded bug in
+     * the AST mutator's plan for main, with the spectrum measured over every replay case (those main fails as
+     * failing, the rest as passing). A diagnostic for the benchmark's tables: it knows the answer, the loop does not.
+     */
+    public PlanRank planRank(SeededBug bug, Path work) throws IOException {
+        Path project = seed(bug, work.resolve("project"));
+        Path skillDir = project.resolve("skills").resolve(bug.skill());
+        Map<String, String> files = new java.util.LinkedHashMap<>();
+        try (Stream<Path> s = Files.walk(skillDir)) {
+            for (Path p : s.filter(Files::isRegularFile).sorted().toList()) {
+                files.put(skillDir.relativize(p).toString().replace('\\', '/'), Files.readString(p));
+            }
+        }
+        String original = Files.readString(projectRoot.resolve("skills").resolve(bug.skill()).resolve(bug.file()));
+        List<ReplayCase> replay = ReplayCases.parse(files.get("replay.jsonl"), bug.skill(), "replay.jsonl");
+        Set<String> ids = new java.util.HashSet<>();
+        replay.forEach(c -> ids.add(c.id()));
+        Optional<Suspicion> suspicion = new SpectrumLocator(compiler, work.resolve("scratch"), Duration.ofSeconds(5))
+                .locate(files, replay, replay, ids);
+        Suspicion where = suspicion.orElse(new Suspicion(Map.of(), Map.of(), "nothing"));
+        Batch batch = new Batch(bug.skill() + "-1", bug.skill(), List.of(), List.of(), true);
+        Proposals plan = new AstMutator().propose(new MutationRequest(batch, files, where,
+                new OperatorStats(work.resolve("maa"), bug.skill(), 0.3)));
+        int n = 0;
+        int rank = -1;
+        while (plan.hasNext()) {
+            if (plan.next() instanceof Proposal.Rewrite r && rank < 0 && r.mutation().file().equals(bug.file())
+                    && r.mutation().newSource().equals(original)) {
+                rank = n;
+            }
+            n++;
+        }
+        return new PlanRank(bug.name(), n, rank, where.how());
     }
 
     private Path seed(SeededBug bug, Path root) throws IOException {

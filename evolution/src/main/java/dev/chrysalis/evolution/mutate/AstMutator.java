@@ -4,9 +4,11 @@ import dev.chrysalis.evolution.locate.Suspicion;
 import dev.chrysalis.evolution.search.OperatorStats;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.eclipse.jdt.core.JavaCore;
 import org.eclipse.jdt.core.dom.AST;
@@ -55,9 +57,11 @@ public final class AstMutator implements Mutator {
     }
 
     /**
-     * Every mutation of the node's Java files, most promising first: suspicious lines, suspicious methods,
-     * operators that worked for this plugin (MAA), then the finest edit. With located methods only those are
-     * mutated; with no information every method is.
+     * Every distinct mutation of the node's Java files, most promising first: suspicion of the statement the edit
+     * is in (a spectrum scores statements, so an edit on a statement's second line counts with the statement)
+     * weighed by the operator's prior and its record for this plugin (MAA), then the method's suspicion likewise,
+     * then the finest edit. With located methods only those are mutated; with no information every
+     * method is. Two edits that give the same source are tried once.
      */
     @Override
     public Proposals propose(MutationRequest request) {
@@ -65,27 +69,46 @@ public final class AstMutator implements Mutator {
         OperatorStats maa = request.maa();
         boolean informed = !suspicion.methods().isEmpty();
         List<String> suspects = List.copyOf(suspicion.methods().keySet());
-        List<Mutation> all = new ArrayList<>();
+        List<Site> all = new ArrayList<>();
         request.files().forEach((path, text) -> {
             if (path.endsWith(".java")) {
                 String type = path.substring(path.lastIndexOf('/') + 1, path.length() - ".java".length());
                 List<String> here = suspects.stream().filter(m -> m.startsWith(type + ".") || m.startsWith(type + "$")).toList();
                 if (!informed || !here.isEmpty()) {
-                    all.addAll(mutations(path, text, informed ? here : List.of()));
+                    all.addAll(sites(path, text, informed ? here : List.of()));
                 }
             }
         });
-        List<Mutation> ranked = new ArrayList<>(all.stream()
-                .filter(m -> !informed || suspicion.method(m.method()) > 0).toList());
-        ranked.sort(Comparator.comparingDouble((Mutation m) -> -suspicion.line(m.file(), m.line()))
-                .thenComparingDouble(m -> -suspicion.method(m.method()))
-                .thenComparingDouble(m -> -maa.score(m.operator()))
-                .thenComparingInt(m -> m.operator().ordinal()));
-        return Proposals.of(ranked);
+        List<Site> ranked = new ArrayList<>(all.stream()
+                .filter(s -> !informed || suspicion.method(s.mutation().method()) > 0).toList());
+        ranked.sort(Comparator.comparingDouble((Site s) -> -suspicion.line(s.mutation().file(), s.statementLine()) * weight(s, maa))
+                .thenComparingDouble(s -> -suspicion.method(s.mutation().method()) * weight(s, maa))
+                .thenComparingInt(s -> s.mutation().operator().ordinal()));
+        Set<String> seen = new HashSet<>();
+        List<Mutation> distinct = new ArrayList<>();
+        for (Site s : ranked) {
+            if (seen.add(s.mutation().file() + "\u0000" + s.mutation().newSource())) {
+                distinct.add(s.mutation());
+            }
+        }
+        return Proposals.of(distinct);
+    }
+
+    /** The operator's prior, scaled by its MAA for this plugin (x0.5 for operators that always failed, x1.5 for ones that always helped). */
+    private static double weight(Site s, OperatorStats maa) {
+        return s.mutation().operator().prior() * (1 + maa.score(s.mutation().operator()) / 2);
+    }
+
+    /** A mutation and the line of the block statement holding the edit (where a spectrum's probe sits). */
+    private record Site(Mutation mutation, int statementLine) {
     }
 
     /** Every mutation of {@code source} inside {@code methods} (all methods when empty), in source order. */
     public List<Mutation> mutations(String file, String source, List<String> methods) {
+        return sites(file, source, methods).stream().map(Site::mutation).toList();
+    }
+
+    private List<Site> sites(String file, String source, List<String> methods) {
         ASTParser parser = ASTParser.newParser(AST.getJLSLatest());
         parser.setKind(ASTParser.K_COMPILATION_UNIT);
         parser.setSource(source.toCharArray());
@@ -93,7 +116,7 @@ public final class AstMutator implements Mutator {
         JavaCore.setComplianceOptions(JavaCore.latestSupportedJavaVersion(), options);
         parser.setCompilerOptions(options);
         CompilationUnit unit = (CompilationUnit) parser.createAST(null);
-        List<Mutation> out = new ArrayList<>();
+        List<Site> out = new ArrayList<>();
         unit.accept(new ASTVisitor() {
             @Override
             public boolean visit(MethodDeclaration m) {
@@ -144,9 +167,9 @@ public final class AstMutator implements Mutator {
         private final String source;
         private final CompilationUnit unit;
         private final String method;
-        private final List<Mutation> out;
+        private final List<Site> out;
 
-        Sites(String file, String source, CompilationUnit unit, String method, List<Mutation> out) {
+        Sites(String file, String source, CompilationUnit unit, String method, List<Site> out) {
             this.file = file;
             this.source = source;
             this.unit = unit;
@@ -381,6 +404,16 @@ public final class AstMutator implements Mutator {
             }
         }
 
+        /** The innermost statement that sits directly in a block (the spectrum's unit), or the node itself. */
+        private static ASTNode blockStatement(ASTNode at) {
+            for (ASTNode n = at; n != null; n = n.getParent()) {
+                if (n instanceof Statement && n.getParent() instanceof Block) {
+                    return n;
+                }
+            }
+            return at;
+        }
+
         private String firstLine(ASTNode n) {
             String text = source.substring(n.getStartPosition(), n.getStartPosition() + n.getLength()).strip();
             int nl = text.indexOf('\n');
@@ -398,7 +431,8 @@ public final class AstMutator implements Mutator {
                 return; // this site cannot take this edit; others still can
             }
             if (!doc.get().equals(source)) {
-                out.add(new Mutation(op, file, method, unit.getLineNumber(at.getStartPosition()), what, doc.get()));
+                out.add(new Site(new Mutation(op, file, method, unit.getLineNumber(at.getStartPosition()), what, doc.get()),
+                        unit.getLineNumber(blockStatement(at).getStartPosition())));
             }
         }
     }

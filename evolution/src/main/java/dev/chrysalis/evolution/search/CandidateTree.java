@@ -9,8 +9,8 @@ import java.util.function.Predicate;
 
 /**
  * The candidates of one batch as a tree (parent = the candidate a candidate was mutated from; the root is
- * main). Which node to expand next is chosen by clade-metaproductivity (HGM): the mean fitness of a node's
- * clade (itself and every descendant), plus an exploration bonus that shrinks as the clade grows.
+ * main). Which node to expand next is chosen by clade-metaproductivity (HGM): how often mutations inside a
+ * node's clade improved on their parent, plus an exploration bonus that shrinks as the node is expanded.
  */
 public final class CandidateTree {
     /** One node; {@code fitness} in [0, 2]: the share of evidence fixed, 2 for a full pass. */
@@ -81,28 +81,30 @@ public final class CandidateTree {
         return List.copyOf(nodes);
     }
 
-    /** Mean fitness over the node's clade. */
+    /**
+     * Clade-metaproductivity: how often mutating inside this node's clade made an improvement, i.e. the share of
+     * its descendants that beat their own parent's fitness, Laplace-smoothed ({@code (improved + 1) / (descendants + 2)}).
+     * Counting improvements rather than averaging fitness matters: a partial fix whose children merely keep its
+     * fitness is not productive, so it stops drawing the budget away from the root's untried edits.
+     */
     public double cladeMetaproductivity(Node n) {
-        double[] acc = new double[2];
-        walk(n, acc);
-        return acc[0] / acc[1];
+        int[] acc = new int[2];
+        n.children.forEach(c -> walk(c, acc));
+        return (acc[0] + 1.0) / (acc[1] + 2.0);
     }
 
-    private static void walk(Node n, double[] acc) {
-        acc[0] += n.fitness;
+    private static void walk(Node n, int[] acc) {
+        if (n.fitness > n.parent.orElseThrow().fitness) {
+            acc[0]++;
+        }
         acc[1]++;
         n.children.forEach(c -> walk(c, acc));
     }
 
-    private static int cladeSize(Node n) {
-        int size = 1;
-        for (Node c : n.children) {
-            size += cladeSize(c);
-        }
-        return size;
-    }
-
-    /** The node to expand: highest CMP + exploration bonus among those {@code expandable} accepts. */
+    /**
+     * The node to expand: highest clade-metaproductivity plus an exploration bonus that shrinks with the number of
+     * times the node itself was expanded (its children); ties go to the fitter node.
+     */
     public Optional<Node> select(Predicate<Node> expandable) {
         Node best = null;
         double bestScore = Double.NEGATIVE_INFINITY;
@@ -111,8 +113,8 @@ public final class CandidateTree {
             if (!expandable.test(n)) {
                 continue;
             }
-            double score = cladeMetaproductivity(n) + exploration * Math.sqrt(logTotal / cladeSize(n));
-            if (score > bestScore) {
+            double score = cladeMetaproductivity(n) + exploration * Math.sqrt(logTotal / (n.children.size() + 1));
+            if (score > bestScore + 1e-12 || (Math.abs(score - bestScore) <= 1e-12 && n.fitness > best.fitness)) {
                 best = n;
                 bestScore = score;
             }

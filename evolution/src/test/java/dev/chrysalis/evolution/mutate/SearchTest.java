@@ -19,11 +19,27 @@ class SearchTest {
         var bad = tree.add(tree.root(), 2, Map.of(), "b", 0.5);
         tree.add(good, 3, Map.of(), "a1", 1.0);
         tree.add(bad, 4, Map.of(), "b1", 0.0);
-        assertEquals(0.75, tree.cladeMetaproductivity(good), 1e-9);
-        assertEquals(0.25, tree.cladeMetaproductivity(bad), 1e-9);
-        assertEquals(3, tree.select(n -> n.id() != 0).orElseThrow().id(), "the best leaf of the best clade");
+        assertEquals(2.0 / 3, tree.cladeMetaproductivity(good), 1e-9, "its one descendant improved on it");
+        assertEquals(1.0 / 3, tree.cladeMetaproductivity(bad), 1e-9, "its one descendant did worse");
+        assertEquals(1, tree.select(n -> n.id() != 0).orElseThrow().id(), "the clade whose mutations improved");
+        assertEquals(3, tree.select(n -> n.id() == 3 || n.id() == 4).orElseThrow().id(), "equal leaves: the fitter one");
         assertEquals(1, tree.select(n -> n.id() == 1 || n.id() == 2).orElseThrow().id());
         assertTrue(tree.select(n -> false).isEmpty());
+    }
+
+    @Test
+    void aPartialFixWhoseChildrenOnlyKeepItsFitnessGivesWayToTheRoot() {
+        CandidateTree tree = new CandidateTree(Map.of(), 0.0, 0.5);
+        tree.add(tree.root(), 1, Map.of(), "no change", 0.0);
+        tree.add(tree.root(), 2, Map.of(), "no change", 0.0);
+        var partial = tree.add(tree.root(), 3, Map.of(), "fixes 2 of 5", 0.4);
+        assertEquals(partial.id(), tree.select(n -> n.id() == 0 || n.id() == 3).orElseThrow().id(), "a fresh improvement is explored");
+        int id = 4;
+        while (tree.select(n -> n.id() == 0 || n.id() == 3).orElseThrow().id() == partial.id()) {
+            tree.add(partial, id++, Map.of(), "keeps 2 of 5", 0.4);
+        }
+        assertTrue(partial.children().size() <= 4, "the root's untried edits come back after a few unproductive children, got "
+                + partial.children().size());
     }
 
     @Test

@@ -13,6 +13,9 @@ import dev.chrysalis.sandbox.trial.TrialRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,17 +31,19 @@ class SeededBugBenchRun {
         try (WorkerPool pool = new WorkerPool(SandboxLayout.fromBuildDirectory(Build.sandboxBuild()), ws)) {
             PluginCompiler compiler = new PluginCompiler(Build.compileClasspath());
             SeededBugBench bench = new SeededBugBench(Build.projectRoot(), compiler, new BundlePackager(compiler.classpath()),
-                    new TrialRunner(pool), new EvolutionSettings(30, Duration.ofMinutes(3), TrialOptions.defaults(), true));
+                    new TrialRunner(pool), new EvolutionSettings(40, Duration.ofSeconds(150), TrialOptions.defaults(), true));
             int repaired = 0;
             int falseFixes = 0;
             int visible = 0;
             int i = 0;
+            List<Long> millis = new ArrayList<>();
             for (SeededBug bug : SeededBugBench.shippedSkillBugs()) {
                 SeededBugBench.Row row = bench.run(bug, temp.resolve("bug-" + i++));
                 System.out.printf("bench %-40s %-60s cand=%d %6d ms falseFix=%s %s%n", row.bug(), row.outcome(), row.candidates(),
                         row.elapsed().toMillis(), row.falseFix(), row.winner().orElse(""));
                 if (!row.outcome().startsWith("bug not visible") && !row.outcome().startsWith("seeded")) {
                     visible++;
+                    millis.add(row.elapsed().toMillis());
                 }
                 if (row.outcome().equals("repaired")) {
                     repaired++;
@@ -47,7 +52,9 @@ class SeededBugBenchRun {
                     }
                 }
             }
-            System.out.printf("bench repaired %d/%d visible seeded bugs, %d false fixes%n", repaired, visible, falseFixes);
+            Collections.sort(millis);
+            System.out.printf("bench repaired %d/%d visible seeded bugs, %d false fixes; time per batch median %d ms, max %d ms%n",
+                    repaired, visible, falseFixes, millis.isEmpty() ? 0 : millis.get(millis.size() / 2), millis.isEmpty() ? 0 : millis.getLast());
         }
     }
 }

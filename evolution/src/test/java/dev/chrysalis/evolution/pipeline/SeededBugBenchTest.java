@@ -1,0 +1,62 @@
+package dev.chrysalis.evolution.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.chrysalis.evolution.bench.SeededBug;
+import dev.chrysalis.evolution.bench.SeededBugBench;
+import dev.chrysalis.evolution.build.BundlePackager;
+import dev.chrysalis.evolution.build.PluginCompiler;
+import dev.chrysalis.evolution.support.Build;
+import dev.chrysalis.sandbox.pool.SandboxLayout;
+import dev.chrysalis.sandbox.pool.WorkerPool;
+import dev.chrysalis.sandbox.pool.WorkerSettings;
+import dev.chrysalis.sandbox.trial.TrialOptions;
+import dev.chrysalis.sandbox.trial.TrialRunner;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The quick slice of the seeded-bug benchmark that runs with every build: two bugs whose fix the planner ranks
+ * first are repaired through the sandbox with no false fix; the full set is {@link SeededBugBenchRun}.
+ */
+class SeededBugBenchTest {
+
+    @Test
+    void representativeBugsAreRepairedWithoutFalseFixes(@TempDir Path temp) throws Exception {
+        List<SeededBug> bugs = List.of(SeededBugBench.shippedSkillBug("calculator-max-copied-from-min"),
+                SeededBugBench.shippedSkillBug("datetime-negative-amount-sign"));
+        Files.createDirectories(temp.resolve("workers"));
+        WorkerSettings ws = new WorkerSettings(128, 16, 256 * 1024, 512 * 1024, 1, Duration.ofSeconds(30), true, temp.resolve("workers"));
+        try (WorkerPool pool = new WorkerPool(SandboxLayout.fromBuildDirectory(Build.sandboxBuild()), ws)) {
+            PluginCompiler compiler = new PluginCompiler(Build.compileClasspath());
+            SeededBugBench bench = new SeededBugBench(Build.projectRoot(), compiler, new BundlePackager(compiler.classpath()),
+                    new TrialRunner(pool), new EvolutionSettings(10, Duration.ofMinutes(2), TrialOptions.defaults(), true));
+            int i = 0;
+            for (SeededBug bug : bugs) {
+                SeededBugBench.Row row = bench.run(bug, temp.resolve("bug-" + i++));
+                assertEquals("repaired", row.outcome(), bug.name());
+                assertFalse(row.falseFix(), bug.name() + ": the winner " + row.winner().orElse("") + " breaks a hidden case");
+                assertTrue(row.candidates() <= 3, bug.name() + ": the fix is among the first candidates, took " + row.candidates());
+            }
+        }
+    }
+
+    @Test
+    void everySeededBugIsDistinctAndChangesItsFile() {
+        Set<String> names = new HashSet<>();
+        List<SeededBug> bugs = SeededBugBench.shippedSkillBugs();
+        for (SeededBug bug : bugs) {
+            assertTrue(names.add(bug.name()), "duplicate seeded bug " + bug.name());
+            assertTrue(Files.isRegularFile(Build.projectRoot().resolve("skills").resolve(bug.skill()).resolve(bug.file())), bug.name());
+        }
+        assertTrue(bugs.size() >= 20, "the benchmark has at least 20 seeded bugs, has " + bugs.size());
+    }
+}
