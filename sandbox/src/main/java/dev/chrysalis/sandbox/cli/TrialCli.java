@@ -173,11 +173,20 @@ public final class TrialCli {
             // warm per case: one loaded worker, every case replayed `iterations` times after a warm-up round
             Worker w = pool.take();
             List<Double> perCase = new ArrayList<>();
-            List<Double> firstCase = new ArrayList<>(); // a turn case's first run also installs the shipped plugins
+            List<Double> firstCase = new ArrayList<>();
+            List<Double> prepare = new ArrayList<>(); // turn cases: starting the shipped plugins, once per worker
             try {
                 WorkerReply loaded = w.load(bundle, TrialRunnerDigest.of(bundle), Duration.ofSeconds(10), Duration.ofSeconds(10));
                 if (!(loaded instanceof WorkerReply.Answer a) || !a.message().path("type").asText().equals("loaded")) {
                     throw new IllegalStateException("bench: candidate did not load: " + loaded);
+                }
+                if (cases.stream().anyMatch(TurnCases::isTurn)) {
+                    long t0 = System.nanoTime();
+                    WorkerReply prepared = w.prepareTurns(Duration.ofSeconds(30), Duration.ofSeconds(30));
+                    if (!(prepared instanceof WorkerReply.Answer p) || !p.message().path("type").asText().equals("prepared")) {
+                        throw new IllegalStateException("bench: the shipped plugins did not start: " + prepared);
+                    }
+                    prepare.add((System.nanoTime() - t0) / 1e6);
                 }
                 long seq = 0;
                 for (int round = 0; round <= iterations; round++) {
@@ -215,6 +224,9 @@ public final class TrialCli {
                             + (l.fileSizeBytes() >> 20) + " MiB per file").orElse("none"));
             out.printf(Locale.ROOT, "%-34s %10s %10s %10s %10s%n", "measure", "median ms", "min ms", "max ms", "target");
             row(out, "cold worker start (to ready)", cold, "< 1000");
+            if (!prepare.isEmpty()) {
+                row(out, "start shipped plugins (turn cases)", prepare, "");
+            }
             row(out, "first case in a loaded worker", firstCase, "");
             row(out, "warm replay, per case", perCase, "< 50");
             row(out, "trial, k=3, warm pool (" + verdict + ")", trials, "");

@@ -86,6 +86,18 @@ public final class Worker implements AutoCloseable {
         return await(timeout.plusSeconds(2), cpuLimit, "loaded", "load-failed");
     }
 
+    /**
+     * Starts the shipped plugins turn cases run with (once per worker; the candidate must be loaded); the reply
+     * is a {@code prepared} or {@code prepare-failed} message unless a limit was hit.
+     */
+    public WorkerReply prepareTurns(Duration timeout, Duration cpuLimit) throws IOException {
+        if (candidate.isEmpty()) {
+            throw new IllegalStateException("worker " + pid() + " has no candidate loaded");
+        }
+        send(JSON.createObjectNode().put("op", "prepare-turns"));
+        return await(timeout, cpuLimit, "prepared", "prepare-failed");
+    }
+
     /** Replays one case (its JSON line); the reply is a {@code result} message unless a limit was hit. */
     public WorkerReply run(long seq, String caseJsonLine, Duration timeout, Duration cpuLimit) throws IOException {
         if (candidate.isEmpty()) {

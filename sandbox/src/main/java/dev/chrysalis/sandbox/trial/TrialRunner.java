@@ -97,6 +97,7 @@ public final class TrialRunner {
         private Worker worker;
         private Optional<CaseVerdict> loadFailure = Optional.empty();
         private long seq;
+        private boolean turnsPrepared;
         int workersUsed;
 
         Session(Path jar, String digest, TrialOptions options) {
@@ -116,6 +117,12 @@ public final class TrialRunner {
                         return failed.get();
                     }
                 }
+                if (TurnCases.isTurn(c) && !turnsPrepared) {
+                    Optional<CaseVerdict> failed = prepareTurns();
+                    if (failed.isPresent()) {
+                        return failed.get();
+                    }
+                }
                 WorkerReply reply = worker.run(++seq, ReplayCases.toJsonLine(c), options.caseTimeout(), options.caseCpuLimit());
                 if (reply instanceof WorkerReply.Answer answer) {
                     return CaseJudge.judge(c, answer.message(), answer.elapsed());
@@ -131,9 +138,25 @@ public final class TrialRunner {
             }
         }
 
+        /** Starts the shipped plugins in this worker before its first turn case, under the load limits, not a case's. */
+        private Optional<CaseVerdict> prepareTurns() throws IOException {
+            WorkerReply reply = worker.prepareTurns(options.loadTimeout(), options.loadTimeout());
+            if (reply instanceof WorkerReply.Answer answer) {
+                if (answer.message().path("type").asText().equals("prepared")) {
+                    turnsPrepared = true;
+                    return Optional.empty();
+                }
+                return Optional.of(new CaseVerdict.Crash("the shipped plugins for turn cases did not start: "
+                        + answer.message().path("message").asText(), worker.stderrTail()));
+            }
+            endWorker();
+            return Optional.of(fromBreach(reply));
+        }
+
         private Optional<CaseVerdict> load() throws WorkerStartException, IOException {
             worker = pool.take();
             workersUsed++;
+            turnsPrepared = false;
             WorkerReply reply = worker.load(jar, digest, options.loadTimeout(), options.loadTimeout());
             if (reply instanceof WorkerReply.Answer answer) {
                 if (answer.message().path("type").asText().equals("loaded")) {

@@ -93,6 +93,14 @@ final class CaseRunner {
         return protocol.message("load-failed").put("message", message);
     }
 
+    /** Starts the shipped plugins turn cases run with (see {@link TurnReplay#prepare()}). */
+    ObjectNode prepareTurns() {
+        if (turns == null) {
+            return protocol.message("prepare-failed").put("message", "no candidate is loaded in this worker");
+        }
+        return turns.prepare();
+    }
+
     ObjectNode run(long seq, String caseLine) {
         ObjectNode result = protocol.message("result").put("seq", seq);
         if (candidate == null) {

@@ -64,6 +64,24 @@ final class TurnReplay {
         this.protocol = protocol;
     }
 
+    /**
+     * Installs and starts the shipped plugins now (the parent asks before the first turn case, under the load
+     * limits, so no case pays for it); a later call does nothing.
+     */
+    ObjectNode prepare() {
+        long start = System.nanoTime();
+        try {
+            installShipped();
+        } catch (RuntimeException | IOException | BundleException | org.osgi.framework.InvalidSyntaxException e) {
+            return protocol.message("prepare-failed").put("message", CaseRunner.text(e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return protocol.message("prepare-failed").put("message", "interrupted while starting the shipped plugins");
+        }
+        return protocol.message("prepared").put("millis", (System.nanoTime() - start) / 1_000_000)
+                .put("skills", shipped.skills().size()).put("routers", shipped.routers().size()).put("hooks", shipped.hooks().size());
+    }
+
     ObjectNode run(ObjectNode result, ReplayCase c, Path workspace, Path hookWorkspace) {
         String message;
         try {

@@ -21,8 +21,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Entry point of a trial worker (a child JVM started with the guard agent). Starts its own Felix with the
- * runtime bundles, reports {@code ready}, then serves {@code load} (one candidate, once) and {@code run}
- * (one case) requests from standard input until {@code exit} or end of input.
+ * runtime bundles, reports {@code ready}, then serves {@code load} (one candidate, once), {@code prepare-turns}
+ * (start the shipped plugins turn cases need) and {@code run} (one case) requests from standard input until
+ * {@code exit} or end of input.
  */
 public final class WorkerMain {
     private WorkerMain() {
@@ -71,6 +72,7 @@ public final class WorkerMain {
             switch (op) {
                 case "load" -> protocol.send(runner.load(Path.of(request.path("jar").asText()),
                         request.path("timeoutMillis").asLong(5000)));
+                case "prepare-turns" -> protocol.send(runner.prepareTurns());
                 case "run" -> protocol.send(runner.run(request.path("seq").asLong(), request.path("case").asText()));
                 case "exit" -> {
                     framework.stop();

@@ -44,6 +44,21 @@ class TrialCliTest {
     }
 
     @Test
+    void aRouterIsTrialledWithItsTurnCasesAndAMisroutingOneIsShownWithItsDiff() throws Exception {
+        Path cases = Path.of(System.getProperty("chrysalis.harness.dir"), "router-default", "replay.jsonl");
+        Path misroute = new CandidateBundles(temp).build("cli-misroute", "dev.chrysalis.sandbox.harness.misroute",
+                Map.of("-dsannotations", "dev.chrysalis.sandbox.harness.misroute.CalculatorOnlyRouter"));
+
+        int status = cli("trial", "--bundle", misroute.toString(), "--cases", cases.toString(), "--runs", "1");
+
+        String table = out.toString(StandardCharsets.UTF_8);
+        assertEquals(1, status, () -> table + err);
+        assertTrue(table.lines().anyMatch(line -> line.startsWith("length-conversion ")
+                && line.contains(" fail       fail       route: expected skill 'units', got 'calculator'")), table);
+        assertTrue(table.contains("verdict: FAIL  (5 cases, k=1, 1 worker(s)"), table);
+    }
+
+    @Test
     void badUsageAndBadInputExitTwoWithTheProblemNamed() throws Exception {
         assertEquals(2, cli("trial", "--bundle", "x.jar"));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("missing --cases"), err::toString);
