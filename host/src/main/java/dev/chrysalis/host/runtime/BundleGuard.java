@@ -88,13 +88,8 @@ final class BundleGuard {
         return Optional.of(guard);
     }
 
-    /** Whether the guard agent instrumented this JVM (its classes are on the system class path then). */
+    /** Whether this JVM was started with the guard agent. */
     private static boolean agentLoaded() {
-        try {
-            Class.forName("dev.chrysalis.sandbox.agent.GuardAgent", false, ClassLoader.getSystemClassLoader());
-        } catch (ClassNotFoundException e) {
-            return false;
-        }
         return java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
                 .anyMatch(a -> a.startsWith("-javaagent:") && a.contains("guard-agent"));
     }
@@ -116,6 +111,6 @@ final class BundleGuard {
             read.addAll(workspaces);
         }
         List<Path> write = declared.contains(Capability.FS_WRITE) ? workspaces : List.of();
-        return new Permits(holder, granted, read, write, witness);
+        return new Permits(holder, granted, read, write, witness, false);
     }
 }

@@ -651,20 +651,10 @@ public final class PluginRuntime implements PluginServices, AutoCloseable {
         changes.lock();
         try {
             Slot slot = resolveOrThrow(pluginOrSkillName, jar.toString());
-            BundleJar candidate;
-            try {
-                candidate = BundleJar.read(jar);
-                checkFits(slot, candidate);
-            } catch (BundleRejectedException e) {
-                throw rejected(slot.symbolicName, jar.toString(), digestOrEmpty(jar), e);
-            }
+            BundleJar candidate = newVersion(slot, jar);
             Generation staged = slot.staged.get();
             if (staged != null && staged.digest().equals(candidate.digest())) {
                 return candidate.digest();
-            }
-            if (slot.live.get().digest().equals(candidate.digest())) {
-                throw rejected(slot.symbolicName, jar.toString(), candidate.digest(), new BundleRejectedException(
-                        "jar " + jar + " (sha256:" + candidate.digest() + ") is already the live version of " + slot.symbolicName));
             }
             Path stored;
             try {
@@ -792,8 +782,14 @@ public final class PluginRuntime implements PluginServices, AutoCloseable {
                 new DenialWitness(jar.symbolicName(), jar.version(), jar.digest())));
     }
 
-    /** Counts and forwards one bundle's denials (a plain class: it runs inside the guard). */
+    /**
+     * Counts one bundle's denials and forwards the first {@value #FORWARDED_DENIALS} of them (log, listeners such
+     * as the audit log), so a plugin looping on a refused call cannot flood them. A plain class: it runs inside
+     * the guard, on the plugin's thread.
+     */
     private final class DenialWitness implements java.util.function.Consumer<Violation> {
+        private static final int FORWARDED_DENIALS = 50;
+        private final java.util.concurrent.atomic.AtomicInteger seen = new java.util.concurrent.atomic.AtomicInteger();
         private final String plugin;
         private final String version;
         private final String digest;
@@ -807,6 +803,9 @@ public final class PluginRuntime implements PluginServices, AutoCloseable {
         @Override
         public void accept(Violation violation) {
             denials.incrementAndGet();
+            if (seen.incrementAndGet() > FORWARDED_DENIALS) {
+                return;
+            }
             GuardDenial denial = new GuardDenial(plugin, version, digest, violation);
             LOG.log(System.Logger.Level.WARNING, denial.describe());
             for (java.util.function.Consumer<GuardDenial> l : denialListeners) {
@@ -836,18 +835,7 @@ public final class PluginRuntime implements PluginServices, AutoCloseable {
         changes.lock();
         try {
             Slot slot = resolveOrThrow(pluginOrSkillName, jar.toString());
-            BundleJar candidate;
-            try {
-                candidate = BundleJar.read(jar);
-                checkFits(slot, candidate);
-            } catch (BundleRejectedException e) {
-                throw rejected(slot.symbolicName, jar.toString(), digestOrEmpty(jar), e);
-            }
-            Generation current = slot.live.get();
-            if (candidate.digest().equals(current.digest())) {
-                throw rejected(slot.symbolicName, jar.toString(), candidate.digest(), new BundleRejectedException(
-                        "jar " + jar + " (sha256:" + candidate.digest() + ") is already the live version of " + slot.symbolicName));
-            }
+            BundleJar candidate = newVersion(slot, jar);
             PluginState before = slot.state;
             PluginState after = before.swappedTo(candidate.digest());
             SwapReport report = replace(slot, candidate, before, after, SwapReport.Action.SWAP, at, started, jar.toString());
@@ -897,6 +885,22 @@ public final class PluginRuntime implements PluginServices, AutoCloseable {
         } finally {
             changes.unlock();
         }
+    }
+
+    /** {@code jar} as a new version of the slot's plugin: a bundle of that plugin that is not its live version. */
+    private BundleJar newVersion(Slot slot, Path jar) throws BundleRejectedException {
+        BundleJar candidate;
+        try {
+            candidate = BundleJar.read(jar);
+            checkFits(slot, candidate);
+        } catch (BundleRejectedException e) {
+            throw rejected(slot.symbolicName, jar.toString(), digestOrEmpty(jar), e);
+        }
+        if (candidate.digest().equals(slot.live.get().digest())) {
+            throw rejected(slot.symbolicName, jar.toString(), candidate.digest(), new BundleRejectedException(
+                    "jar " + jar + " (sha256:" + candidate.digest() + ") is already the live version of " + slot.symbolicName));
+        }
+        return candidate;
     }
 
     private Slot resolveOrThrow(String name, String source) throws UnknownPluginException {

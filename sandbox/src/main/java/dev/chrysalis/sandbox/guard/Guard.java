@@ -205,14 +205,14 @@ public final class Guard {
         }
     }
 
+    /** The guard's reporter hears the first {@value #MAX_REPORTS} denials; each permits' witness hears all of its own. */
     private void report(Violation v, Permits permits) {
-        if (reports.incrementAndGet() > MAX_REPORTS) {
-            return;
-        }
-        try {
-            reporter.accept(v);
-        } catch (RuntimeException | Error ignored) {
-            // the denial is still thrown; a failing reporter must not let the call through
+        if (reports.incrementAndGet() <= MAX_REPORTS) {
+            try {
+                reporter.accept(v);
+            } catch (RuntimeException | Error ignored) {
+                // the denial is still thrown; a failing reporter must not let the call through
+            }
         }
         try {
             permits.witness().accept(v);
@@ -606,6 +606,9 @@ public final class Guard {
         synchronized (sandboxThreads) {
             if (sandboxThreads.containsKey(thread)) {
                 return null; // Thread.start() and start(container) both pass here for one thread
+            }
+            if (!permits.adoptsPoolWorkers() && thread instanceof java.util.concurrent.ForkJoinWorkerThread) {
+                return null; // a shared pool's worker (common pool, virtual-thread carrier): not this code's thread
             }
             int live = countLive();
             if (live + 1 > config.threadCap()) {

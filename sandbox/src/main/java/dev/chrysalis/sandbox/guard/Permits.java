@@ -17,9 +17,13 @@ import java.util.function.Consumer;
  * @param readRoots  directories (or single files) it may read, beside the guard's runtime read roots
  * @param writeRoots directories (or single files) it may write; they are readable too
  * @param witness    told about each denial of this code, after the guard's own reporter (must not throw)
+ * @param adoptsPoolWorkers whether fork-join pool workers started while this code is on the stack count as its
+ *                   threads: yes in a trial worker, where every pool serves the candidate; no in the live host,
+ *                   where the common pool and the virtual-thread carriers serve everyone (code the workers run
+ *                   for this bundle still has its frames on the stack, so it is judged all the same)
  */
 public record Permits(String holder, Set<Rule> granted, List<Path> readRoots, List<Path> writeRoots,
-                      Consumer<Violation> witness) {
+                      Consumer<Violation> witness, boolean adoptsPoolWorkers) {
     /** Rules no code can be exempted from: the file rules (bounded by roots) and the resource limits. */
     public static final Set<Rule> NEVER_GRANTED = Set.copyOf(EnumSet.of(Rule.FILE_READ, Rule.FILE_WRITE,
             Rule.THREAD_LIMIT, Rule.MEMORY_LIMIT, Rule.STACK_DEPTH, Rule.OUTPUT_LIMIT));
@@ -47,7 +51,7 @@ public record Permits(String holder, Set<Rule> granted, List<Path> readRoots, Li
 
     /** The trial worker's candidate: may read and write its scratch directory and nothing else. */
     public static Permits scratchOnly(String holder, Path scratch) {
-        return new Permits(holder, Set.of(), List.of(), List.of(scratch), NO_WITNESS);
+        return new Permits(holder, Set.of(), List.of(), List.of(scratch), NO_WITNESS, true);
     }
 
     public boolean grants(Rule rule) {
