@@ -34,7 +34,12 @@ final class EmbeddedFramework {
         BundleContext context = felix.getBundleContext();
         List<Bundle> installed = new ArrayList<>();
         for (Path jar : config.bundles()) {
-            installed.add(context.installBundle("reference:" + jar.toUri()));
+            Bundle b = context.installBundle("reference:" + jar.toUri());
+            if (SharedPackages.SHARED_BUNDLES.contains(b.getSymbolicName())) {
+                b.uninstall(); // a stale build folder's copy of what the class path already shares: a second exporter
+            } else {
+                installed.add(b);
+            }
         }
         for (Bundle b : installed) {
             if (b.getHeaders().get(Constants.FRAGMENT_HOST) == null) {

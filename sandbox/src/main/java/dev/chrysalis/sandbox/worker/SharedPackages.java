@@ -20,6 +20,11 @@ final class SharedPackages {
             "com.fasterxml.jackson.databind.JsonNode", "com.fasterxml.jackson.core.JsonParser",
             "com.fasterxml.jackson.annotation.JsonProperty");
 
+    /** The bundles whose packages these are; the worker never installs them as bundles as well. */
+    static final java.util.Set<String> SHARED_BUNDLES = java.util.Set.of("dev.chrysalis.spi",
+            "com.fasterxml.jackson.core.jackson-databind", "com.fasterxml.jackson.core.jackson-core",
+            "com.fasterxml.jackson.core.jackson-annotations");
+
     private SharedPackages() {
     }
 
