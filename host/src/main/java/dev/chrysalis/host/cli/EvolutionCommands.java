@@ -69,7 +69,8 @@ final class EvolutionCommands {
     }
 
     @Command(name = "evolve", description = "Curate failure evidence into batches and run the evolution loop on them (AST repair"
-            + " operators, compile, package, sandbox trial); a passing candidate becomes a pending governance submission."
+            + " operators, and an LLM coder or external agent when configured; compile, package, sandbox trial); a passing"
+            + " candidate becomes a pending governance submission."
             + " An interrupted run resumes on the next evolve.")
     static final class EvolveCommand implements Callable<Integer> {
         @ParentCommand
@@ -90,10 +91,18 @@ final class EvolutionCommands {
         @Option(names = "--sources", paramLabel = "DIR", description = "project root with skills/ and plugins/harness/ (default: the working directory)")
         Path sources;
 
+        @Option(names = "--coder-model", paramLabel = "M.gguf", description = "also ask an LLM coder on this model, before the AST"
+                + " operators (sampling, seed and budget from <data dir>/evolution.properties)")
+        Path coderModel;
+
+        @Option(names = "--coder-command", paramLabel = "CMD", description = "also ask this external coding agent, run in a scratch"
+                + " copy of the plugin with a scrubbed environment: a JSON array or words; {prompt} is the prompt file")
+        String coderCommand;
+
         @Override
         public Integer call() throws Exception {
             Evolve.Options options = new Evolve.Options(Optional.ofNullable(plugin), Optional.ofNullable(batch), budget,
-                    Duration.ofSeconds(seconds));
+                    Duration.ofSeconds(seconds), Optional.ofNullable(coderModel), Optional.ofNullable(coderCommand));
             EvolutionSetup setup = setup(cli, sources);
             List<Evolve.BatchRun> runs = interruptibly(() -> {
                 try (HostControl host = cli.openHost()) {

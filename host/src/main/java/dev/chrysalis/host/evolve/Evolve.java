@@ -4,6 +4,7 @@ import dev.chrysalis.evolution.evidence.Batch;
 import dev.chrysalis.evolution.pipeline.EvolutionResult;
 import dev.chrysalis.evolution.pipeline.EvolutionSettings;
 import dev.chrysalis.evolution.pipeline.Journal;
+import dev.chrysalis.evolution.pipeline.MutatorConfig;
 import dev.chrysalis.evolution.pipeline.Stage;
 import dev.chrysalis.evolution.pipeline.Transition;
 import dev.chrysalis.evolution.workspace.PluginSource;
@@ -13,6 +14,9 @@ import dev.chrysalis.governance.policy.PolicyReader;
 import dev.chrysalis.host.shell.HostControl;
 import dev.chrysalis.sandbox.trial.TrialOptions;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,8 +38,11 @@ public final class Evolve {
      * @param batch   run (or resume) this stored batch instead of sealing new evidence
      * @param budget  the most candidates per batch
      * @param time    the most wall time per batch
+     * @param coderModel   also ask the LLM coder on this model (other coder settings from {@code evolution.properties})
+     * @param coderCommand also ask this external coding agent (a JSON array or words; {@code {prompt}} = the prompt file)
      */
-    public record Options(Optional<String> plugin, Optional<String> batch, int budget, Duration time) {
+    public record Options(Optional<String> plugin, Optional<String> batch, int budget, Duration time, Optional<Path> coderModel,
+                          Optional<String> coderCommand) {
         public Options {
             if (budget < 1) {
                 throw new EvolveException("--budget must be at least 1 candidate, got " + budget);
@@ -45,13 +52,18 @@ public final class Evolve {
             }
         }
 
+        /** The mutators of {@code <data dir>/evolution.properties} (the AST operators alone without one). */
+        public Options(Optional<String> plugin, Optional<String> batch, int budget, Duration time) {
+            this(plugin, batch, budget, time, Optional.empty(), Optional.empty());
+        }
+
         public static Options defaults() {
             EvolutionSettings d = EvolutionSettings.defaults();
             return new Options(Optional.empty(), Optional.empty(), d.candidatesPerBatch(), d.wallTime());
         }
 
         public Options forPlugin(String name) {
-            return new Options(Optional.of(name), batch, budget, time);
+            return new Options(Optional.of(name), batch, budget, time, coderModel, coderCommand);
         }
     }
 
@@ -61,6 +73,7 @@ public final class Evolve {
 
     /** Runs evolve on a started host (its evidence store and live plugins); prints the live view to {@code out}. */
     public static List<BatchRun> run(HostControl host, EvolutionSetup setup, Options options, PrintWriter out, Clock clock) {
+        MutatorConfig mutators = mutators(setup.dataDir(), options);
         try (EvolutionEngine engine = EvolutionEngine.open(setup, clock)) {
             if (engine.created()) {
                 out.println("created the evolution workspace " + engine.workspace().root() + " from the sources under " + setup.sources()
@@ -101,15 +114,49 @@ public final class Evolve {
                         + " and no interrupted batch (see 'chrysalis evidence list'; '--batch ID' runs a batch again)");
                 return List.of();
             }
-            EvolutionSettings settings = new EvolutionSettings(options.budget(), options.time(), TrialOptions.defaults(), true);
-            List<BatchRun> runs = new ArrayList<>();
-            for (BatchBook.StoredBatch stored : toRun) {
-                runs.add(runBatch(host, engine, curation.rebuild(stored), settings, out));
-                if (Thread.currentThread().isInterrupted()) {
-                    break;
-                }
+            if (!mutators.order().equals(List.of("ast"))) {
+                out.println("mutators, in the order asked: " + String.join(", ", mutators.order()));
             }
-            return runs;
+            try (MutatorConfig.Opened opened = open(mutators)) {
+                EvolutionSettings settings = new EvolutionSettings(options.budget(), options.time(), TrialOptions.defaults(), true)
+                        .withMutators(opened.mutators());
+                List<BatchRun> runs = new ArrayList<>();
+                for (BatchBook.StoredBatch stored : toRun) {
+                    runs.add(runBatch(host, engine, curation.rebuild(stored), settings, out));
+                    if (Thread.currentThread().isInterrupted()) {
+                        break;
+                    }
+                }
+                return runs;
+            }
+        }
+    }
+
+    /** The mutators of {@code <data dir>/evolution.properties} with the command line's coder model and command on top. */
+    static MutatorConfig mutators(Path dataDir, Options options) {
+        try {
+            MutatorConfig config = MutatorConfig.read(dataDir);
+            if (options.coderModel().isPresent()) {
+                Path model = options.coderModel().get().toAbsolutePath();
+                if (!Files.isRegularFile(model)) {
+                    throw new EvolveException("--coder-model " + model + ": no such file");
+                }
+                config = config.withCoderModel(model);
+            }
+            if (options.coderCommand().isPresent()) {
+                config = config.withAgentCommand(MutatorConfig.command(options.coderCommand().get()));
+            }
+            return config;
+        } catch (IllegalArgumentException | UncheckedIOException e) {
+            throw new EvolveException(e.getMessage(), e);
+        }
+    }
+
+    private static MutatorConfig.Opened open(MutatorConfig config) {
+        try {
+            return config.open();
+        } catch (RuntimeException e) {
+            throw new EvolveException("the evolution mutators cannot start: " + e.getMessage(), e);
         }
     }
 

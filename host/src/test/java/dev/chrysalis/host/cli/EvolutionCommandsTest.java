@@ -111,6 +111,28 @@ class EvolutionCommandsTest {
     }
 
     @Test
+    @Order(3)
+    void coderFlagsAndTheMutatorFileAreCheckedBeforeAnythingRuns() throws Exception {
+        String data = pending.dataDir().toString();
+        String bundles = pending.bundlesDir().toString();
+        Path missing = temp.resolve("missing.gguf");
+        CliRun noModel = CliRun.of("--data-dir", data, "--bundles", bundles, "evolve", "price-tax", "--coder-model", missing.toString());
+        assertTrue(noModel.failedWith(1, "--coder-model " + missing.toAbsolutePath() + ": no such file"), noModel.toString());
+        Path config = pending.dataDir().resolve("evolution.properties");
+        Files.writeString(config, "mutators=ast,genetic\n");
+        try {
+            CliRun unknown = CliRun.of("--data-dir", data, "--bundles", bundles, "evolve", "price-tax");
+            assertTrue(unknown.failedWith(1, "evolution.properties: mutator 'genetic' is unknown (ast, llm-coder, external-agent)"),
+                    unknown.toString());
+        } finally {
+            Files.delete(config);
+        }
+        CliRun agent = CliRun.of("--data-dir", data, "--bundles", bundles, "evolve", "price-tax", "--coder-command", "sh fix.sh {prompt}");
+        assertEquals(0, agent.status(), agent.toString());
+        assertTrue(agent.out().contains("nothing to evolve"), agent.toString());
+    }
+
+    @Test
     @Order(4)
     void demoRunsEndToEndWithAutoApproveAndTheFixedAnswerIsServed() {
         CliRun demo = CliRun.of("--data-dir", temp.resolve("own-data").toString(), "demo", "evolution", "--auto-approve");
