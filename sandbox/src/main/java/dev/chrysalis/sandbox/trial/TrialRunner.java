@@ -56,6 +56,9 @@ public final class TrialRunner {
      * turn stored (the turn as the last afterTurn hook left it, and every file the hooks wrote). Each part is
      * optional; a mismatch fails the case with one diff line per difference. Both kinds replay with the case's
      * recorded clock (fixed, UTC) and seed.
+     *
+     * @throws IllegalArgumentException when the jar is missing or there are no cases
+     * @throws dev.chrysalis.spi.replay.ReplayFormatException when a turn case has no message or expects nothing
      */
     public TrialReport run(Path candidateJar, List<ReplayCase> cases, TrialOptions options) {
         if (!Files.isRegularFile(candidateJar)) {
@@ -64,6 +67,7 @@ public final class TrialRunner {
         if (cases.isEmpty()) {
             throw new IllegalArgumentException("trial of " + candidateJar + ": no cases to replay");
         }
+        cases.stream().filter(TurnCases::isTurn).forEach(TurnCases::validate);
         long start = System.nanoTime();
         String digest = sha256(candidateJar);
         List<CaseReport> reports = new ArrayList<>();

@@ -1,8 +1,13 @@
 package dev.chrysalis.sandbox.trial;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.chrysalis.spi.replay.ReplayCase;
 import dev.chrysalis.spi.replay.ReplayFormatException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * Turn-level replay cases: a recorded user message replayed through the router, the hooks and the skill the
@@ -27,6 +32,39 @@ public final class TurnCases {
     public static final String SKILL = "turn";
 
     private TurnCases() {
+    }
+
+    /** What {@code expect} of a turn case may hold; it must hold at least one. */
+    public static final List<String> EXPECTATIONS = List.of("route", "output", "answer", "stored");
+
+    /**
+     * A turn case for a recorded message (e.g. a turn from the evidence store).
+     *
+     * @param expect at least one of {@link #EXPECTATIONS}
+     * @throws ReplayFormatException when the message is blank or {@code expect} names nothing to check
+     */
+    public static ReplayCase of(String id, String message, Instant clock, long seed, JsonNode expect) {
+        ReplayCase c = new ReplayCase(id, SKILL, JsonNodeFactory.instance.objectNode().put("message", message),
+                Optional.of(expect), Optional.empty(), clock, seed, Map.of(), 0);
+        validate(c);
+        return c;
+    }
+
+    /**
+     * Checks a turn case before any worker runs it: a non-blank {@code input.message} and, unless it expects an
+     * error, at least one of {@link #EXPECTATIONS}.
+     *
+     * @throws ReplayFormatException naming the case and what is missing
+     */
+    public static void validate(ReplayCase c) {
+        message(c);
+        if (c.expectedOutput().isPresent()) {
+            JsonNode expect = c.expectedOutput().get();
+            if (!expect.isObject() || EXPECTATIONS.stream().noneMatch(expect::has)) {
+                throw new ReplayFormatException("turn case '" + c.id() + "': expect must give at least one of "
+                        + String.join(", ", EXPECTATIONS) + ", got " + expect);
+            }
+        }
     }
 
     public static boolean isTurn(ReplayCase c) {
