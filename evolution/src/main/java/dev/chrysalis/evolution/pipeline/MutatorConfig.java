@@ -69,7 +69,7 @@ public record MutatorConfig(List<String> order, Optional<LlmCoderSettings> coder
         return new MutatorConfig(List.of("ast"), Optional.empty(), Optional.empty());
     }
 
-    /** The coder with this model (other coder settings kept), asked before the other mutators unless an order was given. */
+    /** The coder with this model (other coder settings kept), asked first unless the order already lists it. */
     public MutatorConfig withCoderModel(Path model) {
         LlmCoderSettings c = coder.map(s -> new LlmCoderSettings(model, s.contextLength(), s.threads(), s.chatTemplate(), s.sampling(),
                 s.seed(), s.maxTokens(), s.attempts())).orElseGet(() -> LlmCoderSettings.of(model));
@@ -80,7 +80,7 @@ public record MutatorConfig(List<String> order, Optional<LlmCoderSettings> coder
         return new MutatorConfig(o, Optional.of(c), agent);
     }
 
-    /** The external agent with this command (other agent settings kept), asked before the AST operators. */
+    /** The external agent with this command (other agent settings kept), asked after the coder and before the rest unless listed. */
     public MutatorConfig withAgentCommand(List<String> command) {
         ExternalAgentSettings a = agent.map(s -> new ExternalAgentSettings(command, s.timeout(), s.maxOutputBytes(), s.scratch()))
                 .orElseGet(() -> ExternalAgentSettings.of(command));

@@ -114,6 +114,9 @@ public final class ExternalAgentMutator implements Mutator {
             Files.writeString(prompt, INSTRUCTIONS + RepairBrief.render(request, RepairBrief.Detail.FULL, PluginPaths::editable));
             AgentRun r = AgentRun.start(command(work, prompt), work, home, prompt, settings);
             String output = r.output();
+            if (r.interrupted()) {
+                return reject("interrupted after " + seconds(r.millis()) + "; the command and its children were killed" + tail(output));
+            }
             if (r.timedOut()) {
                 return reject("timed out after " + seconds(settings.timeout().toMillis()) + "; the command and its children were killed" + tail(output));
             }
@@ -251,7 +254,7 @@ public final class ExternalAgentMutator implements Mutator {
     }
 
     /** One run of the command: scrubbed environment, prompt on stdin, output bounded, killed at the timeout. */
-    record AgentRun(int exitCode, boolean timedOut, long millis, String output) {
+    record AgentRun(int exitCode, boolean timedOut, boolean interrupted, long millis, String output) {
 
         static AgentRun start(List<String> argv, Path work, Path home, Path prompt, ExternalAgentSettings settings) throws IOException {
             ProcessBuilder pb = new ProcessBuilder(argv).directory(work.toFile()).redirectErrorStream(true)
@@ -267,20 +270,21 @@ public final class ExternalAgentMutator implements Mutator {
             try {
                 process = pb.start();
             } catch (IOException e) {
-                return new AgentRun(-1, false, 0, "cannot start " + argv.getFirst() + ": " + e.getMessage());
+                return new AgentRun(-1, false, false, 0, "cannot start " + argv.getFirst() + ": " + e.getMessage());
             }
             BoundedOutput out = new BoundedOutput(settings.maxOutputBytes());
             Thread reader = Thread.ofVirtual().name("external-agent-output").start(() -> out.drain(process.getInputStream()));
             Set<ProcessHandle> family = new LinkedHashSet<>();
             long deadline = t0 + settings.timeout().toNanos();
             boolean finished = false;
+            boolean interrupted = false;
             try {
                 while (!finished && System.nanoTime() < deadline) {
                     process.descendants().forEach(family::add);
                     finished = process.waitFor(Math.min(50, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)), TimeUnit.MILLISECONDS);
                 }
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                interrupted = true;
             }
             // children that outlived the command (or a command that ran out of time) are killed with it
             process.descendants().forEach(family::add);
@@ -292,10 +296,13 @@ public final class ExternalAgentMutator implements Mutator {
                 process.waitFor(5, TimeUnit.SECONDS);
                 reader.join(5_000);
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                interrupted = true;
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt(); // the loop sees it and ends the run as interrupted
             }
             long millis = (System.nanoTime() - t0) / 1_000_000;
-            return new AgentRun(finished ? process.exitValue() : -1, !finished, millis, out.text());
+            return new AgentRun(finished ? process.exitValue() : -1, !finished && !interrupted, interrupted, millis, out.text());
         }
     }
 

@@ -112,7 +112,11 @@ public final class CoderModel implements AutoCloseable {
         ClosingBudget closing = new ClosingBudget(tokenizer, quotes, closers, budget, closingReserve);
         long t0 = System.nanoTime();
         GenerationResult r = session.generate(new GenerationRequest(prompt, budget, settings.sampling(),
-                new SplittableRandom(seed), stops, List.of(constraint, closing)), id -> { });
+                new SplittableRandom(seed), stops, List.of(constraint, closing)), id -> {
+                    if (Thread.currentThread().isInterrupted()) {
+                        session.cancel(); // Ctrl-C on evolve: stop generating, the loop ends the run as interrupted
+                    }
+                });
         return new Answer(constraint.text(), r.stopReason(), r.promptTokens(), r.reusedTokens(), r.tokens().length, System.nanoTime() - t0);
     }
 

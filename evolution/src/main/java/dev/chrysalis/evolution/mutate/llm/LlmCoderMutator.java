@@ -110,13 +110,21 @@ public final class LlmCoderMutator implements Mutator, AutoCloseable {
             LlmCoderSettings s = model.settings();
             List<ChatMessage> messages = null;
             int tokens = 0;
-            for (RepairBrief.Detail detail : RepairBrief.Detail.values()) {
-                messages = CoderPrompt.messages(request, detail, feedback);
-                tokens = model.promptTokens(messages);
-                if (tokens + s.maxTokens() <= model.contextLength()) {
-                    break;
+            try {
+                for (RepairBrief.Detail detail : RepairBrief.Detail.values()) {
+                    messages = CoderPrompt.messages(request, detail, feedback);
+                    tokens = model.promptTokens(messages);
+                    if (tokens + s.maxTokens() <= model.contextLength()) {
+                        break;
+                    }
+                    messages = null;
                 }
-                messages = null;
+            } catch (RuntimeException e) {
+                if (Thread.currentThread().isInterrupted()) {
+                    // JDT's parser aborts on an interrupted thread; the loop sees the interrupt and ends the run
+                    return reject("interrupted while the prompt was built", null);
+                }
+                throw e;
             }
             if (messages == null) {
                 return reject("the shortest prompt needs " + tokens + " tokens plus " + s.maxTokens() + " for the answer, but the coder's context holds "

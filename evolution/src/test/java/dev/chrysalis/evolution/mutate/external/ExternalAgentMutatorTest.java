@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -124,6 +126,24 @@ class ExternalAgentMutatorTest {
         long child = Long.parseLong(why.lines().filter(l -> l.startsWith("child ")).findFirst().orElseThrow().substring(6).strip());
         assertTrue(deadWithin(child, Duration.ofSeconds(5)), "the agent's child was killed too");
         assertTrue(ms < 15_000, "returned " + ms + " ms after start");
+        assertScratchRemoved();
+    }
+
+    @Test
+    void anInterruptedRunKillsTheAgentAndLeavesTheThreadInterruptedForTheLoop() throws Exception {
+        ExternalAgentMutator agent = agent("echo started\nsleep 120\n", Duration.ofSeconds(60));
+        AtomicReference<Proposal> got = new AtomicReference<>();
+        AtomicBoolean stillInterrupted = new AtomicBoolean();
+        Thread t = Thread.ofPlatform().start(() -> {
+            got.set(runOnce(agent));
+            stillInterrupted.set(Thread.currentThread().isInterrupted());
+        });
+        Thread.sleep(1500);
+        t.interrupt();
+        t.join(20_000);
+        String why = rejection(got.get());
+        assertTrue(why.startsWith("interrupted after ") && why.contains("the command and its children were killed"), why);
+        assertTrue(stillInterrupted.get(), "the loop must still see the interrupt");
         assertScratchRemoved();
     }
 

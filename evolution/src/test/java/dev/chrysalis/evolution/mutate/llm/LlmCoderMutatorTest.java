@@ -126,6 +126,30 @@ class LlmCoderMutatorTest {
     }
 
     @Test
+    void anInterruptedThreadStopsTheGenerationAndThePromptWithoutAFailure() {
+        Proposals ps = coder.propose(request());
+        Thread.currentThread().interrupt(); // as Ctrl-C on evolve does to the loop's thread
+        Proposal p;
+        try {
+            p = ps.next();
+        } finally {
+            assertTrue(Thread.interrupted(), "the interrupt stays set for the loop (and is cleared here)");
+        }
+        assertEquals("attempt 1: interrupted while the prompt was built", ((Proposal.Rejected) p).reason());
+        try (CoderModel model = CoderModel.load(LlmCoderSettings.of(LlmCoderFixture.model("stories260K.gguf")).withThreads(2).withMaxTokens(256))) {
+            Thread.currentThread().interrupt();
+            CoderModel.Answer a;
+            try {
+                a = model.json(List.of(ChatMessage.user("fix it")), new EditFormat(List.of(ClampPlugin.FILE), 256).schema(), 100, 1);
+            } finally {
+                assertTrue(Thread.interrupted());
+            }
+            assertEquals(StopReason.CANCELLED, a.stopReason());
+            assertEquals(1, a.generatedTokens(), "generation stops at the first token after the interrupt");
+        }
+    }
+
+    @Test
     void theSameSeedGivesTheSameAnswersAndSamplingIsConfigurable() {
         LlmCoderSettings sampled = LlmCoderSettings.of(LlmCoderFixture.model("stories260K.gguf")).withThreads(2).withMaxTokens(256)
                 .withAttempts(1).withSampling(SamplingOptions.defaults(), 42);
