@@ -26,14 +26,23 @@ public final class SourceRegions {
     private SourceRegions() {
     }
 
-    public static List<Region> methods(String source) {
+    /**
+     * A Java file's syntax tree at the latest language level (no bindings). JDT aborts the parse when the
+     * thread is interrupted.
+     */
+    public static CompilationUnit parse(String source) {
         ASTParser parser = ASTParser.newParser(AST.getJLSLatest());
         parser.setKind(ASTParser.K_COMPILATION_UNIT);
         parser.setSource(source.toCharArray());
         Map<String, String> options = JavaCore.getOptions();
         JavaCore.setComplianceOptions(JavaCore.latestSupportedJavaVersion(), options);
         parser.setCompilerOptions(options);
-        CompilationUnit unit = (CompilationUnit) parser.createAST(null);
+        return (CompilationUnit) parser.createAST(null);
+    }
+
+    /** Every method of a Java file with its lines, in source order. */
+    public static List<Region> methods(String source) {
+        CompilationUnit unit = parse(source);
         List<Region> out = new ArrayList<>();
         unit.accept(new ASTVisitor() {
             @Override
