@@ -10,6 +10,7 @@ import dev.chrysalis.evolution.workspace.PluginSource;
 import dev.chrysalis.evolution.workspace.Workspace;
 import dev.chrysalis.host.evidence.EvidenceExport;
 import dev.chrysalis.host.evidence.EvidenceStore;
+import dev.chrysalis.host.evidence.FailureKind;
 import dev.chrysalis.host.evidence.TurnRecord;
 import dev.chrysalis.spi.replay.ReplayCase;
 import dev.chrysalis.spi.replay.ReplayCases;
@@ -62,6 +63,11 @@ public final class EvidenceBatches {
             if (assigned.contains(turn.id())) {
                 continue;
             }
+            if (onlyRefusals(turn)) {
+                skipped.add("evidence #" + turn.id() + ": the skill refused its input (SKILL_ERROR), which is not a bug by itself;"
+                        + " flag the turn with /bad if the refusal was wrong");
+                continue;
+            }
             for (EvidenceItem item : read(turn, skipped)) {
                 if (plugin.isPresent() && !plugin.get().equals(item.plugin())) {
                     continue;
@@ -83,6 +89,14 @@ public final class EvidenceBatches {
             stored.add(s);
         }
         return new Sealing(stored, skipped);
+    }
+
+    /**
+     * A turn whose only failures are skills refusing their input (an explained error, e.g. division by zero) is no
+     * evidence of a bug: "fixing" it would only change the message. A person's flag makes it evidence.
+     */
+    static boolean onlyRefusals(TurnRecord turn) {
+        return !turn.failures().isEmpty() && turn.failures().stream().allMatch(f -> f.kind() == FailureKind.SKILL_ERROR);
     }
 
     private List<EvidenceItem> read(TurnRecord turn, List<String> skipped) {

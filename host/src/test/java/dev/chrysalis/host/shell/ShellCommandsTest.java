@@ -60,7 +60,9 @@ class ShellCommandsTest {
         String unknown = run("/evolve astrology");
         assertTrue(unknown.contains("created the evolution workspace"), unknown);
         assertTrue(unknown.contains("error: no evolvable plugin named 'astrology'; the workspace holds: calculator"), unknown);
-        String nothing = run("/evolve units");
+        // a skill refusing its input is stored as evidence, but is no bug to evolve away
+        String nothing = run("convert 5 km to parsecs", "/evolve units");
+        assertTrue(nothing.contains("the skill refused its input (SKILL_ERROR)"), nothing);
         assertTrue(nothing.contains("nothing to evolve: no new evidence for units"), nothing);
     }
 
