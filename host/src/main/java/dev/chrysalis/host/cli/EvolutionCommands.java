@@ -41,23 +41,27 @@ final class EvolutionCommands {
     }
 
     /**
-     * Runs {@code work} so that Ctrl-C (or a plain kill) interrupts it instead of killing it mid-write: the shutdown
-     * hook interrupts this thread and waits until {@code work} has returned (the loop journals the run as interrupted).
+     * Runs {@code work} so that Ctrl-C (or a plain kill) ends it cleanly instead of killing it mid-write: the shutdown
+     * hook interrupts this thread (a mutator cancels its generation; the loop abandons the run before its next
+     * candidate), raises the stop flag {@code work} is given (for when a stage swallowed the interrupt: the run then ends
+     * at its next transition) and waits, up to 30 s, until {@code work} has returned. Either way the journal says so.
      */
-    static <T> T interruptibly(Callable<T> work) throws Exception {
+    static <T> T stoppable(java.util.function.Function<java.util.function.BooleanSupplier, T> work) {
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
         Thread worker = Thread.currentThread();
         CountDownLatch done = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
+            stop.set(true);
             worker.interrupt();
             try {
-                done.await(20, TimeUnit.SECONDS);
+                done.await(30, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }, "chrysalis-evolve-interrupt");
+        }, "chrysalis-evolve-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            return work.call();
+            return work.apply(stop::get);
         } finally {
             done.countDown();
             try {
@@ -100,13 +104,13 @@ final class EvolutionCommands {
         String coderCommand;
 
         @Override
-        public Integer call() throws Exception {
+        public Integer call() {
             Evolve.Options options = new Evolve.Options(Optional.ofNullable(plugin), Optional.ofNullable(batch), budget,
                     Duration.ofSeconds(seconds), Optional.ofNullable(coderModel), Optional.ofNullable(coderCommand));
             EvolutionSetup setup = setup(cli, sources);
-            List<Evolve.BatchRun> runs = interruptibly(() -> {
+            List<Evolve.BatchRun> runs = stoppable(stop -> {
                 try (HostControl host = cli.openHost()) {
-                    return Evolve.run(host, setup, options, cli.out, Clock.systemUTC());
+                    return Evolve.run(host, setup, options, cli.out, Clock.systemUTC(), stop);
                 }
             });
             boolean allHanded = runs.stream().allMatch(r -> r.submission().isPresent());

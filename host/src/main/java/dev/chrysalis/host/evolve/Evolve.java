@@ -23,6 +23,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * {@code evolve [NAME] [--batch ID]}: curate the host's failure evidence into batches, run the evolution loop on
@@ -73,6 +76,15 @@ public final class Evolve {
 
     /** Runs evolve on a started host (its evidence store and live plugins); prints the live view to {@code out}. */
     public static List<BatchRun> run(HostControl host, EvolutionSetup setup, Options options, PrintWriter out, Clock clock) {
+        return run(host, setup, options, out, clock, () -> false);
+    }
+
+    /**
+     * As {@link #run(HostControl, EvolutionSetup, Options, PrintWriter, Clock)}; once {@code stop} says so (Ctrl-C), the
+     * running batch ends at its next transition, journaled, and no further batch starts.
+     */
+    public static List<BatchRun> run(HostControl host, EvolutionSetup setup, Options options, PrintWriter out, Clock clock,
+                                     BooleanSupplier stop) {
         MutatorConfig mutators = mutators(setup.dataDir(), options);
         try (EvolutionEngine engine = EvolutionEngine.open(setup, clock)) {
             if (engine.created()) {
@@ -122,8 +134,9 @@ public final class Evolve {
                         .withMutators(opened.mutators());
                 List<BatchRun> runs = new ArrayList<>();
                 for (BatchBook.StoredBatch stored : toRun) {
-                    runs.add(runBatch(host, engine, curation.rebuild(stored), settings, out));
-                    if (Thread.currentThread().isInterrupted()) {
+                    runs.add(runBatch(host, engine, curation.rebuild(stored), settings, out, stop));
+                    if (stop.getAsBoolean() || Thread.currentThread().isInterrupted()) {
+                        out.println("stopped; run 'evolve' again to resume");
                         break;
                     }
                 }
@@ -170,7 +183,23 @@ public final class Evolve {
                 || (last.to() == Stage.ABANDONED && last.detail().equals("interrupted"));
     }
 
-    private static BatchRun runBatch(HostControl host, EvolutionEngine engine, Batch batch, EvolutionSettings settings, PrintWriter out) {
+    /**
+     * The live view, which also ends the run once {@code stop} says so: it throws {@link StopRequested} (once) after the
+     * loop journaled a live stage other than Verdict (a passing verdict is still handed over), and the loop then
+     * journals the run's end (a backstop for an interrupt that a stage swallowed).
+     */
+    static Consumer<Transition> stoppable(Consumer<Transition> view, BooleanSupplier stop) {
+        AtomicBoolean thrown = new AtomicBoolean();
+        return t -> {
+            view.accept(t);
+            if (!t.to().terminal() && t.to() != Stage.VERDICT && stop.getAsBoolean() && thrown.compareAndSet(false, true)) {
+                throw new StopRequested();
+            }
+        };
+    }
+
+    private static BatchRun runBatch(HostControl host, EvolutionEngine engine, Batch batch, EvolutionSettings settings, PrintWriter out,
+                                     BooleanSupplier stop) {
         PluginSource plugin = engine.workspace().plugin(batch.plugin());
         List<Transition> before = engine.journal().of(batch.id());
         out.println("evolving batch " + batch.id() + " (" + plugin.kind() + " " + plugin.name() + "): " + batch.evidenceCases().size()
@@ -178,7 +207,7 @@ public final class Evolve {
                 + " candidates, " + settings.wallTime().toSeconds() + " s"
                 + (before.isEmpty() ? "" : "; resuming after attempt " + before.getLast().attempt()));
         out.flush();
-        EvolutionResult result = engine.loop(settings, new LiveView(out)).evolve(batch);
+        EvolutionResult result = engine.loop(settings, stoppable(new LiveView(out), stop)).evolve(batch);
         String took = String.format(Locale.ROOT, "%.1f s", result.elapsed().toMillis() / 1000.0);
         Optional<Submission> submission = Optional.empty();
         switch (result) {

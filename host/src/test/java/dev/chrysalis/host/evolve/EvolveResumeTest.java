@@ -48,6 +48,23 @@ class EvolveResumeTest {
     }
 
     @Test
+    void aStopEndsTheRunAtItsNextLiveStageOnceAndNeverBeforeAVerdictIsHandedOver() {
+        java.util.List<Transition> seen = new java.util.ArrayList<>();
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        var view = Evolve.stoppable(seen::add, stop::get);
+        view.accept(t(Stage.LOCATE, Stage.PLAN, "located"));
+        stop.set(true);
+        view.accept(t(Stage.TRIAL, Stage.VERDICT, "1/1 evidence fixed"));
+        view.accept(t(Stage.VERDICT, Stage.HANDED_TO_GOVERNANCE, "evolve/calculator-1/1 abc"));
+        StopRequested stopped = assertThrows(StopRequested.class, () -> view.accept(t(Stage.VERDICT, Stage.MUTATE, "not passed")));
+        assertTrue(stopped.getMessage().contains("the next 'evolve' resumes this batch"), stopped.getMessage());
+        view.accept(t(Stage.MUTATE, Stage.FAILED, "StopRequested: stopped"));
+        view.accept(t(Stage.MUTATE, Stage.COMPILE, "only once"));
+        assertEquals(6, seen.size(), "every transition is still shown");
+        assertTrue(Evolve.unfinished(List.of(seen.get(4))), "a stopped run is picked up again");
+    }
+
+    @Test
     void badBudgetsAreClearErrors() {
         EvolveException budget = assertThrows(EvolveException.class, () -> new Evolve.Options(java.util.Optional.empty(),
                 java.util.Optional.empty(), 0, java.time.Duration.ofSeconds(10)));
