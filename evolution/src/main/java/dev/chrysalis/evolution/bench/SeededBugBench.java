@@ -25,6 +25,7 @@ import dev.chrysalis.sandbox.trial.CaseReport;
 import dev.chrysalis.sandbox.trial.TrialOptions;
 import dev.chrysalis.sandbox.trial.TrialReport;
 import dev.chrysalis.sandbox.trial.TrialRunner;
+import dev.chrysalis.sandbox.trial.TurnCases;
 import dev.chrysalis.spi.replay.ReplayCase;
 import dev.chrysalis.spi.replay.ReplayCases;
 import java.io.IOException;
@@ -97,9 +98,31 @@ public final class SeededBugBench {
                         "if (HAS_WORD.matcher(text.substring(start)).find())", "if (!HAS_WORD.matcher(text.substring(start)).find())"));
     }
 
-    /** One of {@link #shippedSkillBugs()} by name. */
-    public static SeededBug shippedSkillBug(String name) {
-        return shippedSkillBugs().stream().filter(b -> b.name().equals(name)).findFirst()
+    /**
+     * Bugs in the shipped harness plugins, trialled with the turn-level cases of every harness plugin's replay.jsonl
+     * (the router, hooks and skills together in the sandbox's turn pipeline): a redaction hook ordered after the turn
+     * log, so the log stores the secret before it is redacted; and a router that drops every declared route pattern
+     * with a named group, so the requests those patterns serve (conversions, arithmetic, text operations) are misrouted.
+     */
+    public static List<SeededBug> harnessBugs() {
+        String rules = "src/main/java/dev/chrysalis/harness/router/RouteRules.java";
+        return List.of(
+                new SeededBug("hook-redact-after-turn-log", "hook-redact-secrets", "src/main/java/dev/chrysalis/harness/redact/RedactSecretsHook.java",
+                        "public static final int PRIORITY = 10;", "public static final int PRIORITY = 1000;", SeededBug.HARNESS),
+                new SeededBug("router-drops-patterns-with-groups", "router-default", rules,
+                        "if (schema.property(group).isEmpty()) {", "if (!schema.property(group).isEmpty()) {", SeededBug.HARNESS));
+    }
+
+    /** Every seeded bug: the shipped skills' and the harness plugins'. */
+    public static List<SeededBug> allBugs() {
+        List<SeededBug> all = new ArrayList<>(shippedSkillBugs());
+        all.addAll(harnessBugs());
+        return List.copyOf(all);
+    }
+
+    /** One of {@link #allBugs()} by name. */
+    public static SeededBug byName(String name) {
+        return allBugs().stream().filter(b -> b.name().equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no seeded bug named '" + name + "'"));
     }
 
@@ -123,7 +146,7 @@ public final class SeededBugBench {
         try (Workspace ws = Workspace.openOrCreate(data, project, Clock.systemUTC())) {
             PluginSource plugin = ws.plugin(bug.skill());
             Map<String, String> files = ws.pluginFiles(Workspace.MAIN, bug.skill());
-            List<ReplayCase> replay = ReplayCases.parse(files.get("replay.jsonl"), bug.skill(), "replay.jsonl");
+            List<ReplayCase> replay = bug.harness() ? harnessTurnCases() : ReplayCases.parse(files.get("replay.jsonl"), bug.skill(), "replay.jsonl");
             if (!(compiler.compile(files) instanceof CompileResult.Compiled live)) {
                 return new Row(bug.name(), "seeded source does not compile", 0, Duration.ZERO, Optional.empty(), false);
             }
@@ -181,14 +204,14 @@ public final class SeededBugBench {
      */
     public PlanRank planRank(SeededBug bug, Path work) throws IOException {
         Path project = seed(bug, work.resolve("project"));
-        Path skillDir = project.resolve("skills").resolve(bug.skill());
+        Path skillDir = project.resolve(bug.family()).resolve(bug.skill());
         Map<String, String> files = new java.util.LinkedHashMap<>();
         try (Stream<Path> s = Files.walk(skillDir)) {
             for (Path p : s.filter(Files::isRegularFile).sorted().toList()) {
                 files.put(skillDir.relativize(p).toString().replace('\\', '/'), Files.readString(p));
             }
         }
-        String original = Files.readString(projectRoot.resolve("skills").resolve(bug.skill()).resolve(bug.file()));
+        String original = Files.readString(projectRoot.resolve(bug.family()).resolve(bug.skill()).resolve(bug.file()));
         List<ReplayCase> replay = ReplayCases.parse(files.get("replay.jsonl"), bug.skill(), "replay.jsonl");
         Set<String> ids = new java.util.HashSet<>();
         replay.forEach(c -> ids.add(c.id()));
@@ -210,10 +233,34 @@ public final class SeededBugBench {
         return new PlanRank(bug.name(), n, rank, where.how());
     }
 
+    /** The turn-level cases of every shipped harness plugin (files holding other cases are skipped), first id wins. */
+    private List<ReplayCase> harnessTurnCases() throws IOException {
+        Map<String, ReplayCase> byId = new java.util.LinkedHashMap<>();
+        try (Stream<Path> dirs = Files.list(projectRoot.resolve(SeededBug.HARNESS))) {
+            for (Path dir : dirs.sorted().toList()) {
+                Path file = dir.resolve("replay.jsonl");
+                if (!Files.isRegularFile(file)) {
+                    continue;
+                }
+                List<ReplayCase> cases;
+                try {
+                    cases = ReplayCases.parse(Files.readString(file), dir.getFileName().toString(), file.toString());
+                } catch (RuntimeException notReplayCases) {
+                    continue; // e.g. the redaction hook's own text-level cases, read by its unit test
+                }
+                cases.stream().filter(TurnCases::isTurn).forEach(c -> byId.putIfAbsent(c.id(), c));
+            }
+        }
+        if (byId.isEmpty()) {
+            throw new IllegalStateException("no turn-level cases under " + projectRoot.resolve(SeededBug.HARNESS));
+        }
+        return List.copyOf(byId.values());
+    }
+
     private Path seed(SeededBug bug, Path root) throws IOException {
-        Path from = projectRoot.resolve("skills").resolve(bug.skill());
-        Path to = root.resolve("skills").resolve(bug.skill());
-        for (String part : new String[] {"pom.xml", "SKILL.md", "replay.jsonl", "src/main/java"}) {
+        Path from = projectRoot.resolve(bug.family()).resolve(bug.skill());
+        Path to = root.resolve(bug.family()).resolve(bug.skill());
+        for (String part : new String[] {"pom.xml", "SKILL.md", "README.md", "replay.jsonl", "src/main/java"}) {
             Path src = from.resolve(part);
             if (!Files.exists(src)) {
                 continue;

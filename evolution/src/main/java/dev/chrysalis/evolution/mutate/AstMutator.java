@@ -24,10 +24,12 @@ import org.eclipse.jdt.core.dom.ConditionalExpression;
 import org.eclipse.jdt.core.dom.DoStatement;
 import org.eclipse.jdt.core.dom.Expression;
 import org.eclipse.jdt.core.dom.ExpressionStatement;
+import org.eclipse.jdt.core.dom.FieldDeclaration;
 import org.eclipse.jdt.core.dom.IfStatement;
 import org.eclipse.jdt.core.dom.InfixExpression;
 import org.eclipse.jdt.core.dom.MethodDeclaration;
 import org.eclipse.jdt.core.dom.MethodInvocation;
+import org.eclipse.jdt.core.dom.Modifier;
 import org.eclipse.jdt.core.dom.NumberLiteral;
 import org.eclipse.jdt.core.dom.ParenthesizedExpression;
 import org.eclipse.jdt.core.dom.PrefixExpression;
@@ -36,6 +38,7 @@ import org.eclipse.jdt.core.dom.SimpleName;
 import org.eclipse.jdt.core.dom.Statement;
 import org.eclipse.jdt.core.dom.StringLiteral;
 import org.eclipse.jdt.core.dom.ThrowStatement;
+import org.eclipse.jdt.core.dom.VariableDeclarationFragment;
 import org.eclipse.jdt.core.dom.VariableDeclarationStatement;
 import org.eclipse.jdt.core.dom.WhileStatement;
 import org.eclipse.jdt.core.dom.rewrite.ASTRewrite;
@@ -126,6 +129,21 @@ public final class AstMutator implements Mutator {
                 }
                 return false;
             }
+
+            /** Field initializers too: a wrong constant (a limit, a priority) is a common one-token bug. */
+            @Override
+            public boolean visit(FieldDeclaration f) {
+                String name = typeName(f) + "." + (Modifier.isStatic(f.getModifiers()) ? "<clinit>" : "<init>");
+                if (methods.isEmpty() || methods.contains(name)) {
+                    for (Object o : f.fragments()) {
+                        Expression init = ((VariableDeclarationFragment) o).getInitializer();
+                        if (init != null) {
+                            new Sites(file, source, unit, name, out).scan(init);
+                        }
+                    }
+                }
+                return false;
+            }
         });
         return out;
     }
@@ -177,7 +195,7 @@ public final class AstMutator implements Mutator {
             this.out = out;
         }
 
-        void scan(Block body) {
+        void scan(ASTNode body) {
             body.accept(new ASTVisitor() {
                 @Override
                 public boolean visit(InfixExpression e) {

@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -70,6 +72,53 @@ class AstMutatorTest {
         assertTrue(ms.stream().anyMatch(m -> m.operator() == Operator.NULL_GUARD && m.newSource().contains("if (log != null)")));
         assertTrue(ms.stream().anyMatch(m -> m.operator() == Operator.ARGUMENT_SWAP && m.newSource().contains("Math.max(2, 1)")));
         assertTrue(ms.stream().anyMatch(m -> m.operator() == Operator.STATEMENT_DELETE && !m.newSource().contains("log.add(text);")));
+    }
+
+    @Test
+    void aWrongConstantInAFieldInitializerCanBeChanged() {
+        String source = """
+                package x;
+
+                final class Order {
+                    static final int PRIORITY = 1000;
+
+                    int priority() {
+                        return PRIORITY;
+                    }
+                }
+                """;
+        List<Mutation> ms = mutator.mutations(FILE, source, List.of("Order.<clinit>"));
+        assertTrue(ms.stream().anyMatch(m -> m.operator() == Operator.CONSTANT_CHANGE && m.newSource().contains("PRIORITY = 0;")
+                && m.method().equals("Order.<clinit>")), ms.toString());
+        assertTrue(mutator.mutations(FILE, source, List.of("Order.priority")).isEmpty(), "the method has no site of its own");
+    }
+
+    @Test
+    void theSpectrumLineOfAStatementRanksAnEditOnItsSecondLine() {
+        String source = """
+                package x;
+
+                final class Median {
+                    int median(int[] s, int n) {
+                        int m = n % 2 == 1 ? s[n / 2]
+                                : s[n / 2 - 2];
+                        return m;
+                    }
+                }
+                """;
+        var suspicion = new dev.chrysalis.evolution.locate.Suspicion(Map.of("Median.median", 1.0), Map.of(FILE + ":5", 1.0, FILE + ":7", 0.2), "test");
+        var batch = new dev.chrysalis.evolution.evidence.Batch("b", "x", List.of(), List.of(), true);
+        Proposals plan = mutator.propose(new MutationRequest(batch, Map.of(FILE, source), suspicion,
+                new dev.chrysalis.evolution.search.OperatorStats(Path.of("unused-maa"), "x", 0.3)));
+        int rank = 0;
+        while (plan.hasNext()) {
+            Mutation m = ((Proposal.Rewrite) plan.next()).mutation();
+            if (m.newSource().contains("s[n / 2 - 1]")) {
+                break;
+            }
+            rank++;
+        }
+        assertTrue(rank < 10, "the fix on line 6 counts with its statement on line 5 and comes early, got rank " + rank);
     }
 
     @Test

@@ -20,7 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The seeded-bug benchmark, run on request only: {@code -Dchrysalis.bench.evolution=true -Dtest=SeededBugBenchRun}. */
+/**
+ * The seeded-bug benchmark, run on request only: {@code -Dchrysalis.bench.evolution=true -Dtest=SeededBugBenchRun}
+ * (add {@code -Dchrysalis.bench.bugs=name,name} for some of them).
+ */
 @EnabledIfSystemProperty(named = "chrysalis.bench.evolution", matches = "true")
 class SeededBugBenchRun {
 
@@ -37,7 +40,10 @@ class SeededBugBenchRun {
             int visible = 0;
             int i = 0;
             List<Long> millis = new ArrayList<>();
-            for (SeededBug bug : SeededBugBench.shippedSkillBugs()) {
+            String only = System.getProperty("chrysalis.bench.bugs", "");
+            List<SeededBug> bugs = only.isBlank() ? SeededBugBench.allBugs()
+                    : java.util.Arrays.stream(only.split(",")).map(String::strip).map(SeededBugBench::byName).toList();
+            for (SeededBug bug : bugs) {
                 SeededBugBench.Row row = bench.run(bug, temp.resolve("bug-" + i++));
                 System.out.printf("bench %-40s %-60s cand=%d %6d ms falseFix=%s %s%n", row.bug(), row.outcome(), row.candidates(),
                         row.elapsed().toMillis(), row.falseFix(), row.winner().orElse(""));

@@ -31,8 +31,8 @@ class SeededBugBenchTest {
 
     @Test
     void representativeBugsAreRepairedWithoutFalseFixes(@TempDir Path temp) throws Exception {
-        List<SeededBug> bugs = List.of(SeededBugBench.shippedSkillBug("calculator-max-copied-from-min"),
-                SeededBugBench.shippedSkillBug("datetime-negative-amount-sign"));
+        List<SeededBug> bugs = List.of(SeededBugBench.byName("calculator-max-copied-from-min"),
+                SeededBugBench.byName("datetime-negative-amount-sign"));
         Files.createDirectories(temp.resolve("workers"));
         WorkerSettings ws = new WorkerSettings(128, 16, 256 * 1024, 512 * 1024, 1, Duration.ofSeconds(30), true, temp.resolve("workers"));
         try (WorkerPool pool = new WorkerPool(SandboxLayout.fromBuildDirectory(Build.sandboxBuild()), ws)) {
@@ -52,11 +52,12 @@ class SeededBugBenchTest {
     @Test
     void everySeededBugIsDistinctAndChangesItsFile() {
         Set<String> names = new HashSet<>();
-        List<SeededBug> bugs = SeededBugBench.shippedSkillBugs();
+        List<SeededBug> bugs = SeededBugBench.allBugs();
         for (SeededBug bug : bugs) {
             assertTrue(names.add(bug.name()), "duplicate seeded bug " + bug.name());
-            assertTrue(Files.isRegularFile(Build.projectRoot().resolve("skills").resolve(bug.skill()).resolve(bug.file())), bug.name());
+            assertTrue(Files.isRegularFile(Build.projectRoot().resolve(bug.family()).resolve(bug.skill()).resolve(bug.file())), bug.name());
         }
         assertTrue(bugs.size() >= 20, "the benchmark has at least 20 seeded bugs, has " + bugs.size());
+        assertTrue(bugs.stream().anyMatch(SeededBug::harness) && bugs.stream().anyMatch(b -> !b.harness()), "skills and harness plugins");
     }
 }
