@@ -113,6 +113,16 @@ public final class SeededBugBench {
                         "if (schema.property(group).isEmpty()) {", "if (!schema.property(group).isEmpty()) {", SeededBug.HARNESS));
     }
 
+    /**
+     * Hidden cases a bug's skill has no replay case for, added to that bug's held-out set: behaviour the seeded edit
+     * touches but the shipped cases never exercise, so a winner that merely passes the shipped cases by disabling
+     * it counts as the false fix it is. Each passes on the shipped (correct) source.
+     */
+    private static final Map<String, String> EXTRA_HIDDEN = Map.of(
+            "calculator-power-token-lookahead",
+            "{\"id\":\"hidden-double-star-power\",\"input\":{\"expression\":\"2**10\"},"
+                    + "\"expect\":{\"expression\":\"2**10\",\"value\":\"1024\",\"exact\":true}}\n");
+
     /** Every seeded bug: the shipped skills' and the harness plugins'. */
     public static List<SeededBug> allBugs() {
         List<SeededBug> all = new ArrayList<>(shippedSkillBugs());
@@ -168,6 +178,11 @@ public final class SeededBugBench {
             }
             if (evidence.isEmpty()) {
                 return new Row(bug.name(), "bug not visible in the replay cases", 0, Duration.ZERO, Optional.empty(), false);
+            }
+            List<ReplayCase> extra = ReplayCases.parse(EXTRA_HIDDEN.getOrDefault(bug.name(), ""), bug.skill(), "extra hidden cases of " + bug.name());
+            if (!extra.isEmpty()) {
+                requirePassOnShippedSource(bug, plugin, extra, work.resolve("shipped.jar"));
+                hidden.addAll(extra);
             }
             List<EvidenceItem> items = new ArrayList<>();
             long id = 1;
@@ -231,6 +246,28 @@ public final class SeededBugBench {
             n++;
         }
         return new PlanRank(bug.name(), n, rank, where.how());
+    }
+
+    /** An extra hidden case must hold for the correct code, or every winner would look like a false fix. */
+    private void requirePassOnShippedSource(SeededBug bug, PluginSource plugin, List<ReplayCase> cases, Path jar) throws IOException {
+        Path shipped = projectRoot.resolve(bug.family()).resolve(bug.skill());
+        Map<String, String> files = new java.util.LinkedHashMap<>();
+        try (Stream<Path> s = Files.walk(shipped.resolve("src/main/java"))) {
+            for (Path p : s.filter(Files::isRegularFile).sorted().toList()) {
+                files.put(shipped.relativize(p).toString().replace('\\', '/'), Files.readString(p));
+            }
+        }
+        if (!(compiler.compile(files) instanceof CompileResult.Compiled compiled)) {
+            throw new IllegalStateException("seeded bug '" + bug.name() + "': the shipped " + bug.skill() + " does not compile");
+        }
+        TrialReport report = trials.run(packager.pack(plugin, compiled.classes(), Map.of(), "1.0.0", jar).jar(), cases,
+                settings.trial().withRunsPerCase(1));
+        for (CaseReport c : report.cases()) {
+            if (!c.passed()) {
+                throw new IllegalStateException("seeded bug '" + bug.name() + "': extra hidden case " + c.caseId()
+                        + " fails on the shipped source: " + c.outcome().detail());
+            }
+        }
     }
 
     /** The turn-level cases of every shipped harness plugin (files holding other cases are skipped), first id wins. */
