@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The seeded-bug benchmark, run on request only: {@code -Dchrysalis.bench.evolution=true -Dtest=SeededBugBenchRun}
- * (add {@code -Dchrysalis.bench.bugs=name,name} for some of them).
+ * (add {@code -Dchrysalis.bench.bugs=name,name} for some of them; budgets: {@code -Dchrysalis.bench.candidates=40
+ * -Dchrysalis.bench.wallSeconds=150}).
  */
 @EnabledIfSystemProperty(named = "chrysalis.bench.evolution", matches = "true")
 class SeededBugBenchRun {
@@ -34,7 +35,8 @@ class SeededBugBenchRun {
         try (WorkerPool pool = new WorkerPool(SandboxLayout.fromBuildDirectory(Build.sandboxBuild()), ws)) {
             PluginCompiler compiler = new PluginCompiler(Build.compileClasspath());
             SeededBugBench bench = new SeededBugBench(Build.projectRoot(), compiler, new BundlePackager(compiler.classpath()),
-                    new TrialRunner(pool), new EvolutionSettings(40, Duration.ofSeconds(150), TrialOptions.defaults(), true));
+                    new TrialRunner(pool), new EvolutionSettings(Integer.getInteger("chrysalis.bench.candidates", 40),
+                    Duration.ofSeconds(Integer.getInteger("chrysalis.bench.wallSeconds", 150)), TrialOptions.defaults(), true));
             int repaired = 0;
             int falseFixes = 0;
             int visible = 0;
