@@ -134,9 +134,17 @@ class EvolutionCommandsTest {
 
     @Test
     @Order(4)
-    void demoRunsEndToEndWithAutoApproveAndTheFixedAnswerIsServed() {
+    void demoRunsEndToEndWithAutoApproveAndTheFixedAnswerIsServed() throws Exception {
         CliRun demo = CliRun.of("--data-dir", temp.resolve("own-data").toString(), "demo", "evolution", "--auto-approve");
         System.out.println(demo.out());
+        String first = demo.out().lines().findFirst().orElse("");
+        if (first.startsWith("demo evolution in ")) {
+            // the demo keeps its folder for the user to look at; the test does not
+            Path kept = Path.of(first.substring("demo evolution in ".length(), first.indexOf(" (")));
+            try (var files = Files.walk(kept)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
         assertEquals(0, demo.status(), demo.toString());
         assertTrue(demo.out().contains("approved by demo-approver"), demo.out());
         assertTrue(demo.out().contains("60 x 0.99 = 53.46 after 10% off, + 10.16 tax = 63.62"), demo.out());
