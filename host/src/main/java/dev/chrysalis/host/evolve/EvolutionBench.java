@@ -40,7 +40,7 @@ public final class EvolutionBench {
             throw new EvolveException("--runs must be at least 1, got " + runs);
         }
         setup.requireSources();
-        List<SeededBug> bugs = SeededBugBench.shippedSkillBugs();
+        List<SeededBug> bugs = SeededBugBench.allBugs();
         if (!only.isEmpty()) {
             List<String> names = bugs.stream().map(SeededBug::name).toList();
             for (String o : only) {
