@@ -2,6 +2,7 @@ package dev.chrysalis.evolution.locate;
 
 import dev.chrysalis.evolution.build.CompileResult;
 import dev.chrysalis.evolution.build.PluginCompiler;
+import dev.chrysalis.evolution.mutate.SourceRegions;
 import dev.chrysalis.spi.replay.ReplayCase;
 import dev.chrysalis.spi.replay.ReplayOutcome;
 import dev.chrysalis.spi.replay.ReplayRunner;
@@ -22,10 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.eclipse.jdt.core.JavaCore;
-import org.eclipse.jdt.core.dom.AST;
 import org.eclipse.jdt.core.dom.ASTNode;
-import org.eclipse.jdt.core.dom.ASTParser;
 import org.eclipse.jdt.core.dom.ASTVisitor;
 import org.eclipse.jdt.core.dom.AbstractTypeDeclaration;
 import org.eclipse.jdt.core.dom.Block;
@@ -177,13 +175,7 @@ public final class SpectrumLocator {
 
     /** The source with {@code chrysalisprobe.Probe.hit("file:line")} before every statement in a block. */
     static String instrument(String file, String source, Map<String, String> lineMethods) {
-        ASTParser parser = ASTParser.newParser(AST.getJLSLatest());
-        parser.setKind(ASTParser.K_COMPILATION_UNIT);
-        parser.setSource(source.toCharArray());
-        Map<String, String> options = JavaCore.getOptions();
-        JavaCore.setComplianceOptions(JavaCore.latestSupportedJavaVersion(), options);
-        parser.setCompilerOptions(options);
-        CompilationUnit unit = (CompilationUnit) parser.createAST(null);
+        CompilationUnit unit = SourceRegions.parse(source);
         ASTRewrite rewrite = ASTRewrite.create(unit.getAST());
         unit.accept(new ASTVisitor() {
             @Override

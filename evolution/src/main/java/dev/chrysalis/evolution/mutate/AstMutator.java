@@ -6,16 +6,12 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
-import org.eclipse.jdt.core.JavaCore;
 import org.eclipse.jdt.core.dom.AST;
 import org.eclipse.jdt.core.dom.ASTNode;
-import org.eclipse.jdt.core.dom.ASTParser;
 import org.eclipse.jdt.core.dom.ASTVisitor;
-import org.eclipse.jdt.core.dom.AbstractTypeDeclaration;
 import org.eclipse.jdt.core.dom.Block;
 import org.eclipse.jdt.core.dom.BooleanLiteral;
 import org.eclipse.jdt.core.dom.ClassInstanceCreation;
@@ -112,18 +108,12 @@ public final class AstMutator implements Mutator {
     }
 
     private List<Site> sites(String file, String source, List<String> methods) {
-        ASTParser parser = ASTParser.newParser(AST.getJLSLatest());
-        parser.setKind(ASTParser.K_COMPILATION_UNIT);
-        parser.setSource(source.toCharArray());
-        Map<String, String> options = JavaCore.getOptions();
-        JavaCore.setComplianceOptions(JavaCore.latestSupportedJavaVersion(), options);
-        parser.setCompilerOptions(options);
-        CompilationUnit unit = (CompilationUnit) parser.createAST(null);
+        CompilationUnit unit = SourceRegions.parse(source);
         List<Site> out = new ArrayList<>();
         unit.accept(new ASTVisitor() {
             @Override
             public boolean visit(MethodDeclaration m) {
-                String name = typeName(m) + "." + (m.isConstructor() ? "<init>" : m.getName().getIdentifier());
+                String name = SourceRegions.typeName(m) + "." + (m.isConstructor() ? "<init>" : m.getName().getIdentifier());
                 if (m.getBody() != null && (methods.isEmpty() || methods.contains(name))) {
                     new Sites(file, source, unit, name, out).scan(m.getBody());
                 }
@@ -133,7 +123,7 @@ public final class AstMutator implements Mutator {
             /** Field initializers too: a wrong constant (a limit, a priority) is a common one-token bug. */
             @Override
             public boolean visit(FieldDeclaration f) {
-                String name = typeName(f) + "." + (Modifier.isStatic(f.getModifiers()) ? "<clinit>" : "<init>");
+                String name = SourceRegions.typeName(f) + "." + (Modifier.isStatic(f.getModifiers()) ? "<clinit>" : "<init>");
                 if (methods.isEmpty() || methods.contains(name)) {
                     for (Object o : f.fragments()) {
                         Expression init = ((VariableDeclarationFragment) o).getInitializer();
@@ -148,31 +138,15 @@ public final class AstMutator implements Mutator {
         return out;
     }
 
-    private static String typeName(ASTNode node) {
-        StringBuilder sb = new StringBuilder();
-        for (ASTNode n = node.getParent(); n != null; n = n.getParent()) {
-            if (n instanceof AbstractTypeDeclaration t) {
-                sb.insert(0, sb.isEmpty() ? t.getName().getIdentifier() : t.getName().getIdentifier() + "$");
-            }
-        }
-        return sb.toString();
-    }
-
     /** The methods (as {@code Type.method}) a file declares, in source order. */
     public List<MethodLocation> methods(String file, String source) {
-        ASTParser parser = ASTParser.newParser(AST.getJLSLatest());
-        parser.setKind(ASTParser.K_COMPILATION_UNIT);
-        parser.setSource(source.toCharArray());
-        Map<String, String> options = JavaCore.getOptions();
-        JavaCore.setComplianceOptions(JavaCore.latestSupportedJavaVersion(), options);
-        parser.setCompilerOptions(options);
-        CompilationUnit unit = (CompilationUnit) parser.createAST(null);
+        CompilationUnit unit = SourceRegions.parse(source);
         List<MethodLocation> out = new ArrayList<>();
         unit.accept(new ASTVisitor() {
             @Override
             public boolean visit(MethodDeclaration m) {
                 if (m.getBody() != null) {
-                    out.add(new MethodLocation(file, typeName(m) + "." + (m.isConstructor() ? "<init>" : m.getName().getIdentifier())));
+                    out.add(new MethodLocation(file, SourceRegions.typeName(m) + "." + (m.isConstructor() ? "<init>" : m.getName().getIdentifier())));
                 }
                 return true;
             }

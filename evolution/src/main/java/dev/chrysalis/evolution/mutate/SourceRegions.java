@@ -63,7 +63,8 @@ public final class SourceRegions {
                 .min((a, b) -> Integer.compare(a.lastLine() - a.firstLine(), b.lastLine() - b.firstLine())).map(Region::method);
     }
 
-    private static String typeName(ASTNode node) {
+    /** The name of the type declaring {@code node}, nested types joined with {@code $}. */
+    static String typeName(ASTNode node) {
         StringBuilder sb = new StringBuilder();
         for (ASTNode n = node.getParent(); n != null; n = n.getParent()) {
             if (n instanceof AbstractTypeDeclaration t) {
