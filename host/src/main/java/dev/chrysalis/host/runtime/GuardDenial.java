@@ -20,7 +20,6 @@ public record GuardDenial(String plugin, String version, String digest, Violatio
 
     /** One line for logs and the audit log. */
     public String describe() {
-        return plugin + " " + version + " (sha256:" + digest + ") was denied " + violation.rule().label() + ": "
-                + violation.target() + " (" + violation.entry() + " called from " + violation.where() + ")";
+        return plugin + " " + version + " (sha256:" + digest + "): " + violation.describe();
     }
 }
