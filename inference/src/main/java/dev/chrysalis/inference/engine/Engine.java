@@ -2,6 +2,8 @@ package dev.chrysalis.inference.engine;
 
 import dev.chrysalis.inference.gguf.GgufFile;
 import dev.chrysalis.inference.kernels.WorkerPool;
+import dev.chrysalis.inference.model.CpuForwardPass;
+import dev.chrysalis.inference.model.ForwardPass;
 import dev.chrysalis.inference.model.KvCache;
 import dev.chrysalis.inference.model.ModelConfig;
 import dev.chrysalis.inference.model.ModelLoader;
@@ -34,7 +36,7 @@ public final class Engine implements AutoCloseable {
     private final ModelWeights weights;
     private final EngineOptions options;
     private final WorkerPool pool;
-    private final Transformer transformer;
+    private final ForwardPass forwardPass;
     private final int contextLength;
     private final ReentrantLock computeLock = new ReentrantLock();
     private Tokenizer tokenizer;
@@ -46,7 +48,8 @@ public final class Engine implements AutoCloseable {
         this.options = options;
         this.contextLength = contextLength;
         this.pool = new WorkerPool(options.effectiveThreads());
-        this.transformer = new Transformer(config, weights, pool, options.batchSize(), contextLength);
+        this.forwardPass = new CpuForwardPass(new Transformer(config, weights, pool, options.batchSize(), contextLength),
+                options.kvCacheType(), pool);
     }
 
     /**
@@ -180,11 +183,11 @@ public final class Engine implements AutoCloseable {
 
     /** A new session with an empty KV cache of {@link #contextLength()} positions. */
     public Session newSession() {
-        return new Session(this, KvCache.create(options.kvCacheType(), config, contextLength));
+        return new Session(this, forwardPass.newSequence(contextLength));
     }
 
-    Transformer transformer() {
-        return transformer;
+    ForwardPass forwardPass() {
+        return forwardPass;
     }
 
     ReentrantLock computeLock() {
@@ -195,6 +198,7 @@ public final class Engine implements AutoCloseable {
     public void close() {
         computeLock.lock();
         try {
+            forwardPass.close();
             pool.close();
             file.close();
         } finally {

@@ -1,13 +1,13 @@
 package dev.chrysalis.inference.engine;
 
-import dev.chrysalis.inference.model.KvCache;
-import dev.chrysalis.inference.model.Transformer;
+import dev.chrysalis.inference.model.ForwardPass;
 import dev.chrysalis.inference.sampling.LogitsProcessor;
 import dev.chrysalis.inference.sampling.RepetitionPenalty;
 import dev.chrysalis.inference.sampling.Sampler;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -23,12 +23,12 @@ public final class Session implements AutoCloseable {
     }
 
     private final Engine engine;
-    private final KvCache cache;
+    private final ForwardPass.Sequence cache;
     private final int[] cached;
     private int cachedLength;
     private final AtomicBoolean cancelled = new AtomicBoolean();
 
-    Session(Engine engine, KvCache cache) {
+    Session(Engine engine, ForwardPass.Sequence cache) {
         this.engine = engine;
         this.cache = cache;
         this.cached = new int[cache.capacity()];
@@ -85,7 +85,7 @@ public final class Session implements AutoCloseable {
             reuse++;
         }
         cachedLength = reuse;
-        Transformer tr = engine.transformer();
+        ForwardPass tr = engine.forwardPass();
         float[] logits = null;
         int pos = reuse;
         while (pos < prompt.length) {
@@ -131,12 +131,13 @@ public final class Session implements AutoCloseable {
         }
         processors.addAll(request.processors());
         Sampler sampler = new Sampler(request.sampling(), request.random());
-        float[] logits = ev.logits();
         long firstToken = 0;
         StopReason reason = StopReason.MAX_TOKENS;
-        Transformer tr = engine.transformer();
+        ForwardPass tr = engine.forwardPass();
+        // with no processors to apply, a device that can sample returns only the chosen id, not the logits
+        Optional<ForwardPass.DecodePicker> picker = processors.isEmpty() ? tr.decodePicker(request.sampling()) : Optional.empty();
+        int tok = request.maxTokens() > 0 ? sampler.next(ev.logits(), processors) : -1;
         while (out.size() < request.maxTokens()) {
-            int tok = sampler.next(logits, processors);
             out.add(tok);
             if (firstToken == 0) {
                 firstToken = System.nanoTime();
@@ -162,7 +163,13 @@ public final class Session implements AutoCloseable {
                 break;
             }
             cached[cachedLength] = tok;
-            logits = tr.forward(cache, cached, cachedLength, 1, cachedLength, false);
+            if (picker.isPresent()) {
+                // the same draw the host sampler would make, so a seed gives the same tokens on either path
+                double uniform = request.sampling().isGreedy() ? 0 : request.random().nextDouble();
+                tok = picker.get().step(cache, tok, cachedLength, uniform);
+            } else {
+                tok = sampler.next(tr.forward(cache, cached, cachedLength, 1, cachedLength, false), processors);
+            }
             cachedLength++;
         }
         long end = System.nanoTime();
@@ -174,8 +181,10 @@ public final class Session implements AutoCloseable {
         return new GenerationResult(toks, reason, ev.promptTokens(), ev.reusedTokens(), ev.nanos(), ttft, decode);
     }
 
+    /** Forgets the cached prefix and frees the KV cache (device memory on a GPU); the session cannot be used after. */
     @Override
     public void close() {
         reset();
+        cache.close();
     }
 }

@@ -66,6 +66,11 @@ public final class WeightMatrix {
         return rowBytes * rows;
     }
 
+    /** The matrix's bytes as stored in the file ({@link #byteSize()} of them): what a GPU upload copies. */
+    public MemorySegment data() {
+        return data.asSlice(0, byteSize());
+    }
+
     private boolean usesBlockSums() {
         return type == GgmlType.Q4_0 || type == GgmlType.Q4_K;
     }
