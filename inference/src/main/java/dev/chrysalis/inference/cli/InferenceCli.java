@@ -1,6 +1,8 @@
 package dev.chrysalis.inference.cli;
 
+import dev.chrysalis.inference.bench.GpuBandwidth;
 import dev.chrysalis.inference.bench.InferenceBench;
+import dev.chrysalis.inference.engine.Device;
 import dev.chrysalis.inference.engine.Engine;
 import dev.chrysalis.inference.engine.EngineOptions;
 import dev.chrysalis.inference.engine.GenerationRequest;
@@ -9,6 +11,11 @@ import dev.chrysalis.inference.engine.InsufficientMemoryException;
 import dev.chrysalis.inference.engine.Session;
 import dev.chrysalis.inference.gguf.GgufFile;
 import dev.chrysalis.inference.gguf.GgufFormatException;
+import dev.chrysalis.inference.gpu.cuda.CudaDevice;
+import dev.chrysalis.inference.gpu.cuda.CudaDriver;
+import dev.chrysalis.inference.gpu.cuda.CudaException;
+import dev.chrysalis.inference.gpu.cuda.CudaProbe;
+import dev.chrysalis.inference.gpu.cuda.CudaUnavailableException;
 import dev.chrysalis.inference.model.KvCacheType;
 import dev.chrysalis.inference.model.UnsupportedModelException;
 import dev.chrysalis.inference.sampling.SamplingOptions;
@@ -34,9 +41,9 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Command line of the inference engine: {@code generate} (one prompt, or an interactive {@code --chat})
- * and {@code bench inference}. The host wires {@code ./chrysalis generate ...} and
- * {@code ./chrysalis bench inference ...} to {@link #run}.
+ * Command line of the inference engine: {@code generate} (one prompt, or an interactive {@code --chat}),
+ * {@code gpu} (what the CUDA driver offers), {@code bench inference} and {@code bench gpu-bandwidth}. The host
+ * wires {@code ./chrysalis generate ...}, {@code ./chrysalis gpu} and {@code ./chrysalis bench ...} to {@link #run}.
  */
 public final class InferenceCli {
 
@@ -71,8 +78,10 @@ public final class InferenceCli {
         return """
                 usage: generate --model M.gguf --prompt "..." [--max-tokens N] [--temperature T] [--top-k K] [--top-p P]
                                 [--min-p P] [--repeat-penalty R] [--seed S] [--threads N] [--kv f32|f16|q8_0] [--ctx N]
-                                [--chat [--system TEXT] [--template llama3|llama2|chatml]]
-                       bench inference [options]   (bench inference --help for its options)""";
+                                [--device auto|cpu|cuda] [--chat [--system TEXT] [--template llama3|llama2|chatml]]
+                       gpu                         the CUDA GPUs found (exit 1 with the reason when there is none)
+                       bench inference [options]   (bench inference --help for its options)
+                       bench gpu-bandwidth [options]   device-to-device copy bandwidth (bench gpu-bandwidth --help)""";
     }
 
     public int execute(String... args) {
@@ -82,16 +91,19 @@ public final class InferenceCli {
         }
         return switch (args[0]) {
             case "generate" -> generate(java.util.Arrays.copyOfRange(args, 1, args.length));
+            case "gpu" -> gpu();
             case "bench" -> {
-                if (args.length < 2 || !args[1].equals("inference")) {
-                    err.println("error: unknown benchmark; use 'bench inference'");
+                if (args.length < 2 || !(args[1].equals("inference") || args[1].equals("gpu-bandwidth"))) {
+                    err.println("error: unknown benchmark; use 'bench inference' or 'bench gpu-bandwidth'");
                     yield 2;
                 }
+                boolean gpu = args[1].equals("gpu-bandwidth");
                 if (args.length > 2 && args[2].equals("--help")) {
-                    out.println(InferenceBench.usage());
+                    out.println(gpu ? GpuBandwidth.usage() : InferenceBench.usage());
                     yield 0;
                 }
-                yield new InferenceBench(out, err).run(java.util.Arrays.copyOfRange(args, 2, args.length));
+                String[] rest = java.util.Arrays.copyOfRange(args, 2, args.length);
+                yield gpu ? new GpuBandwidth(out, err).run(rest) : new InferenceBench(out, err).run(rest);
             }
             default -> {
                 err.println("error: unknown command '" + args[0] + "'");
@@ -103,7 +115,8 @@ public final class InferenceCli {
 
     /** Parsed {@code generate} options. */
     record GenerateArgs(Path model, String prompt, int maxTokens, SamplingOptions sampling, long seed, int threads,
-                        KvCacheType kv, int ctx, boolean chat, java.util.Optional<String> system, java.util.Optional<String> template) {
+                        KvCacheType kv, int ctx, boolean chat, java.util.Optional<String> system, java.util.Optional<String> template,
+                        Device device) {
     }
 
     static GenerateArgs parse(String... args) {
@@ -118,6 +131,7 @@ public final class InferenceCli {
         boolean chat = false;
         String system = null;
         String template = null;
+        Device device = Device.AUTO;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -136,6 +150,14 @@ public final class InferenceCli {
                     String v = value(args, ++i, a);
                     kv = KvCacheType.parse(v).orElseThrow(() -> new IllegalArgumentException("--kv: '" + v + "' is not f32, f16 or q8_0"));
                 }
+                case "--device" -> {
+                    String v = value(args, ++i, a);
+                    try {
+                        device = Device.parse(v);
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("--device: '" + v + "' is not auto, cpu or cuda");
+                    }
+                }
                 case "--chat" -> chat = true;
                 case "--system" -> system = value(args, ++i, a);
                 case "--template" -> template = value(args, ++i, a);
@@ -152,7 +174,7 @@ public final class InferenceCli {
             throw new IllegalArgumentException("--max-tokens, --threads and --ctx must not be negative");
         }
         return new GenerateArgs(model, prompt, maxTokens, s, seed, threads, kv, ctx, chat, java.util.Optional.ofNullable(system),
-                java.util.Optional.ofNullable(template));
+                java.util.Optional.ofNullable(template), device);
     }
 
     private static String value(String[] args, int i, String name) {
@@ -182,9 +204,10 @@ public final class InferenceCli {
         }
         ProgressBar bar = new ProgressBar(err, "loading " + g.model().getFileName());
         EngineOptions options = EngineOptions.defaults().withThreads(g.threads()).withContextLength(g.ctx())
-                .withKvCacheType(g.kv()).withPrefault(true).withProgress(bar::update);
+                .withKvCacheType(g.kv()).withPrefault(true).withProgress(bar::update).withDevice(g.device());
         try (Engine engine = Engine.load(g.model(), options)) {
             bar.done();
+            err.println("[device: " + engine.deviceSelection().description() + "]");
             Tokenizer tok = tokenizers.load(engine.file());
             if (g.chat()) {
                 ChatTemplate template = g.template().map(ChatTemplate::named).orElseGet(() -> ChatTemplate.forModel(engine.file().metadata()));
@@ -214,6 +237,10 @@ public final class InferenceCli {
             bar.abort();
             err.println("error: invalid model file " + g.model().getFileName() + ": " + e.getMessage());
             return 1;
+        } catch (CudaUnavailableException | CudaException e) {
+            bar.abort();
+            err.println("error: " + e.getMessage());
+            return 1;
         } catch (InsufficientMemoryException e) {
             bar.abort();
             err.println("error: model does not fit in memory: " + e.getMessage());
@@ -235,6 +262,25 @@ public final class InferenceCli {
             err.println("error: " + e.getMessage());
             return 1;
         }
+    }
+
+    /** {@code gpu}: the driver probe; the GPUs and exit 0, or the one-line reason and exit 1. */
+    private int gpu() {
+        CudaProbe probe = CudaDriver.probe();
+        if (!probe.available()) {
+            err.println("gpu: " + probe.reason());
+            return 1;
+        }
+        out.println(probe.reason().substring(0, probe.reason().indexOf(':')));
+        for (CudaDevice d : probe.devices()) {
+            out.printf(Locale.ROOT, "%s%s, memory %d-bit at %d MHz%n", d.describe(), d.supported() ? "" : " [unsupported: cc < 8.0]",
+                    d.memoryBusWidthBits(), d.memoryClockKHz() / 1000);
+        }
+        if (probe.unusableReason().isPresent()) {
+            err.println("gpu: " + probe.unusableReason().get());
+            return 1;
+        }
+        return 0;
     }
 
     static int[] promptTokens(Tokenizer tok, String text) {

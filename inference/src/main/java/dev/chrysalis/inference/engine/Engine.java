@@ -38,11 +38,13 @@ public final class Engine implements AutoCloseable {
     private final WorkerPool pool;
     private final ForwardPass forwardPass;
     private final int contextLength;
+    private final DeviceSelection device;
     private final ReentrantLock computeLock = new ReentrantLock();
     private Tokenizer tokenizer;
 
-    private Engine(GgufFile file, ModelLoader.Loaded model, EngineOptions options, int contextLength) {
+    private Engine(GgufFile file, ModelLoader.Loaded model, EngineOptions options, int contextLength, DeviceSelection device) {
         this.file = file;
+        this.device = device;
         this.config = model.config();
         this.weights = model.weights();
         this.options = options;
@@ -59,11 +61,15 @@ public final class Engine implements AutoCloseable {
      * @throws dev.chrysalis.inference.gguf.GgufFormatException if the file is malformed, of an unsupported
      *                                       architecture or type, or has wrong tensor shapes
      * @throws InsufficientMemoryException   if weights plus KV cache do not fit in memory
+     * @throws dev.chrysalis.inference.gpu.cuda.CudaUnavailableException if the options ask for {@link Device#CUDA}
+     *                                       and the driver offers no usable GPU (the message says why)
      */
     public static Engine load(Path path, EngineOptions options) throws IOException {
         if (!Files.isRegularFile(path)) {
             throw new NoSuchFileException(path.toString(), null, "model file not found");
         }
+        DeviceSelection device = DeviceSelection.select(options.device());
+        LOG.log(System.Logger.Level.INFO, "device for {0}: {1}", path.getFileName(), device.description());
         options.progress().onProgress(0);
         GgufFile file = GgufFile.open(path);
         try {
@@ -74,7 +80,7 @@ public final class Engine implements AutoCloseable {
             if (options.prefault()) {
                 prefault(file, options.progress());
             }
-            Engine e = new Engine(file, model, options, ctx);
+            Engine e = new Engine(file, model, options, ctx, device);
             options.progress().onProgress(1);
             LOG.log(System.Logger.Level.INFO, "loaded {0}: {1} layers, dim {2}, vocab {3}, context {4}, KV {5}, {6} threads",
                     path.getFileName(), c.layers(), c.dim(), c.vocabSize(), ctx, options.kvCacheType(), e.pool.threads());
@@ -179,6 +185,16 @@ public final class Engine implements AutoCloseable {
 
     public int threads() {
         return pool.threads();
+    }
+
+    /** The device chosen at load: {@link Device#CPU} or {@link Device#CUDA}. */
+    public Device device() {
+        return device.device();
+    }
+
+    /** The device choice with its GPU and a one-line description for logs and the CLI. */
+    public DeviceSelection deviceSelection() {
+        return device;
     }
 
     /** A new session with an empty KV cache of {@link #contextLength()} positions. */

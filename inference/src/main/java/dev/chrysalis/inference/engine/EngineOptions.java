@@ -11,9 +11,10 @@ import dev.chrysalis.inference.model.KvCacheType;
  * @param batchSize     prefill chunk: tokens computed together (weights are read once per chunk)
  * @param prefault      read the whole file once at load so the first tokens do not wait on disk
  * @param progress      receives load progress in [0, 1]
+ * @param device        where the forward pass runs (AUTO: a CUDA GPU of compute capability 8.0+ when present)
  */
 public record EngineOptions(int threads, int contextLength, KvCacheType kvCacheType, int batchSize, boolean prefault,
-                            LoadProgress progress) {
+                            LoadProgress progress, Device device) {
 
     /** Load progress callback. */
     @FunctionalInterface
@@ -33,37 +34,41 @@ public record EngineOptions(int threads, int contextLength, KvCacheType kvCacheT
         if (batchSize < 1 || batchSize > 4096) {
             throw new IllegalArgumentException("batch size must be in 1..4096, was " + batchSize);
         }
-        if (kvCacheType == null || progress == null) {
-            throw new IllegalArgumentException("kvCacheType and progress are required");
+        if (kvCacheType == null || progress == null || device == null) {
+            throw new IllegalArgumentException("kvCacheType, progress and device are required");
         }
     }
 
     public static EngineOptions defaults() {
-        return new EngineOptions(0, 0, KvCacheType.F32, 64, false, LoadProgress.NONE);
+        return new EngineOptions(0, 0, KvCacheType.F32, 64, false, LoadProgress.NONE, Device.AUTO);
     }
 
     public EngineOptions withThreads(int n) {
-        return new EngineOptions(n, contextLength, kvCacheType, batchSize, prefault, progress);
+        return new EngineOptions(n, contextLength, kvCacheType, batchSize, prefault, progress, device);
     }
 
     public EngineOptions withContextLength(int n) {
-        return new EngineOptions(threads, n, kvCacheType, batchSize, prefault, progress);
+        return new EngineOptions(threads, n, kvCacheType, batchSize, prefault, progress, device);
     }
 
     public EngineOptions withKvCacheType(KvCacheType t) {
-        return new EngineOptions(threads, contextLength, t, batchSize, prefault, progress);
+        return new EngineOptions(threads, contextLength, t, batchSize, prefault, progress, device);
     }
 
     public EngineOptions withBatchSize(int n) {
-        return new EngineOptions(threads, contextLength, kvCacheType, n, prefault, progress);
+        return new EngineOptions(threads, contextLength, kvCacheType, n, prefault, progress, device);
     }
 
     public EngineOptions withPrefault(boolean p) {
-        return new EngineOptions(threads, contextLength, kvCacheType, batchSize, p, progress);
+        return new EngineOptions(threads, contextLength, kvCacheType, batchSize, p, progress, device);
     }
 
     public EngineOptions withProgress(LoadProgress p) {
-        return new EngineOptions(threads, contextLength, kvCacheType, batchSize, prefault, p);
+        return new EngineOptions(threads, contextLength, kvCacheType, batchSize, prefault, p, device);
+    }
+
+    public EngineOptions withDevice(Device d) {
+        return new EngineOptions(threads, contextLength, kvCacheType, batchSize, prefault, progress, d);
     }
 
     /** Threads actually used. */
