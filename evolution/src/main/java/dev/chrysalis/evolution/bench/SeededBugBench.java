@@ -12,6 +12,7 @@ import dev.chrysalis.evolution.evidence.EvidenceItem;
 import dev.chrysalis.evolution.pipeline.EvolutionLoop;
 import dev.chrysalis.evolution.pipeline.EvolutionResult;
 import dev.chrysalis.evolution.pipeline.EvolutionSettings;
+import dev.chrysalis.evolution.locate.HarnessLocator;
 import dev.chrysalis.evolution.locate.SpectrumLocator;
 import dev.chrysalis.evolution.locate.Suspicion;
 import dev.chrysalis.evolution.mutate.AstMutator;
@@ -209,7 +210,7 @@ public final class SeededBugBench {
     }
 
     /** Where the AST plan puts the reverting edit for one bug: localisation and ranking, measured without the sandbox. */
-    public record PlanRank(String bug, int proposals, int rankOfFix, String located) {
+    public record PlanRank(String bug, int proposals, int rankOfFix, String located, List<String> first) {
     }
 
     /**
@@ -227,25 +228,42 @@ public final class SeededBugBench {
             }
         }
         String original = Files.readString(projectRoot.resolve(bug.family()).resolve(bug.skill()).resolve(bug.file()));
-        List<ReplayCase> replay = ReplayCases.parse(files.get("replay.jsonl"), bug.skill(), "replay.jsonl");
-        Set<String> ids = new java.util.HashSet<>();
-        replay.forEach(c -> ids.add(c.id()));
-        Optional<Suspicion> suspicion = new SpectrumLocator(compiler, work.resolve("scratch"), Duration.ofSeconds(5))
-                .locate(files, replay, replay, ids);
-        Suspicion where = suspicion.orElse(new Suspicion(Map.of(), Map.of(), "nothing"));
-        Batch batch = new Batch(bug.skill() + "-1", bug.skill(), List.of(), List.of(), true);
+        Batch batch;
+        Suspicion where;
+        if (bug.harness()) {
+            // every turn case as evidence, no failure message: the locator goes by what the cases expect
+            List<EvidenceItem> items = new ArrayList<>();
+            long id = 1;
+            for (ReplayCase c : harnessTurnCases()) {
+                items.add(new EvidenceItem(List.of(id++), bug.skill(), List.of(), List.of(), List.of(new EvidenceCase(c, EvidenceCase.Goal.MATCH))));
+            }
+            batch = new Batch(bug.skill() + "-1", bug.skill(), items, List.of(), true);
+            where = new HarnessLocator().locate(files, batch);
+        } else {
+            List<ReplayCase> replay = ReplayCases.parse(files.get("replay.jsonl"), bug.skill(), "replay.jsonl");
+            Set<String> ids = new java.util.HashSet<>();
+            replay.forEach(c -> ids.add(c.id()));
+            where = new SpectrumLocator(compiler, work.resolve("scratch"), Duration.ofSeconds(5))
+                    .locate(files, replay, replay, ids).orElse(new Suspicion(Map.of(), Map.of(), "nothing"));
+            batch = new Batch(bug.skill() + "-1", bug.skill(), List.of(), List.of(), true);
+        }
         Proposals plan = new AstMutator().propose(new MutationRequest(batch, files, where,
                 new OperatorStats(work.resolve("maa"), bug.skill(), 0.3)));
         int n = 0;
         int rank = -1;
+        List<String> first = new ArrayList<>();
         while (plan.hasNext()) {
-            if (plan.next() instanceof Proposal.Rewrite r && rank < 0 && r.mutation().file().equals(bug.file())
-                    && r.mutation().newSource().equals(original)) {
-                rank = n;
+            if (plan.next() instanceof Proposal.Rewrite r) {
+                if (first.size() < 12) {
+                    first.add(r.mutation().describe());
+                }
+                if (rank < 0 && r.mutation().file().equals(bug.file()) && r.mutation().newSource().equals(original)) {
+                    rank = n;
+                }
             }
             n++;
         }
-        return new PlanRank(bug.name(), n, rank, where.how());
+        return new PlanRank(bug.name(), n, rank, where.how(), first);
     }
 
     /** An extra hidden case must hold for the correct code, or every winner would look like a false fix. */

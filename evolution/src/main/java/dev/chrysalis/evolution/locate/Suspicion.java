@@ -23,4 +23,14 @@ public record Suspicion(Map<String, Double> methods, Map<String, Double> lines, 
     public double line(String file, int line) {
         return lines.getOrDefault(file + ":" + line, 0.0);
     }
+
+    /** Both suspicions: scores of a method or line named by both add up; {@code how} names both sources. */
+    public Suspicion plus(Suspicion other) {
+        Map<String, Double> m = new java.util.HashMap<>(methods);
+        other.methods.forEach((k, v) -> m.merge(k, v, Double::sum));
+        Map<String, Double> l = new java.util.HashMap<>(lines);
+        other.lines.forEach((k, v) -> l.merge(k, v, Double::sum));
+        String both = methods.isEmpty() && lines.isEmpty() ? other.how : other.methods.isEmpty() && other.lines.isEmpty() ? how : how + " + " + other.how;
+        return new Suspicion(m, l, both);
+    }
 }

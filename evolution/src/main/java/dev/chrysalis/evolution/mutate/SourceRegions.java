@@ -64,7 +64,7 @@ public final class SourceRegions {
     }
 
     /** The name of the type declaring {@code node}, nested types joined with {@code $}. */
-    static String typeName(ASTNode node) {
+    public static String typeName(ASTNode node) {
         StringBuilder sb = new StringBuilder();
         for (ASTNode n = node.getParent(); n != null; n = n.getParent()) {
             if (n instanceof AbstractTypeDeclaration t) {

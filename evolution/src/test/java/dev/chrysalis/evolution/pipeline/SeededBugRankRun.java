@@ -20,9 +20,15 @@ class SeededBugRankRun {
         SeededBugBench bench = new SeededBugBench(Build.projectRoot(), compiler, new BundlePackager(compiler.classpath()), null,
                 EvolutionSettings.defaults());
         int i = 0;
-        for (SeededBug bug : SeededBugBench.shippedSkillBugs()) {
+        String only = System.getProperty("chrysalis.bench.bugs", "");
+        java.util.List<SeededBug> bugs = only.isBlank() ? SeededBugBench.allBugs()
+                : java.util.Arrays.stream(only.split(",")).map(String::strip).map(SeededBugBench::byName).toList();
+        for (SeededBug bug : bugs) {
             SeededBugBench.PlanRank r = bench.planRank(bug, temp.resolve("bug-" + i++));
             System.out.printf("rank %-40s fix at %4d of %4d  %s%n", r.bug(), r.rankOfFix(), r.proposals(), r.located());
+            if (bug.harness()) {
+                r.first().forEach(d -> System.out.println("    " + d));
+            }
         }
     }
 }
