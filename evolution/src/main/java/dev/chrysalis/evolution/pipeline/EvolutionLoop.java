@@ -7,6 +7,7 @@ import dev.chrysalis.evolution.build.PackagedBundle;
 import dev.chrysalis.evolution.build.PluginCompiler;
 import dev.chrysalis.evolution.evidence.Batch;
 import dev.chrysalis.evolution.evidence.EvidenceCase;
+import dev.chrysalis.evolution.locate.HarnessLocator;
 import dev.chrysalis.evolution.locate.SpectrumLocator;
 import dev.chrysalis.evolution.locate.StackTraceLocator;
 import dev.chrysalis.evolution.locate.Suspicion;
@@ -275,7 +276,10 @@ public final class EvolutionLoop {
             packages.add(fqcn.contains(".") ? fqcn.substring(0, fqcn.lastIndexOf('.')) : "");
         });
         Suspicion stack = new StackTraceLocator().locate(batch.stackTraces(), packages, classFiles);
-        if (!settings.spectrum() || !plugin.kind().equals("skill")) {
+        if (plugin.kind().equals("harness")) {
+            return new HarnessLocator().locate(files, batch).plus(stack);
+        }
+        if (!settings.spectrum()) {
             return stack;
         }
         Set<String> match = new HashSet<>();
@@ -285,11 +289,7 @@ public final class EvolutionLoop {
         if (spectrum.isEmpty()) {
             return stack;
         }
-        Map<String, Double> methods = new HashMap<>(spectrum.get().methods());
-        stack.methods().forEach((k, v) -> methods.merge(k, v, Double::sum));
-        Map<String, Double> lines = new HashMap<>(spectrum.get().lines());
-        stack.lines().forEach((k, v) -> lines.merge(k, v, Double::sum));
-        return new Suspicion(methods, lines, spectrum.get().how() + (stack.methods().isEmpty() ? "" : " + stack traces"));
+        return spectrum.get().plus(stack);
     }
 
     /** The proposals of every configured mutator for a node, in the configured order, each asked only when the ones before are spent. */
