@@ -1,6 +1,7 @@
 package dev.chrysalis.inference.engine;
 
 import dev.chrysalis.inference.gguf.GgufFile;
+import dev.chrysalis.inference.gpu.CudaTransformer;
 import dev.chrysalis.inference.kernels.WorkerPool;
 import dev.chrysalis.inference.model.CpuForwardPass;
 import dev.chrysalis.inference.model.ForwardPass;
@@ -50,8 +51,15 @@ public final class Engine implements AutoCloseable {
         this.options = options;
         this.contextLength = contextLength;
         this.pool = new WorkerPool(options.effectiveThreads());
-        this.forwardPass = new CpuForwardPass(new Transformer(config, weights, pool, options.batchSize(), contextLength),
-                options.kvCacheType(), pool);
+        try {
+            this.forwardPass = device.gpu().isPresent()
+                    ? CudaTransformer.open(device.gpu().get().ordinal(), config, weights, options.batchSize(), contextLength,
+                            file.path().getFileName().toString())
+                    : new CpuForwardPass(new Transformer(config, weights, pool, options.batchSize(), contextLength), options.kvCacheType(), pool);
+        } catch (RuntimeException | Error e) {
+            pool.close();
+            throw e;
+        }
     }
 
     /**
@@ -76,14 +84,17 @@ public final class Engine implements AutoCloseable {
             ModelLoader.Loaded model = ModelLoader.load(file);
             ModelConfig c = model.config();
             int ctx = options.contextLength() > 0 ? options.contextLength() : Math.min(c.trainedContext(), DEFAULT_MAX_CONTEXT);
-            checkMemory(path, file.fileSize(), KvCache.bytes(options.kvCacheType(), c, ctx), ctx, options);
+            // on a GPU the KV cache is in device memory (checked there, with the weights' copy)
+            long hostKv = device.device() == Device.CUDA ? 0 : KvCache.bytes(options.kvCacheType(), c, ctx);
+            checkMemory(path, file.fileSize(), hostKv, ctx, options);
             if (options.prefault()) {
                 prefault(file, options.progress());
             }
             Engine e = new Engine(file, model, options, ctx, device);
             options.progress().onProgress(1);
-            LOG.log(System.Logger.Level.INFO, "loaded {0}: {1} layers, dim {2}, vocab {3}, context {4}, KV {5}, {6} threads",
-                    path.getFileName(), c.layers(), c.dim(), c.vocabSize(), ctx, options.kvCacheType(), e.pool.threads());
+            LOG.log(System.Logger.Level.INFO, "loaded {0}: {1} layers, dim {2}, vocab {3}, context {4}, KV {5}, on {6}",
+                    path.getFileName(), c.layers(), c.dim(), c.vocabSize(), ctx,
+                    device.device() == Device.CUDA ? "f16 (GPU)" : options.kvCacheType(), e.forwardPass.deviceName());
             return e;
         } catch (RuntimeException | Error ex) {
             file.close();

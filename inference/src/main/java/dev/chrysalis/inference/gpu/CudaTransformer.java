@@ -1,0 +1,514 @@
+package dev.chrysalis.inference.gpu;
+
+import dev.chrysalis.inference.engine.InsufficientMemoryException;
+import dev.chrysalis.inference.gguf.GgmlType;
+import dev.chrysalis.inference.gpu.KernelShapes.Launch;
+import dev.chrysalis.inference.gpu.cuda.CudaContext;
+import dev.chrysalis.inference.gpu.cuda.CudaDevice;
+import dev.chrysalis.inference.gpu.cuda.CudaDriver;
+import dev.chrysalis.inference.gpu.cuda.CudaFunction;
+import dev.chrysalis.inference.gpu.cuda.CudaGraph;
+import dev.chrysalis.inference.gpu.cuda.CudaGraphExec;
+import dev.chrysalis.inference.gpu.cuda.CudaKernels;
+import dev.chrysalis.inference.gpu.cuda.CudaModule;
+import dev.chrysalis.inference.gpu.cuda.CudaStream;
+import dev.chrysalis.inference.gpu.cuda.DeviceBuffer;
+import dev.chrysalis.inference.gpu.cuda.PinnedBuffer;
+import dev.chrysalis.inference.gpu.cuda.PtxModules;
+import dev.chrysalis.inference.model.Architecture;
+import dev.chrysalis.inference.model.ForwardPass;
+import dev.chrysalis.inference.model.ModelConfig;
+import dev.chrysalis.inference.model.ModelWeights;
+import dev.chrysalis.inference.sampling.SamplingOptions;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The forward pass on an NVIDIA GPU through the CUDA driver: the kernels of
+ * {@code inference/src/main/cuda} (contract in {@code KERNELS.md}) over weights uploaded once, as stored in
+ * the GGUF file, and a half-precision KV cache per sequence in device memory.
+ *
+ * <p>Prefill (a batch of n &gt; 1 tokens) launches the batched kernels: tensor-core matrix-matrix products
+ * and causal attention over the batch. Decode (one token) replays a CUDA graph captured on the
+ * sequence's first decode step: the position and the token id are read from device memory, which the
+ * host writes before each replay, so one graph serves every position (the embedding row is gathered by
+ * the embed kernel from that device token id rather than copied from the host, which keeps the whole
+ * step, embedding included, inside the graph and lets a token picked on the device feed the next step).
+ * Logits come back through pinned memory, or, for greedy and top-k sampling, only the picked id.
+ *
+ * <p>One thread at a time (the engine's compute lock); each call makes the context current first.
+ */
+public final class CudaTransformer implements ForwardPass {
+
+    private static final System.Logger LOG = System.getLogger(CudaTransformer.class.getName());
+    /** Device memory left free for the driver, graph instantiation and the module's own needs. */
+    static final long HEADROOM = 512L << 20;
+    /** The GPU sampling kernel keeps at most this many candidates. */
+    static final int MAX_DEVICE_TOP_K = 64;
+
+    private final ModelConfig c;
+    private final CudaContext ctx;
+    private final CudaDevice device;
+    private final CudaStream stream;
+    private final Map<String, CudaFunction> functions = new HashMap<>();
+    private final DeviceWeights w;
+    private final Activations a;
+    private final PinnedBuffer hostIo;
+    private final PinnedBuffer hostLogits;
+    private final int maxBatch;
+    private final int capacity;
+    private final int maxSplits;
+    private final Set<GpuSequence> sequences = new LinkedHashSet<>();
+    private boolean closed;
+
+    private CudaTransformer(CudaContext ctx, ModelConfig c, ModelWeights weights, int maxBatch, int capacity, String model) {
+        this.c = c;
+        this.ctx = ctx;
+        this.device = ctx.device();
+        this.maxBatch = maxBatch;
+        this.capacity = capacity;
+        if (c.headDim() > KernelShapes.MAX_HEAD_DIM) {
+            throw new IllegalArgumentException("model " + model + ": head size " + c.headDim() + " exceeds the GPU attention kernels' "
+                    + KernelShapes.MAX_HEAD_DIM);
+        }
+        this.maxSplits = KernelShapes.maxSplits(c.heads(), device.multiprocessors());
+        CudaModule module = ctx.loadModule(PtxModules.ptxFor(device));
+        resolveKernels(module, weights);
+        long need = DeviceWeights.bytes(weights) + Activations.bytes(c, maxBatch, maxSplits) + kvBytes(c, capacity);
+        long free = ctx.freeMemory();
+        if (need + HEADROOM > free) {
+            throw new InsufficientMemoryException(String.format(Locale.ROOT,
+                    "model %s needs %s on %s (weights %s + activations %s + one session's KV cache %s for %d positions, plus %s "
+                            + "headroom) but only %s is free: lower the context length or the batch size, or use a smaller model",
+                    model, gib(need + HEADROOM), device.describe(), gib(DeviceWeights.bytes(weights)),
+                    gib(Activations.bytes(c, maxBatch, maxSplits)), gib(kvBytes(c, capacity)), capacity, gib(HEADROOM), gib(free)));
+        }
+        this.stream = ctx.createStream();
+        this.a = new Activations(ctx, c, maxBatch, maxSplits);
+        this.hostIo = ctx.allocHost(Activations.IDS_OFFSET + 4L * maxBatch);
+        this.hostLogits = ctx.allocHost(4L * maxBatch * c.vocabSize());
+        this.w = DeviceWeights.upload(ctx, stream, weights);
+    }
+
+    /**
+     * Opens the GPU {@code ordinal}, uploads the model and prepares a forward pass for batches of up to
+     * {@code maxBatch} tokens and sequences of up to {@code capacity} positions.
+     *
+     * @throws dev.chrysalis.inference.gpu.cuda.CudaUnavailableException when there is no driver or GPU
+     * @throws InsufficientMemoryException when weights, activations and one KV cache do not fit in free device memory
+     */
+    public static CudaTransformer open(int ordinal, ModelConfig config, ModelWeights weights, int maxBatch, int capacity, String model) {
+        CudaContext ctx = CudaDriver.load().createContext(ordinal);
+        try {
+            CudaTransformer t = new CudaTransformer(ctx, config, weights, maxBatch, capacity, model);
+            LOG.log(System.Logger.Level.INFO, "{0} on {1}: weights {2}, activations {3}, KV cache {4} per session",
+                    model, t.device.describe(), gib(t.w.byteSize()), gib(Activations.bytes(config, maxBatch, t.maxSplits)),
+                    gib(kvBytes(config, capacity)));
+            return t;
+        } catch (RuntimeException | Error e) {
+            ctx.close();
+            throw e;
+        }
+    }
+
+    /** Device bytes of a half-precision KV cache (keys and values of every layer) of {@code capacity} positions. */
+    static long kvBytes(ModelConfig c, int capacity) {
+        return 2L * 2L * c.layers() * capacity * c.kvDim();
+    }
+
+    private static String gib(long bytes) {
+        return String.format(Locale.ROOT, "%.2f GiB", bytes / (double) (1L << 30));
+    }
+
+    private void resolveKernels(CudaModule module, ModelWeights weights) {
+        Set<GgmlType> types = new LinkedHashSet<>();
+        types.add(weights.output().type());
+        weights.layers().forEach(l -> {
+            types.add(l.wq().type());
+            types.add(l.wk().type());
+            types.add(l.wv().type());
+            types.add(l.wo().type());
+            types.add(l.wGate().type());
+            types.add(l.wUp().type());
+            types.add(l.wDown().type());
+        });
+        List<CudaKernels.Kernel> kernels = new ArrayList<>(List.of(CudaKernels.RMSNORM_F32, CudaKernels.RMSNORM_HEADS_F32,
+                CudaKernels.ROPE_F32, CudaKernels.ADD_BIAS_F32, CudaKernels.ADD_F32, CudaKernels.SILU_MUL_F32, CudaKernels.KV_STORE_F16,
+                CudaKernels.ATTN_DECODE_SPLIT, CudaKernels.ATTN_DECODE_COMBINE, CudaKernels.ATTN_PREFILL, CudaKernels.ARGMAX_F32,
+                CudaKernels.SAMPLE_F32, CudaKernels.embed(weights.tokenEmbedding().type())));
+        for (GgmlType t : types) {
+            kernels.addAll(List.of(CudaKernels.matvec(t), CudaKernels.matvecAdd(t), CudaKernels.matmul(t)));
+        }
+        // every kernel looked up (and its parameter count checked against the contract) before anything is uploaded
+        for (CudaKernels.Kernel k : kernels) {
+            functions.put(k.name(), module.function(k));
+        }
+    }
+
+    public CudaDevice device() {
+        return device;
+    }
+
+    @Override
+    public String deviceName() {
+        return "cuda " + device.describe();
+    }
+
+    @Override
+    public int maxBatch() {
+        return maxBatch;
+    }
+
+    // ---------------------------------------------------------------- sequences
+
+    /** A sequence's KV cache on the device and, after its first decode step, its captured decode graph. */
+    private final class GpuSequence implements Sequence {
+        private final int seqCapacity;
+        private final int splitLength;
+        private final int splits;
+        private final DeviceBuffer keys;
+        private final DeviceBuffer values;
+        private final DeviceBuffer[] kLayer;
+        private final DeviceBuffer[] vLayer;
+        private CudaGraphExec decode;
+        private boolean released;
+
+        GpuSequence(int seqCapacity) {
+            this.seqCapacity = seqCapacity;
+            this.splitLength = KernelShapes.splitLength(seqCapacity, c.heads(), device.multiprocessors());
+            this.splits = KernelShapes.splits(seqCapacity, splitLength);
+            long layerBytes = 2L * seqCapacity * c.kvDim();
+            this.keys = ctx.alloc(layerBytes * c.layers());
+            DeviceBuffer vs;
+            try {
+                vs = ctx.alloc(layerBytes * c.layers());
+            } catch (RuntimeException e) {
+                keys.close();
+                throw e;
+            }
+            this.values = vs;
+            kLayer = new DeviceBuffer[c.layers()];
+            vLayer = new DeviceBuffer[c.layers()];
+            for (int l = 0; l < c.layers(); l++) {
+                kLayer[l] = keys.slice(l * layerBytes, layerBytes);
+                vLayer[l] = values.slice(l * layerBytes, layerBytes);
+            }
+        }
+
+        @Override
+        public int capacity() {
+            return seqCapacity;
+        }
+
+        CudaTransformer owner() {
+            return CudaTransformer.this;
+        }
+
+        @Override
+        public void close() {
+            synchronized (CudaTransformer.this) {
+                if (released) {
+                    return;
+                }
+                released = true;
+                sequences.remove(this);
+                if (!closed) {
+                    free();
+                }
+            }
+        }
+
+        private void free() {
+            ctx.makeCurrent();
+            if (decode != null) {
+                decode.close();
+            }
+            keys.close();
+            values.close();
+        }
+    }
+
+    @Override
+    public synchronized Sequence newSequence(int seqCapacity) {
+        ensureOpen();
+        if (seqCapacity < 1 || seqCapacity > capacity) {
+            throw new IllegalArgumentException("a sequence of " + seqCapacity + " positions (1.." + capacity + " allowed)");
+        }
+        ctx.makeCurrent();
+        long need = kvBytes(c, seqCapacity);
+        long free = ctx.freeMemory();
+        if (need + HEADROOM > free) {
+            throw new InsufficientMemoryException(String.format(Locale.ROOT,
+                    "a new session's KV cache needs %s on %s for %d positions but only %s is free (%d sessions hold %s): close "
+                            + "sessions or lower the context length", gib(need), device.describe(), seqCapacity, gib(free),
+                    sequences.size(), gib(sequences.size() * need)));
+        }
+        GpuSequence s = new GpuSequence(seqCapacity);
+        sequences.add(s);
+        return s;
+    }
+
+    private GpuSequence sequence(Sequence seq) {
+        if (!(seq instanceof GpuSequence s) || s.owner() != this) {
+            throw new IllegalArgumentException("sequence " + seq + " was not made by this GPU forward pass");
+        }
+        if (s.released) {
+            throw new IllegalStateException("the sequence was closed (its session's KV cache is freed)");
+        }
+        return s;
+    }
+
+    // ---------------------------------------------------------------- forward
+
+    @Override
+    public synchronized float[] forward(Sequence seq, int[] tokens, int off, int n, int start, boolean allLogits) {
+        GpuSequence s = prepare(seq, tokens, off, n, start, 0);
+        if (n == 1) {
+            replayDecode(s);
+        } else {
+            enqueuePrefill(s, n, allLogits);
+        }
+        int m = allLogits ? n : 1;
+        long bytes = 4L * m * c.vocabSize();
+        stream.copyDtoH(hostLogits.segment(), a.logits, 0, bytes);
+        stream.synchronize();
+        return hostLogits.segment().asSlice(0, bytes).toArray(ValueLayout.JAVA_FLOAT);
+    }
+
+    /**
+     * Greedy decoding picks with argmax_f32; temperature sampling with sample_f32 when the options need
+     * nothing the kernel lacks: top-k within 1..64 and no min-p (the host sampler's min-p cut has no
+     * device counterpart, and top-k off would mean the whole vocabulary).
+     */
+    @Override
+    public Optional<DecodePicker> decodePicker(SamplingOptions o) {
+        if (o.isGreedy()) {
+            return Optional.of((seq, token, pos, uniform) -> pick(seq, token, pos, uniform, o));
+        }
+        if (o.topK() >= 1 && o.topK() <= MAX_DEVICE_TOP_K && o.minP() == 0f) {
+            return Optional.of((seq, token, pos, uniform) -> pick(seq, token, pos, uniform, o));
+        }
+        return Optional.empty();
+    }
+
+    private synchronized int pick(Sequence seq, int token, int pos, double uniform, SamplingOptions o) {
+        if (!(uniform >= 0 && uniform < 1)) {
+            throw new IllegalArgumentException("uniform number " + uniform + " is outside [0, 1)");
+        }
+        // a double just below 1 can round to 1f; the kernel's inverse CDF needs u < 1
+        float u = Math.min((float) uniform, Math.nextDown(1f));
+        GpuSequence s = prepare(seq, new int[] {token}, 0, 1, pos, u);
+        replayDecode(s);
+        Launch one = KernelShapes.sampling();
+        if (o.isGreedy()) {
+            launch(CudaKernels.ARGMAX_F32, one, a.logits, c.vocabSize(), a.picked);
+        } else {
+            launch(CudaKernels.SAMPLE_F32, one, a.logits, c.vocabSize(), o.temperature(), o.topK(), o.topP(), a.uniform, a.picked);
+        }
+        MemorySegment out = hostIo.segment().asSlice(Activations.PICKED_OFFSET, 4);
+        stream.copyDtoH(out, a.picked, 0, 4);
+        stream.synchronize();
+        int id = out.get(ValueLayout.JAVA_INT, 0);
+        if (id < 0 || id >= c.vocabSize()) {
+            throw new IllegalStateException("the GPU sampler returned token " + id + " outside the vocabulary 0.." + (c.vocabSize() - 1)
+                    + " (logits NaN or all -infinity?)");
+        }
+        return id;
+    }
+
+    /** Checks the call, makes the context current and queues the copy of position, uniform and token ids. */
+    private GpuSequence prepare(Sequence seq, int[] tokens, int off, int n, int start, float uniform) {
+        ensureOpen();
+        GpuSequence s = sequence(seq);
+        if (n < 1 || n > maxBatch) {
+            throw new IllegalArgumentException("batch of " + n + " tokens (1.." + maxBatch + " allowed)");
+        }
+        if (start < 0 || start + n > s.seqCapacity) {
+            throw new IllegalArgumentException("positions " + start + ".." + (start + n - 1) + " exceed the context of " + s.seqCapacity);
+        }
+        MemorySegment io = hostIo.segment();
+        for (int t = 0; t < n; t++) {
+            int tok = tokens[off + t];
+            if (tok < 0 || tok >= c.vocabSize()) {
+                throw new IllegalArgumentException("token id " + tok + " is outside the vocabulary 0.." + (c.vocabSize() - 1));
+            }
+            io.set(ValueLayout.JAVA_INT, Activations.IDS_OFFSET + 4L * t, tok);
+        }
+        io.set(ValueLayout.JAVA_INT, Activations.POS_OFFSET, start);
+        io.set(ValueLayout.JAVA_FLOAT, Activations.UNIFORM_OFFSET, uniform);
+        io.set(ValueLayout.JAVA_INT, Activations.PICKED_OFFSET, -1);
+        ctx.makeCurrent();
+        stream.copyHtoD(a.io, 0, io, Activations.IDS_OFFSET + 4L * n);
+        return s;
+    }
+
+    /** Launches the sequence's decode graph, capturing it on the first call. */
+    private void replayDecode(GpuSequence s) {
+        if (s.decode == null) {
+            stream.beginCapture();
+            try {
+                enqueueDecode(s);
+            } catch (RuntimeException e) {
+                // a failed launch inside the capture must still end it, or the stream stays in capture mode
+                try {
+                    stream.endCapture().close();
+                } catch (RuntimeException again) {
+                    e.addSuppressed(again);
+                }
+                throw e;
+            }
+            CudaGraph graph = stream.endCapture();
+            try {
+                s.decode = graph.instantiate();
+            } finally {
+                graph.close();
+            }
+        }
+        s.decode.launch(stream);
+    }
+
+    /** One token at position pos[0]: matrix-vector products, flash-decoding attention, logits of the token. */
+    private void enqueueDecode(GpuSequence s) {
+        int dim = c.dim();
+        float eps = c.rmsEps();
+        launch(CudaKernels.embed(w.embedding.type()), KernelShapes.embed(dim, 1), w.embedding.data(), a.ids, a.x, dim, 1);
+        for (int l = 0; l < c.layers(); l++) {
+            DeviceWeights.Layer lw = w.layers.get(l);
+            launch(CudaKernels.RMSNORM_F32, KernelShapes.rmsnorm(1), a.x, lw.attnNorm(), a.xb, dim, eps);
+            matvec(lw.wq(), a.xb, a.q, false);
+            matvec(lw.wk(), a.xb, a.k, false);
+            matvec(lw.wv(), a.xb, a.v, false);
+            attentionInputs(s, l, lw, 1);
+            launch(CudaKernels.ATTN_DECODE_SPLIT, KernelShapes.attnDecodeSplit(c.heads(), s.splits), a.q, s.kLayer[l], s.vLayer[l], a.partial,
+                    a.pos, c.heads(), c.kvHeads(), c.headDim(), c.kvDim(), attentionScale(), s.splitLength);
+            launch(CudaKernels.ATTN_DECODE_COMBINE, KernelShapes.attnDecodeCombine(c.heads(), c.headDim()), a.partial, a.att, a.pos, c.heads(),
+                    c.headDim(), s.splits, s.splitLength);
+            matvec(lw.wo(), a.att, a.x, true);
+            launch(CudaKernels.RMSNORM_F32, KernelShapes.rmsnorm(1), a.x, lw.ffnNorm(), a.xb, dim, eps);
+            matvec(lw.wGate(), a.xb, a.hb, false);
+            matvec(lw.wUp(), a.xb, a.hb2, false);
+            launch(CudaKernels.SILU_MUL_F32, KernelShapes.elementwise(c.ffDim()), a.hb, a.hb2, c.ffDim());
+            matvec(lw.wDown(), a.hb, a.x, true);
+        }
+        launch(CudaKernels.RMSNORM_F32, KernelShapes.rmsnorm(1), a.x, w.outputNorm, a.xb, dim, eps);
+        matvec(w.output, a.xb, a.logits, false);
+    }
+
+    /** A batch of n tokens at positions pos[0]..pos[0]+n-1; logits of the last token, or of all when asked. */
+    private void enqueuePrefill(GpuSequence s, int n, boolean allLogits) {
+        int dim = c.dim();
+        float eps = c.rmsEps();
+        launch(CudaKernels.embed(w.embedding.type()), KernelShapes.embed(dim, n), w.embedding.data(), a.ids, a.x, dim, n);
+        for (int l = 0; l < c.layers(); l++) {
+            DeviceWeights.Layer lw = w.layers.get(l);
+            launch(CudaKernels.RMSNORM_F32, KernelShapes.rmsnorm(n), a.x, lw.attnNorm(), a.xb, dim, eps);
+            matmul(lw.wq(), a.xb, a.q, n);
+            matmul(lw.wk(), a.xb, a.k, n);
+            matmul(lw.wv(), a.xb, a.v, n);
+            attentionInputs(s, l, lw, n);
+            launch(CudaKernels.ATTN_PREFILL, KernelShapes.attnPrefill(c.heads(), n), a.q, s.kLayer[l], s.vLayer[l], a.att, a.pos, c.heads(),
+                    c.kvHeads(), c.headDim(), c.kvDim(), attentionScale(), n);
+            matmul(lw.wo(), a.att, a.xb, n);
+            launch(CudaKernels.ADD_F32, KernelShapes.elementwise((long) n * dim), a.x, a.xb, n * dim);
+            launch(CudaKernels.RMSNORM_F32, KernelShapes.rmsnorm(n), a.x, lw.ffnNorm(), a.xb, dim, eps);
+            matmul(lw.wGate(), a.xb, a.hb, n);
+            matmul(lw.wUp(), a.xb, a.hb2, n);
+            launch(CudaKernels.SILU_MUL_F32, KernelShapes.elementwise((long) n * c.ffDim()), a.hb, a.hb2, n * c.ffDim());
+            matmul(lw.wDown(), a.hb, a.xb, n);
+            launch(CudaKernels.ADD_F32, KernelShapes.elementwise((long) n * dim), a.x, a.xb, n * dim);
+        }
+        int first = allLogits ? 0 : n - 1;
+        int m = n - first;
+        DeviceBuffer rows = a.x.slice(4L * first * dim, 4L * m * dim);
+        launch(CudaKernels.RMSNORM_F32, KernelShapes.rmsnorm(m), rows, w.outputNorm, a.xb, dim, eps);
+        matmul(w.output, a.xb, a.logits, m);
+    }
+
+    /** Biases, per-head norms and RoPE on q and k, then k and v into the cache at their positions. */
+    private void attentionInputs(GpuSequence s, int l, DeviceWeights.Layer lw, int n) {
+        int hd = c.headDim();
+        if (lw.bq().isPresent()) {
+            launch(CudaKernels.ADD_BIAS_F32, KernelShapes.elementwise((long) n * c.qDim()), a.q, lw.bq().get(), c.qDim(), n * c.qDim());
+        }
+        if (lw.bk().isPresent()) {
+            launch(CudaKernels.ADD_BIAS_F32, KernelShapes.elementwise((long) n * c.kvDim()), a.k, lw.bk().get(), c.kvDim(), n * c.kvDim());
+        }
+        if (lw.bv().isPresent()) {
+            launch(CudaKernels.ADD_BIAS_F32, KernelShapes.elementwise((long) n * c.kvDim()), a.v, lw.bv().get(), c.kvDim(), n * c.kvDim());
+        }
+        if (lw.qNorm().isPresent()) {
+            launch(CudaKernels.RMSNORM_HEADS_F32, KernelShapes.rmsnormHeads(n * c.heads(), hd), a.q, lw.qNorm().get(), hd, c.rmsEps());
+            launch(CudaKernels.RMSNORM_HEADS_F32, KernelShapes.rmsnormHeads(n * c.kvHeads(), hd), a.k, lw.kNorm().orElseThrow(), hd, c.rmsEps());
+        }
+        int neox = c.architecture().ropeStyle() == Architecture.RopeStyle.SPLIT_HALVES ? 1 : 0;
+        Object factors = w.ropeFreqFactors.<Object>map(f -> f).orElse(0L);
+        launch(CudaKernels.ROPE_F32, KernelShapes.rope(c.heads(), n, c.ropeDim()), a.q, a.pos, c.heads(), hd, c.ropeDim(), c.ropeTheta(),
+                c.ropeScale(), factors, neox);
+        launch(CudaKernels.ROPE_F32, KernelShapes.rope(c.kvHeads(), n, c.ropeDim()), a.k, a.pos, c.kvHeads(), hd, c.ropeDim(), c.ropeTheta(),
+                c.ropeScale(), factors, neox);
+        launch(CudaKernels.KV_STORE_F16, KernelShapes.kvStore(c.kvDim(), n), a.k, a.v, s.kLayer[l], s.vLayer[l], a.pos, c.kvDim(), n);
+    }
+
+    private float attentionScale() {
+        return (float) (1.0 / Math.sqrt(c.headDim()));
+    }
+
+    /** y = W x for one token; {@code add}: y += W x (the fused residual of the output and down projections). */
+    private void matvec(DeviceWeights.Matrix m, DeviceBuffer x, DeviceBuffer y, boolean add) {
+        launch(add ? CudaKernels.matvecAdd(m.type()) : CudaKernels.matvec(m.type()), KernelShapes.matvec(m.rows()), m.data(), x, y, m.rows(), m.cols());
+    }
+
+    /**
+     * Y = X W^T for n tokens (x [n][cols], y [n][rows]): the tensor-core kernel where the contract allows the
+     * column count, otherwise one matrix-vector product per token.
+     */
+    private void matmul(DeviceWeights.Matrix m, DeviceBuffer x, DeviceBuffer y, int n) {
+        if (n == 1) {
+            matvec(m, x, y, false);
+        } else if (KernelShapes.matmulSupports(m.type(), m.cols())) {
+            launch(CudaKernels.matmul(m.type()), KernelShapes.matmul(m.rows(), n), m.data(), x, y, m.rows(), m.cols(), n);
+        } else {
+            long xRow = 4L * m.cols();
+            long yRow = 4L * m.rows();
+            for (int t = 0; t < n; t++) {
+                matvec(m, x.slice(t * xRow, xRow), y.slice(t * yRow, yRow), false);
+            }
+        }
+    }
+
+    private void launch(CudaKernels.Kernel kernel, Launch shape, Object... args) {
+        CudaFunction f = functions.get(kernel.name());
+        if (f == null) {
+            throw new IllegalStateException("kernel " + kernel.name() + " was not resolved from the module");
+        }
+        stream.launch(f, shape.grid(), shape.block(), 0, args);
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("the GPU forward pass on " + device.describe() + " is closed");
+        }
+    }
+
+    /** Frees every sequence, the weights and the context. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (GpuSequence s : sequences) {
+            s.released = true;
+        }
+        sequences.clear();
+        ctx.close();
+    }
+}
