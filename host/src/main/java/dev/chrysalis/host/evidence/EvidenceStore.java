@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import org.h2.jdbcx.JdbcConnectionPool;
 
 /**
@@ -368,41 +369,67 @@ public final class EvidenceStore implements AutoCloseable {
         });
     }
 
-    /** Every evidence turn, oldest first, in full (for export). */
+    /** Every evidence turn, oldest first, in full. Holds them all in memory: prefer {@link #forEachEvidence}. */
     public List<TurnRecord> allEvidence() {
-        return query("read evidence", c -> {
-            List<TurnRecord> out = new ArrayList<>();
-            try (var q = c.prepareStatement(TURN_COLUMNS
-                    + " WHERE EXISTS (SELECT 1 FROM failures f WHERE f.turn_id = turns.id) ORDER BY id")) {
-                try (var rs = q.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(readTurn(c, rs));
-                    }
-                }
-            }
-            return out;
-        });
+        List<TurnRecord> out = new ArrayList<>();
+        forEachEvidence(out::add);
+        return out;
     }
 
     /**
-     * Writes every evidence turn as one JSON line (see {@link EvidenceExport}).
+     * Hands every evidence turn, oldest first, to {@code sink}, reading them a page at a time so an export
+     * of a large store needs memory for one page, not for the whole store.
+     */
+    public void forEachEvidence(Consumer<TurnRecord> sink) {
+        long after = 0;
+        while (true) {
+            long from = after;
+            List<TurnRecord> page = query("read evidence", c -> {
+                List<TurnRecord> out = new ArrayList<>();
+                try (var q = c.prepareStatement(TURN_COLUMNS
+                        + " WHERE id > ? AND EXISTS (SELECT 1 FROM failures f WHERE f.turn_id = turns.id) ORDER BY id LIMIT ?")) {
+                    q.setLong(1, from);
+                    q.setInt(2, EVIDENCE_PAGE);
+                    try (var rs = q.executeQuery()) {
+                        while (rs.next()) {
+                            out.add(readTurn(c, rs));
+                        }
+                    }
+                }
+                return out;
+            });
+            page.forEach(sink);
+            if (page.size() < EVIDENCE_PAGE) {
+                return;
+            }
+            after = page.getLast().id();
+        }
+    }
+
+    /**
+     * Writes every evidence turn as one JSON line (see {@link EvidenceExport}), streaming page by page.
      *
      * @return how many lines were written
      */
     public int exportEvidence(Writer out) {
         var export = new EvidenceExport(json);
-        int n = 0;
+        int[] n = {0};
         try {
-            for (TurnRecord t : allEvidence()) {
-                out.write(export.toJsonLine(t));
-                out.write('\n');
-                n++;
-            }
+            forEachEvidence(t -> {
+                try {
+                    out.write(export.toJsonLine(t));
+                    out.write('\n');
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                n[0]++;
+            });
             out.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write evidence export: " + e.getMessage(), e);
+        } catch (IOException | UncheckedIOException e) {
+            IOException cause = e instanceof UncheckedIOException u ? u.getCause() : (IOException) e;
+            throw new UncheckedIOException("cannot write evidence export: " + cause.getMessage(), cause);
         }
-        return n;
+        return n[0];
     }
 
     /**
@@ -416,6 +443,9 @@ public final class EvidenceStore implements AutoCloseable {
     }
 
     // ---------------------------------------------------------------- internals
+
+    /** Evidence turns read per query when streaming them out. */
+    private static final int EVIDENCE_PAGE = 200;
 
     private static final String TURN_COLUMNS = """
             SELECT id, session_id, turn_index, started, finished, brain, user_message, answer, attributes_json FROM turns""";

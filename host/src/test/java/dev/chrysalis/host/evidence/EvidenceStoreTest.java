@@ -152,6 +152,33 @@ class EvidenceStoreTest {
     }
 
     @Test
+    void exportStreamsEveryEvidenceTurnOnceInOrderAcrossPageBoundaries() throws Exception {
+        try (var store = EvidenceStore.open(dataDir, CLOCK)) {
+            List<Long> flagged = new java.util.ArrayList<>();
+            for (int i = 0; i < 430; i++) {
+                long id = store.recordTurn(calculatorTurn("s-1", i, T0, i + "+1", String.valueOf(i + 2))).id();
+                if (i % 2 == 0) { // every other turn is evidence, so pages are not runs of consecutive ids
+                    store.flag(id, "should be " + (i + 1));
+                    flagged.add(id);
+                }
+            }
+            var out = new StringWriter();
+            assertEquals(215, store.exportEvidence(out));
+            List<Long> exported = out.toString().lines().map(l -> {
+                try {
+                    return JSON.readTree(l).get("evidence").asLong();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).toList();
+            assertEquals(flagged, exported);
+            List<Long> streamed = new java.util.ArrayList<>();
+            store.forEachEvidence(t -> streamed.add(t.id()));
+            assertEquals(flagged, streamed);
+        }
+    }
+
+    @Test
     void exportWritesOneReplayableJsonLinePerEvidenceTurn() throws Exception {
         try (var store = EvidenceStore.open(dataDir, CLOCK)) {
             store.recordTurn(calculatorTurn("s-1", 0, T0, "1+1", "2"));
