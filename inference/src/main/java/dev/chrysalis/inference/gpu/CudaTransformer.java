@@ -45,6 +45,10 @@ import java.util.Set;
  * Logits come back through pinned memory, or, for greedy and top-k sampling, only the picked id.
  *
  * <p>One thread at a time (the engine's compute lock); each call makes the context current first.
+ *
+ * <p>Debugging on a GPU: {@code -Dchrysalis.cuda.graphs=false} runs decode as direct launches instead of
+ * the captured graph; {@code -Dchrysalis.cuda.sync=true} (with graphs off) waits after every launch, so
+ * a kernel fault is reported with the kernel's name rather than at the next copy.
  */
 public final class CudaTransformer implements ForwardPass {
 
@@ -53,6 +57,19 @@ public final class CudaTransformer implements ForwardPass {
     static final long HEADROOM = 512L << 20;
     /** The GPU sampling kernel keeps at most this many candidates. */
     static final int MAX_DEVICE_TOP_K = 64;
+
+    /**
+     * How decode runs: {@code graphs} replays one captured graph per sequence (the fast path); without,
+     * every step launches its kernels directly, and {@code syncEachLaunch} waits after each one.
+     */
+    public record Launching(boolean graphs, boolean syncEachLaunch) {
+
+        /** Graphs unless {@code -Dchrysalis.cuda.graphs=false}; a wait per launch with {@code -Dchrysalis.cuda.sync=true}. */
+        public static Launching fromSystemProperties() {
+            return new Launching(!"false".equals(System.getProperty("chrysalis.cuda.graphs")),
+                    "true".equals(System.getProperty("chrysalis.cuda.sync")));
+        }
+    }
 
     private final ModelConfig c;
     private final CudaContext ctx;
@@ -67,10 +84,14 @@ public final class CudaTransformer implements ForwardPass {
     private final int capacity;
     private final int maxSplits;
     private final Set<GpuSequence> sequences = new LinkedHashSet<>();
+    private final Launching launching;
+    private boolean capturing;
     private boolean closed;
 
-    private CudaTransformer(CudaContext ctx, ModelConfig c, ModelWeights weights, int maxBatch, int capacity, String model) {
+    private CudaTransformer(CudaContext ctx, ModelConfig c, ModelWeights weights, int maxBatch, int capacity, String model,
+                            Launching launching) {
         this.c = c;
+        this.launching = launching;
         this.ctx = ctx;
         this.device = ctx.device();
         this.maxBatch = maxBatch;
@@ -106,9 +127,15 @@ public final class CudaTransformer implements ForwardPass {
      * @throws InsufficientMemoryException when weights, activations and one KV cache do not fit in free device memory
      */
     public static CudaTransformer open(int ordinal, ModelConfig config, ModelWeights weights, int maxBatch, int capacity, String model) {
+        return open(ordinal, config, weights, maxBatch, capacity, model, Launching.fromSystemProperties());
+    }
+
+    /** {@link #open(int, ModelConfig, ModelWeights, int, int, String)} with explicit decode launching. */
+    public static CudaTransformer open(int ordinal, ModelConfig config, ModelWeights weights, int maxBatch, int capacity, String model,
+                                       Launching launching) {
         CudaContext ctx = CudaDriver.load().createContext(ordinal);
         try {
-            CudaTransformer t = new CudaTransformer(ctx, config, weights, maxBatch, capacity, model);
+            CudaTransformer t = new CudaTransformer(ctx, config, weights, maxBatch, capacity, model, launching);
             LOG.log(System.Logger.Level.INFO, "{0} on {1}: weights {2}, activations {3}, KV cache {4} per session",
                     model, t.device.describe(), gib(t.w.byteSize()), gib(Activations.bytes(config, maxBatch, t.maxSplits)),
                     gib(kvBytes(config, capacity)));
@@ -350,13 +377,19 @@ public final class CudaTransformer implements ForwardPass {
         return s;
     }
 
-    /** Launches the sequence's decode graph, capturing it on the first call. */
+    /** Launches the sequence's decode graph, capturing it on the first call (or the kernels directly, without graphs). */
     private void replayDecode(GpuSequence s) {
+        if (!launching.graphs()) {
+            enqueueDecode(s);
+            return;
+        }
         if (s.decode == null) {
             stream.beginCapture();
+            capturing = true;
             try {
                 enqueueDecode(s);
             } catch (RuntimeException e) {
+                capturing = false;
                 // a failed launch inside the capture must still end it, or the stream stays in capture mode
                 try {
                     stream.endCapture().close();
@@ -365,6 +398,7 @@ public final class CudaTransformer implements ForwardPass {
                 }
                 throw e;
             }
+            capturing = false;
             CudaGraph graph = stream.endCapture();
             try {
                 s.decode = graph.instantiate();
@@ -490,6 +524,14 @@ public final class CudaTransformer implements ForwardPass {
             throw new IllegalStateException("kernel " + kernel.name() + " was not resolved from the module");
         }
         stream.launch(f, shape.grid(), shape.block(), 0, args);
+        if (launching.syncEachLaunch() && !capturing) {
+            try {
+                stream.synchronize();
+            } catch (RuntimeException e) {
+                throw new IllegalStateException("kernel " + kernel.name() + " grid " + shape.grid() + " block " + shape.block() + " failed: "
+                        + e.getMessage(), e);
+            }
+        }
     }
 
     private void ensureOpen() {

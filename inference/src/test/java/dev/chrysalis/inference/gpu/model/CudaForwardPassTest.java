@@ -1,5 +1,6 @@
 package dev.chrysalis.inference.gpu.model;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -92,6 +93,28 @@ class CudaForwardPassTest {
         }
         double worst = compare(Path.of(p), gpu, prompt, 64, 4);
         System.out.printf(Locale.ROOT, "%s: worst |gpu - cpu| / logit range %.2e%n", Path.of(p).getFileName(), worst);
+    }
+
+    /** The captured graph replays exactly the launches of a direct decode step: bit-identical logits. */
+    @Test
+    void decodeGraphReplaysGiveTheLogitsOfDirectLaunches(CudaDevice gpu) throws IOException {
+        try (GgufFile f = GgufFile.open(Fixtures.model("small-Q4_K.gguf"))) {
+            ModelLoader.Loaded m = ModelLoader.load(f);
+            int[] prompt = {1, 15, 300, 42, 7, 99, 1000, 5};
+            try (CudaTransformer graphs = CudaTransformer.open(gpu.ordinal(), m.config(), m.weights(), 8, 64, "small-Q4_K.gguf",
+                         new CudaTransformer.Launching(true, false));
+                 CudaTransformer direct = CudaTransformer.open(gpu.ordinal(), m.config(), m.weights(), 8, 64, "small-Q4_K.gguf",
+                         new CudaTransformer.Launching(false, true))) {
+                ForwardPass.Sequence a = graphs.newSequence(64);
+                ForwardPass.Sequence b = direct.newSequence(64);
+                // one token at a time from position 0: the first step captures, the rest replay at new positions
+                for (int p = 0; p < prompt.length; p++) {
+                    float[] g = graphs.forward(a, prompt, p, 1, p, false);
+                    float[] d = direct.forward(b, prompt, p, 1, p, false);
+                    assertArrayEquals(d, g, "position " + p);
+                }
+            }
+        }
     }
 
     @Test
