@@ -13,6 +13,7 @@ import dev.chrysalis.host.evidence.TurnRecord;
 import dev.chrysalis.host.runtime.PluginOperationException;
 import dev.chrysalis.host.runtime.RuntimeConfig;
 import dev.chrysalis.host.shell.AgentShell;
+import dev.chrysalis.host.shell.Answer;
 import dev.chrysalis.host.shell.HostControl;
 import dev.chrysalis.host.shell.Printing;
 import dev.chrysalis.host.shell.SkillSummary;
@@ -47,7 +48,7 @@ import picocli.CommandLine.Spec;
         description = "A self-evolving agent platform for the JVM.",
         subcommands = {ChrysalisCli.Shell.class, ChrysalisCli.Ask.class, ChrysalisCli.Skills.class,
                 ChrysalisCli.Swap.class, ChrysalisCli.Rollback.class, ChrysalisCli.Evidence.class,
-                ChrysalisCli.History.class, ChrysalisCli.Bench.class, ChrysalisCli.Generate.class,
+                ChrysalisCli.History.class, ChrysalisCli.Bench.class, ChrysalisCli.Generate.class, ChrysalisCli.Gpu.class,
                 WiredCommands.Trial.class, WiredCommands.PolicyCommand.class, WiredCommands.Audit.class, WiredCommands.User.class,
                 WiredCommands.DirectoryCommand.class, WiredCommands.Serve.class, WiredCommands.Mcp.class,
                 EvolutionCommands.EvolveCommand.class, EvolutionCommands.Candidates.class, EvolutionCommands.Demo.class})
@@ -243,8 +244,11 @@ public final class ChrysalisCli implements Callable<Integer> {
                 throw new CliException("the message is empty");
             }
             return withHost(cli, model, host -> {
-                cli.out.println(host.ask(message).text());
-                return 0;
+                Answer answer = host.ask(message);
+                cli.out.println(answer.text());
+                // scripts must see a failed turn: the answer is printed, the failures named, the exit status 1
+                answer.failures().forEach(f -> cli.err.println("turn " + answer.turnId() + " failed: " + f));
+                return answer.failed() ? 1 : 0;
             });
         }
     }
@@ -468,6 +472,7 @@ public final class ChrysalisCli implements Callable<Integer> {
     }
 
     @Command(name = "bench", description = "Benchmarks: 'bench swap' (hot swap under load), 'bench inference ...' (the LLM engine),"
+            + " 'bench gpu-bandwidth' (GPU device-to-device copy bandwidth),"
             + " 'bench trial --bundle X.jar --cases F.jsonl' (sandbox trial timings), 'bench evolution [--runs N] [--bug NAME]'"
             + " (evidence -> verdict time, seeded-bug repair rate).")
     static final class Bench implements Callable<Integer> {
@@ -477,7 +482,7 @@ public final class ChrysalisCli implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
-        @Parameters(arity = "1..*", paramLabel = "ARGS", description = "swap [options] | inference [options] | trial [options] | evolution [options]")
+        @Parameters(arity = "1..*", paramLabel = "ARGS", description = "swap [options] | inference [options] | gpu-bandwidth [options] | trial [options] | evolution [options]")
         List<String> args = new ArrayList<>();
 
         @Override
@@ -488,11 +493,11 @@ public final class ChrysalisCli implements Callable<Integer> {
             return switch (which) {
                 case "swap" -> SwapBenchmark.run(cli.rawOut, cli.bundlesOption == null || args.contains("--bundles")
                         ? rest : prepend(List.of("--bundles", cli.bundlesOption.toString()), rest));
-                case "inference" -> InferenceCli.run(cli.rawOut, cli.rawErr, prepend(List.of("bench", "inference"), rest));
+                case "inference", "gpu-bandwidth" -> InferenceCli.run(cli.rawOut, cli.rawErr, prepend(List.of("bench", which), rest));
                 case "trial" -> WiredCommands.trial(cli, List.of("bench", "trial"), List.of(rest));
                 case "evolution" -> EvolutionCommands.bench(cli, List.of(rest));
                 default -> throw new CommandLine.ParameterException(spec.commandLine(),
-                        "unknown benchmark '" + which + "': use 'bench swap', 'bench inference', 'bench trial' or 'bench evolution'");
+                        "unknown benchmark '" + which + "': use 'bench swap', 'bench inference', 'bench gpu-bandwidth', 'bench trial' or 'bench evolution'");
             };
         }
     }
@@ -509,6 +514,18 @@ public final class ChrysalisCli implements Callable<Integer> {
         public Integer call() {
             cli.out.flush();
             return InferenceCli.run(cli.rawOut, cli.rawErr, prepend(List.of("generate"), args.toArray(String[]::new)));
+        }
+    }
+
+    @Command(name = "gpu", description = "The CUDA GPUs the engine can use; without one, the reason and exit status 1.")
+    static final class Gpu implements Callable<Integer> {
+        @ParentCommand
+        ChrysalisCli cli;
+
+        @Override
+        public Integer call() {
+            cli.out.flush();
+            return InferenceCli.run(cli.rawOut, cli.rawErr, "gpu");
         }
     }
 

@@ -95,7 +95,8 @@ public final class HostControl implements AutoCloseable {
         CompletedTurn turn = session.ask(message, partials);
         long id = evidence.turnId(turn.sessionId(), turn.turnIndex()).orElseThrow(() -> new EvidenceStoreException(
                 "turn " + turn.turnIndex() + " of session " + turn.sessionId() + " was answered but is not in the evidence store"));
-        return new Answer(turn.answer(), id);
+        return new Answer(turn.answer(), id, turn.failures().stream()
+                .map(f -> f.kind() + " in " + f.source() + ": " + f.message()).toList());
     }
 
     /** The installed skills, by name, with the bundle serving each. */

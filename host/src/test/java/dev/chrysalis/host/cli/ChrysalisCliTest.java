@@ -28,6 +28,17 @@ class ChrysalisCliTest {
     }
 
     @Test
+    void askExitsNonZeroAndNamesTheFailureWhenTheSkillFails() {
+        CliRun ask = CliRun.of("--data-dir", data(), "ask", "what is 1/0");
+        assertEquals(1, ask.status(), ask.toString());
+        assertTrue(ask.err().contains("failed: SKILL_ERROR in calculator") && ask.err().contains("division by zero"),
+                ask.toString());
+        CliRun fine = CliRun.of("--data-dir", data(), "ask", "what is 1/4");
+        assertEquals(0, fine.status(), fine.toString());
+        assertTrue(fine.err().isEmpty(), fine.toString());
+    }
+
+    @Test
     void askAnswersWithASkillAndTheTurnBecomesEvidenceThatCanBeShownAndExported() throws Exception {
         CliRun ask = CliRun.of("--data-dir", data(), "ask", "what", "is", "2+3*4");
         assertEquals(0, ask.status(), ask.toString());
@@ -192,6 +203,24 @@ class ChrysalisCliTest {
         CliRun help = CliRun.of("bench", "inference", "--help");
         assertEquals(0, help.status(), help.toString());
         assertTrue(help.out().contains("--"), help.toString());
+
+        CliRun gpuHelp = CliRun.of("bench", "gpu-bandwidth", "--help");
+        assertEquals(0, gpuHelp.status(), gpuHelp.toString());
+        assertTrue(gpuHelp.out().contains("usage: bench gpu-bandwidth"), gpuHelp.toString());
+    }
+
+    @Test
+    void gpuPrintsTheDriverProbeAndFailsWithItsReasonWithoutAGpu() {
+        var probe = dev.chrysalis.inference.gpu.cuda.CudaDriver.probe();
+        CliRun gpu = CliRun.of("gpu");
+        if (probe.usableDevice().isPresent()) {
+            assertEquals(0, gpu.status(), gpu.toString());
+            assertTrue(gpu.out().contains(probe.usableDevice().get().describe()), gpu.toString());
+        } else {
+            assertEquals(1, gpu.status(), gpu.toString());
+            assertTrue(gpu.err().strip().endsWith("gpu: " + probe.unusableReason().orElseThrow()), gpu.toString());
+            assertTrue(!gpu.err().contains("\tat "), "no stack trace: " + gpu);
+        }
     }
 
     @Test
