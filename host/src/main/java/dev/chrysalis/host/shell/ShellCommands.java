@@ -2,6 +2,7 @@ package dev.chrysalis.host.shell;
 
 import dev.chrysalis.host.evidence.EvidenceStoreException;
 import dev.chrysalis.host.evidence.Failure;
+import dev.chrysalis.host.evidence.UnknownTurnException;
 import dev.chrysalis.host.runtime.PluginOperationException;
 import java.io.PrintWriter;
 import java.nio.file.InvalidPathException;
@@ -10,6 +11,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.regex.Pattern;
 
 /**
  * What the shell does with one line: plain text is a message for the agent, a line starting with {@code /}
@@ -25,7 +27,7 @@ public final class ShellCommands {
     public static final List<Command> COMMANDS = List.of(
             new Command("/skills", "", "list the installed skills"),
             new Command("/skill", "NAME", "show a skill's SKILL.md"),
-            new Command("/bad", "WHY", "flag the last answer as wrong (it becomes evidence)"),
+            new Command("/bad", "[#ID] WHY", "flag the last answer (or turn #ID from /history) as wrong: it becomes evidence"),
             new Command("/evidence", "", "list recent evidence (failed and flagged turns)"),
             new Command("/swap", "NAME JAR", "hot-swap a plugin to the bundle in JAR"),
             new Command("/rollback", "NAME", "return a plugin to its previous bundle"),
@@ -34,6 +36,9 @@ public final class ShellCommands {
             new Command("/evolve", "NAME", "repair a plugin from its evidence: candidates, sandbox trial, then governance approval"),
             new Command("/help", "", "show this list"),
             new Command("/quit", "", "leave the shell (also Ctrl-D)"));
+
+    /** {@code /bad #ID WHY}: the turn number, then the reason. */
+    private static final Pattern TURN_NUMBER = Pattern.compile("#(\\S+)\\s*(.*)", Pattern.DOTALL);
 
     /** Whether the shell should read another line. */
     public enum Next { CONTINUE, QUIT }
@@ -115,16 +120,33 @@ public final class ShellCommands {
         out.println(doc.get().stripTrailing());
     }
 
-    private void bad(String why) {
-        if (lastTurn.isEmpty()) {
+    private void bad(String args) {
+        OptionalLong turn = lastTurn;
+        String why = args;
+        var numbered = TURN_NUMBER.matcher(args);
+        if (numbered.matches()) {
+            try {
+                turn = OptionalLong.of(Long.parseLong(numbered.group(1)));
+            } catch (NumberFormatException e) {
+                out.println("'#" + numbered.group(1) + "' is not a turn number: use /bad #ID WHY with an id from /history");
+                return;
+            }
+            why = numbered.group(2).strip();
+        } else if (turn.isEmpty()) {
             out.println("nothing to flag yet: ask something first, then /bad WHY if the answer is wrong");
             return;
         }
         if (why.isEmpty()) {
-            out.println("usage: /bad WHY   (say what was wrong, e.g. /bad 2+3*4 is 14, not 20)");
+            out.println("usage: /bad [#ID] WHY   (say what was wrong, e.g. /bad 2+3*4 is 14, not 20)");
             return;
         }
-        Failure flag = host.evidence().flag(lastTurn.getAsLong(), why);
+        Failure flag;
+        try {
+            flag = host.evidence().flag(turn.getAsLong(), why);
+        } catch (UnknownTurnException e) {
+            out.println("no turn #" + turn.getAsLong() + ": /history lists the turns with their numbers");
+            return;
+        }
         out.println("flagged turn #" + flag.turnId() + " as evidence #" + flag.turnId()
                 + flag.plugin().map(p -> " (blames " + p + ")").orElse(""));
     }

@@ -42,7 +42,23 @@ class ShellCommandsTest {
     @Test
     void badBeforeAnyQuestionSaysThereIsNothingToFlag() {
         assertEquals("nothing to flag yet: ask something first, then /bad WHY if the answer is wrong\n", run("/bad wrong"));
-        assertTrue(run("what is 1+1", "/bad").endsWith("usage: /bad WHY   (say what was wrong, e.g. /bad 2+3*4 is 14, not 20)\n"));
+        assertTrue(run("what is 1+1", "/bad").endsWith("usage: /bad [#ID] WHY   (say what was wrong, e.g. /bad 2+3*4 is 14, not 20)\n"));
+    }
+
+    @Test
+    void badWithATurnNumberFlagsThatOlderTurnAndNamesBadNumbers() {
+        var commands = new ShellCommands(host, new PrintWriter(new StringWriter()));
+        commands.execute("what is 2+3*4");
+        long older = host.evidence().recentTurns(1).getFirst().id();
+        commands.execute("what is 1+1");
+        long last = host.evidence().recentTurns(1).getFirst().id();
+        assertEquals("flagged turn #" + older + " as evidence #" + older + " (blames calculator)\n",
+                run("/bad #" + older + " wanted the steps shown"));
+        assertTrue(host.evidence().turn(older).orElseThrow().isEvidence());
+        assertTrue(!host.evidence().turn(last).orElseThrow().isEvidence(), "only the numbered turn is flagged");
+        assertEquals("no turn #999999: /history lists the turns with their numbers\n", run("/bad #999999 wrong"));
+        assertEquals("'#x1' is not a turn number: use /bad #ID WHY with an id from /history\n", run("/bad #x1 wrong"));
+        assertTrue(run("/bad #" + older).startsWith("usage: /bad [#ID] WHY"));
     }
 
     @Test
