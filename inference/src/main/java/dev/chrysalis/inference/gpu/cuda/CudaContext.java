@@ -23,6 +23,14 @@ import java.util.Set;
  */
 public final class CudaContext implements AutoCloseable {
 
+    /**
+     * The context these bindings last made current on each thread. It mirrors the driver's own per-thread
+     * binding, which is process-wide, so it is shared by every {@link CudaDriver} instance; it holds the
+     * Java object (not the handle) because a device's primary context can be destroyed and created again
+     * at the same address.
+     */
+    private static final ThreadLocal<CudaContext> CURRENT = new ThreadLocal<>();
+
     private final CudaDriver driver;
     private final DriverApi api;
     private final CudaDevice device;
@@ -48,12 +56,12 @@ public final class CudaContext implements AutoCloseable {
     public void makeCurrent() {
         ensureOpen();
         driver.check(DriverApi.CTX_SET_CURRENT, api.ctxSetCurrent(handle));
-        driver.currentContext().set(this);
+        CURRENT.set(this);
     }
 
     /** Makes this context current unless these bindings already made it current on this thread. */
     void ensureCurrent() {
-        if (driver.currentContext().get() != this) {
+        if (CURRENT.get() != this) {
             makeCurrent();
         } else {
             ensureOpen();
@@ -188,7 +196,7 @@ public final class CudaContext implements AutoCloseable {
             closed = true;
             owned.clear();
         }
-        driver.currentContext().remove();
+        CURRENT.remove();
         int rc = api.primaryCtxRelease(deviceHandle);
         if (first != null) {
             throw first;

@@ -29,8 +29,6 @@ public final class CudaDriver {
     private final DriverApi api;
     private final String library;
     private final int version;
-    /** Which context each thread made current through these bindings (saves a driver call when it already is). */
-    private final ThreadLocal<CudaContext> current = new ThreadLocal<>();
 
     private CudaDriver(DriverApi api, String library, int version) {
         this.api = api;
@@ -175,10 +173,6 @@ public final class CudaDriver {
 
     DriverApi api() {
         return api;
-    }
-
-    ThreadLocal<CudaContext> currentContext() {
-        return current;
     }
 
     private int handle(int ordinal) {
