@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -109,8 +108,6 @@ public final class SwapBenchmark {
                     new SplittableRandom(1), AgentConfig.under(work.resolve("data")));
             SwapLoad load = new SwapLoad(agent, sessions);
             List<SwapReport> reports = new ArrayList<>();
-            List<Duration> cpu = new ArrayList<>();
-            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
             List<SwapLoad.SwapMark> marks = new ArrayList<>();
             String d2 = "";
             long tWarm = System.nanoTime();
@@ -120,11 +117,9 @@ public final class SwapBenchmark {
                 for (int i = 0; i < swaps; i++) {
                     Thread.sleep(pauseMs);
                     Path offer = i % 2 == 0 ? v2 : v1Offer;
-                    long c0 = threads.getCurrentThreadCpuTime();
                     long t0 = System.nanoTime();
                     SwapReport report = runtime.swap(BenchBundles.SKILL, offer);
                     marks.add(new SwapLoad.SwapMark(t0, System.nanoTime(), report.toDigest()));
-                    cpu.add(Duration.ofNanos(threads.getCurrentThreadCpuTime() - c0));
                     reports.add(report);
                     if (i == 0) {
                         d2 = report.toDigest();
@@ -140,7 +135,7 @@ public final class SwapBenchmark {
             List<SwapLoad.Call> calls = load.stop();
             long tStopped = System.nanoTime();
             SwapLoad.Verdict verdict = SwapLoad.check(calls, marks, d1, Map.of(d1, "1.0.0", d2, "2.0.0"));
-            print(out, sessions, swaps, warmup, reports, cpu, verdict);
+            print(out, sessions, swaps, warmup, reports, verdict);
             List<Duration> callTimes = calls.stream().map(c -> Duration.ofNanos(c.endNanos() - c.startNanos())).sorted().toList();
             out.printf(Locale.ROOT, "call latency (one turn): p50 %.3f ms  p99 %.3f ms  max %.2f ms%n",
                     ms(percentile(callTimes, 50)), ms(percentile(callTimes, 99)), ms(callTimes.getLast()));
@@ -151,10 +146,10 @@ public final class SwapBenchmark {
         }
     }
 
-    private static void print(PrintStream out, int sessions, int swaps, int warmup, List<SwapReport> reports, List<Duration> cpu,
+    private static void print(PrintStream out, int sessions, int swaps, int warmup, List<SwapReport> reports,
                               SwapLoad.Verdict v) {
         List<Duration> total = reports.stream().map(SwapReport::duration).sorted().toList();
-        List<Duration> cpuSorted = cpu.stream().sorted().toList();
+        List<Duration> cpuSorted = reports.stream().map(SwapReport::cpu).sorted().toList();
         List<Duration> cutover = reports.stream().map(SwapReport::cutover).sorted().toList();
         out.printf(Locale.ROOT, "bench swap: %d sessions calling skill %s continuously, %d swaps between 1.0.0 and 2.0.0 "
                 + "(after %d unmeasured warm-up swaps)%n", sessions, BenchBundles.SKILL, swaps, warmup * 2);
@@ -166,6 +161,17 @@ public final class SwapBenchmark {
                         + "(wall time above also counts waiting for a core: %d processors, load average %.1f)%n",
                 ms(percentile(cpuSorted, 50)), ms(percentile(cpuSorted, 99)), ms(cpuSorted.getLast()),
                 Runtime.getRuntime().availableProcessors(), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        out.println("swap phases (wall time, in the order they run; their sum is the swap latency):");
+        Map<String, List<Duration>> phases = new java.util.LinkedHashMap<>();
+        for (SwapReport r : reports) {
+            r.phases().forEach((name, d) -> phases.computeIfAbsent(name, n -> new ArrayList<>()).add(d));
+        }
+        phases.forEach((name, ds) -> {
+            List<Duration> sorted = ds.stream().sorted().toList();
+            double mean = sorted.stream().mapToLong(Duration::toNanos).average().orElse(0) / 1e6;
+            out.printf(Locale.ROOT, "  %-9s p50 %7.3f ms  p99 %7.3f ms  mean %7.3f ms%n", name, ms(percentile(sorted, 50)),
+                    ms(percentile(sorted, 99)), mean);
+        });
         out.printf(Locale.ROOT, "calls: %d, failed: %d, answered by the wrong version: %d, stale after a swap: %d, per version: %s%n",
                 v.calls(), v.failed(), v.mismatched(), v.stale(), v.callsPerVersion());
         v.examples().forEach(e -> out.println("  " + e));

@@ -24,6 +24,8 @@ final class Generation {
     private final Bundle bundle;
     private final AtomicInteger inflight = new AtomicInteger();
     private volatile boolean retired;
+    /** The thread waiting in {@link #retireAndDrain}, woken by the release that closes the last use. */
+    private volatile Thread drainer;
 
     Generation(BundleJar source, PluginKind kind, Path jar, Bundle bundle) {
         this.source = Objects.requireNonNull(source, "source");
@@ -76,7 +78,12 @@ final class Generation {
     }
 
     void release() {
-        inflight.decrementAndGet();
+        if (inflight.decrementAndGet() == 0 && retired) {
+            Thread waiting = drainer;
+            if (waiting != null) {
+                LockSupport.unpark(waiting);
+            }
+        }
     }
 
     int inflight() {
@@ -89,17 +96,22 @@ final class Generation {
 
     /** Stops new uses; returns true when every open use closed within {@code timeout}. */
     boolean retireAndDrain(Duration timeout) {
+        drainer = Thread.currentThread();
         retired = true;
         long deadline = System.nanoTime() + timeout.toNanos();
-        long pause = TimeUnit.MICROSECONDS.toNanos(20);
-        while (inflight.get() > 0) {
-            if (System.nanoTime() - deadline > 0) {
-                return false;
+        try {
+            while (inflight.get() > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                // the last release unparks us; the cap only bounds the wait should a wake-up be missed
+                LockSupport.parkNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(5)));
             }
-            LockSupport.parkNanos(pause);
-            pause = Math.min(pause * 2, TimeUnit.MILLISECONDS.toNanos(1)); // calls are short; a slow one costs no spinning
+            return true;
+        } finally {
+            drainer = null;
         }
-        return true;
     }
 
     @Override

@@ -63,7 +63,8 @@ import org.osgi.util.tracker.ServiceTracker;
  * The embedded Felix that runs the plugins, and the only place plugins are installed, swapped and rolled back.
  *
  * <h2>Hot swap: side by side, then an atomic cut-over, then drain</h2>
- * {@link #swap} never stops the running version before the new one is proven to work. It
+ * {@link #swap} never stops the running version before the new one is proven to work. It runs on the
+ * {@link ChangeThread}, a platform thread the OS favours over the carriers of the sessions' virtual threads, and
  * <ol>
  *   <li>checks the jar (a zip, a manifest, {@code Bundle-ManifestVersion: 2}, the same symbolic name as the
  *       plugin, a known plugin kind) and stores it under its SHA-256;</li>
@@ -82,9 +83,15 @@ import org.osgi.util.tracker.ServiceTracker;
  * There is no moment without a live service, so concurrent callers never see a gap and never fail; a
  * refused jar is uninstalled and the live version was never touched. The lease handshake is in
  * {@link Generation}. Changes (swap, rollback) are serialized; lookups never block on them.
+ * {@link SwapReport#phases()} times each step: {@code queue} (waiting for the change thread), {@code read} (read
+ * and check the jar), {@code store}, {@code install}, {@code guard} (resolve and register with the capability
+ * guard), {@code start} (activator, DS components), {@code preload} (define its classes), {@code services},
+ * {@code flip} (the cut-over), {@code record} (the state on disk) and {@code drain} (calls in flight on the old
+ * version); the swap latency is their sum, from the call to the old version's last call ending.
  *
  * <h2>State</h2>
- * {@code <dataDir>/felix-cache} is a scratch bundle cache, cleaned at every start; the truth is
+ * The framework's bundle cache is scratch, cleaned at every start: a private folder in memory ({@link ScratchCache}),
+ * else {@code <dataDir>/felix-cache}; the truth is
  * {@code <dataDir>/plugins/<bsn>/} ({@link PluginStore}): at start the runtime installs the base bundles
  * (bundles without a {@code Chrysalis-Plugin-Kind} header), then for each plugin the live jar recorded there,
  * else the shipped jar from the bundles folder.
@@ -118,6 +125,9 @@ public final class PluginRuntime implements PluginServices, AutoCloseable {
     private final Map<String, Slot> slots = new ConcurrentHashMap<>();
     private final Map<String, String> failedPlugins = new ConcurrentHashMap<>();
     private final ReentrantLock changes = new ReentrantLock();
+    /** Runs swaps, rollbacks, stagings on one favoured platform thread (see {@link ChangeThread}). */
+    private final ChangeThread changeThread = new ChangeThread("chrysalis-plugin-changes");
+    private final java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
     private final java.util.concurrent.atomic.AtomicLong installations = new java.util.concurrent.atomic.AtomicLong();
     private final ExecutorService retirer = Executors.newSingleThreadExecutor(
             task -> Thread.ofPlatform().daemon().name("chrysalis-plugin-retirer").unstarted(task));
@@ -210,6 +220,10 @@ public final class PluginRuntime implements PluginServices, AutoCloseable {
     }
 
     private static CacheDir lockCache(Path dataDir) {
+        Optional<Path> memory = ScratchCache.inMemory();
+        if (memory.isPresent()) {
+            return new CacheDir(memory.get(), Optional.empty(), Optional.empty(), true);
+        }
         try {
             Files.createDirectories(dataDir);
             Path lockFile = dataDir.resolve("felix-cache.lock");
@@ -310,7 +324,7 @@ public final class PluginRuntime implements PluginServices, AutoCloseable {
                 Path path = jar == fromShipped ? shippedPaths.get(name) : store.jarPath(name, jar.digest());
                 try {
                     PluginKind kind = jar.kind().orElse(PluginKind.SKILL);
-                    Generation generation = activate(jar, kind, path);
+                    Generation generation = activate(jar, kind, path, new PhaseTimer(System.nanoTime()));
                     PluginState effective = state.filter(s -> s.live().equals(jar.digest()))
                             .orElse(new PluginState(name, jar.digest(), state.map(PluginState::history).orElse(List.of())));
                     slots.put(name, new Slot(name, kind, generation, effective));
@@ -648,6 +662,10 @@ public final class PluginRuntime implements PluginServices, AutoCloseable {
      * @throws BundleRejectedException the jar is not a bundle of that plugin, is the live version, or does not start
      */
     public String stage(String pluginOrSkillName, Path jar) throws PluginOperationException {
+        return changeThread.run(() -> stageOnChangeThread(pluginOrSkillName, jar));
+    }
+
+    private String stageOnChangeThread(String pluginOrSkillName, Path jar) throws PluginOperationException {
         changes.lock();
         try {
             Slot slot = resolveOrThrow(pluginOrSkillName, jar.toString());
@@ -665,7 +683,7 @@ public final class PluginRuntime implements PluginServices, AutoCloseable {
             }
             Generation fresh;
             try {
-                fresh = activate(candidate, slot.kind, stored);
+                fresh = activate(candidate, slot.kind, stored, new PhaseTimer(System.nanoTime()));
             } catch (BundleRejectedException e) {
                 throw rejected(slot.symbolicName, jar.toString(), candidate.digest(), e);
             }
@@ -681,6 +699,17 @@ public final class PluginRuntime implements PluginServices, AutoCloseable {
 
     /** Unloads the staged candidate {@code digest} of the plugin; nothing when that digest is not staged. */
     public void unstage(String pluginOrSkillName, String digest) {
+        try {
+            changeThread.run(() -> {
+                unstageOnChangeThread(pluginOrSkillName, digest);
+                return null;
+            });
+        } catch (PluginOperationException e) {
+            throw new IllegalStateException("unstaging cannot be refused, yet it was: " + e.getMessage(), e);
+        }
+    }
+
+    private void unstageOnChangeThread(String pluginOrSkillName, String digest) {
         changes.lock();
         try {
             Optional<Slot> slot = resolve(pluginOrSkillName);
@@ -830,20 +859,31 @@ public final class PluginRuntime implements PluginServices, AutoCloseable {
      *                                 version keeps serving
      */
     public SwapReport swap(String pluginOrSkillName, Path jar) throws PluginOperationException {
-        long started = System.nanoTime();
+        PhaseTimer timer = new PhaseTimer(System.nanoTime());
         Instant at = config.clock().instant();
-        changes.lock();
-        try {
-            Slot slot = resolveOrThrow(pluginOrSkillName, jar.toString());
-            BundleJar candidate = newVersion(slot, jar);
-            PluginState before = slot.state;
-            PluginState after = before.swappedTo(candidate.digest());
-            SwapReport report = replace(slot, candidate, before, after, SwapReport.Action.SWAP, at, started, jar.toString());
-            notify(new PluginEvent.Swapped(report));
-            return report;
-        } finally {
-            changes.unlock();
-        }
+        return changeThread.run(() -> {
+            long cpu = threadCpu();
+            changes.lock();
+            try {
+                timer.end("queue");
+                Slot slot = resolveOrThrow(pluginOrSkillName, jar.toString());
+                BundleJar candidate = newVersion(slot, jar);
+                timer.end("read");
+                PluginState before = slot.state;
+                PluginState after = before.swappedTo(candidate.digest());
+                SwapReport report = replace(slot, candidate, before, after, SwapReport.Action.SWAP, at, timer, cpu,
+                        jar.toString());
+                notify(new PluginEvent.Swapped(report));
+                return report;
+            } finally {
+                changes.unlock();
+            }
+        });
+    }
+
+    /** CPU time of the calling thread so far, in nanoseconds (0 where the JVM cannot tell). */
+    private long threadCpu() {
+        return threads.isCurrentThreadCpuTimeSupported() ? threads.getCurrentThreadCpuTime() : 0;
     }
 
     /**
@@ -853,38 +893,48 @@ public final class PluginRuntime implements PluginServices, AutoCloseable {
      * @throws BundleRejectedException    the previous jar no longer starts; the live version keeps serving
      */
     public SwapReport rollback(String pluginOrSkillName) throws PluginOperationException {
-        long started = System.nanoTime();
+        PhaseTimer timer = new PhaseTimer(System.nanoTime());
         Instant at = config.clock().instant();
-        changes.lock();
-        try {
-            Slot slot = resolveOrThrow(pluginOrSkillName, "rollback");
-            PluginState before = slot.state;
-            if (before.history().isEmpty()) {
-                NoPreviousVersionException e = new NoPreviousVersionException("plugin " + slot.symbolicName
-                        + " has no previous version to roll back to (it was never swapped)");
-                notify(new PluginEvent.Rejected(slot.symbolicName, "rollback", "", e.getMessage(), at));
-                throw e;
-            }
-            String previous = before.history().getFirst();
-            Path path = store.jarPath(slot.symbolicName, previous);
-            BundleJar candidate;
+        return changeThread.run(() -> {
+            long cpu = threadCpu();
+            changes.lock();
             try {
-                candidate = BundleJar.read(path);
-                if (!candidate.digest().equals(previous)) {
-                    throw new BundleRejectedException("stored jar " + path + " has SHA-256 " + candidate.digest()
-                            + " but the history records " + previous + "; it was changed on disk");
-                }
-                checkFits(slot, candidate);
-            } catch (BundleRejectedException e) {
-                throw rejected(slot.symbolicName, "rollback", previous, e);
+                timer.end("queue");
+                return rollbackOnChangeThread(pluginOrSkillName, at, timer, cpu);
+            } finally {
+                changes.unlock();
             }
-            SwapReport report = replace(slot, candidate, before, before.rolledBack(), SwapReport.Action.ROLLBACK, at,
-                    started, "rollback");
-            notify(new PluginEvent.RolledBack(report));
-            return report;
-        } finally {
-            changes.unlock();
+        });
+    }
+
+    private SwapReport rollbackOnChangeThread(String pluginOrSkillName, Instant at, PhaseTimer timer, long cpu)
+            throws PluginOperationException {
+        Slot slot = resolveOrThrow(pluginOrSkillName, "rollback");
+        PluginState before = slot.state;
+        if (before.history().isEmpty()) {
+            NoPreviousVersionException e = new NoPreviousVersionException("plugin " + slot.symbolicName
+                    + " has no previous version to roll back to (it was never swapped)");
+            notify(new PluginEvent.Rejected(slot.symbolicName, "rollback", "", e.getMessage(), at));
+            throw e;
         }
+        String previous = before.history().getFirst();
+        Path path = store.jarPath(slot.symbolicName, previous);
+        BundleJar candidate;
+        try {
+            candidate = BundleJar.read(path);
+            if (!candidate.digest().equals(previous)) {
+                throw new BundleRejectedException("stored jar " + path + " has SHA-256 " + candidate.digest()
+                        + " but the history records " + previous + "; it was changed on disk");
+            }
+            checkFits(slot, candidate);
+        } catch (BundleRejectedException e) {
+            throw rejected(slot.symbolicName, "rollback", previous, e);
+        }
+        timer.end("read");
+        SwapReport report = replace(slot, candidate, before, before.rolledBack(), SwapReport.Action.ROLLBACK, at,
+                timer, cpu, "rollback");
+        notify(new PluginEvent.RolledBack(report));
+        return report;
     }
 
     /** {@code jar} as a new version of the slot's plugin: a bundle of that plugin that is not its live version. */
@@ -942,8 +992,9 @@ public final class PluginRuntime implements PluginServices, AutoCloseable {
     }
 
     private SwapReport replace(Slot slot, BundleJar candidate, PluginState before, PluginState after,
-                               SwapReport.Action action, Instant at, long started, String source)
+                               SwapReport.Action action, Instant at, PhaseTimer timer, long cpuAtStart, String source)
             throws BundleRejectedException {
+        long started = timer.start();
         Generation old = slot.live.get();
         Path stored;
         try {
@@ -957,22 +1008,21 @@ public final class PluginRuntime implements PluginServices, AutoCloseable {
                     "cannot store jar for " + slot.symbolicName + " under " + store.jarPath(slot.symbolicName, candidate.digest())
                             + ": " + e.getMessage(), e));
         }
-        long tStored = System.nanoTime();
+        timer.end("store");
         Generation fresh;
         Generation staged = slot.staged.get();
         if (staged != null && staged.digest().equals(candidate.digest()) && slot.staged.compareAndSet(staged, null)) {
             fresh = staged; // a promotion's candidate, already running beside the live version: cut over to it
         } else {
             try {
-                fresh = activate(candidate, slot.kind, stored);
+                fresh = activate(candidate, slot.kind, stored, timer);
             } catch (BundleRejectedException e) {
                 throw rejected(slot.symbolicName, source, candidate.digest(), e);
             }
         }
-        long tActive = System.nanoTime();
         slot.live.set(fresh);
         reindexSkills();
-        long tCut = System.nanoTime();
+        long tCut = timer.end("flip");
         try {
             store.save(after);
         } catch (IOException e) {
@@ -985,33 +1035,31 @@ public final class PluginRuntime implements PluginServices, AutoCloseable {
                     "cannot record the new state of " + slot.symbolicName + ": " + e.getMessage(), e));
         }
         slot.state = after;
+        timer.end("record");
         Duration cutover = Duration.ofNanos(tCut - started);
         if (!old.retireAndDrain(config.drainTimeout())) {
             LOG.log(System.Logger.Level.WARNING, old + " still had " + old.inflight() + " calls in flight after "
                     + config.drainTimeout() + "; uninstalling it anyway");
         }
-        Duration duration = Duration.ofNanos(System.nanoTime() - started);
+        Duration duration = Duration.ofNanos(timer.end("drain") - started);
+        Duration cpu = Duration.ofNanos(Math.max(0, threadCpu() - cpuAtStart));
         // No call can reach the old generation any more: uninstall it and refresh its wiring off the caller's path.
         retirer.execute(() -> discard(old.bundle()));
-        LOG.log(System.Logger.Level.DEBUG, () -> String.format(java.util.Locale.ROOT,
-                "%s %s phases: store %.2f ms, activate %.2f ms, cut-over %.2f ms, record+drain %.2f ms",
-                action, slot.symbolicName, (tStored - started) / 1e6, (tActive - tStored) / 1e6,
-                (cutover.toNanos() - (tActive - started)) / 1e6, (duration.toNanos() - cutover.toNanos()) / 1e6));
+        LOG.log(System.Logger.Level.DEBUG, () -> action + " " + slot.symbolicName + " phases: " + timer.phases());
         List<String> provides = index.entries(fresh.bundleId()).stream().map(Entry::name).sorted().toList();
         LOG.log(System.Logger.Level.DEBUG, action + " " + slot.symbolicName + ": " + old.version() + " sha256:"
                 + old.digest() + " -> " + fresh.version() + " sha256:" + fresh.digest() + " in " + duration.toMillis() + " ms");
         return new SwapReport(action, slot.symbolicName, old.version(), old.digest(), fresh.version(), fresh.digest(),
-                at, cutover, duration, provides);
+                at, cutover, duration, provides, timer.phases(), cpu);
     }
 
     /**
      * Installs and starts a plugin jar beside whatever else runs, and waits until every Skill/Router/Hook
      * service it registers is obtained (activated). On any failure it is uninstalled again.
      */
-    private Generation activate(BundleJar jar, PluginKind kind, Path path) throws BundleRejectedException {
+    private Generation activate(BundleJar jar, PluginKind kind, Path path, PhaseTimer timer) throws BundleRejectedException {
         // Unique per installation: the same jar may come back (rollback) while its previous bundle is still retiring.
         String location = "chrysalis:" + jar.symbolicName() + "@" + jar.digest() + "#" + installations.incrementAndGet();
-        long t0 = System.nanoTime();
         Bundle bundle;
         try {
             bundle = context.installBundle(location, new ByteArrayInputStream(jar.bytes()));
@@ -1023,22 +1071,21 @@ public final class PluginRuntime implements PluginServices, AutoCloseable {
             if (bundle.getHeaders().get(Constants.FRAGMENT_HOST) != null) {
                 throw new BundleRejectedException("jar " + jar.source() + " is a fragment bundle; a plugin must be a bundle of its own");
             }
+            timer.end("install");
             guardBundle(bundle, jar);
-            long t1 = System.nanoTime();
+            timer.end("guard");
             try {
                 bundle.start();
             } catch (BundleException e) {
                 throw new BundleRejectedException("jar " + jar.source() + " (" + jar.symbolicName() + " " + jar.version()
                         + ") cannot start: " + explain(e), e);
             }
+            timer.end("start");
             Generation generation = new Generation(jar, kind, path, bundle);
             preloadClasses(bundle, jar);
-            long t2 = System.nanoTime();
+            timer.end("preload");
             awaitServices(generation, jar);
-            long t3 = System.nanoTime();
-            LOG.log(System.Logger.Level.DEBUG, () -> String.format(java.util.Locale.ROOT,
-                    "activated %s: install %.2f ms, start %.2f ms, services %.2f ms", generation,
-                    (t1 - t0) / 1e6, (t2 - t1) / 1e6, (t3 - t2) / 1e6));
+            timer.end("services");
             return generation;
         } catch (BundleRejectedException | RuntimeException e) {
             discard(bundle);
@@ -1174,6 +1221,7 @@ public final class PluginRuntime implements PluginServices, AutoCloseable {
     /** Stops the framework (waiting up to 10 s) and releases the bundle cache. */
     @Override
     public void close() {
+        changeThread.close();
         observer.shutdown();
         retirer.shutdown();
         try {
@@ -1204,21 +1252,10 @@ public final class PluginRuntime implements PluginServices, AutoCloseable {
                 cache.lockChannel().get().close();
             }
             if (cache.temporary()) {
-                deleteTree(cache.path());
+                ScratchCache.deleteTree(cache.path());
             }
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "releasing the bundle cache " + cache.path() + ": " + e.getMessage());
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 }

@@ -1,0 +1,120 @@
+package dev.chrysalis.host.runtime;
+
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The one platform thread that makes plugin changes (swap, rollback, stage, unstage), one at a time, scheduled
+ * by the OS ahead of everything else in the host. Sessions are virtual threads: with all carriers busy running
+ * calls, a swap on an ordinary thread gets only its fair share of a core and waits most of its time; at a
+ * favoured nice value ({@link ThreadNice}) it runs when it is ready. When the OS refuses the priority (no
+ * {@code CAP_SYS_NICE}), changes still run here, at the normal priority, and the runtime logs it once.
+ *
+ * <p>A change asked for on this thread itself (a listener of a swap event that swaps again) runs inline.
+ */
+final class ChangeThread implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(ChangeThread.class.getName());
+    /**
+     * The nice value asked for unless {@value #NICE_PROPERTY} says otherwise: favoured enough to win a core from busy
+     * carriers (CFS weight about 9 times a nice-0 thread's), well short of real-time. 0 leaves the priority alone.
+     */
+    static final int NICE = -10;
+    static final String NICE_PROPERTY = "chrysalis.changes.nice";
+
+    /** A change; may throw the runtime's refusals. */
+    interface Change<T> {
+        T run() throws PluginOperationException;
+    }
+
+    private final ExecutorService executor;
+    private volatile Thread thread;
+    private volatile boolean favoured;
+
+    ChangeThread(String name) {
+        this(name, Integer.getInteger(NICE_PROPERTY, NICE));
+    }
+
+    ChangeThread(String name, int nice) {
+        if (nice < -20 || nice > 19) {
+            throw new IllegalArgumentException(NICE_PROPERTY + " must be a nice value between -20 and 19, not " + nice);
+        }
+        this.executor = Executors.newSingleThreadExecutor(task -> Thread.ofPlatform().daemon().name(name)
+                .priority(Thread.MAX_PRIORITY).unstarted(() -> {
+                    thread = Thread.currentThread();
+                    // Framework code run here looks services up through the context loader (SCR asks JAXP for a
+                    // SAX parser per bundle); the platform loader answers from the JDK without scanning every jar
+                    // on the host's class path for provider files.
+                    thread.setContextClassLoader(ClassLoader.getPlatformClassLoader());
+                    favoured = nice != 0 && ThreadNice.set(nice);
+                    if (nice != 0 && !favoured) {
+                        LOG.log(System.Logger.Level.INFO, "plugin changes run at the normal OS priority (setting nice "
+                                + nice + " was refused: no CAP_SYS_NICE, or not Linux); under heavy load a swap waits for a core");
+                    }
+                    task.run();
+                }));
+    }
+
+    /** Whether the OS accepted the favoured priority for this thread (known once a change has run). */
+    boolean favoured() {
+        return favoured;
+    }
+
+    /** Runs {@code change} on this thread and returns its result or throws its exception, waiting for it even if interrupted. */
+    <T> T run(Change<T> change) throws PluginOperationException {
+        if (Thread.currentThread() == thread) {
+            return change.run();
+        }
+        Future<T> result;
+        try {
+            result = executor.submit(change::run);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            throw new IllegalStateException("the plugin runtime is closed; no plugin change can be made", e);
+        }
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return result.get();
+                } catch (InterruptedException e) {
+                    // the change is under way and must finish as one piece: wait for it, keep the interrupt
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    switch (e.getCause()) {
+                        case PluginOperationException p -> throw p;
+                        case RuntimeException r -> throw r;
+                        case Error err -> throw err;
+                        default -> throw new IllegalStateException("plugin change failed: " + e.getCause(), e.getCause());
+                    }
+                } catch (CancellationException e) {
+                    throw new IllegalStateException("the runtime is closing; the plugin change was not made", e);
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Lets a change under way finish (up to {@code seconds}), then stops the thread. */
+    void close(long seconds) throws InterruptedException {
+        executor.shutdown();
+        if (!executor.awaitTermination(seconds, TimeUnit.SECONDS)) {
+            LOG.log(System.Logger.Level.WARNING, "a plugin change still ran after " + seconds + " s; stopping anyway");
+            executor.shutdownNow();
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            close(10);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
