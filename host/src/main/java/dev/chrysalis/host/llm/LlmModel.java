@@ -14,6 +14,7 @@ import dev.chrysalis.inference.engine.InsufficientMemoryException;
 import dev.chrysalis.inference.engine.Session;
 import dev.chrysalis.inference.engine.StopReason;
 import dev.chrysalis.inference.gguf.GgufFormatException;
+import dev.chrysalis.inference.gpu.cuda.CudaUnavailableException;
 import dev.chrysalis.inference.model.UnsupportedModelException;
 import dev.chrysalis.inference.sampling.LogitsProcessor;
 import dev.chrysalis.inference.sampling.SamplingOptions;
@@ -76,7 +77,7 @@ public final class LlmModel implements AutoCloseable {
     public static LlmModel load(ModelConfig config) {
         Path path = config.modelPath();
         EngineOptions options = EngineOptions.defaults().withThreads(config.threads())
-                .withContextLength(config.contextLength()).withKvCacheType(config.kvCacheType());
+                .withContextLength(config.contextLength()).withKvCacheType(config.kvCacheType()).withDevice(config.device());
         Engine engine;
         try {
             engine = Engine.load(path, options);
@@ -91,6 +92,9 @@ public final class LlmModel implements AutoCloseable {
             throw new ModelLoadException("model " + path + " is not a usable GGUF file: " + e.getMessage(), e);
         } catch (IOException e) {
             throw new ModelLoadException("model " + path + " cannot be read: " + e.getMessage(), e);
+        } catch (CudaUnavailableException e) {
+            throw new ModelLoadException("model " + path + " cannot run on the GPU: " + e.getMessage() + " (set device=auto or cpu in "
+                    + ModelConfig.FILE_NAME + ")", e);
         }
         try {
             Tokenizer tok = engine.tokenizer();

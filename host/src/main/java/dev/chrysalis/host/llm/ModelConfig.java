@@ -1,5 +1,6 @@
 package dev.chrysalis.host.llm;
 
+import dev.chrysalis.inference.engine.Device;
 import dev.chrysalis.inference.model.KvCacheType;
 import dev.chrysalis.inference.sampling.SamplingOptions;
 import java.io.IOException;
@@ -33,22 +34,24 @@ import java.util.Set;
  * max.answer.tokens=512
  * max.tool.tokens=384
  * max.sessions=4             # engine sessions (KV caches) kept for concurrent agent sessions
+ * device=auto                # auto (a CUDA GPU of compute capability 8.0+ when present, else the CPU), cpu or cuda
  * </pre>
  */
 public record ModelConfig(Path modelPath, int contextLength, KvCacheType kvCacheType, int threads,
                           SamplingOptions sampling, long seed, Optional<String> chatTemplate,
-                          int maxAnswerTokens, int maxToolTokens, int maxSessions) {
+                          int maxAnswerTokens, int maxToolTokens, int maxSessions, Device device) {
 
     public static final String FILE_NAME = "model.properties";
     private static final Set<String> KEYS = Set.of("model.path", "context.length", "kv.type", "threads",
             "sampling.temperature", "sampling.top_k", "sampling.top_p", "sampling.min_p", "sampling.repeat_penalty",
-            "seed", "chat.template", "max.answer.tokens", "max.tool.tokens", "max.sessions");
+            "seed", "chat.template", "max.answer.tokens", "max.tool.tokens", "max.sessions", "device");
 
     public ModelConfig {
         Objects.requireNonNull(modelPath, "modelPath");
         Objects.requireNonNull(kvCacheType, "kvCacheType");
         Objects.requireNonNull(sampling, "sampling");
         Objects.requireNonNull(chatTemplate, "chatTemplate");
+        Objects.requireNonNull(device, "device");
         positive("context.length", contextLength, true);
         positive("threads", threads, true);
         positive("max.answer.tokens", maxAnswerTokens, false);
@@ -56,34 +59,38 @@ public record ModelConfig(Path modelPath, int contextLength, KvCacheType kvCache
         positive("max.sessions", maxSessions, false);
     }
 
-    /** Defaults for a model file: context 4096, F16 KV cache, all cores, temperature 0.7, seed 42. */
+    /** Defaults for a model file: context 4096, F16 KV cache, all cores, temperature 0.7, seed 42, a GPU when present. */
     public static ModelConfig of(Path modelPath) {
         return new ModelConfig(modelPath, 4096, KvCacheType.F16, 0, SamplingOptions.defaults().withTemperature(0.7f), 42,
-                Optional.empty(), 512, 384, 4);
+                Optional.empty(), 512, 384, 4, Device.AUTO);
     }
 
     public ModelConfig withContextLength(int n) {
-        return new ModelConfig(modelPath, n, kvCacheType, threads, sampling, seed, chatTemplate, maxAnswerTokens, maxToolTokens, maxSessions);
+        return new ModelConfig(modelPath, n, kvCacheType, threads, sampling, seed, chatTemplate, maxAnswerTokens, maxToolTokens, maxSessions, device);
     }
 
     public ModelConfig withThreads(int n) {
-        return new ModelConfig(modelPath, contextLength, kvCacheType, n, sampling, seed, chatTemplate, maxAnswerTokens, maxToolTokens, maxSessions);
+        return new ModelConfig(modelPath, contextLength, kvCacheType, n, sampling, seed, chatTemplate, maxAnswerTokens, maxToolTokens, maxSessions, device);
     }
 
     public ModelConfig withSampling(SamplingOptions s, long newSeed) {
-        return new ModelConfig(modelPath, contextLength, kvCacheType, threads, s, newSeed, chatTemplate, maxAnswerTokens, maxToolTokens, maxSessions);
+        return new ModelConfig(modelPath, contextLength, kvCacheType, threads, s, newSeed, chatTemplate, maxAnswerTokens, maxToolTokens, maxSessions, device);
     }
 
     public ModelConfig withMaxAnswerTokens(int n) {
-        return new ModelConfig(modelPath, contextLength, kvCacheType, threads, sampling, seed, chatTemplate, n, maxToolTokens, maxSessions);
+        return new ModelConfig(modelPath, contextLength, kvCacheType, threads, sampling, seed, chatTemplate, n, maxToolTokens, maxSessions, device);
     }
 
     public ModelConfig withChatTemplate(String name) {
-        return new ModelConfig(modelPath, contextLength, kvCacheType, threads, sampling, seed, Optional.of(name), maxAnswerTokens, maxToolTokens, maxSessions);
+        return new ModelConfig(modelPath, contextLength, kvCacheType, threads, sampling, seed, Optional.of(name), maxAnswerTokens, maxToolTokens, maxSessions, device);
+    }
+
+    public ModelConfig withDevice(Device d) {
+        return new ModelConfig(modelPath, contextLength, kvCacheType, threads, sampling, seed, chatTemplate, maxAnswerTokens, maxToolTokens, maxSessions, d);
     }
 
     public ModelConfig withModelPath(Path path) {
-        return new ModelConfig(path, contextLength, kvCacheType, threads, sampling, seed, chatTemplate, maxAnswerTokens, maxToolTokens, maxSessions);
+        return new ModelConfig(path, contextLength, kvCacheType, threads, sampling, seed, chatTemplate, maxAnswerTokens, maxToolTokens, maxSessions, device);
     }
 
     /**
@@ -162,7 +169,7 @@ public record ModelConfig(Path modelPath, int contextLength, KvCacheType kvCache
                     intOf(p, file, "threads", d.threads()), s, longOf(p, file, "seed", d.seed()),
                     template.isEmpty() ? Optional.empty() : Optional.of(template),
                     intOf(p, file, "max.answer.tokens", d.maxAnswerTokens()), intOf(p, file, "max.tool.tokens", d.maxToolTokens()),
-                    intOf(p, file, "max.sessions", d.maxSessions()));
+                    intOf(p, file, "max.sessions", d.maxSessions()), Device.parse(p.getProperty("device", d.device().flag())));
         } catch (IllegalArgumentException e) {
             throw new ModelConfigException(file + ": " + e.getMessage());
         }
@@ -184,7 +191,8 @@ public record ModelConfig(Path modelPath, int contextLength, KvCacheType kvCache
                 + "chat.template=" + chatTemplate.orElse("") + "\n"
                 + "max.answer.tokens=" + maxAnswerTokens + "\n"
                 + "max.tool.tokens=" + maxToolTokens + "\n"
-                + "max.sessions=" + maxSessions + "\n";
+                + "max.sessions=" + maxSessions + "\n"
+                + "device=" + device.flag() + "\n";
         Files.writeString(file, text, StandardCharsets.UTF_8);
     }
 

@@ -63,6 +63,31 @@ class ModelConfigTest {
     }
 
     @Test
+    void theDeviceIsAutoByDefaultAndReadFromTheFile() throws Exception {
+        Path file = ModelConfig.fileIn(dir);
+        Files.writeString(file, "model.path=a.gguf\n");
+        assertEquals(dev.chrysalis.inference.engine.Device.AUTO, ModelConfig.read(file).device());
+        Files.writeString(file, "model.path=a.gguf\ndevice=cpu\n");
+        ModelConfig cpu = ModelConfig.read(file);
+        assertEquals(dev.chrysalis.inference.engine.Device.CPU, cpu.device());
+        cpu.write(file);
+        assertEquals(cpu, ModelConfig.read(file));
+        Files.writeString(file, "model.path=a.gguf\ndevice=tpu\n");
+        ModelConfigException e = assertThrows(ModelConfigException.class, () -> ModelConfig.read(file));
+        assertEquals(file + ": device 'tpu' is not auto, cpu or cuda", e.getMessage());
+    }
+
+    @Test
+    void cudaWithoutAGpuIsAClearLoadError() {
+        var probe = dev.chrysalis.inference.gpu.cuda.CudaDriver.probe();
+        org.junit.jupiter.api.Assumptions.assumeTrue(probe.usableDevice().isEmpty(), "a GPU is present: " + probe.reason());
+        ModelConfig cuda = ModelConfig.of(LlmFixtures.model("stories260K.gguf")).withDevice(dev.chrysalis.inference.engine.Device.CUDA);
+        ModelLoadException e = assertThrows(ModelLoadException.class, () -> LlmModel.load(cuda));
+        assertTrue(e.getMessage().contains("cannot run on the GPU: device cuda requested but " + probe.unusableReason().orElseThrow())
+                && e.getMessage().endsWith("(set device=auto or cpu in model.properties)"), e.getMessage());
+    }
+
+    @Test
     void aMissingModelFileIsAClearLoadError() {
         Path missing = dir.resolve("nope.gguf");
         ModelLoadException e = assertThrows(ModelLoadException.class, () -> LlmModel.load(ModelConfig.of(missing)));
