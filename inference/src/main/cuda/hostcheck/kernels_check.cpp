@@ -1,0 +1,166 @@
+// Runs the non-tensor-core kernels on the host emulator (emu.h) against straightforward references:
+// attention (split + combine, prefill) against a double softmax, sampling against the CPU Sampler rule,
+// rmsnorm and rope against Transformer.java arithmetic, matvec with a partial warp set, embedding.
+#include "emu.h"
+#include "matvec.cu"
+#include "elementwise.cu"
+#include "attention.cu"
+#include "sampling.cu"
+#include "embed.cu"
+#include <cstdio>
+#include <random>
+static std::mt19937_64 rng(7);
+static float urand(float a, float b) { return std::uniform_real_distribution<float>(a, b)(rng); }
+static int fails = 0;
+static void check(bool ok, const char* what) { printf("%-60s %s\n", what, ok ? "ok" : "FAIL"); if (!ok) fails++; }
+
+static void test_attention(int n_heads, int n_kv, int hd, int pos0, int split_len, int capacity, int n_prefill) {
+    int kv_dim = n_kv * hd;
+    std::vector<__half> kc((size_t)capacity * kv_dim), vc((size_t)capacity * kv_dim);
+    // fill cache rows 0..pos0-1 directly, then write rows pos0.. with kv_store_f16
+    for (size_t i = 0; i < (size_t)pos0 * kv_dim; i++) { kc[i] = __float2half(urand(-2, 2)); vc[i] = __float2half(urand(-2, 2)); }
+    std::vector<float> knew((size_t)n_prefill * kv_dim), vnew((size_t)n_prefill * kv_dim);
+    for (auto& f : knew) f = urand(-2, 2);
+    for (auto& f : vnew) f = urand(-2, 2);
+    int pos[1] = {pos0};
+    launch({(unsigned)ceil_div(kv_dim, 256), (unsigned)n_prefill}, {256}, [&] { kv_store_f16(knew.data(), vnew.data(), kc.data(), vc.data(), pos, kv_dim, n_prefill); });
+    bool stored = true;
+    for (int t = 0; t < n_prefill; t++) for (int i = 0; i < kv_dim; i++)
+        stored &= __half2float(kc[(size_t)(pos0 + t) * kv_dim + i]) == __half2float(__float2half(knew[t * kv_dim + i]));
+    check(stored, "kv_store_f16 writes rows pos..pos+n-1 as half");
+    std::vector<float> q((size_t)n_prefill * n_heads * hd);
+    for (auto& f : q) f = urand(-1, 1);
+    float scale = 1.0f / sqrtf((float)hd);
+    auto ref = [&](int t, int h, std::vector<double>& o) {
+        int kvh = h / (n_heads / n_kv), last = pos0 + t;
+        std::vector<double> s(last + 1);
+        double m = -1e300;
+        for (int j = 0; j <= last; j++) { double d = 0; for (int i = 0; i < hd; i++) d += (double)q[((size_t)t * n_heads + h) * hd + i] * __half2float(kc[(size_t)j * kv_dim + kvh * hd + i]); s[j] = d * scale; m = std::max(m, s[j]); }
+        double sum = 0; for (auto& v : s) { v = exp(v - m); sum += v; }
+        o.assign(hd, 0); for (int j = 0; j <= last; j++) for (int i = 0; i < hd; i++) o[i] += s[j] / sum * __half2float(vc[(size_t)j * kv_dim + kvh * hd + i]);
+    };
+    // decode for the last token (t = n_prefill-1): q row of that token
+    int n_splits = ceil_div(capacity, split_len);
+    std::vector<float> partial((size_t)n_heads * n_splits * (hd + 2)), out(n_heads * hd);
+    int dpos[1] = {pos0 + n_prefill - 1};
+    const float* qlast = q.data() + (size_t)(n_prefill - 1) * n_heads * hd;
+    launch({(unsigned)n_heads, (unsigned)n_splits}, {128}, [&] { attn_decode_split(qlast, kc.data(), vc.data(), partial.data(), dpos, n_heads, n_kv, hd, kv_dim, scale, split_len); });
+    launch({(unsigned)n_heads, 1}, {(unsigned)ceil_div(hd, 32) * 32}, [&] { attn_decode_combine(partial.data(), out.data(), dpos, n_heads, hd, n_splits, split_len); });
+    double err = 0;
+    for (int h = 0; h < n_heads; h++) { std::vector<double> o; ref(n_prefill - 1, h, o); for (int i = 0; i < hd; i++) err = std::max(err, fabs(o[i] - out[h * hd + i])); }
+    char buf[200];
+    snprintf(buf, sizeof buf, "attn_decode split+combine hd=%d pos=%d split=%d: max err %.2e", hd, dpos[0], split_len, err);
+    check(err < 1e-5, buf);
+    bool empty_ok = true;
+    for (int h = 0; h < n_heads; h++) for (int s = 0; s < n_splits; s++) if (s * split_len > dpos[0]) { float* p = &partial[((size_t)h * n_splits + s) * (hd + 2)]; empty_ok &= p[hd] == -INFINITY && p[hd + 1] == 0.0f; }
+    check(empty_ok, "splits past pos write max -inf, sum 0");
+    std::vector<float> pout(q.size());
+    launch({(unsigned)n_heads, (unsigned)n_prefill}, {128}, [&] { attn_prefill(q.data(), kc.data(), vc.data(), pout.data(), pos, n_heads, n_kv, hd, kv_dim, scale, n_prefill); });
+    err = 0;
+    for (int t = 0; t < n_prefill; t++) for (int h = 0; h < n_heads; h++) { std::vector<double> o; ref(t, h, o); for (int i = 0; i < hd; i++) err = std::max(err, fabs(o[i] - pout[((size_t)t * n_heads + h) * hd + i])); }
+    snprintf(buf, sizeof buf, "attn_prefill causal hd=%d n=%d: max err %.2e", hd, n_prefill, err);
+    check(err < 1e-5, buf);
+}
+
+// CPU Sampler.pick restricted to top_k, as reference
+static int ref_sample(const std::vector<float>& l, float temp, int k, float top_p, float u) {
+    std::vector<int> idx;
+    for (int i = 0; i < (int)l.size(); i++) if (!(l[i] == -INFINITY || std::isnan(l[i]))) idx.push_back(i);
+    std::stable_sort(idx.begin(), idx.end(), [&](int a, int b) { return l[a] > l[b]; });
+    if ((int)idx.size() > k) idx.resize(k);
+    if (idx.empty()) return -1;
+    if (temp <= 0) return idx[0];
+    std::vector<double> p(idx.size()); double sum = 0;
+    for (size_t i = 0; i < idx.size(); i++) { p[i] = exp((double)(l[idx[i]] - l[idx[0]]) * (1.0 / temp)); sum += p[i]; }
+    size_t keep = idx.size();
+    if (top_p < 1) { double c = 0; for (size_t i = 0; i < idx.size(); i++) { c += p[i] / sum; if (c >= top_p) { keep = i + 1; break; } } }
+    double tot = 0; for (size_t i = 0; i < keep; i++) tot += p[i];
+    double r = (double)u * tot;
+    for (size_t i = 0; i < keep; i++) { r -= p[i]; if (r < 0) return idx[i]; }
+    return idx[keep - 1];
+}
+
+static void test_sampling() {
+    int n = 5000;
+    std::vector<float> l(n);
+    for (auto& f : l) f = (float)(int)urand(-20, 20) * 0.5f;  // many ties
+    l[17] = NAN; l[18] = -INFINITY; l[4000] = 9.75f; l[12] = 9.75f;
+    int out[1];
+    launch({1}, {64}, [&] { argmax_f32(l.data(), n, out); });
+    check(out[0] == 12, "argmax_f32 lowest index among equal maxima, NaN ignored");
+    int agree = 0, total = 0;
+    for (int k : {1, 5, 64}) for (float tp : {1.0f, 0.6f}) for (float temp : {0.0f, 1.5f}) for (float u : {0.0f, 0.77f, 0.999f}) {
+        float uni[1] = {u};
+        launch({1}, {64}, [&] { sample_f32(l.data(), n, temp, k, tp, uni, out); });
+        int r = ref_sample(l, temp, k, tp, u);
+        total++; if (out[0] == r) agree++; else if (total - agree < 4) printf("  k=%d top_p=%g temp=%g u=%g: gpu %d ref %d\n", k, tp, temp, u, out[0], r);
+    }
+    char buf[100]; snprintf(buf, sizeof buf, "sample_f32 equals the CPU sampler's rule: %d/%d", agree, total);
+    check(agree == total, buf);
+    std::vector<float> none(100, -INFINITY);
+    float uni[1] = {0.5f};
+    launch({1}, {64}, [&] { sample_f32(none.data(), 100, 1.0f, 10, 1.0f, uni, out); });
+    check(out[0] == -1, "sample_f32 -1 when no logit is finite");
+}
+
+static void test_norm_rope() {
+    int rows = 3, cols = 1000;
+    std::vector<float> x(rows * cols), w(cols), o(rows * cols);
+    for (auto& f : x) f = urand(-3, 3);
+    for (auto& f : w) f = urand(0.5, 1.5);
+    launch({(unsigned)rows}, {64}, [&] { rmsnorm_f32(x.data(), w.data(), o.data(), cols, 1e-6f); });
+    bool exact = true;
+    for (int r = 0; r < rows; r++) {
+        double ss = 0; for (int i = 0; i < cols; i++) ss += (double)x[r * cols + i] * x[r * cols + i];
+        float rr = (float)(1.0 / sqrt(ss / cols + 1e-6f));
+        for (int i = 0; i < cols; i++) exact &= (x[r * cols + i] * rr * w[i]) == o[r * cols + i];
+    }
+    check(exact, "rmsnorm_f32 equals Transformer.rmsnorm bit for bit (host)");
+    int nh = 3, hd = 64, n = 2, rope_dim = 32; float theta = 10000, sc = 1;
+    for (int neox : {0, 1}) {
+        std::vector<float> v(n * nh * hd); for (auto& f : v) f = urand(-1, 1);
+        auto v0 = v; int pos[1] = {5};
+        launch({(unsigned)nh, (unsigned)n}, {32}, [&] { rope_f32(v.data(), pos, nh, hd, rope_dim, theta, sc, nullptr, neox); });
+        bool ok = true;
+        for (int t = 0; t < n; t++) for (int h = 0; h < nh; h++) for (int i = 0; i < rope_dim / 2; i++) {
+            double freq = pow(theta, -2.0 * i / rope_dim), ang = (5 + t) * (double)sc * freq;
+            float c = (float)cos(ang), s = (float)sin(ang);
+            int i0 = neox ? i : 2 * i, i1 = neox ? i + rope_dim / 2 : 2 * i + 1;
+            float* a = &v0[(t * nh + h) * hd];
+            ok &= v[(t * nh + h) * hd + i0] == a[i0] * c - a[i1] * s && v[(t * nh + h) * hd + i1] == a[i0] * s + a[i1] * c;
+        }
+        for (int t = 0; t < n; t++) for (int h = 0; h < nh; h++) for (int i = rope_dim; i < hd; i++) ok &= v[(t * nh + h) * hd + i] == v0[(t * nh + h) * hd + i];
+        check(ok, neox ? "rope_f32 neox pairs, dims past rope_dim untouched" : "rope_f32 adjacent pairs, dims past rope_dim untouched");
+    }
+}
+
+static void test_matvec_kernel() {
+    int rows = 13, cols = 512;
+    std::vector<uint8_t> w((size_t)rows * cols / 256 * 144);
+    for (auto& b : w) b = (uint8_t)rng();
+    for (size_t b = 0; b < w.size(); b += 144) { uint16_t h = 0x2000 | (rng() & 0x3ff); memcpy(&w[b], &h, 2); h = 0x1c00 | (rng() & 0x3ff); memcpy(&w[b + 2], &h, 2); }
+    std::vector<float> x(cols), y(rows, 1.0f), e(cols);
+    for (auto& f : x) f = urand(-1, 1);
+    launch({(unsigned)ceil_div(rows, 8)}, {256}, [&] { matvec_q4_k_add(w.data(), x.data(), y.data(), rows, cols); });
+    double err = 0;
+    for (int r = 0; r < rows; r++) { double s = 1; for (int i = 0; i < cols; i++) s += (double)dq_q4_k(&w[(size_t)r * cols / 256 * 144], i) * x[i]; err = std::max(err, fabs(s - y[r]) / (1 + fabs(s))); }
+    char buf[100]; snprintf(buf, sizeof buf, "matvec_q4_k_add 13 rows (partial block of warps): rel err %.1e", err);
+    check(err < 1e-5, buf);
+    std::vector<int> ids = {3, 0, 12};
+    std::vector<float> emb(3 * cols);
+    launch({(unsigned)ceil_div(cols, 256), 3}, {256}, [&] { embed_q4_k(w.data(), ids.data(), emb.data(), cols, 3); });
+    bool ok = true;
+    for (int t = 0; t < 3; t++) for (int i = 0; i < cols; i++) ok &= emb[t * cols + i] == dq_q4_k(&w[(size_t)ids[t] * cols / 256 * 144], i);
+    check(ok, "embed_q4_k rows ids[] dequantized");
+}
+
+int main() { setvbuf(stdout, nullptr, _IONBF, 0);
+    test_attention(4, 2, 64, 37, 16, 64, 3);
+    test_attention(2, 1, 128, 5, 32, 96, 1);
+    test_attention(8, 8, 256, 70, 64, 128, 2);
+    test_sampling();
+    test_norm_rope();
+    test_matvec_kernel();
+    printf(fails ? "%d FAILED\n" : "all emulated kernel checks passed\n", fails);
+    return fails != 0;
+}
