@@ -79,7 +79,8 @@ public final class CudaTransformer implements ForwardPass {
     private final DeviceWeights w;
     private final Activations a;
     private final PinnedBuffer hostIo;
-    private final PinnedBuffer hostLogits;
+    /** One token's logits; grown on the first call that asks for the logits of every token of a batch. */
+    private PinnedBuffer hostLogits;
     private final int maxBatch;
     private final int capacity;
     private final int maxSplits;
@@ -115,7 +116,7 @@ public final class CudaTransformer implements ForwardPass {
         this.stream = ctx.createStream();
         this.a = new Activations(ctx, c, maxBatch, maxSplits);
         this.hostIo = ctx.allocHost(Activations.IDS_OFFSET + 4L * maxBatch);
-        this.hostLogits = ctx.allocHost(4L * maxBatch * c.vocabSize());
+        this.hostLogits = ctx.allocHost(4L * c.vocabSize());
         this.w = DeviceWeights.upload(ctx, stream, weights);
     }
 
@@ -305,6 +306,11 @@ public final class CudaTransformer implements ForwardPass {
         }
         int m = allLogits ? n : 1;
         long bytes = 4L * m * c.vocabSize();
+        if (hostLogits.byteSize() < bytes) {
+            PinnedBuffer larger = ctx.allocHost(4L * maxBatch * c.vocabSize());
+            hostLogits.close();
+            hostLogits = larger;
+        }
         stream.copyDtoH(hostLogits.segment(), a.logits, 0, bytes);
         stream.synchronize();
         return hostLogits.segment().asSlice(0, bytes).toArray(ValueLayout.JAVA_FLOAT);
@@ -317,13 +323,8 @@ public final class CudaTransformer implements ForwardPass {
      */
     @Override
     public Optional<DecodePicker> decodePicker(SamplingOptions o) {
-        if (o.isGreedy()) {
-            return Optional.of((seq, token, pos, uniform) -> pick(seq, token, pos, uniform, o));
-        }
-        if (o.topK() >= 1 && o.topK() <= MAX_DEVICE_TOP_K && o.minP() == 0f) {
-            return Optional.of((seq, token, pos, uniform) -> pick(seq, token, pos, uniform, o));
-        }
-        return Optional.empty();
+        boolean deviceCan = o.isGreedy() || (o.topK() >= 1 && o.topK() <= MAX_DEVICE_TOP_K && o.minP() == 0f);
+        return deviceCan ? Optional.of((seq, token, pos, uniform) -> pick(seq, token, pos, uniform, o)) : Optional.empty();
     }
 
     private synchronized int pick(Sequence seq, int token, int pos, double uniform, SamplingOptions o) {
