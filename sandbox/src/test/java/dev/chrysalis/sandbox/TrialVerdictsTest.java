@@ -93,6 +93,42 @@ public class TrialVerdictsTest {
     }
 
     @Test
+    void aStagedTrialReplaysEveryStageInOneWorkerAndItsRunsAddUp() throws Exception {
+        ReplayCase small = adderCase("small", 2, 3, 5, 7);
+        ReplayCase negative = adderCase("negative", -4, 1, -3, 99);
+        try (TrialRunner.Trial trial = runner.open(adder("CorrectAdder"), TrialOptions.defaults())) {
+            trial.replay(List.of(small), 1);
+            TrialReport screen = trial.report();
+            assertEquals(List.of("small"), screen.cases().stream().map(CaseReport::caseId).toList());
+            assertEquals(1, screen.cases().getFirst().runs().size());
+
+            trial.replay(List.of(small), 2);
+            trial.replay(List.of(negative), 3);
+            TrialReport full = trial.report();
+            assertInstanceOf(TrialVerdict.Pass.class, full.verdict(), full::toString);
+            assertEquals(List.of("small", "negative"), full.cases().stream().map(CaseReport::caseId).toList());
+            for (CaseReport c : full.cases()) {
+                assertEquals(3, c.runs().size(), "the stages add up to k runs of " + c.caseId());
+            }
+            assertEquals(1, full.workersUsed(), "every stage runs in the screen's worker");
+            assertEquals(screen.times().acquire(), full.times().acquire(), "no second worker was waited for");
+            assertEquals(screen.times().load(), full.times().load(), "the candidate was loaded once");
+            assertTrue(full.times().replay().compareTo(screen.times().replay()) > 0, full.times().toString());
+            assertTrue(full.times().workerCpu().isPositive(), "the worker's CPU time is measured: " + full.times());
+        }
+    }
+
+    @Test
+    void aStagedTrialRejectsAStageWithNoCases() throws Exception {
+        try (TrialRunner.Trial trial = runner.open(adder("CorrectAdder"), TrialOptions.defaults())) {
+            var e = assertThrows(IllegalArgumentException.class, () -> trial.replay(List.of(), 1));
+            assertTrue(e.getMessage().contains("no cases to replay"), e.getMessage());
+            var nothing = assertThrows(IllegalStateException.class, trial::report);
+            assertTrue(nothing.getMessage().contains("nothing replayed yet"), nothing.getMessage());
+        }
+    }
+
+    @Test
     void wrongCandidateFailsWithAReadableDiff() throws Exception {
         TrialReport report = runner.run(adder("WrongAdder"), List.of(adderCase("small", 2, 3, 5, 7)),
                 TrialOptions.defaults());

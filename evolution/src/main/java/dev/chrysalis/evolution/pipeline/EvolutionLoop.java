@@ -25,6 +25,7 @@ import dev.chrysalis.sandbox.trial.CaseReport;
 import dev.chrysalis.sandbox.trial.CaseVerdict;
 import dev.chrysalis.sandbox.trial.TrialReport;
 import dev.chrysalis.sandbox.trial.TrialRunner;
+import dev.chrysalis.sandbox.trial.TrialTimes;
 import dev.chrysalis.spi.replay.ReplayCase;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -50,7 +51,8 @@ import java.util.function.Supplier;
  * the budget is spent. Candidates form a tree searched by clade-metaproductivity; only a node that improved
  * on its parent is expanded further. Every transition is journaled before the stage it enters runs.
  * The trial screens each candidate on the evidence alone (one run per case) and gives the full trial
- * (evidence and regression cases, k runs each) only to candidates that fix every evidence case.
+ * (evidence and regression cases, k runs each) only to candidates that fix every evidence case, in the worker
+ * that screened it. Where each run spent its time goes to {@link #timings()}.
  */
 public final class EvolutionLoop {
     private final Workspace workspace;
@@ -59,6 +61,7 @@ public final class EvolutionLoop {
     private final TrialRunner trials;
     private final EvolutionSettings settings;
     private final Journal journal;
+    private final TimingLog timings;
     private final Path dataDir;
     private final Clock clock;
     private final Consumer<Transition> listener;
@@ -72,6 +75,7 @@ public final class EvolutionLoop {
         this.settings = settings;
         this.dataDir = dataDir;
         this.journal = new Journal(dataDir.resolve("evolution/journal.jsonl"));
+        this.timings = new TimingLog(dataDir.resolve("evolution/timings.jsonl"));
         this.clock = clock;
         this.listener = listener;
     }
@@ -80,10 +84,16 @@ public final class EvolutionLoop {
         return journal;
     }
 
+    /** Where each run's {@link StageTimes} are appended when it ends. */
+    public TimingLog timings() {
+        return timings;
+    }
+
     /** The state of one run: enforces legal transitions and journals each. */
     private final class Run {
         final String batch;
         final int attempt;
+        final StageTimes times = new StageTimes();
         Stage stage = Stage.LOCATE;
 
         Run(String batch, int attempt) {
@@ -96,7 +106,10 @@ public final class EvolutionLoop {
                 throw new IllegalTransitionException("batch " + batch + ": " + stage.label() + " -> " + to.label() + " is not a legal transition");
             }
             Transition t = new Transition(batch, attempt, candidate, stage, to, clock.instant(), detail);
-            journal.append(t);
+            times.time("journal", () -> {
+                journal.append(t);
+                return t;
+            });
             stage = to;
             listener.accept(t);
         }
@@ -121,14 +134,20 @@ public final class EvolutionLoop {
         }
         Run run = new Run(batch.id(), attempt + 1);
         List<CandidateOutcome> outcomes = new ArrayList<>();
+        long t0 = System.nanoTime();
+        long cpu0 = StageTimes.processCpu().toNanos();
+        EvolutionResult result;
         try {
-            return evolve(batch, run, outcomes, start);
+            result = evolve(batch, run, outcomes, start);
         } catch (RuntimeException e) {
             if (!run.stage.terminal()) {
                 run.move(Stage.FAILED, 0, e.getClass().getSimpleName() + ": " + e.getMessage());
             }
-            return new EvolutionResult.Failed(batch.id(), e.getClass().getSimpleName() + ": " + e.getMessage(), outcomes, elapsed(start));
+            result = new EvolutionResult.Failed(batch.id(), e.getClass().getSimpleName() + ": " + e.getMessage(), outcomes, elapsed(start));
         }
+        run.times.addCpu("this JVM, all threads", StageTimes.processCpu().minusNanos(cpu0));
+        timings.append(run.batch, run.attempt, run.stage, Duration.ofNanos(System.nanoTime() - t0), result.candidates().size(), run.times);
+        return result;
     }
 
     private Duration elapsed(Instant start) {
@@ -136,6 +155,7 @@ public final class EvolutionLoop {
     }
 
     private EvolutionResult evolve(Batch batch, Run run, List<CandidateOutcome> outcomes, Instant start) {
+        long evidenceStart = System.nanoTime();
         PluginSource plugin = workspace.plugin(batch.plugin());
         Map<String, String> files = workspace.pluginFiles(Workspace.MAIN, plugin.name());
         List<EvidenceCase> evidence = batch.evidenceCases();
@@ -152,8 +172,10 @@ public final class EvolutionLoop {
         List<ReplayCase> regression = batch.regression().stream()
                 .filter(c -> !evidenceIds.contains(c.id()) && !evidenceInputs.contains(c.skill() + "\u0000" + c.input())).toList();
 
+        run.times.add("evidence", Duration.ofNanos(System.nanoTime() - evidenceStart));
+
         // Locate
-        Suspicion suspicion = locate(plugin, files, batch, evidence, regression);
+        Suspicion suspicion = run.times.time("locate", () -> locate(plugin, files, batch, evidence, regression));
         run.move(Stage.PLAN, 0, "located by " + suspicion.how() + ": " + top(suspicion.methods(), 3));
 
         // Plan
@@ -168,7 +190,7 @@ public final class EvolutionLoop {
         }
         CandidateTree tree = new CandidateTree(files, 0.0, 0.5);
         Map<Integer, Proposals> pending = new HashMap<>();
-        pending.put(0, plan(batch, tree.root().files(), suspicion, maa));
+        pending.put(0, run.times.time("plan", () -> plan(batch, tree.root().files(), suspicion, maa)));
         run.move(Stage.MUTATE, 0, "mutators " + settings.mutators().stream().map(Mutator::name).toList()
                 + (tried.isEmpty() ? "" : "; resuming after " + tried.size() + " earlier candidates"));
 
@@ -189,7 +211,7 @@ public final class EvolutionLoop {
             }
             CandidateTree.Node parent = selected.get();
             Proposals it = pending.computeIfAbsent(parent.id(), id -> plan(batch, parent.files(), suspicion, maa));
-            Proposal proposal = it.next();
+            Proposal proposal = run.times.time("mutate", it::next);
             if (proposal instanceof Proposal.Rejected rejected) {
                 // no candidate to commit, but the attempt costs budget and its reason is journaled
                 made++;
@@ -209,12 +231,13 @@ public final class EvolutionLoop {
             Map<String, String> changedInWorkspace = new LinkedHashMap<>();
             mutation.changes().forEach((file, text) -> changedInWorkspace.put(plugin.name() + "/" + file, text));
             String parentRef = parent.id() == 0 ? Workspace.MAIN : CandidateRef.branchName(batch.id(), parent.id());
-            CandidateRef ref = workspace.commitCandidate(batch.id(), n, parentRef, changedInWorkspace,
-                    "evolve " + batch.id() + " candidate " + n + " (" + mutation.operator().label() + ")\n\n"
-                    + mutation.describe() + "\n");
+            int candidate = n;
+            CandidateRef ref = run.times.time("commit", () -> workspace.commitCandidate(batch.id(), candidate, parentRef, changedInWorkspace,
+                    "evolve " + batch.id() + " candidate " + candidate + " (" + mutation.operator().label() + ")\n\n"
+                    + mutation.describe() + "\n"));
             run.move(Stage.COMPILE, n, ref.branch() + ": " + mutation.describe() + (rewrite.log().isEmpty() ? "" : "\n" + rewrite.log()));
 
-            CompileResult compiled = compiler.compile(childFiles);
+            CompileResult compiled = run.times.time("compile", () -> compiler.compile(childFiles));
             if (compiled instanceof CompileResult.Failed failed) {
                 maa.record(mutation.operator(), -1);
                 it.compileFailed(mutation, failed.diagnostics());
@@ -231,11 +254,11 @@ public final class EvolutionLoop {
                     resources.put(r, childFiles.get(r));
                 }
             }
-            PackagedBundle bundle = packager.pack(plugin, ((CompileResult.Compiled) compiled).classes(), resources,
-                    "1.0.0.evolve-" + batch.id() + "-" + n, jar);
+            PackagedBundle bundle = run.times.time("package", () -> packager.pack(plugin, ((CompileResult.Compiled) compiled).classes(), resources,
+                    "1.0.0.evolve-" + batch.id() + "-" + candidate, jar));
             run.move(Stage.TRIAL, n, "bundle sha256 " + bundle.sha256());
 
-            Judgement j = trial(bundle.jar(), evidence, regression);
+            Judgement j = trial(bundle.jar(), evidence, regression, run.times);
             double fitness = j.fullPass() ? 2.0 : (double) j.fixed.size() / evidence.size();
             maa.record(mutation.operator(), Math.signum(fitness - parent.fitness()));
             CandidateTree.Node child = tree.add(parent, n, childFiles, mutation.describe(), fitness);
@@ -323,17 +346,46 @@ public final class EvolutionLoop {
         }
     }
 
-    private Judgement trial(Path jar, List<EvidenceCase> evidence, List<ReplayCase> regression) {
+    /**
+     * One worker serves the candidate's whole trial: first a screen, one run of each evidence case; only a candidate
+     * that fixes every evidence case and breaks no rule gets the rest of the full trial in the same worker, the other
+     * k-1 runs of each evidence case and k runs of each regression case, so every case still has k runs behind the
+     * verdict. A candidate screened out costs one worker and one bundle load, never two.
+     */
+    private Judgement trial(Path jar, List<EvidenceCase> evidence, List<ReplayCase> regression, StageTimes times) {
         List<ReplayCase> evidenceCases = evidence.stream().map(EvidenceCase::replay).toList();
-        TrialReport screen = trials.run(jar, evidenceCases, settings.trial().withRunsPerCase(1));
-        Judgement first = judge(screen, evidence, List.of(), false);
-        if (first.fixed.size() < evidence.size() || first.unsafe.isPresent()) {
-            return first;
+        int k = settings.trial().runsPerCase();
+        TrialRunner.Trial trial = trials.open(jar, settings.trial());
+        try {
+            trial.replay(evidenceCases, 1);
+            TrialReport screen = trial.report();
+            record(times, "screen", screen, Optional.empty());
+            Judgement first = judge(screen, evidence, List.of(), false);
+            if (first.fixed.size() < evidence.size() || first.unsafe.isPresent()) {
+                return first;
+            }
+            trial.replay(evidenceCases, k - 1);
+            if (!regression.isEmpty()) {
+                trial.replay(regression, k);
+            }
+            TrialReport full = trial.report();
+            record(times, "full trial", full, Optional.of(screen));
+            return judge(full, evidence, regression, true);
+        } finally {
+            times.time("retire worker", () -> {
+                trial.close();
+                return trial;
+            });
         }
-        List<ReplayCase> all = new ArrayList<>(evidenceCases);
-        all.addAll(regression);
-        TrialReport full = trials.run(jar, all, settings.trial());
-        return judge(full, evidence, regression, true);
+    }
+
+    /** A trial's time by phase, less what an earlier stage of the same trial already counted. */
+    private static void record(StageTimes times, String which, TrialReport report, Optional<TrialReport> before) {
+        TrialTimes t = before.map(b -> report.times().minus(b.times())).orElse(report.times());
+        times.add(which + ": worker", t.acquire());
+        times.add(which + ": load", t.load());
+        times.add(which + ": replay", t.replay());
+        times.addCpu("worker processes", t.workerCpu());
     }
 
     private static Judgement judge(TrialReport report, List<EvidenceCase> evidence, List<ReplayCase> regression, boolean full) {

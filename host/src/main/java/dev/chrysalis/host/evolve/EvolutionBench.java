@@ -5,6 +5,8 @@ import dev.chrysalis.evolution.bench.SeededBugBench;
 import dev.chrysalis.evolution.build.BundlePackager;
 import dev.chrysalis.evolution.build.PluginCompiler;
 import dev.chrysalis.evolution.pipeline.EvolutionSettings;
+import dev.chrysalis.evolution.pipeline.StageTimes;
+import dev.chrysalis.evolution.pipeline.TimingLog;
 import dev.chrysalis.sandbox.pool.SandboxLayout;
 import dev.chrysalis.sandbox.pool.WorkerPool;
 import dev.chrysalis.sandbox.pool.WorkerSettings;
@@ -17,7 +19,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.stream.Stream;
 
@@ -66,17 +70,24 @@ public final class EvolutionBench {
                     cores, settings.candidatesPerBatch(), settings.wallTime().toSeconds(), settings.trial().runsPerCase());
             SeededBug first = bugs.getFirst();
             List<Duration> times = new ArrayList<>();
+            Map<String, List<StageTimes.Step>> steps = new LinkedHashMap<>();
             for (int i = 0; i < runs; i++) {
-                SeededBugBench.Row row = bench.run(first, work.resolve("repair-" + i));
+                Path runDir = work.resolve("repair-" + i);
+                SeededBugBench.Row row = bench.run(first, runDir);
                 out.printf(Locale.ROOT, "  one-file repair %d/%d (%s): %s, %d candidates, %.2f s evidence -> verdict%n", i + 1, runs,
                         first.name(), row.outcome(), row.candidates(), seconds(row.elapsed()));
                 out.flush();
                 times.add(row.elapsed());
+                List<TimingLog.Entry> logged = new TimingLog(runDir.resolve("data/evolution/timings.jsonl")).read();
+                if (!logged.isEmpty()) {
+                    logged.getLast().steps().steps().forEach(st -> steps.computeIfAbsent(st.name(), k -> new ArrayList<>()).add(st));
+                }
             }
             times.sort(Comparator.naturalOrder());
             Duration median = times.get(times.size() / 2);
-            out.printf(Locale.ROOT, "evidence -> verdict, one-file repair: median %.2f s of %d runs (target < 5 s on 2 cores)%n",
-                    seconds(median), runs);
+            out.printf(Locale.ROOT, "evidence -> verdict, one-file repair: median %.2f s, p90 %.2f s of %d runs (target < 5 s on 2 cores)%n",
+                    seconds(median), seconds(percentile(times, 0.9)), runs);
+            printSteps(out, steps, runs);
             out.printf("%-40s %-10s %5s %8s  %s%n", "BUG", "OUTCOME", "CANDS", "SECONDS", "WINNER");
             int repaired = 0;
             int falseFixes = 0;
@@ -99,6 +110,27 @@ public final class EvolutionBench {
         } finally {
             deleteTree(work);
         }
+    }
+
+    /** Per step: how often it ran per repair, its median and p90 wall time per repair, and the thread CPU time it used. */
+    private static void printSteps(PrintWriter out, Map<String, List<StageTimes.Step>> steps, int runs) {
+        out.printf("  %-22s %7s %9s %9s %9s%n", "STAGE (per repair)", "COUNT", "MEDIAN s", "P90 s", "CPU s");
+        steps.forEach((name, list) -> {
+            List<Duration> wall = new ArrayList<>(list.stream().map(StageTimes.Step::wall).toList());
+            while (wall.size() < runs) {
+                wall.add(Duration.ZERO); // a run that never reached this step
+            }
+            wall.sort(Comparator.naturalOrder());
+            List<Duration> cpu = new ArrayList<>(list.stream().map(StageTimes.Step::cpu).sorted().toList());
+            double count = list.stream().mapToInt(StageTimes.Step::count).sum() / (double) runs;
+            out.printf(Locale.ROOT, "  %-22s %7.1f %9.3f %9.3f %9.3f%n", name, count, seconds(wall.get(wall.size() / 2)),
+                    seconds(percentile(wall, 0.9)), seconds(cpu.get(cpu.size() / 2)));
+        });
+    }
+
+    /** The nearest-rank percentile of sorted durations. */
+    private static Duration percentile(List<Duration> sorted, double p) {
+        return sorted.get(Math.max(0, (int) Math.ceil(p * sorted.size()) - 1));
     }
 
     private static double seconds(Duration d) {

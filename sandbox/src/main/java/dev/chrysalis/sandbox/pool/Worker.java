@@ -172,6 +172,11 @@ public final class Worker implements AutoCloseable {
         return process.toHandle().info().totalCpuDuration().orElse(Duration.ZERO);
     }
 
+    /** CPU time the worker process has used since it started (its boot included); zero once it has ended. */
+    public Duration cpuTime() {
+        return cpu();
+    }
+
     private void readMessages(InputStream in, long maxLineBytes) {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         try {

@@ -10,15 +10,17 @@ import java.util.Objects;
  *
  * @param sha256      the candidate bundle's digest (its identity)
  * @param workersUsed how many workers the trial needed (one, plus one after each worker that had to end)
+ * @param times       how {@code elapsed} divides into waiting for workers, loading the candidate and replaying cases
  */
 public record TrialReport(Path candidate, String sha256, TrialVerdict verdict, List<CaseReport> cases,
-                          Duration elapsed, int workersUsed) {
+                          Duration elapsed, int workersUsed, TrialTimes times) {
     public TrialReport {
         Objects.requireNonNull(candidate, "candidate");
         Objects.requireNonNull(sha256, "sha256");
         Objects.requireNonNull(verdict, "verdict");
         cases = List.copyOf(cases);
         Objects.requireNonNull(elapsed, "elapsed");
+        Objects.requireNonNull(times, "times");
     }
 
     public CaseReport caseReport(String id) {

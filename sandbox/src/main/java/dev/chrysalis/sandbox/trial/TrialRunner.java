@@ -18,7 +18,9 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -61,35 +63,97 @@ public final class TrialRunner {
      * @throws dev.chrysalis.spi.replay.ReplayFormatException when a turn case has no message or expects nothing
      */
     public TrialReport run(Path candidateJar, List<ReplayCase> cases, TrialOptions options) {
+        try (Trial trial = open(candidateJar, options)) {
+            trial.replay(cases, options.runsPerCase());
+            return trial.report();
+        }
+    }
+
+    /**
+     * Opens a trial of a candidate that replays in stages, all in the same worker (a fresh one only after a worker
+     * had to end), e.g. a screen on the evidence first and, only when it passes, the remaining runs of every case.
+     * {@link Trial#report()} covers every run so far, so a staged trial whose stages add up to k runs of each case
+     * reports exactly what {@link #run} does. Close it to retire its worker.
+     *
+     * @throws IllegalArgumentException when the jar is missing
+     */
+    public Trial open(Path candidateJar, TrialOptions options) {
         if (!Files.isRegularFile(candidateJar)) {
             throw new IllegalArgumentException("candidate bundle " + candidateJar + " does not exist or is not a file");
         }
-        if (cases.isEmpty()) {
-            throw new IllegalArgumentException("trial of " + candidateJar + ": no cases to replay");
+        return new Trial(candidateJar, sha256(candidateJar), options);
+    }
+
+    /** One candidate's trial in stages: the runs of each case add up over {@link #replay} calls. */
+    public final class Trial implements AutoCloseable {
+        private final Path jar;
+        private final String digest;
+        private final TrialOptions options;
+        private final Session session;
+        private final Map<String, List<CaseVerdict>> runs = new LinkedHashMap<>();
+        private final long start = System.nanoTime();
+        private long busyNanos;
+        private Optional<String> stopped = Optional.empty();
+
+        private Trial(Path jar, String digest, TrialOptions options) {
+            this.jar = jar;
+            this.digest = digest;
+            this.options = options;
+            this.session = new Session(jar, digest, options);
         }
-        cases.stream().filter(TurnCases::isTurn).forEach(TurnCases::validate);
-        long start = System.nanoTime();
-        String digest = sha256(candidateJar);
-        List<CaseReport> reports = new ArrayList<>();
-        try (Session session = new Session(candidateJar, digest, options)) {
-            Optional<String> stopped = Optional.empty();
+
+        /**
+         * Replays each case {@code runsPerCase} more times (0: none), case by case; after a violation (with
+         * {@link TrialOptions#stopOnViolation()}) every later run of this trial is skipped.
+         *
+         * @throws IllegalArgumentException when there are no cases or {@code runsPerCase} is negative
+         * @throws dev.chrysalis.spi.replay.ReplayFormatException when a turn case has no message or expects nothing
+         */
+        public void replay(List<ReplayCase> cases, int runsPerCase) {
+            if (cases.isEmpty()) {
+                throw new IllegalArgumentException("trial of " + jar + ": no cases to replay");
+            }
+            if (runsPerCase < 0) {
+                throw new IllegalArgumentException("trial of " + jar + ": runs per case must not be negative, got " + runsPerCase);
+            }
+            cases.stream().filter(TurnCases::isTurn).forEach(TurnCases::validate);
+            long t0 = System.nanoTime();
             for (ReplayCase c : cases) {
-                List<CaseVerdict> runs = new ArrayList<>();
-                for (int r = 0; r < options.runsPerCase(); r++) {
+                List<CaseVerdict> caseRuns = runs.computeIfAbsent(c.id(), id -> new ArrayList<>());
+                for (int r = 0; r < runsPerCase; r++) {
                     if (stopped.isPresent()) {
-                        runs.add(new CaseVerdict.Skipped(stopped.get()));
+                        caseRuns.add(new CaseVerdict.Skipped(stopped.get()));
                         continue;
                     }
                     CaseVerdict v = session.runOnce(c);
-                    runs.add(v);
+                    caseRuns.add(v);
                     if (v instanceof CaseVerdict.Violation && options.stopOnViolation()) {
                         stopped = Optional.of("trial stopped after a violation in case '" + c.id() + "'");
                     }
                 }
-                reports.add(new CaseReport(c.id(), runs));
             }
-            return new TrialReport(candidateJar, digest, TrialVerdict.of(reports), reports,
-                    Duration.ofNanos(System.nanoTime() - start), session.workersUsed);
+            busyNanos += System.nanoTime() - t0;
+        }
+
+        /** Every case replayed so far with all its runs, in the order cases were first replayed. */
+        public TrialReport report() {
+            List<CaseReport> reports = new ArrayList<>();
+            runs.forEach((id, r) -> {
+                if (!r.isEmpty()) {
+                    reports.add(new CaseReport(id, r));
+                }
+            });
+            if (reports.isEmpty()) {
+                throw new IllegalStateException("trial of " + jar + ": nothing replayed yet");
+            }
+            return new TrialReport(jar, digest, TrialVerdict.of(reports), reports,
+                    Duration.ofNanos(Math.min(busyNanos, System.nanoTime() - start)), session.workersUsed,
+                    session.times());
+        }
+
+        @Override
+        public void close() {
+            session.close();
         }
     }
 
@@ -103,6 +167,17 @@ public final class TrialRunner {
         private long seq;
         private boolean turnsPrepared;
         int workersUsed;
+        long acquireNanos;
+        long loadNanos;
+        long replayNanos;
+        long retireNanos;
+        long workerCpuNanos;
+
+        TrialTimes times() {
+            Duration cpu = Duration.ofNanos(workerCpuNanos).plus(worker != null ? worker.cpuTime() : Duration.ZERO);
+            return new TrialTimes(Duration.ofNanos(acquireNanos), Duration.ofNanos(loadNanos), Duration.ofNanos(replayNanos),
+                    Duration.ofNanos(retireNanos), cpu);
+        }
 
         Session(Path jar, String digest, TrialOptions options) {
             this.jar = jar;
@@ -127,7 +202,9 @@ public final class TrialRunner {
                         return failed.get();
                     }
                 }
+                long t0 = System.nanoTime();
                 WorkerReply reply = worker.run(++seq, ReplayCases.toJsonLine(c), options.caseTimeout(), options.caseCpuLimit());
+                replayNanos += System.nanoTime() - t0;
                 if (reply instanceof WorkerReply.Answer answer) {
                     return CaseJudge.judge(c, answer.message(), answer.elapsed());
                 }
@@ -144,7 +221,9 @@ public final class TrialRunner {
 
         /** Starts the shipped plugins in this worker before its first turn case, under the load limits, not a case's. */
         private Optional<CaseVerdict> prepareTurns() throws IOException {
+            long t0 = System.nanoTime();
             WorkerReply reply = worker.prepareTurns(options.loadTimeout(), options.loadTimeout());
+            loadNanos += System.nanoTime() - t0;
             if (reply instanceof WorkerReply.Answer answer) {
                 if (answer.message().path("type").asText().equals("prepared")) {
                     turnsPrepared = true;
@@ -158,10 +237,14 @@ public final class TrialRunner {
         }
 
         private Optional<CaseVerdict> load() throws WorkerStartException, IOException {
+            long t0 = System.nanoTime();
             worker = pool.take();
+            long t1 = System.nanoTime();
+            acquireNanos += t1 - t0;
             workersUsed++;
             turnsPrepared = false;
             WorkerReply reply = worker.load(jar, digest, options.loadTimeout(), options.loadTimeout());
+            loadNanos += System.nanoTime() - t1;
             if (reply instanceof WorkerReply.Answer answer) {
                 if (answer.message().path("type").asText().equals("loaded")) {
                     return Optional.empty();
@@ -197,8 +280,11 @@ public final class TrialRunner {
 
         private void endWorker() {
             if (worker != null) {
+                long t0 = System.nanoTime();
+                workerCpuNanos += worker.cpuTime().toNanos();
                 pool.retire(worker);
                 worker = null;
+                retireNanos += System.nanoTime() - t0;
             }
         }
 
