@@ -9,15 +9,13 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /** A PTX module loaded into a context; its kernels by name. */
-public final class CudaModule implements AutoCloseable {
+public final class CudaModule extends ContextResource {
 
-    private final CudaContext context;
     private final MemorySegment handle;
     private final Map<String, PtxModules.PtxEntry> entries;
-    private boolean unloaded;
 
     CudaModule(CudaContext context, MemorySegment handle, List<PtxModules.PtxEntry> entries) {
-        this.context = context;
+        super(context);
         this.handle = handle;
         this.entries = entries.stream().collect(Collectors.toUnmodifiableMap(PtxModules.PtxEntry::name, Function.identity(), (a, b) -> a));
     }
@@ -56,27 +54,24 @@ public final class CudaModule implements AutoCloseable {
     }
 
     private synchronized CudaFunction lookup(PtxModules.PtxEntry entry) {
-        if (unloaded) {
-            throw new IllegalStateException("PTX module was unloaded");
-        }
+        checkLive();
         context.ensureCurrent();
         try (Arena a = Arena.ofConfined()) {
             MemorySegment out = a.allocate(ValueLayout.ADDRESS);
-            context.driver().check(DriverApi.MODULE_GET_FUNCTION, context.api().moduleGetFunction(out, handle, a.allocateFrom(entry.name())),
+            context.driver().check(DriverApi.MODULE_GET_FUNCTION, api().moduleGetFunction(out, handle, a.allocateFrom(entry.name())),
                     "kernel '" + entry.name() + "'");
             return new CudaFunction(entry.name(), out.get(ValueLayout.ADDRESS, 0), entry.paramTypes());
         }
     }
 
-    /** Unloads the module (cuModuleUnload); its functions must not be launched after. Idempotent. */
     @Override
-    public synchronized void close() {
-        if (unloaded) {
-            return;
-        }
-        context.ensureCurrent();
-        unloaded = true;
-        context.forget(this);
-        context.driver().check(DriverApi.MODULE_UNLOAD, context.api().moduleUnload(handle));
+    String what() {
+        return "PTX module";
+    }
+
+    /** Unloads the module (cuModuleUnload); its functions must not be launched after. */
+    @Override
+    void release() {
+        check(DriverApi.MODULE_UNLOAD, api().moduleUnload(handle));
     }
 }

@@ -12,12 +12,11 @@ import java.lang.foreign.ValueLayout;
  *
  * <p>One thread at a time may enqueue on a stream (launches share the stream's argument buffer).
  */
-public final class CudaStream implements AutoCloseable {
+public final class CudaStream extends ContextResource {
 
     /** Most kernel parameters a launch passes. */
     public static final int MAX_KERNEL_PARAMS = 64;
 
-    private final CudaContext context;
     private final DriverApi api;
     private final CudaDriver driver;
     private final MemorySegment handle;
@@ -26,11 +25,10 @@ public final class CudaStream implements AutoCloseable {
     private final MemorySegment values;
     /** The {@code void** kernelParams} array: entry i points at value slot i (set once). */
     private final MemorySegment params;
-    private boolean destroyed;
     private boolean capturing;
 
     CudaStream(CudaContext context, MemorySegment handle) {
-        this.context = context;
+        super(context);
         this.api = context.api();
         this.driver = context.driver();
         this.handle = handle;
@@ -77,7 +75,7 @@ public final class CudaStream implements AutoCloseable {
         long slot = 8L * i;
         switch (arg) {
             case DeviceBuffer b when isPointer(type) -> {
-                if (b.context() != context) {
+                if (b.context != context) {
                     throw new IllegalArgumentException(where(f, i) + ": the device buffer belongs to another CUDA context");
                 }
                 values.set(ValueLayout.JAVA_LONG, slot, b.address());
@@ -197,28 +195,25 @@ public final class CudaStream implements AutoCloseable {
         return context;
     }
 
-    /** Destroys the stream (work already enqueued still completes). Idempotent. */
     @Override
-    public synchronized void close() {
-        if (destroyed) {
-            return;
-        }
-        context.ensureCurrent();
-        destroyed = true;
-        context.forget(this);
-        arena.close();
-        driver.check(DriverApi.STREAM_DESTROY, api.streamDestroy(handle));
+    String what() {
+        return "CUDA stream";
     }
 
-    synchronized MemorySegment live() {
-        if (destroyed) {
-            throw new IllegalStateException("CUDA stream was destroyed");
-        }
+    /** Destroys the stream (work already enqueued still completes). */
+    @Override
+    void release() {
+        arena.close();
+        check(DriverApi.STREAM_DESTROY, api.streamDestroy(handle));
+    }
+
+    MemorySegment live() {
+        checkLive();
         return handle;
     }
 
     private void sameContext(String what, DeviceBuffer b) {
-        if (b.context() != context) {
+        if (b.context != context) {
             throw new IllegalArgumentException(what + ": the device buffer belongs to another CUDA context");
         }
     }

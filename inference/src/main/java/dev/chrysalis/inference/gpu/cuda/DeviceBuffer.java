@@ -5,23 +5,21 @@ package dev.chrysalis.inference.gpu.cuda;
  * freed on its own and dies with its allocation). Using a buffer after its allocation is freed is an
  * {@link IllegalStateException}, not a device fault.
  */
-public final class DeviceBuffer implements AutoCloseable {
+public final class DeviceBuffer extends ContextResource {
 
-    private final CudaContext context;
     private final DeviceBuffer allocation;
     private final long address;
     private final long byteSize;
-    private volatile boolean freed;
 
     DeviceBuffer(CudaContext context, long address, long byteSize) {
-        this.context = context;
+        super(context);
         this.allocation = null;
         this.address = address;
         this.byteSize = byteSize;
     }
 
     private DeviceBuffer(DeviceBuffer allocation, long address, long byteSize) {
-        this.context = allocation.context;
+        super(allocation.context);
         this.allocation = allocation;
         this.address = address;
         this.byteSize = byteSize;
@@ -29,7 +27,7 @@ public final class DeviceBuffer implements AutoCloseable {
 
     /** The device pointer ({@code CUdeviceptr}). */
     public long address() {
-        checkLive();
+        checkAllocation();
         return address;
     }
 
@@ -52,36 +50,27 @@ public final class DeviceBuffer implements AutoCloseable {
         return new DeviceBuffer(allocation == null ? this : allocation, address + offset, bytes);
     }
 
-    /** Frees the allocation (cuMemFree); a slice frees nothing. Idempotent. */
     @Override
-    public void close() {
-        if (allocation != null || freed) {
-            return;
-        }
-        synchronized (this) {
-            if (freed) {
-                return;
-            }
-            context.ensureCurrent();
-            freed = true;
-            context.forget(this);
-            context.driver().check(DriverApi.MEM_FREE, context.api().memFree(address));
+    String what() {
+        return "device buffer of " + byteSize + " bytes at 0x" + Long.toHexString(address);
+    }
+
+    /** Frees the allocation (cuMemFree); closing a slice frees nothing. */
+    @Override
+    void release() {
+        if (allocation == null) {
+            check(DriverApi.MEM_FREE, api().memFree(address));
         }
     }
 
-    CudaContext context() {
-        return context;
-    }
-
-    void checkLive() {
-        if (allocation != null ? allocation.freed : freed) {
-            throw new IllegalStateException("device buffer of " + byteSize + " bytes at 0x" + Long.toHexString(address) + " was freed");
-        }
+    /** Throws when the allocation this buffer is (or is a view of) was freed. */
+    void checkAllocation() {
+        (allocation == null ? this : allocation).checkLive();
     }
 
     /** Throws unless {@code [offset, offset + bytes)} lies inside this buffer; {@code what} names the use. */
     void checkRange(String what, long offset, long bytes) {
-        checkLive();
+        checkAllocation();
         if (offset < 0 || bytes < 0 || offset > byteSize - bytes) {
             throw new IndexOutOfBoundsException(what + ": range [" + offset + ", " + offset + " + " + bytes + ") is outside the device buffer of "
                     + byteSize + " bytes");

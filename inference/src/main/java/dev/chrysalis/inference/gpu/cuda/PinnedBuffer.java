@@ -7,16 +7,14 @@ import java.lang.foreign.MemorySegment;
  * Page-locked host memory (cuMemHostAlloc), seen from Java as a {@link MemorySegment}. The segment is
  * scoped to this buffer: after {@link #close()} any access to it throws instead of touching freed memory.
  */
-public final class PinnedBuffer implements AutoCloseable {
+public final class PinnedBuffer extends ContextResource {
 
-    private final CudaContext context;
     private final MemorySegment raw;
     private final Arena scope = Arena.ofShared();
     private final MemorySegment segment;
-    private boolean freed;
 
     PinnedBuffer(CudaContext context, MemorySegment raw, long bytes) {
-        this.context = context;
+        super(context);
         this.raw = raw;
         this.segment = raw.reinterpret(bytes, scope, null);
     }
@@ -30,16 +28,15 @@ public final class PinnedBuffer implements AutoCloseable {
         return segment.byteSize();
     }
 
-    /** Frees the memory (cuMemFreeHost). Idempotent. */
     @Override
-    public synchronized void close() {
-        if (freed) {
-            return;
-        }
-        context.ensureCurrent();
-        freed = true;
+    String what() {
+        return "pinned host buffer";
+    }
+
+    /** Frees the memory (cuMemFreeHost). */
+    @Override
+    void release() {
         scope.close();
-        context.forget(this);
-        context.driver().check(DriverApi.MEM_FREE_HOST, context.api().memFreeHost(raw));
+        check(DriverApi.MEM_FREE_HOST, api().memFreeHost(raw));
     }
 }
