@@ -1,68 +1,91 @@
 // Decode matrix-vector products y = W x with W kept in its GGUF block format.
 //
-// Launch (contract): block 256 = 8 warps, grid ceil(rows/8); warp w of block b owns row 8b+w.
-// A warp walks its row in "steps": in one step the 32 lanes read a run of consecutive blocks, each lane a
-// fixed slice of one block, so every load instruction of the warp touches one contiguous stretch of
-// memory (coalesced) and x is read as float4 at consecutive addresses. Steps are unrolled so several
-// independent loads are in flight per lane; the lane sums are reduced with warp shuffles.
+// Launch (contract): block 256 = 8 warps, grid ceil(rows/8): block b computes rows 8b .. 8b+7.
+// Inside the block the 8 warps split the columns, not the rows: in one "step" a warp's 32 lanes cover a
+// run of consecutive weight blocks (each lane a fixed slice of one block), the lane loads its slice of
+// x once and uses it for all 8 rows. So x is read from L1/L2 once per 8 rows (a float of x per weight is
+// 4 bytes against 0.56 bytes of Q4_K weight: read per row it would need more L1 bandwidth than an SM
+// has at full HBM speed), and a warp has the 8 rows' weights of a step in flight together (1 to 4.6 KiB,
+// every load instruction over one contiguous stretch of a row). Warps take steps w, w+8, w+16, ...;
+// each lane's 8 sums are reduced with warp shuffles, then across the 8 warps through shared memory.
 //
 // Small integers become floats through byte_to_float (a byte permute and a subtraction, exact).
 
 #include "quant.cuh"
 
 #define MV_WARPS 8
+#define MV_ROWS 8  // rows per block
 
-// Each format: BS elements and BYTES bytes per block, LPB lanes per block (32/LPB blocks per step),
-// UNROLL steps whose weight loads are issued together before any of them is used (so a warp has about
-// 1 KiB or more of weights in flight: latency x bandwidth per SM is ~25 KB on an H100/H200 and a
-// matrix of 4096 rows gives ~32 warps per SM), a Raw record of the lane's undecoded bytes, load() to
-// fetch them and dot() = the lane's part of the block's dot product (x is read there, from L1/L2).
-// Raw keeps 2-byte-aligned loads as separate 16-bit values so no instruction waits on them early.
+// Each format: BS elements and BYTES bytes per block, LPB lanes per block (32/LPB blocks per step);
+// X, the lane's slice of x for one block, read by loadx(); Raw, the lane's undecoded bytes of one
+// row's block, read by load() (2-byte-aligned loads kept as separate 16-bit values so nothing waits
+// on them early); dot(raw, x slice) = the lane's part of that row's block dot product.
 
 __device__ __forceinline__ uint32_t join16(uint16_t lo, uint16_t hi) {
     return (uint32_t)lo | ((uint32_t)hi << 16);
 }
 
 struct MvQ8_0 {  // lane slice: quants 4*sub .. 4*sub+3
-    static constexpr int BS = QK8_0, BYTES = Q8_0_BYTES, LPB = 8, UNROLL = 8;
+    static constexpr int BS = QK8_0, BYTES = Q8_0_BYTES, LPB = 8;
+    struct X { float4 v; };
     struct Raw { uint16_t d, q0, q1; };
+    template <bool XA>
+    __device__ __forceinline__ static void loadx(const float* x, int sub, X& xs) {
+        xs.v = ld_f4<XA>(x + 4 * sub);
+    }
     __device__ __forceinline__ static void load(const uint8_t* b, int sub, Raw& r) {
         r.d = ld_u16(b);
         r.q0 = ld_u16(b + 2 + 4 * sub);
         r.q1 = ld_u16(b + 4 + 4 * sub);
     }
-    template <bool XA>
-    __device__ __forceinline__ static float dot(const Raw& r, const float* x, int sub) {
-        float4 xv = ld_f4<XA>(x + 4 * sub);
-        return half_bits_to_float(r.d) * dot4(s8x4_to_float4(join16(r.q0, r.q1)), xv, 0.0f);
+    __device__ __forceinline__ static float dot(const Raw& r, const X& xs, int) {
+        return half_bits_to_float(r.d) * dot4(s8x4_to_float4(join16(r.q0, r.q1)), xs.v, 0.0f);
     }
 };
 
 struct MvQ4_0 {  // lane slice: qs bytes 4*sub .. +3 = elements 4*sub.. (low nibbles) and 16+4*sub.. (high)
-    static constexpr int BS = QK4_0, BYTES = Q4_0_BYTES, LPB = 4, UNROLL = 8;
+    static constexpr int BS = QK4_0, BYTES = Q4_0_BYTES, LPB = 4;
+    struct X { float4 l, h; };
     struct Raw { uint16_t d, q0, q1; };
+    template <bool XA>
+    __device__ __forceinline__ static void loadx(const float* x, int sub, X& xs) {
+        xs.l = ld_f4<XA>(x + 4 * sub);
+        xs.h = ld_f4<XA>(x + 16 + 4 * sub);
+    }
     __device__ __forceinline__ static void load(const uint8_t* b, int sub, Raw& r) {
         r.d = ld_u16(b);
         r.q0 = ld_u16(b + 2 + 4 * sub);
         r.q1 = ld_u16(b + 4 + 4 * sub);
     }
-    template <bool XA>
-    __device__ __forceinline__ static float dot(const Raw& r, const float* x, int sub) {
+    __device__ __forceinline__ static float dot(const Raw& r, const X& xs, int) {
         uint32_t q = join16(r.q0, r.q1);
-        float4 xl = ld_f4<XA>(x + 4 * sub);
-        float4 xh = ld_f4<XA>(x + 16 + 4 * sub);
-        float s = dot4(u8x4_to_float4(q & 0x0F0F0F0Fu, 8.0f), xl, 0.0f);
-        s = dot4(u8x4_to_float4((q >> 4) & 0x0F0F0F0Fu, 8.0f), xh, s);
+        float s = dot4(u8x4_to_float4(q & 0x0F0F0F0Fu, 8.0f), xs.l, 0.0f);
+        s = dot4(u8x4_to_float4((q >> 4) & 0x0F0F0F0Fu, 8.0f), xs.h, s);
         return half_bits_to_float(r.d) * s;
     }
 };
 
 // lane slice: qs bytes 32c + l0 .. +15 (c = sub/2, l0 = 16*(sub&1)): 16 elements of sub-block 2c
 // (low nibbles) and 16 of sub-block 2c+1 (high nibbles). WA: the block is 16-byte aligned.
+// The sums of the x slices (for the min terms) are computed once with X and serve all rows.
 template <bool WA>
 struct MvQ4_K {
-    static constexpr int BS = QK_K, BYTES = Q4_K_BYTES, LPB = 8, UNROLL = 4;
+    static constexpr int BS = QK_K, BYTES = Q4_K_BYTES, LPB = 8;
+    struct X { float4 l[4], h[4]; float sl, sh; };
     struct Raw { uint4 q; uint32_t dd, s0, s1, s2; };
+    template <bool XA>
+    __device__ __forceinline__ static void loadx(const float* x, int sub, X& xs) {
+        const float* xl = x + 64 * (sub >> 1) + (sub & 1) * 16;
+        xs.sl = 0.0f;
+        xs.sh = 0.0f;
+#pragma unroll
+        for (int k = 0; k < 4; k++) {
+            xs.l[k] = ld_f4<XA>(xl + 4 * k);
+            xs.h[k] = ld_f4<XA>(xl + 32 + 4 * k);
+            xs.sl += hsum4(xs.l[k]);
+            xs.sh += hsum4(xs.h[k]);
+        }
+    }
     __device__ __forceinline__ static uint32_t ld32(const uint8_t* p) {
         return WA ? ld_u32_a4(p) : ld_u32_a2(p);
     }
@@ -73,36 +96,38 @@ struct MvQ4_K {
         r.s1 = ld32(b + 8);
         r.s2 = ld32(b + 12);
     }
-    template <bool XA>
-    __device__ __forceinline__ static float dot(const Raw& r, const float* x, int sub) {
+    __device__ __forceinline__ static float dot(const Raw& r, const X& xs, int sub) {
         const int c = sub >> 1;
-        const float* xl = x + 64 * c + (sub & 1) * 16;
-        const float* xh = xl + 32;
-        float ql = 0.0f, qh = 0.0f, sl = 0.0f, sh = 0.0f;
+        float ql = 0.0f, qh = 0.0f;
         const uint32_t qw[4] = {r.q.x, r.q.y, r.q.z, r.q.w};
 #pragma unroll
         for (int k = 0; k < 4; k++) {
-            float4 a = ld_f4<XA>(xl + 4 * k);
-            float4 h = ld_f4<XA>(xh + 4 * k);
-            ql = dot4(u8x4_to_float4(qw[k] & 0x0F0F0F0Fu, 0.0f), a, ql);
-            qh = dot4(u8x4_to_float4((qw[k] >> 4) & 0x0F0F0F0Fu, 0.0f), h, qh);
-            sl += hsum4(a);
-            sh += hsum4(h);
+            ql = dot4(u8x4_to_float4(qw[k] & 0x0F0F0F0Fu, 0.0f), xs.l[k], ql);
+            qh = dot4(u8x4_to_float4((qw[k] >> 4) & 0x0F0F0F0Fu, 0.0f), xs.h[k], qh);
         }
         int sc1, m1, sc2, m2;
         q4k_scale_min_w(r.s0, r.s1, r.s2, 2 * c, &sc1, &m1);
         q4k_scale_min_w(r.s0, r.s1, r.s2, 2 * c + 1, &sc2, &m2);
         float d = half_bits_to_float((uint16_t)(r.dd & 0xFFFF));
         float dmin = half_bits_to_float((uint16_t)(r.dd >> 16));
-        return d * ((float)sc1 * ql + (float)sc2 * qh) - dmin * ((float)m1 * sl + (float)m2 * sh);
+        return d * ((float)sc1 * ql + (float)sc2 * qh) - dmin * ((float)m1 * xs.sl + (float)m2 * xs.sh);
     }
 };
 
 // lane slice: half h = sub/8 of the block, l = 4g .. 4g+3 (g = sub%8) of each of its four 32-element
 // parts; their scales are bytes is, is+2, is+4, is+6 (is = g/4) of the half's 8 scale bytes.
 struct MvQ6_K {
-    static constexpr int BS = QK_K, BYTES = Q6_K_BYTES, LPB = 16, UNROLL = 4;
+    static constexpr int BS = QK_K, BYTES = Q6_K_BYTES, LPB = 16;
+    struct X { float4 v[4]; };
     struct Raw { uint16_t a0, a1, c0, c1, h0, h1, sc[4], d; };
+    template <bool XA>
+    __device__ __forceinline__ static void loadx(const float* x, int sub, X& xs) {
+        const float* xb = x + 128 * (sub >> 3) + (sub & 7) * 4;
+#pragma unroll
+        for (int k = 0; k < 4; k++) {
+            xs.v[k] = ld_f4<XA>(xb + 32 * k);
+        }
+    }
     __device__ __forceinline__ static void load(const uint8_t* b, int sub, Raw& r) {
         const int h = sub >> 3, l0 = (sub & 7) * 4;
         r.a0 = ld_u16(b + 64 * h + l0);
@@ -117,132 +142,161 @@ struct MvQ6_K {
         }
         r.d = ld_u16(b + 208);
     }
-    template <bool XA>
-    __device__ __forceinline__ static float dot(const Raw& r, const float* x, int sub) {
-        const int h = sub >> 3, l0 = (sub & 7) * 4;
-        const int sh = (l0 >> 4) * 8;  // scale byte is of each pair
+    __device__ __forceinline__ static float dot(const Raw& r, const X& xs, int sub) {
+        const int sh = ((sub & 7) >> 2) * 8;  // scale byte is of each pair
         const uint32_t a = join16(r.a0, r.a1), c = join16(r.c0, r.c1), hh = join16(r.h0, r.h1);
-        const float* xb = x + 128 * h + l0;
         uint32_t q1 = (a & 0x0F0F0F0Fu) | ((hh & 0x03030303u) << 4);
         uint32_t q2 = (c & 0x0F0F0F0Fu) | (((hh >> 2) & 0x03030303u) << 4);
         uint32_t q3 = ((a >> 4) & 0x0F0F0F0Fu) | (((hh >> 4) & 0x03030303u) << 4);
         uint32_t q4 = ((c >> 4) & 0x0F0F0F0Fu) | (((hh >> 6) & 0x03030303u) << 4);
-        float r0 = (float)(int8_t)(r.sc[0] >> sh) * dot4(u8x4_to_float4(q1, 32.0f), ld_f4<XA>(xb), 0.0f);
-        r0 = fmaf((float)(int8_t)(r.sc[1] >> sh), dot4(u8x4_to_float4(q2, 32.0f), ld_f4<XA>(xb + 32), 0.0f), r0);
-        r0 = fmaf((float)(int8_t)(r.sc[2] >> sh), dot4(u8x4_to_float4(q3, 32.0f), ld_f4<XA>(xb + 64), 0.0f), r0);
-        r0 = fmaf((float)(int8_t)(r.sc[3] >> sh), dot4(u8x4_to_float4(q4, 32.0f), ld_f4<XA>(xb + 96), 0.0f), r0);
+        float r0 = (float)(int8_t)(r.sc[0] >> sh) * dot4(u8x4_to_float4(q1, 32.0f), xs.v[0], 0.0f);
+        r0 = fmaf((float)(int8_t)(r.sc[1] >> sh), dot4(u8x4_to_float4(q2, 32.0f), xs.v[1], 0.0f), r0);
+        r0 = fmaf((float)(int8_t)(r.sc[2] >> sh), dot4(u8x4_to_float4(q3, 32.0f), xs.v[2], 0.0f), r0);
+        r0 = fmaf((float)(int8_t)(r.sc[3] >> sh), dot4(u8x4_to_float4(q4, 32.0f), xs.v[3], 0.0f), r0);
         return half_bits_to_float(r.d) * r0;
     }
 };
 
 // F16 / F32 rows: a "block" is one 16-byte vector (8 halves / 4 floats) when the row allows it.
 struct MvF16x8 {
-    static constexpr int BS = 8, BYTES = 16, LPB = 1, UNROLL = 4;
+    static constexpr int BS = 8, BYTES = 16, LPB = 1;
+    struct X { float4 a, b; };
     struct Raw { uint4 v; };
+    template <bool XA>
+    __device__ __forceinline__ static void loadx(const float* x, int, X& xs) {
+        xs.a = ld_f4<XA>(x);
+        xs.b = ld_f4<XA>(x + 4);
+    }
     __device__ __forceinline__ static void load(const uint8_t* b, int, Raw& r) {
         r.v = __ldg(reinterpret_cast<const uint4*>(b));
     }
-    template <bool XA>
-    __device__ __forceinline__ static float dot(const Raw& r, const float* x, int) {
+    __device__ __forceinline__ static float dot(const Raw& r, const X& xs, int) {
         const uint32_t w[4] = {r.v.x, r.v.y, r.v.z, r.v.w};
-        float4 x0 = ld_f4<XA>(x), x1 = ld_f4<XA>(x + 4);
-        const float xs[8] = {x0.x, x0.y, x0.z, x0.w, x1.x, x1.y, x1.z, x1.w};
+        const float xv[8] = {xs.a.x, xs.a.y, xs.a.z, xs.a.w, xs.b.x, xs.b.y, xs.b.z, xs.b.w};
         float s = 0.0f;
 #pragma unroll
         for (int k = 0; k < 4; k++) {
-            s = fmaf(half_bits_to_float((uint16_t)(w[k] & 0xFFFF)), xs[2 * k], s);
-            s = fmaf(half_bits_to_float((uint16_t)(w[k] >> 16)), xs[2 * k + 1], s);
+            s = fmaf(half_bits_to_float((uint16_t)(w[k] & 0xFFFF)), xv[2 * k], s);
+            s = fmaf(half_bits_to_float((uint16_t)(w[k] >> 16)), xv[2 * k + 1], s);
         }
         return s;
     }
 };
 
 struct MvF32x4 {
-    static constexpr int BS = 4, BYTES = 16, LPB = 1, UNROLL = 4;
+    static constexpr int BS = 4, BYTES = 16, LPB = 1;
+    struct X { float4 v; };
     struct Raw { float4 v; };
+    template <bool XA>
+    __device__ __forceinline__ static void loadx(const float* x, int, X& xs) {
+        xs.v = ld_f4<XA>(x);
+    }
     __device__ __forceinline__ static void load(const uint8_t* b, int, Raw& r) {
         r.v = __ldg(reinterpret_cast<const float4*>(b));
     }
-    template <bool XA>
-    __device__ __forceinline__ static float dot(const Raw& r, const float* x, int) {
-        return dot4(r.v, ld_f4<XA>(x), 0.0f);
+    __device__ __forceinline__ static float dot(const Raw& r, const X& xs, int) {
+        return dot4(r.v, xs.v, 0.0f);
     }
 };
 
 // Element-wise fallback for rows that are not whole 16-byte vectors.
 struct MvF16x1 {
-    static constexpr int BS = 1, BYTES = 2, LPB = 1, UNROLL = 8;
+    static constexpr int BS = 1, BYTES = 2, LPB = 1;
+    struct X { float v; };
     struct Raw { uint16_t h; };
+    template <bool XA>
+    __device__ __forceinline__ static void loadx(const float* x, int, X& xs) {
+        xs.v = __ldg(x);
+    }
     __device__ __forceinline__ static void load(const uint8_t* b, int, Raw& r) {
         r.h = ld_u16(b);
     }
-    template <bool XA>
-    __device__ __forceinline__ static float dot(const Raw& r, const float* x, int) {
-        return half_bits_to_float(r.h) * __ldg(x);
+    __device__ __forceinline__ static float dot(const Raw& r, const X& xs, int) {
+        return half_bits_to_float(r.h) * xs.v;
     }
 };
 
 struct MvF32x1 {
-    static constexpr int BS = 1, BYTES = 4, LPB = 1, UNROLL = 8;
+    static constexpr int BS = 1, BYTES = 4, LPB = 1;
+    struct X { float v; };
     struct Raw { float v; };
+    template <bool XA>
+    __device__ __forceinline__ static void loadx(const float* x, int, X& xs) {
+        xs.v = __ldg(x);
+    }
     __device__ __forceinline__ static void load(const uint8_t* b, int, Raw& r) {
         r.v = __ldg(reinterpret_cast<const float*>(b));
     }
-    template <bool XA>
-    __device__ __forceinline__ static float dot(const Raw& r, const float* x, int) {
-        return r.v * __ldg(x);
+    __device__ __forceinline__ static float dot(const Raw& r, const X& xs, int) {
+        return r.v * xs.v;
     }
 };
 
-// The lane's share of row . x; the row holds cols/BS blocks (cols a multiple of BS).
-template <class Q, bool XA>
-__device__ __forceinline__ float mv_row_dot(const uint8_t* __restrict__ row, const float* __restrict__ x, int cols,
-                                            int lane) {
-    constexpr int PER_STEP = 32 / Q::LPB;  // blocks per warp step
+// The lane's shares of rows[0..NR) . x over the blocks of the warp's steps (warp w: steps w, w+8, ...;
+// step g: blocks g*PER_STEP .. +PER_STEP-1, the lane's one lane/LPB of them). Rows hold cols/BS blocks.
+template <class Q, bool XA, int NR>
+__device__ __forceinline__ void mv_lane_sums(const uint8_t* __restrict__ w0, size_t row_bytes,
+                                             const float* __restrict__ x, int cols, int warp, int lane,
+                                             float (&acc)[MV_ROWS]) {
+    constexpr int PER_STEP = 32 / Q::LPB;
     const int nb = cols / Q::BS;
-    const int lb = lane / Q::LPB;  // the lane's block within a step
     const int sub = lane % Q::LPB;
-    float acc[Q::UNROLL];
+    for (int b = warp * PER_STEP + lane / Q::LPB; b < nb; b += MV_WARPS * PER_STEP) {
+        typename Q::Raw raw[NR];
 #pragma unroll
-    for (int u = 0; u < Q::UNROLL; u++) {
-        acc[u] = 0.0f;
-    }
-    int b = lb;
-    for (; b + (Q::UNROLL - 1) * PER_STEP < nb; b += Q::UNROLL * PER_STEP) {
-        typename Q::Raw raw[Q::UNROLL];
-#pragma unroll
-        for (int u = 0; u < Q::UNROLL; u++) {
-            Q::load(row + (size_t)(b + u * PER_STEP) * Q::BYTES, sub, raw[u]);
+        for (int r = 0; r < NR; r++) {
+            Q::load(w0 + r * row_bytes + (size_t)b * Q::BYTES, sub, raw[r]);
         }
+        typename Q::X xs;
+        Q::template loadx<XA>(x + (size_t)b * Q::BS, sub, xs);
 #pragma unroll
-        for (int u = 0; u < Q::UNROLL; u++) {
-            acc[u] += Q::template dot<XA>(raw[u], x + (size_t)(b + u * PER_STEP) * Q::BS, sub);
+        for (int r = 0; r < NR; r++) {
+            acc[r] += Q::dot(raw[r], xs, sub);
         }
     }
-    for (; b < nb; b += PER_STEP) {
-        typename Q::Raw raw;
-        Q::load(row + (size_t)b * Q::BYTES, sub, raw);
-        acc[0] += Q::template dot<XA>(raw, x + (size_t)b * Q::BS, sub);
-    }
-    float s = 0.0f;
-#pragma unroll
-    for (int u = 0; u < Q::UNROLL; u++) {
-        s += acc[u];
-    }
-    return s;
 }
 
 template <class Q, bool XA, bool ADD>
 __device__ __forceinline__ void mv_rows(const uint8_t* __restrict__ w, const float* __restrict__ x,
                                         float* __restrict__ y, int rows, int cols) {
-    const int lane = threadIdx.x & 31;
-    const int r = blockIdx.x * MV_WARPS + (threadIdx.x >> 5);
-    if (r >= rows) {
+    __shared__ float part[MV_WARPS][MV_ROWS];
+    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+    const int r0 = blockIdx.x * MV_ROWS;
+    const int nr = min(MV_ROWS, rows - r0);
+    if (nr <= 0) {
         return;
     }
     const size_t row_bytes = (size_t)(cols / Q::BS) * Q::BYTES;
-    float s = warp_sum(mv_row_dot<Q, XA>(w + (size_t)r * row_bytes, x, cols, lane));
-    if (lane == 0) {
+    const uint8_t* w0 = w + (size_t)r0 * row_bytes;
+    float acc[MV_ROWS];
+#pragma unroll
+    for (int r = 0; r < MV_ROWS; r++) {
+        acc[r] = 0.0f;
+    }
+    if (nr == MV_ROWS) {
+        mv_lane_sums<Q, XA, MV_ROWS>(w0, row_bytes, x, cols, warp, lane, acc);
+    } else {  // the last block of a matrix whose rows are not a multiple of 8
+        for (int r = 0; r < nr; r++) {
+            float one[MV_ROWS] = {0.0f};
+            mv_lane_sums<Q, XA, 1>(w0 + r * row_bytes, row_bytes, x, cols, warp, lane, one);
+            acc[r] = one[0];
+        }
+    }
+#pragma unroll
+    for (int r = 0; r < MV_ROWS; r++) {
+        float s = warp_sum(acc[r]);
+        if (lane == 0) {
+            part[warp][r] = s;
+        }
+    }
+    __syncthreads();
+    if (threadIdx.x < nr) {
+        float s = 0.0f;
+#pragma unroll
+        for (int w8 = 0; w8 < MV_WARPS; w8++) {
+            s += part[w8][threadIdx.x];
+        }
+        const int r = r0 + threadIdx.x;
         y[r] = ADD ? y[r] + s : s;
     }
 }
@@ -290,7 +344,6 @@ __device__ __forceinline__ void mv_q4_k(const void* w, const float* x, float* y,
         mv_dispatch_x<MvQ4_K<false>, ADD>(w, x, y, rows, cols);
     }
 }
-
 #define MV_KERNEL(name, body)                                                                              \
     extern "C" __global__ void __launch_bounds__(256) name(const void* __restrict__ w, const float* __restrict__ x, \
                                                            float* __restrict__ y, int rows, int cols) {   \

@@ -1,5 +1,5 @@
 // Decoding checks: for random blocks of every weight type, the matmul tile dequantizer equals the
-// element dequantizer (the embedding path), and the matvec lane decomposition sums to the dot product
+// element dequantizer (the embedding path), and the matvec lane decomposition (8 warps x 32 lanes) sums to the dot product
 // of the dequantized row. Writes exact.bin for DequantizeCompare.java, which checks the element
 // dequantizer against dev.chrysalis.inference.tensor.Dequantize bit for bit.
 #include "emu.h"
@@ -37,7 +37,12 @@ static int run(const char* name, int BS, int BYTES, float (*dq)(const uint8_t*, 
     double ref = 0, mag = 0;
     for (int i = 0; i < cols; i++) { ref += (double)e[i] * x[i]; mag += fabs((double)e[i] * x[i]); }
     double got = 0;
-    for (int lane = 0; lane < 32; lane++) got += mv_row_dot<MV, true>(row.data(), x.data(), cols, lane);
+    for (int wp = 0; wp < MV_WARPS; wp++)
+        for (int lane = 0; lane < 32; lane++) {
+            float a[MV_ROWS] = {0.0f};
+            mv_lane_sums<MV, true, 1>(row.data(), row.size(), x.data(), cols, wp, lane, a);
+            got += a[0];
+        }
     double rel = fabs(got - ref) / (mag > 0 ? mag : 1);
     printf("%-5s %d blocks: tile==elem %s, matvec %.9g vs %.9g (err/sum|w x| %.2e)\n", name, nblocks, bad ? "NO" : "yes", got, ref, rel);
     if (rel > 1e-5) bad++;

@@ -134,23 +134,47 @@ static void test_norm_rope() {
     }
 }
 
-static void test_matvec_kernel() {
+typedef void (*MvKernel)(const void*, const float*, float*, int, int);
+typedef float (*Dq)(const uint8_t*, int);
+// rows 13 = one full block of 8 rows and one partial block; y starts at 1 to see the _add variant add
+static void check_matvec(const char* name, MvKernel k, MvKernel kadd, Dq dq, int bs, int bytes, int f16_at) {
     int rows = 13, cols = 512;
-    std::vector<uint8_t> w((size_t)rows * cols / 256 * 144);
+    size_t row_bytes = (size_t)cols / bs * bytes;
+    std::vector<uint8_t> w(rows * row_bytes);
     for (auto& b : w) b = (uint8_t)rng();
-    for (size_t b = 0; b < w.size(); b += 144) { uint16_t h = 0x2000 | (rng() & 0x3ff); memcpy(&w[b], &h, 2); h = 0x1c00 | (rng() & 0x3ff); memcpy(&w[b + 2], &h, 2); }
-    std::vector<float> x(cols), y(rows, 1.0f), e(cols);
+    if (f16_at >= 0)  // keep the block scales finite and moderate
+        for (size_t b = 0; b < w.size(); b += bytes) { uint16_t h = 0x2000 | (rng() & 0x3ff); memcpy(&w[b + f16_at], &h, 2); if (bytes == 144) memcpy(&w[b + 2], &h, 2); }
+    if (bytes == 2) for (size_t b = 0; b < w.size(); b += 2) { uint16_t h = 0x3000 | (rng() & 0x3ff); memcpy(&w[b], &h, 2); }
+    if (bytes == 4) for (size_t b = 0; b < w.size(); b += 4) { float f = urand(-1, 1); memcpy(&w[b], &f, 4); }
+    std::vector<float> x(cols), y(rows), ya(rows, 1.0f);
     for (auto& f : x) f = urand(-1, 1);
-    launch({(unsigned)ceil_div(rows, 8)}, {256}, [&] { matvec_q4_k_add(w.data(), x.data(), y.data(), rows, cols); });
+    launch({(unsigned)ceil_div(rows, 8)}, {256}, [&] { k(w.data(), x.data(), y.data(), rows, cols); });
+    launch({(unsigned)ceil_div(rows, 8)}, {256}, [&] { kadd(w.data(), x.data(), ya.data(), rows, cols); });
     double err = 0;
-    for (int r = 0; r < rows; r++) { double s = 1; for (int i = 0; i < cols; i++) s += (double)dq_q4_k(&w[(size_t)r * cols / 256 * 144], i) * x[i]; err = std::max(err, fabs(s - y[r]) / (1 + fabs(s))); }
-    char buf[100]; snprintf(buf, sizeof buf, "matvec_q4_k_add 13 rows (partial block of warps): rel err %.1e", err);
-    check(err < 1e-5, buf);
+    for (int r = 0; r < rows; r++) {
+        double s = 0, m = 0;
+        for (int i = 0; i < cols; i++) { double t = (double)dq(&w[r * row_bytes], i) * x[i]; s += t; m += fabs(t); }
+        err = std::max(err, std::max(fabs(s - y[r]), fabs(s + 1 - ya[r])) / (1 + m));
+    }
+    char buf[120]; snprintf(buf, sizeof buf, "%s and _add, 13 rows: max err / sum|w x| %.1e", name, err);
+    check(err < 1e-6, buf);
+}
+
+static void test_matvec_kernel() {
+    check_matvec("matvec_q8_0", matvec_q8_0, matvec_q8_0_add, dq_q8_0, 32, 34, 0);
+    check_matvec("matvec_q4_0", matvec_q4_0, matvec_q4_0_add, dq_q4_0, 32, 18, 0);
+    check_matvec("matvec_q4_k", matvec_q4_k, matvec_q4_k_add, dq_q4_k, 256, 144, 0);
+    check_matvec("matvec_q6_k", matvec_q6_k, matvec_q6_k_add, dq_q6_k, 256, 210, 208);
+    check_matvec("matvec_f16", matvec_f16, matvec_f16_add, dq_f16, 1, 2, -1);
+    check_matvec("matvec_f32", matvec_f32, matvec_f32_add, dq_f32, 1, 4, -1);
+    int cols = 512;
+    std::vector<uint8_t> w((size_t)13 * cols / 256 * 144);
+    for (auto& b : w) b = (uint8_t)rng();
     std::vector<int> ids = {3, 0, 12};
     std::vector<float> emb(3 * cols);
     launch({(unsigned)ceil_div(cols, 256), 3}, {256}, [&] { embed_q4_k(w.data(), ids.data(), emb.data(), cols, 3); });
     bool ok = true;
-    for (int t = 0; t < 3; t++) for (int i = 0; i < cols; i++) ok &= emb[t * cols + i] == dq_q4_k(&w[(size_t)ids[t] * cols / 256 * 144], i);
+    for (int t = 0; t < 3; t++) for (int i = 0; i < cols; i++) { float e = dq_q4_k(&w[(size_t)ids[t] * cols / 256 * 144], i); ok &= memcmp(&emb[t * cols + i], &e, 4) == 0; }
     check(ok, "embed_q4_k rows ids[] dequantized");
 }
 
