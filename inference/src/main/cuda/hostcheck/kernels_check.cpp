@@ -7,6 +7,7 @@
 #include "attention.cu"
 #include "sampling.cu"
 #include "embed.cu"
+#include "matmul.cu"
 #include <cstdio>
 #include <random>
 static std::mt19937_64 rng(7);
@@ -178,6 +179,44 @@ static void test_matvec_kernel() {
     check(ok, "embed_q4_k rows ids[] dequantized");
 }
 
+typedef void (*MmKernel)(const void*, const float*, float*, int, int, int);
+// rows 70 and n 67 leave partial 64-tiles in both directions; compares with a double product of the
+// exactly dequantized weights and x, both rounded to half as the kernel's tensor-core inputs are.
+static void check_matmul(const char* name, MmKernel k, Dq dq, int bs, int bytes, int f16_at, int cols) {
+    int rows = 70, n = 67;
+    size_t row_bytes = (size_t)cols / bs * bytes;
+    std::vector<uint8_t> w(rows * row_bytes);
+    for (auto& b : w) b = (uint8_t)rng();
+    if (f16_at >= 0)
+        for (size_t b = 0; b < w.size(); b += bytes) { uint16_t h = 0x2000 | (rng() & 0x3ff); memcpy(&w[b + f16_at], &h, 2); if (bytes == 144) memcpy(&w[b + 2], &h, 2); }
+    if (bytes == 2) for (size_t b = 0; b < w.size(); b += 2) { uint16_t h = 0x3000 | (rng() & 0x3ff); memcpy(&w[b], &h, 2); }
+    if (bytes == 4) for (size_t b = 0; b < w.size(); b += 4) { float f = urand(-1, 1); memcpy(&w[b], &f, 4); }
+    std::vector<float> x((size_t)n * cols), y((size_t)n * rows, NAN);
+    for (auto& f : x) f = urand(-1, 1);
+    launch({(unsigned)ceil_div(rows, 64), (unsigned)ceil_div(n, 64)}, {128}, [&] { k(w.data(), x.data(), y.data(), rows, cols, n); });
+    double err = 0;
+    for (int t = 0; t < n; t++) for (int r = 0; r < rows; r++) {
+        double s = 0, m = 0;
+        for (int i = 0; i < cols; i++) {
+            double p = (double)__half2float(__float2half(dq(&w[r * row_bytes], i))) * __half2float(__float2half(x[(size_t)t * cols + i]));
+            s += p; m += fabs(p);
+        }
+        double e = fabs(s - y[(size_t)t * rows + r]) / (1 + m);
+        if (!(e <= err)) err = std::isnan(e) ? INFINITY : e;
+    }
+    char buf[120]; snprintf(buf, sizeof buf, "%s 70 rows x %d cols x 67 tokens: max err / sum|w x| %.1e", name, cols, err);
+    check(err < 1e-6, buf);
+}
+
+static void test_matmul() {
+    check_matmul("matmul_q8_0", matmul_q8_0, dq_q8_0, 32, 34, 0, 96);
+    check_matmul("matmul_q4_0", matmul_q4_0, dq_q4_0, 32, 18, 0, 96);
+    check_matmul("matmul_q4_k", matmul_q4_k, dq_q4_k, 256, 144, 0, 512);
+    check_matmul("matmul_q6_k", matmul_q6_k, dq_q6_k, 256, 210, 208, 512);
+    check_matmul("matmul_f16", matmul_f16, dq_f16, 1, 2, -1, 96);
+    check_matmul("matmul_f32", matmul_f32, dq_f32, 1, 4, -1, 96);
+}
+
 int main() { setvbuf(stdout, nullptr, _IONBF, 0);
     test_attention(4, 2, 64, 37, 16, 64, 3);
     test_attention(2, 1, 128, 5, 32, 96, 1);
@@ -185,6 +224,7 @@ int main() { setvbuf(stdout, nullptr, _IONBF, 0);
     test_sampling();
     test_norm_rope();
     test_matvec_kernel();
+    test_matmul();
     printf(fails ? "%d FAILED\n" : "all emulated kernel checks passed\n", fails);
     return fails != 0;
 }

@@ -11,7 +11,7 @@ cuda_inc="${CUDA_HOME:-${nvcc_bin:+$(dirname "$(dirname "$(readlink -f "$nvcc_bi
 [ -f "$cuda_inc/cuda_fp16.h" ] || { echo "hostcheck: CUDA headers not found (set CUDA_HOME)" >&2; exit 1; }
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-flags=(-std=c++20 -O1 -ffp-contract=off -w -pthread -I"$cuda_inc" -I"$here/..")
+flags=(-std=c++20 -O1 -ffp-contract=off -w -pthread -I"$here" -I"$cuda_inc" -I"$here/..")  # $here first: its mma.h
 g++ "${flags[@]}" "$here/decode_check.cpp" -o "$work/decode_check"
 g++ "${flags[@]}" "$here/kernels_check.cpp" -o "$work/kernels_check"
 (cd "$work" && ./decode_check)
