@@ -3,18 +3,13 @@ package dev.chrysalis.inference.gpu;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.chrysalis.inference.gpu.cuda.CudaDevice;
 import dev.chrysalis.inference.gpu.cuda.CudaDriver;
 import dev.chrysalis.inference.gpu.cuda.CudaProbe;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -26,8 +21,6 @@ import org.junit.jupiter.api.Test;
  */
 class FakeDriverBindingsTest extends CudaBindingsScenarios {
 
-    private static final Path CUDA_INCLUDE = Path.of(System.getProperty("chrysalis.cuda.include", "/usr/local/cuda/include"));
-
     /** The compiled stand-in, built once for the class in {@link #compile()}. */
     private static Path library;
 
@@ -37,31 +30,7 @@ class FakeDriverBindingsTest extends CudaBindingsScenarios {
 
     @BeforeAll
     static void compile() throws IOException, InterruptedException {
-        Path header = CUDA_INCLUDE.resolve("cuda.h");
-        assumeTrue(Files.isRegularFile(header), () -> print("fake-driver tests skipped: no " + header));
-        Path dir = Files.createTempDirectory("fakecuda");
-        Path source = dir.resolve("fakecuda.c");
-        try (InputStream in = FakeDriverBindingsTest.class.getResourceAsStream("fakecuda.c")) {
-            Files.copy(in, source);
-        }
-        Path lib = dir.resolve("libfakecuda.so");
-        Process cc;
-        try {
-            cc = new ProcessBuilder("cc", "-shared", "-fPIC", "-O1", "-Wall", "-Werror", "-I" + CUDA_INCLUDE, "-o", lib.toString(),
-                    source.toString()).redirectErrorStream(true).start();
-        } catch (IOException e) {
-            assumeTrue(false, () -> print("fake-driver tests skipped: no C compiler (" + e.getMessage() + ")"));
-            return;
-        }
-        String out = new String(cc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(cc.waitFor(60, TimeUnit.SECONDS), "cc timed out");
-        assertEquals(0, cc.exitValue(), "fakecuda.c does not compile against " + header + ":\n" + out);
-        library = lib;
-    }
-
-    private static String print(String reason) {
-        System.out.println(reason);
-        return reason;
+        library = FakeCudaDriver.compile();
     }
 
     @Test
