@@ -134,7 +134,13 @@ public final class CudaTransformer implements ForwardPass {
     /** {@link #open(int, ModelConfig, ModelWeights, int, int, String)} with explicit decode launching. */
     public static CudaTransformer open(int ordinal, ModelConfig config, ModelWeights weights, int maxBatch, int capacity, String model,
                                        Launching launching) {
-        CudaContext ctx = CudaDriver.load().createContext(ordinal);
+        return open(CudaDriver.load(), ordinal, config, weights, maxBatch, capacity, model, launching);
+    }
+
+    /** As above, through {@code driver} (the tests' stand-in driver, for one). */
+    public static CudaTransformer open(CudaDriver driver, int ordinal, ModelConfig config, ModelWeights weights, int maxBatch, int capacity,
+                                       String model, Launching launching) {
+        CudaContext ctx = driver.createContext(ordinal);
         try {
             CudaTransformer t = new CudaTransformer(ctx, config, weights, maxBatch, capacity, model, launching);
             LOG.log(System.Logger.Level.INFO, "{0} on {1}: weights {2}, activations {3}, KV cache {4} per session",
