@@ -4,16 +4,17 @@
 // cache row holds dims g*head_dim .. g*head_dim + head_dim - 1. Query head h reads cache head
 // h / (n_heads / n_kv_heads) (grouped-query attention).
 //
-// attend_range is shared by decode and prefill: 4 warps take interleaved keys, a warp scores 4 keys at
-// once (lane-strided half2 loads of the key rows, 4 interleaved shuffle reductions), keeps an online
-// softmax (running max, running sum, running weighted sum of value rows with each lane holding
-// head_dim/32 dims), and the 4 warps' states are merged through shared memory.
+// attend_range is shared by decode and prefill: 4 warps take interleaved keys, a warp loads the key and
+// value rows of 8 keys at once (lane-strided half2 loads, all issued before any is used), scores them
+// (8 interleaved shuffle reductions), keeps an online softmax (running max, running sum, running
+// weighted sum of value rows with each lane holding head_dim/32 dims), and the 4 warps' states are
+// merged through shared memory.
 
 #include "common.cuh"
 
 #define ATT_THREADS 128
 #define ATT_WARPS 4
-#define ATT_KEYS 4          // keys scored together by one warp
+#define ATT_KEYS 8          // keys scored (and their rows loaded) together by one warp
 #define ATT_MAX_HEAD 256
 #define ATT_PAIRS (ATT_MAX_HEAD / 64)  // half2 pairs per lane at head_dim 256
 
@@ -65,22 +66,30 @@ __device__ __forceinline__ void attend_range(const float* __restrict__ q, const 
     }
 
     for (int base = k_begin + warp; base < k_end; base += ATT_WARPS * ATT_KEYS) {
+        // key and value rows of the group's keys, all loads issued before any is used
+        __half2 kv[ATT_KEYS][ATT_PAIRS], vv[ATT_KEYS][ATT_PAIRS];
+#pragma unroll
+        for (int u = 0; u < ATT_KEYS; u++) {
+            const int key = base + u * ATT_WARPS;
+            const __half2* kr = reinterpret_cast<const __half2*>(k_cache + (size_t)key * kv_dim + head_off);
+            const __half2* vr = reinterpret_cast<const __half2*>(v_cache + (size_t)key * kv_dim + head_off);
+#pragma unroll
+            for (int i = 0; i < ATT_PAIRS; i++) {
+                const int p = lane + 32 * i;
+                const bool ok = key < k_end && p < pairs;
+                kv[u][i] = ok ? kr[p] : __float2half2_rn(0.0f);
+                vv[u][i] = ok ? vr[p] : __float2half2_rn(0.0f);
+            }
+        }
         float s[ATT_KEYS];
 #pragma unroll
         for (int u = 0; u < ATT_KEYS; u++) {
-            int key = base + u * ATT_WARPS;
             float d = 0.0f;
-            if (key < k_end) {
-                const __half2* kr = reinterpret_cast<const __half2*>(k_cache + (size_t)key * kv_dim + head_off);
 #pragma unroll
-                for (int i = 0; i < ATT_PAIRS; i++) {
-                    int p = lane + 32 * i;
-                    if (p < pairs) {
-                        float2 kf = __half22float2(kr[p]);
-                        d = fmaf(qv[i].x, kf.x, d);
-                        d = fmaf(qv[i].y, kf.y, d);
-                    }
-                }
+            for (int i = 0; i < ATT_PAIRS; i++) {
+                float2 kf = __half22float2(kv[u][i]);
+                d = fmaf(qv[i].x, kf.x, d);
+                d = fmaf(qv[i].y, kf.y, d);
             }
             s[u] = d;
         }
@@ -99,7 +108,7 @@ __device__ __forceinline__ void attend_range(const float* __restrict__ q, const 
             }
             m = fmaxf(m, s[u]);
         }
-        float corr = expf(st.max - m);  // 0 when st.max is -inf (m is finite: key `base` is valid)
+        const float corr = expf(st.max - m);  // 0 when st.max is -inf (m is finite: key `base` is valid)
         st.sum *= corr;
 #pragma unroll
         for (int i = 0; i < ATT_PAIRS; i++) {
@@ -109,20 +118,13 @@ __device__ __forceinline__ void attend_range(const float* __restrict__ q, const 
         st.max = m;
 #pragma unroll
         for (int u = 0; u < ATT_KEYS; u++) {
-            int key = base + u * ATT_WARPS;
-            if (key < k_end) {
-                float pw = expf(s[u] - m);
-                st.sum += pw;
-                const __half2* vr = reinterpret_cast<const __half2*>(v_cache + (size_t)key * kv_dim + head_off);
+            const float pw = expf(s[u] - m);  // 0 for keys past k_end (their values were loaded as 0)
+            st.sum += pw;
 #pragma unroll
-                for (int i = 0; i < ATT_PAIRS; i++) {
-                    int p = lane + 32 * i;
-                    if (p < pairs) {
-                        float2 vf = __half22float2(vr[p]);
-                        st.acc[i].x = fmaf(pw, vf.x, st.acc[i].x);
-                        st.acc[i].y = fmaf(pw, vf.y, st.acc[i].y);
-                    }
-                }
+            for (int i = 0; i < ATT_PAIRS; i++) {
+                float2 vf = __half22float2(vv[u][i]);
+                st.acc[i].x = fmaf(pw, vf.x, st.acc[i].x);
+                st.acc[i].y = fmaf(pw, vf.y, st.acc[i].y);
             }
         }
     }
