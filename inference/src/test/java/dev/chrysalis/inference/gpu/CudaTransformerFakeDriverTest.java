@@ -32,6 +32,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class CudaTransformerFakeDriverTest {
 
+    /** Bytes of device memory the stand-in reports (FAKE_TOTAL in fakecuda.c). */
+    private static final long FAKE_TOTAL = 16L << 30;
+
     private static CudaDriver driver;
 
     @TempDir
@@ -39,7 +42,7 @@ class CudaTransformerFakeDriverTest {
 
     @BeforeAll
     static void load() throws IOException, InterruptedException {
-        driver = CudaDriver.load(FakeCuda.library().toString());
+        driver = CudaDriver.load(FakeCudaDriver.compile().toString());
     }
 
     /** Fixtures (F32 with a 172-column matrix, Q4_K/Q6_K) and generated qwen2, qwen3 and llama3 models. */
@@ -97,7 +100,7 @@ class CudaTransformerFakeDriverTest {
 
     private static void assertAllDeviceMemoryFree() {
         try (CudaContext ctx = driver.createContext(0)) {
-            assertEquals(FakeCuda.TOTAL_MEMORY, ctx.freeMemory(), "device memory left allocated");
+            assertEquals(FAKE_TOTAL, ctx.freeMemory(), "device memory left allocated");
         }
     }
 }
