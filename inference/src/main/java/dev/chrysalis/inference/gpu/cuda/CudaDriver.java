@@ -24,6 +24,9 @@ public final class CudaDriver {
     /** The driver library's soname. */
     public static final String LIBRARY = "libcuda.so.1";
 
+    /** System property naming another driver library (a path or soname) to load instead of {@link #LIBRARY}. */
+    public static final String LIBRARY_PROPERTY = "chrysalis.cuda.library";
+
     private static final int NAME_BYTES = 256;
 
     private final DriverApi api;
@@ -37,12 +40,13 @@ public final class CudaDriver {
     }
 
     /**
-     * Loads {@code libcuda.so.1} and initialises the driver.
+     * Loads {@code libcuda.so.1} (or the library the system property {@value #LIBRARY_PROPERTY} names) and
+     * initialises the driver.
      *
      * @throws CudaUnavailableException with a one-line reason when there is no driver or no GPU
      */
     public static CudaDriver load() {
-        return load(LIBRARY);
+        return load(systemLibrary());
     }
 
     /**
@@ -82,7 +86,12 @@ public final class CudaDriver {
 
     /** What the driver offers, never throwing: unavailable with the reason, or the devices found. */
     public static CudaProbe probe() {
-        return probe(LIBRARY);
+        return probe(systemLibrary());
+    }
+
+    private static String systemLibrary() {
+        String lib = System.getProperty(LIBRARY_PROPERTY, "").strip();
+        return lib.isEmpty() ? LIBRARY : lib;
     }
 
     /** {@link #probe()} of the driver at {@code library}. */
