@@ -1,9 +1,8 @@
 /*
  * A stand-in for libcuda.so.1 on machines without a GPU, for FakeDriverBindingsTest: compiled against the
  * real cuda.h, so every function here has the exact prototype (and exported _v2 name) the Java bindings
- * bind to. "Device" memory is host memory; kernels are not run except add_f32 (x[i] += y[i]) and argmax_f32
- * (so a decode picks a token in range), executed on the host so launches, argument marshalling and graph
- * capture/replay can be checked end to end.
+ * bind to. "Device" memory is host memory; kernels are not run except add_f32 (x[i] += y[i]), executed on
+ * the host so launches, argument marshalling and graph capture/replay can be checked end to end.
  */
 #include <cuda.h>
 #include <stdint.h>
@@ -12,30 +11,21 @@
 #include <time.h>
 
 #define FAKE_TOTAL (16ull << 30)
-#define MAX_CAPTURE 256
+#define MAX_CAPTURE 64
 
 static size_t allocated;
 static int ctx_token;
 static int add_token;
-static int argmax_token;
 
-/* add_f32: a = x, b = y; argmax_f32: a = logits, b = out */
-typedef struct { int argmax; CUdeviceptr a, b; unsigned n, threads; } add_launch;
+typedef struct { CUdeviceptr x, y; unsigned n, threads; } add_launch;
 typedef struct { int capturing; int count; add_launch launches[MAX_CAPTURE]; } fake_stream;
 typedef struct { int count; add_launch launches[MAX_CAPTURE]; } fake_graph;
 typedef struct { double ms; } fake_event;
 typedef struct { size_t bytes; } alloc_header;
 
 static void run_add(const add_launch *l) {
-    if (l->argmax) {
-        const float *logits = (const float *) (uintptr_t) l->a;
-        int best = 0;
-        for (unsigned i = 1; i < l->n; i++) if (logits[i] > logits[best]) best = (int) i;
-        *(int *) (uintptr_t) l->b = best;
-        return;
-    }
-    float *x = (float *) (uintptr_t) l->a;
-    const float *y = (const float *) (uintptr_t) l->b;
+    float *x = (float *) (uintptr_t) l->x;
+    const float *y = (const float *) (uintptr_t) l->y;
     for (unsigned i = 0; i < l->n && i < l->threads; i++) x[i] += y[i];
 }
 
@@ -122,7 +112,6 @@ CUresult CUDAAPI cuModuleUnload(CUmodule m) { free(m); return CUDA_SUCCESS; }
 CUresult CUDAAPI cuModuleGetFunction(CUfunction *f, CUmodule m, const char *name) {
     if (m == NULL) return CUDA_ERROR_INVALID_VALUE;
     if (strcmp(name, "add_f32") == 0) { *f = (CUfunction) &add_token; return CUDA_SUCCESS; }
-    if (strcmp(name, "argmax_f32") == 0) { *f = (CUfunction) &argmax_token; return CUDA_SUCCESS; }
     *f = (CUfunction) m;  /* any other kernel of the module: accepted, never run */
     return CUDA_SUCCESS;
 }
@@ -242,16 +231,8 @@ CUresult CUDAAPI cuLaunchKernel(CUfunction f, unsigned int gx, unsigned int gy, 
     if (s == NULL || params == NULL || extra != NULL || gx == 0 || gy == 0 || gz == 0 || bx == 0 || by == 0 || bz == 0 || bx * by * bz > 1024) {
         return CUDA_ERROR_INVALID_VALUE;
     }
-    add_launch l;
-    if (f == (CUfunction) &add_token) {
-        add_launch add = { 0, *(CUdeviceptr *) params[0], *(CUdeviceptr *) params[1], *(unsigned *) params[2], gx * bx };
-        l = add;
-    } else if (f == (CUfunction) &argmax_token) {
-        add_launch argmax = { 1, *(CUdeviceptr *) params[0], *(CUdeviceptr *) params[2], *(unsigned *) params[1], gx * bx };
-        l = argmax;
-    } else {
-        return CUDA_SUCCESS;
-    }
+    if (f != (CUfunction) &add_token) return CUDA_SUCCESS;
+    add_launch l = { *(CUdeviceptr *) params[0], *(CUdeviceptr *) params[1], *(unsigned *) params[2], gx * bx };
     (void) shared;
     fake_stream *fs = (fake_stream *) s;
     if (fs->capturing) {
