@@ -9,6 +9,7 @@ import dev.chrysalis.evolution.build.PluginCompiler;
 import dev.chrysalis.evolution.evidence.Batch;
 import dev.chrysalis.evolution.evidence.EvidenceCase;
 import dev.chrysalis.evolution.evidence.EvidenceItem;
+import dev.chrysalis.evolution.pipeline.CandidateOutcome;
 import dev.chrysalis.evolution.pipeline.EvolutionLoop;
 import dev.chrysalis.evolution.pipeline.EvolutionResult;
 import dev.chrysalis.evolution.pipeline.EvolutionSettings;
@@ -51,8 +52,26 @@ import java.util.stream.Stream;
 public final class SeededBugBench {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** The outcome for one seeded bug. */
-    public record Row(String bug, String outcome, int candidates, Duration elapsed, Optional<String> winner, boolean falseFix) {
+    /**
+     * The outcome for one seeded bug.
+     *
+     * @param tried each candidate in order: its mutation and how far it got (evidence fixed, regression broken)
+     */
+    public record Row(String bug, String outcome, int candidates, Duration elapsed, Optional<String> winner, boolean falseFix,
+                      List<String> tried) {
+        public Row {
+            tried = List.copyOf(tried);
+        }
+
+        Row(String bug, String outcome) {
+            this(bug, outcome, 0, Duration.ZERO, Optional.empty(), false, List.of());
+        }
+    }
+
+    private static List<String> tried(List<CandidateOutcome> outcomes) {
+        return outcomes.stream().map(o -> o.mutation() + " -> " + o.stage().label() + " fixed " + o.evidenceFixed().size()
+                + (o.regressionBroken().isEmpty() ? "" : ", broke " + o.regressionBroken())
+                + (o.compileErrors().isEmpty() ? "" : ", " + o.compileErrors().getFirst())).toList();
     }
 
     public static List<SeededBug> shippedSkillBugs() {
@@ -159,7 +178,7 @@ public final class SeededBugBench {
             Map<String, String> files = ws.pluginFiles(Workspace.MAIN, bug.skill());
             List<ReplayCase> replay = bug.harness() ? harnessTurnCases() : ReplayCases.parse(files.get("replay.jsonl"), bug.skill(), "replay.jsonl");
             if (!(compiler.compile(files) instanceof CompileResult.Compiled live)) {
-                return new Row(bug.name(), "seeded source does not compile", 0, Duration.ZERO, Optional.empty(), false);
+                return new Row(bug.name(), "seeded source does not compile");
             }
             PackagedBundle liveJar = packager.pack(plugin, live.classes(), Map.of(), "1.0.0", work.resolve("live.jar"));
             TrialReport liveTrial = trials.run(liveJar.jar(), replay, settings.trial().withRunsPerCase(1));
@@ -178,7 +197,7 @@ public final class SeededBugBench {
                 }
             }
             if (evidence.isEmpty()) {
-                return new Row(bug.name(), "bug not visible in the replay cases", 0, Duration.ZERO, Optional.empty(), false);
+                return new Row(bug.name(), "bug not visible in the replay cases");
             }
             List<ReplayCase> extra = ReplayCases.parse(EXTRA_HIDDEN.getOrDefault(bug.name(), ""), bug.skill(), "extra hidden cases of " + bug.name());
             if (!extra.isEmpty()) {
@@ -201,10 +220,13 @@ public final class SeededBugBench {
                         TrialReport hiddenTrial = trials.run(h.bundle(), hidden, settings.trial().withRunsPerCase(1));
                         falseFix = hiddenTrial.cases().stream().anyMatch(c -> !c.passed());
                     }
-                    yield new Row(bug.name(), "repaired", h.candidates().size(), h.elapsed(), Optional.of(h.winner().mutation()), falseFix);
+                    yield new Row(bug.name(), "repaired", h.candidates().size(), h.elapsed(), Optional.of(h.winner().mutation()), falseFix,
+                            tried(h.candidates()));
                 }
-                case EvolutionResult.Abandoned a -> new Row(bug.name(), "abandoned: " + a.reason(), a.candidates().size(), a.elapsed(), Optional.empty(), false);
-                case EvolutionResult.Failed f -> new Row(bug.name(), "failed: " + f.reason(), f.candidates().size(), f.elapsed(), Optional.empty(), false);
+                case EvolutionResult.Abandoned a -> new Row(bug.name(), "abandoned: " + a.reason(), a.candidates().size(), a.elapsed(),
+                        Optional.empty(), false, tried(a.candidates()));
+                case EvolutionResult.Failed f -> new Row(bug.name(), "failed: " + f.reason(), f.candidates().size(), f.elapsed(),
+                        Optional.empty(), false, tried(f.candidates()));
             };
         }
     }

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +44,12 @@ import org.eclipse.jface.text.Document;
  * line scores {@code failed(line) / sqrt(totalFailed * (failed(line) + passed(line)))}. Only main's code
  * runs here, never a candidate: candidates are judged in the sandbox. A case that runs past its time limit
  * counts as not run.
+ * <p>
+ * A spectrum cannot tell apart the statements every case runs. So when the failing cases answered with wrong
+ * fields ({@link ReplayOutcome.Mismatch}: {@code $.columns[0].median: expected 2.5, got 2}), the statements that
+ * name such a field (an identifier or string literal equal to it, or a method named for it), and the conditions
+ * and loops enclosing them, score {@link #OUTPUT_SLICE} times their spectrum: a cheap backward slice from the
+ * wrong output (only when few fields are wrong, at most {@link #MAX_WRONG_FIELDS}).
  */
 public final class SpectrumLocator {
     private static final String PROBE_PACKAGE = "chrysalisprobe";
@@ -61,6 +68,12 @@ public final class SpectrumLocator {
             }
             """;
     private static final System.Logger LOG = System.getLogger(SpectrumLocator.class.getName());
+    /** How much more suspicious a statement in the wrong output's slice is than its spectrum alone says. */
+    static final double OUTPUT_SLICE = 2.0;
+    /** More wrong fields than this say the whole answer is wrong (a parse, a detection), not one computation: no slice. */
+    static final int MAX_WRONG_FIELDS = 3;
+    /** The last named segment of a differing JSON path ({@code $.columns[0].median: ...} gives {@code median}). */
+    private static final java.util.regex.Pattern DIFF_FIELD = java.util.regex.Pattern.compile("\\.([A-Za-z_][\\w-]*)(?:\\[\\d+])*:");
 
     private final PluginCompiler compiler;
     private final Path scratch;
@@ -82,7 +95,8 @@ public final class SpectrumLocator {
                                       Set<String> matchFailing) {
         Map<String, String> instrumented = new LinkedHashMap<>();
         Map<String, String> lineMethods = new HashMap<>();
-        files.forEach((path, text) -> instrumented.put(path, path.endsWith(".java") ? instrument(path, text, lineMethods) : text));
+        Map<String, Statement> statements = new HashMap<>();
+        files.forEach((path, text) -> instrumented.put(path, path.endsWith(".java") ? instrument(path, text, lineMethods, statements) : text));
         instrumented.put("src/main/java/" + PROBE_PACKAGE + "/Probe.java", PROBE_SOURCE);
         if (!(compiler.compile(instrumented) instanceof CompileResult.Compiled compiled)) {
             LOG.log(System.Logger.Level.WARNING, "spectrum: the instrumented sources do not compile; no spectrum");
@@ -99,12 +113,14 @@ public final class SpectrumLocator {
             ReplayRunner runner = new ReplayRunner(scratch);
             List<Set<String>> failed = new ArrayList<>();
             List<Set<String>> passed = new ArrayList<>();
+            Set<String> wrongFields = new java.util.TreeSet<>();
             ExecutorService exec = Executors.newVirtualThreadPerTaskExecutor();
             try {
                 for (ReplayCase c : failing) {
                     run(exec, runner, skill.get(), c, hits).ifPresent(r -> {
                         if (!matchFailing.contains(c.id()) || !r.passed) {
                             failed.add(r.lines);
+                            wrongFields.addAll(r.wrongFields);
                         }
                     });
                 }
@@ -117,25 +133,121 @@ public final class SpectrumLocator {
             if (failed.isEmpty()) {
                 return Optional.empty();
             }
+            Set<String> slice = outputSlice(statements, lineMethods, wrongFields);
             Map<String, Double> lines = new HashMap<>();
             Map<String, Double> methods = new HashMap<>();
             for (String line : lineMethods.keySet()) {
                 long ef = failed.stream().filter(s -> s.contains(line)).count();
                 long ep = passed.stream().filter(s -> s.contains(line)).count();
                 if (ef > 0) {
-                    double score = ef / Math.sqrt((double) failed.size() * (ef + ep));
+                    double score = ef / Math.sqrt((double) failed.size() * (ef + ep)) * (slice.contains(line) ? OUTPUT_SLICE : 1.0);
                     lines.put(line, score);
                     methods.merge(lineMethods.get(line), score, Math::max);
                 }
             }
-            return Optional.of(new Suspicion(methods, lines, "spectrum (ochiai, " + failed.size() + " failing, " + passed.size() + " passing)"));
+            return Optional.of(new Suspicion(methods, lines, "spectrum (ochiai, " + failed.size() + " failing, " + passed.size() + " passing"
+                    + (slice.isEmpty() ? "" : "; wrong output " + wrongFields + " slices " + slice.size() + " statements") + ")"));
         } catch (ReflectiveOperationException | LinkageError e) {
             LOG.log(System.Logger.Level.WARNING, "spectrum: cannot run the instrumented plugin: " + e);
             return Optional.empty();
         }
     }
 
-    private record Run(boolean passed, Set<String> lines) {
+    private record Run(boolean passed, Set<String> lines, Set<String> wrongFields) {
+    }
+
+    /** The field names of the differing paths of a mismatch. */
+    static Set<String> wrongFields(ReplayOutcome o) {
+        Set<String> out = new java.util.TreeSet<>();
+        if (o instanceof ReplayOutcome.Mismatch m) {
+            java.util.regex.Matcher f = DIFF_FIELD.matcher(m.diff());
+            while (f.find()) {
+                out.add(f.group(1));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The probed statements that name one of the fields (an identifier or string literal equal to it, ignoring case, or
+     * an enclosing method whose name contains it), with the probed statements enclosing them (their conditions).
+     */
+    static Set<String> outputSlice(Map<String, Statement> statements, Map<String, String> lineMethods, Set<String> fields) {
+        Set<String> out = new HashSet<>();
+        if (fields.isEmpty() || fields.size() > MAX_WRONG_FIELDS) {
+            return out;
+        }
+        Map<Statement, String> ids = new java.util.IdentityHashMap<>();
+        statements.forEach((id, st) -> ids.put(st, id));
+        statements.forEach((id, st) -> {
+            String method = lineMethods.getOrDefault(id, "");
+            String simple = method.substring(method.lastIndexOf('.') + 1).toLowerCase(java.util.Locale.ROOT);
+            boolean named = fields.stream().anyMatch(f -> f.length() >= 4 && simple.contains(f.toLowerCase(java.util.Locale.ROOT)))
+                    || namesAny(ownParts(st), fields);
+            if (named) {
+                out.add(id);
+                for (ASTNode n = st.getParent(); n != null && !(n instanceof MethodDeclaration); n = n.getParent()) {
+                    String enclosing = n instanceof Statement e ? ids.get(e) : null;
+                    if (enclosing != null) {
+                        out.add(enclosing);
+                    }
+                }
+            }
+        });
+        return out;
+    }
+
+    /** The parts of a statement that are its own: a compound statement's header, a simple statement whole. */
+    private static List<ASTNode> ownParts(Statement s) {
+        List<ASTNode> out = new ArrayList<>();
+        switch (s) {
+            case org.eclipse.jdt.core.dom.IfStatement i -> out.add(i.getExpression());
+            case org.eclipse.jdt.core.dom.WhileStatement w -> out.add(w.getExpression());
+            case org.eclipse.jdt.core.dom.DoStatement d -> out.add(d.getExpression());
+            case org.eclipse.jdt.core.dom.SwitchStatement w -> out.add(w.getExpression());
+            case org.eclipse.jdt.core.dom.EnhancedForStatement f -> out.add(f.getExpression());
+            case org.eclipse.jdt.core.dom.ForStatement f -> {
+                f.initializers().forEach(o -> out.add((ASTNode) o));
+                if (f.getExpression() != null) {
+                    out.add(f.getExpression());
+                }
+            }
+            case org.eclipse.jdt.core.dom.TryStatement t -> t.resources().forEach(o -> out.add((ASTNode) o));
+            case org.eclipse.jdt.core.dom.LabeledStatement l -> { }
+            case org.eclipse.jdt.core.dom.SynchronizedStatement y -> out.add(y.getExpression());
+            default -> out.add(s);
+        }
+        return out;
+    }
+
+    private static boolean namesAny(List<ASTNode> parts, Set<String> fields) {
+        boolean[] found = {false};
+        for (ASTNode part : parts) {
+            part.accept(new ASTVisitor() {
+                @Override
+                public boolean visit(org.eclipse.jdt.core.dom.SimpleName n) {
+                    found[0] |= fields.stream().anyMatch(f -> f.equalsIgnoreCase(n.getIdentifier()));
+                    return !found[0];
+                }
+
+                @Override
+                public boolean visit(org.eclipse.jdt.core.dom.StringLiteral l) {
+                    found[0] |= fields.stream().anyMatch(f -> f.equalsIgnoreCase(l.getLiteralValue()));
+                    return !found[0];
+                }
+
+                @Override
+                public boolean visit(org.eclipse.jdt.core.dom.LambdaExpression l) {
+                    return false;
+                }
+
+                @Override
+                public boolean visit(org.eclipse.jdt.core.dom.AnonymousClassDeclaration a) {
+                    return false;
+                }
+            });
+        }
+        return found[0];
     }
 
     private Optional<Run> run(ExecutorService exec, ReplayRunner runner, Skill skill, ReplayCase c, Set<String> hits) {
@@ -143,7 +255,7 @@ public final class SpectrumLocator {
         Future<ReplayOutcome> f = exec.submit(() -> runner.runOne(skill, c));
         try {
             ReplayOutcome o = f.get(caseLimit.toMillis(), TimeUnit.MILLISECONDS);
-            return Optional.of(new Run(o.passed(), Set.copyOf(hits)));
+            return Optional.of(new Run(o.passed(), Set.copyOf(hits), wrongFields(o)));
         } catch (TimeoutException e) {
             f.cancel(true);
             return Optional.empty();
@@ -151,7 +263,7 @@ public final class SpectrumLocator {
             Thread.currentThread().interrupt();
             return Optional.empty();
         } catch (java.util.concurrent.ExecutionException e) {
-            return Optional.of(new Run(false, Set.copyOf(hits)));
+            return Optional.of(new Run(false, Set.copyOf(hits), Set.of()));
         }
     }
 
@@ -174,7 +286,7 @@ public final class SpectrumLocator {
     }
 
     /** The source with {@code chrysalisprobe.Probe.hit("file:line")} before every statement in a block. */
-    static String instrument(String file, String source, Map<String, String> lineMethods) {
+    static String instrument(String file, String source, Map<String, String> lineMethods, Map<String, Statement> statements) {
         CompilationUnit unit = SourceRegions.parse(source);
         ASTRewrite rewrite = ASTRewrite.create(unit.getAST());
         unit.accept(new ASTVisitor() {
@@ -192,6 +304,7 @@ public final class SpectrumLocator {
                     }
                     String id = file + ":" + unit.getLineNumber(s.getStartPosition());
                     lineMethods.put(id, method.get());
+                    statements.putIfAbsent(id, s);
                     Statement probe = (Statement) rewrite.createStringPlaceholder(PROBE_PACKAGE + ".Probe.hit(\"" + id + "\");",
                             ASTNode.EXPRESSION_STATEMENT);
                     lr.insertBefore(probe, s, null);

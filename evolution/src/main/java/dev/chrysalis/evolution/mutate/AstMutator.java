@@ -68,13 +68,19 @@ public final class AstMutator implements Mutator {
         OperatorStats maa = request.maa();
         boolean informed = !suspicion.methods().isEmpty();
         List<String> suspects = List.copyOf(suspicion.methods().keySet());
+        StringBuilder corpus = new StringBuilder();
+        request.files().forEach((path, text) -> {
+            if (path.endsWith(".java")) {
+                corpus.append(withoutSpace(text)).append('\n');
+            }
+        });
         List<Site> all = new ArrayList<>();
         request.files().forEach((path, text) -> {
             if (path.endsWith(".java")) {
                 String type = path.substring(path.lastIndexOf('/') + 1, path.length() - ".java".length());
                 List<String> here = suspects.stream().filter(m -> m.startsWith(type + ".") || m.startsWith(type + "$")).toList();
                 if (!informed || !here.isEmpty()) {
-                    all.addAll(sites(path, text, informed ? here : List.of()));
+                    all.addAll(sites(path, text, informed ? here : List.of(), corpus.toString()));
                 }
             }
         });
@@ -93,21 +99,41 @@ public final class AstMutator implements Mutator {
         return Proposals.of(distinct);
     }
 
-    /** The operator's prior, scaled by its MAA for this plugin (x0.5 for operators that always failed, x1.5 for ones that always helped). */
+    /**
+     * The operator's prior, scaled by its MAA for this plugin (x0.5 for operators that always failed, x1.5 for ones
+     * that always helped), and by {@link #REDUNDANT} when the edit writes code the plugin already has elsewhere.
+     */
     private static double weight(Site s, OperatorStats maa) {
-        return s.mutation().operator().prior() * (1 + maa.score(s.mutation().operator()) / 2);
+        return s.mutation().operator().prior() * (1 + maa.score(s.mutation().operator()) / 2) * (s.redundant() ? REDUNDANT : 1.0);
     }
 
-    /** A mutation and the line of the block statement holding the edit (where a spectrum's probe sits). */
-    private record Site(Mutation mutation, int statementLine) {
+    /**
+     * How much more likely an edit is when the expression it produces already occurs elsewhere in the plugin's
+     * sources (the "plastic surgery" observation: most fixes re-use code the program already contains, e.g. the
+     * {@code s.charAt(i + 1)} its neighbour's guard protects, where an unrelated tweak writes something new).
+     */
+    static final double REDUNDANT = 1.5;
+    /** An expression shorter than this (spaces removed) is too common to say anything when it recurs ({@code i + 1}). */
+    private static final int MIN_INGREDIENT = 12;
+
+    /**
+     * A mutation, the line of the block statement holding the edit (where a spectrum's probe sits), and whether the
+     * edited expression's new text occurs elsewhere in the plugin.
+     */
+    private record Site(Mutation mutation, int statementLine, boolean redundant) {
+    }
+
+    private static String withoutSpace(String text) {
+        return text.replaceAll("\\s+", "");
     }
 
     /** Every mutation of {@code source} inside {@code methods} (all methods when empty), in source order. */
     public List<Mutation> mutations(String file, String source, List<String> methods) {
-        return sites(file, source, methods).stream().map(Site::mutation).toList();
+        return sites(file, source, methods, withoutSpace(source)).stream().map(Site::mutation).toList();
     }
 
-    private List<Site> sites(String file, String source, List<String> methods) {
+    /** @param corpus the plugin's Java sources without white space, where re-used expressions are looked for */
+    private List<Site> sites(String file, String source, List<String> methods, String corpus) {
         CompilationUnit unit = SourceRegions.parse(source);
         List<Site> out = new ArrayList<>();
         unit.accept(new ASTVisitor() {
@@ -115,7 +141,7 @@ public final class AstMutator implements Mutator {
             public boolean visit(MethodDeclaration m) {
                 String name = SourceRegions.typeName(m) + "." + (m.isConstructor() ? "<init>" : m.getName().getIdentifier());
                 if (m.getBody() != null && (methods.isEmpty() || methods.contains(name))) {
-                    new Sites(file, source, unit, name, out).scan(m.getBody());
+                    new Sites(file, source, unit, name, corpus, out).scan(m.getBody());
                 }
                 return false;
             }
@@ -128,7 +154,7 @@ public final class AstMutator implements Mutator {
                     for (Object o : f.fragments()) {
                         Expression init = ((VariableDeclarationFragment) o).getInitializer();
                         if (init != null) {
-                            new Sites(file, source, unit, name, out).scan(init);
+                            new Sites(file, source, unit, name, corpus, out).scan(init);
                         }
                     }
                 }
@@ -159,13 +185,15 @@ public final class AstMutator implements Mutator {
         private final String source;
         private final CompilationUnit unit;
         private final String method;
+        private final String corpus;
         private final List<Site> out;
 
-        Sites(String file, String source, CompilationUnit unit, String method, List<Site> out) {
+        Sites(String file, String source, CompilationUnit unit, String method, String corpus, List<Site> out) {
             this.file = file;
             this.source = source;
             this.unit = unit;
             this.method = method;
+            this.corpus = corpus;
             this.out = out;
         }
 
@@ -424,8 +452,33 @@ public final class AstMutator implements Mutator {
             }
             if (!doc.get().equals(source)) {
                 out.add(new Site(new Mutation(op, file, method, unit.getLineNumber(at.getStartPosition()), what, doc.get()),
-                        unit.getLineNumber(blockStatement(at).getStartPosition())));
+                        unit.getLineNumber(blockStatement(at).getStartPosition()), reusesCode(at, doc.get())));
             }
+        }
+
+        /**
+         * Whether the edit turns an expression around it into one the plugin already holds: the edited node and its
+         * enclosing expressions up to a boolean connective or the statement, each at least {@link #MIN_INGREDIENT}
+         * characters long and with some structure (a call, a field or an element), looked for in the sources without
+         * white space.
+         */
+        private boolean reusesCode(ASTNode at, String edited) {
+            int delta = edited.length() - source.length();
+            for (ASTNode n = at; n instanceof Expression; n = n.getParent()) {
+                if (n instanceof InfixExpression i && (i.getOperator() == InfixExpression.Operator.CONDITIONAL_AND
+                        || i.getOperator() == InfixExpression.Operator.CONDITIONAL_OR)) {
+                    return false;
+                }
+                int end = n.getStartPosition() + n.getLength() + delta;
+                if (end <= n.getStartPosition() || end > edited.length()) {
+                    return false;
+                }
+                String now = withoutSpace(edited.substring(n.getStartPosition(), end));
+                if (now.length() >= MIN_INGREDIENT && (now.contains("(") || now.contains("[") || now.contains("."))) {
+                    return corpus.contains(now);
+                }
+            }
+            return false;
         }
     }
 }

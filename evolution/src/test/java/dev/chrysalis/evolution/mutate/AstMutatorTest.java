@@ -122,6 +122,41 @@ class AstMutatorTest {
     }
 
     @Test
+    void anEditThatWritesCodeThePluginAlreadyHasComesBeforeOneThatWritesNewCode() {
+        String source = """
+                package x;
+
+                final class Lexer {
+                    int scan(String s, int i, int n) {
+                        if (s.charAt(i) == '.' && i + 1 < n && Character.isDigit(s.charAt(i + 1))) {
+                            return 1;
+                        }
+                        if (s.charAt(i) == '*' && i + 1 < n && s.charAt(i + 2) == '*') {
+                            return 2;
+                        }
+                        return 0;
+                    }
+                }
+                """;
+        var suspicion = new dev.chrysalis.evolution.locate.Suspicion(Map.of("Lexer.scan", 1.0), Map.of(), "test");
+        var batch = new dev.chrysalis.evolution.evidence.Batch("b", "x", List.of(), List.of(), true);
+        Proposals plan = mutator.propose(new MutationRequest(batch, Map.of("src/main/java/x/Lexer.java", source), suspicion,
+                new dev.chrysalis.evolution.search.OperatorStats(Path.of("unused-maa"), "x", 0.3)));
+        int reuse = -1;
+        int guard = -1;
+        for (int rank = 0; plan.hasNext(); rank++) {
+            Mutation m = ((Proposal.Rewrite) plan.next()).mutation();
+            if (m.newSource().contains("i + 1 < n && s.charAt(i + 1) == '*'")) {
+                reuse = rank;
+            } else if (m.newSource().contains("i + 2 < n && s.charAt(i + 2) == '*'")) {
+                guard = rank;
+            }
+        }
+        assertTrue(reuse >= 0 && guard >= 0, "both edits are proposed");
+        assertTrue(reuse < guard, "s.charAt(i + 1) is already in the method, i + 2 < n is not: " + reuse + " vs " + guard);
+    }
+
+    @Test
     void listsMethodsWithTheirTypes() {
         assertEquals(List.of("Hooks.clamp", "Hooks.store", "Hooks.both"),
                 mutator.methods(FILE, SOURCE).stream().map(MethodLocation::method).toList());

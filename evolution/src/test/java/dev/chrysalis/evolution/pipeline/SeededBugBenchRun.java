@@ -49,6 +49,7 @@ class SeededBugBenchRun {
                 SeededBugBench.Row row = bench.run(bug, temp.resolve("bug-" + i++));
                 System.out.printf("bench %-40s %-60s cand=%d %6d ms falseFix=%s %s%n", row.bug(), row.outcome(), row.candidates(),
                         row.elapsed().toMillis(), row.falseFix(), row.winner().orElse(""));
+                row.tried().forEach(t -> System.out.println("    " + t));
                 if (!row.outcome().startsWith("bug not visible") && !row.outcome().startsWith("seeded")) {
                     visible++;
                     millis.add(row.elapsed().toMillis());
