@@ -17,14 +17,18 @@ import dev.chrysalis.inference.model.ModelLoader;
 import dev.chrysalis.inference.model.Transformer;
 import dev.chrysalis.inference.testutil.Fixtures;
 import dev.chrysalis.inference.testutil.Refs;
+import dev.chrysalis.inference.testutil.TinyModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -55,6 +59,20 @@ class CudaForwardPassTest {
         Refs refs = Refs.load(json);
         double worst = compare(refs.modelPath(), gpu, refs.promptTokens(), 64, DECODE_STEPS);
         System.out.printf(Locale.ROOT, "%s: worst |gpu - cpu| / logit range %.2e%n", json, worst);
+    }
+
+    /**
+     * qwen2 (Q/K/V biases, NeoX RoPE), qwen3 (per-head Q/K norms), llama3 (RoPE frequency factors), with
+     * tied and separate output weights: the launches the fixtures (all llama) never make.
+     */
+    @ParameterizedTest
+    @CsvSource({"qwen2,true", "qwen2,false", "qwen3,false", "qwen3,true", "llama3,true", "llama,false"})
+    void otherArchitecturesMatchTheCpuPath(String arch, boolean tied, CudaDevice gpu, @TempDir Path tmp) throws IOException {
+        Path p = tmp.resolve(arch + tied + ".gguf");
+        Files.write(p, new TinyModel(arch, tied, arch.hashCode() + (tied ? 1 : 0)).gguf(Map.of()));
+        int[] prompt = {1, 17, 5, 63, 42, 8, 30, 2, 9};
+        double worst = compare(p, gpu, prompt, 4, DECODE_STEPS);
+        System.out.printf(Locale.ROOT, "%s (tied %s): worst |gpu - cpu| / logit range %.2e%n", arch, tied, worst);
     }
 
     /**
