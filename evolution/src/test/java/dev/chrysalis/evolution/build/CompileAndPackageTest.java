@@ -53,4 +53,23 @@ class CompileAndPackageTest {
         assertTrue(d.message().contains("String") && d.message().contains("int"), d.message());
         assertTrue(failed.summary().startsWith("src/main/java/x/A.java:3: error:"), failed.summary());
     }
+
+    @Test
+    void oneCompilerServesManyCompilesAndNoneSeesAnotherCompilesSourcesOrClasses() {
+        PluginCompiler compiler = new PluginCompiler(Build.compileClasspath());
+        String a = "package x;\npublic class A {\n  public static int one() { return 1; }\n}\n";
+        String b = "package x;\nimport dev.chrysalis.spi.skill.Skill;\nclass B {\n  Skill skill;\n  int two() { return A.one() + 1; }\n}\n";
+        CompileResult both = compiler.compile(Map.of("src/main/java/x/A.java", a, "src/main/java/x/B.java", b));
+        CompileResult.Compiled compiled = assertInstanceOf(CompileResult.Compiled.class, both, () -> both.diagnostics().toString());
+        assertEquals(java.util.Set.of("x/A.class", "x/B.class"), compiled.classes().keySet());
+
+        CompileResult alone = compiler.compile(Map.of("src/main/java/x/B.java", b));
+        CompileResult.Failed failed = assertInstanceOf(CompileResult.Failed.class, alone,
+                "B alone must not see A from the compile before, neither its source nor its class");
+        assertTrue(failed.summary().contains("A cannot be resolved"), failed.summary());
+
+        CompileResult again = compiler.compile(Map.of("src/main/java/x/A.java", a.replace("return 1", "return 2")));
+        CompileResult.Compiled onlyA = assertInstanceOf(CompileResult.Compiled.class, again, () -> again.diagnostics().toString());
+        assertEquals(java.util.Set.of("x/A.class"), onlyA.classes().keySet(), "the class path still resolves after a failed compile");
+    }
 }
