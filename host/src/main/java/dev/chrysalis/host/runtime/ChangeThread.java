@@ -8,21 +8,22 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The one platform thread that makes plugin changes (swap, rollback, stage, unstage), one at a time, scheduled
- * by the OS ahead of everything else in the host. Sessions are virtual threads: with all carriers busy running
- * calls, a swap on an ordinary thread gets only its fair share of a core and waits most of its time; at a
- * favoured nice value ({@link ThreadNice}) it runs when it is ready. When the OS refuses the priority (no
- * {@code CAP_SYS_NICE}), changes still run here, at the normal priority, and the runtime logs it once.
+ * The one platform thread that makes plugin changes (swap, rollback, stage, unstage), one at a time, whoever asks
+ * (a virtual thread of the shell, a promotion gate, the CLI), so a change never runs on a carrier and its CPU
+ * time can be measured ({@link SwapReport#cpu()}).
+ *
+ * <p>{@value #NICE_PROPERTY} may give it a favoured OS priority ({@link ThreadNice}; needs {@code CAP_SYS_NICE}).
+ * It is off by default: measured under 32 busy sessions on 2 cores shared with other heavy processes, nice -10
+ * made a swap's own phases faster but cut the sessions' call throughput about tenfold (the JVM's share of the
+ * machine is fixed, and the favoured thread took it from the carriers the calls in flight were waiting on), and
+ * the swap latency, which ends when those calls finish, did not improve.
  *
  * <p>A change asked for on this thread itself (a listener of a swap event that swaps again) runs inline.
  */
 final class ChangeThread implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ChangeThread.class.getName());
-    /**
-     * The nice value asked for unless {@value #NICE_PROPERTY} says otherwise: favoured enough to win a core from busy
-     * carriers (CFS weight about 9 times a nice-0 thread's), well short of real-time. 0 leaves the priority alone.
-     */
-    static final int NICE = -10;
+    /** The nice value asked for unless {@value #NICE_PROPERTY} says otherwise: 0 leaves the priority alone. */
+    static final int NICE = 0;
     static final String NICE_PROPERTY = "chrysalis.changes.nice";
 
     /** A change; may throw the runtime's refusals. */

@@ -64,7 +64,7 @@ import org.osgi.util.tracker.ServiceTracker;
  *
  * <h2>Hot swap: side by side, then an atomic cut-over, then drain</h2>
  * {@link #swap} never stops the running version before the new one is proven to work. It runs on the
- * {@link ChangeThread}, a platform thread the OS favours over the carriers of the sessions' virtual threads, and
+ * {@link ChangeThread} (one platform thread for every change, never a carrier of the sessions' virtual threads) and
  * <ol>
  *   <li>checks the jar (a zip, a manifest, {@code Bundle-ManifestVersion: 2}, the same symbolic name as the
  *       plugin, a known plugin kind) and stores it under its SHA-256;</li>
@@ -125,7 +125,7 @@ public final class PluginRuntime implements PluginServices, AutoCloseable {
     private final Map<String, Slot> slots = new ConcurrentHashMap<>();
     private final Map<String, String> failedPlugins = new ConcurrentHashMap<>();
     private final ReentrantLock changes = new ReentrantLock();
-    /** Runs swaps, rollbacks, stagings on one favoured platform thread (see {@link ChangeThread}). */
+    /** Runs swaps, rollbacks, stagings on one platform thread (see {@link ChangeThread}). */
     private final ChangeThread changeThread = new ChangeThread("chrysalis-plugin-changes");
     private final java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
     private final java.util.concurrent.atomic.AtomicLong installations = new java.util.concurrent.atomic.AtomicLong();
@@ -185,6 +185,9 @@ public final class PluginRuntime implements PluginServices, AutoCloseable {
         this.context = felix.getBundleContext();
         this.index = new ServiceIndex(context, this::reindexSkills);
         this.tracker = new ServiceTracker<>(context, filter(), index);
+        // Start the retirer now, from this thread: a thread inherits its creator's OS priority, and the first
+        // retirement is asked for by the favoured change thread; retiring must not compete with the sessions.
+        retirer.execute(() -> { });
     }
 
     private org.osgi.framework.Filter filter() {
@@ -1097,15 +1100,20 @@ public final class PluginRuntime implements PluginServices, AutoCloseable {
      * Defines every class of the bundle now, on this (platform) thread. Otherwise the first calls define them
      * lazily on virtual threads, where class loading pins the carrier; many first calls right after a cut-over
      * then wait on each other's class definitions with every carrier pinned, stalling all virtual threads.
-     * A class that cannot be loaded (missing dependency, bad bytecode) refuses the jar here.
+     * A class that cannot be loaded (missing dependency, bad bytecode) refuses the jar here. The classes they
+     * name are loaded too, through the bundle's loader, for the same reason ({@link ClassReferences}).
      */
     private static void preloadClasses(Bundle bundle, BundleJar jar) throws BundleRejectedException {
         java.util.Enumeration<java.net.URL> entries = bundle.findEntries("/", "*.class", true);
         if (entries == null) {
             return;
         }
+        BundleWiring wiring = bundle.adapt(BundleWiring.class);
+        ClassLoader loader = wiring == null ? null : wiring.getClassLoader();
+        Set<String> referenced = new java.util.HashSet<>();
         while (entries.hasMoreElements()) {
-            String path = entries.nextElement().getPath();
+            java.net.URL url = entries.nextElement();
+            String path = url.getPath();
             String name = path.substring(path.startsWith("/") ? 1 : 0, path.length() - ".class".length()).replace('/', '.');
             if (name.endsWith("module-info") || name.endsWith("package-info") || name.startsWith("META-INF.")) {
                 continue;
@@ -1115,6 +1123,14 @@ public final class PluginRuntime implements PluginServices, AutoCloseable {
             } catch (ClassNotFoundException | LinkageError e) {
                 throw new BundleRejectedException("jar " + jar.source() + " (" + jar.symbolicName() + " " + jar.version()
                         + "): class " + name + " cannot be loaded: " + e, e);
+            }
+            if (loader != null) {
+                try (InputStream in = url.openStream()) {
+                    ClassReferences.resolve(in.readAllBytes(), loader, referenced);
+                } catch (IOException | IllegalArgumentException e) {
+                    throw new BundleRejectedException("jar " + jar.source() + " (" + jar.symbolicName() + " " + jar.version()
+                            + "): class file " + path + " cannot be read: " + e.getMessage(), e);
+                }
             }
         }
     }
