@@ -60,14 +60,16 @@ compile_ptx() (
     done
 )
 
-# true when every PTX in <dir> is newer than every source of this folder
+# true when the PTX in <dir> was compiled by nvcc (stamp beside the resource root, so it stays out of the
+# jar) after the last change to any source of this folder
 up_to_date() {
-    local dir="$1" a src
+    local dir="$1" stamp="$2" a src
+    [ -f "$stamp" ] || return 1
     for a in "${ARCHS[@]}"; do
         [ -f "$dir/chrysalis.sm_$a.ptx" ] || return 1
-        for src in "$CUDA_DIR"/*.cu "$CUDA_DIR"/*.cuh "$CUDA_DIR"/build-ptx.sh; do
-            [ "$dir/chrysalis.sm_$a.ptx" -nt "$src" ] || return 1
-        done
+    done
+    for src in "$CUDA_DIR"/*.cu "$CUDA_DIR"/*.cuh "$CUDA_DIR"/build-ptx.sh; do
+        [ "$stamp" -nt "$src" ] || return 1
     done
 }
 
@@ -76,19 +78,21 @@ main() {
         echo "usage: build-ptx.sh <out dir>   (writes <out dir>/dev/chrysalis/inference/gpu/chrysalis.sm_{80,90}.ptx)" >&2
         exit 2
     fi
-    local dest="$1/dev/chrysalis/inference/gpu" a
+    local dest="$1/dev/chrysalis/inference/gpu" stamp="${1%/}.nvcc-stamp" a
     if command -v nvcc >/dev/null 2>&1; then
-        if up_to_date "$dest"; then
-            echo "build-ptx: PTX in $dest is newer than the CUDA sources, nothing to compile"
+        if up_to_date "$dest" "$stamp"; then
+            echo "build-ptx: PTX in $dest was compiled after the last change to the CUDA sources, nothing to compile"
         else
+            rm -f "$stamp"
             compile_ptx "$dest"
+            touch "$stamp"
             echo "build-ptx: compiled fresh PTX with $(command -v nvcc) into $dest"
         fi
     else
+        rm -f "$stamp"
         mkdir -p "$dest"
         for a in "${ARCHS[@]}"; do
             cp "$CUDA_DIR/ptx/chrysalis.sm_$a.ptx" "$dest/"
-            touch -d @0 "$dest/chrysalis.sm_$a.ptx"  # never "newer than the sources" for a later nvcc build
         done
         echo "build-ptx: nvcc not on the PATH, copied the committed PTX from $CUDA_DIR/ptx into $dest"
     fi
