@@ -71,28 +71,24 @@ public final class CudaStream extends ContextResource {
     }
 
     private void put(CudaFunction f, int i, Object arg) {
-        String type = f.paramTypes().get(i);
+        byte kind = f.kind(i);
         long slot = 8L * i;
         switch (arg) {
-            case DeviceBuffer b when isPointer(type) -> {
+            case DeviceBuffer b when kind == CudaFunction.POINTER -> {
                 if (b.context != context) {
                     throw new IllegalArgumentException(where(f, i) + ": the device buffer belongs to another CUDA context");
                 }
                 values.set(ValueLayout.JAVA_LONG, slot, b.address());
             }
-            case Long p when isPointer(type) -> values.set(ValueLayout.JAVA_LONG, slot, p);
-            case Integer n when type.equals("u32") || type.equals("s32") || type.equals("b32") -> values.set(ValueLayout.JAVA_INT, slot, n);
-            case Float x when type.equals("f32") -> values.set(ValueLayout.JAVA_FLOAT, slot, x);
+            case Long p when kind == CudaFunction.POINTER -> values.set(ValueLayout.JAVA_LONG, slot, p);
+            case Integer n when kind == CudaFunction.INT32 -> values.set(ValueLayout.JAVA_INT, slot, n);
+            case Float x when kind == CudaFunction.FLOAT32 -> values.set(ValueLayout.JAVA_FLOAT, slot, x);
             case DeviceBuffer _, Long _, Integer _, Float _ -> throw new IllegalArgumentException(where(f, i) + ": PTX parameter type ."
-                    + type + " does not take a " + arg.getClass().getSimpleName());
+                    + f.paramTypes().get(i) + " does not take a " + arg.getClass().getSimpleName());
             case null -> throw new IllegalArgumentException(where(f, i) + ": null (use 0L for a null pointer)");
             default -> throw new IllegalArgumentException(where(f, i) + ": a " + arg.getClass().getName()
                     + " cannot be passed (use DeviceBuffer, Long, Integer or Float)");
         }
-    }
-
-    private static boolean isPointer(String type) {
-        return type.equals("u64") || type.equals("s64") || type.equals("b64");
     }
 
     private static String where(CudaFunction f, int i) {
