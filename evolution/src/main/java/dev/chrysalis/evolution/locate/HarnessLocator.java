@@ -23,12 +23,9 @@ import org.eclipse.jdt.core.dom.Block;
 import org.eclipse.jdt.core.dom.ClassInstanceCreation;
 import org.eclipse.jdt.core.dom.CompilationUnit;
 import org.eclipse.jdt.core.dom.CreationReference;
-import org.eclipse.jdt.core.dom.DoStatement;
 import org.eclipse.jdt.core.dom.EnhancedForStatement;
 import org.eclipse.jdt.core.dom.ExpressionMethodReference;
 import org.eclipse.jdt.core.dom.FieldDeclaration;
-import org.eclipse.jdt.core.dom.ForStatement;
-import org.eclipse.jdt.core.dom.IfStatement;
 import org.eclipse.jdt.core.dom.MethodDeclaration;
 import org.eclipse.jdt.core.dom.MethodInvocation;
 import org.eclipse.jdt.core.dom.Modifier;
@@ -36,12 +33,10 @@ import org.eclipse.jdt.core.dom.SimpleName;
 import org.eclipse.jdt.core.dom.SimpleType;
 import org.eclipse.jdt.core.dom.Statement;
 import org.eclipse.jdt.core.dom.SuperMethodInvocation;
-import org.eclipse.jdt.core.dom.SwitchStatement;
 import org.eclipse.jdt.core.dom.Type;
 import org.eclipse.jdt.core.dom.TypeDeclaration;
 import org.eclipse.jdt.core.dom.TypeMethodReference;
 import org.eclipse.jdt.core.dom.VariableDeclarationFragment;
-import org.eclipse.jdt.core.dom.WhileStatement;
 
 /**
  * Fault localisation for harness plugins (routers and hooks) from turn-case evidence, by a static slice of the
@@ -157,17 +152,8 @@ public final class HarnessLocator {
         private final Set<String> typeNames = new HashSet<>();
         private final Map<String, Set<String>> implemented = new HashMap<>();
 
-        private static final class MethodInfo {
-            final String key;
-            final String file;
-            final CompilationUnit unit;
-            final ASTNode body;
-            MethodInfo(String key, String file, CompilationUnit unit, ASTNode body) {
-                this.key = key;
-                this.file = file;
-                this.unit = unit;
-                this.body = body;
-            }
+        /** A method body, or one field's initializer, under the name fault localisation gives it. */
+        private record MethodInfo(String key, String file, CompilationUnit unit, ASTNode body) {
         }
 
         Model(Map<String, String> files) {
@@ -233,14 +219,14 @@ public final class HarnessLocator {
             });
             // a type's field initializers are one "method" each: their references join those of the key's other parts
             for (MethodInfo i : initializers) {
-                methods.putIfAbsent(i.key + "#" + i.body.getStartPosition(), i);
-                byName.computeIfAbsent(i.key.substring(i.key.lastIndexOf('.') + 1), k -> new ArrayList<>()).add(i.key);
+                methods.putIfAbsent(i.key() + "#" + i.body().getStartPosition(), i);
+                byName.computeIfAbsent(i.key().substring(i.key().lastIndexOf('.') + 1), k -> new ArrayList<>()).add(i.key());
             }
         }
 
         private void add(MethodInfo info, String simple) {
-            methods.put(info.key + "#" + info.body.getStartPosition(), info);
-            byName.computeIfAbsent(simple, k -> new ArrayList<>()).add(info.key);
+            methods.put(info.key() + "#" + info.body().getStartPosition(), info);
+            byName.computeIfAbsent(simple, k -> new ArrayList<>()).add(info.key());
         }
 
         private static String ownerOf(ASTNode node) {
@@ -267,7 +253,7 @@ public final class HarnessLocator {
             List<String> out = new ArrayList<>();
             for (String type : implemented.getOrDefault(iface, Set.of())) {
                 String key = type + "." + method;
-                if (methods.values().stream().anyMatch(m -> m.key.equals(key))) {
+                if (methods.values().stream().anyMatch(m -> m.key().equals(key))) {
                     out.add(key);
                 }
             }
@@ -276,7 +262,7 @@ public final class HarnessLocator {
         }
 
         private List<MethodInfo> parts(String key) {
-            return methods.values().stream().filter(m -> m.key.equals(key)).toList();
+            return methods.values().stream().filter(m -> m.key().equals(key)).toList();
         }
 
         /** Breadth-first over the call graph: each reachable method and its least depth. */
@@ -303,7 +289,7 @@ public final class HarnessLocator {
         private Set<String> callees(String key) {
             Set<String> out = new HashSet<>();
             for (MethodInfo part : parts(key)) {
-                part.body.accept(new ASTVisitor() {
+                part.body().accept(new ASTVisitor() {
                     @Override
                     public boolean visit(MethodInvocation i) {
                         String type = i.getExpression() instanceof SimpleName n && typeNames.contains(n.getIdentifier()) ? n.getIdentifier() : null;
@@ -370,7 +356,7 @@ public final class HarnessLocator {
         List<Field> fieldsReadBy(String key) {
             List<Field> out = new ArrayList<>();
             for (MethodInfo part : parts(key)) {
-                part.body.accept(new ASTVisitor() {
+                part.body().accept(new ASTVisitor() {
                     @Override
                     public boolean visit(SimpleName n) {
                         out.addAll(fields.getOrDefault(n.getIdentifier(), List.of()));
@@ -385,11 +371,11 @@ public final class HarnessLocator {
         List<String> linesOf(String key) {
             List<String> out = new ArrayList<>();
             for (MethodInfo part : parts(key)) {
-                part.body.accept(new ASTVisitor() {
+                part.body().accept(new ASTVisitor() {
                     @Override
                     public void preVisit(ASTNode node) {
                         if (node instanceof Statement && !(node instanceof Block)) {
-                            out.add(part.file + ":" + part.unit.getLineNumber(node.getStartPosition()));
+                            out.add(part.file() + ":" + part.unit().getLineNumber(node.getStartPosition()));
                         }
                     }
                 });
@@ -408,7 +394,7 @@ public final class HarnessLocator {
                 for (MethodInfo part : parts(key)) {
                     Set<String> groupValues = new HashSet<>();
                     List<Statement> statements = new ArrayList<>();
-                    part.body.accept(new ASTVisitor() {
+                    part.body().accept(new ASTVisitor() {
                         @Override
                         public void preVisit(ASTNode node) {
                             if (node instanceof Statement s && !(node instanceof Block)) {
@@ -418,7 +404,7 @@ public final class HarnessLocator {
                     });
                     // statements in source order: a value is defined before the statements that use it
                     for (Statement s : statements) {
-                        List<ASTNode> header = header(s);
+                        List<ASTNode> header = SourceRegions.ownParts(s);
                         double score = 0;
                         if (calls(header, GROUP_API)) {
                             score = GROUP_READ;
@@ -430,37 +416,10 @@ public final class HarnessLocator {
                             score = MATCHING;
                         }
                         if (score > 0) {
-                            out.merge(part.file + ":" + part.unit.getLineNumber(s.getStartPosition()), score, Math::max);
+                            out.merge(part.file() + ":" + part.unit().getLineNumber(s.getStartPosition()), score, Math::max);
                         }
                     }
                 }
-            }
-            return out;
-        }
-
-        /** The parts of a statement that belong to it and not to statements nested in it. */
-        private static List<ASTNode> header(Statement s) {
-            List<ASTNode> out = new ArrayList<>();
-            switch (s) {
-                case IfStatement i -> out.add(i.getExpression());
-                case WhileStatement w -> out.add(w.getExpression());
-                case DoStatement d -> out.add(d.getExpression());
-                case SwitchStatement w -> out.add(w.getExpression());
-                case EnhancedForStatement f -> {
-                    out.add(f.getParameter());
-                    out.add(f.getExpression());
-                }
-                case ForStatement f -> {
-                    f.initializers().forEach(o -> out.add((ASTNode) o));
-                    if (f.getExpression() != null) {
-                        out.add(f.getExpression());
-                    }
-                    f.updaters().forEach(o -> out.add((ASTNode) o));
-                }
-                case org.eclipse.jdt.core.dom.TryStatement t -> t.resources().forEach(o -> out.add((ASTNode) o));
-                case org.eclipse.jdt.core.dom.SynchronizedStatement y -> out.add(y.getExpression());
-                case org.eclipse.jdt.core.dom.LabeledStatement l -> { }
-                default -> out.add(s);
             }
             return out;
         }

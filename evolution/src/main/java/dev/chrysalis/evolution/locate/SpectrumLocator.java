@@ -183,7 +183,7 @@ public final class SpectrumLocator {
             String method = lineMethods.getOrDefault(id, "");
             String simple = method.substring(method.lastIndexOf('.') + 1).toLowerCase(java.util.Locale.ROOT);
             boolean named = fields.stream().anyMatch(f -> f.length() >= 4 && simple.contains(f.toLowerCase(java.util.Locale.ROOT)))
-                    || namesAny(ownParts(st), fields);
+                    || namesAny(SourceRegions.ownParts(st), fields);
             if (named) {
                 out.add(id);
                 for (ASTNode n = st.getParent(); n != null && !(n instanceof MethodDeclaration); n = n.getParent()) {
@@ -194,29 +194,6 @@ public final class SpectrumLocator {
                 }
             }
         });
-        return out;
-    }
-
-    /** The parts of a statement that are its own: a compound statement's header, a simple statement whole. */
-    private static List<ASTNode> ownParts(Statement s) {
-        List<ASTNode> out = new ArrayList<>();
-        switch (s) {
-            case org.eclipse.jdt.core.dom.IfStatement i -> out.add(i.getExpression());
-            case org.eclipse.jdt.core.dom.WhileStatement w -> out.add(w.getExpression());
-            case org.eclipse.jdt.core.dom.DoStatement d -> out.add(d.getExpression());
-            case org.eclipse.jdt.core.dom.SwitchStatement w -> out.add(w.getExpression());
-            case org.eclipse.jdt.core.dom.EnhancedForStatement f -> out.add(f.getExpression());
-            case org.eclipse.jdt.core.dom.ForStatement f -> {
-                f.initializers().forEach(o -> out.add((ASTNode) o));
-                if (f.getExpression() != null) {
-                    out.add(f.getExpression());
-                }
-            }
-            case org.eclipse.jdt.core.dom.TryStatement t -> t.resources().forEach(o -> out.add((ASTNode) o));
-            case org.eclipse.jdt.core.dom.LabeledStatement l -> { }
-            case org.eclipse.jdt.core.dom.SynchronizedStatement y -> out.add(y.getExpression());
-            default -> out.add(s);
-        }
         return out;
     }
 

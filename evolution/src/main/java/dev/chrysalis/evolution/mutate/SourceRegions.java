@@ -11,7 +11,17 @@ import org.eclipse.jdt.core.dom.ASTParser;
 import org.eclipse.jdt.core.dom.ASTVisitor;
 import org.eclipse.jdt.core.dom.AbstractTypeDeclaration;
 import org.eclipse.jdt.core.dom.CompilationUnit;
+import org.eclipse.jdt.core.dom.DoStatement;
+import org.eclipse.jdt.core.dom.EnhancedForStatement;
+import org.eclipse.jdt.core.dom.ForStatement;
+import org.eclipse.jdt.core.dom.IfStatement;
+import org.eclipse.jdt.core.dom.LabeledStatement;
 import org.eclipse.jdt.core.dom.MethodDeclaration;
+import org.eclipse.jdt.core.dom.Statement;
+import org.eclipse.jdt.core.dom.SwitchStatement;
+import org.eclipse.jdt.core.dom.SynchronizedStatement;
+import org.eclipse.jdt.core.dom.TryStatement;
+import org.eclipse.jdt.core.dom.WhileStatement;
 
 /** Where each method of a Java file is (first and last line, 1-based), named {@code Type.method} as fault localisation names them. */
 public final class SourceRegions {
@@ -61,6 +71,36 @@ public final class SourceRegions {
     public static Optional<String> methodAt(String source, int line) {
         return methods(source).stream().filter(r -> r.contains(line))
                 .min((a, b) -> Integer.compare(a.lastLine() - a.firstLine(), b.lastLine() - b.firstLine())).map(Region::method);
+    }
+
+    /**
+     * The parts of a statement that are its own and not those of statements nested in it: a compound statement's
+     * header (an if's condition, a loop's header, a switch's selector, a try's resources), a simple statement whole.
+     */
+    public static List<ASTNode> ownParts(Statement s) {
+        List<ASTNode> out = new ArrayList<>();
+        switch (s) {
+            case IfStatement i -> out.add(i.getExpression());
+            case WhileStatement w -> out.add(w.getExpression());
+            case DoStatement d -> out.add(d.getExpression());
+            case SwitchStatement w -> out.add(w.getExpression());
+            case SynchronizedStatement y -> out.add(y.getExpression());
+            case EnhancedForStatement f -> {
+                out.add(f.getParameter());
+                out.add(f.getExpression());
+            }
+            case ForStatement f -> {
+                f.initializers().forEach(o -> out.add((ASTNode) o));
+                if (f.getExpression() != null) {
+                    out.add(f.getExpression());
+                }
+                f.updaters().forEach(o -> out.add((ASTNode) o));
+            }
+            case TryStatement t -> t.resources().forEach(o -> out.add((ASTNode) o));
+            case LabeledStatement l -> { }
+            default -> out.add(s);
+        }
+        return out;
     }
 
     /** The name of the type declaring {@code node}, nested types joined with {@code $}. */
