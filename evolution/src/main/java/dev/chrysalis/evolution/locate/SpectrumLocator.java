@@ -70,8 +70,11 @@ public final class SpectrumLocator {
     private static final System.Logger LOG = System.getLogger(SpectrumLocator.class.getName());
     /** How much more suspicious a statement in the wrong output's slice is than its spectrum alone says. */
     static final double OUTPUT_SLICE = 2.0;
-    /** More wrong fields than this say the whole answer is wrong (a parse, a detection), not one computation: no slice. */
-    static final int MAX_WRONG_FIELDS = 3;
+    /**
+     * More wrong fields than this say the whole answer is wrong (a parse, a detection, a value several outputs derive
+     * from), not one computation of one field: no slice.
+     */
+    static final int MAX_WRONG_FIELDS = 2;
     /** The last named segment of a differing JSON path ({@code $.columns[0].median: ...} gives {@code median}). */
     private static final java.util.regex.Pattern DIFF_FIELD = java.util.regex.Pattern.compile("\\.([A-Za-z_][\\w-]*)(?:\\[\\d+])*:");
 
