@@ -27,7 +27,9 @@ import java.util.stream.Stream;
 
 /**
  * {@code bench evolution}: the evolution loop's numbers with the AST mutators alone. First the evidence -> verdict
- * time of a one-file repair (the first seeded bug, repaired {@code runs} times from scratch; the median), then the
+ * time of a one-file repair (the first seeded bug, repaired {@code runs} times from scratch; median and p90) and
+ * where it went, per stage from the loop's {@link TimingLog} (wall time per repair, median and p90; CPU time of the
+ * loop's thread, of the whole host JVM and of the trial workers, which tells the stages apart on a busy machine), then the
  * seeded-bug set ({@link SeededBugBench}): per bug its outcome, candidates tried and time per batch, and in total
  * the repair rate and the false fixes (a winner that breaks a hidden replay case).
  */
