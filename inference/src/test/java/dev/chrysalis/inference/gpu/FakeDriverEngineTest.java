@@ -19,8 +19,9 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code Engine.load} with the driver named by {@value CudaDriver#LIBRARY_PROPERTY} (the stand-in of
  * fakecuda.c): AUTO selects its GPU, the weights go up, and a generation runs the prefill launches, each
- * checked by the bindings against the real PTX's parameter types, until the token pick, which the
- * stand-in cannot make (it runs no sampling kernel). CudaTransformerFakeDriverTest covers the forward pass
+ * checked by the bindings against the real PTX's parameter types, until the first token pick: the stand-in
+ * runs no kernel, so the logits copied back are the NaN it fills new device memory with, and the sampler
+ * refuses them. CudaTransformerFakeDriverTest covers the forward pass
  * itself per model; the numbers need a GPU.
  */
 class FakeDriverEngineTest {
@@ -51,7 +52,7 @@ class FakeDriverEngineTest {
             try (Session s = engine.newSession()) {
                 IllegalStateException e = assertThrows(IllegalStateException.class,
                         () -> s.generate(GenerationRequest.greedy(new int[] {1, 403, 407, 261, 378}, 4), id -> { }));
-                assertTrue(e.getMessage().contains("outside the vocabulary"), "fails only at the pick: " + e.getMessage());
+                assertTrue(e.getMessage().contains("every logit is -infinity or NaN"), "fails only at the pick: " + e.getMessage());
             }
         }
     }

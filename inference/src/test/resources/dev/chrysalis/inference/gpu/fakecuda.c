@@ -124,6 +124,8 @@ CUresult CUDAAPI cuMemAlloc(CUdeviceptr *p, size_t bytes) {
     alloc_header *h = malloc(sizeof(alloc_header) + 256 + bytes);
     if (h == NULL) return CUDA_ERROR_OUT_OF_MEMORY;
     h->bytes = bytes;
+    /* memory no kernel wrote reads as NaN floats and -1 ints, every run, instead of whatever malloc left */
+    memset((char *) h + 256, 0xFF, bytes);
     allocated += bytes;
     *p = (CUdeviceptr) (uintptr_t) ((char *) h + 256);
     return CUDA_SUCCESS;
