@@ -3,22 +3,27 @@
 
 #include "common.cuh"
 
-// out = x * (1 / sqrt(mean(x^2) + eps)) * weight, one row per block (block 256, grid n_rows).
-extern "C" __global__ void __launch_bounds__(256) rmsnorm_f32(const float* x, const float* __restrict__ weight,
-                                                              float* out, int n_cols, float eps) {
-    __shared__ double scratch[32];
-    const float* xr = x + (size_t)blockIdx.x * n_cols;
-    float* orow = out + (size_t)blockIdx.x * n_cols;
+// out = x * (1 / sqrt(mean(x^2) + eps)) * weight for one row of n floats, by the whole block; out may be x.
+__device__ __forceinline__ void rmsnorm_row(const float* x, const float* __restrict__ weight, float* out, int n,
+                                            float eps, double* scratch) {
     double ss = 0.0;
-    for (int i = threadIdx.x; i < n_cols; i += blockDim.x) {
-        double v = xr[i];
+    for (int i = threadIdx.x; i < n; i += blockDim.x) {
+        double v = x[i];
         ss += v * v;
     }
     ss = block_sum_d(ss, scratch);
-    float r = (float)(1.0 / sqrt(ss / n_cols + (double)eps));
-    for (int i = threadIdx.x; i < n_cols; i += blockDim.x) {
-        orow[i] = __fmul_rn(__fmul_rn(xr[i], r), weight[i]);
+    float r = (float)(1.0 / sqrt(ss / n + (double)eps));
+    for (int i = threadIdx.x; i < n; i += blockDim.x) {
+        out[i] = __fmul_rn(__fmul_rn(x[i], r), weight[i]);
     }
+}
+
+// One row per block (block 256, grid n_rows).
+extern "C" __global__ void __launch_bounds__(256) rmsnorm_f32(const float* x, const float* __restrict__ weight,
+                                                              float* out, int n_cols, float eps) {
+    __shared__ double scratch[32];
+    const size_t row = (size_t)blockIdx.x * n_cols;
+    rmsnorm_row(x + row, weight, out + row, n_cols, eps, scratch);
 }
 
 // In-place RMS norm of each head (q_norm / k_norm): block = head_dim rounded up to 32 (max 256),
@@ -27,16 +32,7 @@ extern "C" __global__ void __launch_bounds__(256) rmsnorm_heads_f32(float* x, co
                                                                     int head_dim, float eps) {
     __shared__ double scratch[32];
     float* xr = x + (size_t)blockIdx.x * head_dim;
-    double ss = 0.0;
-    for (int i = threadIdx.x; i < head_dim; i += blockDim.x) {
-        double v = xr[i];
-        ss += v * v;
-    }
-    ss = block_sum_d(ss, scratch);
-    float r = (float)(1.0 / sqrt(ss / head_dim + (double)eps));
-    for (int i = threadIdx.x; i < head_dim; i += blockDim.x) {
-        xr[i] = __fmul_rn(__fmul_rn(xr[i], r), weight[i]);
-    }
+    rmsnorm_row(xr, weight, xr, head_dim, eps, scratch);
 }
 
 // Rotates pairs of the first rope_dim dims of every head of token t at position pos[0] + t.

@@ -316,34 +316,33 @@ __device__ __forceinline__ void mv_dispatch_x(const void* w, const float* x, flo
     }
 }
 
-template <bool ADD>
-__device__ __forceinline__ void mv_f32(const void* w, const float* x, float* y, int rows, int cols) {
-    if (cols % 4 == 0 && aligned16(w)) {
-        mv_dispatch_x<MvF32x4, ADD>(w, x, y, rows, cols);
+// The wide-load variant when the weights allow it, else the scalar one.
+template <class Wide, class Narrow, bool ADD>
+__device__ __forceinline__ void mv_pick(bool wide, const void* w, const float* x, float* y, int rows, int cols) {
+    if (wide) {
+        mv_dispatch_x<Wide, ADD>(w, x, y, rows, cols);
     } else {
-        mv_dispatch_x<MvF32x1, ADD>(w, x, y, rows, cols);
+        mv_dispatch_x<Narrow, ADD>(w, x, y, rows, cols);
     }
 }
 
 template <bool ADD>
+__device__ __forceinline__ void mv_f32(const void* w, const float* x, float* y, int rows, int cols) {
+    mv_pick<MvF32x4, MvF32x1, ADD>(cols % 4 == 0 && aligned16(w), w, x, y, rows, cols);
+}
+
+template <bool ADD>
 __device__ __forceinline__ void mv_f16(const void* w, const float* x, float* y, int rows, int cols) {
-    if (cols % 8 == 0 && aligned16(w)) {
-        mv_dispatch_x<MvF16x8, ADD>(w, x, y, rows, cols);
-    } else {
-        mv_dispatch_x<MvF16x1, ADD>(w, x, y, rows, cols);
-    }
+    mv_pick<MvF16x8, MvF16x1, ADD>(cols % 8 == 0 && aligned16(w), w, x, y, rows, cols);
 }
 
 // Q4_K blocks are 144 bytes, so every row starts 16-byte aligned when the tensor does (GGUF aligns
 // tensor data to 32 bytes): then the 16 quant bytes of a lane are one 128-bit load.
 template <bool ADD>
 __device__ __forceinline__ void mv_q4_k(const void* w, const float* x, float* y, int rows, int cols) {
-    if (aligned16(w)) {
-        mv_dispatch_x<MvQ4_K<true>, ADD>(w, x, y, rows, cols);
-    } else {
-        mv_dispatch_x<MvQ4_K<false>, ADD>(w, x, y, rows, cols);
-    }
+    mv_pick<MvQ4_K<true>, MvQ4_K<false>, ADD>(aligned16(w), w, x, y, rows, cols);
 }
+
 #define MV_KERNEL(name, body)                                                                              \
     extern "C" __global__ void __launch_bounds__(256) name(const void* __restrict__ w, const float* __restrict__ x, \
                                                            float* __restrict__ y, int rows, int cols) {   \

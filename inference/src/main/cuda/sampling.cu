@@ -18,9 +18,8 @@ __device__ __forceinline__ bool before(float va, int ia, float vb, int ib) {
     return va > vb || (va == vb && ia < ib);
 }
 
-// The first (value, index) of the block in candidate order; every thread gets the result.
-__device__ __forceinline__ void block_best(float& v, int& idx, float* sv, int* si) {
-    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+// The first (value, index) of the warp in candidate order; every lane gets the result.
+__device__ __forceinline__ void warp_best(float& v, int& idx) {
 #pragma unroll
     for (int o = 16; o > 0; o >>= 1) {
         float ov = __shfl_xor_sync(CHRYSALIS_FULL_MASK, v, o);
@@ -30,6 +29,12 @@ __device__ __forceinline__ void block_best(float& v, int& idx, float* sv, int* s
             idx = oi;
         }
     }
+}
+
+// The first (value, index) of the block in candidate order; every thread gets the result.
+__device__ __forceinline__ void block_best(float& v, int& idx, float* sv, int* si) {
+    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+    warp_best(v, idx);
     __syncthreads();  // sv/si may still be read by the previous call
     if (lane == 0) {
         sv[warp] = v;
@@ -39,15 +44,7 @@ __device__ __forceinline__ void block_best(float& v, int& idx, float* sv, int* s
     const int warps = blockDim.x >> 5;
     v = lane < warps ? sv[lane] : 0.0f;
     idx = lane < warps ? si[lane] : -1;
-#pragma unroll
-    for (int o = 16; o > 0; o >>= 1) {
-        float ov = __shfl_xor_sync(CHRYSALIS_FULL_MASK, v, o);
-        int oi = __shfl_xor_sync(CHRYSALIS_FULL_MASK, idx, o);
-        if (before(ov, oi, v, idx)) {
-            v = ov;
-            idx = oi;
-        }
-    }
+    warp_best(v, idx);
 }
 
 // The thread's first element (stride blockDim.x) that comes strictly after (after_v, after_i) in

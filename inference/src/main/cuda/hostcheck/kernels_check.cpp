@@ -117,6 +117,12 @@ static void test_norm_rope() {
         for (int i = 0; i < cols; i++) exact &= (x[r * cols + i] * rr * w[i]) == o[r * cols + i];
     }
     check(exact, "rmsnorm_f32 equals Transformer.rmsnorm bit for bit (host)");
+    // per-head norm in place with one weight row: the same numbers as rmsnorm_f32 over rows of head_dim
+    int heads = 5, head_dim = 200;
+    std::vector<float> h(x.begin(), x.begin() + heads * head_dim), ho(heads * head_dim);
+    launch({(unsigned)heads}, {64}, [&] { rmsnorm_f32(h.data(), w.data(), ho.data(), head_dim, 1e-6f); });
+    launch({(unsigned)heads}, {64}, [&] { rmsnorm_heads_f32(h.data(), w.data(), head_dim, 1e-6f); });
+    check(h == ho, "rmsnorm_heads_f32 in place equals rmsnorm_f32 per head");
     int nh = 3, hd = 64, n = 2, rope_dim = 32; float theta = 10000, sc = 1;
     for (int neox : {0, 1}) {
         std::vector<float> v(n * nh * hd); for (auto& f : v) f = urand(-1, 1);
