@@ -3,6 +3,7 @@ package dev.chrysalis.inference.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.chrysalis.inference.testutil.CliRun;
 import dev.chrysalis.inference.testutil.GgufBuilder;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -18,22 +19,12 @@ class InferenceCliTest {
     @TempDir
     Path tmp;
 
-    record Run(int status, String out, String err) {
-    }
-
-    static Run run(String... args) {
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        int status = InferenceCli.run(new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8), args);
-        return new Run(status, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-    }
-
     @Test
     void generateStreamsLlamaCppsGreedyTextForStories260K() {
         dev.chrysalis.inference.testutil.Refs refs = dev.chrysalis.inference.testutil.Refs.load("stories260K.p0.json");
         String expected = refs.root().get("llamacpp_kvF32").get("greedy_text").asText();
         int n = refs.greedyIds("llamacpp_kvF32").length;
-        Run r = run("generate", "--model", dev.chrysalis.inference.testutil.Fixtures.model("stories260K.gguf").toString(),
+        CliRun r = CliRun.of("generate", "--model", dev.chrysalis.inference.testutil.Fixtures.model("stories260K.gguf").toString(),
                 "--prompt", "Once upon a time", "--temperature", "0", "--max-tokens", Integer.toString(n), "--threads", "2");
         assertEquals(0, r.status(), r.err());
         assertEquals(expected, r.out().strip().isEmpty() ? "" : r.out().substring(0, r.out().length() - System.lineSeparator().length()));
@@ -66,7 +57,7 @@ class InferenceCliTest {
 
     @Test
     void aMissingModelFileIsAOneLineError() {
-        Run r = run("generate", "--model", tmp.resolve("nope.gguf").toString(), "--prompt", "hi");
+        CliRun r = CliRun.of("generate", "--model", tmp.resolve("nope.gguf").toString(), "--prompt", "hi");
         assertEquals(1, r.status());
         assertTrue(r.err().strip().endsWith("error: model file not found: " + tmp.resolve("nope.gguf")), r.err());
     }
@@ -75,14 +66,14 @@ class InferenceCliTest {
     void anUnsupportedArchitectureIsAOneLineError() throws IOException {
         Path p = tmp.resolve("gpt2.gguf");
         Files.write(p, new GgufBuilder().kvString("general.architecture", "gpt2").build());
-        Run r = run("generate", "--model", p.toString(), "--prompt", "hi");
+        CliRun r = CliRun.of("generate", "--model", p.toString(), "--prompt", "hi");
         assertEquals(1, r.status());
         assertTrue(r.err().contains("error: unsupported model gpt2.gguf: metadata 'general.architecture': 'gpt2' is not supported"), r.err());
     }
 
     @Test
     void aModelThatDoesNotFitIsAOneLineError() {
-        Run r = run("generate", "--model", dev.chrysalis.inference.testutil.Fixtures.model("tiny-F32.gguf").toString(), "--prompt", "hi",
+        CliRun r = CliRun.of("generate", "--model", dev.chrysalis.inference.testutil.Fixtures.model("tiny-F32.gguf").toString(), "--prompt", "hi",
                 "--ctx", "2000000000");
         assertEquals(1, r.status());
         assertTrue(r.err().contains("error: model does not fit in memory: model tiny-F32.gguf needs"), r.err());
@@ -90,13 +81,13 @@ class InferenceCliTest {
 
     @Test
     void badArgumentsPrintUsage() {
-        Run r = run("generate", "--prompt", "hi");
+        CliRun r = CliRun.of("generate", "--prompt", "hi");
         assertEquals(2, r.status());
         assertTrue(r.err().contains("--model is required"));
         assertTrue(r.err().contains("usage: generate"));
-        assertEquals(2, run("generate", "--model", "x", "--prompt", "p", "--kv", "q3").status());
-        assertEquals(2, run("frobnicate").status());
-        assertEquals(2, run("bench", "inference", "--threads", "zero").status());
-        assertEquals(0, run("bench", "inference", "--help").status());
+        assertEquals(2, CliRun.of("generate", "--model", "x", "--prompt", "p", "--kv", "q3").status());
+        assertEquals(2, CliRun.of("frobnicate").status());
+        assertEquals(2, CliRun.of("bench", "inference", "--threads", "zero").status());
+        assertEquals(0, CliRun.of("bench", "inference", "--help").status());
     }
 }

@@ -6,17 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.chrysalis.inference.cli.InferenceCli;
 import dev.chrysalis.inference.engine.Device;
 import dev.chrysalis.inference.engine.Engine;
 import dev.chrysalis.inference.engine.EngineOptions;
 import dev.chrysalis.inference.gpu.cuda.CudaDriver;
 import dev.chrysalis.inference.gpu.cuda.CudaProbe;
 import dev.chrysalis.inference.gpu.cuda.CudaUnavailableException;
+import dev.chrysalis.inference.testutil.CliRun;
 import dev.chrysalis.inference.testutil.Fixtures;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,20 +29,10 @@ class WithoutGpuTest {
 
     private CudaProbe probe;
 
-    record Run(int status, String out, String err) {
-    }
-
     @BeforeEach
     void noGpu() {
         probe = CudaDriver.probe();
         assumeTrue(probe.usableDevice().isEmpty(), "a GPU is present: " + probe.reason());
-    }
-
-    static Run run(String... args) {
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        int status = InferenceCli.run(new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8), args);
-        return new Run(status, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
     }
 
     @Test
@@ -65,7 +52,7 @@ class WithoutGpuTest {
 
     @Test
     void generateOnCudaExitsNonZeroWithTheReasonAndNoStackTrace() {
-        Run r = run("generate", "--model", MODEL.toString(), "--prompt", "Once", "--max-tokens", "2", "--device", "cuda");
+        CliRun r = CliRun.of("generate", "--model", MODEL.toString(), "--prompt", "Once", "--max-tokens", "2", "--device", "cuda");
         assertEquals(1, r.status(), r.err());
         assertTrue(r.err().strip().endsWith("error: device cuda requested but " + probe.unusableReason().orElseThrow()), r.err());
         assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
@@ -74,7 +61,7 @@ class WithoutGpuTest {
 
     @Test
     void generateOnAutoRunsOnTheCpu() {
-        Run r = run("generate", "--model", MODEL.toString(), "--prompt", "Once upon a time", "--temperature", "0", "--max-tokens", "4",
+        CliRun r = CliRun.of("generate", "--model", MODEL.toString(), "--prompt", "Once upon a time", "--temperature", "0", "--max-tokens", "4",
                 "--threads", "1", "--device", "auto");
         assertEquals(0, r.status(), r.err());
         assertTrue(r.err().contains("[device: cpu (auto: " + probe.unusableReason().orElseThrow() + ")]"), r.err());
@@ -83,17 +70,17 @@ class WithoutGpuTest {
 
     @Test
     void aBadDeviceIsAUsageError() {
-        Run r = run("generate", "--model", MODEL.toString(), "--prompt", "x", "--device", "tpu");
+        CliRun r = CliRun.of("generate", "--model", MODEL.toString(), "--prompt", "x", "--device", "tpu");
         assertEquals(2, r.status());
         assertTrue(r.err().startsWith("error: --device: 'tpu' is not auto, cpu or cuda"), r.err());
     }
 
     @Test
     void theGpuCommandsPrintTheReasonAndFail() {
-        Run gpu = run("gpu");
+        CliRun gpu = CliRun.of("gpu");
         assertEquals(1, gpu.status());
         assertEquals("gpu: " + probe.unusableReason().orElseThrow(), gpu.err().strip().lines().reduce((a, b) -> b).orElseThrow());
-        Run bench = run("bench", "gpu-bandwidth", "--runs", "3");
+        CliRun bench = CliRun.of("bench", "gpu-bandwidth", "--runs", "3");
         assertEquals(1, bench.status());
         assertEquals("bench gpu-bandwidth: " + probe.unusableReason().orElseThrow(), bench.err().strip());
     }
