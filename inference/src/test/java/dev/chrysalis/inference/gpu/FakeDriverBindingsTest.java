@@ -7,9 +7,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.chrysalis.inference.gpu.cuda.CudaDevice;
 import dev.chrysalis.inference.gpu.cuda.CudaDriver;
 import dev.chrysalis.inference.gpu.cuda.CudaProbe;
+import dev.chrysalis.inference.gpu.cuda.DeviceBuffer;
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -42,5 +52,36 @@ class FakeDriverBindingsTest extends CudaBindingsScenarios {
         assertEquals("12.8", driver.versionString());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> driver.device(1));
         assertEquals("no GPU 1: the driver reports 1", e.getMessage());
+    }
+
+    /**
+     * The driver binds a context to an OS thread, and a virtual thread can resume on another carrier whose
+     * binding is not the one it made. The scheduler moves threads only when it likes, so the test unbinds
+     * the carrier the virtual thread runs on (what a move to an unbound carrier looks like to the driver)
+     * and the next stream call must still find its context.
+     */
+    @Test
+    void aVirtualThreadFindsItsContextOnWhicheverCarrierRunsIt() throws Exception {
+        int n = 1024;
+        try (Arena arena = Arena.ofShared(); ExecutorService virtual = Executors.newVirtualThreadPerTaskExecutor()) {
+            MethodHandle setCurrent = Linker.nativeLinker().downcallHandle(
+                    SymbolLookup.libraryLookup(library, arena).find("cuCtxSetCurrent").orElseThrow(),
+                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+            int last = virtual.submit(() -> {
+                DeviceBuffer b = ctx.alloc(4L * n);
+                stream.memsetD32(b, 0, 1, n);
+                try {
+                    assertEquals(0, (int) setCurrent.invokeExact(MemorySegment.NULL), "cuCtxSetCurrent(NULL)");
+                } catch (Throwable t) {
+                    throw new AssertionError(t);
+                }
+                stream.memsetD32(b, 0, 7, n);
+                MemorySegment back = arena.allocate(4L * n);
+                stream.copyDtoH(back, b, 0, 4L * n);
+                stream.synchronize();
+                return back.getAtIndex(ValueLayout.JAVA_INT, n - 1);
+            }).get();
+            assertEquals(7, last);
+        }
     }
 }

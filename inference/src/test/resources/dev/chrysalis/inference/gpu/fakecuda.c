@@ -2,7 +2,9 @@
  * A stand-in for libcuda.so.1 on machines without a GPU, for FakeDriverBindingsTest: compiled against the
  * real cuda.h, so every function here has the exact prototype (and exported _v2 name) the Java bindings
  * bind to. "Device" memory is host memory; kernels are not run except add_f32 (x[i] += y[i]), executed on
- * the host so launches, argument marshalling and graph capture/replay can be checked end to end.
+ * the host so launches, argument marshalling and graph capture/replay can be checked end to end. As the
+ * real driver, it keeps the current context per OS thread and refuses context calls from a thread that
+ * has none bound (CUDA_ERROR_INVALID_CONTEXT).
  */
 #include <cuda.h>
 #include <stdint.h>
@@ -16,6 +18,9 @@
 static size_t allocated;
 static int ctx_token;
 static int add_token;
+static __thread CUcontext current;
+
+#define NEED_CONTEXT() do { if (current != (CUcontext) &ctx_token) return CUDA_ERROR_INVALID_CONTEXT; } while (0)
 
 typedef struct { CUdeviceptr x, y; unsigned n, threads; } add_launch;
 typedef struct { int capturing; int count; add_launch launches[MAX_CAPTURE]; } fake_stream;
@@ -39,6 +44,7 @@ CUresult CUDAAPI cuGetErrorName(CUresult e, const char **s) {
         case CUDA_ERROR_INVALID_DEVICE: *s = "CUDA_ERROR_INVALID_DEVICE"; return CUDA_SUCCESS;
         case CUDA_ERROR_INVALID_PTX: *s = "CUDA_ERROR_INVALID_PTX"; return CUDA_SUCCESS;
         case CUDA_ERROR_NOT_FOUND: *s = "CUDA_ERROR_NOT_FOUND"; return CUDA_SUCCESS;
+        case CUDA_ERROR_INVALID_CONTEXT: *s = "CUDA_ERROR_INVALID_CONTEXT"; return CUDA_SUCCESS;
         default: *s = NULL; return CUDA_ERROR_INVALID_VALUE;
     }
 }
@@ -50,6 +56,7 @@ CUresult CUDAAPI cuGetErrorString(CUresult e, const char **s) {
         case CUDA_ERROR_NOT_FOUND: *s = "named symbol not found"; return CUDA_SUCCESS;
         case CUDA_ERROR_INVALID_DEVICE: *s = "invalid device ordinal"; return CUDA_SUCCESS;
         case CUDA_ERROR_INVALID_VALUE: *s = "invalid argument"; return CUDA_SUCCESS;
+        case CUDA_ERROR_INVALID_CONTEXT: *s = "invalid device context"; return CUDA_SUCCESS;
         default: *s = NULL; return CUDA_ERROR_INVALID_VALUE;
     }
 }
@@ -85,10 +92,17 @@ CUresult CUDAAPI cuDeviceGetAttribute(int *v, CUdevice_attribute a, CUdevice d) 
 CUresult CUDAAPI cuDeviceTotalMem(size_t *bytes, CUdevice d) { *bytes = FAKE_TOTAL; return d == 0 ? CUDA_SUCCESS : CUDA_ERROR_INVALID_DEVICE; }
 CUresult CUDAAPI cuDevicePrimaryCtxRetain(CUcontext *c, CUdevice d) { *c = (CUcontext) &ctx_token; return d == 0 ? CUDA_SUCCESS : CUDA_ERROR_INVALID_DEVICE; }
 CUresult CUDAAPI cuDevicePrimaryCtxRelease(CUdevice d) { return d == 0 ? CUDA_SUCCESS : CUDA_ERROR_INVALID_DEVICE; }
-CUresult CUDAAPI cuCtxSetCurrent(CUcontext c) { return c == (CUcontext) &ctx_token ? CUDA_SUCCESS : CUDA_ERROR_INVALID_VALUE; }
-CUresult CUDAAPI cuCtxSynchronize(void) { return CUDA_SUCCESS; }
+
+CUresult CUDAAPI cuCtxSetCurrent(CUcontext c) {
+    if (c != NULL && c != (CUcontext) &ctx_token) return CUDA_ERROR_INVALID_VALUE;
+    current = c;  /* NULL unbinds, as in the real driver */
+    return CUDA_SUCCESS;
+}
+
+CUresult CUDAAPI cuCtxSynchronize(void) { NEED_CONTEXT(); return CUDA_SUCCESS; }
 
 CUresult CUDAAPI cuModuleLoadDataEx(CUmodule *m, const void *image, unsigned int n, CUjit_option *options, void **values) {
+    NEED_CONTEXT();
     if (strstr((const char *) image, ".target") == NULL) return CUDA_ERROR_INVALID_VALUE;
     if (strstr((const char *) image, "bogus_instruction_xyz") != NULL) {
         char *log = NULL;
@@ -107,18 +121,20 @@ CUresult CUDAAPI cuModuleLoadDataEx(CUmodule *m, const void *image, unsigned int
     return CUDA_SUCCESS;
 }
 
-CUresult CUDAAPI cuModuleUnload(CUmodule m) { free(m); return CUDA_SUCCESS; }
+CUresult CUDAAPI cuModuleUnload(CUmodule m) { NEED_CONTEXT(); free(m); return CUDA_SUCCESS; }
 
 CUresult CUDAAPI cuModuleGetFunction(CUfunction *f, CUmodule m, const char *name) {
+    NEED_CONTEXT();
     if (m == NULL) return CUDA_ERROR_INVALID_VALUE;
     if (strcmp(name, "add_f32") == 0) { *f = (CUfunction) &add_token; return CUDA_SUCCESS; }
     *f = (CUfunction) m;  /* any other kernel of the module: accepted, never run */
     return CUDA_SUCCESS;
 }
 
-CUresult CUDAAPI cuMemGetInfo(size_t *free_bytes, size_t *total) { *free_bytes = FAKE_TOTAL - allocated; *total = FAKE_TOTAL; return CUDA_SUCCESS; }
+CUresult CUDAAPI cuMemGetInfo(size_t *free_bytes, size_t *total) { NEED_CONTEXT(); *free_bytes = FAKE_TOTAL - allocated; *total = FAKE_TOTAL; return CUDA_SUCCESS; }
 
 CUresult CUDAAPI cuMemAlloc(CUdeviceptr *p, size_t bytes) {
+    NEED_CONTEXT();
     if (bytes == 0) return CUDA_ERROR_INVALID_VALUE;
     if (bytes > FAKE_TOTAL - allocated) return CUDA_ERROR_OUT_OF_MEMORY;
     alloc_header *h = malloc(sizeof(alloc_header) + 256 + bytes);
@@ -132,34 +148,39 @@ CUresult CUDAAPI cuMemAlloc(CUdeviceptr *p, size_t bytes) {
 }
 
 CUresult CUDAAPI cuMemFree(CUdeviceptr p) {
+    NEED_CONTEXT();
     alloc_header *h = (alloc_header *) ((char *) (uintptr_t) p - 256);
     allocated -= h->bytes;
     free(h);
     return CUDA_SUCCESS;
 }
 
-CUresult CUDAAPI cuMemHostAlloc(void **p, size_t bytes, unsigned int flags) { *p = malloc(bytes); return *p && flags == 0 ? CUDA_SUCCESS : CUDA_ERROR_OUT_OF_MEMORY; }
-CUresult CUDAAPI cuMemFreeHost(void *p) { free(p); return CUDA_SUCCESS; }
+CUresult CUDAAPI cuMemHostAlloc(void **p, size_t bytes, unsigned int flags) { NEED_CONTEXT(); *p = malloc(bytes); return *p && flags == 0 ? CUDA_SUCCESS : CUDA_ERROR_OUT_OF_MEMORY; }
+CUresult CUDAAPI cuMemFreeHost(void *p) { NEED_CONTEXT(); free(p); return CUDA_SUCCESS; }
 
 CUresult CUDAAPI cuMemcpyHtoDAsync(CUdeviceptr dst, const void *src, size_t n, CUstream s) {
+    NEED_CONTEXT();
     if (s == NULL) return CUDA_ERROR_INVALID_VALUE;
     memcpy((void *) (uintptr_t) dst, src, n);
     return CUDA_SUCCESS;
 }
 
 CUresult CUDAAPI cuMemcpyDtoHAsync(void *dst, CUdeviceptr src, size_t n, CUstream s) {
+    NEED_CONTEXT();
     if (s == NULL) return CUDA_ERROR_INVALID_VALUE;
     memcpy(dst, (const void *) (uintptr_t) src, n);
     return CUDA_SUCCESS;
 }
 
 CUresult CUDAAPI cuMemcpyDtoDAsync(CUdeviceptr dst, CUdeviceptr src, size_t n, CUstream s) {
+    NEED_CONTEXT();
     if (s == NULL) return CUDA_ERROR_INVALID_VALUE;
     memmove((void *) (uintptr_t) dst, (const void *) (uintptr_t) src, n);
     return CUDA_SUCCESS;
 }
 
 CUresult CUDAAPI cuMemsetD32Async(CUdeviceptr dst, unsigned int v, size_t n, CUstream s) {
+    NEED_CONTEXT();
     if (s == NULL) return CUDA_ERROR_INVALID_VALUE;
     unsigned int *p = (unsigned int *) (uintptr_t) dst;
     for (size_t i = 0; i < n; i++) p[i] = v;
@@ -167,15 +188,17 @@ CUresult CUDAAPI cuMemsetD32Async(CUdeviceptr dst, unsigned int v, size_t n, CUs
 }
 
 CUresult CUDAAPI cuStreamCreate(CUstream *s, unsigned int flags) {
+    NEED_CONTEXT();
     if (flags != CU_STREAM_NON_BLOCKING) return CUDA_ERROR_INVALID_VALUE;
     *s = (CUstream) calloc(1, sizeof(fake_stream));
     return CUDA_SUCCESS;
 }
 
-CUresult CUDAAPI cuStreamDestroy(CUstream s) { free(s); return CUDA_SUCCESS; }
-CUresult CUDAAPI cuStreamSynchronize(CUstream s) { return ((fake_stream *) s)->capturing ? CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED : CUDA_SUCCESS; }
+CUresult CUDAAPI cuStreamDestroy(CUstream s) { NEED_CONTEXT(); free(s); return CUDA_SUCCESS; }
+CUresult CUDAAPI cuStreamSynchronize(CUstream s) { NEED_CONTEXT(); return ((fake_stream *) s)->capturing ? CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED : CUDA_SUCCESS; }
 
 CUresult CUDAAPI cuStreamBeginCapture(CUstream s, CUstreamCaptureMode mode) {
+    NEED_CONTEXT();
     fake_stream *f = (fake_stream *) s;
     if (mode != CU_STREAM_CAPTURE_MODE_THREAD_LOCAL || f->capturing) return CUDA_ERROR_INVALID_VALUE;
     f->capturing = 1;
@@ -184,6 +207,7 @@ CUresult CUDAAPI cuStreamBeginCapture(CUstream s, CUstreamCaptureMode mode) {
 }
 
 CUresult CUDAAPI cuStreamEndCapture(CUstream s, CUgraph *g) {
+    NEED_CONTEXT();
     fake_stream *f = (fake_stream *) s;
     if (!f->capturing) return CUDA_ERROR_INVALID_VALUE;
     fake_graph *graph = malloc(sizeof(fake_graph));
@@ -195,6 +219,7 @@ CUresult CUDAAPI cuStreamEndCapture(CUstream s, CUgraph *g) {
 }
 
 CUresult CUDAAPI cuGraphInstantiate(CUgraphExec *e, CUgraph g, unsigned long long flags) {
+    NEED_CONTEXT();
     if (flags != 0) return CUDA_ERROR_INVALID_VALUE;
     fake_graph *copy = malloc(sizeof(fake_graph));
     memcpy(copy, g, sizeof(fake_graph));
@@ -203,14 +228,15 @@ CUresult CUDAAPI cuGraphInstantiate(CUgraphExec *e, CUgraph g, unsigned long lon
 }
 
 CUresult CUDAAPI cuGraphLaunch(CUgraphExec e, CUstream s) {
+    NEED_CONTEXT();
     const fake_graph *g = (const fake_graph *) e;
     if (s == NULL) return CUDA_ERROR_INVALID_VALUE;
     for (int i = 0; i < g->count; i++) run_add(&g->launches[i]);
     return CUDA_SUCCESS;
 }
 
-CUresult CUDAAPI cuGraphExecDestroy(CUgraphExec e) { free(e); return CUDA_SUCCESS; }
-CUresult CUDAAPI cuGraphDestroy(CUgraph g) { free(g); return CUDA_SUCCESS; }
+CUresult CUDAAPI cuGraphExecDestroy(CUgraphExec e) { NEED_CONTEXT(); free(e); return CUDA_SUCCESS; }
+CUresult CUDAAPI cuGraphDestroy(CUgraph g) { NEED_CONTEXT(); free(g); return CUDA_SUCCESS; }
 
 static double now_ms(void) {
     struct timespec t;
@@ -218,18 +244,20 @@ static double now_ms(void) {
     return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
 }
 
-CUresult CUDAAPI cuEventCreate(CUevent *e, unsigned int flags) { *e = (CUevent) calloc(1, sizeof(fake_event)); return flags == 0 ? CUDA_SUCCESS : CUDA_ERROR_INVALID_VALUE; }
-CUresult CUDAAPI cuEventRecord(CUevent e, CUstream s) { ((fake_event *) e)->ms = now_ms(); return s ? CUDA_SUCCESS : CUDA_ERROR_INVALID_VALUE; }
-CUresult CUDAAPI cuEventSynchronize(CUevent e) { return e ? CUDA_SUCCESS : CUDA_ERROR_INVALID_VALUE; }
-CUresult CUDAAPI cuEventDestroy(CUevent e) { free(e); return CUDA_SUCCESS; }
+CUresult CUDAAPI cuEventCreate(CUevent *e, unsigned int flags) { NEED_CONTEXT(); *e = (CUevent) calloc(1, sizeof(fake_event)); return flags == 0 ? CUDA_SUCCESS : CUDA_ERROR_INVALID_VALUE; }
+CUresult CUDAAPI cuEventRecord(CUevent e, CUstream s) { NEED_CONTEXT(); ((fake_event *) e)->ms = now_ms(); return s ? CUDA_SUCCESS : CUDA_ERROR_INVALID_VALUE; }
+CUresult CUDAAPI cuEventSynchronize(CUevent e) { NEED_CONTEXT(); return e ? CUDA_SUCCESS : CUDA_ERROR_INVALID_VALUE; }
+CUresult CUDAAPI cuEventDestroy(CUevent e) { NEED_CONTEXT(); free(e); return CUDA_SUCCESS; }
 
 CUresult CUDAAPI cuEventElapsedTime(float *ms, CUevent start, CUevent end) {
+    NEED_CONTEXT();
     *ms = (float) (((fake_event *) end)->ms - ((fake_event *) start)->ms);
     return CUDA_SUCCESS;
 }
 
 CUresult CUDAAPI cuLaunchKernel(CUfunction f, unsigned int gx, unsigned int gy, unsigned int gz, unsigned int bx, unsigned int by,
                                 unsigned int bz, unsigned int shared, CUstream s, void **params, void **extra) {
+    NEED_CONTEXT();
     if (s == NULL || params == NULL || extra != NULL || gx == 0 || gy == 0 || gz == 0 || bx == 0 || by == 0 || bz == 0 || bx * by * bz > 1024) {
         return CUDA_ERROR_INVALID_VALUE;
     }

@@ -17,7 +17,8 @@ import java.util.Set;
  * stream or event creation act on the calling thread's current context. Every call into a context from a
  * thread other than the one that created it needs {@link #makeCurrent()} first. The wrappers here do it
  * themselves for the calls that create or free something and for the stream operations (each checks a
- * thread-local first, so it costs a driver call only when the thread's context changes); code that calls
+ * thread-local first, so it costs a driver call only when the thread's context changes, or on every call
+ * from a virtual thread, whose carrier can change between calls); code that calls
  * the driver by other means must call {@link #makeCurrent()} itself. A stream, graph or buffer may be used
  * from any thread, one thread at a time.
  */
@@ -59,9 +60,14 @@ public final class CudaContext implements AutoCloseable {
         CURRENT.set(this);
     }
 
-    /** Makes this context current unless these bindings already made it current on this thread. */
+    /**
+     * Makes this context current unless these bindings already made it current on this thread. A virtual
+     * thread always binds: the driver's binding belongs to the carrier, and the thread may have resumed on
+     * another one since. No park point lies between this and the driver call that follows, so the thread
+     * cannot move in between.
+     */
     void ensureCurrent() {
-        if (CURRENT.get() != this) {
+        if (Thread.currentThread().isVirtual() || CURRENT.get() != this) {
             makeCurrent();
         } else {
             ensureOpen();
