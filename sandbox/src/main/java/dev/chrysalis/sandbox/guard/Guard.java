@@ -33,7 +33,10 @@ import java.util.stream.Stream;
  * the {@link SandboxViolation} cannot hide the attempt.
  *
  * <p>The loader lookup is cached per class ({@link ClassValue}), so the cost on the hot path is one stack
- * walk with a hash lookup per frame; calls with no sandboxed frame allocate nothing beyond the walk.
+ * walk with a hash lookup per frame; calls with no sandboxed frame allocate nothing beyond the walk. That walk
+ * asks only for the frames' classes ({@link StackWalker.Option#DROP_METHOD_INFO}): resolving every frame's method
+ * made it about twice as dear, and a frame's method and line are needed only to name the culprit of a denial,
+ * so they are looked up (a second walk) only for a call that is denied.
  *
  * <p>This class runs inside instrumented JDK methods: it uses no lambdas and guards against re-entry
  * (its own file or property access while deciding passes unchecked).
@@ -51,18 +54,33 @@ public final class Guard {
 
     private final GuardConfig config;
     private final Consumer<Violation> reporter;
+    /** Frames with their methods, to name a culprit frame and to find who creates a class loader. */
     private final StackWalker walker = StackWalker.getInstance(Set.of(StackWalker.Option.RETAIN_CLASS_REFERENCE,
             StackWalker.Option.SHOW_HIDDEN_FRAMES, StackWalker.Option.SHOW_REFLECT_FRAMES));
+    /** Frames' classes only: the walk every guarded call makes. */
+    private final StackWalker classWalker = StackWalker.getInstance(Set.of(StackWalker.Option.RETAIN_CLASS_REFERENCE,
+            StackWalker.Option.SHOW_HIDDEN_FRAMES, StackWalker.Option.SHOW_REFLECT_FRAMES,
+            StackWalker.Option.DROP_METHOD_INFO));
     private volatile Registration[] sandboxed = new Registration[0];
     /** Bumped by every (un)registration: cached lookups older than it are recomputed. */
     private volatile int epoch;
-    private final ClassValue<Lookup> lookups = new ClassValue<>() {
+    /**
+     * Per class, its latest lookup. A stale one is replaced in its cell, never removed from the ClassValue: a
+     * removal invalidates the ClassValue's cached entries of every class, so after each (un)registration every
+     * frame of every walk would be recomputed over again, while the calls of all sessions contend for it.
+     */
+    private final ClassValue<LookupCell> lookups = new ClassValue<>() {
         @Override
-        protected Lookup computeValue(Class<?> type) {
-            return new Lookup(epoch, find(type.getClassLoader()));
+        protected LookupCell computeValue(Class<?> type) {
+            return new LookupCell();
         }
     };
     private final Map<Thread, ThreadOrigin> sandboxThreads = new WeakHashMap<>();
+    /**
+     * Whether {@link #sandboxThreads} has ever held a thread, so the calls of a process where sandboxed code never
+     * started one skip its lock. A thread's origin is recorded before it starts, so the thread itself sees it set.
+     */
+    private volatile boolean sandboxThreadsSeen;
     private final ThreadLocal<boolean[]> busy = new ThreadLocal<>();
     private final AtomicInteger reports = new AtomicInteger();
     private final AtomicInteger denials = new AtomicInteger();
@@ -79,6 +97,11 @@ public final class Guard {
 
     /** The cached answer for one class: its loader's permits (null: not sandboxed) as of {@code epoch}. */
     private record Lookup(int epoch, Permits permits) {
+    }
+
+    /** Holds one class's latest {@link Lookup}; racing writers may leave an older one, which is then recomputed. */
+    private static final class LookupCell {
+        volatile Lookup lookup = new Lookup(-1, null);
     }
 
     /** Where a thread started by sandboxed code came from: whose permits it runs under, and since when. */
@@ -130,10 +153,12 @@ public final class Guard {
 
     /** The permits of {@code type}'s loader, or null when it is not sandboxed. Cached per class. */
     Permits permitsOf(Class<?> type) {
-        Lookup lookup = lookups.get(type);
-        if (lookup.epoch() != epoch) {
-            lookups.remove(type);
-            lookup = lookups.get(type);
+        LookupCell cell = lookups.get(type);
+        Lookup lookup = cell.lookup;
+        int current = epoch;
+        if (lookup.epoch() != current) {
+            lookup = new Lookup(current, find(type.getClassLoader()));
+            cell.lookup = lookup;
         }
         return lookup.permits();
     }
@@ -184,15 +209,18 @@ public final class Guard {
             Object[] arguments = args == null ? new Object[0] : args;
             for (int i = 0; i < culprits.size && denied == null; i++) {
                 Permits permits = culprits.permits[i];
-                String where = culprits.where[i] + (permits.holder().isEmpty() ? "" : " in " + permits.holder());
                 try {
-                    Violation v = decide(entry, self, arguments, where, permits);
+                    Violation v = decide(entry, self, arguments, UNNAMED_FRAME, permits);
                     denied = v == null || permits.grants(v.rule()) ? null : v;
                 } catch (RuntimeException e) {
                     // fail closed: a call the guard cannot judge is not allowed to sandboxed code
-                    denied = new Violation(ruleFor(entry), "unjudgeable call (" + e + ")", entry, where);
+                    denied = new Violation(ruleFor(entry), "unjudgeable call (" + e + ")", entry, UNNAMED_FRAME);
                 }
                 if (denied != null) {
+                    if (denied.where() == UNNAMED_FRAME) {
+                        String where = culprits.where(i, this) + (permits.holder().isEmpty() ? "" : " in " + permits.holder());
+                        denied = new Violation(denied.rule(), denied.target(), denied.entry(), where);
+                    }
                     denials.incrementAndGet();
                     report(denied, permits);
                 }
@@ -226,7 +254,10 @@ public final class Guard {
      * (a thread started by sandboxed code counts last, under its starter's permits); null when the call is trusted.
      */
     private Culprits culprits() {
-        Culprits found = walker.walk(new SandboxedFrames(this));
+        Culprits found = classWalker.walk(new SandboxedFrames(this));
+        if (!sandboxThreadsSeen) {
+            return found;
+        }
         Thread current = Thread.currentThread();
         ThreadOrigin origin;
         synchronized (sandboxThreads) {
@@ -242,11 +273,28 @@ public final class Guard {
         return found;
     }
 
-    /** A few (permits, frame) pairs without collections: this runs inside instrumented JDK methods. */
+    /**
+     * Stands in for the culprit frame while a call is judged (see {@link Culprits#where}); compared by identity, so
+     * a denial that names another place (a class loader's creator) keeps it.
+     */
+    private static final String UNNAMED_FRAME = new String("a sandboxed frame");
+
+    /**
+     * A few (permits, frame) pairs without collections: this runs inside instrumented JDK methods. A frame found
+     * by the class-only walk is named ({@code class.method(File:line)}) only when a denial needs it.
+     */
     private static final class Culprits {
         Permits[] permits = new Permits[2];
         String[] where = new String[2];
         int size;
+
+        /** The culprit frame of entry {@code i}: the innermost frame of a class under its permits. */
+        String where(int i, Guard guard) {
+            if (where[i] == null) {
+                guard.walker.walk(new NamedFrames(guard, this));
+            }
+            return where[i] == null ? "a sandboxed frame" : where[i];
+        }
 
         void add(Permits p, String frame) {
             for (int i = 0; i < size; i++) {
@@ -284,10 +332,38 @@ public final class Guard {
                     if (found == null) {
                         found = new Culprits();
                     }
-                    found.add(p, describe(f));
+                    found.add(p, null);
                 }
             }
             return found;
+        }
+    }
+
+    /** Names the culprits' frames: the same walk as {@link SandboxedFrames}, with the frames' methods. */
+    private static final class NamedFrames implements Function<Stream<StackWalker.StackFrame>, Void> {
+        private final Guard guard;
+        private final Culprits culprits;
+
+        NamedFrames(Guard guard, Culprits culprits) {
+            this.guard = guard;
+            this.culprits = culprits;
+        }
+
+        @Override
+        public Void apply(Stream<StackWalker.StackFrame> frames) {
+            for (Iterator<StackWalker.StackFrame> it = frames.iterator(); it.hasNext(); ) {
+                StackWalker.StackFrame f = it.next();
+                Permits p = guard.permitsOf(f.getDeclaringClass());
+                for (int i = 0; p != null && i < culprits.size; i++) {
+                    if (culprits.permits[i] == p) {
+                        if (culprits.where[i] == null) {
+                            culprits.where[i] = describe(f);
+                        }
+                        break;
+                    }
+                }
+            }
+            return null;
         }
     }
 
@@ -352,7 +428,7 @@ public final class Guard {
 
     /** Whether the JDK itself made this call (reading its own configuration, serialization reflecting). */
     private boolean calledByJdk() {
-        Class<?> caller = walker.walk(DirectCaller.INSTANCE);
+        Class<?> caller = classWalker.walk(DirectCaller.INSTANCE);
         ClassLoader loader = caller.getClassLoader();
         return loader == null || loader == ClassLoader.getPlatformClassLoader();
     }
@@ -615,6 +691,7 @@ public final class Guard {
                 return deny(Rule.THREAD_LIMIT, "thread " + (live + 1) + " (cap " + config.threadCap() + ")", entry, where);
             }
             sandboxThreads.put(thread, new ThreadOrigin(System.nanoTime(), permits));
+            sandboxThreadsSeen = true;
             return null;
         }
     }
