@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs on the device machine (see prepare.sh): unpacks the bundle, then
 #   1. every GPU test (packages dev.chrysalis.inference.gpu and .gpu.model; CPU tests of those packages run too),
-#   2. bench gpu-bandwidth and bench inference --device cuda on a generated 1B-class model (unless GPU_CHECK_BENCH=0;
-#      GPU_CHECK_PRESETS=tinyllama-1.1b:Q4_0,tinyllama-1.1b:Q8_0,llama2-7b:Q4_0 for more: each costs a minute or more of numpy),
+#   2. bench gpu-bandwidth and bench inference --device cuda on generated 1B- and 7B-class Q4_0/Q8_0 models (unless
+#      GPU_CHECK_BENCH=0; GPU_CHECK_PRESETS picks others; the bench writes each model in Java in seconds),
 #   3. that model's logits against the CPU path (CudaForwardPassTest#generated1BClassModelMatchesTheCpuPath).
 # Logs go to $OUT (the device tool's folder) when set. Arguments replace the test selection of step 1,
 # e.g. dev.chrysalis.inference.gpu.model.CudaForwardPassTest or a.b.C#method. Extra JVM flags: JAVA_OPTS
@@ -31,7 +31,7 @@ if [ "${GPU_CHECK_BENCH:-1}" = 1 ]; then
   "$J" "${OPTS[@]}" -cp "$CP" dev.chrysalis.inference.cli.InferenceCli bench gpu-bandwidth 2>&1 | tee "$LOG/bench.txt"
   "$J" "${OPTS[@]}" -cp "$CP" dev.chrysalis.inference.cli.InferenceCli bench inference --device cuda --no-peer \
     --models /tmp/chrysalis-bench --tools "$B/tools" --vocab-from "$B/fixtures/models/llama-2-tiny-random.gguf" \
-    --presets "${GPU_CHECK_PRESETS:-tinyllama-1.1b:Q4_0}" --prompt 512 --gen 128 --runs 2 2>&1 | tee -a "$LOG/bench.txt"
+    --presets "${GPU_CHECK_PRESETS:-tinyllama-1.1b:Q4_0,tinyllama-1.1b:Q8_0,llama2-7b:Q4_0,llama2-7b:Q8_0}" --prompt 512 --gen 128 --runs 2 2>&1 | tee -a "$LOG/bench.txt"
   [ "${PIPESTATUS[0]}" = 0 ] || status=1
   echo "== 3. 1B-class model vs the CPU path"
   "$J" "${OPTS[@]}" -Dchrysalis.gpu.model1b=/tmp/chrysalis-bench/tinyllama-1.1b-Q4_0.gguf -cp "$CP" GpuCheck \

@@ -8,6 +8,7 @@ import dev.chrysalis.inference.engine.GenerationRequest;
 import dev.chrysalis.inference.engine.GenerationResult;
 import dev.chrysalis.inference.engine.Session;
 import dev.chrysalis.inference.engine.TokenListener;
+import dev.chrysalis.inference.gguf.GgmlType;
 import dev.chrysalis.inference.gpu.cuda.CudaDriver;
 import dev.chrysalis.inference.kernels.VectorKernels;
 import dev.chrysalis.inference.kernels.WorkerPool;
@@ -42,8 +43,8 @@ import java.util.stream.IntStream;
  * weight and KV-cache bytes a decode step reads over the device-to-device copy bandwidth measured with
  * {@link GpuBandwidth}.
  *
- * <p>Models are generated once with {@code gen_gguf.py} into a cache folder; the peer is installed once
- * with npm into another.
+ * <p>Models are generated once into a cache folder by {@link SyntheticLlama} (the file {@code gen_gguf.py}
+ * writes, in seconds instead of minutes); the peer is installed once with npm into another.
  */
 public final class InferenceBench {
 
@@ -69,7 +70,8 @@ public final class InferenceBench {
         return """
                 usage: bench inference [--threads N] [--models DIR] [--presets P:T,...] [--prompt N] [--gen N] [--runs N]
                                        [--tools DIR] [--vocab-from FILE] [--no-peer] [--peer-dir DIR] [--device cpu|cuda]
-                  --presets   gen_gguf.py preset:type list (default tinyllama-1.1b:Q4_0,tinyllama-1.1b:Q8_0,llama3.2-1b:Q4_0)
+                  --presets   gen_gguf.py preset:type list (default tinyllama-1.1b:Q4_0,tinyllama-1.1b:Q8_0,llama3.2-1b:Q4_0);
+                              presets tiny, small, stories15m-shape, tinyllama-1.1b, llama3.2-1b, llama2-7b
                   --models    cache folder for generated models (default ~/.cache/chrysalis/bench)
                   --peer-dir  cache folder for node-llama-cpp (default ~/.cache/chrysalis/node-llama-cpp)
                   --device    cpu (default) or cuda: the GPU engine, roofline from the measured device-to-device bandwidth""";
@@ -129,6 +131,9 @@ public final class InferenceBench {
         for (String p : presets) {
             if (!p.matches("[A-Za-z0-9._-]+:(F32|F16|Q8_0|Q4_0|Q4_K|Q6_K)")) {
                 throw new IllegalArgumentException("preset '" + p + "' is not PRESET:TYPE (types F32, F16, Q8_0, Q4_0, Q4_K, Q6_K)");
+            }
+            if (!SyntheticLlama.PRESETS.containsKey(p.split(":")[0])) {
+                throw new IllegalArgumentException("unknown preset in '" + p + "'; known: " + String.join(", ", SyntheticLlama.PRESETS.keySet().stream().sorted().toList()));
             }
         }
         if (device == Device.AUTO) {
@@ -340,24 +345,21 @@ public final class InferenceBench {
                 + "%.0f ms without, %.0f ms with the cached prefix (%.1fx)%n", f.getFileName(), prefixLen, cold, warm, cold / warm);
     }
 
-    private Path ensureModel(Options o, String preset) throws IOException, InterruptedException {
+    private Path ensureModel(Options o, String preset) throws IOException {
         String[] pt = preset.split(":");
         Path file = o.models().resolve(pt[0] + "-" + pt[1] + ".gguf");
         if (Files.isRegularFile(file)) {
             return file;
         }
-        Path tools = o.tools().or(InferenceBench::findTools).orElseThrow(() -> new IOException(
-                "cannot find gen_gguf.py to generate " + file.getFileName() + ": pass --tools DIR (the shared tools folder)"));
-        Path vocab = o.vocabFrom().orElse(tools.getParent().resolve("fixtures/models/llama-2-tiny-random.gguf"));
-        err.println("generating " + file + " (" + preset + ") with " + tools.resolve("gen_gguf.py") + " ...");
-        Path tmp = o.models().resolve(file.getFileName() + ".part");
-        Process p = new ProcessBuilder("python3", tools.resolve("gen_gguf.py").toString(), "--out", tmp.toString(), "--preset", pt[0],
-                "--wtype", pt[1], "--vocab-from", vocab.toString()).redirectErrorStream(true).start();
-        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) {
-            throw new IOException("gen_gguf.py failed for " + preset + ": " + log.strip());
-        }
-        Files.move(tmp, file);
+        Path vocab = o.vocabFrom().or(() -> o.tools().or(InferenceBench::findTools)
+                        .map(t -> t.getParent().resolve("fixtures/models/llama-2-tiny-random.gguf")))
+                .orElseThrow(() -> new IOException("cannot find the vocabulary to generate " + file.getFileName()
+                        + " with: pass --vocab-from FILE or --tools DIR (the shared tools folder)"));
+        err.println("generating " + file + " (" + preset + ", gen_gguf.py's weights written in Java) ...");
+        Files.createDirectories(o.models());
+        SyntheticLlama.Written w = SyntheticLlama.write(file, SyntheticLlama.Options.of(pt[0], GgmlType.valueOf(pt[1])).withVocabFrom(vocab),
+                Runtime.getRuntime().availableProcessors());
+        err.println(w);
         return file;
     }
 

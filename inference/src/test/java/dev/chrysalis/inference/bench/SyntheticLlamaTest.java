@@ -1,0 +1,139 @@
+package dev.chrysalis.inference.bench;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.chrysalis.inference.engine.Engine;
+import dev.chrysalis.inference.engine.EngineOptions;
+import dev.chrysalis.inference.engine.GenerationRequest;
+import dev.chrysalis.inference.engine.GenerationResult;
+import dev.chrysalis.inference.engine.Session;
+import dev.chrysalis.inference.engine.TokenListener;
+import dev.chrysalis.inference.gguf.GgmlType;
+import dev.chrysalis.inference.gguf.GgufFile;
+import dev.chrysalis.inference.testutil.Fixtures;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The Java writer against gen_gguf.py itself: for every weight type and for the options that change the
+ * layout (a copied vocabulary, tied embeddings, other embedding and output types, a seed, an alignment),
+ * the two files must be the same bytes. The comparisons skip, saying why, where python3 with numpy is
+ * missing; the checks of the written model's contents run everywhere.
+ */
+class SyntheticLlamaTest {
+
+    private static final Path TOOLS = Fixtures.root().resolveSibling("tools");
+
+    @TempDir
+    Path tmp;
+
+    @ParameterizedTest
+    @EnumSource(names = {"F32", "F16", "Q8_0", "Q4_0", "Q4_K", "Q6_K"})
+    void eachWeightTypeIsTheFileGenGgufWrites(GgmlType type) throws Exception {
+        // tiny's n_ff of 384 is not a whole number of 256-value blocks: ffn_down stays F32 for the K types
+        assertSameFile(SyntheticLlama.Options.of("tiny", type), List.of("--preset", "tiny", "--wtype", type.name()));
+    }
+
+    @Test
+    void aCopiedVocabularyTiedEmbeddingsOtherTypesAndASeedGiveTheSameFileToo() throws Exception {
+        Path vocab = Fixtures.model("llama-2-tiny-random.gguf");
+        assertSameFile(SyntheticLlama.Options.of("tiny", GgmlType.Q4_0).withVocabFrom(vocab).withSeed(99),
+                List.of("--preset", "tiny", "--wtype", "Q4_0", "--vocab-from", vocab.toString(), "--seed", "99"));
+        assertSameFile(SyntheticLlama.Options.of("small", GgmlType.Q8_0).withTypes(GgmlType.F16, null, true),
+                List.of("--preset", "small", "--wtype", "Q8_0", "--embd-type", "F16", "--tie-embeddings"));
+        assertSameFile(SyntheticLlama.Options.of("tiny", GgmlType.Q6_K).withTypes(GgmlType.Q8_0, GgmlType.Q4_K, false),
+                List.of("--preset", "tiny", "--wtype", "Q6_K", "--embd-type", "Q8_0", "--output-type", "Q4_K"));
+    }
+
+    @Test
+    void theWrittenModelHoldsThePresetsShapeAndRunsInTheEngine() throws Exception {
+        Path out = tmp.resolve("small-q4_0.gguf");
+        SyntheticLlama.Written w = SyntheticLlama.write(out, SyntheticLlama.Options.of("small", GgmlType.Q4_0), 2);
+        assertEquals(Files.size(out), w.bytes());
+        assertEquals(4 * 9 + 3, w.tensors(), "9 tensors a layer, embedding, final norm and output");
+        assertFalse(Files.exists(tmp.resolve("small-q4_0.gguf.tmp")), "the temporary file is moved into place");
+        try (GgufFile f = GgufFile.open(out)) {
+            assertEquals(4096, f.metadata().getStringArray("tokenizer.ggml.tokens").size());
+            assertEquals(GgmlType.Q4_0, f.requireTensor("blk.3.ffn_down.weight").type());
+            assertEquals(GgmlType.F32, f.requireTensor("blk.0.attn_norm.weight").type());
+            assertEquals(4, f.metadata().requireLong("llama.attention.head_count_kv"));
+        }
+        float[] first = new float[3];
+        SyntheticLlama.fill(SyntheticLlama.splitmix64(1234 ^ SyntheticLlama.fnv1a64("blk.0.attn_norm.weight")), 0, first, 1.0, 0.2);
+        for (float v : first) {
+            assertTrue(v >= 0.8f && v <= 1.2f, "norm weights are 1 +- 0.2: " + v);
+        }
+        try (Engine e = Engine.load(out, EngineOptions.defaults().withThreads(2).withContextLength(64));
+                Session s = e.newSession()) {
+            GenerationResult r = s.generate(GenerationRequest.greedy(new int[] {1, 300, 301}, 4), TokenListener.NONE);
+            assertEquals(4, r.tokens().length);
+        }
+    }
+
+    @Test
+    void badOptionsAreRefusedByName() {
+        IllegalArgumentException preset = assertThrows(IllegalArgumentException.class, () -> SyntheticLlama.Options.of("llama9-900b", GgmlType.Q4_0));
+        assertTrue(preset.getMessage().contains("unknown preset 'llama9-900b'") && preset.getMessage().contains("tinyllama-1.1b"), preset.getMessage());
+        IllegalArgumentException type = assertThrows(IllegalArgumentException.class,
+                () -> SyntheticLlama.write(tmp.resolve("x.gguf"), SyntheticLlama.Options.of("tiny", GgmlType.Q5_K), 1));
+        assertTrue(type.getMessage().contains("Q5_K"), type.getMessage());
+        SyntheticLlama.Options heads = SyntheticLlama.Options.of("tiny", GgmlType.F32).withShape(new SyntheticLlama.Preset(1, 100, 3, 1, 64, 300, 64, 1e4));
+        IllegalArgumentException shape = assertThrows(IllegalArgumentException.class, () -> SyntheticLlama.write(tmp.resolve("y.gguf"), heads, 1));
+        assertTrue(shape.getMessage().contains("n_embd 100 must divide into 3 heads"), shape.getMessage());
+        IOException vocab = assertThrows(IOException.class, () -> SyntheticLlama.write(tmp.resolve("z.gguf"),
+                SyntheticLlama.Options.of("tiny", GgmlType.F32).withVocabFrom(tmp.resolve("missing.gguf")), 1));
+        assertTrue(vocab.getMessage().contains("missing.gguf"), vocab.getMessage());
+        assertFalse(Files.exists(tmp.resolve("x.gguf")) || Files.exists(tmp.resolve("z.gguf")), "nothing half-written is left");
+    }
+
+    private void assertSameFile(SyntheticLlama.Options o, List<String> pythonArgs) throws Exception {
+        Path ours = tmp.resolve("java.gguf");
+        Path python = tmp.resolve("python.gguf");
+        SyntheticLlama.write(ours, o, 3);
+        runGenGguf(python, pythonArgs);
+        byte[] expected = Files.readAllBytes(python);
+        byte[] actual = Files.readAllBytes(ours);
+        assertEquals(expected.length, actual.length, "size of " + pythonArgs);
+        int first = Arrays.mismatch(expected, actual);
+        assertEquals(-1, first, "first differing byte of " + pythonArgs + " at offset " + first);
+        assertArrayEquals(expected, actual);
+    }
+
+    private static void runGenGguf(Path out, List<String> args) throws IOException, InterruptedException {
+        Path script = TOOLS.resolve("gen_gguf.py");
+        assumeTrue(Files.isRegularFile(script), () -> print("gen_gguf.py comparison skipped: no " + script));
+        List<String> cmd = new ArrayList<>(List.of("python3", script.toString(), "--out", out.toString()));
+        cmd.addAll(args);
+        Process p;
+        try {
+            p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            assumeTrue(false, () -> print("gen_gguf.py comparison skipped: no python3 (" + e.getMessage() + ")"));
+            throw e;
+        }
+        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "gen_gguf.py timed out");
+        assumeTrue(p.exitValue() == 0 || !log.contains("No module named 'numpy'"), () -> print("gen_gguf.py comparison skipped: python3 has no numpy"));
+        assertEquals(0, p.exitValue(), "gen_gguf.py " + args + " failed:\n" + log);
+    }
+
+    private static String print(String reason) {
+        System.out.println(reason);
+        return reason;
+    }
+}
