@@ -4,11 +4,15 @@ import dev.chrysalis.evolution.locate.Suspicion;
 import dev.chrysalis.evolution.search.OperatorStats;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.eclipse.jdt.core.dom.AST;
 import org.eclipse.jdt.core.dom.ASTNode;
 import org.eclipse.jdt.core.dom.ASTVisitor;
@@ -45,10 +49,29 @@ import org.eclipse.text.edits.MalformedTreeException;
 
 /**
  * AST repair operators on the JDT DOM: parses a source file once, visits the methods it is told to look at,
- * and yields one {@link Mutation} per (site, operator, variant), each rewritten with {@link ASTRewrite} so
- * formatting and comments outside the edit are kept.
+ * and yields one {@link Mutation} per (site, operator, variant), formatting and comments outside the edit kept.
+ * <p>
+ * An edit inside an expression (an operator, a literal, a negated condition, swapped arguments) is written as
+ * text: the new token or the original text of the nodes it moves, spliced in where the nodes are, which is what
+ * {@link ASTRewrite} writes for such an edit, at a fraction of its cost (each {@code rewriteAST} builds a code
+ * formatter and walks the whole file). Where a splice would not be exact (a comment next to a node or between
+ * an operator's operands), the edit goes through {@link ASTRewrite}. Statement edits (delete, swap, guard),
+ * whose layout needs the formatter, go through {@link ASTRewrite} only when their proposal is pulled: ranking
+ * needs no text of theirs, so most of them are never written at all.
  */
 public final class AstMutator implements Mutator {
+    /** How edits are written: {@link #SPLICE} in use; {@link #AST_REWRITE} is the reference the splices are tested against. */
+    enum Writing { SPLICE, AST_REWRITE }
+
+    private final Writing writing;
+
+    public AstMutator() {
+        this(Writing.SPLICE);
+    }
+
+    AstMutator(Writing writing) {
+        this.writing = writing;
+    }
 
     @Override
     public String name() {
@@ -85,18 +108,47 @@ public final class AstMutator implements Mutator {
             }
         });
         List<Site> ranked = new ArrayList<>(all.stream()
-                .filter(s -> !informed || suspicion.method(s.mutation().method()) > 0).toList());
-        ranked.sort(Comparator.comparingDouble((Site s) -> -suspicion.line(s.mutation().file(), s.statementLine()) * weight(s, maa))
-                .thenComparingDouble(s -> -suspicion.method(s.mutation().method()) * weight(s, maa))
-                .thenComparingInt(s -> s.mutation().operator().ordinal()));
-        Set<String> seen = new HashSet<>();
-        List<Mutation> distinct = new ArrayList<>();
-        for (Site s : ranked) {
-            if (seen.add(s.mutation().file() + "\u0000" + s.mutation().newSource())) {
-                distinct.add(s.mutation());
-            }
+                .filter(s -> !informed || suspicion.method(s.method()) > 0).toList());
+        ranked.sort(Comparator.comparingDouble((Site s) -> -suspicion.line(s.file(), s.statementLine()) * weight(s, maa))
+                .thenComparingDouble(s -> -suspicion.method(s.method()) * weight(s, maa))
+                .thenComparingInt(s -> s.operator().ordinal()));
+        return new Distinct(ranked);
+    }
+
+    /**
+     * The ranked sites' mutations, each written when it is pulled (or looked ahead to); an edit that cannot be written,
+     * changes nothing, or gives a source an earlier one gave is skipped.
+     */
+    private static final class Distinct implements Proposals {
+        private final Iterator<Site> sites;
+        private final Set<String> seen = new HashSet<>();
+        private Mutation next;
+
+        Distinct(List<Site> ranked) {
+            this.sites = ranked.iterator();
         }
-        return Proposals.of(distinct);
+
+        @Override
+        public boolean hasNext() {
+            while (next == null && sites.hasNext()) {
+                Site s = sites.next();
+                Optional<Mutation> m = s.mutation();
+                if (m.isPresent() && seen.add(m.get().file() + "\u0000" + m.get().newSource())) {
+                    next = m.get();
+                }
+            }
+            return next != null;
+        }
+
+        @Override
+        public Proposal next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException("no proposal left");
+            }
+            Mutation m = next;
+            next = null;
+            return new Proposal.Rewrite(m);
+        }
     }
 
     /**
@@ -104,7 +156,7 @@ public final class AstMutator implements Mutator {
      * that always helped), and by {@link #REDUNDANT} when the edit writes code the plugin already has elsewhere.
      */
     private static double weight(Site s, OperatorStats maa) {
-        return s.mutation().operator().prior() * (1 + maa.score(s.mutation().operator()) / 2) * (s.redundant() ? REDUNDANT : 1.0);
+        return s.operator().prior() * (1 + maa.score(s.operator()) / 2) * (s.redundant() ? REDUNDANT : 1.0);
     }
 
     /**
@@ -117,10 +169,15 @@ public final class AstMutator implements Mutator {
     private static final int MIN_INGREDIENT = 12;
 
     /**
-     * A mutation, the line of the block statement holding the edit (where a spectrum's probe sits), and whether the
-     * edited expression's new text occurs elsewhere in the plugin.
+     * A mutation site: what the edit is and where (the line of the block statement holding it is where a spectrum's
+     * probe sits), whether the edited expression's new text occurs elsewhere in the plugin, and the rewritten file,
+     * written now or when first asked for (empty when the edit cannot be made or changes nothing).
      */
-    private record Site(Mutation mutation, int statementLine, boolean redundant) {
+    private record Site(Operator operator, String file, String method, int line, String what, int statementLine, boolean redundant,
+                        Supplier<Optional<String>> source) {
+        Optional<Mutation> mutation() {
+            return source.get().map(text -> new Mutation(operator, file, method, line, what, text));
+        }
     }
 
     private static String withoutSpace(String text) {
@@ -129,7 +186,13 @@ public final class AstMutator implements Mutator {
 
     /** Every mutation of {@code source} inside {@code methods} (all methods when empty), in source order. */
     public List<Mutation> mutations(String file, String source, List<String> methods) {
-        return sites(file, source, methods, withoutSpace(source)).stream().map(Site::mutation).toList();
+        return mutations(file, source, methods, EnumSet.allOf(Operator.class));
+    }
+
+    /** As {@link #mutations(String, String, List)}, only the edits of some operators written. */
+    List<Mutation> mutations(String file, String source, List<String> methods, Set<Operator> operators) {
+        return sites(file, source, methods, withoutSpace(source)).stream().filter(s -> operators.contains(s.operator()))
+                .flatMap(s -> s.mutation().stream()).toList();
     }
 
     /** @param corpus the plugin's Java sources without white space, where re-used expressions are looked for */
@@ -141,7 +204,7 @@ public final class AstMutator implements Mutator {
             public boolean visit(MethodDeclaration m) {
                 String name = SourceRegions.typeName(m) + "." + (m.isConstructor() ? "<init>" : m.getName().getIdentifier());
                 if (m.getBody() != null && (methods.isEmpty() || methods.contains(name))) {
-                    new Sites(file, source, unit, name, corpus, out).scan(m.getBody());
+                    new Sites(file, source, unit, name, corpus, writing, out).scan(m.getBody());
                 }
                 return false;
             }
@@ -154,7 +217,7 @@ public final class AstMutator implements Mutator {
                     for (Object o : f.fragments()) {
                         Expression init = ((VariableDeclarationFragment) o).getInitializer();
                         if (init != null) {
-                            new Sites(file, source, unit, name, corpus, out).scan(init);
+                            new Sites(file, source, unit, name, corpus, writing, out).scan(init);
                         }
                     }
                 }
@@ -186,14 +249,16 @@ public final class AstMutator implements Mutator {
         private final CompilationUnit unit;
         private final String method;
         private final String corpus;
+        private final Writing writing;
         private final List<Site> out;
 
-        Sites(String file, String source, CompilationUnit unit, String method, String corpus, List<Site> out) {
+        Sites(String file, String source, CompilationUnit unit, String method, String corpus, Writing writing, List<Site> out) {
             this.file = file;
             this.source = source;
             this.unit = unit;
             this.method = method;
             this.corpus = corpus;
+            this.writing = writing;
             this.out = out;
         }
 
@@ -213,14 +278,15 @@ public final class AstMutator implements Mutator {
 
                 @Override
                 public boolean visit(BooleanLiteral b) {
-                    emit(Operator.CONSTANT_CHANGE, b, "true/false flipped", r -> r.replace(b, b.getAST().newBooleanLiteral(!b.booleanValue()), null));
+                    emit(Operator.CONSTANT_CHANGE, b, "true/false flipped", replacing(b, String.valueOf(!b.booleanValue())),
+                            r -> r.replace(b, b.getAST().newBooleanLiteral(!b.booleanValue()), null));
                     return true;
                 }
 
                 @Override
                 public boolean visit(StringLiteral s) {
                     if (!s.getLiteralValue().isEmpty() && !(s.getParent() instanceof org.eclipse.jdt.core.dom.SwitchCase)) {
-                        emit(Operator.CONSTANT_CHANGE, s, "string " + s.getEscapedValue() + " emptied", r -> {
+                        emit(Operator.CONSTANT_CHANGE, s, "string " + s.getEscapedValue() + " emptied", replacing(s, "\"\""), r -> {
                             StringLiteral empty = s.getAST().newStringLiteral();
                             empty.setLiteralValue("");
                             r.replace(s, empty, null);
@@ -314,7 +380,8 @@ public final class AstMutator implements Mutator {
                 return;
             }
             for (InfixExpression.Operator alt : alternatives) {
-                emit(kind, e, "'" + op + "' -> '" + alt + "'", r -> r.set(e, InfixExpression.OPERATOR_PROPERTY, alt, null));
+                emit(kind, e, "'" + op + "' -> '" + alt + "'", operatorTokens(e, alt.toString()),
+                        r -> r.set(e, InfixExpression.OPERATOR_PROPERTY, alt, null));
             }
         }
 
@@ -340,18 +407,21 @@ public final class AstMutator implements Mutator {
                 variants.add(v - 1);
             }
             for (long alt : variants) {
-                emit(Operator.OFF_BY_ONE, n, (negated ? "-" : "") + v + " -> " + (negated ? "-" : "") + alt,
+                emit(Operator.OFF_BY_ONE, n, (negated ? "-" : "") + v + " -> " + (negated ? "-" : "") + alt, replacing(n, Long.toString(alt)),
                         r -> r.replace(n, n.getAST().newNumberLiteral(Long.toString(alt)), null));
             }
             for (long alt : List.of(0L, 1L)) {
                 if (alt != v && Math.abs(alt - v) != 1) {
-                    emit(Operator.CONSTANT_CHANGE, n, v + " -> " + alt, r -> r.replace(n, n.getAST().newNumberLiteral(Long.toString(alt)), null));
+                    emit(Operator.CONSTANT_CHANGE, n, v + " -> " + alt, replacing(n, Long.toString(alt)),
+                            r -> r.replace(n, n.getAST().newNumberLiteral(Long.toString(alt)), null));
                 }
             }
         }
 
         private void negate(Expression condition) {
-            emit(Operator.NEGATE_CONDITION, condition, "condition negated", r -> {
+            Optional<List<Splice>> wrapped = movable(condition) ? Optional.of(List.of(new Splice(condition.getStartPosition(),
+                    condition.getStartPosition(), "!("), new Splice(end(condition), end(condition), ")"))) : Optional.empty();
+            emit(Operator.NEGATE_CONDITION, condition, "condition negated", wrapped, r -> {
                 AST ast = condition.getAST();
                 PrefixExpression not = ast.newPrefixExpression();
                 not.setOperator(PrefixExpression.Operator.NOT);
@@ -366,7 +436,9 @@ public final class AstMutator implements Mutator {
             for (int i = 0; i + 1 < args.size(); i++) {
                 ASTNode a = (ASTNode) args.get(i);
                 ASTNode b = (ASTNode) args.get(i + 1);
-                emit(Operator.ARGUMENT_SWAP, call, "arguments " + (i + 1) + " and " + (i + 2) + " swapped", r -> {
+                Optional<List<Splice>> swapped = movable(a) && movable(b) ? Optional.of(List.of(new Splice(a.getStartPosition(), end(a), text(b)),
+                        new Splice(b.getStartPosition(), end(b), text(a)))) : Optional.empty();
+                emit(Operator.ARGUMENT_SWAP, call, "arguments " + (i + 1) + " and " + (i + 2) + " swapped", swapped, r -> {
                     ASTNode ca = r.createCopyTarget(a);
                     ASTNode cb = r.createCopyTarget(b);
                     r.replace(a, cb, null);
@@ -381,7 +453,7 @@ public final class AstMutator implements Mutator {
                 Statement s = (Statement) stmts.get(i);
                 boolean terminal = s instanceof ReturnStatement || s instanceof ThrowStatement;
                 if (!(s instanceof VariableDeclarationStatement) && !terminal) {
-                    emit(Operator.STATEMENT_DELETE, s, "statement '" + firstLine(s) + "' deleted", r -> {
+                    emitLater(Operator.STATEMENT_DELETE, s, "statement '" + firstLine(s) + "' deleted", r -> {
                         ListRewrite lr = r.getListRewrite(b, Block.STATEMENTS_PROPERTY);
                         lr.remove(s, null);
                     });
@@ -389,7 +461,7 @@ public final class AstMutator implements Mutator {
                 if (i + 1 < stmts.size()) {
                     Statement next = (Statement) stmts.get(i + 1);
                     if (!(next instanceof ReturnStatement) && !(next instanceof ThrowStatement)) {
-                        emit(Operator.STATEMENT_SWAP, s, "statements '" + firstLine(s) + "' and '" + firstLine(next) + "' swapped", r -> {
+                        emitLater(Operator.STATEMENT_SWAP, s, "statements '" + firstLine(s) + "' and '" + firstLine(next) + "' swapped", r -> {
                             ASTNode cs = r.createCopyTarget(s);
                             ASTNode cn = r.createCopyTarget(next);
                             r.replace(s, cn, null);
@@ -414,7 +486,7 @@ public final class AstMutator implements Mutator {
             }
             for (boolean empty : List.of(false, true)) {
                 String test = empty ? name + " != null && !" + name + ".isEmpty()" : name + " != null";
-                emit(Operator.NULL_GUARD, s, "guarded by " + test, r -> {
+                emitLater(Operator.NULL_GUARD, s, "guarded by " + test, r -> {
                     AST ast = s.getAST();
                     IfStatement guard = ast.newIfStatement();
                     guard.setExpression((Expression) r.createStringPlaceholder(test, ASTNode.INFIX_EXPRESSION));
@@ -441,19 +513,112 @@ public final class AstMutator implements Mutator {
             return text.length() > 60 ? text.substring(0, 57) + "..." : text;
         }
 
-        private void emit(Operator op, ASTNode at, String what, Consumer<ASTRewrite> edit) {
+        /** A piece of an edit written as text: the source from {@code start} to {@code end} becomes {@code text}. */
+        private record Splice(int start, int end, String text) {
+        }
+
+        /**
+         * Whether {@link ASTRewrite} would take exactly the node's own text when it replaces or copies it: no comment
+         * is attached to it (a rewrite moves or drops such comments with the node).
+         */
+        private boolean plain(ASTNode n) {
+            return unit.getExtendedStartPosition(n) == n.getStartPosition() && unit.getExtendedLength(n) == n.getLength();
+        }
+
+        /** Whether {@link ASTRewrite} would copy the node's text unchanged: {@link #plain} and on one line (it re-indents the lines of a copy). */
+        private boolean movable(ASTNode n) {
+            return plain(n) && text(n).indexOf('\n') < 0 && text(n).indexOf('\r') < 0;
+        }
+
+        private static int end(ASTNode n) {
+            return n.getStartPosition() + n.getLength();
+        }
+
+        private String text(ASTNode n) {
+            return source.substring(n.getStartPosition(), end(n));
+        }
+
+        private Optional<List<Splice>> replacing(ASTNode n, String text) {
+            return plain(n) ? Optional.of(List.of(new Splice(n.getStartPosition(), end(n), text))) : Optional.empty();
+        }
+
+        /** The operator between each two operands replaced, where only white space surrounds it. */
+        private Optional<List<Splice>> operatorTokens(InfixExpression e, String to) {
+            List<ASTNode> operands = new ArrayList<>(List.of(e.getLeftOperand(), e.getRightOperand()));
+            e.extendedOperands().forEach(o -> operands.add((ASTNode) o));
+            String from = e.getOperator().toString();
+            List<Splice> out = new ArrayList<>();
+            for (int i = 0; i + 1 < operands.size(); i++) {
+                int gapStart = end(operands.get(i));
+                String gap = source.substring(gapStart, operands.get(i + 1).getStartPosition());
+                if (!plain(operands.get(i)) || !plain(operands.get(i + 1)) || !gap.strip().equals(from)) {
+                    return Optional.empty();
+                }
+                int at = gapStart + gap.indexOf(from);
+                out.add(new Splice(at, at + from.length(), to));
+            }
+            return Optional.of(out);
+        }
+
+        /**
+         * An edit inside an expression: written now (its text decides its rank), as splices when there are any (with
+         * {@link Writing#SPLICE}), else through {@code edit}.
+         */
+        private void emit(Operator op, ASTNode at, String what, Optional<List<Splice>> splices, Consumer<ASTRewrite> edit) {
+            Optional<String> edited = writing == Writing.SPLICE && splices.isPresent() ? Optional.of(splice(splices.get())) : rewrite(edit);
+            edited.filter(text -> !text.equals(source)).ifPresent(text -> out.add(new Site(op, file, method, unit.getLineNumber(at.getStartPosition()),
+                    what, unit.getLineNumber(blockStatement(at).getStartPosition()), reusesCode(at, text), () -> Optional.of(text))));
+        }
+
+        /**
+         * A statement edit: written through {@code edit} only when first asked for. Nothing of its rank depends on its
+         * text ({@link #reusesCode} looks at expressions only).
+         */
+        private void emitLater(Operator op, Statement at, String what, Consumer<ASTRewrite> edit) {
+            out.add(new Site(op, file, method, unit.getLineNumber(at.getStartPosition()), what, unit.getLineNumber(at.getStartPosition()), false,
+                    new Later(() -> rewrite(edit).filter(text -> !text.equals(source)))));
+        }
+
+        /** A rewrite written the first time it is asked for. */
+        private static final class Later implements Supplier<Optional<String>> {
+            private Supplier<Optional<String>> write;
+            private Optional<String> written;
+
+            Later(Supplier<Optional<String>> write) {
+                this.write = write;
+            }
+
+            @Override
+            public Optional<String> get() {
+                if (written == null) {
+                    written = write.get();
+                    write = null;
+                }
+                return written;
+            }
+        }
+
+        private String splice(List<Splice> splices) {
+            StringBuilder sb = new StringBuilder(source.length() + 16);
+            int from = 0;
+            for (Splice s : splices.stream().sorted(Comparator.comparingInt(Splice::start)).toList()) {
+                sb.append(source, from, s.start()).append(s.text());
+                from = s.end();
+            }
+            return sb.append(source, from, source.length()).toString();
+        }
+
+        /** The file as {@link ASTRewrite} writes it after {@code edit}; empty when this site cannot take the edit. */
+        private Optional<String> rewrite(Consumer<ASTRewrite> edit) {
             ASTRewrite rewrite = ASTRewrite.create(unit.getAST());
             edit.accept(rewrite);
             Document doc = new Document(source);
             try {
                 rewrite.rewriteAST(doc, null).apply(doc);
             } catch (BadLocationException | MalformedTreeException | IllegalArgumentException e) {
-                return; // this site cannot take this edit; others still can
+                return Optional.empty(); // this site cannot take this edit; others still can
             }
-            if (!doc.get().equals(source)) {
-                out.add(new Site(new Mutation(op, file, method, unit.getLineNumber(at.getStartPosition()), what, doc.get()),
-                        unit.getLineNumber(blockStatement(at).getStartPosition()), reusesCode(at, doc.get())));
-            }
+            return Optional.of(doc.get());
         }
 
         /**

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.chrysalis.evolution.support.Build;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -154,6 +155,44 @@ class AstMutatorTest {
         }
         assertTrue(reuse >= 0 && guard >= 0, "both edits are proposed");
         assertTrue(reuse < guard, "s.charAt(i + 1) is already in the method, i + 2 < n is not: " + reuse + " vs " + guard);
+    }
+
+    /**
+     * Edits inside expressions are written as text splices; on the shipped plugin sources (every third method of each
+     * file) they give exactly the files JDT's ASTRewrite writes for the same edits, in the same order. (Statement edits
+     * are written by ASTRewrite either way.)
+     */
+    static final Set<Operator> EXPRESSION_EDITS = java.util.EnumSet.of(Operator.COMPARISON_REPLACE, Operator.OPERATOR_REPLACE,
+            Operator.OFF_BY_ONE, Operator.CONSTANT_CHANGE, Operator.ARGUMENT_SWAP, Operator.NEGATE_CONDITION);
+
+    @Test
+    void splicedEditsWriteWhatAstRewriteWritesOnEveryShippedSource() throws java.io.IOException {
+        AstMutator reference = new AstMutator(AstMutator.Writing.AST_REWRITE);
+        List<Path> sources;
+        try (java.util.stream.Stream<Path> s = java.nio.file.Files.walk(Build.projectRoot())) {
+            sources = s.filter(p -> p.toString().endsWith(".java") && p.toString().contains("/src/main/java/")
+                    && (p.startsWith(Build.projectRoot().resolve("skills")) || p.startsWith(Build.projectRoot().resolve("plugins/harness"))
+                    || p.startsWith(Build.projectRoot().resolve("examples")))).sorted().toList();
+        }
+        assertTrue(sources.size() >= 20, "shipped sources found: " + sources.size());
+        int compared = 0;
+        for (Path p : java.util.stream.Stream.concat(sources.stream(), java.util.stream.Stream.of(Path.of(FILE))).toList()) {
+            String text = p.toString().equals(FILE) ? SOURCE : java.nio.file.Files.readString(p);
+            // every third method of each file keeps the reference's cost (a formatter per edit) to seconds
+            List<MethodLocation> all = mutator.methods(p.toString(), text);
+            List<String> methods = java.util.stream.IntStream.range(0, all.size()).filter(i -> i % 3 == 0).mapToObj(i -> all.get(i).method()).toList();
+            if (methods.isEmpty()) {
+                continue;
+            }
+            List<Mutation> spliced = mutator.mutations(p.toString(), text, methods, EXPRESSION_EDITS);
+            List<Mutation> rewritten = reference.mutations(p.toString(), text, methods, EXPRESSION_EDITS);
+            assertEquals(rewritten.size(), spliced.size(), p.toString());
+            for (int i = 0; i < spliced.size(); i++) {
+                assertEquals(rewritten.get(i), spliced.get(i), p + ": " + rewritten.get(i).describe());
+            }
+            compared += spliced.size();
+        }
+        assertTrue(compared > 1000, "mutations compared: " + compared);
     }
 
     @Test
