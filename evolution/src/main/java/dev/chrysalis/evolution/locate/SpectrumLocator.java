@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -33,9 +34,6 @@ import org.eclipse.jdt.core.dom.ConstructorInvocation;
 import org.eclipse.jdt.core.dom.MethodDeclaration;
 import org.eclipse.jdt.core.dom.Statement;
 import org.eclipse.jdt.core.dom.SuperConstructorInvocation;
-import org.eclipse.jdt.core.dom.rewrite.ASTRewrite;
-import org.eclipse.jdt.core.dom.rewrite.ListRewrite;
-import org.eclipse.jface.text.Document;
 
 /**
  * Spectrum-based fault localisation (Ochiai) for skills: the live (main) sources are instrumented with a
@@ -265,10 +263,13 @@ public final class SpectrumLocator {
         return Optional.empty();
     }
 
-    /** The source with {@code chrysalisprobe.Probe.hit("file:line")} before every statement in a block. */
+    /**
+     * The source with {@code chrysalisprobe.Probe.hit("file:line");} before every statement in a block, inserted as text
+     * just before the statement on the statement's line, so every line keeps its number (no rewrite, no formatter).
+     */
     static String instrument(String file, String source, Map<String, String> lineMethods, Map<String, Statement> statements) {
         CompilationUnit unit = SourceRegions.parse(source);
-        ASTRewrite rewrite = ASTRewrite.create(unit.getAST());
+        TreeMap<Integer, String> probes = new TreeMap<>();
         unit.accept(new ASTVisitor() {
             @Override
             public boolean visit(Block block) {
@@ -276,7 +277,6 @@ public final class SpectrumLocator {
                 if (method.isEmpty()) {
                     return true;
                 }
-                ListRewrite lr = rewrite.getListRewrite(block, Block.STATEMENTS_PROPERTY);
                 for (Object o : block.statements()) {
                     Statement s = (Statement) o;
                     if (s instanceof SuperConstructorInvocation || s instanceof ConstructorInvocation) {
@@ -285,20 +285,18 @@ public final class SpectrumLocator {
                     String id = file + ":" + unit.getLineNumber(s.getStartPosition());
                     lineMethods.put(id, method.get());
                     statements.putIfAbsent(id, s);
-                    Statement probe = (Statement) rewrite.createStringPlaceholder(PROBE_PACKAGE + ".Probe.hit(\"" + id + "\");",
-                            ASTNode.EXPRESSION_STATEMENT);
-                    lr.insertBefore(probe, s, null);
+                    probes.put(s.getStartPosition(), PROBE_PACKAGE + ".Probe.hit(\"" + id + "\"); ");
                 }
                 return true;
             }
         });
-        Document doc = new Document(source);
-        try {
-            rewrite.rewriteAST(doc, null).apply(doc);
-        } catch (Exception e) {
-            return source;
+        StringBuilder out = new StringBuilder(source.length() + probes.size() * 48);
+        int from = 0;
+        for (Map.Entry<Integer, String> p : probes.entrySet()) {
+            out.append(source, from, p.getKey()).append(p.getValue());
+            from = p.getKey();
         }
-        return doc.get();
+        return out.append(source, from, source.length()).toString();
     }
 
     private static Optional<String> enclosingMethod(ASTNode node) {

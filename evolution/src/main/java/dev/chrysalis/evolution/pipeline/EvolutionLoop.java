@@ -205,7 +205,8 @@ public final class EvolutionLoop {
             if (Thread.currentThread().isInterrupted()) {
                 return abandon(run, batch, "interrupted", outcomes, start);
             }
-            Optional<CandidateTree.Node> selected = tree.select(node -> expandable(node, pending));
+            // a node's first proposals are made here (whether it is expandable): planning time
+            Optional<CandidateTree.Node> selected = run.times.time("plan", () -> tree.select(node -> expandable(node, pending)));
             if (selected.isEmpty()) {
                 return abandon(run, batch, "no mutation left to try", outcomes, start);
             }
