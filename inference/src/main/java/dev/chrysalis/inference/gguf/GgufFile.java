@@ -86,6 +86,14 @@ public final class GgufFile implements AutoCloseable {
             long size = ch.size();
             MemorySegment seg = size == 0 ? MemorySegment.ofArray(new byte[0])
                     : ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
+            if (withTensors && size >= HugePages.MIN_FILE_SIZE && HugePages.available() && HugePages.advise(seg)
+                    && !HugePages.pmdMapped(seg) && HugePages.dropPageCache(path)) {
+                // cached in small pages: map again so the weights are read back into 2 MiB pages
+                arena.close();
+                arena = Arena.ofShared();
+                seg = ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
+                HugePages.advise(seg);
+            }
             Parser p = new Parser(path, seg);
             GgufFile f = p.parse(arena, withTensors);
             return f;
