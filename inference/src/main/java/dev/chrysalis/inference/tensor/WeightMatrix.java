@@ -139,12 +139,33 @@ public final class WeightMatrix {
     public void matvec(WorkerPool pool, float[] x, float[] out, float[][] scratch) {
         int grain = Math.max(1, 16384 / Math.max(1, cols));
         float[] sums = usesBlockSums() ? VectorKernels.blockSums(x, cols) : null;
-        pool.forRange(rows, grain, (s, e, t) -> {
-            float[] sc = scratch[t];
-            for (int r = s; r < e; r++) {
-                out[r] = dot(r, x, 0, sc, sums);
+        pool.forRange(rows, grain, (s, e, t) -> dotRows(s, e, x, out, scratch[t], sums));
+    }
+
+    /**
+     * {@code out[r] = row_r . x} for rows {@code [from, to)}. The row loops of the fused formats call
+     * their kernel directly instead of through {@link #dot(int, float[], int, float[], float[])}'s per-row
+     * switch: 4.1 -> 4.8 G weights per CPU-second on TinyLlama's Q4_0 FFN matrices (mapped in 2 MiB pages,
+     * one thread; the same kernel called in a plain loop over a segment from outside ran at 6.5-7.3).
+     */
+    private void dotRows(int from, int to, float[] x, float[] out, float[] sc, float[] sums) {
+        switch (type) {
+            case Q8_0 -> {
+                for (int r = from; r < to; r++) {
+                    out[r] = VectorKernels.dotQ8_0(data, r * rowBytes, x, 0, cols);
+                }
             }
-        });
+            case Q4_0 -> {
+                for (int r = from; r < to; r++) {
+                    out[r] = VectorKernels.dotQ4_0(data, r * rowBytes, x, 0, cols, sums);
+                }
+            }
+            default -> {
+                for (int r = from; r < to; r++) {
+                    out[r] = dot(r, x, 0, sc, sums);
+                }
+            }
+        }
     }
 
     /**
@@ -165,8 +186,8 @@ public final class WeightMatrix {
                 WeightMatrix m = ms[i];
                 int from = Math.max(s, base);
                 int to = Math.min(e, base + m.rows);
-                for (int r = from; r < to; r++) {
-                    outs[i][r - base] = m.dot(r - base, x, 0, sc, sums);
+                if (from < to) {
+                    m.dotRows(from - base, to - base, x, outs[i], sc, sums);
                 }
                 base += m.rows;
             }
