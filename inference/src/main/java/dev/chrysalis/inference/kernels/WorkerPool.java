@@ -26,6 +26,8 @@ public final class WorkerPool implements AutoCloseable {
     }
 
     private static final long SPIN_NANOS = 200_000;
+    /** How long the caller spins for a worker's last chunks before yielding its core between checks. */
+    private static final long YIELD_AFTER_NANOS = 50_000;
 
     /** One parallel loop: its body, its size and its own claim and completion counters. */
     private static final class Job {
@@ -103,7 +105,16 @@ public final class WorkerPool implements AutoCloseable {
             }
         }
         job.work(0);
+        long waitStart = 0;
         while (job.done.get() < n) {
+            // the last chunks are on a worker: spin while it is likely running, then give up the core, since
+            // on a loaded machine it may be waiting for exactly this core to be scheduled
+            if (waitStart == 0) {
+                waitStart = System.nanoTime();
+            } else if (System.nanoTime() - waitStart > YIELD_AFTER_NANOS) {
+                Thread.yield();
+                continue;
+            }
             Thread.onSpinWait();
         }
         Throwable f = job.failure;
