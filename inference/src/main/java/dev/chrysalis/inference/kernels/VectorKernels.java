@@ -24,6 +24,13 @@ import jdk.incubator.vector.VectorSpecies;
  * cannot express. Emulating them (widen to shorts, multiply, add pairs into ints, convert) measured
  * slower than the fused float kernels here on AVX-512 (Zen 5, single thread, mapped 16384x2048 matrix:
  * Q8_0 12 vs 25 Gw/s, Q4_0 20 vs 21 Gw/s), and it would also cost accuracy; so decode stays exact.
+ * Re-measured on an AVX-512/VNNI Xeon (2-core KVM guest, 2026-12-03, one thread, CPU time, 512x2048
+ * matrix in L2) with x quantized to Q8 once per product, int16 multiplies (B2S, short mul) and one
+ * int-to-float conversion and FMA per block: Q4_0 6.6-7.0 G weights/s against 9.0-10.0 for the float
+ * kernel, Q8_0 8.4-9.1 against 9.3-12.9. Without a pairwise multiply-add (vpmaddwd / vpdpbusd) the
+ * int16 products need three more operations per block to be summed into int lanes, which eats the gain.
+ * On that machine decode was limited by the weight stream (TLB misses on 4 KiB pages in a VM), not by
+ * the arithmetic of these kernels (see {@code gguf.HugePages}).
  */
 public final class VectorKernels {
 
