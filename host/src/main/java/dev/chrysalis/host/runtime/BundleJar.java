@@ -2,6 +2,8 @@ package dev.chrysalis.host.runtime;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -36,20 +38,28 @@ record BundleJar(String source, byte[] bytes, String digest, String symbolicName
         Objects.requireNonNull(kind, "kind");
     }
 
+    /**
+     * Reads and checks the jar at {@code path}. One open and one size query (a swap waits for this, and each file
+     * system call is a guarded call under the capability guard); a directory is told apart only when reading fails.
+     */
     static BundleJar read(Path path) throws BundleRejectedException {
         byte[] bytes;
-        try {
-            if (Files.isDirectory(path)) {
-                throw new BundleRejectedException("jar " + path + " is a directory, not a jar file");
-            }
-            long size = Files.size(path);
+        try (SeekableByteChannel channel = Files.newByteChannel(path)) {
+            long size = channel.size();
             if (size > MAX_BYTES) {
                 throw new BundleRejectedException("jar " + path + " is " + size + " bytes; the limit is " + MAX_BYTES);
             }
-            bytes = Files.readAllBytes(path);
+            ByteBuffer buffer = ByteBuffer.allocate((int) size);
+            while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
+                // read until full; a file that shrank meanwhile ends early and is parsed as what was read
+            }
+            bytes = buffer.position() == buffer.capacity() ? buffer.array() : java.util.Arrays.copyOf(buffer.array(), buffer.position());
         } catch (NoSuchFileException e) {
             throw new BundleRejectedException("jar " + path + " does not exist");
         } catch (IOException e) {
+            if (Files.isDirectory(path)) {
+                throw new BundleRejectedException("jar " + path + " is a directory, not a jar file");
+            }
             throw new BundleRejectedException("jar " + path + " cannot be read: " + e.getMessage(), e);
         }
         return parse(path.toString(), bytes);
@@ -106,10 +116,31 @@ record BundleJar(String source, byte[] bytes, String digest, String symbolicName
     }
 
     static String sha256(byte[] bytes) {
+        return HexFormat.of().formatHex(newSha256().digest(bytes));
+    }
+
+    /**
+     * A fresh SHA-256 digest, cloned from one looked up once: {@link MessageDigest#getInstance} searches the security
+     * providers and instantiates reflectively, which cost more than digesting a plugin jar.
+     */
+    private static MessageDigest newSha256() {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("this JDK has no SHA-256", e);
+            return (MessageDigest) Sha256.PROTOTYPE.clone();
+        } catch (CloneNotSupportedException e) {
+            return Sha256.lookUp();
+        }
+    }
+
+    /** The prototype {@link #newSha256} clones; never updated itself. */
+    private static final class Sha256 {
+        static final MessageDigest PROTOTYPE = lookUp();
+
+        static MessageDigest lookUp() {
+            try {
+                return MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("this JDK has no SHA-256", e);
+            }
         }
     }
 

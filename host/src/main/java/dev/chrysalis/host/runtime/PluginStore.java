@@ -1,9 +1,8 @@
 package dev.chrysalis.host.runtime;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -139,13 +138,10 @@ final class PluginStore {
 
     void save(PluginState state) throws IOException {
         Path dir = root.resolve(state.symbolicName());
-        Files.createDirectories(dir);
-        ObjectNode node = json.createObjectNode();
-        node.put("symbolicName", state.symbolicName());
-        node.put("live", state.live());
-        ArrayNode history = node.putArray("history");
-        state.history().forEach(history::add);
-        byte[] line = (json.writeValueAsString(node) + "\n").getBytes(StandardCharsets.UTF_8);
+        if (!Files.isDirectory(dir)) { // createDirectories on an existing folder throws and catches an exception
+            Files.createDirectories(dir);
+        }
+        byte[] line = journalLine(state).getBytes(StandardCharsets.UTF_8);
         Path journal = dir.resolve(JOURNAL);
         long lines = Files.isRegularFile(journal) ? Files.size(journal) / Math.max(1, line.length) : 0;
         if (lines >= COMPACT_AFTER_LINES) {
@@ -169,6 +165,21 @@ final class PluginStore {
                 end += channel.write(buffer, end);
             }
         }
+    }
+
+    /**
+     * The state as one JSON line, {@code {"symbolicName":..,"live":..,"history":[..]}}, written by hand: a swap
+     * waits for it, and an ObjectMapper builds a serializer provider and a generator for every value it writes.
+     */
+    static String journalLine(PluginState state) {
+        JsonStringEncoder quote = JsonStringEncoder.getInstance();
+        StringBuilder line = new StringBuilder(128 + 68 * state.history().size());
+        line.append("{\"symbolicName\":\"").append(quote.quoteAsString(state.symbolicName()))
+                .append("\",\"live\":\"").append(quote.quoteAsString(state.live())).append("\",\"history\":[");
+        for (int i = 0; i < state.history().size(); i++) {
+            line.append(i == 0 ? "\"" : ",\"").append(quote.quoteAsString(state.history().get(i))).append('"');
+        }
+        return line.append("]}\n").toString();
     }
 
     private static void move(Path from, Path to) throws IOException {
