@@ -29,10 +29,15 @@ import java.util.stream.Stream;
  * forth between two versions; prints swap latency percentiles and the calls that failed or were served by
  * the wrong version. Target: p99 below 20 ms and no failed call. Exit code 0 when no call failed and every
  * answer came from the right version, 1 otherwise, 2 for bad arguments.
+ *
+ * <p>{@code --staged} stages each jar ({@link PluginRuntime#stage}: installed, guarded, started beside the live
+ * version, as a promotion does) before the timed swap, which then only cuts over to it and drains: the latency of
+ * a swap whose preparation was done ahead of the request.
  */
 public final class SwapBenchmark {
     private static final String USAGE = "usage: bench swap [--swaps N (100)] [--sessions N (32)] [--pause-ms N (10)] "
-            + "[--warmup N (30) swaps before the load starts, not measured] [--bundles DIR (-Dchrysalis.bundles)]";
+            + "[--warmup N (30) swaps before the load starts, not measured] [--staged: stage each jar before its timed swap] "
+            + "[--bundles DIR (-Dchrysalis.bundles)]";
 
     private SwapBenchmark() {
     }
@@ -43,9 +48,14 @@ public final class SwapBenchmark {
         int pauseMs = 10;
         int warmup = 30;
         Path bundles = RuntimeConfig.defaultBundlesDir();
+        boolean staged = false;
         try {
             for (int i = 0; i < args.length; i++) {
                 String value = i + 1 < args.length ? args[i + 1] : null;
+                if (args[i].equals("--staged")) {
+                    staged = true;
+                    continue;
+                }
                 switch (args[i]) {
                     case "--swaps" -> swaps = positive("--swaps", value);
                     case "--sessions" -> sessions = positive("--sessions", value);
@@ -64,7 +74,7 @@ public final class SwapBenchmark {
         Path work = null;
         try {
             work = Files.createTempDirectory("chrysalis-bench-swap-");
-            return measure(out, work, bundles, swaps, sessions, pauseMs, warmup);
+            return measure(out, work, bundles, swaps, sessions, pauseMs, warmup, staged);
         } catch (IOException e) {
             out.println("bench swap: " + e.getMessage());
             return 1;
@@ -79,8 +89,8 @@ public final class SwapBenchmark {
         }
     }
 
-    private static int measure(PrintStream out, Path work, Path bundles, int swaps, int sessions, int pauseMs, int warmup)
-            throws IOException, InterruptedException {
+    private static int measure(PrintStream out, Path work, Path bundles, int swaps, int sessions, int pauseMs, int warmup,
+                               boolean staged) throws IOException, InterruptedException {
         Path bundleDir = Files.createDirectories(work.resolve("bundles"));
         copyBaseBundles(bundles, bundleDir);
         Path v1 = BenchBundles.write(bundleDir, "1.0.0");
@@ -97,7 +107,11 @@ public final class SwapBenchmark {
             try {
                 // Swapping is rare in a real host, so its code is cold; warm it (unmeasured, no load) like any JVM benchmark.
                 for (int i = 0; i < warmup * 2; i++) {
-                    runtime.swap(BenchBundles.SKILL, i % 2 == 0 ? v2 : v1Offer);
+                    Path offer = i % 2 == 0 ? v2 : v1Offer;
+                    if (staged) {
+                        runtime.stage(BenchBundles.SKILL, offer);
+                    }
+                    runtime.swap(BenchBundles.SKILL, offer);
                 }
             } catch (PluginOperationException e) {
                 out.println("bench swap: a warm-up swap was refused: " + e.getMessage());
@@ -117,6 +131,9 @@ public final class SwapBenchmark {
                 for (int i = 0; i < swaps; i++) {
                     Thread.sleep(pauseMs);
                     Path offer = i % 2 == 0 ? v2 : v1Offer;
+                    if (staged) {
+                        runtime.stage(BenchBundles.SKILL, offer);
+                    }
                     long t0 = System.nanoTime();
                     SwapReport report = runtime.swap(BenchBundles.SKILL, offer);
                     marks.add(new SwapLoad.SwapMark(t0, System.nanoTime(), report.toDigest()));
@@ -135,7 +152,7 @@ public final class SwapBenchmark {
             List<SwapLoad.Call> calls = load.stop();
             long tStopped = System.nanoTime();
             SwapLoad.Verdict verdict = SwapLoad.check(calls, marks, d1, Map.of(d1, "1.0.0", d2, "2.0.0"));
-            print(out, sessions, swaps, warmup, reports, verdict);
+            print(out, sessions, swaps, warmup, staged, reports, verdict);
             List<Duration> callTimes = calls.stream().map(c -> Duration.ofNanos(c.endNanos() - c.startNanos())).sorted().toList();
             out.printf(Locale.ROOT, "call latency (one turn): p50 %.3f ms  p99 %.3f ms  max %.2f ms%n",
                     ms(percentile(callTimes, 50)), ms(percentile(callTimes, 99)), ms(callTimes.getLast()));
@@ -146,13 +163,14 @@ public final class SwapBenchmark {
         }
     }
 
-    private static void print(PrintStream out, int sessions, int swaps, int warmup, List<SwapReport> reports,
+    private static void print(PrintStream out, int sessions, int swaps, int warmup, boolean staged, List<SwapReport> reports,
                               SwapLoad.Verdict v) {
         List<Duration> total = reports.stream().map(SwapReport::duration).sorted().toList();
         List<Duration> cpuSorted = reports.stream().map(SwapReport::cpu).sorted().toList();
         List<Duration> cutover = reports.stream().map(SwapReport::cutover).sorted().toList();
         out.printf(Locale.ROOT, "bench swap: %d sessions calling skill %s continuously, %d swaps between 1.0.0 and 2.0.0 "
-                + "(after %d unmeasured warm-up swaps)%n", sessions, BenchBundles.SKILL, swaps, warmup * 2);
+                + "(after %d unmeasured warm-up swaps)%s%n", sessions, BenchBundles.SKILL, swaps, warmup * 2,
+                staged ? "; each jar staged beside the live version before its swap (install, guard, start not timed)" : "");
         out.printf(Locale.ROOT, "swap latency (call -> no call left on the old version): p50 %.2f ms  p99 %.2f ms  max %.2f ms%n",
                 ms(percentile(total, 50)), ms(percentile(total, 99)), ms(total.getLast()));
         out.printf(Locale.ROOT, "cut-over latency (call -> new calls served by the new version): p50 %.2f ms  p99 %.2f ms  max %.2f ms%n",
@@ -161,16 +179,20 @@ public final class SwapBenchmark {
                         + "(wall time above also counts waiting for a core: %d processors, load average %.1f)%n",
                 ms(percentile(cpuSorted, 50)), ms(percentile(cpuSorted, 99)), ms(cpuSorted.getLast()),
                 Runtime.getRuntime().availableProcessors(), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-        out.println("swap phases (wall time, in the order they run; their sum is the swap latency):");
+        out.println("swap phases (wall time, in the order they run, their sum is the swap latency; then the swapping "
+                + "thread's CPU time in it):");
         Map<String, List<Duration>> phases = new java.util.LinkedHashMap<>();
+        Map<String, List<Duration>> phaseCpu = new java.util.LinkedHashMap<>();
         for (SwapReport r : reports) {
             r.phases().forEach((name, d) -> phases.computeIfAbsent(name, n -> new ArrayList<>()).add(d));
+            r.phaseCpu().forEach((name, d) -> phaseCpu.computeIfAbsent(name, n -> new ArrayList<>()).add(d));
         }
         phases.forEach((name, ds) -> {
             List<Duration> sorted = ds.stream().sorted().toList();
-            double mean = sorted.stream().mapToLong(Duration::toNanos).average().orElse(0) / 1e6;
-            out.printf(Locale.ROOT, "  %-9s p50 %7.3f ms  p99 %7.3f ms  mean %7.3f ms%n", name, ms(percentile(sorted, 50)),
-                    ms(percentile(sorted, 99)), mean);
+            List<Duration> cpu = phaseCpu.getOrDefault(name, List.of()).stream().sorted().toList();
+            out.printf(Locale.ROOT, "  %-9s p50 %7.3f ms  p99 %7.3f ms  mean %7.3f ms | cpu p50 %6.3f ms  mean %6.3f ms%n", name,
+                    ms(percentile(sorted, 50)), ms(percentile(sorted, 99)), mean(sorted),
+                    cpu.isEmpty() ? 0 : ms(percentile(cpu, 50)), mean(cpu));
         });
         out.printf(Locale.ROOT, "calls: %d, failed: %d, answered by the wrong version: %d, stale after a swap: %d, per version: %s%n",
                 v.calls(), v.failed(), v.mismatched(), v.stale(), v.callsPerVersion());
@@ -183,6 +205,10 @@ public final class SwapBenchmark {
     static Duration percentile(List<Duration> sorted, int p) {
         int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
         return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
+    }
+
+    private static double mean(List<Duration> ds) {
+        return ds.stream().mapToLong(Duration::toNanos).average().orElse(0) / 1e6;
     }
 
     private static double ms(Duration d) {

@@ -63,8 +63,8 @@ import org.osgi.util.tracker.ServiceTracker;
  * The embedded Felix that runs the plugins, and the only place plugins are installed, swapped and rolled back.
  *
  * <h2>Hot swap: side by side, then an atomic cut-over, then drain</h2>
- * {@link #swap} never stops the running version before the new one is proven to work. It runs on the
- * {@link ChangeThread} (one platform thread for every change, never a carrier of the sessions' virtual threads) and
+ * {@link #swap} never stops the running version before the new one is proven to work. It runs through the
+ * {@link ChangeThread} (on a platform thread, never a carrier of the sessions' virtual threads) and
  * <ol>
  *   <li>checks the jar (a zip, a manifest, {@code Bundle-ManifestVersion: 2}, the same symbolic name as the
  *       plugin, a known plugin kind) and stores it under its SHA-256;</li>
@@ -83,11 +83,12 @@ import org.osgi.util.tracker.ServiceTracker;
  * There is no moment without a live service, so concurrent callers never see a gap and never fail; a
  * refused jar is uninstalled and the live version was never touched. The lease handshake is in
  * {@link Generation}. Changes (swap, rollback) are serialized; lookups never block on them.
- * {@link SwapReport#phases()} times each step: {@code queue} (waiting for the change thread), {@code read} (read
- * and check the jar), {@code store}, {@code install}, {@code guard} (resolve and register with the capability
- * guard), {@code start} (activator, DS components), {@code preload} (define its classes), {@code services},
+ * {@link SwapReport#phases()} times each step: {@code queue} (waiting for the change thread or a change under way),
+ * {@code read} (read and check the jar), {@code store}, {@code install}, {@code guard} (resolve and register with the
+ * capability guard), {@code start} (activator, DS components), {@code preload} (define its classes), {@code services},
  * {@code flip} (the cut-over), {@code record} (the state on disk) and {@code drain} (calls in flight on the old
  * version); the swap latency is their sum, from the call to the old version's last call ending.
+ * {@link SwapReport#phaseCpu()} says what each cost the changing thread in CPU time.
  *
  * <h2>State</h2>
  * The framework's bundle cache is scratch, cleaned at every start: a private folder in memory ({@link ScratchCache}),
@@ -1053,7 +1054,7 @@ public final class PluginRuntime implements PluginServices, AutoCloseable {
         LOG.log(System.Logger.Level.DEBUG, action + " " + slot.symbolicName + ": " + old.version() + " sha256:"
                 + old.digest() + " -> " + fresh.version() + " sha256:" + fresh.digest() + " in " + duration.toMillis() + " ms");
         return new SwapReport(action, slot.symbolicName, old.version(), old.digest(), fresh.version(), fresh.digest(),
-                at, cutover, duration, provides, timer.phases(), cpu);
+                at, cutover, duration, provides, timer.phases(), timer.phaseCpu(), cpu);
     }
 
     /**
@@ -1202,7 +1203,12 @@ public final class PluginRuntime implements PluginServices, AutoCloseable {
         return n;
     }
 
-    /** Uninstalls a bundle and refreshes only its wiring, waiting for the refresh to finish. */
+    /**
+     * Uninstalls a bundle and, when another bundle still uses its wiring, refreshes only that, waiting for the
+     * refresh to finish. Felix removes an uninstalled bundle that nobody else is wired to at once (a plugin
+     * exports nothing the others import), so usually there is nothing left to refresh: asking anyway costs a
+     * framework refresh (the global lock, on Felix's wiring thread) that a swap starting meanwhile waits for.
+     */
     private void discard(Bundle bundle) {
         long id = bundle.getBundleId();
         try {
@@ -1212,9 +1218,14 @@ public final class PluginRuntime implements PluginServices, AutoCloseable {
         } catch (BundleException | IllegalStateException e) {
             LOG.log(System.Logger.Level.WARNING, "cannot uninstall bundle " + id + ": " + e.getMessage());
         }
+        FrameworkWiring wiring = felix.adapt(FrameworkWiring.class);
+        if (!wiring.getRemovalPendingBundles().contains(bundle)) {
+            index.forget(id);
+            return;
+        }
         CountDownLatch refreshed = new CountDownLatch(1);
         try {
-            felix.adapt(FrameworkWiring.class).refreshBundles(List.of(bundle), event -> refreshed.countDown());
+            wiring.refreshBundles(List.of(bundle), event -> refreshed.countDown());
             if (!refreshed.await(10, TimeUnit.SECONDS)) {
                 LOG.log(System.Logger.Level.WARNING, "refreshing bundle " + id + " took over 10 s");
             }

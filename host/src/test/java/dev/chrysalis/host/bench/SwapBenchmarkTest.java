@@ -30,6 +30,14 @@ class SwapBenchmarkTest {
     }
 
     @Test
+    void aStagedRunCutsOverToJarsPreparedBeforeEachSwap() {
+        String out = run(0, "--swaps", "4", "--sessions", "8", "--pause-ms", "20", "--warmup", "1", "--staged");
+        assertTrue(out.contains("each jar staged beside the live version before its swap"), out);
+        assertTrue(out.contains("failed: 0, answered by the wrong version: 0, stale after a swap: 0"), out);
+        assertTrue(!out.contains("  install "), "a staged swap installs nothing: " + out);
+    }
+
+    @Test
     void badArgumentsPrintTheUsage() {
         String out = run(2, "--swaps", "zero");
         assertTrue(out.contains("--swaps expects a whole number, not 'zero'"), out);

@@ -107,6 +107,13 @@ class SwapDrainTest {
                 assertEquals(report.cutover(), toFlip, "the cut-over is the phases up to the flip");
                 assertTrue(report.cpu().isPositive() && report.cpu().compareTo(report.duration()) <= 0,
                         "CPU time of the change is measured and within its wall time: " + report.cpu());
+                assertEquals(report.phases().keySet(), report.phaseCpu().keySet(), "CPU time per phase too");
+                assertTrue(report.phaseCpu().get("start").isPositive(), "starting the bundle costs CPU: " + report.phaseCpu());
+                for (var e : report.phaseCpu().entrySet()) {
+                    // CPU clocks tick coarser than nanoTime: allow a millisecond
+                    assertTrue(e.getValue().compareTo(report.phases().get(e.getKey()).plusMillis(1)) <= 0,
+                            e.getKey() + "'s CPU time is within its wall time: " + report.phaseCpu() + " vs " + report.phases());
+                }
             }
         }
     }
