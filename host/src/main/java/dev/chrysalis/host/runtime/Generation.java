@@ -99,6 +99,7 @@ final class Generation {
         drainer = Thread.currentThread();
         retired = true;
         long deadline = System.nanoTime() + timeout.toNanos();
+        boolean interrupted = false;
         try {
             while (inflight.get() > 0) {
                 long left = deadline - System.nanoTime();
@@ -107,10 +108,15 @@ final class Generation {
                 }
                 // the last release unparks us; the cap only bounds the wait should a wake-up be missed
                 LockSupport.parkNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(5)));
+                // an interrupt would end every park at once: the drain still waits, and the interrupt is kept
+                interrupted |= Thread.interrupted();
             }
             return true;
         } finally {
             drainer = null;
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -50,16 +51,51 @@ class ThreadNiceTest {
     }
 
     @Test
-    void changesRunOnTheChangeThreadAndItsRefusalsReachTheCallerAsThemselves() throws Exception {
+    void aVirtualThreadsChangesRunOnTheChangeThreadAndItsRefusalsReachTheCallerAsThemselves() throws Exception {
         try (ChangeThread changes = new ChangeThread("test-changes", 0)) {
-            String where = changes.run(() -> Thread.currentThread().getName());
-            assertEquals("test-changes", where);
+            AtomicReference<Object> seen = new AtomicReference<>();
             UnknownPluginException refused = new UnknownPluginException("no installed plugin is called 'x'");
-            assertEquals(refused, assertThrows(UnknownPluginException.class, () -> changes.run(() -> {
-                throw refused;
-            })));
-            assertEquals("nested on test-changes", changes.run(() -> changes.run(() -> "nested on " + Thread.currentThread().getName())),
+            Thread.ofVirtual().start(() -> {
+                try {
+                    String where = changes.run(() -> Thread.currentThread().getName());
+                    String nested = changes.run(() -> changes.run(() -> "nested on " + Thread.currentThread().getName()));
+                    Object thrown;
+                    try {
+                        thrown = changes.run(() -> {
+                            throw refused;
+                        });
+                    } catch (UnknownPluginException e) {
+                        thrown = e;
+                    }
+                    seen.set(List.of(where, nested, thrown));
+                } catch (PluginOperationException e) {
+                    seen.set(e);
+                }
+            }).join();
+            assertEquals(List.of("test-changes", "nested on test-changes", refused), seen.get(),
                     "a change asked for from the change thread runs inline instead of waiting on itself");
         }
+    }
+
+    @Test
+    void aPlatformThreadsChangesRunOnItselfWithThePlatformLoaderAndKeepItsInterrupt() throws Exception {
+        ChangeThread changes = new ChangeThread("test-changes", 0);
+        ClassLoader mine = Thread.currentThread().getContextClassLoader();
+        String caller = Thread.currentThread().getName();
+        assertEquals(List.of(caller, ClassLoader.getPlatformClassLoader()), changes.run(() -> List.of(
+                Thread.currentThread().getName(), Thread.currentThread().getContextClassLoader())));
+        assertEquals(mine, Thread.currentThread().getContextClassLoader(), "the caller's loader is back");
+        UnknownPluginException refused = new UnknownPluginException("no installed plugin is called 'x'");
+        assertEquals(refused, assertThrows(UnknownPluginException.class, () -> changes.run(() -> {
+            throw refused;
+        })));
+
+        Thread.currentThread().interrupt();
+        assertEquals(false, changes.run(() -> Thread.currentThread().isInterrupted()), "a change runs uninterrupted");
+        assertTrue(Thread.interrupted(), "and the caller's interrupt is kept for after it");
+
+        changes.close();
+        IllegalStateException closed = assertThrows(IllegalStateException.class, () -> changes.run(() -> "late"));
+        assertTrue(closed.getMessage().contains("no plugin change can be made"), closed.getMessage());
     }
 }
