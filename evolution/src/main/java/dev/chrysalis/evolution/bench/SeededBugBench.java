@@ -141,7 +141,11 @@ public final class SeededBugBench {
     private static final Map<String, String> EXTRA_HIDDEN = Map.of(
             "calculator-power-token-lookahead",
             "{\"id\":\"hidden-double-star-power\",\"input\":{\"expression\":\"2**10\"},"
-                    + "\"expect\":{\"expression\":\"2**10\",\"value\":\"1024\",\"exact\":true}}\n");
+                    + "\"expect\":{\"expression\":\"2**10\",\"value\":\"1024\",\"exact\":true}}\n",
+            // the shipped cases only round to given places: "size != 3" passes them and breaks round(x)
+            "calculator-round-places-ignored",
+            "{\"id\":\"hidden-round-one-argument\",\"input\":{\"expression\":\"round(2.5)\"},"
+                    + "\"expect\":{\"expression\":\"round(2.5)\",\"value\":\"3\",\"exact\":true}}\n");
 
     /** Every seeded bug: the shipped skills' and the harness plugins'. */
     public static List<SeededBug> allBugs() {
