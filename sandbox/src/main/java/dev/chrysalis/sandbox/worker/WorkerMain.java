@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Entry point of a trial worker (a child JVM started with the guard agent). Starts its own Felix with the
  * runtime bundles, reports {@code ready}, then serves {@code load} (one candidate, once), {@code prepare-turns}
  * (start the shipped plugins turn cases need) and {@code run} (one case) requests from standard input until
- * {@code exit} or end of input.
+ * end of input; the host ends a worker by killing it (a worker serves one candidate and keeps nothing).
  */
 public final class WorkerMain {
     private WorkerMain() {
@@ -74,10 +74,6 @@ public final class WorkerMain {
                         request.path("timeoutMillis").asLong(5000)));
                 case "prepare-turns" -> protocol.send(runner.prepareTurns());
                 case "run" -> protocol.send(runner.run(request.path("seq").asLong(), request.path("case").asText()));
-                case "exit" -> {
-                    framework.stop();
-                    Runtime.getRuntime().halt(0);
-                }
                 default -> {
                     ObjectNode failed = protocol.message("failed").put("message", "unknown op '" + op + "'");
                     protocol.send(failed);
