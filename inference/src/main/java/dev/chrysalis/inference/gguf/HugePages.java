@@ -65,8 +65,7 @@ final class HugePages {
         if (end <= start) {
             return false;
         }
-        Optional<MethodHandle> madvise = libc("madvise", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
-                ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
+        Optional<MethodHandle> madvise = Libc.MADVISE;
         if (madvise.isEmpty()) {
             return false;
         }
@@ -133,11 +132,9 @@ final class HugePages {
      * that another process has mapped stay. True when the kernel accepted the request.
      */
     static boolean dropPageCache(Path path) {
-        Optional<MethodHandle> open = libc("open", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT),
-                Linker.Option.firstVariadicArg(2));
-        Optional<MethodHandle> fadvise = libc("posix_fadvise", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
-                ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
-        Optional<MethodHandle> close = libc("close", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+        Optional<MethodHandle> open = Libc.OPEN;
+        Optional<MethodHandle> fadvise = Libc.FADVISE;
+        Optional<MethodHandle> close = Libc.CLOSE;
         if (open.isEmpty() || fadvise.isEmpty() || close.isEmpty()) {
             return false;
         }
@@ -157,17 +154,28 @@ final class HugePages {
         }
     }
 
-    private static Optional<MethodHandle> libc(String name, FunctionDescriptor fd, Linker.Option... options) {
-        if (!System.getProperty("os.name", "").startsWith("Linux")) {
-            return Optional.empty();
-        }
-        try {
-            Linker linker = Linker.nativeLinker();
-            SymbolLookup lookup = linker.defaultLookup();
-            return lookup.find(name).map(addr -> linker.downcallHandle(addr, fd, options));
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.DEBUG, "libc {0} unavailable: {1}", name, e.toString());
-            return Optional.empty();
+    /** The libc calls, bound once on first use (a downcall handle costs more to make than the call). */
+    private static final class Libc {
+        static final Optional<MethodHandle> MADVISE = bind("madvise", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
+                ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
+        static final Optional<MethodHandle> OPEN = bind("open", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
+                ValueLayout.JAVA_INT), Linker.Option.firstVariadicArg(2));
+        static final Optional<MethodHandle> FADVISE = bind("posix_fadvise", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
+                ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
+        static final Optional<MethodHandle> CLOSE = bind("close", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+
+        private static Optional<MethodHandle> bind(String name, FunctionDescriptor fd, Linker.Option... options) {
+            if (!System.getProperty("os.name", "").startsWith("Linux")) {
+                return Optional.empty();
+            }
+            try {
+                Linker linker = Linker.nativeLinker();
+                SymbolLookup lookup = linker.defaultLookup();
+                return lookup.find(name).map(addr -> linker.downcallHandle(addr, fd, options));
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.DEBUG, "libc {0} unavailable: {1}", name, e.toString());
+                return Optional.empty();
+            }
         }
     }
 
