@@ -37,14 +37,6 @@ final class ReferenceQuantizers {
         }
     }
 
-    /** The weight types {@link #quantize} writes. */
-    static boolean supports(GgmlType type) {
-        return switch (type) {
-            case F32, F16, Q8_0, Q4_0, Q4_K, Q6_K -> true;
-            default -> false;
-        };
-    }
-
     private interface Block {
         void at(int start);
     }

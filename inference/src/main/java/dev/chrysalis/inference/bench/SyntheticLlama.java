@@ -34,6 +34,9 @@ public final class SyntheticLlama {
 
     private static final long GOLD = 0x9E3779B97F4A7C15L;
     private static final String GENERATOR = "gen_gguf.py splitmix64-uniform v1";
+    /** The weight types gen_gguf.py writes, with the llama.cpp file type a model of that type declares. */
+    private static final Map<GgmlType, Integer> FILE_TYPES = Map.of(GgmlType.F32, 0, GgmlType.F16, 1, GgmlType.Q4_0, 2,
+            GgmlType.Q8_0, 7, GgmlType.Q4_K, 15, GgmlType.Q6_K, 18);
 
     /** gen_gguf.py's presets: layers, width, heads, KV heads, FFN width, vocabulary, context, RoPE theta. */
     public record Preset(int layers, int embd, int heads, int kvHeads, int ff, int vocab, int ctx, double ropeTheta) {
@@ -138,7 +141,7 @@ public final class SyntheticLlama {
                 : String.format(Locale.ROOT, "synthetic-llama-L%d-E%d-H%d-KV%d-FF%d-V%d-%s", p.layers(), p.embd(), p.heads(), p.kvHeads(), p.ff(), vocab, w);
         meta.put("general.architecture", str("llama"));
         meta.put("general.name", str(name));
-        meta.put("general.file_type", u32(fileType(w)));
+        meta.put("general.file_type", u32(FILE_TYPES.get(w)));
         meta.put("general.quantization_version", u32(2));
         meta.put("llama.vocab_size", u32(vocab));
         meta.put("llama.context_length", u32(p.ctx()));
@@ -182,12 +185,9 @@ public final class SyntheticLlama {
                     + p.kvHeads() + " KV heads");
         }
         for (GgmlType t : new GgmlType[] {o.wtype(), o.embdType(), o.outputType()}) {
-            if (t != null && !ReferenceQuantizers.supports(t)) {
+            if (t != null && !FILE_TYPES.containsKey(t)) {
                 throw new IllegalArgumentException("weight type " + t + " is not one gen_gguf.py writes (F32, F16, Q8_0, Q4_0, Q4_K, Q6_K)");
             }
-        }
-        if (o.align() <= 0 || o.align() % 8 != 0) {
-            throw new IllegalArgumentException("alignment " + o.align() + " must be a positive multiple of 8");
         }
     }
 
@@ -257,18 +257,6 @@ public final class SyntheticLlama {
             h = (h ^ (b & 0xFF)) * 0x100000001B3L;
         }
         return h;
-    }
-
-    private static int fileType(GgmlType w) {
-        return switch (w) {
-            case F32 -> 0;
-            case F16 -> 1;
-            case Q4_0 -> 2;
-            case Q8_0 -> 7;
-            case Q4_K -> 15;
-            case Q6_K -> 18;
-            default -> throw new IllegalArgumentException("no llama.cpp file type for " + w);
-        };
     }
 
     private static int copyTokenizer(Path from, Map<String, GgufValue> into) throws IOException {

@@ -56,8 +56,8 @@ public final class GgufWriter {
 
     /** Writes {@code out} and returns its size in bytes. */
     public static long write(Path out, Map<String, GgufValue> metadata, List<TensorSpec> tensors, int alignment, TensorData data) throws IOException {
-        if (alignment <= 0 || Integer.bitCount(alignment) != 1 && alignment % 8 != 0) {
-            throw new IllegalArgumentException("alignment " + alignment + " must be a positive multiple of 8 or a power of two");
+        if (alignment <= 0 || alignment % 8 != 0) {
+            throw new IllegalArgumentException("alignment " + alignment + " must be a positive multiple of 8");
         }
         List<Long> offsets = new ArrayList<>();
         long off = 0;
