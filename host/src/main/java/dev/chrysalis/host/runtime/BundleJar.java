@@ -9,6 +9,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
@@ -53,7 +54,7 @@ record BundleJar(String source, byte[] bytes, String digest, String symbolicName
             while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
                 // read until full; a file that shrank meanwhile ends early and is parsed as what was read
             }
-            bytes = buffer.position() == buffer.capacity() ? buffer.array() : java.util.Arrays.copyOf(buffer.array(), buffer.position());
+            bytes = buffer.position() == buffer.capacity() ? buffer.array() : Arrays.copyOf(buffer.array(), buffer.position());
         } catch (NoSuchFileException e) {
             throw new BundleRejectedException("jar " + path + " does not exist");
         } catch (IOException e) {

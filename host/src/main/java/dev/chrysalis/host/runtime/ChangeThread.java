@@ -6,6 +6,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * Where plugin changes (swap, rollback, stage, unstage) run, so a change never runs on a carrier of the sessions'
@@ -38,7 +39,7 @@ final class ChangeThread implements AutoCloseable {
     private final ExecutorService executor;
     private final int nice;
     /** Held (shared) by changes running on their callers' threads; {@link #close} takes it to wait for them. */
-    private final java.util.concurrent.locks.ReentrantReadWriteLock callers = new java.util.concurrent.locks.ReentrantReadWriteLock();
+    private final ReentrantReadWriteLock callers = new ReentrantReadWriteLock();
     private volatile boolean closed;
     private volatile Thread thread;
     private volatile boolean favoured;
