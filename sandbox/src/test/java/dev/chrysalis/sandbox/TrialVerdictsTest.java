@@ -12,6 +12,7 @@ import dev.chrysalis.sandbox.pool.WorkerPool;
 import dev.chrysalis.sandbox.pool.WorkerReply;
 import dev.chrysalis.sandbox.support.CandidateBundles;
 import dev.chrysalis.sandbox.support.SandboxFixture;
+import dev.chrysalis.sandbox.trial.Behaviour;
 import dev.chrysalis.sandbox.trial.CaseReport;
 import dev.chrysalis.sandbox.trial.CaseVerdict;
 import dev.chrysalis.sandbox.trial.TrialOptions;
@@ -115,6 +116,35 @@ public class TrialVerdictsTest {
             assertEquals(screen.times().load(), full.times().load(), "the candidate was loaded once");
             assertTrue(full.times().replay().compareTo(screen.times().replay()) > 0, full.times().toString());
             assertTrue(full.times().workerCpu().isPositive(), "the worker's CPU time is measured: " + full.times());
+        }
+    }
+
+    @Test
+    void observingTellsAnswersRefusalsAndEscapedExceptionsApartWithoutJudgingOrReporting() throws Exception {
+        ReplayCase answered = adderCase("answered", 2, 3, 999, 7); // a wrong expectation: observing does not judge
+        ReplayCase refused = new ReplayCase("refused", "adder", JSON.createObjectNode().put("a", 1).put("b", "x"),
+                Optional.empty(), Optional.of("anything"), ReplayCase.DEFAULT_CLOCK, 0, Map.of(), 0);
+        ReplayCase threw = new ReplayCase("threw", "adder", JSON.createObjectNode().put("a", 1).put("b", 2).put("per", 0),
+                Optional.empty(), Optional.of("anything"), ReplayCase.DEFAULT_CLOCK, 0, Map.of(), 0);
+        try (TrialRunner.Trial trial = runner.open(adder("CorrectAdder"), TrialOptions.defaults())) {
+            trial.replay(List.of(adderCase("small", 2, 3, 5, 7)), 1);
+            Map<String, Behaviour> seen = trial.observe(List.of(answered, refused, threw));
+
+            assertEquals(List.of("answered", "refused", "threw"), List.copyOf(seen.keySet()));
+            var returned = assertInstanceOf(Behaviour.Returned.class, seen.get("answered"));
+            assertEquals(5, JSON.readTree(returned.output()).path("sum").asInt(), returned.output());
+            assertTrue(((Behaviour.Refused) seen.get("refused")).message().contains("must be integers"), seen.toString());
+            var escaped = assertInstanceOf(Behaviour.Threw.class, seen.get("threw"));
+            assertTrue(escaped.message().contains("ArithmeticException"), escaped.message());
+            assertEquals(List.of(false, false, true), seen.values().stream().map(Behaviour::failed).toList());
+
+            TrialReport report = trial.report();
+            assertEquals(List.of("small"), report.cases().stream().map(CaseReport::caseId).toList(), "observed calls are not trial runs");
+            assertEquals(1, report.workersUsed(), "observing runs in the trial's own worker");
+            ReplayCase turn = new ReplayCase("t", "turn", JSON.createObjectNode().put("message", "hi"), Optional.empty(), Optional.of("x"),
+                    ReplayCase.DEFAULT_CLOCK, 0, Map.of(), 0);
+            var e = assertThrows(IllegalArgumentException.class, () -> trial.observe(List.of(turn)));
+            assertTrue(e.getMessage().contains("turn case"), e.getMessage());
         }
     }
 

@@ -71,6 +71,7 @@ public final class SeededBugBench {
     private static List<String> tried(List<CandidateOutcome> outcomes) {
         return outcomes.stream().map(o -> o.mutation() + " -> " + o.stage().label() + " fixed " + o.evidenceFixed().size()
                 + (o.regressionBroken().isEmpty() ? "" : ", broke " + o.regressionBroken())
+                + (o.newFailures().isEmpty() ? "" : ", fails on " + o.newFailures().size() + " neighbour inputs main handled")
                 + (o.compileErrors().isEmpty() ? "" : ", " + o.compileErrors().getFirst())).toList();
     }
 

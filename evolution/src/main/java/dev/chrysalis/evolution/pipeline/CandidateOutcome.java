@@ -15,11 +15,12 @@ import java.util.Optional;
  * @param compileErrors     the compiler's messages when it did not compile
  * @param evidenceFixed     evidence case ids the trial showed fixed
  * @param regressionBroken  regression case ids it broke (only known after a full trial)
+ * @param newFailures       neighbour inputs it fails on where main did not (only checked after a passing full trial)
  * @param fitness           share of evidence fixed; 2 for a full pass
  */
 public record CandidateOutcome(int n, int parent, String branch, String mutation, Optional<String> sha256, Stage stage,
                                List<String> compileErrors, List<String> evidenceFixed, List<String> regressionBroken,
-                               Optional<String> unsafe, double fitness) {
+                               List<String> newFailures, Optional<String> unsafe, double fitness) {
     public CandidateOutcome {
         Objects.requireNonNull(branch, "branch");
         Objects.requireNonNull(mutation, "mutation");
@@ -27,5 +28,6 @@ public record CandidateOutcome(int n, int parent, String branch, String mutation
         compileErrors = List.copyOf(compileErrors);
         evidenceFixed = List.copyOf(evidenceFixed);
         regressionBroken = List.copyOf(regressionBroken);
+        newFailures = List.copyOf(newFailures);
     }
 }

@@ -16,11 +16,14 @@ import dev.chrysalis.evolution.mutate.MutationRequest;
 import dev.chrysalis.evolution.mutate.Mutator;
 import dev.chrysalis.evolution.mutate.Proposal;
 import dev.chrysalis.evolution.mutate.Proposals;
+import dev.chrysalis.evolution.preserve.BehaviourCheck;
+import dev.chrysalis.evolution.preserve.NeighbourInputs;
 import dev.chrysalis.evolution.search.CandidateTree;
 import dev.chrysalis.evolution.search.OperatorStats;
 import dev.chrysalis.evolution.workspace.CandidateRef;
 import dev.chrysalis.evolution.workspace.PluginSource;
 import dev.chrysalis.evolution.workspace.Workspace;
+import dev.chrysalis.sandbox.trial.Behaviour;
 import dev.chrysalis.sandbox.trial.CaseReport;
 import dev.chrysalis.sandbox.trial.CaseVerdict;
 import dev.chrysalis.sandbox.trial.TrialReport;
@@ -145,9 +148,15 @@ public final class EvolutionLoop {
             }
             result = new EvolutionResult.Failed(batch.id(), e.getClass().getSimpleName() + ": " + e.getMessage(), outcomes, elapsed(start));
         }
+        deleteQuietly(mainJar(batch));
         run.times.addCpu("this JVM, all threads", StageTimes.processCpu().minusNanos(cpu0));
         timings.append(run.batch, run.attempt, run.stage, Duration.ofNanos(System.nanoTime() - t0), result.candidates().size(), run.times);
         return result;
+    }
+
+    /** Where main is packaged when its behaviour must be observed; removed when the run ends. */
+    private Path mainJar(Batch batch) {
+        return dataDir.resolve("evolution/candidates/" + batch.id() + "/main.jar");
     }
 
     private Duration elapsed(Instant start) {
@@ -172,6 +181,9 @@ public final class EvolutionLoop {
         List<ReplayCase> regression = batch.regression().stream()
                 .filter(c -> !evidenceIds.contains(c.id()) && !evidenceInputs.contains(c.skill() + "\u0000" + c.input())).toList();
 
+        List<ReplayCase> neighbours = NeighbourInputs.of(evidence.stream().map(EvidenceCase::replay).toList(), regression,
+                settings.neighbourInputs());
+        MainBehaviour main = new MainBehaviour(plugin, files, mainJar(batch), run.times);
         run.times.add("evidence", Duration.ofNanos(System.nanoTime() - evidenceStart));
 
         // Locate
@@ -243,29 +255,24 @@ public final class EvolutionLoop {
                 maa.record(mutation.operator(), -1);
                 it.compileFailed(mutation, failed.diagnostics());
                 outcomes.add(new CandidateOutcome(n, parent.id(), ref.branch(), mutation.describe(), Optional.empty(), Stage.COMPILE,
-                        failed.diagnostics().stream().map(CompileDiagnostic::toString).toList(), List.of(), List.of(), Optional.empty(), 0));
+                        failed.diagnostics().stream().map(CompileDiagnostic::toString).toList(), List.of(), List.of(), List.of(), Optional.empty(), 0));
                 run.move(Stage.MUTATE, n, "did not compile: " + failed.summary());
                 continue;
             }
             run.move(Stage.PACKAGE, n, "compiled " + ((CompileResult.Compiled) compiled).classes().size() + " classes");
             Path jar = dataDir.resolve("evolution/candidates/" + batch.id() + "/" + n + ".jar");
-            Map<String, String> resources = new LinkedHashMap<>();
-            for (String r : List.of("SKILL.md", "README.md", "replay.jsonl")) {
-                if (childFiles.containsKey(r)) {
-                    resources.put(r, childFiles.get(r));
-                }
-            }
-            PackagedBundle bundle = run.times.time("package", () -> packager.pack(plugin, ((CompileResult.Compiled) compiled).classes(), resources,
+            PackagedBundle bundle = run.times.time("package", () -> packager.pack(plugin, ((CompileResult.Compiled) compiled).classes(),
+                    bundledResources(childFiles),
                     "1.0.0.evolve-" + batch.id() + "-" + candidate, jar));
             run.move(Stage.TRIAL, n, "bundle sha256 " + bundle.sha256());
 
-            Judgement j = trial(bundle.jar(), evidence, regression, run.times);
+            Judgement j = trial(bundle.jar(), evidence, regression, neighbours, main, run.times);
             double fitness = j.fullPass() ? 2.0 : (double) j.fixed.size() / evidence.size();
             maa.record(mutation.operator(), Math.signum(fitness - parent.fitness()));
             CandidateTree.Node child = tree.add(parent, n, childFiles, mutation.describe(), fitness);
             boolean pass = j.fullPass();
             outcomes.add(new CandidateOutcome(n, parent.id(), ref.branch(), mutation.describe(), Optional.of(bundle.sha256()),
-                    pass ? Stage.HANDED_TO_GOVERNANCE : Stage.VERDICT, List.of(), j.fixed, j.broken, j.unsafe, fitness));
+                    pass ? Stage.HANDED_TO_GOVERNANCE : Stage.VERDICT, List.of(), j.fixed, j.broken, j.neighbours.newFailures(), j.unsafe, fitness));
             run.move(Stage.VERDICT, n, j.summary(evidence.size(), regression.size()));
             if (pass) {
                 run.move(Stage.HANDED_TO_GOVERNANCE, n, ref.branch() + " " + bundle.sha256());
@@ -274,6 +281,17 @@ public final class EvolutionLoop {
             deleteQuietly(jar);
             run.move(Stage.MUTATE, n, "verdict: not passed (fitness " + String.format("%.2f", fitness) + ", node " + child.id() + ")");
         }
+    }
+
+    /** The plugin's files that travel in its bundle beside the classes. */
+    private static Map<String, String> bundledResources(Map<String, String> files) {
+        Map<String, String> resources = new LinkedHashMap<>();
+        for (String r : List.of("SKILL.md", "README.md", "replay.jsonl")) {
+            if (files.containsKey(r)) {
+                resources.put(r, files.get(r));
+            }
+        }
+        return resources;
     }
 
     private static boolean expandable(CandidateTree.Node node, Map<Integer, Proposals> pending) {
@@ -326,9 +344,14 @@ public final class EvolutionLoop {
         return Proposals.chain(sources);
     }
 
-    private record Judgement(List<String> fixed, List<String> broken, Optional<String> unsafe, boolean full, int evidenceTotal) {
+    private record Judgement(List<String> fixed, List<String> broken, Optional<String> unsafe, boolean full, int evidenceTotal,
+                             BehaviourCheck neighbours) {
         boolean fullPass() {
-            return full && fixed.size() == evidenceTotal && broken.isEmpty() && unsafe.isEmpty();
+            return full && fixed.size() == evidenceTotal && broken.isEmpty() && unsafe.isEmpty() && neighbours.newFailures().isEmpty();
+        }
+
+        Judgement with(BehaviourCheck check) {
+            return new Judgement(fixed, broken, unsafe, full, evidenceTotal, check);
         }
 
         String summary(int evidence, int regression) {
@@ -343,7 +366,52 @@ public final class EvolutionLoop {
                 s.append("; broke ").append(broken.subList(0, Math.min(5, broken.size())));
             }
             unsafe.ifPresent(u -> s.append("; unsafe: ").append(u));
+            if (neighbours.checked() > 0) {
+                s.append("; ").append(neighbours.summary());
+            }
             return s.toString();
+        }
+    }
+
+    /**
+     * What main does on neighbour inputs, observed only when a candidate that passed its trial failed on some (most runs
+     * never need it) and only on those, each at most once per run: main is compiled and packaged once, then observed in
+     * a worker of its own.
+     */
+    private final class MainBehaviour {
+        private final PluginSource plugin;
+        private final Map<String, String> files;
+        private final Path jar;
+        private final StageTimes times;
+        private final Map<String, Behaviour> observed = new HashMap<>();
+        private boolean packaged;
+
+        MainBehaviour(PluginSource plugin, Map<String, String> files, Path jar, StageTimes times) {
+            this.plugin = plugin;
+            this.files = files;
+            this.jar = jar;
+            this.times = times;
+        }
+
+        Map<String, Behaviour> on(List<ReplayCase> neighbours) {
+            List<ReplayCase> unseen = neighbours.stream().filter(n -> !observed.containsKey(n.id())).toList();
+            if (!unseen.isEmpty()) {
+                observed.putAll(times.time("neighbours: main", () -> observe(unseen)));
+            }
+            return observed;
+        }
+
+        private Map<String, Behaviour> observe(List<ReplayCase> neighbours) {
+            if (!packaged) {
+                if (!(compiler.compile(files) instanceof CompileResult.Compiled compiled)) {
+                    throw new IllegalStateException("main of " + plugin.name() + " does not compile, so its behaviour cannot be observed");
+                }
+                packager.pack(plugin, compiled.classes(), bundledResources(files), "1.0.0.main", jar);
+                packaged = true;
+            }
+            try (TrialRunner.Trial trial = trials.open(jar, settings.trial())) {
+                return trial.observe(neighbours);
+            }
         }
     }
 
@@ -353,7 +421,8 @@ public final class EvolutionLoop {
      * k-1 runs of each evidence case and k runs of each regression case, so every case still has k runs behind the
      * verdict. A candidate screened out costs one worker and one bundle load, never two.
      */
-    private Judgement trial(Path jar, List<EvidenceCase> evidence, List<ReplayCase> regression, StageTimes times) {
+    private Judgement trial(Path jar, List<EvidenceCase> evidence, List<ReplayCase> regression, List<ReplayCase> neighbours,
+                            MainBehaviour main, StageTimes times) {
         List<ReplayCase> evidenceCases = evidence.stream().map(EvidenceCase::replay).toList();
         int k = settings.trial().runsPerCase();
         TrialRunner.Trial trial = trials.open(jar, settings.trial());
@@ -371,7 +440,17 @@ public final class EvolutionLoop {
             }
             TrialReport full = trial.report();
             record(times, "full trial", full, Optional.of(screen));
-            return judge(full, evidence, regression, true);
+            Judgement verdict = judge(full, evidence, regression, true);
+            if (!verdict.fullPass()) {
+                return verdict;
+            }
+            // passing every case is not yet a repair: it must not fail near the cases where main did not
+            if (neighbours.isEmpty()) {
+                return verdict;
+            }
+            Map<String, Behaviour> seen = times.time("neighbours: candidate", () -> trial.observe(neighbours));
+            List<ReplayCase> failed = BehaviourCheck.failedOn(neighbours, seen);
+            return verdict.with(BehaviourCheck.compare(neighbours, seen, failed.isEmpty() ? Map.of() : main.on(failed)));
         } finally {
             times.time("retire worker", () -> {
                 trial.close();
@@ -415,7 +494,7 @@ public final class EvolutionLoop {
                 broken.add(r.id());
             }
         }
-        return new Judgement(fixed, broken, unsafe, full, evidence.size());
+        return new Judgement(fixed, broken, unsafe, full, evidence.size(), BehaviourCheck.NONE);
     }
 
     private static String top(Map<String, Double> scores, int k) {

@@ -2,15 +2,8 @@ package dev.chrysalis.evolution.pipeline;
 
 import dev.chrysalis.evolution.bench.SeededBug;
 import dev.chrysalis.evolution.bench.SeededBugBench;
-import dev.chrysalis.evolution.build.BundlePackager;
-import dev.chrysalis.evolution.build.PluginCompiler;
-import dev.chrysalis.evolution.support.Build;
-import dev.chrysalis.sandbox.pool.SandboxLayout;
-import dev.chrysalis.sandbox.pool.WorkerPool;
-import dev.chrysalis.sandbox.pool.WorkerSettings;
+import dev.chrysalis.evolution.support.SeededBenches;
 import dev.chrysalis.sandbox.trial.TrialOptions;
-import dev.chrysalis.sandbox.trial.TrialRunner;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,13 +23,9 @@ class SeededBugBenchRun {
 
     @Test
     void runSeededBugBenchmark(@TempDir Path temp) throws Exception {
-        Files.createDirectories(temp.resolve("workers"));
-        WorkerSettings ws = new WorkerSettings(128, 16, 256 * 1024, 512 * 1024, 1, Duration.ofSeconds(30), true, temp.resolve("workers"));
-        try (WorkerPool pool = new WorkerPool(SandboxLayout.fromBuildDirectory(Build.sandboxBuild()), ws)) {
-            PluginCompiler compiler = new PluginCompiler(Build.compileClasspath());
-            SeededBugBench bench = new SeededBugBench(Build.projectRoot(), compiler, new BundlePackager(compiler.classpath()),
-                    new TrialRunner(pool), new EvolutionSettings(Integer.getInteger("chrysalis.bench.candidates", 40),
-                    Duration.ofSeconds(Integer.getInteger("chrysalis.bench.wallSeconds", 150)), TrialOptions.defaults(), true));
+        EvolutionSettings settings = new EvolutionSettings(Integer.getInteger("chrysalis.bench.candidates", 40),
+                Duration.ofSeconds(Integer.getInteger("chrysalis.bench.wallSeconds", 150)), TrialOptions.defaults(), true);
+        SeededBenches.withBench(temp, settings, bench -> {
             int repaired = 0;
             int falseFixes = 0;
             int visible = 0;
@@ -64,6 +53,6 @@ class SeededBugBenchRun {
             Collections.sort(millis);
             System.out.printf("bench repaired %d/%d visible seeded bugs, %d false fixes; time per batch median %d ms, max %d ms%n",
                     repaired, visible, falseFixes, millis.isEmpty() ? 0 : millis.get(millis.size() / 2), millis.isEmpty() ? 0 : millis.getLast());
-        }
+        });
     }
 }

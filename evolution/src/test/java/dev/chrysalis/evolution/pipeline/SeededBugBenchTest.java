@@ -6,14 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.chrysalis.evolution.bench.SeededBug;
 import dev.chrysalis.evolution.bench.SeededBugBench;
-import dev.chrysalis.evolution.build.BundlePackager;
-import dev.chrysalis.evolution.build.PluginCompiler;
 import dev.chrysalis.evolution.support.Build;
-import dev.chrysalis.sandbox.pool.SandboxLayout;
-import dev.chrysalis.sandbox.pool.WorkerPool;
-import dev.chrysalis.sandbox.pool.WorkerSettings;
+import dev.chrysalis.evolution.support.SeededBenches;
 import dev.chrysalis.sandbox.trial.TrialOptions;
-import dev.chrysalis.sandbox.trial.TrialRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,12 +28,7 @@ class SeededBugBenchTest {
     void representativeBugsAreRepairedWithoutFalseFixes(@TempDir Path temp) throws Exception {
         List<SeededBug> bugs = List.of(SeededBugBench.byName("calculator-max-copied-from-min"),
                 SeededBugBench.byName("datetime-negative-amount-sign"));
-        Files.createDirectories(temp.resolve("workers"));
-        WorkerSettings ws = new WorkerSettings(128, 16, 256 * 1024, 512 * 1024, 1, Duration.ofSeconds(30), true, temp.resolve("workers"));
-        try (WorkerPool pool = new WorkerPool(SandboxLayout.fromBuildDirectory(Build.sandboxBuild()), ws)) {
-            PluginCompiler compiler = new PluginCompiler(Build.compileClasspath());
-            SeededBugBench bench = new SeededBugBench(Build.projectRoot(), compiler, new BundlePackager(compiler.classpath()),
-                    new TrialRunner(pool), new EvolutionSettings(10, Duration.ofMinutes(2), TrialOptions.defaults(), true));
+        SeededBenches.withBench(temp, new EvolutionSettings(10, Duration.ofMinutes(2), TrialOptions.defaults(), true), bench -> {
             int i = 0;
             for (SeededBug bug : bugs) {
                 SeededBugBench.Row row = bench.run(bug, temp.resolve("bug-" + i++));
@@ -46,7 +36,23 @@ class SeededBugBenchTest {
                 assertFalse(row.falseFix(), bug.name() + ": the winner " + row.winner().orElse("") + " breaks a hidden case");
                 assertTrue(row.candidates() <= 3, bug.name() + ": the fix is among the first candidates, took " + row.candidates());
             }
-        }
+        });
+    }
+
+    /**
+     * The shipped cases only round to given places, so "size != 3" passes all of them, yet throws on a one-argument
+     * round: the neighbour check (dropping ", 2" from the evidence's round(10/3, 2)) must turn it down, and the search
+     * goes on to the real fix.
+     */
+    @Test
+    void aCandidateThatPassesEveryCaseButThrowsWhereMainDidNotIsNotHandedOver(@TempDir Path temp) throws Exception {
+        SeededBenches.withBench(temp, new EvolutionSettings(10, Duration.ofMinutes(2), TrialOptions.defaults(), true), bench -> {
+            SeededBugBench.Row row = bench.run(SeededBugBench.byName("calculator-round-places-ignored"), temp.resolve("bug"));
+
+            assertTrue(row.tried().stream().anyMatch(t -> t.contains("'==' -> '!='") && t.contains("fails on")), String.join("\n", row.tried()));
+            assertEquals("repaired", row.outcome(), String.join("\n", row.tried()));
+            assertFalse(row.falseFix(), "the winner " + row.winner().orElse("") + " breaks a hidden case");
+        });
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.chrysalis.sandbox.trial;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.chrysalis.sandbox.guard.Rule;
 import dev.chrysalis.sandbox.pool.OsLimits;
 import dev.chrysalis.sandbox.pool.Worker;
@@ -135,6 +136,26 @@ public final class TrialRunner {
             busyNanos += System.nanoTime() - t0;
         }
 
+        /**
+         * Runs each skill case once in this trial's worker and returns what the bundle did, by case id, without judging it
+         * against the case's expectation and without adding to {@link #report()}. A run that ends its worker (a limit, a
+         * violation) is observed as such and the next case gets a fresh worker.
+         *
+         * @throws IllegalArgumentException for a turn case: a turn has no single behaviour to observe
+         */
+        public Map<String, Behaviour> observe(List<ReplayCase> cases) {
+            cases.stream().filter(TurnCases::isTurn).findFirst().ifPresent(c -> {
+                throw new IllegalArgumentException("trial of " + jar + ": case '" + c.id() + "' is a turn case; only skill calls can be observed");
+            });
+            long t0 = System.nanoTime();
+            Map<String, Behaviour> seen = new LinkedHashMap<>();
+            for (ReplayCase c : cases) {
+                seen.put(c.id(), session.observeOnce(c));
+            }
+            busyNanos += System.nanoTime() - t0;
+            return seen;
+        }
+
         /** Every case replayed so far with all its runs, in the order cases were first replayed. */
         public TrialReport report() {
             List<CaseReport> reports = new ArrayList<>();
@@ -186,36 +207,58 @@ public final class TrialRunner {
         }
 
         CaseVerdict runOnce(ReplayCase c) {
+            Sent sent = send(c);
+            return sent.ended().orElseGet(() -> CaseJudge.judge(c, sent.answer(), sent.elapsed()));
+        }
+
+        Behaviour observeOnce(ReplayCase c) {
+            Sent sent = send(c);
+            if (sent.ended().isPresent()) {
+                return new Behaviour.Ended(sent.ended().get());
+            }
+            JsonNode a = sent.answer();
+            String message = a.path("message").asText("");
+            return switch (a.path("outcome").asText()) {
+                case "returned" -> new Behaviour.Returned(a.path("output").asText());
+                case "error" -> new Behaviour.Refused(message);
+                case "threw" -> new Behaviour.Threw(message);
+                default -> new Behaviour.Ended(new CaseVerdict.Crash("worker answered with outcome '" + a.path("outcome").asText() + "' "
+                        + message, ""));
+            };
+        }
+
+        /** Runs one case in this session's worker (loading the candidate first when needed): the worker's answer, or how the run ended. */
+        private Sent send(ReplayCase c) {
             if (loadFailure.isPresent()) {
-                return loadFailure.get();
+                return Sent.ended(loadFailure.get());
             }
             try {
                 if (worker == null) {
                     Optional<CaseVerdict> failed = load();
                     if (failed.isPresent()) {
-                        return failed.get();
+                        return Sent.ended(failed.get());
                     }
                 }
                 if (TurnCases.isTurn(c) && !turnsPrepared) {
                     Optional<CaseVerdict> failed = prepareTurns();
                     if (failed.isPresent()) {
-                        return failed.get();
+                        return Sent.ended(failed.get());
                     }
                 }
                 long t0 = System.nanoTime();
                 WorkerReply reply = worker.run(++seq, ReplayCases.toJsonLine(c), options.caseTimeout(), options.caseCpuLimit());
                 replayNanos += System.nanoTime() - t0;
                 if (reply instanceof WorkerReply.Answer answer) {
-                    return CaseJudge.judge(c, answer.message(), answer.elapsed());
+                    return new Sent(answer.message(), answer.elapsed(), Optional.empty());
                 }
                 endWorker();
-                return fromBreach(reply);
+                return Sent.ended(fromBreach(reply));
             } catch (IOException e) {
                 String tail = worker != null ? worker.stderrTail() : "";
                 endWorker();
-                return new CaseVerdict.Crash("lost contact with the worker: " + e.getMessage(), tail);
+                return Sent.ended(new CaseVerdict.Crash("lost contact with the worker: " + e.getMessage(), tail));
             } catch (WorkerStartException e) {
-                return new CaseVerdict.Crash("no worker could be started: " + e.getMessage(), "");
+                return Sent.ended(new CaseVerdict.Crash("no worker could be started: " + e.getMessage(), ""));
             }
         }
 
@@ -291,6 +334,13 @@ public final class TrialRunner {
         @Override
         public void close() {
             endWorker();
+        }
+    }
+
+    /** A worker's answer to one case, or how the run ended without one. */
+    private record Sent(JsonNode answer, Duration elapsed, Optional<CaseVerdict> ended) {
+        static Sent ended(CaseVerdict how) {
+            return new Sent(null, Duration.ZERO, Optional.of(how));
         }
     }
 

@@ -41,6 +41,10 @@ public abstract class AdderSkill implements Skill {
         out.put("sum", sum(a, b));
         out.put("at", context.clock().instant().toString());
         out.put("roll", roll(context));
+        if (input.has("per")) {
+            // no check on purpose: "per": 0 lets an ArithmeticException escape the skill
+            out.put("share", sum(a, b) / input.path("per").asInt());
+        }
         if (input.has("file")) {
             try {
                 out.put("file", Files.readString(context.workspace().resolve(input.path("file").asText())).strip());
