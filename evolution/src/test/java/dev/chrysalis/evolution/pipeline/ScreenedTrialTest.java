@@ -123,7 +123,7 @@ class ScreenedTrialTest {
 
         List<String> verdicts = seen.stream().filter(t -> t.to() == Stage.VERDICT).map(Transition::detail).toList();
         assertEquals(List.of("0/1 evidence fixed (screen only)", "1/1 evidence fixed, 28/29 regression kept; broke [division-by-zero]",
-                "1/1 evidence fixed, 29/29 regression kept"), verdicts);
+                "1/1 evidence fixed, 29/29 regression kept; 64/64 neighbour inputs handled"), verdicts);
 
         TimingLog.Entry times = loop.timings().read().getLast();
         assertEquals(Stage.HANDED_TO_GOVERNANCE, times.ended());
@@ -134,6 +134,8 @@ class ScreenedTrialTest {
         assertEquals(Duration.ZERO, steps.get("full trial: worker").wall(), "the full trial goes on in the screen's worker");
         assertEquals(Duration.ZERO, steps.get("full trial: load").wall(), "the candidate is not loaded a second time");
         assertEquals(3, steps.get("compile").count());
+        assertEquals(1, steps.get("neighbours: candidate").count(), "only the candidate that passed its trial meets the neighbour inputs");
+        assertTrue(!steps.containsKey("neighbours: main"), "it failed on none of them, so main was never observed");
         assertTrue(steps.get("worker processes").cpu().isPositive(), steps.toString());
     }
 }
