@@ -22,6 +22,11 @@ final class Generation {
     private final PluginKind kind;
     private final Path jar;
     private final Bundle bundle;
+    /**
+     * Read once: Felix answers {@code getBundleId()} under the bundle archive's monitor, which an uninstall or refresh
+     * on the retirer thread can hold for hundreds of milliseconds, and every skill call looks its service up by it.
+     */
+    private final long bundleId;
     private final AtomicInteger inflight = new AtomicInteger();
     private volatile boolean retired;
     /** The thread waiting in {@link #retireAndDrain}, woken by the release that closes the last use. */
@@ -32,6 +37,7 @@ final class Generation {
         this.kind = Objects.requireNonNull(kind, "kind");
         this.jar = Objects.requireNonNull(jar, "jar");
         this.bundle = Objects.requireNonNull(bundle, "bundle");
+        this.bundleId = bundle.getBundleId();
     }
 
     String symbolicName() {
@@ -64,7 +70,7 @@ final class Generation {
     }
 
     long bundleId() {
-        return bundle.getBundleId();
+        return bundleId;
     }
 
     /** Opens a use of this generation; false when it has been retired (the caller retries on the live one). */
@@ -122,6 +128,6 @@ final class Generation {
 
     @Override
     public String toString() {
-        return symbolicName() + " " + version() + " [" + bundle.getBundleId() + "] sha256:" + digest().substring(0, 12);
+        return symbolicName() + " " + version() + " [" + bundleId + "] sha256:" + digest().substring(0, 12);
     }
 }
