@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 
 /**
@@ -22,6 +23,8 @@ import java.util.stream.Collectors;
  * Shared by {@link SwapBenchmark} and the swap tests. Agent must use {@link BenchBrain}.
  */
 public final class SwapLoad {
+    /** How long a session pauses between calls. */
+    static final long THINK_NANOS = 20_000;
 
     /** One call as a session saw it; {@code digest} and {@code version} are empty when no skill answered. */
     public record Call(int session, long startNanos, long endNanos, String digest, String version, String error) {
@@ -83,6 +86,11 @@ public final class SwapLoad {
                         first = false;
                         started.countDown();
                     }
+                    // A moment's thought between calls. Sessions that never block keep the virtual-thread scheduler's
+                    // local queues full, and a session woken from a monitor (e.g. Jackson's serializer cache on the
+                    // first calls) waits in its external queue: seen starving for 100 s. A timed park goes through
+                    // that queue, so every waiting session gets its turn.
+                    LockSupport.parkNanos(THINK_NANOS);
                 }
             });
             threads.add(t);

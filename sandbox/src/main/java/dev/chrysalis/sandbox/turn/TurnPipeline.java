@@ -37,6 +37,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
@@ -50,6 +52,9 @@ import java.util.random.RandomGenerator;
  */
 public final class TurnPipeline {
     private static final System.Logger LOG = System.getLogger(TurnPipeline.class.getName());
+    /** Ends a skill call's future when no skill of that name is installed; never thrown to a caller. */
+    private static final RuntimeException NOT_INSTALLED = new RuntimeException("no such skill", null, false, false) {
+    };
     /** The order hooks run in. */
     static final Comparator<Hook> RUN_ORDER = Comparator.comparingInt(Hook::priority).thenComparing(Hook::name);
 
@@ -248,34 +253,55 @@ public final class TurnPipeline {
             }
         }
 
+        /**
+         * Calls a skill on a thread of its own, under the limits. The skill is borrowed on that thread, just before the
+         * call, and given back as it returns: the borrow spans the call alone, not the wait for a carrier to run the
+         * thread, so a swap waiting for calls in flight on the old version waits for running calls only.
+         */
         @Override
         public ToolOutcome invokeTool(String skill, JsonNode arguments) {
             JsonNode input = arguments == null ? NullNode.getInstance() : arguments;
             long t0 = System.nanoTime();
-            Optional<PluginUse<Skill>> lent = plugins.skill(skill, sessionId);
-            if (lent.isEmpty()) {
-                String installed = String.join(", ", catalogue().stream().map(SkillDescriptor::name).toList());
-                String error = "no skill named '" + skill + "' is installed (installed: " + (installed.isEmpty() ? "none" : installed) + ")";
-                failures.add(TurnFailure.of(FailureKind.SKILL_NOT_FOUND, skill, error));
-                return record(skill, input, t0, Optional.empty(), error);
-            }
-            PluginUse<Skill> use = lent.get();
-            served(use.servedBy(ServedBy.Role.SKILL));
             SkillLimits limits = environment.limits();
             SkillContext context = new CallContext(environment.skillWorkspace(), environment.clock(),
                     new SplittableRandom(seeds.getAsLong()), limits, System.getLogger("dev.chrysalis.skill." + skill));
+            AtomicReference<PluginUse<Skill>> lent = new AtomicReference<>();
+            AtomicBoolean abandoned = new AtomicBoolean();
             CompletableFuture<SkillResult> result = new CompletableFuture<>();
             Thread caller = Thread.ofVirtual().name("skill-" + skill + "-" + sessionId + "-" + index).start(() -> {
+                Optional<PluginUse<Skill>> use;
                 try {
-                    result.complete(use.service().invoke(context, input));
+                    use = plugins.skill(skill, sessionId);
                 } catch (Throwable t) {
                     result.completeExceptionally(t);
+                    return;
+                }
+                if (use.isEmpty()) {
+                    result.completeExceptionally(NOT_INSTALLED);
+                    return;
+                }
+                lent.set(use.get());
+                SkillResult answer = null;
+                Throwable thrown = null;
+                try {
+                    if (abandoned.get()) {
+                        throw new InterruptedException("the call was abandoned before it started");
+                    }
+                    answer = use.get().service().invoke(context, input);
+                } catch (Throwable t) {
+                    thrown = t;
                 } finally {
-                    use.close();
+                    use.get().close(); // before waking the turn: the lease spans the call alone
+                }
+                if (thrown != null) {
+                    result.completeExceptionally(thrown);
+                } else {
+                    result.complete(answer);
                 }
             });
             try {
                 SkillResult r = result.get(limits.timeout().toNanos(), TimeUnit.NANOSECONDS);
+                servedBy(lent);
                 if (r == null) {
                     return failed(skill, input, t0, FailureKind.SKILL_EXCEPTION, "skill '" + skill + "' returned no result");
                 }
@@ -289,11 +315,20 @@ public final class TurnPipeline {
                 caller.interrupt();
                 // The call is abandoned: stop holding its bundle generation, so a swap (e.g. one fixing this very
                 // skill) does not wait for a call that may never end. If it goes on, it runs unobserved.
-                use.close();
+                abandoned.set(true);
+                servedBy(lent);
+                Optional.ofNullable(lent.get()).ifPresent(PluginUse::close);
                 return failed(skill, input, t0, FailureKind.SKILL_TIMEOUT, "skill '" + skill + "' did not answer within "
                         + limits.timeout().toMillis() + " ms; the call was abandoned");
             } catch (ExecutionException e) {
                 Throwable cause = e.getCause();
+                if (cause == NOT_INSTALLED) {
+                    String installed = String.join(", ", catalogue().stream().map(SkillDescriptor::name).toList());
+                    String error = "no skill named '" + skill + "' is installed (installed: " + (installed.isEmpty() ? "none" : installed) + ")";
+                    failures.add(TurnFailure.of(FailureKind.SKILL_NOT_FOUND, skill, error));
+                    return record(skill, input, t0, Optional.empty(), error);
+                }
+                servedBy(lent);
                 if (cause instanceof SkillException expected) {
                     String error = expected.getMessage() == null ? expected.getClass().getSimpleName() : expected.getMessage();
                     failures.add(TurnFailure.thrown(FailureKind.SKILL_ERROR, skill, error, expected));
@@ -304,8 +339,18 @@ public final class TurnPipeline {
                 return record(skill, input, t0, Optional.empty(), error);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                abandoned.set(true);
                 caller.interrupt();
+                servedBy(lent);
                 return failed(skill, input, t0, FailureKind.SKILL_TIMEOUT, "the turn was interrupted while skill '" + skill + "' ran");
+            }
+        }
+
+        /** Records which jar served the skill call, once it has borrowed one. */
+        private void servedBy(AtomicReference<PluginUse<Skill>> lent) {
+            PluginUse<Skill> use = lent.get();
+            if (use != null) {
+                served(use.servedBy(ServedBy.Role.SKILL));
             }
         }
 
