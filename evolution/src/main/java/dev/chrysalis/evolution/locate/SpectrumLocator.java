@@ -30,14 +30,16 @@ import org.eclipse.jdt.core.dom.ASTVisitor;
 import org.eclipse.jdt.core.dom.AbstractTypeDeclaration;
 import org.eclipse.jdt.core.dom.Block;
 import org.eclipse.jdt.core.dom.CompilationUnit;
+import org.eclipse.jdt.core.dom.ConditionalExpression;
 import org.eclipse.jdt.core.dom.ConstructorInvocation;
+import org.eclipse.jdt.core.dom.Expression;
 import org.eclipse.jdt.core.dom.MethodDeclaration;
 import org.eclipse.jdt.core.dom.Statement;
 import org.eclipse.jdt.core.dom.SuperConstructorInvocation;
 
 /**
  * Spectrum-based fault localisation (Ochiai) for skills: the live (main) sources are instrumented with a
- * probe before every statement, compiled, and the batch's evidence (failing) and regression (passing)
+ * probe before every statement and in each branch of a conditional expression that starts a line of its own, compiled, and the batch's evidence (failing) and regression (passing)
  * cases are replayed in this JVM against the trusted main code with the SPI's {@link ReplayRunner}; each
  * line scores {@code failed(line) / sqrt(totalFailed * (failed(line) + passed(line)))}. Only main's code
  * runs here, never a candidate: candidates are judged in the sandbox. A case that runs past its time limit
@@ -62,6 +64,11 @@ public final class SpectrumLocator {
 
                 public static void hit(String id) {
                     HITS.add(id);
+                }
+
+                public static boolean branch(String id) {
+                    HITS.add(id);
+                    return true;
                 }
             }
             """;
@@ -289,6 +296,26 @@ public final class SpectrumLocator {
                 }
                 return true;
             }
+
+            @Override
+            public boolean visit(ConditionalExpression conditional) {
+                Optional<String> method = enclosingMethod(conditional);
+                if (method.isPresent()) {
+                    for (Expression branch : List.of(conditional.getThenExpression(), conditional.getElseExpression())) {
+                        int line = unit.getLineNumber(branch.getStartPosition());
+                        String id = file + ":" + line;
+                        if (!lineMethods.containsKey(id) && probeable(branch, source)) {
+                            lineMethods.put(id, method.get());
+                            int start = branch.getStartPosition();
+                            int end = start + branch.getLength();
+                            String copy = source.substring(start, end).replace('\r', ' ').replace('\n', ' ');
+                            probes.merge(start, "(" + PROBE_PACKAGE + ".Probe.branch(\"" + id + "\") ? (", String::concat);
+                            probes.merge(end, ") : (" + copy + "))", (x, y) -> y + x);
+                        }
+                    }
+                }
+                return true;
+            }
         });
         StringBuilder out = new StringBuilder(source.length() + probes.size() * 48);
         int from = 0;
@@ -297,6 +324,27 @@ public final class SpectrumLocator {
             from = p.getKey();
         }
         return out.append(source, from, source.length()).toString();
+    }
+
+    /**
+     * Whether a branch of a conditional expression can be probed as {@code (branch(id) ? (e) : (e))}, its text written
+     * twice on one line: not when it holds code with statements of its own (a lambda, an anonymous class, a switch),
+     * another conditional (probed itself), a comment or a text block.
+     */
+    private static boolean probeable(Expression branch, String source) {
+        String text = source.substring(branch.getStartPosition(), branch.getStartPosition() + branch.getLength());
+        if (text.contains("//") || text.contains("/*") || text.contains("\"\"\"")) {
+            return false;
+        }
+        boolean[] nested = {false};
+        branch.accept(new ASTVisitor() {
+            @Override
+            public void preVisit(ASTNode n) {
+                nested[0] |= n instanceof org.eclipse.jdt.core.dom.LambdaExpression || n instanceof org.eclipse.jdt.core.dom.AnonymousClassDeclaration
+                        || n instanceof org.eclipse.jdt.core.dom.SwitchExpression || n instanceof ConditionalExpression;
+            }
+        });
+        return !nested[0];
     }
 
     private static Optional<String> enclosingMethod(ASTNode node) {

@@ -109,7 +109,9 @@ public final class AstMutator implements Mutator {
         });
         List<Site> ranked = new ArrayList<>(all.stream()
                 .filter(s -> !informed || suspicion.method(s.method()) > 0).toList());
-        ranked.sort(Comparator.comparingDouble((Site s) -> -suspicion.line(s.file(), s.statementLine()) * weight(s, maa))
+        // a site's own line has a probe of its own when it starts a branch of a conditional expression
+        ranked.sort(Comparator.comparingDouble((Site s) -> -Math.max(suspicion.line(s.file(), s.statementLine()),
+                        suspicion.line(s.file(), s.line())) * weight(s, maa))
                 .thenComparingDouble(s -> -suspicion.method(s.method()) * weight(s, maa))
                 .thenComparingInt(s -> s.operator().ordinal()));
         return new Distinct(ranked);
