@@ -28,19 +28,22 @@ import java.util.concurrent.TimeoutException;
 import org.eclipse.jdt.core.dom.ASTNode;
 import org.eclipse.jdt.core.dom.ASTVisitor;
 import org.eclipse.jdt.core.dom.AbstractTypeDeclaration;
+import org.eclipse.jdt.core.dom.AnonymousClassDeclaration;
 import org.eclipse.jdt.core.dom.Block;
 import org.eclipse.jdt.core.dom.CompilationUnit;
 import org.eclipse.jdt.core.dom.ConditionalExpression;
 import org.eclipse.jdt.core.dom.ConstructorInvocation;
 import org.eclipse.jdt.core.dom.Expression;
+import org.eclipse.jdt.core.dom.LambdaExpression;
 import org.eclipse.jdt.core.dom.MethodDeclaration;
 import org.eclipse.jdt.core.dom.Statement;
 import org.eclipse.jdt.core.dom.SuperConstructorInvocation;
+import org.eclipse.jdt.core.dom.SwitchExpression;
 
 /**
  * Spectrum-based fault localisation (Ochiai) for skills: the live (main) sources are instrumented with a
- * probe before every statement and in each branch of a conditional expression that starts a line of its own, compiled, and the batch's evidence (failing) and regression (passing)
- * cases are replayed in this JVM against the trusted main code with the SPI's {@link ReplayRunner}; each
+ * probe before every statement and in each branch of a conditional expression that starts a line of its own,
+ * compiled, and the batch's evidence (failing) and regression (passing) cases are replayed in this JVM against the trusted main code with the SPI's {@link ReplayRunner}; each
  * line scores {@code failed(line) / sqrt(totalFailed * (failed(line) + passed(line)))}. Only main's code
  * runs here, never a candidate: candidates are judged in the sandbox. A case that runs past its time limit
  * counts as not run.
@@ -222,12 +225,12 @@ public final class SpectrumLocator {
                 }
 
                 @Override
-                public boolean visit(org.eclipse.jdt.core.dom.LambdaExpression l) {
+                public boolean visit(LambdaExpression l) {
                     return false;
                 }
 
                 @Override
-                public boolean visit(org.eclipse.jdt.core.dom.AnonymousClassDeclaration a) {
+                public boolean visit(AnonymousClassDeclaration a) {
                     return false;
                 }
             });
@@ -340,8 +343,8 @@ public final class SpectrumLocator {
         branch.accept(new ASTVisitor() {
             @Override
             public void preVisit(ASTNode n) {
-                nested[0] |= n instanceof org.eclipse.jdt.core.dom.LambdaExpression || n instanceof org.eclipse.jdt.core.dom.AnonymousClassDeclaration
-                        || n instanceof org.eclipse.jdt.core.dom.SwitchExpression || n instanceof ConditionalExpression;
+                nested[0] |= n instanceof LambdaExpression || n instanceof AnonymousClassDeclaration || n instanceof SwitchExpression
+                        || n instanceof ConditionalExpression;
             }
         });
         return !nested[0];
@@ -358,7 +361,7 @@ public final class SpectrumLocator {
                 }
                 return Optional.of(type + "." + (m.isConstructor() ? "<init>" : m.getName().getIdentifier()));
             }
-            if (n instanceof org.eclipse.jdt.core.dom.LambdaExpression) {
+            if (n instanceof LambdaExpression) {
                 continue;
             }
         }

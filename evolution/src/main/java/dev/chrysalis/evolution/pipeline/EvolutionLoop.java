@@ -441,16 +441,12 @@ public final class EvolutionLoop {
             TrialReport full = trial.report();
             record(times, "full trial", full, Optional.of(screen));
             Judgement verdict = judge(full, evidence, regression, true);
-            if (!verdict.fullPass()) {
-                return verdict;
-            }
             // passing every case is not yet a repair: it must not fail near the cases where main did not
-            if (neighbours.isEmpty()) {
+            if (!verdict.fullPass() || neighbours.isEmpty()) {
                 return verdict;
             }
             Map<String, Behaviour> seen = times.time("neighbours: candidate", () -> trial.observe(neighbours));
-            List<ReplayCase> failed = BehaviourCheck.failedOn(neighbours, seen);
-            return verdict.with(BehaviourCheck.compare(neighbours, seen, failed.isEmpty() ? Map.of() : main.on(failed)));
+            return verdict.with(BehaviourCheck.compare(neighbours, seen, main::on));
         } finally {
             times.time("retire worker", () -> {
                 trial.close();

@@ -21,7 +21,7 @@ import java.util.Objects;
 public record EvolutionSettings(int candidatesPerBatch, Duration wallTime, TrialOptions trial, boolean spectrum,
                                 List<Mutator> mutators, int neighbourInputs) {
     /** Enough neighbours for every case of a shipped skill to contribute a few, at a fraction of a second per trial. */
-    public static final int DEFAULT_NEIGHBOUR_INPUTS = 64;
+    private static final int DEFAULT_NEIGHBOUR_INPUTS = 64;
 
     public EvolutionSettings {
         if (candidatesPerBatch < 1) {
@@ -53,10 +53,5 @@ public record EvolutionSettings(int candidatesPerBatch, Duration wallTime, Trial
     /** The same budgets with these mutators, asked in this order. */
     public EvolutionSettings withMutators(List<Mutator> ordered) {
         return new EvolutionSettings(candidatesPerBatch, wallTime, trial, spectrum, ordered, neighbourInputs);
-    }
-
-    /** The same settings with at most {@code limit} neighbour inputs checked (0: none). */
-    public EvolutionSettings withNeighbourInputs(int limit) {
-        return new EvolutionSettings(candidatesPerBatch, wallTime, trial, spectrum, mutators, limit);
     }
 }

@@ -5,6 +5,7 @@ import dev.chrysalis.spi.replay.ReplayCase;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * A candidate's behaviour on the neighbour inputs set against main's: it may answer differently (that may be the fix),
@@ -22,24 +23,22 @@ public record BehaviourCheck(List<String> newFailures, int failedAsMain, int che
         newFailures = List.copyOf(newFailures);
     }
 
-    /** The neighbours the candidate failed on: the only ones main must be asked about. */
-    public static List<ReplayCase> failedOn(List<ReplayCase> neighbours, Map<String, Behaviour> candidate) {
-        return neighbours.stream().filter(n -> observed(candidate, n).failed()).toList();
-    }
-
     /**
      * @param candidate the candidate's behaviour on every neighbour
-     * @param main      main's behaviour on at least those the candidate failed on
+     * @param main      observes main on the neighbours given (asked once, with those the candidate failed on, if any)
      */
-    public static BehaviourCheck compare(List<ReplayCase> neighbours, Map<String, Behaviour> candidate, Map<String, Behaviour> main) {
+    public static BehaviourCheck compare(List<ReplayCase> neighbours, Map<String, Behaviour> candidate,
+                                         Function<List<ReplayCase>, Map<String, Behaviour>> main) {
+        List<ReplayCase> failed = neighbours.stream().filter(n -> observed(candidate, n).failed()).toList();
+        Map<String, Behaviour> before = failed.isEmpty() ? Map.of() : main.apply(failed);
         List<String> failures = new ArrayList<>();
         int asMain = 0;
-        for (ReplayCase n : failedOn(neighbours, candidate)) {
-            Behaviour before = observed(main, n);
-            if (before.failed()) {
+        for (ReplayCase n : failed) {
+            Behaviour onMain = observed(before, n);
+            if (onMain.failed()) {
                 asMain++;
             } else {
-                failures.add(n.id() + " " + n.input() + (n.files().isEmpty() ? "" : " (a file edited)") + ": main " + before.describe()
+                failures.add(n.id() + " " + n.input() + (n.files().isEmpty() ? "" : " (a file edited)") + ": main " + onMain.describe()
                         + ", candidate " + observed(candidate, n).describe());
             }
         }

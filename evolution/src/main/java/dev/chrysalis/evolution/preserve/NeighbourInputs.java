@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.chrysalis.sandbox.trial.TurnCases;
 import dev.chrysalis.spi.replay.ReplayCase;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -89,7 +90,7 @@ public final class NeighbourInputs {
     private static List<List<ReplayCase>> variants(List<ReplayCase> cases, Set<String> seen) {
         List<List<ReplayCase>> out = new ArrayList<>();
         for (ReplayCase c : cases) {
-            if (c.skill().equals("turn")) {
+            if (TurnCases.isTurn(c)) {
                 continue;
             }
             List<ReplayCase> mine = new ArrayList<>();

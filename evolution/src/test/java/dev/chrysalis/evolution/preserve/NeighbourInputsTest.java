@@ -11,6 +11,7 @@ import dev.chrysalis.sandbox.trial.Behaviour;
 import dev.chrysalis.sandbox.trial.CaseVerdict;
 import dev.chrysalis.spi.replay.ReplayCase;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -86,8 +87,12 @@ class NeighbourInputsTest {
         Map<String, Behaviour> main = Map.of("a~1", new Behaviour.Returned("{\"value\":\"3\"}"),
                 "a~2", new Behaviour.Threw("ArithmeticException"));
 
-        assertEquals(List.of("a~1", "a~2"), BehaviourCheck.failedOn(n, candidate).stream().map(ReplayCase::id).toList());
-        BehaviourCheck check = BehaviourCheck.compare(n, candidate, main);
+        List<List<String>> asked = new ArrayList<>();
+        BehaviourCheck check = BehaviourCheck.compare(n, candidate, those -> {
+            asked.add(those.stream().map(ReplayCase::id).toList());
+            return main;
+        });
+        assertEquals(List.of(List.of("a~1", "a~2")), asked, "main is asked once, about the neighbours the candidate failed on");
         assertEquals(1, check.newFailures().size(), check.toString());
         assertTrue(check.newFailures().getFirst().startsWith("a~1 {\"expression\":\"round(10/3)\"}: main returned"), check.toString());
         assertEquals(1, check.failedAsMain(), "a~2 fails on main too: not the candidate's doing");
@@ -95,10 +100,12 @@ class NeighbourInputsTest {
                 check.summary());
 
         BehaviourCheck fine = BehaviourCheck.compare(n, Map.of("a~1", new Behaviour.Returned("{}"), "a~2", new Behaviour.Refused("no"),
-                "a~3", new Behaviour.Returned("{}")), Map.of());
+                "a~3", new Behaviour.Returned("{}")), those -> {
+                    throw new AssertionError("main was asked about " + those);
+                });
         assertEquals(List.of(), fine.newFailures(), "answering differently is allowed, and main is not asked");
         assertEquals("3/3 neighbour inputs handled", fine.summary());
-        var missing = assertThrows(IllegalArgumentException.class, () -> BehaviourCheck.compare(n, candidate, Map.of()));
+        var missing = assertThrows(IllegalArgumentException.class, () -> BehaviourCheck.compare(n, candidate, those -> Map.of()));
         assertTrue(missing.getMessage().contains("a~1"), missing.getMessage());
     }
 }

@@ -14,16 +14,19 @@ public sealed interface Behaviour {
     }
 
     /** One line for journals and tables. */
-    String describe();
+    default String describe() {
+        return switch (this) {
+            case Returned r -> "returned " + clip(r.output());
+            case Refused r -> "refused: " + clip(r.message());
+            case Threw t -> "threw " + clip(t.message());
+            case Ended e -> e.how().label() + ": " + clip(e.how().detail());
+        };
+    }
 
     /** The skill answered with this output (JSON text). */
     record Returned(String output) implements Behaviour {
         public Returned {
             Objects.requireNonNull(output, "output");
-        }
-
-        public String describe() {
-            return "returned " + clip(output);
         }
     }
 
@@ -32,10 +35,6 @@ public sealed interface Behaviour {
         public Refused {
             Objects.requireNonNull(message, "message");
         }
-
-        public String describe() {
-            return "refused: " + clip(message);
-        }
     }
 
     /** The skill let an exception escape. */
@@ -43,20 +42,12 @@ public sealed interface Behaviour {
         public Threw {
             Objects.requireNonNull(message, "message");
         }
-
-        public String describe() {
-            return "threw " + clip(message);
-        }
     }
 
     /** The run ended without an answer: a timeout, a crash, a sandbox violation, or the bundle did not load. */
     record Ended(CaseVerdict how) implements Behaviour {
         public Ended {
             Objects.requireNonNull(how, "how");
-        }
-
-        public String describe() {
-            return how.label() + ": " + clip(how.detail());
         }
     }
 

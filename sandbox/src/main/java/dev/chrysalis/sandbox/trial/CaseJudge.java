@@ -21,16 +21,28 @@ final class CaseJudge {
     }
 
     static CaseVerdict judge(ReplayCase c, JsonNode result, Duration elapsed) {
+        return switch (result.path("outcome").asText()) {
+            case "turn" -> TurnCases.isTurn(c) ? TurnJudge.judge(c, result, elapsed)
+                    : new CaseVerdict.Crash("worker answered a skill case with a turn", "");
+            case "missing-skill", "bad-case", "not-loaded" -> new CaseVerdict.Fail(result.path("message").asText(""), elapsed);
+            default -> switch (behaviour(result)) {
+                case Behaviour.Returned r -> judgeOutput(c, r.output(), elapsed);
+                case Behaviour.Refused r -> judgeError(c, r.message(), elapsed);
+                case Behaviour.Threw t -> new CaseVerdict.Fail("skill threw " + t.message(), elapsed);
+                case Behaviour.Ended e -> e.how();
+            };
+        };
+    }
+
+    /** What a worker's answer to a skill case says the skill did; an answer that is none of these is a crash. */
+    static Behaviour behaviour(JsonNode result) {
         String outcome = result.path("outcome").asText();
         String message = result.path("message").asText("");
         return switch (outcome) {
-            case "turn" -> TurnCases.isTurn(c) ? TurnJudge.judge(c, result, elapsed)
-                    : new CaseVerdict.Crash("worker answered a skill case with a turn", "");
-            case "returned" -> judgeOutput(c, result.path("output").asText(), elapsed);
-            case "error" -> judgeError(c, message, elapsed);
-            case "threw" -> new CaseVerdict.Fail("skill threw " + message, elapsed);
-            case "missing-skill", "bad-case", "not-loaded" -> new CaseVerdict.Fail(message, elapsed);
-            default -> new CaseVerdict.Crash("worker answered with outcome '" + outcome + "' " + message, "");
+            case "returned" -> new Behaviour.Returned(result.path("output").asText());
+            case "error" -> new Behaviour.Refused(message);
+            case "threw" -> new Behaviour.Threw(message);
+            default -> new Behaviour.Ended(new CaseVerdict.Crash("worker answered with outcome '" + outcome + "' " + message, ""));
         };
     }
 

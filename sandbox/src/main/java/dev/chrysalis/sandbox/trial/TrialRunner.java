@@ -213,18 +213,7 @@ public final class TrialRunner {
 
         Behaviour observeOnce(ReplayCase c) {
             Sent sent = send(c);
-            if (sent.ended().isPresent()) {
-                return new Behaviour.Ended(sent.ended().get());
-            }
-            JsonNode a = sent.answer();
-            String message = a.path("message").asText("");
-            return switch (a.path("outcome").asText()) {
-                case "returned" -> new Behaviour.Returned(a.path("output").asText());
-                case "error" -> new Behaviour.Refused(message);
-                case "threw" -> new Behaviour.Threw(message);
-                default -> new Behaviour.Ended(new CaseVerdict.Crash("worker answered with outcome '" + a.path("outcome").asText() + "' "
-                        + message, ""));
-            };
+            return sent.ended().<Behaviour>map(Behaviour.Ended::new).orElseGet(() -> CaseJudge.behaviour(sent.answer()));
         }
 
         /** Runs one case in this session's worker (loading the candidate first when needed): the worker's answer, or how the run ended. */
