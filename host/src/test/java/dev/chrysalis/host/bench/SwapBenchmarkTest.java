@@ -23,15 +23,16 @@ class SwapBenchmarkTest {
 
     @Test
     void aShortRunSwapsUnderLoadWithoutFailedCallsAndPrintsLatencyPercentiles() {
-        String out = run(0, "--swaps", "4", "--sessions", "8", "--pause-ms", "20", "--warmup", "2");
+        String out = run(0, "--swaps", "4", "--sessions", "8", "--pause-ms", "20", "--warmup", "2", "--settle-s", "1");
         assertTrue(out.contains("8 sessions calling skill bench-echo continuously, 4 swaps between 1.0.0 and 2.0.0 (after 4 unmeasured warm-up swaps)"), out);
         assertTrue(out.matches("(?s).*swap latency .*p50 [0-9.]+ ms  p99 [0-9.]+ ms  max [0-9.]+ ms.*"), out);
         assertTrue(out.contains("failed: 0, answered by the wrong version: 0, stale after a swap: 0"), out);
+        assertTrue(out.matches("(?s).*JIT compilation: [0-9]+% of one core in the first second of [1-9][0-9]* unmeasured swaps under load.*"), out);
     }
 
     @Test
     void aStagedRunCutsOverToJarsPreparedBeforeEachSwap() {
-        String out = run(0, "--swaps", "4", "--sessions", "8", "--pause-ms", "20", "--warmup", "1", "--staged");
+        String out = run(0, "--swaps", "4", "--sessions", "8", "--pause-ms", "20", "--warmup", "1", "--settle-s", "0", "--staged");
         assertTrue(out.contains("each jar staged beside the live version before its swap"), out);
         assertTrue(out.contains("failed: 0, answered by the wrong version: 0, stale after a swap: 0"), out);
         assertTrue(!out.contains("  install "), "a staged swap installs nothing: " + out);
