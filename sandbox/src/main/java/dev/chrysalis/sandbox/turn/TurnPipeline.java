@@ -2,6 +2,7 @@ package dev.chrysalis.sandbox.turn;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
+import dev.chrysalis.sandbox.guard.Guard;
 import dev.chrysalis.spi.brain.Brain;
 import dev.chrysalis.spi.brain.BrainContext;
 import dev.chrysalis.spi.brain.ToolOutcome;
@@ -268,7 +269,7 @@ public final class TurnPipeline {
             AtomicReference<PluginUse<Skill>> lent = new AtomicReference<>();
             AtomicBoolean abandoned = new AtomicBoolean();
             CompletableFuture<SkillResult> result = new CompletableFuture<>();
-            Thread caller = Thread.ofVirtual().name("skill-" + skill + "-" + sessionId + "-" + index).start(() -> {
+            Thread caller = Guard.startForHost(Thread.ofVirtual().name("skill-" + skill + "-" + sessionId + "-" + index), () -> {
                 Optional<PluginUse<Skill>> use;
                 try {
                     use = plugins.skill(skill, sessionId);
