@@ -49,6 +49,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
 import org.apache.felix.framework.Felix;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -332,6 +334,7 @@ public final class PluginRuntime implements PluginServices, AutoCloseable {
                     PluginState effective = state.filter(s -> s.live().equals(jar.digest()))
                             .orElse(new PluginState(name, jar.digest(), state.map(PluginState::history).orElse(List.of())));
                     slots.put(name, new Slot(name, kind, generation, effective));
+                    sortedSlots = List.of();
                     failedPlugins.remove(name);
                     if (jar == fromShipped && fromState.isPresent()) {
                         LOG.log(System.Logger.Level.WARNING, "plugin " + name + ": the recorded live jar did not start; "
@@ -489,8 +492,7 @@ public final class PluginRuntime implements PluginServices, AutoCloseable {
     public List<PluginLease<Hook>> acquireHooks() {
         retry:
         while (true) {
-            List<Candidate> hooks = new ArrayList<>(live(Type.HOOK));
-            hooks.sort(Comparator.comparingInt((Candidate c) -> c.entry.priority()).thenComparing(c -> c.entry.name()));
+            List<Candidate> hooks = liveHooksInOrder();
             List<PluginLease<Hook>> leases = new ArrayList<>();
             for (Candidate c : hooks) {
                 if (!c.generation.tryAcquire()) {
@@ -507,6 +509,49 @@ public final class PluginRuntime implements PluginServices, AutoCloseable {
     private record Candidate(Generation generation, Entry entry) {
     }
 
+    /** The live hooks in call order, and what they were derived from: each slot's live generation and the index's version. */
+    private record HookOrder(List<Slot> slots, Generation[] generations, long indexVersion, List<Candidate> hooks) {
+        boolean current(List<Slot> nowSlots, long nowIndexVersion) {
+            if (nowSlots != slots || nowIndexVersion != indexVersion) {
+                return false;
+            }
+            for (int i = 0; i < generations.length; i++) {
+                if (slots.get(i).live.get() != generations[i]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /** Every turn asks for the hooks; sorting them anew each time was a tenth of a turn's CPU time. */
+    private volatile HookOrder hookOrder;
+
+    private List<Candidate> liveHooksInOrder() {
+        List<Slot> sorted = sortedSlots();
+        long indexVersion = index.version();
+        HookOrder cached = hookOrder;
+        if (cached != null && cached.current(sorted, indexVersion)) {
+            return cached.hooks();
+        }
+        Generation[] generations = new Generation[sorted.size()];
+        for (int i = 0; i < generations.length; i++) {
+            generations[i] = sorted.get(i).live.get();
+        }
+        List<Candidate> hooks = new ArrayList<>();
+        for (Generation generation : generations) {
+            for (Entry e : index.entries(generation.bundleId())) {
+                if (e.type() == Type.HOOK) {
+                    hooks.add(new Candidate(generation, e));
+                }
+            }
+        }
+        hooks.sort(Comparator.comparingInt((Candidate c) -> c.entry.priority()).thenComparing(c -> c.entry.name()));
+        List<Candidate> ordered = List.copyOf(hooks);
+        hookOrder = new HookOrder(sorted, generations, indexVersion, ordered);
+        return ordered;
+    }
+
     private List<Candidate> live(Type type) {
         List<Candidate> found = new ArrayList<>();
         for (Slot slot : sortedSlots()) {
@@ -520,8 +565,16 @@ public final class PluginRuntime implements PluginServices, AutoCloseable {
         return found;
     }
 
+    /** The slots by symbolic name, kept until a slot is added (a list of another size than the map's is stale too). */
+    private volatile List<Slot> sortedSlots = List.of();
+
     private List<Slot> sortedSlots() {
-        return slots.values().stream().sorted(Comparator.comparing(s -> s.symbolicName)).toList();
+        List<Slot> sorted = sortedSlots;
+        if (sorted.size() != slots.size()) {
+            sorted = slots.values().stream().sorted(Comparator.comparing(s -> s.symbolicName)).toList();
+            sortedSlots = sorted;
+        }
+        return sorted;
     }
 
     /** Rebuilds skill name -> owning plugin from the live generations (first plugin by name wins a clash). */
@@ -1105,34 +1158,40 @@ public final class PluginRuntime implements PluginServices, AutoCloseable {
      * name are loaded too, through the bundle's loader, for the same reason ({@link ClassReferences}).
      */
     private static void preloadClasses(Bundle bundle, BundleJar jar) throws BundleRejectedException {
-        java.util.Enumeration<java.net.URL> entries = bundle.findEntries("/", "*.class", true);
-        if (entries == null) {
-            return;
-        }
         BundleWiring wiring = bundle.adapt(BundleWiring.class);
         ClassLoader loader = wiring == null ? null : wiring.getClassLoader();
         Set<String> referenced = new java.util.HashSet<>();
-        while (entries.hasMoreElements()) {
-            java.net.URL url = entries.nextElement();
-            String path = url.getPath();
-            String name = path.substring(path.startsWith("/") ? 1 : 0, path.length() - ".class".length()).replace('/', '.');
-            if (name.endsWith("module-info") || name.endsWith("package-info") || name.startsWith("META-INF.")) {
-                continue;
-            }
-            try {
-                bundle.loadClass(name);
-            } catch (ClassNotFoundException | LinkageError e) {
-                throw new BundleRejectedException("jar " + jar.source() + " (" + jar.symbolicName() + " " + jar.version()
-                        + "): class " + name + " cannot be loaded: " + e, e);
-            }
-            if (loader != null) {
-                try (InputStream in = url.openStream()) {
-                    ClassReferences.resolve(in.readAllBytes(), loader, referenced);
-                } catch (IOException | IllegalArgumentException e) {
+        // The class files are read from the jar's bytes in memory: asking Felix (findEntries, bundle: URLs) cost
+        // a swap 5% of its CPU time.
+        try (var zip = new ZipInputStream(new ByteArrayInputStream(jar.bytes()))) {
+            ZipEntry entry;
+            while ((entry = zip.getNextEntry()) != null) {
+                String path = entry.getName();
+                if (entry.isDirectory() || !path.endsWith(".class")) {
+                    continue;
+                }
+                String name = path.substring(0, path.length() - ".class".length()).replace('/', '.');
+                if (name.endsWith("module-info") || name.endsWith("package-info") || name.startsWith("META-INF.")) {
+                    continue;
+                }
+                try {
+                    bundle.loadClass(name);
+                } catch (ClassNotFoundException | LinkageError e) {
                     throw new BundleRejectedException("jar " + jar.source() + " (" + jar.symbolicName() + " " + jar.version()
-                            + "): class file " + path + " cannot be read: " + e.getMessage(), e);
+                            + "): class " + name + " cannot be loaded: " + e, e);
+                }
+                if (loader != null) {
+                    try {
+                        ClassReferences.resolve(zip.readAllBytes(), loader, referenced);
+                    } catch (IllegalArgumentException e) {
+                        throw new BundleRejectedException("jar " + jar.source() + " (" + jar.symbolicName() + " " + jar.version()
+                                + "): class file " + path + " cannot be read: " + e.getMessage(), e);
+                    }
                 }
             }
+        } catch (IOException e) {
+            throw new BundleRejectedException("jar " + jar.source() + " (" + jar.symbolicName() + " " + jar.version()
+                    + "): its class files cannot be read: " + e.getMessage(), e);
         }
     }
 

@@ -48,6 +48,8 @@ final class ServiceIndex implements ServiceTrackerCustomizer<Object, Object> {
     private final Map<Long, Map<ServiceReference<?>, Entry>> byBundle = new ConcurrentHashMap<>();
     private final Map<Long, List<String>> failures = new ConcurrentHashMap<>();
     private final Runnable onChange;
+    /** Counts changes to the entries, so callers can tell a list they derived from them is still current. */
+    private final java.util.concurrent.atomic.AtomicLong version = new java.util.concurrent.atomic.AtomicLong();
 
     ServiceIndex(BundleContext context, Runnable onChange) {
         this.context = Objects.requireNonNull(context, "context");
@@ -72,6 +74,7 @@ final class ServiceIndex implements ServiceTrackerCustomizer<Object, Object> {
         try {
             Entry entry = entryFor(reference, service);
             byBundle.computeIfAbsent(bundleId, id -> new ConcurrentHashMap<>()).put(reference, entry);
+            version.incrementAndGet();
         } catch (RuntimeException | LinkageError e) {
             fail(bundleId, what + " threw while describing itself: " + e);
             context.ungetService(reference);
@@ -94,6 +97,7 @@ final class ServiceIndex implements ServiceTrackerCustomizer<Object, Object> {
         } else {
             byBundle.values().forEach(m -> m.remove(reference));
         }
+        version.incrementAndGet();
         try {
             context.ungetService(reference);
         } catch (IllegalStateException | IllegalArgumentException ignored) {
@@ -151,8 +155,14 @@ final class ServiceIndex implements ServiceTrackerCustomizer<Object, Object> {
         return f == null ? List.of() : new ArrayList<>(f);
     }
 
+    /** Changes so far; it grows with every entry added or removed. */
+    long version() {
+        return version.get();
+    }
+
     void forget(long bundleId) {
         failures.remove(bundleId);
         byBundle.remove(bundleId);
+        version.incrementAndGet();
     }
 }
