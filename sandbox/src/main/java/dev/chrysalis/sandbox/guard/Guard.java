@@ -204,6 +204,9 @@ public final class Guard {
         Violation denied = null;
         flag[0] = true;
         try {
+            if (entry.startsWith("java.lang.System.") && calledByJdk()) {
+                return; // what system() allows whoever is on the stack, found by a walk of a few frames instead of all
+            }
             Culprits culprits = culprits();
             if (culprits == null) {
                 return;
