@@ -178,7 +178,7 @@ public final class InferenceBench {
         out.printf(Locale.ROOT, "prompt %d tokens, %d generated, best of %d alternating rounds per engine; load average before: %.2f%n", o.promptTokens(),
                 o.genTokens(), o.runs(), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         out.println();
-        record Row(Path file, Speed ours, Optional<Speed> peer, long bytesPerToken) {
+        record Row(Path file, Speed ours, Optional<Speed> peer, long bytesPerToken, long flopsPerToken) {
         }
         int gpuOrdinal = -1;
         List<Row> rows = new ArrayList<>();
@@ -190,11 +190,13 @@ public final class InferenceBench {
             Speed ours = new Speed(0, 0);
             Optional<Speed> peer = Optional.empty();
             long bytesPerToken;
+            long flopsPerToken;
             // the GPU takes the prompt in larger batches: its matrix-matrix kernels work on 64-token tiles
             int batch = Math.min(gpu ? 512 : 64, o.promptTokens());
             try (Engine e = Engine.load(f, EngineOptions.defaults().withThreads(o.threads()).withContextLength(
                     Math.max(320, o.promptTokens() + o.genTokens() + 8)).withBatchSize(batch).withPrefault(true).withDevice(o.device()))) {
                 bytesPerToken = e.weights().bytesPerToken() + (gpu ? kvBytesPerDecodeStep(e.config(), o) : 0);
+                flopsPerToken = e.weights().matmulFlopsPerToken();
                 if (gpu) {
                     gpuOrdinal = e.deviceSelection().gpu().orElseThrow().ordinal();
                     out.println("engine: " + e.deviceSelection().description());
@@ -223,9 +225,10 @@ public final class InferenceBench {
                         KvCache.bytes(gpu ? KvCacheType.F16 : e.options().kvCacheType(), e.config(), e.contextLength()) / 1048576.0,
                         rt.totalMemory() / 1048576.0));
             }
-            rows.add(new Row(f, ours, peer, bytesPerToken));
+            rows.add(new Row(f, ours, peer, bytesPerToken, flopsPerToken));
         }
         double bandwidth;
+        double flopPeak = 0;
         if (gpu) {
             GpuBandwidth.Result r = GpuBandwidth.measure(CudaDriver.load(), gpuOrdinal, 1L << 30, 20);
             bandwidth = r.bestBytesPerSecond();
@@ -234,18 +237,22 @@ public final class InferenceBench {
         } else {
             try (WorkerPool pool = new WorkerPool(o.threads())) {
                 bandwidth = MemoryBandwidth.measure(pool, 1L << 30, 3);
+                flopPeak = FloatPeak.measure(pool, 3);
             }
-            out.printf(Locale.ROOT, "memory read bandwidth (Java, %d threads, 1 GiB buffer): %.1f GB/s%n%n", o.threads(), bandwidth / 1e9);
+            out.printf(Locale.ROOT, "memory read bandwidth (Java, %d threads, 1 GiB buffer): %.1f GB/s%n", o.threads(), bandwidth / 1e9);
+            out.printf(Locale.ROOT, "float multiply-add peak (Java Vector API, %d threads, registers only): %.1f GFLOP/s%n%n",
+                    o.threads(), flopPeak / 1e9);
         }
-        out.printf(Locale.ROOT, "%-28s %12s %12s %7s %12s %12s %7s %10s %9s%n", "model", "prefill t/s", "llama.cpp", "ratio",
-                "decode t/s", "llama.cpp", "ratio", "roofline", "of roof");
+        out.printf(Locale.ROOT, "%-28s %12s %12s %7s %8s %12s %12s %7s %10s %9s%n", "model", "prefill t/s", "llama.cpp", "ratio",
+                "of peak", "decode t/s", "llama.cpp", "ratio", "roofline", "of roof");
         for (Row row : rows) {
             Speed ours = row.ours();
             Optional<Speed> peer = row.peer();
             double roof = bandwidth / row.bytesPerToken();
-            out.printf(Locale.ROOT, "%-28s %12.1f %12s %7s %12.2f %12s %7s %10.1f %8.0f%%%n", row.file().getFileName(), ours.prefill(),
+            String ofPeak = flopPeak > 0 ? fmt(100 * ours.prefill() * row.flopsPerToken() / flopPeak, 0) + "%" : "-";
+            out.printf(Locale.ROOT, "%-28s %12.1f %12s %7s %8s %12.2f %12s %7s %10.1f %8.0f%%%n", row.file().getFileName(), ours.prefill(),
                     peer.map(p -> fmt(p.prefill(), 1)).orElse("-"), peer.map(p -> fmt(ours.prefill() / p.prefill(), 2) + "x").orElse("-"),
-                    ours.decode(), peer.map(p -> fmt(p.decode(), 2)).orElse("-"),
+                    ofPeak, ours.decode(), peer.map(p -> fmt(p.decode(), 2)).orElse("-"),
                     peer.map(p -> fmt(ours.decode() / p.decode(), 2) + "x").orElse("-"), roof, 100 * ours.decode() / roof);
         }
         out.println();
@@ -254,7 +261,8 @@ public final class InferenceBench {
         out.println(gpu
                 ? "roofline = device-to-device bandwidth / (weight bytes + f16 KV bytes read per decode step, at the mean position of the "
                         + "generated tokens); target >= 85% at batch 1"
-                : "roofline = measured read bandwidth / weight bytes read per token; ratio = ours / llama.cpp (targets: decode >= 1.2x, prefill >= 1.0x)");
+                : "roofline = measured read bandwidth / weight bytes read per token; of peak = prefill's weight multiply-adds per "
+                        + "second / the float multiply-add peak above; ratio = ours / llama.cpp (targets: decode >= 1.2x, prefill >= 1.0x)");
         return status;
     }
 

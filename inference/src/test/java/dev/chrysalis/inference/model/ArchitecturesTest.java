@@ -56,6 +56,21 @@ class ArchitecturesTest {
         }
     }
 
+    @ParameterizedTest
+    @CsvSource({"llama,false", "qwen2,true"})
+    void matmulFlopsPerTokenCountEveryWeightOfTheOutputAndLayerMatricesOnce(String arch, boolean tied) throws IOException {
+        TinyModel tm = new TinyModel(arch, tied, 7);
+        Path p = tmp.resolve(arch + tied + "-flops.gguf");
+        Files.write(p, tm.gguf(Map.of()));
+        try (GgufFile f = GgufFile.open(p)) {
+            ModelConfig c = ModelLoader.load(f).config();
+            long perLayer = (long) c.dim() * c.qDim() + 2L * c.dim() * c.kvDim() + (long) c.qDim() * c.dim()
+                    + 3L * c.dim() * c.ffDim();
+            long expected = 2 * ((long) c.vocabSize() * c.dim() + c.layers() * perLayer);
+            assertEquals(expected, ModelLoader.load(f).weights().matmulFlopsPerToken());
+        }
+    }
+
     @Test
     void aTensorOfTheWrongShapeIsRejectedByName() throws IOException {
         TinyModel tm = new TinyModel("llama", false, 1);
