@@ -62,6 +62,12 @@ public final class Guard {
             StackWalker.Option.SHOW_HIDDEN_FRAMES, StackWalker.Option.SHOW_REFLECT_FRAMES,
             StackWalker.Option.DROP_METHOD_INFO));
     private volatile Registration[] sandboxed = new Registration[0];
+    /**
+     * {@link #sandboxed} by the loaders' identity hash codes, rebuilt with it: finding a class's permits scanned every
+     * registration, and a host that swaps keeps one per retired generation until its loader is collected (after
+     * thousands of swaps, thousands), while every swap makes each class on a guarded stack look itself up again.
+     */
+    private volatile Map<Integer, Registration[]> sandboxedByHash = Map.of();
     /** Bumped by every (un)registration: cached lookups older than it are recomputed. */
     private volatile int epoch;
     /**
@@ -132,8 +138,7 @@ public final class Guard {
             }
         }
         next.add(new Registration(new java.lang.ref.WeakReference<>(loader), permits));
-        sandboxed = next.toArray(new Registration[0]);
-        epoch++;
+        publish(next);
     }
 
     /** Takes {@code loader} out from under the guard (its bundle was uninstalled); nothing when it was not sandboxed. */
@@ -145,7 +150,23 @@ public final class Guard {
                 next.add(r);
             }
         }
-        sandboxed = next.toArray(new Registration[0]);
+        publish(next);
+    }
+
+    private void publish(java.util.List<Registration> registrations) {
+        Map<Integer, Registration[]> byHash = new java.util.HashMap<>();
+        for (Registration r : registrations) {
+            ClassLoader l = r.loader().get();
+            if (l != null) {
+                byHash.merge(System.identityHashCode(l), new Registration[] {r}, (a, b) -> {
+                    Registration[] both = Arrays.copyOf(a, a.length + b.length);
+                    System.arraycopy(b, 0, both, a.length, b.length);
+                    return both;
+                });
+            }
+        }
+        sandboxedByHash = byHash;
+        sandboxed = registrations.toArray(new Registration[0]);
         epoch++;
     }
 
@@ -169,9 +190,12 @@ public final class Guard {
         if (loader == null) {
             return null;
         }
-        for (Registration r : sandboxed) {
-            if (r.loader().get() == loader) {
-                return r.permits();
+        Registration[] candidates = sandboxedByHash.get(System.identityHashCode(loader));
+        if (candidates != null) {
+            for (Registration r : candidates) {
+                if (r.loader().get() == loader) {
+                    return r.permits();
+                }
             }
         }
         return null;
