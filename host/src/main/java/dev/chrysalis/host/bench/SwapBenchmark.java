@@ -146,16 +146,9 @@ public final class SwapBenchmark {
                 long jit0 = compileMillis();
                 long w0 = System.nanoTime();
                 for (int i = 0; i < swaps; i++) {
-                    Thread.sleep(pauseMs);
                     // the settling swaps may have ended on either version: offer the one that is not live
                     Path offer = d1.equals(runtime.liveDigests().get(BenchBundles.SYMBOLIC_NAME)) ? v2 : v1Offer;
-                    if (staged) {
-                        runtime.stage(BenchBundles.SKILL, offer);
-                    }
-                    long t0 = System.nanoTime();
-                    SwapReport report = runtime.swap(BenchBundles.SKILL, offer);
-                    marks.add(new SwapLoad.SwapMark(t0, System.nanoTime(), report.toDigest()));
-                    reports.add(report);
+                    reports.add(swapAfterPause(runtime, offer, plan, marks));
                 }
                 measuredJitShare = jitShare(jit0, w0);
                 Thread.sleep(pauseMs);
@@ -253,20 +246,26 @@ public final class SwapBenchmark {
         double firstShare = -1;
         int n = 0;
         while (System.nanoTime() - start < limit) {
-            Thread.sleep(plan.pauseMs());
-            Path offer = n % 2 == 0 ? v2 : v1;
-            if (plan.staged()) {
-                runtime.stage(BenchBundles.SKILL, offer);
-            }
-            long t0 = System.nanoTime();
-            SwapReport report = runtime.swap(BenchBundles.SKILL, offer);
-            marks.add(new SwapLoad.SwapMark(t0, System.nanoTime(), report.toDigest()));
+            swapAfterPause(runtime, n % 2 == 0 ? v2 : v1, plan, marks);
             n++;
             if (firstShare < 0 && System.nanoTime() - start >= 1_000_000_000L) {
                 firstShare = jitShare(jit0, start);
             }
         }
         return new Settling(n, (System.nanoTime() - start) / 1e9, firstShare < 0 ? jitShare(jit0, start) : firstShare);
+    }
+
+    /** Pauses, stages {@code offer} when the plan says so, swaps to it, and marks the swap's window in {@code marks}. */
+    private static SwapReport swapAfterPause(PluginRuntime runtime, Path offer, Plan plan, List<SwapLoad.SwapMark> marks)
+            throws PluginOperationException, InterruptedException {
+        Thread.sleep(plan.pauseMs());
+        if (plan.staged()) {
+            runtime.stage(BenchBundles.SKILL, offer);
+        }
+        long t0 = System.nanoTime();
+        SwapReport report = runtime.swap(BenchBundles.SKILL, offer);
+        marks.add(new SwapLoad.SwapMark(t0, System.nanoTime(), report.toDigest()));
+        return report;
     }
 
     /** Milliseconds the JIT compilers have spent so far (summed over compiler threads), or 0 where not reported. */
