@@ -30,6 +30,11 @@ public final class Gate {
         return guard != null;
     }
 
+    /** The installed guard, or null; package-private so that only the guard's own classes can ask for it. */
+    static Guard current() {
+        return guard;
+    }
+
     /** Advice entry for constructors and static methods. {@code entry} is {@code type.method}. */
     public static void check(String entry, Object[] args) {
         Guard g = guard;

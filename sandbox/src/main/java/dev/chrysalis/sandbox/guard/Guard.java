@@ -90,6 +90,8 @@ public final class Guard {
     private final ThreadLocal<boolean[]> busy = new ThreadLocal<>();
     /** Set while {@link #startForHost} starts a thread: the start is the host's, whoever is on the stack. */
     private static final ThreadLocal<boolean[]> HOST_START = new ThreadLocal<>();
+    /** Finds the class that called {@link #startForHost} (reflection and method handle frames skipped). */
+    private static final StackWalker CALLER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
     private final AtomicInteger reports = new AtomicInteger();
     private final AtomicInteger denials = new AtomicInteger();
 
@@ -158,11 +160,11 @@ public final class Guard {
         for (Registration r : registrations) {
             ClassLoader l = r.loader().get();
             if (l != null) {
-                byHash.merge(System.identityHashCode(l), new Registration[] {r}, (a, b) -> {
-                    Registration[] both = Arrays.copyOf(a, a.length + b.length);
-                    System.arraycopy(b, 0, both, a.length, b.length);
-                    return both;
-                });
+                Integer hash = System.identityHashCode(l);
+                Registration[] same = byHash.get(hash);
+                Registration[] grown = same == null ? new Registration[1] : Arrays.copyOf(same, same.length + 1);
+                grown[grown.length - 1] = r;
+                byHash.put(hash, grown);
             }
         }
         sandboxedByHash = byHash;
@@ -267,9 +269,14 @@ public final class Guard {
      * thread cap and inherits no plugin's permits, even when plugin code is on this thread's stack (a brain asking for
      * a tool call); what runs in it is judged by its own frames, as always. The turn pipeline runs every skill call
      * in a thread of its own, and finding out who started it meant a walk of the whole stack: 19% of a turn's CPU
-     * time. Plugins cannot reach this class (no bundle imports its package, and reflection is denied).
+     * time. Called by sandboxed code itself (reflection can reach this public method), it is an ordinary start,
+     * judged as always.
      */
     public static Thread startForHost(Thread.Builder builder, Runnable task) {
+        Guard installed = Gate.current();
+        if (installed != null && installed.isSandboxed(CALLER.getCallerClass())) {
+            return builder.start(task);
+        }
         boolean[] flag = HOST_START.get();
         if (flag == null) {
             flag = new boolean[1];
