@@ -45,7 +45,9 @@ class HugePagesTest {
     /**
      * A model file larger than {@link HugePages#MIN_FILE_SIZE} that is already cached in small pages (it was
      * just written) is read back into 2 MiB pages by {@link GgufFile#open}, and its tensor reads the same.
-     * At least half of the tensor must be 2 MiB-mapped: a file cached in 4 KiB pages has none.
+     * Some of the tensor must be 2 MiB-mapped: a file cached in 4 KiB pages has none. How much depends on how many
+     * free 2 MiB blocks the kernel has at that moment (on a fragmented machine, 8 of 32 were seen), so the test asks
+     * for one.
      */
     @Test
     void aBigModelFileCachedInSmallPagesIsMappedWithHugePagesAndReadsTheSame() throws IOException {
@@ -71,7 +73,7 @@ class HugePagesTest {
                 t.data().get(ValueLayout.JAVA_BYTE, p);
             }
             long kb = HugePages.filePmdMappedKb(Files.readAllLines(Path.of("/proc/self/smaps")), t.data().address());
-            assertTrue(kb >= t.byteSize() / 2 / 1024, "2 MiB-mapped part of the " + (t.byteSize() >> 20) + " MiB tensor: " + kb + " kB");
+            assertTrue(kb >= 2048, "2 MiB-mapped part of the " + (t.byteSize() >> 20) + " MiB tensor: " + kb + " kB");
         }
     }
 }
