@@ -132,27 +132,26 @@ public final class Guard {
             throw new IllegalArgumentException("cannot sandbox the bootstrap class loader");
         }
         java.util.Objects.requireNonNull(permits, "permits");
-        java.util.List<Registration> next = new java.util.ArrayList<>();
-        for (Registration r : sandboxed) {
-            ClassLoader l = r.loader().get();
-            if (l != null && l != loader) {
-                next.add(r);
-            }
-        }
+        java.util.List<Registration> next = liveRegistrationsBut(loader);
         next.add(new Registration(new java.lang.ref.WeakReference<>(loader), permits));
         publish(next);
     }
 
     /** Takes {@code loader} out from under the guard (its bundle was uninstalled); nothing when it was not sandboxed. */
     public synchronized void release(ClassLoader loader) {
-        java.util.List<Registration> next = new java.util.ArrayList<>();
+        publish(liveRegistrationsBut(loader));
+    }
+
+    /** The registrations whose loader is still alive, except {@code loader}'s. */
+    private java.util.List<Registration> liveRegistrationsBut(ClassLoader loader) {
+        java.util.List<Registration> kept = new java.util.ArrayList<>();
         for (Registration r : sandboxed) {
             ClassLoader l = r.loader().get();
             if (l != null && l != loader) {
-                next.add(r);
+                kept.add(r);
             }
         }
-        publish(next);
+        return kept;
     }
 
     private void publish(java.util.List<Registration> registrations) {
@@ -216,7 +215,7 @@ public final class Guard {
     }
 
     void check(String entry, Object self, Object[] args) {
-        if (sandboxed.length == 0 || allowedWhoeverCalls(entry, args) || startedForHost(entry)) {
+        if (sandboxed.length == 0 || startedForHost(entry)) {
             return;
         }
         boolean[] flag = busy.get();
@@ -230,14 +229,14 @@ public final class Guard {
         Violation denied = null;
         flag[0] = true;
         try {
-            if (entry.startsWith("java.lang.System.") && calledByJdk()) {
-                return; // what system() allows whoever is on the stack, found by a walk of a few frames instead of all
+            Object[] arguments = args == null ? new Object[0] : args;
+            if (allowedWhoeverCalls(entry, arguments)) {
+                return;
             }
             Culprits culprits = culprits();
             if (culprits == null) {
                 return;
             }
-            Object[] arguments = args == null ? new Object[0] : args;
             for (int i = 0; i < culprits.size && denied == null; i++) {
                 Permits permits = culprits.permits[i];
                 try {
@@ -300,19 +299,19 @@ public final class Guard {
     }
 
     /**
-     * A whitelisted system property or environment variable read: no permits refuse it, so it is let through without
-     * walking the stack for culprits. The JDK's XML parsers read a dozen properties per parser; SCR builds a parser
-     * for every bundle it starts, and those walks were 4% of a skill swap's CPU time.
+     * Whether the call is allowed whoever makes it, so the stack need not be walked for culprits: {@link #system}
+     * judges without permits (whitelisted reads, or the JDK reading its own settings). SCR's XML parsers read dozens
+     * of system properties per bundle start, and walking the stack for each was 4% of a skill swap's CPU time.
      */
     private boolean allowedWhoeverCalls(String entry, Object[] args) {
-        if (args == null || args.length == 0 || !(args[0] instanceof String name)) {
+        if (!entry.startsWith(SYSTEM)) {
             return false;
         }
-        return switch (entry) {
-            case "java.lang.System.getProperty" -> config.propertyAllowed(name);
-            case "java.lang.System.getenv" -> config.allowedEnv().contains(name);
-            default -> false;
-        };
+        try {
+            return system(entry.substring(SYSTEM.length()), args, entry, UNNAMED_FRAME) == null;
+        } catch (RuntimeException e) {
+            return false; // judged on the full path, which fails closed
+        }
     }
 
     /** The guard's reporter hears the first {@value #MAX_REPORTS} denials; each permits' witness hears all of its own. */
@@ -360,6 +359,7 @@ public final class Guard {
      * a denial that names another place (a class loader's creator) keeps it.
      */
     private static final String UNNAMED_FRAME = new String("a sandboxed frame");
+    private static final String SYSTEM = "java.lang.System.";
 
     /**
      * A few (permits, frame) pairs without collections: this runs inside instrumented JDK methods. A frame found
@@ -692,30 +692,27 @@ public final class Guard {
     }
 
     private Violation system(String method, Object[] args, String entry, String where) {
-        if (calledByJdk()) {
-            return null; // the JDK reading its own settings or loading its own libraries for what the candidate asked
-        }
-        switch (method) {
-            case "load", "loadLibrary":
-                return deny(Rule.NATIVE, lastString(args), entry, where);
-            case "getenv":
+        Violation v = switch (method) {
+            case "load", "loadLibrary" -> deny(Rule.NATIVE, lastString(args), entry, where);
+            case "getenv" -> {
                 if (args.length == 0) {
-                    return deny(Rule.ENVIRONMENT, "the whole environment", entry, where);
+                    yield deny(Rule.ENVIRONMENT, "the whole environment", entry, where);
                 }
                 String name = String.valueOf(args[0]);
-                return config.allowedEnv().contains(name) ? null : deny(Rule.ENVIRONMENT, name, entry, where);
-            case "getProperty":
+                yield config.allowedEnv().contains(name) ? null : deny(Rule.ENVIRONMENT, name, entry, where);
+            }
+            case "getProperty" -> {
                 String key = String.valueOf(first(args));
-                return config.propertyAllowed(key) ? null : deny(Rule.SYSTEM_PROPERTY, key, entry, where);
-            case "getProperties", "setProperties":
-                return deny(Rule.SYSTEM_PROPERTY, "all system properties", entry, where);
-            case "setProperty", "clearProperty":
-                return deny(Rule.SYSTEM_PROPERTY, method + " " + first(args), entry, where);
-            case "setIn", "setOut", "setErr":
-                return deny(Rule.SYSTEM_STATE, "System." + method, entry, where);
-            default:
-                throw new IllegalStateException("the guard has no rule for " + entry);
-        }
+                yield config.propertyAllowed(key) ? null : deny(Rule.SYSTEM_PROPERTY, key, entry, where);
+            }
+            case "getProperties", "setProperties" -> deny(Rule.SYSTEM_PROPERTY, "all system properties", entry, where);
+            case "setProperty", "clearProperty" -> deny(Rule.SYSTEM_PROPERTY, method + " " + first(args), entry, where);
+            case "setIn", "setOut", "setErr" -> deny(Rule.SYSTEM_STATE, "System." + method, entry, where);
+            default -> throw new IllegalStateException("the guard has no rule for " + entry);
+        };
+        // the JDK reading its own settings or loading its own libraries for what the candidate asked; looked for only
+        // when the rule would deny, as finding the caller walks the stack
+        return v == null || calledByJdk() ? null : v;
     }
 
     private Violation accessible(String method, Object self, Object[] args, String entry, String where, Permits permits) {
