@@ -3,6 +3,7 @@ package dev.chrysalis.inference.model;
 import dev.chrysalis.inference.tensor.WeightMatrix;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /** All weights of a model; matrices stay in the mapped file. */
 public record ModelWeights(
@@ -12,27 +13,22 @@ public record ModelWeights(
         WeightMatrix output,
         Optional<float[]> ropeFreqFactors) {
 
-    /**
-     * Multiply-adds of the weight matrices per token (each weight once: the output matrix and every layer's), times
-     * two: the floating-point operations of one token's forward pass, less attention over the cache.
-     */
-    public long matmulFlopsPerToken() {
-        long n = (long) output.rows() * output.cols();
-        for (LayerWeights l : layers) {
-            for (WeightMatrix m : new WeightMatrix[] {l.wq(), l.wk(), l.wv(), l.wo(), l.wGate(), l.wUp(), l.wDown()}) {
-                n += (long) m.rows() * m.cols();
-            }
-        }
-        return 2 * n;
+    /** The matrices every token is multiplied with: the output matrix and each layer's seven. */
+    private Stream<WeightMatrix> perTokenMatrices() {
+        return Stream.concat(Stream.of(output), layers.stream().flatMap(l -> Stream.of(l.wq(), l.wk(), l.wv(), l.wo(),
+                l.wGate(), l.wUp(), l.wDown())));
     }
 
-    /** Bytes of weights read to produce one token (all matrices except the embedding table). */
+    /**
+     * Multiply-adds of the weight matrices per token (each weight once), times two: the floating-point operations of
+     * one token's forward pass, less attention over the cache.
+     */
+    public long matmulFlopsPerToken() {
+        return 2 * perTokenMatrices().mapToLong(m -> (long) m.rows() * m.cols()).sum();
+    }
+
+    /** Bytes of weights read to produce one token (the matrices above and one row of the embedding table). */
     public long bytesPerToken() {
-        long n = output.byteSize() + (long) tokenEmbedding.cols() * 4;
-        for (LayerWeights l : layers) {
-            n += l.wq().byteSize() + l.wk().byteSize() + l.wv().byteSize() + l.wo().byteSize()
-                    + l.wGate().byteSize() + l.wUp().byteSize() + l.wDown().byteSize();
-        }
-        return n;
+        return perTokenMatrices().mapToLong(WeightMatrix::byteSize).sum() + (long) tokenEmbedding.cols() * 4;
     }
 }
