@@ -120,9 +120,7 @@ public final class SwapBenchmark {
                 // Swapping is rare in a real host, so its code is cold; warm it (unmeasured, no load) like any JVM benchmark.
                 for (int i = 0; i < warmup * 2; i++) {
                     Path offer = i % 2 == 0 ? v2 : v1Offer;
-                    if (staged) {
-                        runtime.stage(BenchBundles.SKILL, offer);
-                    }
+                    stageIfAsked(runtime, offer, staged);
                     runtime.swap(BenchBundles.SKILL, offer);
                 }
             } catch (PluginOperationException e) {
@@ -259,13 +257,18 @@ public final class SwapBenchmark {
     private static SwapReport swapAfterPause(PluginRuntime runtime, Path offer, Plan plan, List<SwapLoad.SwapMark> marks)
             throws PluginOperationException, InterruptedException {
         Thread.sleep(plan.pauseMs());
-        if (plan.staged()) {
-            runtime.stage(BenchBundles.SKILL, offer);
-        }
+        stageIfAsked(runtime, offer, plan.staged());
         long t0 = System.nanoTime();
         SwapReport report = runtime.swap(BenchBundles.SKILL, offer);
         marks.add(new SwapLoad.SwapMark(t0, System.nanoTime(), report.toDigest()));
         return report;
+    }
+
+    /** With {@code --staged}: installs, guards and starts {@code offer} beside the live version, as a promotion does. */
+    private static void stageIfAsked(PluginRuntime runtime, Path offer, boolean staged) throws PluginOperationException {
+        if (staged) {
+            runtime.stage(BenchBundles.SKILL, offer);
+        }
     }
 
     /** Milliseconds the JIT compilers have spent so far (summed over compiler threads), or 0 where not reported. */

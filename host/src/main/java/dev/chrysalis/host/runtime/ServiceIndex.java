@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
@@ -49,7 +50,7 @@ final class ServiceIndex implements ServiceTrackerCustomizer<Object, Object> {
     private final Map<Long, List<String>> failures = new ConcurrentHashMap<>();
     private final Runnable onChange;
     /** Counts changes to the entries, so callers can tell a list they derived from them is still current. */
-    private final java.util.concurrent.atomic.AtomicLong version = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong version = new AtomicLong();
 
     ServiceIndex(BundleContext context, Runnable onChange) {
         this.context = Objects.requireNonNull(context, "context");
@@ -59,7 +60,6 @@ final class ServiceIndex implements ServiceTrackerCustomizer<Object, Object> {
     @Override
     public Object addingService(ServiceReference<Object> reference) {
         long bundleId = reference.getBundle().getBundleId();
-        // described only for a failure: building the text on every service was 1% of a swap's CPU
         Object service;
         try {
             service = context.getService(reference);
@@ -123,6 +123,7 @@ final class ServiceIndex implements ServiceTrackerCustomizer<Object, Object> {
         failures.computeIfAbsent(bundleId, id -> new CopyOnWriteArrayList<>()).add(message);
     }
 
+    /** Names a service for a failure message; built only when one is needed (for every service it cost 1% of a swap's CPU). */
     static String describe(ServiceReference<?> reference) {
         Object component = reference.getProperty("component.name");
         String[] classes = (String[]) reference.getProperty(Constants.OBJECTCLASS);
