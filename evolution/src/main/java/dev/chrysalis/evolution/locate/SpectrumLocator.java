@@ -43,7 +43,8 @@ import org.eclipse.jdt.core.dom.SwitchExpression;
 /**
  * Spectrum-based fault localisation (Ochiai) for skills: the live (main) sources are instrumented with a
  * probe before every statement and in each branch of a conditional expression that starts a line of its own,
- * compiled, and the batch's evidence (failing) and regression (passing) cases are replayed in this JVM against the trusted main code with the SPI's {@link ReplayRunner}; each
+ * compiled, and the batch's evidence (failing) and regression (passing) cases are replayed in this JVM against
+ * the trusted main code with the SPI's {@link ReplayRunner}; each
  * line scores {@code failed(line) / sqrt(totalFailed * (failed(line) + passed(line)))}. Only main's code
  * runs here, never a candidate: candidates are judged in the sandbox. A case that runs past its time limit
  * counts as not run.
@@ -305,13 +306,13 @@ public final class SpectrumLocator {
                 Optional<String> method = enclosingMethod(conditional);
                 if (method.isPresent()) {
                     for (Expression branch : List.of(conditional.getThenExpression(), conditional.getElseExpression())) {
-                        int line = unit.getLineNumber(branch.getStartPosition());
-                        String id = file + ":" + line;
-                        if (!lineMethods.containsKey(id) && probeable(branch, source)) {
+                        int start = branch.getStartPosition();
+                        int end = start + branch.getLength();
+                        String text = source.substring(start, end);
+                        String id = file + ":" + unit.getLineNumber(start);
+                        if (!lineMethods.containsKey(id) && probeable(branch, text)) {
                             lineMethods.put(id, method.get());
-                            int start = branch.getStartPosition();
-                            int end = start + branch.getLength();
-                            String copy = source.substring(start, end).replace('\r', ' ').replace('\n', ' ');
+                            String copy = text.replace('\r', ' ').replace('\n', ' ');
                             probes.merge(start, "(" + PROBE_PACKAGE + ".Probe.branch(\"" + id + "\") ? (", String::concat);
                             probes.merge(end, ") : (" + copy + "))", (x, y) -> y + x);
                         }
@@ -334,8 +335,7 @@ public final class SpectrumLocator {
      * twice on one line: not when it holds code with statements of its own (a lambda, an anonymous class, a switch),
      * another conditional (probed itself), a comment or a text block.
      */
-    private static boolean probeable(Expression branch, String source) {
-        String text = source.substring(branch.getStartPosition(), branch.getStartPosition() + branch.getLength());
+    private static boolean probeable(Expression branch, String text) {
         if (text.contains("//") || text.contains("/*") || text.contains("\"\"\"")) {
             return false;
         }
