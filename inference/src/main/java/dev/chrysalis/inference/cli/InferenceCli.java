@@ -78,7 +78,7 @@ public final class InferenceCli {
         return """
                 usage: generate --model M.gguf --prompt "..." [--max-tokens N] [--temperature T] [--top-k K] [--top-p P]
                                 [--min-p P] [--repeat-penalty R] [--seed S] [--threads N] [--kv f32|f16|q8_0] [--ctx N]
-                                [--device auto|cpu|cuda] [--chat [--system TEXT] [--template llama3|llama2|chatml]]
+                                [--device auto|cpu|cuda] [--exact] [--chat [--system TEXT] [--template llama3|llama2|chatml]]
                        gpu                         the CUDA GPUs found (exit 1 with the reason when there is none)
                        bench inference [options]   (bench inference --help for its options)
                        bench gpu-bandwidth [options]   device-to-device copy bandwidth (bench gpu-bandwidth --help)""";
@@ -116,7 +116,7 @@ public final class InferenceCli {
     /** Parsed {@code generate} options. */
     record GenerateArgs(Path model, String prompt, int maxTokens, SamplingOptions sampling, long seed, int threads,
                         KvCacheType kv, int ctx, boolean chat, java.util.Optional<String> system, java.util.Optional<String> template,
-                        Device device) {
+                        Device device, boolean exact) {
     }
 
     static GenerateArgs parse(String... args) {
@@ -132,6 +132,7 @@ public final class InferenceCli {
         String system = null;
         String template = null;
         Device device = Device.AUTO;
+        boolean exact = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -159,6 +160,7 @@ public final class InferenceCli {
                     }
                 }
                 case "--chat" -> chat = true;
+                case "--exact" -> exact = true;
                 case "--system" -> system = value(args, ++i, a);
                 case "--template" -> template = value(args, ++i, a);
                 default -> throw new IllegalArgumentException("unknown option '" + a + "'");
@@ -174,7 +176,7 @@ public final class InferenceCli {
             throw new IllegalArgumentException("--max-tokens, --threads and --ctx must not be negative");
         }
         return new GenerateArgs(model, prompt, maxTokens, s, seed, threads, kv, ctx, chat, java.util.Optional.ofNullable(system),
-                java.util.Optional.ofNullable(template), device);
+                java.util.Optional.ofNullable(template), device, exact);
     }
 
     private static String value(String[] args, int i, String name) {
@@ -204,7 +206,8 @@ public final class InferenceCli {
         }
         ProgressBar bar = new ProgressBar(err, "loading " + g.model().getFileName());
         EngineOptions options = EngineOptions.defaults().withThreads(g.threads()).withContextLength(g.ctx())
-                .withKvCacheType(g.kv()).withPrefault(true).withProgress(bar::update).withDevice(g.device());
+                .withKvCacheType(g.kv()).withPrefault(true).withProgress(bar::update).withDevice(g.device())
+                .withExactActivations(g.exact());
         try (Engine engine = Engine.load(g.model(), options)) {
             bar.done();
             err.println("[device: " + engine.deviceSelection().description() + "]");

@@ -13,6 +13,7 @@ import dev.chrysalis.inference.model.Transformer;
 import dev.chrysalis.inference.tokenizer.Tokenizer;
 import dev.chrysalis.inference.tokenizer.Tokenizers;
 import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.management.ManagementFactory;
@@ -41,23 +42,26 @@ public final class Engine implements AutoCloseable {
     private final int contextLength;
     private final DeviceSelection device;
     private final ReentrantLock computeLock = new ReentrantLock();
+    /** Owns the repacked (tiled) copies of Q4_0 matrices the CPU forward pass multiplies. */
+    private final Arena tileArena = Arena.ofShared();
     private Tokenizer tokenizer;
 
     private Engine(GgufFile file, ModelLoader.Loaded model, EngineOptions options, int contextLength, DeviceSelection device) {
         this.file = file;
         this.device = device;
         this.config = model.config();
-        this.weights = model.weights();
         this.options = options;
         this.contextLength = contextLength;
         this.pool = new WorkerPool(options.effectiveThreads());
         try {
+            this.weights = device.gpu().isPresent() || options.exactActivations() ? model.weights() : model.weights().tiled(pool, tileArena);
             this.forwardPass = device.gpu().isPresent()
                     ? CudaTransformer.open(device.gpu().get().ordinal(), config, weights, options.batchSize(), contextLength,
                             file.path().getFileName().toString())
                     : new CpuForwardPass(new Transformer(config, weights, pool, options.batchSize(), contextLength), options.kvCacheType(), pool);
         } catch (RuntimeException | Error e) {
             pool.close();
+            tileArena.close();
             throw e;
         }
     }
@@ -227,6 +231,7 @@ public final class Engine implements AutoCloseable {
         try {
             forwardPass.close();
             pool.close();
+            tileArena.close();
             file.close();
         } finally {
             computeLock.unlock();

@@ -26,7 +26,7 @@ import java.util.Optional;
  * {@link #pmdMapped} and, when not, drop the file's clean cached pages ({@link #dropPageCache}) and map
  * it again. The weights stay in the file mapping either way.
  */
-final class HugePages {
+public final class HugePages {
 
     static final long PMD_SIZE = 2L << 20;
     /** Smaller files are not worth a second look (their TLB cost is small). */
@@ -35,6 +35,9 @@ final class HugePages {
     /** Pages sampled by {@link #pmdMapped}; a 64 MiB file has 32 of 2 MiB. */
     static final int PROBES = 16;
     private static final int MADV_HUGEPAGE = 14;
+    private static final int MADV_DONTNEED = 4;
+    private static final int PROT_READ_WRITE = 0x3;
+    private static final int MAP_PRIVATE_ANONYMOUS = 0x22;
     private static final int POSIX_FADV_DONTNEED = 4;
     private static final int O_RDONLY = 0;
     private static final System.Logger LOG = System.getLogger(HugePages.class.getName());
@@ -74,6 +77,65 @@ final class HugePages {
         } catch (Throwable t) {
             LOG.log(System.Logger.Level.DEBUG, "madvise(MADV_HUGEPAGE) failed: {0}", t.toString());
             return false;
+        }
+    }
+
+    /**
+     * {@code bytes} of zeroed memory that lives as long as {@code arena}, backed by 2 MiB pages where the
+     * kernel allows: an anonymous mapping advised before its first touch ({@code Arena.allocate} zeroes
+     * what it returns, which would fault it in as small pages first). Plain arena memory elsewhere.
+     */
+    public static MemorySegment allocate(long bytes, Arena arena) {
+        if (Libc.MMAP.isPresent() && Libc.MUNMAP.isPresent() && bytes >= PMD_SIZE) {
+            long length = bytes + PMD_SIZE;
+            try {
+                MemorySegment raw = (MemorySegment) Libc.MMAP.get().invokeExact(MemorySegment.NULL, length, PROT_READ_WRITE,
+                        MAP_PRIVATE_ANONYMOUS, -1, 0L);
+                if (raw.address() != -1L && raw.address() != 0L) {
+                    long rawAddress = raw.address();
+                    MemorySegment aligned = MemorySegment.ofAddress(alignUp(rawAddress)).reinterpret(bytes, arena,
+                            s -> unmap(rawAddress, length));
+                    advise(aligned);
+                    return aligned;
+                }
+            } catch (Throwable t) {
+                LOG.log(System.Logger.Level.DEBUG, "anonymous mmap of {0} bytes failed: {1}", bytes, t.toString());
+            }
+        }
+        return arena.allocate(bytes, 64);
+    }
+
+    private static void unmap(long address, long length) {
+        try {
+            int rc = (int) Libc.MUNMAP.orElseThrow().invokeExact(MemorySegment.ofAddress(address), length);
+            if (rc != 0) {
+                LOG.log(System.Logger.Level.WARNING, "munmap of {0} bytes failed", length);
+            }
+        } catch (Throwable t) {
+            LOG.log(System.Logger.Level.WARNING, "munmap of {0} bytes failed: {1}", length, t.toString());
+        }
+    }
+
+    /**
+     * Drops the pages of a read-only file mapping from this process's resident set once their content has
+     * been copied elsewhere; they stay in the page cache and come back on the next read. Best effort.
+     */
+    public static void release(MemorySegment mapping) {
+        if (!mapping.isMapped()) {
+            return;
+        }
+        long start = (mapping.address() + 4095) & -4096L;
+        long end = (mapping.address() + mapping.byteSize()) & -4096L;
+        if (end <= start || Libc.MADVISE.isEmpty()) {
+            return;
+        }
+        try {
+            int rc = (int) Libc.MADVISE.get().invokeExact(MemorySegment.ofAddress(start), end - start, MADV_DONTNEED);
+            if (rc != 0) {
+                LOG.log(System.Logger.Level.DEBUG, "madvise(MADV_DONTNEED) failed");
+            }
+        } catch (Throwable t) {
+            LOG.log(System.Logger.Level.DEBUG, "madvise(MADV_DONTNEED) failed: {0}", t.toString());
         }
     }
 
@@ -162,6 +224,10 @@ final class HugePages {
                 ValueLayout.JAVA_INT), Linker.Option.firstVariadicArg(2));
         static final Optional<MethodHandle> FADVISE = bind("posix_fadvise", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
                 ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
+        static final Optional<MethodHandle> MMAP = bind("mmap", FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS,
+                ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG));
+        static final Optional<MethodHandle> MUNMAP = bind("munmap", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
+                ValueLayout.JAVA_LONG));
         static final Optional<MethodHandle> CLOSE = bind("close", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
 
         private static Optional<MethodHandle> bind(String name, FunctionDescriptor fd, Linker.Option... options) {

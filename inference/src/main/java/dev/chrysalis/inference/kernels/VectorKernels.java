@@ -19,18 +19,12 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Lane counts of 8 (AVX2) and 16 (AVX-512) use the vector path; anything else falls back to scalar
  * loops with identical results up to float summation order.
  *
- * <p>Why float activations and not int8 ones as in llama.cpp: llama.cpp's win comes from VNNI/maddubs
- * instructions (64 int8 products summed into int32 lanes per instruction), which the Vector API of JDK 25
- * cannot express. Emulating them (widen to shorts, multiply, add pairs into ints, convert) measured
- * slower than the fused float kernels here on AVX-512 (Zen 5, single thread, mapped 16384x2048 matrix:
- * Q8_0 12 vs 25 Gw/s, Q4_0 20 vs 21 Gw/s), and it would also cost accuracy; so decode stays exact.
- * Re-measured on an AVX-512/VNNI Xeon (2-core KVM guest, 2026-12-03, one thread, CPU time, 512x2048
- * matrix in L2) with x quantized to Q8 once per product, int16 multiplies (B2S, short mul) and one
- * int-to-float conversion and FMA per block: Q4_0 6.6-7.0 G weights/s against 9.0-10.0 for the float
- * kernel, Q8_0 8.4-9.1 against 9.3-12.9. Without a pairwise multiply-add (vpmaddwd / vpdpbusd) the
- * int16 products need three more operations per block to be summed into int lanes, which eats the gain.
- * On that machine decode was limited by the weight stream (TLB misses on 4 KiB pages in a VM), not by
- * the arithmetic of these kernels (see {@code gguf.HugePages}).
+ * <p>These kernels keep activations in float, so products are exact; they serve every format, and Q4_0
+ * when exact activations are asked for. The engine's default for Q4_0 is {@link Q4_0Tiles}: weights
+ * repacked so rows are lanes and multiplied with Q8 activations in 16-bit lanes, about 2.4x this file's
+ * fused Q4_0 kernel per thread. Earlier attempts at int8 activations here (widen to shorts, multiply, add
+ * pairs into ints within one row) lost to the float kernels: without a pairwise multiply-add (vpmaddwd /
+ * vpdpbusd) in the Vector API, the per-row horizontal sums ate the gain; the tiles avoid them.
  */
 public final class VectorKernels {
 

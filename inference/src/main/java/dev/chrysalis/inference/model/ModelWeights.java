@@ -1,8 +1,11 @@
 package dev.chrysalis.inference.model;
 
+import dev.chrysalis.inference.kernels.WorkerPool;
 import dev.chrysalis.inference.tensor.WeightMatrix;
+import java.lang.foreign.Arena;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /** All weights of a model; matrices stay in the mapped file. */
@@ -12,6 +15,18 @@ public record ModelWeights(
         float[] outputNorm,
         WeightMatrix output,
         Optional<float[]> ropeFreqFactors) {
+
+    /**
+     * These weights with every {@linkplain WeightMatrix#tileable() tileable} Q4_0 matrix repacked into tiles
+     * for products with Q8 activations (memory from {@code arena}). A tied embedding shares the output's tiles.
+     */
+    public ModelWeights tiled(WorkerPool pool, Arena arena) {
+        UnaryOperator<WeightMatrix> tile = m -> m.tileable() ? m.tiled(pool, arena) : m;
+        WeightMatrix out = tile.apply(output);
+        boolean tied = output.data().address() == tokenEmbedding.data().address();
+        return new ModelWeights(tied ? out : tokenEmbedding, layers.stream().map(l -> l.mapMatrices(tile)).toList(), outputNorm, out,
+                ropeFreqFactors);
+    }
 
     /** The matrices every token is multiplied with: the output matrix and each layer's seven. */
     private Stream<WeightMatrix> perTokenMatrices() {

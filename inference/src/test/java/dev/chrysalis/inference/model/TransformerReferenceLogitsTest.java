@@ -5,8 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.chrysalis.inference.gguf.GgufFile;
 import dev.chrysalis.inference.kernels.WorkerPool;
 import dev.chrysalis.inference.testutil.Refs;
+import dev.chrysalis.inference.tensor.WeightMatrix;
 import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -17,6 +20,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * left is float32 rounding in long sums (dim up to 256, vocab up to 32000), bounded here by
  * 1e-4 relative + 2e-4 absolute. Against llama.cpp, which quantizes activations to Q8 inside its matmuls,
  * quantized models differ by ~0.1-0.2 (see the fixture README); we check 0.35 there.
+ *
+ * <p>With Q4_0 matrices tiled (the engine's default on the CPU: Q8 activations as in llama.cpp, exact integer
+ * sums, then the same per-block float scaling) the logits match llama.cpp's to float rounding; on the
+ * fixtures they are identical. Against float64 they then differ like llama.cpp does, checked at 0.35.
  */
 class TransformerReferenceLogitsTest {
 
@@ -46,6 +53,36 @@ class TransformerReferenceLogitsTest {
             }
             double worstStep = check(refs.topPerPosition("numpy_f64"), stepLogits, vocab, 1e-4, 2e-4, json + " decode vs numpy_f64");
             System.out.printf("%s: max |diff| vs numpy_f64 %.2e (decode %.2e), vs llama.cpp %.2e%n", json, worst, worstStep, worstLc);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("refs")
+    void tiledQ4_0WithQ8ActivationsMatchesLlamaCpp(String json) throws IOException {
+        Refs refs = Refs.load(json);
+        try (GgufFile f = GgufFile.open(refs.modelPath()); WorkerPool pool = new WorkerPool(2); Arena arena = Arena.ofShared()) {
+            ModelLoader.Loaded m = ModelLoader.load(f);
+            ModelWeights tiled = m.weights().tiled(pool, arena);
+            long tiledCount = Stream.concat(Stream.of(tiled.output()), tiled.layers().stream().flatMap(l -> Stream.of(l.wq(), l.wk(), l.wv(),
+                    l.wo(), l.wGate(), l.wUp(), l.wDown()))).filter(WeightMatrix::isTiled).count();
+            Assumptions.assumeTrue(tiledCount > 0, json + ": no Q4_0 matrix to tile");
+            int n = refs.promptTokens().length;
+            Transformer tr = new Transformer(m.config(), tiled, pool, 64, 64);
+            float[] logits = tr.forward(KvCache.create(KvCacheType.F32, m.config(), 64), refs.promptTokens(), 0, n, 0, true);
+            int vocab = m.config().vocabSize();
+            double worstLc = check(refs.topPerPosition("llamacpp_kvF32"), logits, vocab, 1e-5, 1e-4, json + " tiled vs llamacpp_kvF32");
+            double worstNp = check(refs.topPerPosition("numpy_f64"), logits, vocab, 0, 0.35, json + " tiled vs numpy_f64");
+            KvCache stepCache = KvCache.create(KvCacheType.F32, m.config(), 64);
+            double worstStep = 0;
+            for (int p = 0; p < n; p++) {
+                float[] l = tr.forward(stepCache, refs.promptTokens(), p, 1, p, false);
+                for (int i = 0; i < vocab; i++) {
+                    worstStep = Math.max(worstStep, Math.abs(l[i] - logits[p * vocab + i]));
+                    assertTrue(Math.abs(l[i] - logits[p * vocab + i]) <= 1e-4, json + " tiled decode vs prefill at " + p + " token " + i);
+                }
+            }
+            System.out.printf("%s tiled (%d matrices): max |diff| vs llama.cpp %.2e, vs numpy_f64 %.2e, decode vs prefill %.2e%n", json,
+                    tiledCount, worstLc, worstNp, worstStep);
         }
     }
 

@@ -1,0 +1,233 @@
+package dev.chrysalis.inference.kernels;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Q4_0 matrices repacked at load into tiles of {@link #ROWS} rows (one per float lane) and multiplied
+ * with {@link Q8Activations} in 16-bit integer lanes, the way llama.cpp's repacked CPU kernels work.
+ *
+ * <p>Why: the fused float kernel spends most of its instructions turning nibbles into floats (widen,
+ * convert, one FMA per 16 weights). Here a 16-bit lane holds four nibbles of one row; four masks and
+ * shifts expose them, and each is multiplied with a 32-bit broadcast of two activation integers, so one
+ * 16-bit multiply and one add do 32 (AVX-512) multiply-adds with no conversion. Nibble (0..15) times
+ * activation (-127..127) summed over a block's 16 products per lane stays within 16 bits
+ * (16 * 15 * 127 = 30480), so the sums are exact; the nibbles' offset of 8 is taken off with the block's
+ * activation sum. Rows being the lanes, a block ends with one int-to-float conversion and one FMA per
+ * 16 rows and a tile's dot products end in lanes: there is no horizontal sum.
+ *
+ * <p>Layout of one (tile, block) cell, {@link #CELL} bytes, the same 18 bytes per row-block as GGUF so the
+ * repacked matrix is exactly as large: four groups of {@code 4 * ROWS} bytes where row r's bytes
+ * {@code 4m..4m+3} of the block's 16 quant bytes sit at {@code GROUP * m + 4r}, then the ROWS f16 scales.
+ * Cells run block by block within a tile, tiles one after another.
+ */
+public final class Q4_0Tiles {
+
+    private static final VectorSpecies<Float> F = VectorKernels.F;
+    /** Rows per tile: one float lane each. */
+    public static final int ROWS = VectorKernels.L;
+    private static final VectorSpecies<Short> S = VectorSpecies.of(short.class, F.vectorShape());
+    private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
+    private static final VectorSpecies<Short> SCALE = VectorSpecies.of(short.class, VectorShape.forBitSize(Math.max(64, F.vectorBitSize() / 2)));
+    static final long GROUP = 4L * ROWS;
+    static final long QUANTS = 4 * GROUP;
+    public static final long CELL = 18L * ROWS;
+    /** Tokens multiplied per pass over a tile cell in batched products. */
+    private static final int TOKENS = 2;
+    /** Tokens whose quantized activations one thread keeps hot while it walks its tiles (L2-sized). */
+    private static final int TOKEN_CHUNK = 64;
+    private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+
+    private Q4_0Tiles() {
+    }
+
+    /** Whether a Q4_0 matrix of {@code rows} x {@code cols} can be tiled on this machine (AVX2 or AVX-512 lanes). */
+    public static boolean fits(int rows, int cols) {
+        return VectorKernels.VECTOR && cols % 32 == 0 && rows > 0 && cols > 0;
+    }
+
+    /** Tiles of a matrix of {@code rows} rows; the last one is padded with zero rows. */
+    public static int tiles(int rows) {
+        return (rows + ROWS - 1) / ROWS;
+    }
+
+    /** Bytes of the tiled copy of a {@code rows} x {@code cols} matrix. */
+    public static long byteSize(int rows, int cols) {
+        return (long) tiles(rows) * (cols >> 5) * CELL;
+    }
+
+    /**
+     * Copies tiles {@code [t0, t1)} of the GGML Q4_0 matrix {@code src} ({@code rows} x {@code cols}) into
+     * {@code dst}, which must be zeroed (padding rows are left as they are: zero scales, zero products).
+     */
+    public static void repack(MemorySegment src, MemorySegment dst, int rows, int cols, int t0, int t1) {
+        int blocks = cols >> 5;
+        long rowBytes = 18L * blocks;
+        for (int t = t0; t < t1; t++) {
+            long tile = (long) t * blocks * CELL;
+            for (int r = 0; r < Math.min(ROWS, rows - t * ROWS); r++) {
+                long row = (long) (t * ROWS + r) * rowBytes;
+                for (int b = 0; b < blocks; b++) {
+                    long cell = tile + b * CELL;
+                    long bo = row + 18L * b;
+                    dst.set(I16, cell + QUANTS + 2L * r, src.get(I16, bo));
+                    for (int m = 0; m < 4; m++) {
+                        dst.set(I32, cell + GROUP * m + 4L * r, src.get(I32, bo + 2 + 4L * m));
+                    }
+                }
+            }
+        }
+    }
+
+    /** Dequantizes row {@code row} of a tiled matrix into {@code y[yo..yo+cols)}. */
+    public static void dequantizeRow(MemorySegment w, int cols, int row, float[] y, int yo) {
+        int blocks = cols >> 5;
+        int r = row % ROWS;
+        long tile = (long) (row / ROWS) * blocks * CELL;
+        for (int b = 0; b < blocks; b++) {
+            long cell = tile + b * CELL;
+            float d = Float.float16ToFloat(w.get(I16, cell + QUANTS + 2L * r));
+            int yb = yo + 32 * b;
+            for (int m = 0; m < 4; m++) {
+                int four = w.get(I32, cell + GROUP * m + 4L * r);
+                for (int k = 0; k < 4; k++) {
+                    int q = (four >>> (8 * k)) & 0xFF;
+                    y[yb + 4 * m + k] = ((q & 0xF) - 8) * d;
+                    y[yb + 4 * m + k + 16] = ((q >>> 4) - 8) * d;
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code out[oo + (t - t0) * ROWS + r] = row (t * ROWS + r) . x} for tiles {@code [t0, t1)} and rows below
+     * {@code rows}, x being token {@code token} of {@code a}.
+     */
+    public static void matvec(MemorySegment w, int rows, int blocks, Q8Activations a, int token, int t0, int t1, float[] out, int oo) {
+        int[] pairs = a.pairs;
+        int ab = token * blocks;
+        for (int t = t0; t < t1; t++) {
+            long tile = (long) t * blocks * CELL;
+            FloatVector acc = FloatVector.zero(F);
+            for (int b = 0; b < blocks; b++) {
+                long cell = tile + b * CELL;
+                int po = (ab + b) * Q8Activations.PAIRS;
+                ShortVector s0 = ShortVector.zero(S);
+                ShortVector s1 = s0;
+                for (int m = 0; m < 4; m++) {
+                    ShortVector v = ShortVector.fromMemorySegment(S, w, cell + GROUP * m, LE);
+                    int p = po + 4 * m;
+                    s0 = s0.add(v.and((short) 0xF).mul(pair(pairs[p])));
+                    s1 = s1.add(v.lanewise(VectorOperators.LSHR, 4).and((short) 0xF).mul(pair(pairs[p + 1])));
+                    s0 = s0.add(v.lanewise(VectorOperators.LSHR, 8).and((short) 0xF).mul(pair(pairs[p + 2])));
+                    s1 = s1.add(v.lanewise(VectorOperators.LSHR, 12).mul(pair(pairs[p + 3])));
+                }
+                // helpers taking vectors are written out here: C2 does not always inline them, and a vector
+                // that crosses a call is boxed and computed lane by lane, ten times slower
+                IntVector h = (IntVector) ShortVector.fromMemorySegment(SCALE, w, cell + QUANTS, LE).convertShape(VectorOperators.S2I, I, 0);
+                IntVector mag = h.and(0x7FFF).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
+                FloatVector d = mag.or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
+                IntVector v = s0.add(s1).reinterpretAsInts();
+                FloatVector r = (FloatVector) v.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                        .add(v.lanewise(VectorOperators.ASHR, 16)).sub(8 * a.sums[ab + b]).convert(VectorOperators.I2F, 0);
+                acc = r.mul(d).fma(FloatVector.broadcast(F, a.scales[ab + b]), acc);
+            }
+            int valid = rows - t * ROWS;
+            if (valid >= ROWS) {
+                acc.intoArray(out, oo + (t - t0) * ROWS);
+            } else {
+                acc.intoArray(out, oo + (t - t0) * ROWS, F.indexInRange(0, valid));
+            }
+        }
+    }
+
+    /**
+     * Batched product over tiles {@code [t0, t1)}: {@code out[tok * rows + row] = row . x_tok} for every
+     * token of {@code a}. Tokens go in chunks whose activations stay in L2 while the tiles stream by;
+     * within a chunk, two tokens share each load and unpacking of the weights.
+     */
+    public static void matmul(MemorySegment w, int rows, int blocks, Q8Activations a, int t0, int t1, float[] out) {
+        for (int c0 = 0; c0 < a.tokens; c0 += TOKEN_CHUNK) {
+            int c1 = Math.min(a.tokens, c0 + TOKEN_CHUNK);
+            for (int t = t0; t < t1; t++) {
+                int tok = c0;
+                for (; tok + TOKENS <= c1; tok += TOKENS) {
+                    matmul2(w, rows, blocks, a, tok, t, out);
+                }
+                for (; tok < c1; tok++) {
+                    matvec(w, rows, blocks, a, tok, t, t + 1, out, tok * rows + t * ROWS);
+                }
+            }
+        }
+    }
+
+    /**
+     * One tile times tokens {@code tok} and {@code tok + 1}: each block's weights are unpacked once for both.
+     * Two, not four: with four tokens the method outgrows C2's inlining budget (NodeCountInliningCutoff)
+     * and the Vector API calls past it run as plain Java, ten times slower.
+     */
+    private static void matmul2(MemorySegment w, int rows, int blocks, Q8Activations a, int tok, int t, float[] out) {
+        int[] pairs = a.pairs;
+        int a0 = tok * blocks;
+        int a1 = a0 + blocks;
+        long tile = (long) t * blocks * CELL;
+        FloatVector f0 = FloatVector.zero(F);
+        FloatVector f1 = f0;
+        for (int b = 0; b < blocks; b++) {
+            long cell = tile + b * CELL;
+            ShortVector s0 = ShortVector.zero(S);
+            ShortVector s1 = s0;
+            int p0 = (a0 + b) * Q8Activations.PAIRS;
+            int p1 = (a1 + b) * Q8Activations.PAIRS;
+            for (int m = 0; m < 4; m++) {
+                ShortVector v = ShortVector.fromMemorySegment(S, w, cell + GROUP * m, LE);
+                ShortVector q0 = v.and((short) 0xF);
+                ShortVector q1 = v.lanewise(VectorOperators.LSHR, 4).and((short) 0xF);
+                ShortVector q2 = v.lanewise(VectorOperators.LSHR, 8).and((short) 0xF);
+                ShortVector q3 = v.lanewise(VectorOperators.LSHR, 12);
+                int i = 4 * m;
+                s0 = s0.add(q0.mul(pair(pairs[p0 + i]))).add(q1.mul(pair(pairs[p0 + i + 1])))
+                        .add(q2.mul(pair(pairs[p0 + i + 2]))).add(q3.mul(pair(pairs[p0 + i + 3])));
+                s1 = s1.add(q0.mul(pair(pairs[p1 + i]))).add(q1.mul(pair(pairs[p1 + i + 1])))
+                        .add(q2.mul(pair(pairs[p1 + i + 2]))).add(q3.mul(pair(pairs[p1 + i + 3])));
+            }
+            // written out rather than in helpers taking vectors: see matvec
+            IntVector h = (IntVector) ShortVector.fromMemorySegment(SCALE, w, cell + QUANTS, LE).convertShape(VectorOperators.S2I, I, 0);
+            IntVector mag = h.and(0x7FFF).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
+            FloatVector d = mag.or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
+            IntVector v0 = s0.reinterpretAsInts();
+            IntVector v1 = s1.reinterpretAsInts();
+            FloatVector r0 = (FloatVector) v0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                    .add(v0.lanewise(VectorOperators.ASHR, 16)).sub(8 * a.sums[a0 + b]).convert(VectorOperators.I2F, 0);
+            FloatVector r1 = (FloatVector) v1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                    .add(v1.lanewise(VectorOperators.ASHR, 16)).sub(8 * a.sums[a1 + b]).convert(VectorOperators.I2F, 0);
+            f0 = r0.mul(d).fma(FloatVector.broadcast(F, a.scales[a0 + b]), f0);
+            f1 = r1.mul(d).fma(FloatVector.broadcast(F, a.scales[a1 + b]), f1);
+        }
+        int o = tok * rows + t * ROWS;
+        int valid = rows - t * ROWS;
+        if (valid >= ROWS) {
+            f0.intoArray(out, o);
+            f1.intoArray(out, o + rows);
+        } else {
+            VectorMask<Float> in = F.indexInRange(0, valid);
+            f0.intoArray(out, o, in);
+            f1.intoArray(out, o + rows, in);
+        }
+    }
+
+    /** Two activation integers in the halves of every 32-bit lane. */
+    private static ShortVector pair(int packed) {
+        return IntVector.broadcast(I, packed).reinterpretAsShorts();
+    }
+}

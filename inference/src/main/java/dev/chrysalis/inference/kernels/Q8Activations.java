@@ -1,0 +1,116 @@
+package dev.chrysalis.inference.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Activations quantized to Q8_0 as llama.cpp does before its quantized matrix products: per block of 32
+ * values a scale {@code d = max|x| / 127} (rounded to f16, as llama.cpp stores it) and integers
+ * {@code q = round(x / d)} in [-127, 127]. The integers are stored in the order {@link Q4_0Tiles}
+ * multiplies them: per block, 16 ints that each pack two of the block's values as 16-bit halves, so one
+ * 32-bit broadcast feeds a 16-bit multiply of both halves of every lane. Each block also keeps
+ * {@code sum(q)}, which re-centres the unsigned Q4_0 nibbles.
+ */
+public final class Q8Activations {
+
+    private static final VectorSpecies<Float> F = VectorKernels.F;
+    private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
+
+    /** Packed pairs per block: 32 values, two per int. */
+    static final int PAIRS = 16;
+
+    final int blocks;
+    final int tokens;
+    /** {@code [token][block][16]}: low half value {@link #first}(i), high half value first(i) + 2. */
+    final int[] pairs;
+    /** {@code [token][block]}: sum of the block's 32 integers. */
+    final int[] sums;
+    /** {@code [token][block]}: the block's scale d. */
+    final float[] scales;
+
+    private Q8Activations(int blocks, int tokens) {
+        this.blocks = blocks;
+        this.tokens = tokens;
+        this.pairs = new int[tokens * blocks * PAIRS];
+        this.sums = new int[tokens * blocks];
+        this.scales = new float[tokens * blocks];
+    }
+
+    /**
+     * The value of a block held in the low half of packed pair {@code i} (0..15); the high half holds the
+     * value two further on. Pair {@code 4m + p} meets nibble {@code p} of the 16-bit words the tiles hold
+     * for row bytes {@code 4m..4m+3}: p = 0 low nibble of the first byte (value 4m), 1 its high nibble
+     * (value 4m + 16), 2 and 3 the same of the second byte.
+     */
+    static int first(int i) {
+        int m = i >> 2;
+        int p = i & 3;
+        return 4 * m + (p >> 1) + 16 * (p & 1);
+    }
+
+    /** Quantizes {@code tokens} rows of {@code cols} values ({@code x[t*cols ..]}), split across {@code pool}. */
+    public static Q8Activations quantize(WorkerPool pool, float[] x, int cols, int tokens) {
+        if (cols % 32 != 0) {
+            throw new IllegalArgumentException(cols + " columns is not a multiple of the Q8_0 block size 32");
+        }
+        Q8Activations a = new Q8Activations(cols / 32, tokens);
+        if (tokens == 1) {
+            a.quantizeBlocks(x, 0, a.blocks, new int[32]);
+        } else {
+            pool.forRange(tokens, 1, (s, e, t) -> {
+                int[] q = new int[32];
+                for (int tok = s; tok < e; tok++) {
+                    a.quantizeBlocks(x, tok * a.blocks, (tok + 1) * a.blocks, q);
+                }
+            });
+        }
+        return a;
+    }
+
+    /** Quantizes blocks {@code [from, to)} counted over all tokens (the rows of x are contiguous). */
+    private void quantizeBlocks(float[] x, int from, int to, int[] q) {
+        for (int b = from; b < to; b++) {
+            int xo = 32 * b;
+            float amax = 0;
+            if (VectorKernels.VECTOR) {
+                FloatVector m = FloatVector.zero(F);
+                for (int j = 0; j < 32; j += F.length()) {
+                    m = m.max(FloatVector.fromArray(F, x, xo + j).abs());
+                }
+                amax = m.reduceLanes(VectorOperators.MAX);
+            } else {
+                for (int j = 0; j < 32; j++) {
+                    amax = Math.max(amax, Math.abs(x[xo + j]));
+                }
+            }
+            float d = amax / 127f;
+            float id = d != 0 ? 1f / d : 0f;
+            if (VectorKernels.VECTOR) {
+                FloatVector scale = FloatVector.broadcast(F, id);
+                FloatVector half = FloatVector.broadcast(F, 0.5f);
+                for (int j = 0; j < 32; j += F.length()) {
+                    FloatVector v = FloatVector.fromArray(F, x, xo + j).mul(scale);
+                    // round half away from zero (C roundf): add +-0.5, then truncate
+                    v = v.add(half.blend(half.neg(), v.lt(0f)));
+                    ((IntVector) v.convertShape(VectorOperators.F2I, I, 0)).intoArray(q, j);
+                }
+            } else {
+                for (int j = 0; j < 32; j++) {
+                    float v = x[xo + j] * id;
+                    q[j] = (int) (v + (v < 0 ? -0.5f : 0.5f));
+                }
+            }
+            int sum = 0;
+            int po = b * PAIRS;
+            for (int i = 0; i < PAIRS; i++) {
+                int f = first(i);
+                pairs[po + i] = (q[f] & 0xFFFF) | (q[f + 2] << 16);
+                sum += q[f] + q[f + 2];
+            }
+            sums[b] = sum;
+            scales[b] = Float.float16ToFloat(Float.floatToFloat16(d));
+        }
+    }
+}

@@ -1,0 +1,191 @@
+package dev.chrysalis.inference.tensor;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.chrysalis.inference.gguf.GgmlType;
+import dev.chrysalis.inference.kernels.Q4_0Tiles;
+import dev.chrysalis.inference.kernels.WorkerPool;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Tiled Q4_0 products (int16 lanes, activations quantized to Q8) against references computed here in
+ * double precision: with the activations quantized the same way (llama.cpp's Q8_0: scale max|x|/127 kept
+ * as f16, round half away from zero) the integer sums are exact, so only float rounding of the per-block
+ * scaling separates them (1e-5 of the product's magnitude); against the exact float product the error is
+ * bounded by the activation rounding, at most half a step d/2 per value, weighted by |w|.
+ */
+class TiledQ4_0Test {
+
+    private static final ValueLayout.OfShort F16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    static MemorySegment randomQ4_0(int rows, int cols, Random rnd) {
+        int blocks = rows * cols / 32;
+        MemorySegment s = MemorySegment.ofArray(new byte[blocks * 18]);
+        for (int b = 0; b < blocks; b++) {
+            // mostly ordinary scales, some negative, zero and subnormal ones (the f16 conversion's edge cases)
+            float d = switch (rnd.nextInt(12)) {
+                case 0 -> 0f;
+                case 1 -> -0.01f * rnd.nextFloat();
+                case 2 -> Float.float16ToFloat((short) (1 + rnd.nextInt(1023)));
+                default -> 0.02f * rnd.nextFloat() + 1e-4f;
+            };
+            s.set(F16, 18L * b, Float.floatToFloat16(d));
+            for (int j = 0; j < 16; j++) {
+                s.set(ValueLayout.JAVA_BYTE, 18L * b + 2 + j, (byte) rnd.nextInt(256));
+            }
+        }
+        return s;
+    }
+
+    /** llama.cpp's quantize_row_q8_0, written out plainly: x replaced by its quantized value d * q. */
+    static double[] q8Dequantized(float[] x, int off, int n) {
+        double[] r = new double[n];
+        for (int b = 0; b < n / 32; b++) {
+            float amax = 0;
+            for (int j = 0; j < 32; j++) {
+                amax = Math.max(amax, Math.abs(x[off + 32 * b + j]));
+            }
+            float d = amax / 127f;
+            float id = d != 0 ? 1f / d : 0f;
+            float dStored = Float.float16ToFloat(Float.floatToFloat16(d));
+            for (int j = 0; j < 32; j++) {
+                r[32 * b + j] = (double) dStored * Math.round(Math.abs(x[off + 32 * b + j] * id)) * Math.signum(x[off + 32 * b + j]);
+            }
+        }
+        return r;
+    }
+
+    static float[] gaussian(int n, Random rnd) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) rnd.nextGaussian();
+        }
+        return x;
+    }
+
+    @Test
+    void matvecAndBatchedProductsMatchTheQ8Reference() {
+        assumeTrue(Q4_0Tiles.fits(Q4_0Tiles.ROWS, 32), "no vector lanes to tile for");
+        Random rnd = new Random(11);
+        int rows = 3 * Q4_0Tiles.ROWS - 5; // the last tile padded
+        int cols = 160;
+        WeightMatrix plain = new WeightMatrix("w", GgmlType.Q4_0, rows, cols, randomQ4_0(rows, cols, rnd));
+        try (WorkerPool pool = new WorkerPool(2); Arena arena = Arena.ofShared()) {
+            WeightMatrix tiled = plain.tiled(pool, arena);
+            assertTrue(tiled.isTiled());
+            float[] w = new float[rows * cols];
+            for (int r = 0; r < rows; r++) {
+                plain.dequantizeRow(r, w, r * cols);
+                float[] t = new float[cols];
+                tiled.dequantizeRow(r, t, 0);
+                assertArrayEquals(java.util.Arrays.copyOfRange(w, r * cols, (r + 1) * cols), t, "row " + r + " dequantized from tiles");
+            }
+            int batch = 70; // more than one token chunk, and a remainder of two after groups of four
+            float[] x = gaussian(batch * cols, rnd);
+            float[] out = new float[batch * rows];
+            tiled.matmul(pool, x, batch, out, null);
+            float[] single = new float[rows];
+            for (int b = 0; b < batch; b++) {
+                double[] xq = q8Dequantized(x, b * cols, cols);
+                float[] xb = java.util.Arrays.copyOfRange(x, b * cols, (b + 1) * cols);
+                tiled.matvec(pool, xb, single, null);
+                for (int r = 0; r < rows; r++) {
+                    double ref = 0;
+                    double exact = 0;
+                    double mag = 0;
+                    double bound = 0;
+                    for (int i = 0; i < cols; i++) {
+                        double wi = w[r * cols + i];
+                        ref += wi * xq[i];
+                        exact += wi * xb[i];
+                        mag += Math.abs(wi * xq[i]);
+                        bound += Math.abs(wi) * Math.abs(xb[i] - xq[i]);
+                    }
+                    assertEquals(ref, single[r], 1e-5 * mag + 1e-6, "row " + r + " token " + b);
+                    assertEquals(single[r], out[b * rows + r], 0f, "batched row " + r + " token " + b + " differs from the single product");
+                    assertEquals(exact, single[r], bound + 1e-5 * mag + 1e-6, "row " + r + " token " + b + " vs float x");
+                }
+            }
+        }
+    }
+
+    @Test
+    void extremeNibblesAndActivationsStayExactIn16BitLanes() {
+        assumeTrue(Q4_0Tiles.fits(Q4_0Tiles.ROWS, 32), "no vector lanes to tile for");
+        int rows = Q4_0Tiles.ROWS;
+        int cols = 64;
+        MemorySegment s = MemorySegment.ofArray(new byte[rows * cols / 32 * 18]);
+        for (int b = 0; b < rows * cols / 32; b++) {
+            s.set(F16, 18L * b, Float.floatToFloat16(1f));
+            for (int j = 0; j < 16; j++) {
+                s.set(ValueLayout.JAVA_BYTE, 18L * b + 2 + j, (byte) 0xFF); // every nibble 15: weight 7
+            }
+        }
+        WeightMatrix plain = new WeightMatrix("w", GgmlType.Q4_0, rows, cols, s);
+        try (WorkerPool pool = new WorkerPool(1); Arena arena = Arena.ofShared()) {
+            WeightMatrix tiled = plain.tiled(pool, arena);
+            for (float sign : new float[] {1f, -1f}) {
+                float[] x = new float[cols];
+                java.util.Arrays.fill(x, sign * 127f); // scale 1, every activation +-127: the largest 16-bit partial sums
+                float[] out = new float[rows];
+                tiled.matvec(pool, x, out, null);
+                float[] batched = new float[4 * rows];
+                tiled.matmul(pool, concat(x, 4), 4, batched, null);
+                for (int r = 0; r < rows; r++) {
+                    assertEquals(sign * 7f * 127f * cols, out[r], 0f, "row " + r);
+                    assertEquals(out[r], batched[3 * rows + r], 0f, "batched row " + r);
+                }
+            }
+        }
+    }
+
+    @Test
+    void onlyQ4_0IsTiled() {
+        try (WorkerPool pool = new WorkerPool(1); Arena arena = Arena.ofShared()) {
+            WeightMatrix q8 = new WeightMatrix("q8", GgmlType.Q8_0, Q4_0Tiles.ROWS, 32, MemorySegment.ofArray(new byte[Q4_0Tiles.ROWS * 34]));
+            assertTrue(!q8.tileable());
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> q8.tiled(pool, arena));
+            assertTrue(e.getMessage().contains("q8") && e.getMessage().contains("Q4_0 only"), e.getMessage());
+        }
+    }
+
+    @Test
+    void matvecAllOverTiledMatricesMatchesEachProduct() {
+        assumeTrue(Q4_0Tiles.fits(Q4_0Tiles.ROWS, 32), "no vector lanes to tile for");
+        Random rnd = new Random(5);
+        int cols = 96;
+        int[] rows = {2 * Q4_0Tiles.ROWS, Q4_0Tiles.ROWS + 3, 3 * Q4_0Tiles.ROWS};
+        try (WorkerPool pool = new WorkerPool(2); Arena arena = Arena.ofShared()) {
+            WeightMatrix[] ms = new WeightMatrix[rows.length];
+            float[][] outs = new float[rows.length][];
+            for (int i = 0; i < rows.length; i++) {
+                ms[i] = new WeightMatrix("m" + i, GgmlType.Q4_0, rows[i], cols, randomQ4_0(rows[i], cols, rnd)).tiled(pool, arena);
+                outs[i] = new float[rows[i]];
+            }
+            float[] x = gaussian(cols, rnd);
+            WeightMatrix.matvecAll(pool, x, ms, outs, null);
+            for (int i = 0; i < rows.length; i++) {
+                float[] one = new float[rows[i]];
+                ms[i].matvec(pool, x, one, null);
+                assertArrayEquals(one, outs[i], "matrix " + i);
+            }
+        }
+    }
+
+    private static float[] concat(float[] x, int times) {
+        float[] r = new float[x.length * times];
+        for (int i = 0; i < times; i++) {
+            System.arraycopy(x, 0, r, i * x.length, x.length);
+        }
+        return r;
+    }
+}
