@@ -192,7 +192,7 @@ public final class WeightMatrix {
     public void matvec(WorkerPool pool, float[] x, float[] out, float[][] scratch) {
         if (tiles != null) {
             Q8Activations a = Q8Activations.quantize(pool, x, cols, 1);
-            pool.forRange(Q4_0Tiles.tiles(rows), 1, (s, e, t) -> Q4_0Tiles.matvec(tiles, rows, cols >> 5, a, 0, s, e, out, s * Q4_0Tiles.ROWS));
+            pool.forRange(Q4_0Tiles.tiles(rows), 2, (s, e, t) -> Q4_0Tiles.matvec(tiles, rows, cols >> 5, a, 0, s, e, out, s * Q4_0Tiles.ROWS));
             return;
         }
         int grain = Math.max(1, 16384 / Math.max(1, cols));
@@ -267,7 +267,8 @@ public final class WeightMatrix {
             }
             total += Q4_0Tiles.tiles(m.rows);
         }
-        pool.forRange(total, 1, (s, e, t) -> {
+        // two tiles a chunk: the kernel multiplies tiles in pairs
+        pool.forRange(total, 2, (s, e, t) -> {
             int base = 0;
             for (int i = 0; i < ms.length && base < e; i++) {
                 WeightMatrix m = ms[i];

@@ -76,8 +76,13 @@ class TiledQ4_0Test {
     void matvecAndBatchedProductsMatchTheQ8Reference() {
         assumeTrue(Q4_0Tiles.fits(Q4_0Tiles.ROWS, 32), "no vector lanes to tile for");
         Random rnd = new Random(11);
-        int rows = 3 * Q4_0Tiles.ROWS - 5; // the last tile padded
-        int cols = 160;
+        // the last tile padded, after an odd and an even number of tiles (tiles are multiplied in pairs)
+        for (int rows : new int[] {3 * Q4_0Tiles.ROWS - 5, 2 * Q4_0Tiles.ROWS - 5}) {
+            checkAgainstQ8Reference(rows, 160, rnd);
+        }
+    }
+
+    private static void checkAgainstQ8Reference(int rows, int cols, Random rnd) {
         WeightMatrix plain = new WeightMatrix("w", GgmlType.Q4_0, rows, cols, randomQ4_0(rows, cols, rnd));
         try (WorkerPool pool = new WorkerPool(2); Arena arena = Arena.ofShared()) {
             WeightMatrix tiled = plain.tiled(pool, arena);
