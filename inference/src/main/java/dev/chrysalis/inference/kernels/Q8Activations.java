@@ -8,10 +8,10 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Activations quantized to Q8_0 as llama.cpp does before its quantized matrix products: per block of 32
  * values a scale {@code d = max|x| / 127} (rounded to f16, as llama.cpp stores it) and integers
- * {@code q = round(x / d)} in [-127, 127]. The integers are stored in the order {@link Q4_0Tiles}
- * multiplies them: per block, 16 ints that each pack two of the block's values as 16-bit halves, so one
- * 32-bit broadcast feeds a 16-bit multiply of both halves of every lane. Each block also keeps
- * {@code sum(q)}, which re-centres the unsigned Q4_0 nibbles.
+ * {@code q = round(x / d)} in [-127, 127]. The integers are stored in the order {@link QuantTiles}
+ * multiplies them for one weight format: per block, 16 ints that each pack two of the block's values as
+ * 16-bit halves, so one 32-bit broadcast feeds a 16-bit multiply of both halves of every lane. Each block
+ * also keeps {@code sum(q)}, which re-centres the unsigned Q4_0 nibbles.
  */
 public final class Q8Activations {
 
@@ -21,16 +21,18 @@ public final class Q8Activations {
     /** Packed pairs per block: 32 values, two per int. */
     static final int PAIRS = 16;
 
+    final QuantTiles.Format format;
     final int blocks;
     final int tokens;
-    /** {@code [token][block][16]}: low half value {@link #first}(i), high half value first(i) + 2. */
+    /** {@code [token][block][16]}: low half value {@code format.first(i)}, high half that + 2. */
     final int[] pairs;
     /** {@code [token][block]}: sum of the block's 32 integers. */
     final int[] sums;
     /** {@code [token][block]}: the block's scale d. */
     final float[] scales;
 
-    private Q8Activations(int blocks, int tokens) {
+    private Q8Activations(QuantTiles.Format format, int blocks, int tokens) {
+        this.format = format;
         this.blocks = blocks;
         this.tokens = tokens;
         this.pairs = new int[tokens * blocks * PAIRS];
@@ -39,23 +41,14 @@ public final class Q8Activations {
     }
 
     /**
-     * The value of a block held in the low half of packed pair {@code i} (0..15); the high half holds the
-     * value two further on. Pair {@code 4m + p} meets nibble {@code p} of the 16-bit words the tiles hold
-     * for row bytes {@code 4m..4m+3}: p = 0 low nibble of the first byte (value 4m), 1 its high nibble
-     * (value 4m + 16), 2 and 3 the same of the second byte.
+     * Quantizes {@code tokens} rows of {@code cols} values ({@code x[t*cols ..]}), split across {@code pool},
+     * paired for products with weights of {@code format}.
      */
-    static int first(int i) {
-        int m = i >> 2;
-        int p = i & 3;
-        return 4 * m + (p >> 1) + 16 * (p & 1);
-    }
-
-    /** Quantizes {@code tokens} rows of {@code cols} values ({@code x[t*cols ..]}), split across {@code pool}. */
-    public static Q8Activations quantize(WorkerPool pool, float[] x, int cols, int tokens) {
+    public static Q8Activations quantize(QuantTiles.Format format, WorkerPool pool, float[] x, int cols, int tokens) {
         if (cols % 32 != 0) {
             throw new IllegalArgumentException(cols + " columns is not a multiple of the Q8_0 block size 32");
         }
-        Q8Activations a = new Q8Activations(cols / 32, tokens);
+        Q8Activations a = new Q8Activations(format, cols / 32, tokens);
         if (tokens == 1) {
             a.quantizeBlocks(x, 0, a.blocks, new int[32]);
         } else {
@@ -105,7 +98,7 @@ public final class Q8Activations {
             int sum = 0;
             int po = b * PAIRS;
             for (int i = 0; i < PAIRS; i++) {
-                int f = first(i);
+                int f = format.first(i);
                 pairs[po + i] = (q[f] & 0xFFFF) | (q[f + 2] << 16);
                 sum += q[f] + q[f + 2];
             }

@@ -20,7 +20,7 @@ import jdk.incubator.vector.VectorSpecies;
  * loops with identical results up to float summation order.
  *
  * <p>These kernels keep activations in float, so products are exact; they serve every format, and Q4_0
- * when exact activations are asked for. The engine's default for Q4_0 is {@link Q4_0Tiles}: weights
+ * when exact activations are asked for. The engine's default for Q4_0 is {@link QuantTiles}: weights
  * repacked so rows are lanes and multiplied with Q8 activations in 16-bit lanes, about 2.4x this file's
  * fused Q4_0 kernel per thread. Earlier attempts at int8 activations here (widen to shorts, multiply, add
  * pairs into ints within one row) lost to the float kernels: without a pairwise multiply-add (vpmaddwd /

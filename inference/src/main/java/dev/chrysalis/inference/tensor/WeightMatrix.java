@@ -3,7 +3,7 @@ package dev.chrysalis.inference.tensor;
 import dev.chrysalis.inference.gguf.GgmlType;
 import dev.chrysalis.inference.gguf.GgufTensor;
 import dev.chrysalis.inference.gguf.HugePages;
-import dev.chrysalis.inference.kernels.Q4_0Tiles;
+import dev.chrysalis.inference.kernels.QuantTiles;
 import dev.chrysalis.inference.kernels.Q8Activations;
 import dev.chrysalis.inference.kernels.VectorKernels;
 import dev.chrysalis.inference.kernels.WorkerPool;
@@ -17,7 +17,7 @@ import java.lang.foreign.MemorySegment;
  * time into a per-thread buffer and reuses it for every token of the batch, so weights are read from
  * memory once per batch.
  *
- * <p>A Q4_0 matrix can instead be {@linkplain #tiled tiled}: repacked once into {@link Q4_0Tiles} and
+ * <p>A Q4_0 or Q8_0 matrix can instead be {@linkplain #tiled tiled}: repacked once into {@link QuantTiles} and
  * multiplied with activations quantized to Q8 (as llama.cpp does), several times faster than the float
  * kernels but no longer exact (the error of 8-bit activations, about 0.4% of each product's magnitude).
  */
@@ -32,7 +32,7 @@ public final class WeightMatrix {
     private final int cols;
     private final long rowBytes;
     private final MemorySegment data;
-    /** Null, or the same matrix repacked into {@link Q4_0Tiles} that the products use instead of {@code data}. */
+    /** Null, or the same matrix repacked into {@link QuantTiles} that the products use instead of {@code data}. */
     private final MemorySegment tiles;
 
     public WeightMatrix(String name, GgmlType type, int rows, int cols, MemorySegment data) {
@@ -55,9 +55,18 @@ public final class WeightMatrix {
         this.tiles = tiles;
     }
 
-    /** Whether this matrix can be {@linkplain #tiled tiled} on this machine: Q4_0 with 256- or 512-bit vectors. */
+    /** Whether this matrix can be {@linkplain #tiled tiled} on this machine: Q4_0 or Q8_0 with 256- or 512-bit vectors. */
     public boolean tileable() {
-        return type == GgmlType.Q4_0 && Q4_0Tiles.fits(rows, cols);
+        return tileFormat() != null && QuantTiles.fits(rows, cols);
+    }
+
+    /** The tile format of this matrix's type, or null for types that do not tile. */
+    private QuantTiles.Format tileFormat() {
+        return switch (type) {
+            case Q4_0 -> QuantTiles.Format.Q4_0;
+            case Q8_0 -> QuantTiles.Format.Q8_0;
+            default -> null;
+        };
     }
 
     public boolean isTiled() {
@@ -65,7 +74,7 @@ public final class WeightMatrix {
     }
 
     /**
-     * This matrix repacked into Q4_0 tiles in memory owned by {@code arena} (2 MiB pages where possible),
+     * This matrix repacked into tiles in memory owned by {@code arena} (2 MiB pages where possible),
      * the repacking split across {@code pool}; the file's pages it was copied from are dropped from the
      * resident set. {@link #data()} still reads the file's layout.
      *
@@ -73,14 +82,15 @@ public final class WeightMatrix {
      */
     public WeightMatrix tiled(WorkerPool pool, Arena arena) {
         if (!tileable()) {
-            throw new IllegalStateException(this + " cannot be tiled (Q4_0 only, on a machine with 256- or 512-bit vectors)");
+            throw new IllegalStateException(this + " cannot be tiled (Q4_0 and Q8_0 only, on a machine with 256- or 512-bit vectors)");
         }
         if (tiles != null) {
             return this;
         }
-        MemorySegment t = HugePages.allocate(Q4_0Tiles.byteSize(rows, cols), arena);
+        QuantTiles.Format f = tileFormat();
+        MemorySegment t = HugePages.allocate(QuantTiles.byteSize(f, rows, cols), arena);
         MemorySegment src = data();
-        pool.forRange(Q4_0Tiles.tiles(rows), 8, (s, e, thread) -> Q4_0Tiles.repack(src, t, rows, cols, s, e));
+        pool.forRange(QuantTiles.tiles(rows), 8, (s, e, thread) -> QuantTiles.repack(f, src, t, rows, cols, s, e));
         HugePages.release(src);
         return new WeightMatrix(name, type, rows, cols, data, t);
     }
@@ -122,7 +132,7 @@ public final class WeightMatrix {
     /** Dequantizes row {@code row} into {@code y[yo..yo+cols)}. */
     public void dequantizeRow(int row, float[] y, int yo) {
         if (tiles != null) {
-            Q4_0Tiles.dequantizeRow(tiles, cols, row, y, yo);
+            QuantTiles.dequantizeRow(tileFormat(), tiles, cols, row, y, yo);
             return;
         }
         long off = row * rowBytes;
@@ -155,7 +165,7 @@ public final class WeightMatrix {
     public float dot(int row, float[] x, int xo, float[] scratch) {
         if (tiles != null) {
             float[] w = new float[cols];
-            Q4_0Tiles.dequantizeRow(tiles, cols, row, w, 0);
+            QuantTiles.dequantizeRow(tileFormat(), tiles, cols, row, w, 0);
             return VectorKernels.dot(w, 0, x, xo, cols);
         }
         return dot(row, x, xo, scratch, usesBlockSums() ? VectorKernels.blockSums(x, xo + cols) : null);
@@ -191,8 +201,9 @@ public final class WeightMatrix {
     /** {@code out[r] = row_r . x} for every row, rows split across the pool. */
     public void matvec(WorkerPool pool, float[] x, float[] out, float[][] scratch) {
         if (tiles != null) {
-            Q8Activations a = Q8Activations.quantize(pool, x, cols, 1);
-            pool.forRange(Q4_0Tiles.tiles(rows), 2, (s, e, t) -> Q4_0Tiles.matvec(tiles, rows, cols >> 5, a, 0, s, e, out, s * Q4_0Tiles.ROWS));
+            QuantTiles.Format f = tileFormat();
+            Q8Activations a = Q8Activations.quantize(f, pool, x, cols, 1);
+            pool.forRange(QuantTiles.tiles(rows), 2, (s, e, t) -> QuantTiles.matvec(f, tiles, rows, cols >> 5, a, 0, s, e, out, s * QuantTiles.ROWS));
             return;
         }
         int grain = Math.max(1, 16384 / Math.max(1, cols));
@@ -231,8 +242,14 @@ public final class WeightMatrix {
      * and up): one hand-off to the workers instead of one per matrix, and better balance.
      */
     public static void matvecAll(WorkerPool pool, float[] x, WeightMatrix[] ms, float[][] outs, float[][] scratch) {
-        if (java.util.Arrays.stream(ms).allMatch(WeightMatrix::isTiled)) {
+        if (java.util.Arrays.stream(ms).allMatch(m -> m.isTiled() && m.type == ms[0].type)) {
             tiledMatvecAll(pool, x, ms, outs);
+            return;
+        }
+        if (java.util.Arrays.stream(ms).anyMatch(WeightMatrix::isTiled)) {
+            for (int i = 0; i < ms.length; i++) {
+                ms[i].matvec(pool, x, outs[i], scratch);
+            }
             return;
         }
         int total = 0;
@@ -259,24 +276,25 @@ public final class WeightMatrix {
     /** {@link #matvecAll} over tiled matrices: x quantized once, the work split in whole tiles. */
     private static void tiledMatvecAll(WorkerPool pool, float[] x, WeightMatrix[] ms, float[][] outs) {
         int cols = ms[0].cols;
-        Q8Activations a = Q8Activations.quantize(pool, x, cols, 1);
+        QuantTiles.Format f = ms[0].tileFormat();
+        Q8Activations a = Q8Activations.quantize(f, pool, x, cols, 1);
         int total = 0;
         for (WeightMatrix m : ms) {
             if (m.cols != cols) {
                 throw new IllegalArgumentException(m + " does not have " + cols + " columns like " + ms[0]);
             }
-            total += Q4_0Tiles.tiles(m.rows);
+            total += QuantTiles.tiles(m.rows);
         }
         // two tiles a chunk: the kernel multiplies tiles in pairs
         pool.forRange(total, 2, (s, e, t) -> {
             int base = 0;
             for (int i = 0; i < ms.length && base < e; i++) {
                 WeightMatrix m = ms[i];
-                int tilesHere = Q4_0Tiles.tiles(m.rows);
+                int tilesHere = QuantTiles.tiles(m.rows);
                 int from = Math.max(s, base);
                 int to = Math.min(e, base + tilesHere);
                 if (from < to) {
-                    Q4_0Tiles.matvec(m.tiles, m.rows, cols >> 5, a, 0, from - base, to - base, outs[i], (from - base) * Q4_0Tiles.ROWS);
+                    QuantTiles.matvec(f, m.tiles, m.rows, cols >> 5, a, 0, from - base, to - base, outs[i], (from - base) * QuantTiles.ROWS);
                 }
                 base += tilesHere;
             }
@@ -295,8 +313,9 @@ public final class WeightMatrix {
             return;
         }
         if (tiles != null) {
-            Q8Activations a = Q8Activations.quantize(pool, x, cols, batch);
-            pool.forRange(Q4_0Tiles.tiles(rows), 1, (s, e, t) -> Q4_0Tiles.matmul(tiles, rows, cols >> 5, a, s, e, out));
+            QuantTiles.Format f = tileFormat();
+            Q8Activations a = Q8Activations.quantize(f, pool, x, cols, batch);
+            pool.forRange(QuantTiles.tiles(rows), 1, (s, e, t) -> QuantTiles.matmul(f, tiles, rows, cols >> 5, a, s, e, out));
             return;
         }
         int groups = (rows + 3) / 4;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.chrysalis.inference.gguf.GgmlType;
-import dev.chrysalis.inference.kernels.Q4_0Tiles;
+import dev.chrysalis.inference.kernels.QuantTiles;
 import dev.chrysalis.inference.kernels.WorkerPool;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -17,19 +17,21 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * Tiled Q4_0 products (int16 lanes, activations quantized to Q8) against references computed here in
+ * Tiled Q4_0 and Q8_0 products (int16 lanes, activations quantized to Q8) against references computed here in
  * double precision: with the activations quantized the same way (llama.cpp's Q8_0: scale max|x|/127 kept
  * as f16, round half away from zero) the integer sums are exact, so only float rounding of the per-block
  * scaling separates them (1e-5 of the product's magnitude); against the exact float product the error is
  * bounded by the activation rounding, at most half a step d/2 per value, weighted by |w|.
  */
-class TiledQ4_0Test {
+class TiledProductsTest {
 
     private static final ValueLayout.OfShort F16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
-    static MemorySegment randomQ4_0(int rows, int cols, Random rnd) {
+    /** Random blocks of {@code type} (Q4_0 or Q8_0): any quant bytes, including Q8_0's -128. */
+    static MemorySegment random(GgmlType type, int rows, int cols, Random rnd) {
         int blocks = rows * cols / 32;
-        MemorySegment s = MemorySegment.ofArray(new byte[blocks * 18]);
+        int blockBytes = type == GgmlType.Q4_0 ? 18 : 34;
+        MemorySegment s = MemorySegment.ofArray(new byte[blocks * blockBytes]);
         for (int b = 0; b < blocks; b++) {
             // mostly ordinary scales, some negative, zero and subnormal ones (the f16 conversion's edge cases)
             float d = switch (rnd.nextInt(12)) {
@@ -38,9 +40,9 @@ class TiledQ4_0Test {
                 case 2 -> Float.float16ToFloat((short) (1 + rnd.nextInt(1023)));
                 default -> 0.02f * rnd.nextFloat() + 1e-4f;
             };
-            s.set(F16, 18L * b, Float.floatToFloat16(d));
-            for (int j = 0; j < 16; j++) {
-                s.set(ValueLayout.JAVA_BYTE, 18L * b + 2 + j, (byte) rnd.nextInt(256));
+            s.set(F16, (long) blockBytes * b, Float.floatToFloat16(d));
+            for (int j = 0; j < blockBytes - 2; j++) {
+                s.set(ValueLayout.JAVA_BYTE, (long) blockBytes * b + 2 + j, (byte) rnd.nextInt(256));
             }
         }
         return s;
@@ -74,16 +76,18 @@ class TiledQ4_0Test {
 
     @Test
     void matvecAndBatchedProductsMatchTheQ8Reference() {
-        assumeTrue(Q4_0Tiles.fits(Q4_0Tiles.ROWS, 32), "no vector lanes to tile for");
+        assumeTrue(QuantTiles.fits(QuantTiles.ROWS, 32), "no vector lanes to tile for");
         Random rnd = new Random(11);
         // the last tile padded, after an odd and an even number of tiles (tiles are multiplied in pairs)
-        for (int rows : new int[] {3 * Q4_0Tiles.ROWS - 5, 2 * Q4_0Tiles.ROWS - 5}) {
-            checkAgainstQ8Reference(rows, 160, rnd);
+        for (GgmlType type : new GgmlType[] {GgmlType.Q4_0, GgmlType.Q8_0}) {
+            for (int rows : new int[] {3 * QuantTiles.ROWS - 5, 2 * QuantTiles.ROWS - 5}) {
+                checkAgainstQ8Reference(type, rows, 160, rnd);
+            }
         }
     }
 
-    private static void checkAgainstQ8Reference(int rows, int cols, Random rnd) {
-        WeightMatrix plain = new WeightMatrix("w", GgmlType.Q4_0, rows, cols, randomQ4_0(rows, cols, rnd));
+    private static void checkAgainstQ8Reference(GgmlType type, int rows, int cols, Random rnd) {
+        WeightMatrix plain = new WeightMatrix("w", type, rows, cols, random(type, rows, cols, rnd));
         try (WorkerPool pool = new WorkerPool(2); Arena arena = Arena.ofShared()) {
             WeightMatrix tiled = plain.tiled(pool, arena);
             assertTrue(tiled.isTiled());
@@ -125,8 +129,8 @@ class TiledQ4_0Test {
 
     @Test
     void extremeNibblesAndActivationsStayExactIn16BitLanes() {
-        assumeTrue(Q4_0Tiles.fits(Q4_0Tiles.ROWS, 32), "no vector lanes to tile for");
-        int rows = Q4_0Tiles.ROWS;
+        assumeTrue(QuantTiles.fits(QuantTiles.ROWS, 32), "no vector lanes to tile for");
+        int rows = QuantTiles.ROWS;
         int cols = 64;
         MemorySegment s = MemorySegment.ofArray(new byte[rows * cols / 32 * 18]);
         for (int b = 0; b < rows * cols / 32; b++) {
@@ -135,7 +139,23 @@ class TiledQ4_0Test {
                 s.set(ValueLayout.JAVA_BYTE, 18L * b + 2 + j, (byte) 0xFF); // every nibble 15: weight 7
             }
         }
-        WeightMatrix plain = new WeightMatrix("w", GgmlType.Q4_0, rows, cols, s);
+        assertLargestSumsExact(new WeightMatrix("w", GgmlType.Q4_0, rows, cols, s), 7f);
+        // Q8_0: every byte -128 (low nibble 0, high -8) or 127 (low 15, high 7), the extremes of both halves
+        for (byte q : new byte[] {-128, 127}) {
+            MemorySegment q8 = MemorySegment.ofArray(new byte[rows * cols / 32 * 34]);
+            for (int b = 0; b < rows * cols / 32; b++) {
+                q8.set(F16, 34L * b, Float.floatToFloat16(1f));
+                for (int j = 0; j < 32; j++) {
+                    q8.set(ValueLayout.JAVA_BYTE, 34L * b + 2 + j, q);
+                }
+            }
+            assertLargestSumsExact(new WeightMatrix("w", GgmlType.Q8_0, rows, cols, q8), q);
+        }
+    }
+
+    private static void assertLargestSumsExact(WeightMatrix plain, float weight) {
+        int rows = plain.rows();
+        int cols = plain.cols();
         try (WorkerPool pool = new WorkerPool(1); Arena arena = Arena.ofShared()) {
             WeightMatrix tiled = plain.tiled(pool, arena);
             for (float sign : new float[] {1f, -1f}) {
@@ -146,34 +166,35 @@ class TiledQ4_0Test {
                 float[] batched = new float[4 * rows];
                 tiled.matmul(pool, concat(x, 4), 4, batched, null);
                 for (int r = 0; r < rows; r++) {
-                    assertEquals(sign * 7f * 127f * cols, out[r], 0f, "row " + r);
-                    assertEquals(out[r], batched[3 * rows + r], 0f, "batched row " + r);
+                    assertEquals(sign * weight * 127f * cols, out[r], 0f, plain.type() + " row " + r);
+                    assertEquals(out[r], batched[3 * rows + r], 0f, plain.type() + " batched row " + r);
                 }
             }
         }
     }
 
     @Test
-    void onlyQ4_0IsTiled() {
+    void onlyQ4_0AndQ8_0AreTiled() {
         try (WorkerPool pool = new WorkerPool(1); Arena arena = Arena.ofShared()) {
-            WeightMatrix q8 = new WeightMatrix("q8", GgmlType.Q8_0, Q4_0Tiles.ROWS, 32, MemorySegment.ofArray(new byte[Q4_0Tiles.ROWS * 34]));
-            assertTrue(!q8.tileable());
-            IllegalStateException e = assertThrows(IllegalStateException.class, () -> q8.tiled(pool, arena));
-            assertTrue(e.getMessage().contains("q8") && e.getMessage().contains("Q4_0 only"), e.getMessage());
+            WeightMatrix f32 = new WeightMatrix("f32", GgmlType.F32, QuantTiles.ROWS, 32, MemorySegment.ofArray(new byte[QuantTiles.ROWS * 128]));
+            assertTrue(!f32.tileable());
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> f32.tiled(pool, arena));
+            assertTrue(e.getMessage().contains("f32") && e.getMessage().contains("Q4_0 and Q8_0 only"), e.getMessage());
         }
     }
 
     @Test
     void matvecAllOverTiledMatricesMatchesEachProduct() {
-        assumeTrue(Q4_0Tiles.fits(Q4_0Tiles.ROWS, 32), "no vector lanes to tile for");
+        assumeTrue(QuantTiles.fits(QuantTiles.ROWS, 32), "no vector lanes to tile for");
         Random rnd = new Random(5);
         int cols = 96;
-        int[] rows = {2 * Q4_0Tiles.ROWS, Q4_0Tiles.ROWS + 3, 3 * Q4_0Tiles.ROWS};
+        int[] rows = {2 * QuantTiles.ROWS, QuantTiles.ROWS + 3, 3 * QuantTiles.ROWS};
         try (WorkerPool pool = new WorkerPool(2); Arena arena = Arena.ofShared()) {
             WeightMatrix[] ms = new WeightMatrix[rows.length];
             float[][] outs = new float[rows.length][];
             for (int i = 0; i < rows.length; i++) {
-                ms[i] = new WeightMatrix("m" + i, GgmlType.Q4_0, rows[i], cols, randomQ4_0(rows[i], cols, rnd)).tiled(pool, arena);
+                GgmlType type = i == 1 ? GgmlType.Q8_0 : GgmlType.Q4_0; // mixed formats take one product each
+                ms[i] = new WeightMatrix("m" + i, type, rows[i], cols, random(type, rows[i], cols, rnd)).tiled(pool, arena);
                 outs[i] = new float[rows[i]];
             }
             float[] x = gaussian(cols, rnd);

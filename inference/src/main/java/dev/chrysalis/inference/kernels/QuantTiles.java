@@ -1,0 +1,544 @@
+package dev.chrysalis.inference.kernels;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Q4_0 and Q8_0 matrices repacked at load into tiles of {@link #ROWS} rows (one per float lane) and
+ * multiplied with {@link Q8Activations} in 16-bit integer lanes, the way llama.cpp's repacked CPU kernels
+ * work (and with its numerics: exact integer sums per block, then the float scales).
+ *
+ * <p>Why: the fused float kernels spend most of their instructions turning quants into floats (widen,
+ * convert, one FMA per 16 weights). Here a 16-bit lane holds four 4-bit fields of one row; masks and
+ * shifts expose them, and each is multiplied with a 32-bit broadcast of two activation integers, so one
+ * 16-bit multiply and one add do 32 (AVX-512) multiply-adds with no conversion. A field (0..15, or -8..7)
+ * times an activation (-127..127) summed over the 16 products a lane gets per block stays within 16 bits
+ * (16 * 15 * 127 = 30480), so the sums are exact. Q4_0's fields are its nibbles, whose offset of 8 is
+ * taken off with the block's activation sum; a Q8_0 byte is split into an unsigned low and a signed high
+ * nibble, summed apart and recombined as low + 16 * high. Rows being the lanes, a block ends with one
+ * int-to-float conversion and one FMA per 16 rows, and a tile's dot products end in lanes: there is no
+ * horizontal sum.
+ *
+ * <p>Layout of one (tile, block) cell, {@code (quantBytes + 2) * ROWS} bytes, as many per row-block as in
+ * GGUF so the repacked matrix is exactly as large: groups of {@code 4 * ROWS} bytes where row r's quant
+ * bytes {@code 4m..4m+3} sit at {@code GROUP * m + 4r}, then the ROWS f16 scales. Cells run block by
+ * block within a tile, tiles one after another.
+ */
+public final class QuantTiles {
+
+    private static final VectorSpecies<Float> F = VectorKernels.F;
+    /** Rows per tile: one float lane each. */
+    public static final int ROWS = VectorKernels.L;
+    private static final VectorSpecies<Short> S = VectorSpecies.of(short.class, F.vectorShape());
+    private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
+    private static final VectorSpecies<Short> SCALE = VectorSpecies.of(short.class, VectorShape.forBitSize(Math.max(64, F.vectorBitSize() / 2)));
+    static final long GROUP = 4L * ROWS;
+
+    /** The formats that tile, with their quant bytes per 32-value block and the activation pairing they need. */
+    public enum Format {
+        /** 16 bytes of nibble pairs (values j and j + 16); pair 4m + p meets nibble p of bytes 4m..4m+3. */
+        Q4_0(16) {
+            @Override
+            int first(int i) {
+                int m = i >> 2;
+                int p = i & 3;
+                return 4 * m + (p >> 1) + 16 * (p & 1);
+            }
+        },
+        /** 32 signed bytes; pair 2g + k meets byte 4g + k (low 16-bit lane) and 4g + k + 2 (high lane). */
+        Q8_0(32) {
+            @Override
+            int first(int i) {
+                return 4 * (i >> 1) + (i & 1);
+            }
+        };
+
+        final int quantBytes;
+
+        Format(int quantBytes) {
+            this.quantBytes = quantBytes;
+        }
+
+        /**
+         * The block value in the low half of activation pair {@code i} (0..15); the high half holds the
+         * value two further on.
+         */
+        abstract int first(int i);
+
+        long cell() {
+            return (quantBytes + 2L) * ROWS;
+        }
+
+        long scales() {
+            return (long) quantBytes * ROWS;
+        }
+    }
+
+    private static final long Q4_CELL = Format.Q4_0.cell();
+    private static final long Q4_SCALES = Format.Q4_0.scales();
+    private static final long Q8_CELL = Format.Q8_0.cell();
+    private static final long Q8_SCALES = Format.Q8_0.scales();
+    /** Tokens multiplied per pass over a tile cell in batched products. */
+    private static final int TOKENS = 2;
+    /** Tokens whose quantized activations one thread keeps hot while it walks its tiles (L2-sized). */
+    private static final int TOKEN_CHUNK = 64;
+    private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+
+    private QuantTiles() {
+    }
+
+    /** Whether a matrix of {@code rows} x {@code cols} can be tiled on this machine (AVX2 or AVX-512 lanes). */
+    public static boolean fits(int rows, int cols) {
+        return VectorKernels.VECTOR && cols % 32 == 0 && rows > 0 && cols > 0;
+    }
+
+    /** Tiles of a matrix of {@code rows} rows; the last one is padded with zero rows. */
+    public static int tiles(int rows) {
+        return (rows + ROWS - 1) / ROWS;
+    }
+
+    /** Bytes of the tiled copy of a {@code rows} x {@code cols} matrix. */
+    public static long byteSize(Format f, int rows, int cols) {
+        return (long) tiles(rows) * (cols >> 5) * f.cell();
+    }
+
+    /**
+     * Copies tiles {@code [t0, t1)} of the GGML matrix {@code src} ({@code rows} x {@code cols}, format
+     * {@code f}) into {@code dst}, which must be zeroed (padding rows stay zero: zero scales, zero products).
+     */
+    public static void repack(Format f, MemorySegment src, MemorySegment dst, int rows, int cols, int t0, int t1) {
+        int blocks = cols >> 5;
+        long blockBytes = f.quantBytes + 2L;
+        long rowBytes = blockBytes * blocks;
+        long cellBytes = f.cell();
+        int groups = f.quantBytes / 4;
+        for (int t = t0; t < t1; t++) {
+            long tile = (long) t * blocks * cellBytes;
+            for (int r = 0; r < Math.min(ROWS, rows - t * ROWS); r++) {
+                long row = (long) (t * ROWS + r) * rowBytes;
+                for (int b = 0; b < blocks; b++) {
+                    long cell = tile + b * cellBytes;
+                    long bo = row + blockBytes * b;
+                    dst.set(I16, cell + f.scales() + 2L * r, src.get(I16, bo));
+                    for (int m = 0; m < groups; m++) {
+                        dst.set(I32, cell + GROUP * m + 4L * r, src.get(I32, bo + 2 + 4L * m));
+                    }
+                }
+            }
+        }
+    }
+
+    /** Dequantizes row {@code row} of a tiled matrix into {@code y[yo..yo+cols)}. */
+    public static void dequantizeRow(Format f, MemorySegment w, int cols, int row, float[] y, int yo) {
+        int blocks = cols >> 5;
+        int r = row % ROWS;
+        long tile = (long) (row / ROWS) * blocks * f.cell();
+        for (int b = 0; b < blocks; b++) {
+            long cell = tile + b * f.cell();
+            float d = Float.float16ToFloat(w.get(I16, cell + f.scales() + 2L * r));
+            int yb = yo + 32 * b;
+            for (int m = 0; m < f.quantBytes / 4; m++) {
+                int four = w.get(I32, cell + GROUP * m + 4L * r);
+                for (int k = 0; k < 4; k++) {
+                    int q = four >>> (8 * k);
+                    if (f == Format.Q8_0) {
+                        y[yb + 4 * m + k] = (byte) q * d;
+                    } else {
+                        y[yb + 4 * m + k] = ((q & 0xF) - 8) * d;
+                        y[yb + 4 * m + k + 16] = (((q >>> 4) & 0xF) - 8) * d;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code out[oo + (t - t0) * ROWS + r] = row (t * ROWS + r) . x} for tiles {@code [t0, t1)} and rows below
+     * {@code rows}, x being token {@code token} of {@code a}.
+     */
+    public static void matvec(Format f, MemorySegment w, int rows, int blocks, Q8Activations a, int token, int t0, int t1,
+                              float[] out, int oo) {
+        if (a.format != f) {
+            throw new IllegalArgumentException("activations paired for " + a.format + ", weights are " + f);
+        }
+        int t = t0;
+        for (; t + 1 < t1; t += 2) {
+            if (f == Format.Q4_0) {
+                matvec2(w, rows, blocks, a, token, t, out, oo + (t - t0) * ROWS);
+            } else {
+                q8Matvec2(w, rows, blocks, a, token, t, out, oo + (t - t0) * ROWS);
+            }
+        }
+        if (t < t1) {
+            oneTile(f, w, rows, blocks, a, token, t, out, oo + (t - t0) * ROWS);
+        }
+    }
+
+    private static void oneTile(Format f, MemorySegment w, int rows, int blocks, Q8Activations a, int token, int t, float[] out, int o) {
+        if (f == Format.Q4_0) {
+            matvec1(w, rows, blocks, a, token, t, out, o);
+        } else {
+            q8Matvec1(w, rows, blocks, a, token, t, out, o);
+        }
+    }
+
+    /** Tile {@code t} times token {@code token} of {@code a}, into {@code out[o..]}. */
+    private static void matvec1(MemorySegment w, int rows, int blocks, Q8Activations a, int token, int t, float[] out, int o) {
+        int[] pairs = a.pairs;
+        int ab = token * blocks;
+        long tile = (long) t * blocks * Q4_CELL;
+        FloatVector acc = FloatVector.zero(F);
+        for (int b = 0; b < blocks; b++) {
+            long cell = tile + b * Q4_CELL;
+            int po = (ab + b) * Q8Activations.PAIRS;
+            ShortVector s0 = ShortVector.zero(S);
+            ShortVector s1 = s0;
+            for (int m = 0; m < 4; m++) {
+                ShortVector v = ShortVector.fromMemorySegment(S, w, cell + GROUP * m, LE);
+                int p = po + 4 * m;
+                s0 = s0.add(v.and((short) 0xF).mul(pair(pairs[p])));
+                s1 = s1.add(v.lanewise(VectorOperators.LSHR, 4).and((short) 0xF).mul(pair(pairs[p + 1])));
+                s0 = s0.add(v.lanewise(VectorOperators.LSHR, 8).and((short) 0xF).mul(pair(pairs[p + 2])));
+                s1 = s1.add(v.lanewise(VectorOperators.LSHR, 12).mul(pair(pairs[p + 3])));
+            }
+            // helpers taking vectors are written out here: C2 does not always inline them, and a vector
+            // that crosses a call is boxed and computed lane by lane, ten times slower
+            IntVector h = (IntVector) ShortVector.fromMemorySegment(SCALE, w, cell + Q4_SCALES, LE).convertShape(VectorOperators.S2I, I, 0);
+            IntVector mag = h.and(0x7FFF).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
+            FloatVector d = mag.or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
+            IntVector v = s0.add(s1).reinterpretAsInts();
+            FloatVector r = (FloatVector) v.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                    .add(v.lanewise(VectorOperators.ASHR, 16)).sub(8 * a.sums[ab + b]).convert(VectorOperators.I2F, 0);
+            acc = r.mul(d).fma(FloatVector.broadcast(F, a.scales[ab + b]), acc);
+        }
+        int valid = rows - t * ROWS;
+        if (valid >= ROWS) {
+            acc.intoArray(out, o);
+        } else {
+            acc.intoArray(out, o, F.indexInRange(0, valid));
+        }
+    }
+
+    /**
+     * Tiles {@code t} and {@code t + 1} times one token: each activation broadcast serves both, and two
+     * weight streams are in flight (11-19% over one tile at a time, streaming or in L2). The arithmetic per
+     * tile is exactly {@link #matvec1}'s.
+     */
+    private static void matvec2(MemorySegment w, int rows, int blocks, Q8Activations a, int token, int t, float[] out, int o) {
+        int[] pairs = a.pairs;
+        int ab = token * blocks;
+        long tile0 = (long) t * blocks * Q4_CELL;
+        long tile1 = tile0 + blocks * Q4_CELL;
+        FloatVector acc0 = FloatVector.zero(F);
+        FloatVector acc1 = acc0;
+        for (int b = 0; b < blocks; b++) {
+            long c0 = tile0 + b * Q4_CELL;
+            long c1 = tile1 + b * Q4_CELL;
+            int po = (ab + b) * Q8Activations.PAIRS;
+            ShortVector x0 = ShortVector.zero(S);
+            ShortVector x1 = x0;
+            ShortVector y0 = x0;
+            ShortVector y1 = x0;
+            for (int m = 0; m < 4; m++) {
+                ShortVector v = ShortVector.fromMemorySegment(S, w, c0 + GROUP * m, LE);
+                ShortVector u = ShortVector.fromMemorySegment(S, w, c1 + GROUP * m, LE);
+                int p = po + 4 * m;
+                ShortVector pa = pair(pairs[p]);
+                ShortVector pb = pair(pairs[p + 1]);
+                ShortVector pc = pair(pairs[p + 2]);
+                ShortVector pd = pair(pairs[p + 3]);
+                x0 = x0.add(v.and((short) 0xF).mul(pa));
+                x1 = x1.add(v.lanewise(VectorOperators.LSHR, 4).and((short) 0xF).mul(pb));
+                x0 = x0.add(v.lanewise(VectorOperators.LSHR, 8).and((short) 0xF).mul(pc));
+                x1 = x1.add(v.lanewise(VectorOperators.LSHR, 12).mul(pd));
+                y0 = y0.add(u.and((short) 0xF).mul(pa));
+                y1 = y1.add(u.lanewise(VectorOperators.LSHR, 4).and((short) 0xF).mul(pb));
+                y0 = y0.add(u.lanewise(VectorOperators.LSHR, 8).and((short) 0xF).mul(pc));
+                y1 = y1.add(u.lanewise(VectorOperators.LSHR, 12).mul(pd));
+            }
+            IntVector h0 = (IntVector) ShortVector.fromMemorySegment(SCALE, w, c0 + Q4_SCALES, LE).convertShape(VectorOperators.S2I, I, 0);
+            IntVector h1 = (IntVector) ShortVector.fromMemorySegment(SCALE, w, c1 + Q4_SCALES, LE).convertShape(VectorOperators.S2I, I, 0);
+            IntVector mag0 = h0.and(0x7FFF).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
+            IntVector mag1 = h1.and(0x7FFF).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
+            FloatVector d0 = mag0.or(h0.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
+            FloatVector d1 = mag1.or(h1.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
+            int corr = 8 * a.sums[ab + b];
+            IntVector v0 = x0.add(x1).reinterpretAsInts();
+            IntVector v1 = y0.add(y1).reinterpretAsInts();
+            FloatVector r0 = (FloatVector) v0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                    .add(v0.lanewise(VectorOperators.ASHR, 16)).sub(corr).convert(VectorOperators.I2F, 0);
+            FloatVector r1 = (FloatVector) v1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                    .add(v1.lanewise(VectorOperators.ASHR, 16)).sub(corr).convert(VectorOperators.I2F, 0);
+            FloatVector da = FloatVector.broadcast(F, a.scales[ab + b]);
+            acc0 = r0.mul(d0).fma(da, acc0);
+            acc1 = r1.mul(d1).fma(da, acc1);
+        }
+        acc0.intoArray(out, o);
+        int valid = rows - (t + 1) * ROWS;
+        if (valid >= ROWS) {
+            acc1.intoArray(out, o + ROWS);
+        } else {
+            acc1.intoArray(out, o + ROWS, F.indexInRange(0, valid));
+        }
+    }
+
+    /**
+     * Batched product over tiles {@code [t0, t1)}: {@code out[tok * rows + row] = row . x_tok} for every
+     * token of {@code a}. Tokens go in chunks whose activations stay in L2 while the tiles stream by;
+     * within a chunk, two tokens share each load and unpacking of the weights.
+     */
+    public static void matmul(Format f, MemorySegment w, int rows, int blocks, Q8Activations a, int t0, int t1, float[] out) {
+        if (a.format != f) {
+            throw new IllegalArgumentException("activations paired for " + a.format + ", weights are " + f);
+        }
+        for (int c0 = 0; c0 < a.tokens; c0 += TOKEN_CHUNK) {
+            int c1 = Math.min(a.tokens, c0 + TOKEN_CHUNK);
+            for (int t = t0; t < t1; t++) {
+                int tok = c0;
+                for (; tok + TOKENS <= c1; tok += TOKENS) {
+                    if (f == Format.Q4_0) {
+                        matmul2(w, rows, blocks, a, tok, t, out);
+                    } else {
+                        q8Matmul2(w, rows, blocks, a, tok, t, out);
+                    }
+                }
+                for (; tok < c1; tok++) {
+                    oneTile(f, w, rows, blocks, a, tok, t, out, tok * rows + t * ROWS);
+                }
+            }
+        }
+    }
+
+    /**
+     * One tile times tokens {@code tok} and {@code tok + 1}: each block's weights are unpacked once for both.
+     * Two, not four: with four tokens the method outgrows C2's inlining budget (NodeCountInliningCutoff)
+     * and the Vector API calls past it run as plain Java, ten times slower.
+     */
+    private static void matmul2(MemorySegment w, int rows, int blocks, Q8Activations a, int tok, int t, float[] out) {
+        int[] pairs = a.pairs;
+        int a0 = tok * blocks;
+        int a1 = a0 + blocks;
+        long tile = (long) t * blocks * Q4_CELL;
+        FloatVector f0 = FloatVector.zero(F);
+        FloatVector f1 = f0;
+        for (int b = 0; b < blocks; b++) {
+            long cell = tile + b * Q4_CELL;
+            ShortVector s0 = ShortVector.zero(S);
+            ShortVector s1 = s0;
+            int p0 = (a0 + b) * Q8Activations.PAIRS;
+            int p1 = (a1 + b) * Q8Activations.PAIRS;
+            for (int m = 0; m < 4; m++) {
+                ShortVector v = ShortVector.fromMemorySegment(S, w, cell + GROUP * m, LE);
+                ShortVector q0 = v.and((short) 0xF);
+                ShortVector q1 = v.lanewise(VectorOperators.LSHR, 4).and((short) 0xF);
+                ShortVector q2 = v.lanewise(VectorOperators.LSHR, 8).and((short) 0xF);
+                ShortVector q3 = v.lanewise(VectorOperators.LSHR, 12);
+                int i = 4 * m;
+                s0 = s0.add(q0.mul(pair(pairs[p0 + i]))).add(q1.mul(pair(pairs[p0 + i + 1])))
+                        .add(q2.mul(pair(pairs[p0 + i + 2]))).add(q3.mul(pair(pairs[p0 + i + 3])));
+                s1 = s1.add(q0.mul(pair(pairs[p1 + i]))).add(q1.mul(pair(pairs[p1 + i + 1])))
+                        .add(q2.mul(pair(pairs[p1 + i + 2]))).add(q3.mul(pair(pairs[p1 + i + 3])));
+            }
+            // written out rather than in helpers taking vectors: see matvec
+            IntVector h = (IntVector) ShortVector.fromMemorySegment(SCALE, w, cell + Q4_SCALES, LE).convertShape(VectorOperators.S2I, I, 0);
+            IntVector mag = h.and(0x7FFF).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
+            FloatVector d = mag.or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
+            IntVector v0 = s0.reinterpretAsInts();
+            IntVector v1 = s1.reinterpretAsInts();
+            FloatVector r0 = (FloatVector) v0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                    .add(v0.lanewise(VectorOperators.ASHR, 16)).sub(8 * a.sums[a0 + b]).convert(VectorOperators.I2F, 0);
+            FloatVector r1 = (FloatVector) v1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                    .add(v1.lanewise(VectorOperators.ASHR, 16)).sub(8 * a.sums[a1 + b]).convert(VectorOperators.I2F, 0);
+            f0 = r0.mul(d).fma(FloatVector.broadcast(F, a.scales[a0 + b]), f0);
+            f1 = r1.mul(d).fma(FloatVector.broadcast(F, a.scales[a1 + b]), f1);
+        }
+        int o = tok * rows + t * ROWS;
+        int valid = rows - t * ROWS;
+        if (valid >= ROWS) {
+            f0.intoArray(out, o);
+            f1.intoArray(out, o + rows);
+        } else {
+            VectorMask<Float> in = F.indexInRange(0, valid);
+            f0.intoArray(out, o, in);
+            f1.intoArray(out, o + rows, in);
+        }
+    }
+
+    /**
+     * Q8_0 tile {@code t} times one token. Each 16-bit lane holds two bytes of a row; a byte q is split into
+     * its unsigned low nibble and signed high nibble (q = 16 * high + low), whose products are summed apart
+     * so both stay within 16 bits, and recombined per row as low + 16 * high.
+     */
+    private static void q8Matvec1(MemorySegment w, int rows, int blocks, Q8Activations a, int token, int t, float[] out, int o) {
+        int[] pairs = a.pairs;
+        int ab = token * blocks;
+        long tile = (long) t * blocks * Q8_CELL;
+        FloatVector acc = FloatVector.zero(F);
+        for (int b = 0; b < blocks; b++) {
+            long cell = tile + b * Q8_CELL;
+            int po = (ab + b) * Q8Activations.PAIRS;
+            ShortVector lo = ShortVector.zero(S);
+            ShortVector hi = lo;
+            for (int g = 0; g < 8; g++) {
+                ShortVector v = ShortVector.fromMemorySegment(S, w, cell + GROUP * g, LE);
+                ShortVector pa = pair(pairs[po + 2 * g]);
+                ShortVector pb = pair(pairs[po + 2 * g + 1]);
+                lo = lo.add(v.and((short) 0xF).mul(pa)).add(v.lanewise(VectorOperators.LSHR, 8).and((short) 0xF).mul(pb));
+                hi = hi.add(v.lanewise(VectorOperators.LSHL, 8).lanewise(VectorOperators.ASHR, 12).mul(pa))
+                        .add(v.lanewise(VectorOperators.ASHR, 12).mul(pb));
+            }
+            // written out rather than in helpers taking vectors: see matvec1
+            IntVector h = (IntVector) ShortVector.fromMemorySegment(SCALE, w, cell + Q8_SCALES, LE).convertShape(VectorOperators.S2I, I, 0);
+            IntVector mag = h.and(0x7FFF).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
+            FloatVector d = mag.or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
+            IntVector l = lo.reinterpretAsInts();
+            IntVector u = hi.reinterpretAsInts();
+            FloatVector r = (FloatVector) l.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(l.lanewise(VectorOperators.ASHR, 16))
+                    .add(u.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(u.lanewise(VectorOperators.ASHR, 16))
+                            .lanewise(VectorOperators.LSHL, 4))
+                    .convert(VectorOperators.I2F, 0);
+            acc = r.mul(d).fma(FloatVector.broadcast(F, a.scales[ab + b]), acc);
+        }
+        int valid = rows - t * ROWS;
+        if (valid >= ROWS) {
+            acc.intoArray(out, o);
+        } else {
+            acc.intoArray(out, o, F.indexInRange(0, valid));
+        }
+    }
+
+    /** Q8_0 tiles {@code t} and {@code t + 1} times one token, sharing the activation broadcasts (as matvec2). */
+    private static void q8Matvec2(MemorySegment w, int rows, int blocks, Q8Activations a, int token, int t, float[] out, int o) {
+        int[] pairs = a.pairs;
+        int ab = token * blocks;
+        long tile0 = (long) t * blocks * Q8_CELL;
+        long tile1 = tile0 + blocks * Q8_CELL;
+        FloatVector acc0 = FloatVector.zero(F);
+        FloatVector acc1 = acc0;
+        for (int b = 0; b < blocks; b++) {
+            long c0 = tile0 + b * Q8_CELL;
+            long c1 = tile1 + b * Q8_CELL;
+            int po = (ab + b) * Q8Activations.PAIRS;
+            ShortVector lo0 = ShortVector.zero(S);
+            ShortVector hi0 = lo0;
+            ShortVector lo1 = lo0;
+            ShortVector hi1 = lo0;
+            for (int g = 0; g < 8; g++) {
+                ShortVector v = ShortVector.fromMemorySegment(S, w, c0 + GROUP * g, LE);
+                ShortVector u = ShortVector.fromMemorySegment(S, w, c1 + GROUP * g, LE);
+                ShortVector pa = pair(pairs[po + 2 * g]);
+                ShortVector pb = pair(pairs[po + 2 * g + 1]);
+                lo0 = lo0.add(v.and((short) 0xF).mul(pa)).add(v.lanewise(VectorOperators.LSHR, 8).and((short) 0xF).mul(pb));
+                hi0 = hi0.add(v.lanewise(VectorOperators.LSHL, 8).lanewise(VectorOperators.ASHR, 12).mul(pa))
+                        .add(v.lanewise(VectorOperators.ASHR, 12).mul(pb));
+                lo1 = lo1.add(u.and((short) 0xF).mul(pa)).add(u.lanewise(VectorOperators.LSHR, 8).and((short) 0xF).mul(pb));
+                hi1 = hi1.add(u.lanewise(VectorOperators.LSHL, 8).lanewise(VectorOperators.ASHR, 12).mul(pa))
+                        .add(u.lanewise(VectorOperators.ASHR, 12).mul(pb));
+            }
+            IntVector h0 = (IntVector) ShortVector.fromMemorySegment(SCALE, w, c0 + Q8_SCALES, LE).convertShape(VectorOperators.S2I, I, 0);
+            IntVector h1 = (IntVector) ShortVector.fromMemorySegment(SCALE, w, c1 + Q8_SCALES, LE).convertShape(VectorOperators.S2I, I, 0);
+            IntVector mag0 = h0.and(0x7FFF).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
+            IntVector mag1 = h1.and(0x7FFF).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
+            FloatVector d0 = mag0.or(h0.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
+            FloatVector d1 = mag1.or(h1.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
+            IntVector l0 = lo0.reinterpretAsInts();
+            IntVector u0 = hi0.reinterpretAsInts();
+            IntVector l1 = lo1.reinterpretAsInts();
+            IntVector u1 = hi1.reinterpretAsInts();
+            FloatVector r0 = (FloatVector) l0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(l0.lanewise(VectorOperators.ASHR, 16))
+                    .add(u0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(u0.lanewise(VectorOperators.ASHR, 16))
+                            .lanewise(VectorOperators.LSHL, 4))
+                    .convert(VectorOperators.I2F, 0);
+            FloatVector r1 = (FloatVector) l1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(l1.lanewise(VectorOperators.ASHR, 16))
+                    .add(u1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(u1.lanewise(VectorOperators.ASHR, 16))
+                            .lanewise(VectorOperators.LSHL, 4))
+                    .convert(VectorOperators.I2F, 0);
+            FloatVector da = FloatVector.broadcast(F, a.scales[ab + b]);
+            acc0 = r0.mul(d0).fma(da, acc0);
+            acc1 = r1.mul(d1).fma(da, acc1);
+        }
+        acc0.intoArray(out, o);
+        int valid = rows - (t + 1) * ROWS;
+        if (valid >= ROWS) {
+            acc1.intoArray(out, o + ROWS);
+        } else {
+            acc1.intoArray(out, o + ROWS, F.indexInRange(0, valid));
+        }
+    }
+
+    /** Q8_0 tile {@code t} times tokens {@code tok} and {@code tok + 1} (as matmul2). */
+    private static void q8Matmul2(MemorySegment w, int rows, int blocks, Q8Activations a, int tok, int t, float[] out) {
+        int[] pairs = a.pairs;
+        int a0 = tok * blocks;
+        int a1 = a0 + blocks;
+        long tile = (long) t * blocks * Q8_CELL;
+        FloatVector f0 = FloatVector.zero(F);
+        FloatVector f1 = f0;
+        for (int b = 0; b < blocks; b++) {
+            long cell = tile + b * Q8_CELL;
+            int p0 = (a0 + b) * Q8Activations.PAIRS;
+            int p1 = (a1 + b) * Q8Activations.PAIRS;
+            ShortVector lo0 = ShortVector.zero(S);
+            ShortVector hi0 = lo0;
+            ShortVector lo1 = lo0;
+            ShortVector hi1 = lo0;
+            for (int g = 0; g < 8; g++) {
+                ShortVector v = ShortVector.fromMemorySegment(S, w, cell + GROUP * g, LE);
+                ShortVector la = v.and((short) 0xF);
+                ShortVector lb = v.lanewise(VectorOperators.LSHR, 8).and((short) 0xF);
+                ShortVector ha = v.lanewise(VectorOperators.LSHL, 8).lanewise(VectorOperators.ASHR, 12);
+                ShortVector hb = v.lanewise(VectorOperators.ASHR, 12);
+                ShortVector x = pair(pairs[p0 + 2 * g]);
+                ShortVector y = pair(pairs[p0 + 2 * g + 1]);
+                lo0 = lo0.add(la.mul(x)).add(lb.mul(y));
+                hi0 = hi0.add(ha.mul(x)).add(hb.mul(y));
+                x = pair(pairs[p1 + 2 * g]);
+                y = pair(pairs[p1 + 2 * g + 1]);
+                lo1 = lo1.add(la.mul(x)).add(lb.mul(y));
+                hi1 = hi1.add(ha.mul(x)).add(hb.mul(y));
+            }
+            IntVector h = (IntVector) ShortVector.fromMemorySegment(SCALE, w, cell + Q8_SCALES, LE).convertShape(VectorOperators.S2I, I, 0);
+            IntVector mag = h.and(0x7FFF).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
+            FloatVector d = mag.or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
+            IntVector l0 = lo0.reinterpretAsInts();
+            IntVector u0 = hi0.reinterpretAsInts();
+            IntVector l1 = lo1.reinterpretAsInts();
+            IntVector u1 = hi1.reinterpretAsInts();
+            FloatVector r0 = (FloatVector) l0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(l0.lanewise(VectorOperators.ASHR, 16))
+                    .add(u0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(u0.lanewise(VectorOperators.ASHR, 16))
+                            .lanewise(VectorOperators.LSHL, 4))
+                    .convert(VectorOperators.I2F, 0);
+            FloatVector r1 = (FloatVector) l1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(l1.lanewise(VectorOperators.ASHR, 16))
+                    .add(u1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(u1.lanewise(VectorOperators.ASHR, 16))
+                            .lanewise(VectorOperators.LSHL, 4))
+                    .convert(VectorOperators.I2F, 0);
+            f0 = r0.mul(d).fma(FloatVector.broadcast(F, a.scales[a0 + b]), f0);
+            f1 = r1.mul(d).fma(FloatVector.broadcast(F, a.scales[a1 + b]), f1);
+        }
+        int o = tok * rows + t * ROWS;
+        int valid = rows - t * ROWS;
+        if (valid >= ROWS) {
+            f0.intoArray(out, o);
+            f1.intoArray(out, o + rows);
+        } else {
+            VectorMask<Float> in = F.indexInRange(0, valid);
+            f0.intoArray(out, o, in);
+            f1.intoArray(out, o + rows, in);
+        }
+    }
+
+    /** Two activation integers in the halves of every 32-bit lane. */
+    private static ShortVector pair(int packed) {
+        return IntVector.broadcast(I, packed).reinterpretAsShorts();
+    }
+}
