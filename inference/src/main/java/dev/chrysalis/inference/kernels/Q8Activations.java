@@ -65,36 +65,7 @@ public final class Q8Activations {
     /** Quantizes blocks {@code [from, to)} counted over all tokens (the rows of x are contiguous). */
     private void quantizeBlocks(float[] x, int from, int to, int[] q) {
         for (int b = from; b < to; b++) {
-            int xo = 32 * b;
-            float amax = 0;
-            if (VectorKernels.VECTOR) {
-                FloatVector m = FloatVector.zero(F);
-                for (int j = 0; j < 32; j += F.length()) {
-                    m = m.max(FloatVector.fromArray(F, x, xo + j).abs());
-                }
-                amax = m.reduceLanes(VectorOperators.MAX);
-            } else {
-                for (int j = 0; j < 32; j++) {
-                    amax = Math.max(amax, Math.abs(x[xo + j]));
-                }
-            }
-            float d = amax / 127f;
-            float id = d != 0 ? 1f / d : 0f;
-            if (VectorKernels.VECTOR) {
-                FloatVector scale = FloatVector.broadcast(F, id);
-                FloatVector half = FloatVector.broadcast(F, 0.5f);
-                for (int j = 0; j < 32; j += F.length()) {
-                    FloatVector v = FloatVector.fromArray(F, x, xo + j).mul(scale);
-                    // round half away from zero (C roundf): add +-0.5, then truncate
-                    v = v.add(half.blend(half.neg(), v.lt(0f)));
-                    ((IntVector) v.convertShape(VectorOperators.F2I, I, 0)).intoArray(q, j);
-                }
-            } else {
-                for (int j = 0; j < 32; j++) {
-                    float v = x[xo + j] * id;
-                    q[j] = (int) (v + (v < 0 ? -0.5f : 0.5f));
-                }
-            }
+            float d = quantizeBlock(x, 32 * b, q);
             int sum = 0;
             int po = b * PAIRS;
             for (int i = 0; i < PAIRS; i++) {
@@ -103,7 +74,65 @@ public final class Q8Activations {
                 sum += q[f] + q[f + 2];
             }
             sums[b] = sum;
-            scales[b] = Float.float16ToFloat(Float.floatToFloat16(d));
+            scales[b] = d;
         }
+    }
+
+    /**
+     * Quantizes the 32 values {@code x[xo..xo+32)} into {@code q[0..32)} and returns the block's scale as
+     * stored (rounded to f16), so that {@code x ~ d * q}.
+     */
+    static float quantizeBlock(float[] x, int xo, int[] q) {
+        float amax = 0;
+        if (VectorKernels.VECTOR) {
+            FloatVector m = FloatVector.zero(F);
+            for (int j = 0; j < 32; j += F.length()) {
+                m = m.max(FloatVector.fromArray(F, x, xo + j).abs());
+            }
+            amax = m.reduceLanes(VectorOperators.MAX);
+        } else {
+            for (int j = 0; j < 32; j++) {
+                amax = Math.max(amax, Math.abs(x[xo + j]));
+            }
+        }
+        float d = amax / 127f;
+        float id = d != 0 ? 1f / d : 0f;
+        if (VectorKernels.VECTOR) {
+            FloatVector scale = FloatVector.broadcast(F, id);
+            FloatVector half = FloatVector.broadcast(F, 0.5f);
+            for (int j = 0; j < 32; j += F.length()) {
+                FloatVector v = FloatVector.fromArray(F, x, xo + j).mul(scale);
+                // round half away from zero (C roundf): add +-0.5, then truncate
+                v = v.add(half.blend(half.neg(), v.lt(0f)));
+                ((IntVector) v.convertShape(VectorOperators.F2I, I, 0)).intoArray(q, j);
+            }
+        } else {
+            for (int j = 0; j < 32; j++) {
+                float v = x[xo + j] * id;
+                q[j] = (int) (v + (v < 0 ? -0.5f : 0.5f));
+            }
+        }
+        return Float.float16ToFloat(Float.floatToFloat16(d));
+    }
+
+    /**
+     * {@code tokens} rows of {@code cols} values replaced by their Q8_0 values {@code d * q} (in a new
+     * array): what the integer products multiply, for products that run in float.
+     */
+    public static float[] roundTrip(WorkerPool pool, float[] x, int cols, int tokens) {
+        if (cols % 32 != 0) {
+            throw new IllegalArgumentException(cols + " columns is not a multiple of the Q8_0 block size 32");
+        }
+        float[] r = new float[cols * tokens];
+        pool.forRange(tokens, 1, (s, e, t) -> {
+            int[] q = new int[32];
+            for (int b = s * (cols / 32); b < e * (cols / 32); b++) {
+                float d = quantizeBlock(x, 32 * b, q);
+                for (int j = 0; j < 32; j++) {
+                    r[32 * b + j] = d * q[j];
+                }
+            }
+        });
+        return r;
     }
 }

@@ -6,7 +6,6 @@ import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -31,6 +30,9 @@ import jdk.incubator.vector.VectorSpecies;
  * GGUF so the repacked matrix is exactly as large: groups of {@code 4 * ROWS} bytes where row r's quant
  * bytes {@code 4m..4m+3} sit at {@code GROUP * m + 4r}, then the ROWS f16 scales. Cells run block by
  * block within a tile, tiles one after another.
+ *
+ * <p>These kernels serve decode (one token); batched products (prefill) dequantize the tiles into float
+ * blocks and multiply there ({@link TiledBatch}).
  */
 public final class QuantTiles {
 
@@ -86,10 +88,6 @@ public final class QuantTiles {
     private static final long Q4_SCALES = Format.Q4_0.scales();
     private static final long Q8_CELL = Format.Q8_0.cell();
     private static final long Q8_SCALES = Format.Q8_0.scales();
-    /** Tokens multiplied per pass over a tile cell in batched products. */
-    private static final int TOKENS = 2;
-    /** Tokens whose quantized activations one thread keeps hot while it walks its tiles (L2-sized). */
-    private static final int TOKEN_CHUNK = 64;
     private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
@@ -211,8 +209,9 @@ public final class QuantTiles {
                 s0 = s0.add(v.lanewise(VectorOperators.LSHR, 8).and((short) 0xF).mul(pair(pairs[p + 2])));
                 s1 = s1.add(v.lanewise(VectorOperators.LSHR, 12).mul(pair(pairs[p + 3])));
             }
-            // helpers taking vectors are written out here: C2 does not always inline them, and a vector
-            // that crosses a call is boxed and computed lane by lane, ten times slower
+            // helpers taking vectors are written out here: C2 does not always inline them (its node budget
+            // per compilation, NodeCountInliningCutoff, runs out in long kernels), and a vector that crosses
+            // a call that was not inlined is boxed and computed lane by lane, ten times slower
             IntVector h = (IntVector) ShortVector.fromMemorySegment(SCALE, w, cell + Q4_SCALES, LE).convertShape(VectorOperators.S2I, I, 0);
             IntVector mag = h.and(0x7FFF).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
             FloatVector d = mag.or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
@@ -292,87 +291,7 @@ public final class QuantTiles {
         }
     }
 
-    /**
-     * Batched product over tiles {@code [t0, t1)}: {@code out[tok * rows + row] = row . x_tok} for every
-     * token of {@code a}. Tokens go in chunks whose activations stay in L2 while the tiles stream by;
-     * within a chunk, two tokens share each load and unpacking of the weights.
-     */
-    public static void matmul(Format f, MemorySegment w, int rows, int blocks, Q8Activations a, int t0, int t1, float[] out) {
-        if (a.format != f) {
-            throw new IllegalArgumentException("activations paired for " + a.format + ", weights are " + f);
-        }
-        for (int c0 = 0; c0 < a.tokens; c0 += TOKEN_CHUNK) {
-            int c1 = Math.min(a.tokens, c0 + TOKEN_CHUNK);
-            for (int t = t0; t < t1; t++) {
-                int tok = c0;
-                for (; tok + TOKENS <= c1; tok += TOKENS) {
-                    if (f == Format.Q4_0) {
-                        matmul2(w, rows, blocks, a, tok, t, out);
-                    } else {
-                        q8Matmul2(w, rows, blocks, a, tok, t, out);
-                    }
-                }
-                for (; tok < c1; tok++) {
-                    oneTile(f, w, rows, blocks, a, tok, t, out, tok * rows + t * ROWS);
-                }
-            }
-        }
-    }
 
-    /**
-     * One tile times tokens {@code tok} and {@code tok + 1}: each block's weights are unpacked once for both.
-     * Two, not four: with four tokens the method outgrows C2's inlining budget (NodeCountInliningCutoff)
-     * and the Vector API calls past it run as plain Java, ten times slower.
-     */
-    private static void matmul2(MemorySegment w, int rows, int blocks, Q8Activations a, int tok, int t, float[] out) {
-        int[] pairs = a.pairs;
-        int a0 = tok * blocks;
-        int a1 = a0 + blocks;
-        long tile = (long) t * blocks * Q4_CELL;
-        FloatVector f0 = FloatVector.zero(F);
-        FloatVector f1 = f0;
-        for (int b = 0; b < blocks; b++) {
-            long cell = tile + b * Q4_CELL;
-            ShortVector s0 = ShortVector.zero(S);
-            ShortVector s1 = s0;
-            int p0 = (a0 + b) * Q8Activations.PAIRS;
-            int p1 = (a1 + b) * Q8Activations.PAIRS;
-            for (int m = 0; m < 4; m++) {
-                ShortVector v = ShortVector.fromMemorySegment(S, w, cell + GROUP * m, LE);
-                ShortVector q0 = v.and((short) 0xF);
-                ShortVector q1 = v.lanewise(VectorOperators.LSHR, 4).and((short) 0xF);
-                ShortVector q2 = v.lanewise(VectorOperators.LSHR, 8).and((short) 0xF);
-                ShortVector q3 = v.lanewise(VectorOperators.LSHR, 12);
-                int i = 4 * m;
-                s0 = s0.add(q0.mul(pair(pairs[p0 + i]))).add(q1.mul(pair(pairs[p0 + i + 1])))
-                        .add(q2.mul(pair(pairs[p0 + i + 2]))).add(q3.mul(pair(pairs[p0 + i + 3])));
-                s1 = s1.add(q0.mul(pair(pairs[p1 + i]))).add(q1.mul(pair(pairs[p1 + i + 1])))
-                        .add(q2.mul(pair(pairs[p1 + i + 2]))).add(q3.mul(pair(pairs[p1 + i + 3])));
-            }
-            // written out rather than in helpers taking vectors: see matvec
-            IntVector h = (IntVector) ShortVector.fromMemorySegment(SCALE, w, cell + Q4_SCALES, LE).convertShape(VectorOperators.S2I, I, 0);
-            IntVector mag = h.and(0x7FFF).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
-            FloatVector d = mag.or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
-            IntVector v0 = s0.reinterpretAsInts();
-            IntVector v1 = s1.reinterpretAsInts();
-            FloatVector r0 = (FloatVector) v0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                    .add(v0.lanewise(VectorOperators.ASHR, 16)).sub(8 * a.sums[a0 + b]).convert(VectorOperators.I2F, 0);
-            FloatVector r1 = (FloatVector) v1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                    .add(v1.lanewise(VectorOperators.ASHR, 16)).sub(8 * a.sums[a1 + b]).convert(VectorOperators.I2F, 0);
-            f0 = r0.mul(d).fma(FloatVector.broadcast(F, a.scales[a0 + b]), f0);
-            f1 = r1.mul(d).fma(FloatVector.broadcast(F, a.scales[a1 + b]), f1);
-        }
-        int o = tok * rows + t * ROWS;
-        int valid = rows - t * ROWS;
-        if (valid >= ROWS) {
-            f0.intoArray(out, o);
-            f1.intoArray(out, o + rows);
-        } else {
-            VectorMask<Float> in = F.indexInRange(0, valid);
-            f0.intoArray(out, o, in);
-            f1.intoArray(out, o + rows, in);
-        }
-    }
 
     /**
      * Q8_0 tile {@code t} times one token. Each 16-bit lane holds two bytes of a row; a byte q is split into
@@ -476,66 +395,6 @@ public final class QuantTiles {
         }
     }
 
-    /** Q8_0 tile {@code t} times tokens {@code tok} and {@code tok + 1} (as matmul2). */
-    private static void q8Matmul2(MemorySegment w, int rows, int blocks, Q8Activations a, int tok, int t, float[] out) {
-        int[] pairs = a.pairs;
-        int a0 = tok * blocks;
-        int a1 = a0 + blocks;
-        long tile = (long) t * blocks * Q8_CELL;
-        FloatVector f0 = FloatVector.zero(F);
-        FloatVector f1 = f0;
-        for (int b = 0; b < blocks; b++) {
-            long cell = tile + b * Q8_CELL;
-            int p0 = (a0 + b) * Q8Activations.PAIRS;
-            int p1 = (a1 + b) * Q8Activations.PAIRS;
-            ShortVector lo0 = ShortVector.zero(S);
-            ShortVector hi0 = lo0;
-            ShortVector lo1 = lo0;
-            ShortVector hi1 = lo0;
-            for (int g = 0; g < 8; g++) {
-                ShortVector v = ShortVector.fromMemorySegment(S, w, cell + GROUP * g, LE);
-                ShortVector la = v.and((short) 0xF);
-                ShortVector lb = v.lanewise(VectorOperators.LSHR, 8).and((short) 0xF);
-                ShortVector ha = v.lanewise(VectorOperators.LSHL, 8).lanewise(VectorOperators.ASHR, 12);
-                ShortVector hb = v.lanewise(VectorOperators.ASHR, 12);
-                ShortVector x = pair(pairs[p0 + 2 * g]);
-                ShortVector y = pair(pairs[p0 + 2 * g + 1]);
-                lo0 = lo0.add(la.mul(x)).add(lb.mul(y));
-                hi0 = hi0.add(ha.mul(x)).add(hb.mul(y));
-                x = pair(pairs[p1 + 2 * g]);
-                y = pair(pairs[p1 + 2 * g + 1]);
-                lo1 = lo1.add(la.mul(x)).add(lb.mul(y));
-                hi1 = hi1.add(ha.mul(x)).add(hb.mul(y));
-            }
-            IntVector h = (IntVector) ShortVector.fromMemorySegment(SCALE, w, cell + Q8_SCALES, LE).convertShape(VectorOperators.S2I, I, 0);
-            IntVector mag = h.and(0x7FFF).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
-            FloatVector d = mag.or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
-            IntVector l0 = lo0.reinterpretAsInts();
-            IntVector u0 = hi0.reinterpretAsInts();
-            IntVector l1 = lo1.reinterpretAsInts();
-            IntVector u1 = hi1.reinterpretAsInts();
-            FloatVector r0 = (FloatVector) l0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(l0.lanewise(VectorOperators.ASHR, 16))
-                    .add(u0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(u0.lanewise(VectorOperators.ASHR, 16))
-                            .lanewise(VectorOperators.LSHL, 4))
-                    .convert(VectorOperators.I2F, 0);
-            FloatVector r1 = (FloatVector) l1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(l1.lanewise(VectorOperators.ASHR, 16))
-                    .add(u1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(u1.lanewise(VectorOperators.ASHR, 16))
-                            .lanewise(VectorOperators.LSHL, 4))
-                    .convert(VectorOperators.I2F, 0);
-            f0 = r0.mul(d).fma(FloatVector.broadcast(F, a.scales[a0 + b]), f0);
-            f1 = r1.mul(d).fma(FloatVector.broadcast(F, a.scales[a1 + b]), f1);
-        }
-        int o = tok * rows + t * ROWS;
-        int valid = rows - t * ROWS;
-        if (valid >= ROWS) {
-            f0.intoArray(out, o);
-            f1.intoArray(out, o + rows);
-        } else {
-            VectorMask<Float> in = F.indexInRange(0, valid);
-            f0.intoArray(out, o, in);
-            f1.intoArray(out, o + rows, in);
-        }
-    }
 
     /** Two activation integers in the halves of every 32-bit lane. */
     private static ShortVector pair(int packed) {

@@ -4,6 +4,7 @@ import dev.chrysalis.inference.gguf.GgmlType;
 import dev.chrysalis.inference.gguf.GgufTensor;
 import dev.chrysalis.inference.gguf.HugePages;
 import dev.chrysalis.inference.kernels.QuantTiles;
+import dev.chrysalis.inference.kernels.TiledBatch;
 import dev.chrysalis.inference.kernels.Q8Activations;
 import dev.chrysalis.inference.kernels.VectorKernels;
 import dev.chrysalis.inference.kernels.WorkerPool;
@@ -314,8 +315,9 @@ public final class WeightMatrix {
         }
         if (tiles != null) {
             QuantTiles.Format f = tileFormat();
-            Q8Activations a = Q8Activations.quantize(f, pool, x, cols, batch);
-            pool.forRange(QuantTiles.tiles(rows), 1, (s, e, t) -> QuantTiles.matmul(f, tiles, rows, cols >> 5, a, s, e, out));
+            float[] xq = Q8Activations.roundTrip(pool, x, cols, batch);
+            // two tiles a chunk: the batched kernel works on tile pairs
+            pool.forRange(QuantTiles.tiles(rows), 2, (s, e, t) -> TiledBatch.matmul(f, tiles, rows, cols, xq, batch, s, e, out));
             return;
         }
         int groups = (rows + 3) / 4;

@@ -22,12 +22,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * quantized models differ by ~0.1-0.2 (see the fixture README); we check 0.35 there.
  *
  * <p>With Q4_0 and Q8_0 matrices tiled (the engine's default on the CPU: Q8 activations as in llama.cpp,
- * exact integer sums, then the same per-block float scaling) the logits match llama.cpp's to float
- * rounding, on most fixtures to the last bit. small-Q8_0 agrees to 5e-7 at positions 0-2 and then steps
+ * exact integer sums, then the same per-block float scaling) decode's logits match llama.cpp's to float
+ * rounding, on most fixtures to the last bit; prefill multiplies the same Q8 values in float. small-Q8_0 agrees to 5e-7 at positions 0-2 and then steps
  * to 0.09 at position 3 and stays there through the KV cache: the signature of one activation landing
  * near a rounding boundary of its 8-bit quantization, where float32 summation order decides it (every
- * tiled matrix of that model matches the Q8 reference exactly on its own). So: the first three positions
- * within 1e-4, every position within 0.35 of llama.cpp and of float64.
+ * tiled matrix of that model matches the Q8 reference exactly on its own). So: decode's first three
+ * positions within 1e-4, every position of decode and prefill within 0.35 of llama.cpp and of float64.
  */
 class TransformerReferenceLogitsTest {
 
@@ -71,23 +71,29 @@ class TransformerReferenceLogitsTest {
                     l.wo(), l.wGate(), l.wUp(), l.wDown()))).filter(WeightMatrix::isTiled).count();
             Assumptions.assumeTrue(tiledCount > 0, json + ": no Q4_0 matrix to tile");
             int n = refs.promptTokens().length;
-            Transformer tr = new Transformer(m.config(), tiled, pool, 64, 64);
-            float[] logits = tr.forward(KvCache.create(KvCacheType.F32, m.config(), 64), refs.promptTokens(), 0, n, 0, true);
             int vocab = m.config().vocabSize();
-            double[][][] lc = refs.topPerPosition("llamacpp_kvF32");
-            double worstLc = check(lc, logits, vocab, 0, 0.35, json + " tiled vs llamacpp_kvF32");
-            int same = positionsMatching(lc, logits, vocab, 1e-4);
-            assertTrue(same >= Math.min(3, n), json + ": only the first " + same + " positions match llama.cpp to 1e-4");
-            double worstNp = check(refs.topPerPosition("numpy_f64"), logits, vocab, 0, 0.35, json + " tiled vs numpy_f64");
+            Transformer tr = new Transformer(m.config(), tiled, pool, 64, 64);
+            // decode, one token at a time: the 16-bit integer kernels, llama.cpp's own arithmetic
             KvCache stepCache = KvCache.create(KvCacheType.F32, m.config(), 64);
-            double worstStep = 0;
+            float[] stepLogits = new float[n * vocab];
             for (int p = 0; p < n; p++) {
-                float[] l = tr.forward(stepCache, refs.promptTokens(), p, 1, p, false);
-                for (int i = 0; i < vocab; i++) {
-                    worstStep = Math.max(worstStep, Math.abs(l[i] - logits[p * vocab + i]));
-                    assertTrue(Math.abs(l[i] - logits[p * vocab + i]) <= 1e-4, json + " tiled decode vs prefill at " + p + " token " + i);
-                }
+                System.arraycopy(tr.forward(stepCache, refs.promptTokens(), p, 1, p, false), 0, stepLogits, p * vocab, vocab);
             }
+            double[][][] lc = refs.topPerPosition("llamacpp_kvF32");
+            double worstLc = check(lc, stepLogits, vocab, 0, 0.35, json + " tiled decode vs llamacpp_kvF32");
+            int same = positionsMatching(lc, stepLogits, vocab, 1e-4);
+            assertTrue(same >= Math.min(3, n), json + ": only the first " + same + " positions match llama.cpp to 1e-4");
+            double worstNp = check(refs.topPerPosition("numpy_f64"), stepLogits, vocab, 0, 0.35, json + " tiled decode vs numpy_f64");
+            // prefill: float products of the same Q8 values, so the same up to float rounding, and then up
+            // to where a rounding boundary is crossed differently (as against llama.cpp)
+            float[] logits = tr.forward(KvCache.create(KvCacheType.F32, m.config(), 64), refs.promptTokens(), 0, n, 0, true);
+            check(lc, logits, vocab, 0, 0.35, json + " tiled prefill vs llamacpp_kvF32");
+            check(refs.topPerPosition("numpy_f64"), logits, vocab, 0, 0.35, json + " tiled prefill vs numpy_f64");
+            double worstStep = 0;
+            for (int i = 0; i < n * vocab; i++) {
+                worstStep = Math.max(worstStep, Math.abs(stepLogits[i] - logits[i]));
+            }
+            assertTrue(worstStep <= 0.35, json + ": decode and prefill differ by " + worstStep);
             System.out.printf("%s tiled (%d matrices): first %d of %d positions match llama.cpp to 1e-4; max |diff| vs llama.cpp %.2e, "
                     + "vs numpy_f64 %.2e, decode vs prefill %.2e%n", json, tiledCount, same, n, worstLc, worstNp, worstStep);
         }
