@@ -23,46 +23,45 @@ public final class Q8Activations {
 
     final QuantTiles.Format format;
     final int blocks;
-    final int tokens;
-    /** {@code [token][block][16]}: low half value {@code format.first(i)}, high half that + 2. */
+    /** {@code [block][16]}: low half value {@code format.first(i)}, high half that + 2. */
     final int[] pairs;
-    /** {@code [token][block]}: sum of the block's 32 integers. */
+    /** Per block: sum of the block's 32 integers. */
     final int[] sums;
-    /** {@code [token][block]}: the block's scale d. */
+    /** Per block: the block's scale d. */
     final float[] scales;
 
-    private Q8Activations(QuantTiles.Format format, int blocks, int tokens) {
+    /** Per calling thread, the last single-token instance of each format (valid until its next call). */
+    private static final ThreadLocal<Q8Activations[]> SINGLE = ThreadLocal.withInitial(() -> new Q8Activations[QuantTiles.Format.values().length]);
+    private final int[] scratch = new int[32];
+
+    private Q8Activations(QuantTiles.Format format, int blocks) {
         this.format = format;
         this.blocks = blocks;
-        this.tokens = tokens;
-        this.pairs = new int[tokens * blocks * PAIRS];
-        this.sums = new int[tokens * blocks];
-        this.scales = new float[tokens * blocks];
+        this.pairs = new int[blocks * PAIRS];
+        this.sums = new int[blocks];
+        this.scales = new float[blocks];
     }
 
     /**
-     * Quantizes {@code tokens} rows of {@code cols} values ({@code x[t*cols ..]}), split across {@code pool},
-     * paired for products with weights of {@code format}.
+     * Quantizes {@code x[0..cols)}, paired for products with weights of {@code format}. The result is this
+     * thread's reused instance for the format (decode quantizes ~100 vectors per token), valid until the
+     * thread quantizes for that format again.
      */
-    public static Q8Activations quantize(QuantTiles.Format format, WorkerPool pool, float[] x, int cols, int tokens) {
+    public static Q8Activations quantize(QuantTiles.Format format, float[] x, int cols) {
         if (cols % 32 != 0) {
             throw new IllegalArgumentException(cols + " columns is not a multiple of the Q8_0 block size 32");
         }
-        Q8Activations a = new Q8Activations(format, cols / 32, tokens);
-        if (tokens == 1) {
-            a.quantizeBlocks(x, 0, a.blocks, new int[32]);
-        } else {
-            pool.forRange(tokens, 1, (s, e, t) -> {
-                int[] q = new int[32];
-                for (int tok = s; tok < e; tok++) {
-                    a.quantizeBlocks(x, tok * a.blocks, (tok + 1) * a.blocks, q);
-                }
-            });
+        Q8Activations[] mine = SINGLE.get();
+        Q8Activations a = mine[format.ordinal()];
+        if (a == null || a.blocks != cols / 32) {
+            a = new Q8Activations(format, cols / 32);
+            mine[format.ordinal()] = a;
         }
+        a.quantizeBlocks(x, 0, a.blocks, a.scratch);
         return a;
     }
 
-    /** Quantizes blocks {@code [from, to)} counted over all tokens (the rows of x are contiguous). */
+    /** Quantizes blocks {@code [from, to)} of x. */
     private void quantizeBlocks(float[] x, int from, int to, int[] q) {
         for (int b = from; b < to; b++) {
             float d = quantizeBlock(x, 32 * b, q);
@@ -115,24 +114,34 @@ public final class Q8Activations {
         return Float.float16ToFloat(Float.floatToFloat16(d));
     }
 
+    /** Per calling thread, the buffer {@link #roundTrip} returns (reused: a prefill makes ~150 of them). */
+    private static final ThreadLocal<float[]> ROUND_TRIP = ThreadLocal.withInitial(() -> new float[0]);
+
     /**
-     * {@code tokens} rows of {@code cols} values replaced by their Q8_0 values {@code d * q} (in a new
-     * array): what the integer products multiply, for products that run in float.
+     * {@code tokens} rows of {@code cols} values replaced by their Q8_0 values {@code d * q}: what the
+     * integer products multiply, for products that run in float. The result is this thread's buffer (it
+     * may be longer than needed), valid until the thread's next call: a fresh multi-megabyte array per
+     * matrix product made G1 grow the heap by gigabytes during prefill.
      */
     public static float[] roundTrip(WorkerPool pool, float[] x, int cols, int tokens) {
         if (cols % 32 != 0) {
             throw new IllegalArgumentException(cols + " columns is not a multiple of the Q8_0 block size 32");
         }
-        float[] r = new float[cols * tokens];
+        float[] r = ROUND_TRIP.get();
+        if (r.length < cols * tokens) {
+            r = new float[cols * tokens];
+            ROUND_TRIP.set(r);
+        }
+        float[] out = r;
         pool.forRange(tokens, 1, (s, e, t) -> {
             int[] q = new int[32];
             for (int b = s * (cols / 32); b < e * (cols / 32); b++) {
                 float d = quantizeBlock(x, 32 * b, q);
                 for (int j = 0; j < 32; j++) {
-                    r[32 * b + j] = d * q[j];
+                    out[32 * b + j] = d * q[j];
                 }
             }
         });
-        return r;
+        return out;
     }
 }

@@ -162,9 +162,9 @@ public final class QuantTiles {
 
     /**
      * {@code out[oo + (t - t0) * ROWS + r] = row (t * ROWS + r) . x} for tiles {@code [t0, t1)} and rows below
-     * {@code rows}, x being token {@code token} of {@code a}.
+     * {@code rows}, x being the activations {@code a}.
      */
-    public static void matvec(Format f, MemorySegment w, int rows, int blocks, Q8Activations a, int token, int t0, int t1,
+    public static void matvec(Format f, MemorySegment w, int rows, int blocks, Q8Activations a, int t0, int t1,
                               float[] out, int oo) {
         if (a.format != f) {
             throw new IllegalArgumentException("activations paired for " + a.format + ", weights are " + f);
@@ -172,33 +172,32 @@ public final class QuantTiles {
         int t = t0;
         for (; t + 1 < t1; t += 2) {
             if (f == Format.Q4_0) {
-                matvec2(w, rows, blocks, a, token, t, out, oo + (t - t0) * ROWS);
+                matvec2(w, rows, blocks, a, t, out, oo + (t - t0) * ROWS);
             } else {
-                q8Matvec2(w, rows, blocks, a, token, t, out, oo + (t - t0) * ROWS);
+                q8Matvec2(w, rows, blocks, a, t, out, oo + (t - t0) * ROWS);
             }
         }
         if (t < t1) {
-            oneTile(f, w, rows, blocks, a, token, t, out, oo + (t - t0) * ROWS);
+            oneTile(f, w, rows, blocks, a, t, out, oo + (t - t0) * ROWS);
         }
     }
 
-    private static void oneTile(Format f, MemorySegment w, int rows, int blocks, Q8Activations a, int token, int t, float[] out, int o) {
+    private static void oneTile(Format f, MemorySegment w, int rows, int blocks, Q8Activations a, int t, float[] out, int o) {
         if (f == Format.Q4_0) {
-            matvec1(w, rows, blocks, a, token, t, out, o);
+            matvec1(w, rows, blocks, a, t, out, o);
         } else {
-            q8Matvec1(w, rows, blocks, a, token, t, out, o);
+            q8Matvec1(w, rows, blocks, a, t, out, o);
         }
     }
 
-    /** Tile {@code t} times token {@code token} of {@code a}, into {@code out[o..]}. */
-    private static void matvec1(MemorySegment w, int rows, int blocks, Q8Activations a, int token, int t, float[] out, int o) {
+    /** Tile {@code t} times the activations {@code a}, into {@code out[o..]}. */
+    private static void matvec1(MemorySegment w, int rows, int blocks, Q8Activations a, int t, float[] out, int o) {
         int[] pairs = a.pairs;
-        int ab = token * blocks;
         long tile = (long) t * blocks * Q4_CELL;
         FloatVector acc = FloatVector.zero(F);
         for (int b = 0; b < blocks; b++) {
             long cell = tile + b * Q4_CELL;
-            int po = (ab + b) * Q8Activations.PAIRS;
+            int po = b * Q8Activations.PAIRS;
             ShortVector s0 = ShortVector.zero(S);
             ShortVector s1 = s0;
             for (int m = 0; m < 4; m++) {
@@ -217,8 +216,8 @@ public final class QuantTiles {
             FloatVector d = mag.or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
             IntVector v = s0.add(s1).reinterpretAsInts();
             FloatVector r = (FloatVector) v.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                    .add(v.lanewise(VectorOperators.ASHR, 16)).sub(8 * a.sums[ab + b]).convert(VectorOperators.I2F, 0);
-            acc = r.mul(d).fma(FloatVector.broadcast(F, a.scales[ab + b]), acc);
+                    .add(v.lanewise(VectorOperators.ASHR, 16)).sub(8 * a.sums[b]).convert(VectorOperators.I2F, 0);
+            acc = r.mul(d).fma(FloatVector.broadcast(F, a.scales[b]), acc);
         }
         int valid = rows - t * ROWS;
         if (valid >= ROWS) {
@@ -233,9 +232,8 @@ public final class QuantTiles {
      * weight streams are in flight (11-19% over one tile at a time, streaming or in L2). The arithmetic per
      * tile is exactly {@link #matvec1}'s.
      */
-    private static void matvec2(MemorySegment w, int rows, int blocks, Q8Activations a, int token, int t, float[] out, int o) {
+    private static void matvec2(MemorySegment w, int rows, int blocks, Q8Activations a, int t, float[] out, int o) {
         int[] pairs = a.pairs;
-        int ab = token * blocks;
         long tile0 = (long) t * blocks * Q4_CELL;
         long tile1 = tile0 + blocks * Q4_CELL;
         FloatVector acc0 = FloatVector.zero(F);
@@ -243,7 +241,7 @@ public final class QuantTiles {
         for (int b = 0; b < blocks; b++) {
             long c0 = tile0 + b * Q4_CELL;
             long c1 = tile1 + b * Q4_CELL;
-            int po = (ab + b) * Q8Activations.PAIRS;
+            int po = b * Q8Activations.PAIRS;
             ShortVector x0 = ShortVector.zero(S);
             ShortVector x1 = x0;
             ShortVector y0 = x0;
@@ -271,14 +269,14 @@ public final class QuantTiles {
             IntVector mag1 = h1.and(0x7FFF).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
             FloatVector d0 = mag0.or(h0.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
             FloatVector d1 = mag1.or(h1.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
-            int corr = 8 * a.sums[ab + b];
+            int corr = 8 * a.sums[b];
             IntVector v0 = x0.add(x1).reinterpretAsInts();
             IntVector v1 = y0.add(y1).reinterpretAsInts();
             FloatVector r0 = (FloatVector) v0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
                     .add(v0.lanewise(VectorOperators.ASHR, 16)).sub(corr).convert(VectorOperators.I2F, 0);
             FloatVector r1 = (FloatVector) v1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
                     .add(v1.lanewise(VectorOperators.ASHR, 16)).sub(corr).convert(VectorOperators.I2F, 0);
-            FloatVector da = FloatVector.broadcast(F, a.scales[ab + b]);
+            FloatVector da = FloatVector.broadcast(F, a.scales[b]);
             acc0 = r0.mul(d0).fma(da, acc0);
             acc1 = r1.mul(d1).fma(da, acc1);
         }
@@ -298,14 +296,13 @@ public final class QuantTiles {
      * its unsigned low nibble and signed high nibble (q = 16 * high + low), whose products are summed apart
      * so both stay within 16 bits, and recombined per row as low + 16 * high.
      */
-    private static void q8Matvec1(MemorySegment w, int rows, int blocks, Q8Activations a, int token, int t, float[] out, int o) {
+    private static void q8Matvec1(MemorySegment w, int rows, int blocks, Q8Activations a, int t, float[] out, int o) {
         int[] pairs = a.pairs;
-        int ab = token * blocks;
         long tile = (long) t * blocks * Q8_CELL;
         FloatVector acc = FloatVector.zero(F);
         for (int b = 0; b < blocks; b++) {
             long cell = tile + b * Q8_CELL;
-            int po = (ab + b) * Q8Activations.PAIRS;
+            int po = b * Q8Activations.PAIRS;
             ShortVector lo = ShortVector.zero(S);
             ShortVector hi = lo;
             for (int g = 0; g < 8; g++) {
@@ -326,7 +323,7 @@ public final class QuantTiles {
                     .add(u.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(u.lanewise(VectorOperators.ASHR, 16))
                             .lanewise(VectorOperators.LSHL, 4))
                     .convert(VectorOperators.I2F, 0);
-            acc = r.mul(d).fma(FloatVector.broadcast(F, a.scales[ab + b]), acc);
+            acc = r.mul(d).fma(FloatVector.broadcast(F, a.scales[b]), acc);
         }
         int valid = rows - t * ROWS;
         if (valid >= ROWS) {
@@ -337,9 +334,8 @@ public final class QuantTiles {
     }
 
     /** Q8_0 tiles {@code t} and {@code t + 1} times one token, sharing the activation broadcasts (as matvec2). */
-    private static void q8Matvec2(MemorySegment w, int rows, int blocks, Q8Activations a, int token, int t, float[] out, int o) {
+    private static void q8Matvec2(MemorySegment w, int rows, int blocks, Q8Activations a, int t, float[] out, int o) {
         int[] pairs = a.pairs;
-        int ab = token * blocks;
         long tile0 = (long) t * blocks * Q8_CELL;
         long tile1 = tile0 + blocks * Q8_CELL;
         FloatVector acc0 = FloatVector.zero(F);
@@ -347,7 +343,7 @@ public final class QuantTiles {
         for (int b = 0; b < blocks; b++) {
             long c0 = tile0 + b * Q8_CELL;
             long c1 = tile1 + b * Q8_CELL;
-            int po = (ab + b) * Q8Activations.PAIRS;
+            int po = b * Q8Activations.PAIRS;
             ShortVector lo0 = ShortVector.zero(S);
             ShortVector hi0 = lo0;
             ShortVector lo1 = lo0;
@@ -382,7 +378,7 @@ public final class QuantTiles {
                     .add(u1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(u1.lanewise(VectorOperators.ASHR, 16))
                             .lanewise(VectorOperators.LSHL, 4))
                     .convert(VectorOperators.I2F, 0);
-            FloatVector da = FloatVector.broadcast(F, a.scales[ab + b]);
+            FloatVector da = FloatVector.broadcast(F, a.scales[b]);
             acc0 = r0.mul(d0).fma(da, acc0);
             acc1 = r1.mul(d1).fma(da, acc1);
         }

@@ -126,13 +126,7 @@ public final class Transformer {
         for (int t = 0; t < n; t++) {
             rmsnorm(xb, t * dim, x, t * dim, lw.attnNorm(), dim);
         }
-        if (n == 1) {
-            WeightMatrix.matvecAll(pool, xb, new WeightMatrix[] {lw.wq(), lw.wk(), lw.wv()}, new float[][] {q, k, v}, scratch);
-        } else {
-            lw.wq().matmul(pool, xb, n, q, scratch);
-            lw.wk().matmul(pool, xb, n, k, scratch);
-            lw.wv().matmul(pool, xb, n, v, scratch);
-        }
+        WeightMatrix.matmulAll(pool, xb, n, new WeightMatrix[] {lw.wq(), lw.wk(), lw.wv()}, new float[][] {q, k, v}, scratch);
         for (int t = 0; t < n; t++) {
             int qo = t * qDim;
             int ko = t * kvDim;
@@ -190,12 +184,7 @@ public final class Transformer {
         for (int t = 0; t < n; t++) {
             rmsnorm(xb, t * dim, x, t * dim, lw.ffnNorm(), dim);
         }
-        if (n == 1) {
-            WeightMatrix.matvecAll(pool, xb, new WeightMatrix[] {lw.wGate(), lw.wUp()}, new float[][] {hb, hb2}, scratch);
-        } else {
-            lw.wGate().matmul(pool, xb, n, hb, scratch);
-            lw.wUp().matmul(pool, xb, n, hb2, scratch);
-        }
+        WeightMatrix.matmulAll(pool, xb, n, new WeightMatrix[] {lw.wGate(), lw.wUp()}, new float[][] {hb, hb2}, scratch);
         VectorKernels.siluMul(hb, hb2, n * c.ffDim());
         lw.wDown().matmul(pool, hb, n, xb, scratch);
         add(x, 0, xb, 0, n * dim);

@@ -203,8 +203,8 @@ public final class WeightMatrix {
     public void matvec(WorkerPool pool, float[] x, float[] out, float[][] scratch) {
         if (tiles != null) {
             QuantTiles.Format f = tileFormat();
-            Q8Activations a = Q8Activations.quantize(f, pool, x, cols, 1);
-            pool.forRange(QuantTiles.tiles(rows), 2, (s, e, t) -> QuantTiles.matvec(f, tiles, rows, cols >> 5, a, 0, s, e, out, s * QuantTiles.ROWS));
+            Q8Activations a = Q8Activations.quantize(f, x, cols);
+            pool.forRange(QuantTiles.tiles(rows), 2, (s, e, t) -> QuantTiles.matvec(f, tiles, rows, cols >> 5, a, s, e, out, s * QuantTiles.ROWS));
             return;
         }
         int grain = Math.max(1, 16384 / Math.max(1, cols));
@@ -278,7 +278,7 @@ public final class WeightMatrix {
     private static void tiledMatvecAll(WorkerPool pool, float[] x, WeightMatrix[] ms, float[][] outs) {
         int cols = ms[0].cols;
         QuantTiles.Format f = ms[0].tileFormat();
-        Q8Activations a = Q8Activations.quantize(f, pool, x, cols, 1);
+        Q8Activations a = Q8Activations.quantize(f, x, cols);
         int total = 0;
         for (WeightMatrix m : ms) {
             if (m.cols != cols) {
@@ -295,9 +295,45 @@ public final class WeightMatrix {
                 int from = Math.max(s, base);
                 int to = Math.min(e, base + tilesHere);
                 if (from < to) {
-                    QuantTiles.matvec(f, m.tiles, m.rows, cols >> 5, a, 0, from - base, to - base, outs[i], (from - base) * QuantTiles.ROWS);
+                    QuantTiles.matvec(f, m.tiles, m.rows, cols >> 5, a, from - base, to - base, outs[i], (from - base) * QuantTiles.ROWS);
                 }
                 base += tilesHere;
+            }
+        });
+    }
+
+    /**
+     * {@link #matmul} of several matrices with the same input (e.g. Q, K and V): for one token,
+     * {@link #matvecAll}; for a batch of tiled matrices, the input is quantized once and all their tiles are
+     * shared out in one parallel loop.
+     */
+    public static void matmulAll(WorkerPool pool, float[] x, int batch, WeightMatrix[] ms, float[][] outs, float[][] scratch) {
+        if (batch == 1) {
+            matvecAll(pool, x, ms, outs, scratch);
+            return;
+        }
+        int cols = ms[0].cols;
+        if (!java.util.Arrays.stream(ms).allMatch(m -> m.isTiled() && m.cols == cols)) {
+            for (int i = 0; i < ms.length; i++) {
+                ms[i].matmul(pool, x, batch, outs[i], scratch);
+            }
+            return;
+        }
+        float[] xq = Q8Activations.roundTrip(pool, x, cols, batch);
+        int[] firstPair = new int[ms.length + 1];
+        for (int i = 0; i < ms.length; i++) {
+            firstPair[i + 1] = firstPair[i] + (QuantTiles.tiles(ms[i].rows) + 1) / 2;
+        }
+        // one index per tile pair over all matrices: the batched kernel works on pairs
+        pool.forRange(firstPair[ms.length], 1, (s, e, t) -> {
+            for (int i = 0; i < ms.length; i++) {
+                int from = Math.max(s, firstPair[i]);
+                int to = Math.min(e, firstPair[i + 1]);
+                if (from < to) {
+                    WeightMatrix m = ms[i];
+                    int t1 = Math.min(QuantTiles.tiles(m.rows), 2 * (to - firstPair[i]));
+                    TiledBatch.matmul(m.tileFormat(), m.tiles, m.rows, cols, xq, batch, 2 * (from - firstPair[i]), t1, outs[i]);
+                }
             }
         });
     }

@@ -185,7 +185,7 @@ class TiledProductsTest {
     }
 
     @Test
-    void matvecAllOverTiledMatricesMatchesEachProduct() {
+    void matvecAllAndMatmulAllOverTiledMatricesMatchEachProduct() {
         assumeTrue(QuantTiles.fits(QuantTiles.ROWS, 32), "no vector lanes to tile for");
         Random rnd = new Random(5);
         int cols = 96;
@@ -204,6 +204,19 @@ class TiledProductsTest {
                 float[] one = new float[rows[i]];
                 ms[i].matvec(pool, x, one, null);
                 assertArrayEquals(one, outs[i], "matrix " + i);
+            }
+            // and batched: one shared quantization and loop, the same tile pairs as each product alone
+            int batch = 9;
+            float[] xs = gaussian(batch * cols, rnd);
+            float[][] batchedOuts = new float[rows.length][];
+            for (int i = 0; i < rows.length; i++) {
+                batchedOuts[i] = new float[batch * rows[i]];
+            }
+            WeightMatrix.matmulAll(pool, xs, batch, ms, batchedOuts, null);
+            for (int i = 0; i < rows.length; i++) {
+                float[] one = new float[batch * rows[i]];
+                ms[i].matmul(pool, xs, batch, one, null);
+                assertArrayEquals(one, batchedOuts[i], "batched matrix " + i);
             }
         }
     }
