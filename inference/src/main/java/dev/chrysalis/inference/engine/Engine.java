@@ -55,6 +55,10 @@ public final class Engine implements AutoCloseable {
         this.pool = new WorkerPool(options.effectiveThreads());
         try {
             this.weights = device.gpu().isPresent() || options.exactActivations() ? model.weights() : model.weights().tiled(pool, tileArena);
+            if (options.prefault()) {
+                // tiling has just read its matrices from the file; read the rest
+                prefault(file, weights.tiledTensorNames(), options.progress());
+            }
             this.forwardPass = device.gpu().isPresent()
                     ? CudaTransformer.open(device.gpu().get().ordinal(), config, weights, options.batchSize(), contextLength,
                             file.path().getFileName().toString())
@@ -91,9 +95,6 @@ public final class Engine implements AutoCloseable {
             // on a GPU the KV cache is in device memory (checked there, with the weights' copy)
             long hostKv = device.device() == Device.CUDA ? 0 : KvCache.bytes(options.kvCacheType(), c, ctx);
             checkMemory(path, file.fileSize(), hostKv, ctx, options);
-            if (options.prefault()) {
-                prefault(file, options.progress());
-            }
             Engine e = new Engine(file, model, options, ctx, device);
             options.progress().onProgress(1);
             LOG.log(System.Logger.Level.INFO, "loaded {0}: {1} layers, dim {2}, vocab {3}, context {4}, KV {5}, on {6}",
@@ -134,7 +135,7 @@ public final class Engine implements AutoCloseable {
     }
 
     /** Touches every page of the mapping (sequential read) so later compute does not fault on disk. */
-    private static void prefault(GgufFile file, EngineOptions.LoadProgress progress) {
+    private static void prefault(GgufFile file, java.util.Set<String> skip, EngineOptions.LoadProgress progress) {
         MemorySegment all = file.tensors().values().stream().findFirst().map(t -> t.data()).orElse(null);
         if (all == null) {
             return;
@@ -150,7 +151,7 @@ public final class Engine implements AutoCloseable {
         long nextReport = report;
         for (var t : file.tensors().values()) {
             MemorySegment s = t.data();
-            for (long p = 0; p < s.byteSize(); p += step) {
+            for (long p = 0; p < s.byteSize() && !skip.contains(t.name()); p += step) {
                 sum += s.get(ValueLayout.JAVA_BYTE, p);
             }
             done += s.byteSize();

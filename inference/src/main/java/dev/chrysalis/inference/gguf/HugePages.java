@@ -63,21 +63,24 @@ public final class HugePages {
      * Must come before the first access to take effect on pages not yet cached.
      */
     static boolean advise(MemorySegment mapping) {
-        long start = alignUp(mapping.address());
-        long end = (mapping.address() + mapping.byteSize()) & -PMD_SIZE;
-        if (end <= start) {
-            return false;
-        }
+        return madvise(alignUp(mapping.address()), (mapping.address() + mapping.byteSize()) & -PMD_SIZE, MADV_HUGEPAGE, "MADV_HUGEPAGE");
+    }
+
+    /** {@code madvise(start, end - start, advice)}; false when the range is empty, libc is not there or the call fails. */
+    private static boolean madvise(long start, long end, int advice, String name) {
         Optional<MethodHandle> madvise = Libc.MADVISE;
-        if (madvise.isEmpty()) {
+        if (end <= start || madvise.isEmpty()) {
             return false;
         }
         try {
-            return (int) madvise.get().invokeExact(MemorySegment.ofAddress(start), end - start, MADV_HUGEPAGE) == 0;
+            if ((int) madvise.get().invokeExact(MemorySegment.ofAddress(start), end - start, advice) == 0) {
+                return true;
+            }
+            LOG.log(System.Logger.Level.DEBUG, "madvise({0}) failed", name);
         } catch (Throwable t) {
-            LOG.log(System.Logger.Level.DEBUG, "madvise(MADV_HUGEPAGE) failed: {0}", t.toString());
-            return false;
+            LOG.log(System.Logger.Level.DEBUG, "madvise({0}) failed: {1}", name, t.toString());
         }
+        return false;
     }
 
     /**
@@ -121,21 +124,8 @@ public final class HugePages {
      * been copied elsewhere; they stay in the page cache and come back on the next read. Best effort.
      */
     public static void release(MemorySegment mapping) {
-        if (!mapping.isMapped()) {
-            return;
-        }
-        long start = (mapping.address() + 4095) & -4096L;
-        long end = (mapping.address() + mapping.byteSize()) & -4096L;
-        if (end <= start || Libc.MADVISE.isEmpty()) {
-            return;
-        }
-        try {
-            int rc = (int) Libc.MADVISE.get().invokeExact(MemorySegment.ofAddress(start), end - start, MADV_DONTNEED);
-            if (rc != 0) {
-                LOG.log(System.Logger.Level.DEBUG, "madvise(MADV_DONTNEED) failed");
-            }
-        } catch (Throwable t) {
-            LOG.log(System.Logger.Level.DEBUG, "madvise(MADV_DONTNEED) failed: {0}", t.toString());
+        if (mapping.isMapped()) {
+            madvise((mapping.address() + 4095) & -4096L, (mapping.address() + mapping.byteSize()) & -4096L, MADV_DONTNEED, "MADV_DONTNEED");
         }
     }
 

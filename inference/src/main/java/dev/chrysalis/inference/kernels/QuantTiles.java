@@ -177,16 +177,10 @@ public final class QuantTiles {
                 q8Matvec2(w, rows, blocks, a, t, out, oo + (t - t0) * ROWS);
             }
         }
-        if (t < t1) {
-            oneTile(f, w, rows, blocks, a, t, out, oo + (t - t0) * ROWS);
-        }
-    }
-
-    private static void oneTile(Format f, MemorySegment w, int rows, int blocks, Q8Activations a, int t, float[] out, int o) {
-        if (f == Format.Q4_0) {
-            matvec1(w, rows, blocks, a, t, out, o);
-        } else {
-            q8Matvec1(w, rows, blocks, a, t, out, o);
+        if (t < t1 && f == Format.Q4_0) {
+            matvec1(w, rows, blocks, a, t, out, oo + (t - t0) * ROWS);
+        } else if (t < t1) {
+            q8Matvec1(w, rows, blocks, a, t, out, oo + (t - t0) * ROWS);
         }
     }
 

@@ -28,6 +28,12 @@ public record ModelWeights(
                 ropeFreqFactors);
     }
 
+    /** The tensor names of the matrices that are {@linkplain WeightMatrix#isTiled() tiled} (read from the file once, at tiling). */
+    public java.util.Set<String> tiledTensorNames() {
+        return Stream.concat(Stream.of(tokenEmbedding), perTokenMatrices()).filter(WeightMatrix::isTiled).map(WeightMatrix::name)
+                .collect(java.util.stream.Collectors.toSet());
+    }
+
     /** The matrices every token is multiplied with: the output matrix and each layer's seven. */
     private Stream<WeightMatrix> perTokenMatrices() {
         return Stream.concat(Stream.of(output), layers.stream().flatMap(l -> Stream.of(l.wq(), l.wk(), l.wv(), l.wo(),

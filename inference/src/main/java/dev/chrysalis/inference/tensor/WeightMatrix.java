@@ -95,6 +95,7 @@ public final class WeightMatrix {
         HugePages.release(src);
         return new WeightMatrix(name, type, rows, cols, data, t);
     }
+
     /** A matrix view of a 1-D or 2-D tensor (shape [cols, rows] in GGML order). */
     public static WeightMatrix of(GgufTensor t) {
         return new WeightMatrix(t.name(), t.type(), Math.toIntExact(t.dim(1) * t.dim(2) * t.dim(3)),
@@ -202,9 +203,7 @@ public final class WeightMatrix {
     /** {@code out[r] = row_r . x} for every row, rows split across the pool. */
     public void matvec(WorkerPool pool, float[] x, float[] out, float[][] scratch) {
         if (tiles != null) {
-            QuantTiles.Format f = tileFormat();
-            Q8Activations a = Q8Activations.quantize(f, x, cols);
-            pool.forRange(QuantTiles.tiles(rows), 2, (s, e, t) -> QuantTiles.matvec(f, tiles, rows, cols >> 5, a, s, e, out, s * QuantTiles.ROWS));
+            tiledMatvecAll(pool, x, new WeightMatrix[] {this}, new float[][] {out});
             return;
         }
         int grain = Math.max(1, 16384 / Math.max(1, cols));
@@ -274,30 +273,39 @@ public final class WeightMatrix {
         });
     }
 
-    /** {@link #matvecAll} over tiled matrices: x quantized once, the work split in whole tiles. */
+    /** {@link #matvecAll} over tiled matrices of one type: x quantized once, the work shared out in tile pairs. */
     private static void tiledMatvecAll(WorkerPool pool, float[] x, WeightMatrix[] ms, float[][] outs) {
-        int cols = ms[0].cols;
         QuantTiles.Format f = ms[0].tileFormat();
-        Q8Activations a = Q8Activations.quantize(f, x, cols);
-        int total = 0;
-        for (WeightMatrix m : ms) {
-            if (m.cols != cols) {
-                throw new IllegalArgumentException(m + " does not have " + cols + " columns like " + ms[0]);
+        Q8Activations a = Q8Activations.quantize(f, x, ms[0].cols);
+        forTilePairs(pool, ms, (i, t0, t1) -> QuantTiles.matvec(f, ms[i].tiles, ms[i].rows, ms[i].cols >> 5, a, t0, t1, outs[i],
+                t0 * QuantTiles.ROWS));
+    }
+
+    /** Tiles {@code [t0, t1)} of matrix {@code i} of a {@link #forTilePairs} loop. */
+    @FunctionalInterface
+    private interface TileRange {
+        void run(int i, int t0, int t1);
+    }
+
+    /**
+     * Runs {@code body} over all tiles of the tiled matrices {@code ms} (all with the columns of the first) in
+     * one parallel loop, one index per pair of tiles: the kernels multiply tiles in pairs.
+     */
+    private static void forTilePairs(WorkerPool pool, WeightMatrix[] ms, TileRange body) {
+        int[] firstPair = new int[ms.length + 1];
+        for (int i = 0; i < ms.length; i++) {
+            if (ms[i].cols != ms[0].cols) {
+                throw new IllegalArgumentException(ms[i] + " does not have " + ms[0].cols + " columns like " + ms[0]);
             }
-            total += QuantTiles.tiles(m.rows);
+            firstPair[i + 1] = firstPair[i] + (QuantTiles.tiles(ms[i].rows) + 1) / 2;
         }
-        // two tiles a chunk: the kernel multiplies tiles in pairs
-        pool.forRange(total, 2, (s, e, t) -> {
-            int base = 0;
-            for (int i = 0; i < ms.length && base < e; i++) {
-                WeightMatrix m = ms[i];
-                int tilesHere = QuantTiles.tiles(m.rows);
-                int from = Math.max(s, base);
-                int to = Math.min(e, base + tilesHere);
+        pool.forRange(firstPair[ms.length], 1, (s, e, t) -> {
+            for (int i = 0; i < ms.length; i++) {
+                int from = Math.max(s, firstPair[i]);
+                int to = Math.min(e, firstPair[i + 1]);
                 if (from < to) {
-                    QuantTiles.matvec(f, m.tiles, m.rows, cols >> 5, a, from - base, to - base, outs[i], (from - base) * QuantTiles.ROWS);
+                    body.run(i, 2 * (from - firstPair[i]), Math.min(QuantTiles.tiles(ms[i].rows), 2 * (to - firstPair[i])));
                 }
-                base += tilesHere;
             }
         });
     }
@@ -319,23 +327,14 @@ public final class WeightMatrix {
             }
             return;
         }
-        float[] xq = Q8Activations.roundTrip(pool, x, cols, batch);
-        int[] firstPair = new int[ms.length + 1];
-        for (int i = 0; i < ms.length; i++) {
-            firstPair[i + 1] = firstPair[i] + (QuantTiles.tiles(ms[i].rows) + 1) / 2;
-        }
-        // one index per tile pair over all matrices: the batched kernel works on pairs
-        pool.forRange(firstPair[ms.length], 1, (s, e, t) -> {
-            for (int i = 0; i < ms.length; i++) {
-                int from = Math.max(s, firstPair[i]);
-                int to = Math.min(e, firstPair[i + 1]);
-                if (from < to) {
-                    WeightMatrix m = ms[i];
-                    int t1 = Math.min(QuantTiles.tiles(m.rows), 2 * (to - firstPair[i]));
-                    TiledBatch.matmul(m.tileFormat(), m.tiles, m.rows, cols, xq, batch, 2 * (from - firstPair[i]), t1, outs[i]);
-                }
-            }
-        });
+        tiledMatmulAll(pool, x, batch, ms, outs);
+    }
+
+    /** {@link #matmulAll} over tiled matrices: x rounded to its Q8 values once, the work shared out in tile pairs. */
+    private static void tiledMatmulAll(WorkerPool pool, float[] x, int batch, WeightMatrix[] ms, float[][] outs) {
+        float[] xq = Q8Activations.roundTrip(pool, x, ms[0].cols, batch);
+        forTilePairs(pool, ms, (i, t0, t1) -> TiledBatch.matmul(ms[i].tileFormat(), ms[i].tiles, ms[i].rows, ms[i].cols, xq, batch,
+                t0, t1, outs[i]));
     }
 
     /**
@@ -350,10 +349,7 @@ public final class WeightMatrix {
             return;
         }
         if (tiles != null) {
-            QuantTiles.Format f = tileFormat();
-            float[] xq = Q8Activations.roundTrip(pool, x, cols, batch);
-            // two tiles a chunk: the batched kernel works on tile pairs
-            pool.forRange(QuantTiles.tiles(rows), 2, (s, e, t) -> TiledBatch.matmul(f, tiles, rows, cols, xq, batch, s, e, out));
+            tiledMatmulAll(pool, x, batch, new WeightMatrix[] {this}, new float[][] {out});
             return;
         }
         int groups = (rows + 3) / 4;
