@@ -43,7 +43,7 @@ public record EngineOptions(int threads, int contextLength, KvCacheType kvCacheT
     }
 
     public static EngineOptions defaults() {
-        return new EngineOptions(0, 0, KvCacheType.F32, 64, false, LoadProgress.NONE, Device.AUTO, false);
+        return new EngineOptions(0, 0, KvCacheType.F32, 128, false, LoadProgress.NONE, Device.AUTO, false);
     }
 
     public EngineOptions withThreads(int n) {

@@ -13,11 +13,16 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Batched products (prefill) of {@link QuantTiles} with many tokens, in float. Decode's 16-bit kernels
  * unpack every weight once per token or two; with a batch, unpacking once and reusing the weight for
- * every token pays more. So a pair of tiles (32 rows on AVX-512) is dequantized {@link #K_CHUNK} columns
+ * every token pays more. So a group of {@link #GROUP_TILES} tiles is dequantized {@link #K_CHUNK} columns
  * at a time into a column-major float block that stays in L1 ({@code [column][row]}: rows are lanes,
- * as in the tiles), and multiplied with four tokens at a time by an outer-product kernel: per column, two
- * weight vectors, four broadcasts of the tokens' values and eight FMAs into eight accumulators. No
- * horizontal sums, and nothing but FMAs in the inner loop.
+ * as in the tiles), and multiplied with several tokens at a time by an outer-product kernel: per column,
+ * one weight vector per tile, one broadcast per token and an FMA for each pair into its own accumulator.
+ * No horizontal sums, and nothing but FMAs in the inner loop.
+ *
+ * <p>With 512-bit lanes (32 vector registers) the kernel holds 4 tiles x 6 tokens = 24 accumulators:
+ * 10 loads feed 24 FMAs, so the FMA ports, not the loads, set the pace (72 against 45 GMAC/s per thread
+ * for 2 tiles x 4 tokens, measured alone on this machine's cores). With 256-bit lanes (16 registers) that
+ * would spill, so there it stays at 2 tiles x 4 tokens.
  *
  * <p>The activations are their Q8_0 values ({@link Q8Activations#roundTrip}), so a prefill multiplies
  * the same numbers as decode's integer kernels, up to float rounding of the sums.
@@ -28,10 +33,12 @@ public final class TiledBatch {
     private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
     private static final VectorSpecies<Short> SCALE = VectorSpecies.of(short.class, VectorShape.forBitSize(Math.max(64, F.vectorBitSize() / 2)));
     private static final int ROWS = QuantTiles.ROWS;
-    /** Columns dequantized at a time: 256 x 32 rows x 4 bytes = 32 KiB, within L1. */
-    static final int K_CHUNK = 256;
+    /** Tiles multiplied together: 4 where 24 accumulators fit in the registers (512-bit lanes), else 2. */
+    public static final int GROUP_TILES = F.length() >= 16 ? 4 : 2;
+    /** Columns dequantized at a time: a group's block of {@code K_CHUNK x GROUP_TILES x ROWS} floats is 32 KiB, within L1. */
+    static final int K_CHUNK = 8192 / (GROUP_TILES * ROWS);
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
-    private static final ThreadLocal<float[]> BLOCK = ThreadLocal.withInitial(() -> new float[K_CHUNK * 2 * ROWS]);
+    private static final ThreadLocal<float[]> BLOCK = ThreadLocal.withInitial(() -> new float[K_CHUNK * GROUP_TILES * ROWS]);
 
     private TiledBatch() {
     }
@@ -43,10 +50,11 @@ public final class TiledBatch {
     public static void matmul(QuantTiles.Format f, MemorySegment w, int rows, int cols, float[] x, int tokens, int t0, int t1, float[] out) {
         float[] wt = BLOCK.get();
         int blocks = cols >> 5;
-        for (int t = t0; t < t1; t += 2) {
-            int nt = Math.min(2, t1 - t);
+        for (int t = t0; t < t1; t += GROUP_TILES) {
+            int nt = Math.min(GROUP_TILES, t1 - t);
             int r0 = t * ROWS;
             int valid = Math.min(nt * ROWS, rows - r0);
+            int stride = nt * ROWS;
             // the kernels accumulate into out chunk by chunk (a choice between zero and a load in them
             // would merge two vector values, which C2 boxes: the kernel then runs as plain Java)
             for (int tok = 0; tok < tokens; tok++) {
@@ -55,17 +63,38 @@ public final class TiledBatch {
             for (int k0 = 0; k0 < cols; k0 += K_CHUNK) {
                 int n = Math.min(cols, k0 + K_CHUNK) - k0;
                 for (int i = 0; i < nt; i++) {
-                    dequantize(f, w, blocks, t + i, k0, n, wt, i * ROWS, nt * ROWS);
+                    dequantize(f, w, blocks, t + i, k0, n, wt, i * ROWS, stride);
                 }
                 int tok = 0;
-                if (nt == 2 && valid == 2 * ROWS) {
-                    for (; tok + 4 <= tokens; tok += 4) {
-                        pair4(wt, n, x, cols, k0, tok, out, rows, r0);
+                if (valid == stride && nt == 4) {
+                    // sixes, then fours: 128 tokens as 20 x 6 + 2 x 4, not 21 x 6 + 2 tokens one at a time
+                    int sixes = tokens / 6;
+                    int rest = tokens - 6 * sixes;
+                    if ((rest == 2 || rest == 3) && sixes > 0) {
+                        sixes--;
+                    }
+                    for (; tok < 6 * sixes; tok += 6) {
+                        quad6(wt, n, x, cols, k0, tok, out, rows, r0);
                     }
                 }
+                if (valid == stride) {
+                    // the tokens left in fours: tiles in pairs, an odd last tile alone
+                    int end = tok + ((tokens - tok) & ~3);
+                    for (int i = 0; i + 2 <= nt; i += 2) {
+                        for (int tk = tok; tk < end; tk += 4) {
+                            pair4(wt, i * ROWS, stride, n, x, cols, k0, tk, out, rows, r0 + i * ROWS);
+                        }
+                    }
+                    if ((nt & 1) != 0) {
+                        for (int tk = tok; tk < end; tk++) {
+                            one(wt, (nt - 1) * ROWS, stride, n, x, tk * cols + k0, out, tk * rows + r0 + (nt - 1) * ROWS, ROWS);
+                        }
+                    }
+                    tok = end;
+                }
                 for (; tok < tokens; tok++) {
-                    for (int i = 0; i < nt; i++) {
-                        one(wt, i * ROWS, nt * ROWS, n, x, tok * cols + k0, out, tok * rows + r0 + i * ROWS,
+                    for (int i = 0; i < nt && i * ROWS < valid; i++) {
+                        one(wt, i * ROWS, stride, n, x, tok * cols + k0, out, tok * rows + r0 + i * ROWS,
                                 Math.min(ROWS, valid - i * ROWS));
                     }
                 }
@@ -86,13 +115,14 @@ public final class TiledBatch {
             FloatVector d = mag.or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
             int base = (32 * b - k0) * stride + lane;
             if (f == QuantTiles.Format.Q4_0) {
+                FloatVector offset = d.mul(-8f); // (q - 8) * d as one FMA: q * d + (-8 * d)
                 for (int m = 0; m < 4; m++) {
                     IntVector v = IntVector.fromMemorySegment(I, w, cell + QuantTiles.GROUP * m, LE);
                     for (int k = 0; k < 4; k++) {
                         IntVector q = v.lanewise(VectorOperators.LSHR, 8 * k);
-                        ((FloatVector) q.and(0xF).sub(8).convert(VectorOperators.I2F, 0)).mul(d)
+                        ((FloatVector) q.and(0xF).convert(VectorOperators.I2F, 0)).fma(d, offset)
                                 .intoArray(wt, base + (4 * m + k) * stride);
-                        ((FloatVector) q.lanewise(VectorOperators.LSHR, 4).and(0xF).sub(8).convert(VectorOperators.I2F, 0)).mul(d)
+                        ((FloatVector) q.lanewise(VectorOperators.LSHR, 4).and(0xF).convert(VectorOperators.I2F, 0)).fma(d, offset)
                                 .intoArray(wt, base + (4 * m + k + 16) * stride);
                     }
                 }
@@ -108,8 +138,115 @@ public final class TiledBatch {
         }
     }
 
-    /** Two tiles (full) times tokens {@code tok..tok+3} over {@code n} columns from {@code k0}. */
-    private static void pair4(float[] wt, int n, float[] x, int cols, int k0, int tok, float[] out, int rows, int r0) {
+    /**
+     * Four tiles (full) times tokens {@code tok..tok+5} over {@code n} columns from {@code k0}: 24 accumulators,
+     * 4 weight loads and 6 broadcasts per column. Written out: see the class comment.
+     */
+    private static void quad6(float[] wt, int n, float[] x, int cols, int k0, int tok, float[] out, int rows, int r0) {
+        int x0 = tok * cols + k0;
+        int x1 = x0 + cols;
+        int x2 = x1 + cols;
+        int x3 = x2 + cols;
+        int x4 = x3 + cols;
+        int x5 = x4 + cols;
+        int o0 = tok * rows + r0;
+        int o1 = o0 + rows;
+        int o2 = o1 + rows;
+        int o3 = o2 + rows;
+        int o4 = o3 + rows;
+        int o5 = o4 + rows;
+        FloatVector a0 = FloatVector.fromArray(F, out, o0);
+        FloatVector b0 = FloatVector.fromArray(F, out, o0 + ROWS);
+        FloatVector c0 = FloatVector.fromArray(F, out, o0 + 2 * ROWS);
+        FloatVector d0 = FloatVector.fromArray(F, out, o0 + 3 * ROWS);
+        FloatVector a1 = FloatVector.fromArray(F, out, o1);
+        FloatVector b1 = FloatVector.fromArray(F, out, o1 + ROWS);
+        FloatVector c1 = FloatVector.fromArray(F, out, o1 + 2 * ROWS);
+        FloatVector d1 = FloatVector.fromArray(F, out, o1 + 3 * ROWS);
+        FloatVector a2 = FloatVector.fromArray(F, out, o2);
+        FloatVector b2 = FloatVector.fromArray(F, out, o2 + ROWS);
+        FloatVector c2 = FloatVector.fromArray(F, out, o2 + 2 * ROWS);
+        FloatVector d2 = FloatVector.fromArray(F, out, o2 + 3 * ROWS);
+        FloatVector a3 = FloatVector.fromArray(F, out, o3);
+        FloatVector b3 = FloatVector.fromArray(F, out, o3 + ROWS);
+        FloatVector c3 = FloatVector.fromArray(F, out, o3 + 2 * ROWS);
+        FloatVector d3 = FloatVector.fromArray(F, out, o3 + 3 * ROWS);
+        FloatVector a4 = FloatVector.fromArray(F, out, o4);
+        FloatVector b4 = FloatVector.fromArray(F, out, o4 + ROWS);
+        FloatVector c4 = FloatVector.fromArray(F, out, o4 + 2 * ROWS);
+        FloatVector d4 = FloatVector.fromArray(F, out, o4 + 3 * ROWS);
+        FloatVector a5 = FloatVector.fromArray(F, out, o5);
+        FloatVector b5 = FloatVector.fromArray(F, out, o5 + ROWS);
+        FloatVector c5 = FloatVector.fromArray(F, out, o5 + 2 * ROWS);
+        FloatVector d5 = FloatVector.fromArray(F, out, o5 + 3 * ROWS);
+        for (int c = 0; c < n; c++) {
+            int wo = 4 * ROWS * c;
+            FloatVector w0 = FloatVector.fromArray(F, wt, wo);
+            FloatVector w1 = FloatVector.fromArray(F, wt, wo + ROWS);
+            FloatVector w2 = FloatVector.fromArray(F, wt, wo + 2 * ROWS);
+            FloatVector w3 = FloatVector.fromArray(F, wt, wo + 3 * ROWS);
+            FloatVector v = FloatVector.broadcast(F, x[x0 + c]);
+            a0 = w0.fma(v, a0);
+            b0 = w1.fma(v, b0);
+            c0 = w2.fma(v, c0);
+            d0 = w3.fma(v, d0);
+            v = FloatVector.broadcast(F, x[x1 + c]);
+            a1 = w0.fma(v, a1);
+            b1 = w1.fma(v, b1);
+            c1 = w2.fma(v, c1);
+            d1 = w3.fma(v, d1);
+            v = FloatVector.broadcast(F, x[x2 + c]);
+            a2 = w0.fma(v, a2);
+            b2 = w1.fma(v, b2);
+            c2 = w2.fma(v, c2);
+            d2 = w3.fma(v, d2);
+            v = FloatVector.broadcast(F, x[x3 + c]);
+            a3 = w0.fma(v, a3);
+            b3 = w1.fma(v, b3);
+            c3 = w2.fma(v, c3);
+            d3 = w3.fma(v, d3);
+            v = FloatVector.broadcast(F, x[x4 + c]);
+            a4 = w0.fma(v, a4);
+            b4 = w1.fma(v, b4);
+            c4 = w2.fma(v, c4);
+            d4 = w3.fma(v, d4);
+            v = FloatVector.broadcast(F, x[x5 + c]);
+            a5 = w0.fma(v, a5);
+            b5 = w1.fma(v, b5);
+            c5 = w2.fma(v, c5);
+            d5 = w3.fma(v, d5);
+        }
+        a0.intoArray(out, o0);
+        b0.intoArray(out, o0 + ROWS);
+        c0.intoArray(out, o0 + 2 * ROWS);
+        d0.intoArray(out, o0 + 3 * ROWS);
+        a1.intoArray(out, o1);
+        b1.intoArray(out, o1 + ROWS);
+        c1.intoArray(out, o1 + 2 * ROWS);
+        d1.intoArray(out, o1 + 3 * ROWS);
+        a2.intoArray(out, o2);
+        b2.intoArray(out, o2 + ROWS);
+        c2.intoArray(out, o2 + 2 * ROWS);
+        d2.intoArray(out, o2 + 3 * ROWS);
+        a3.intoArray(out, o3);
+        b3.intoArray(out, o3 + ROWS);
+        c3.intoArray(out, o3 + 2 * ROWS);
+        d3.intoArray(out, o3 + 3 * ROWS);
+        a4.intoArray(out, o4);
+        b4.intoArray(out, o4 + ROWS);
+        c4.intoArray(out, o4 + 2 * ROWS);
+        d4.intoArray(out, o4 + 3 * ROWS);
+        a5.intoArray(out, o5);
+        b5.intoArray(out, o5 + ROWS);
+        c5.intoArray(out, o5 + 2 * ROWS);
+        d5.intoArray(out, o5 + 3 * ROWS);
+    }
+
+    /**
+     * Two tiles (full, at lane {@code lane} of a block {@code stride} floats wide) times tokens
+     * {@code tok..tok+3} over {@code n} columns from {@code k0}.
+     */
+    private static void pair4(float[] wt, int lane, int stride, int n, float[] x, int cols, int k0, int tok, float[] out, int rows, int r0) {
         int x0 = tok * cols + k0;
         int x1 = x0 + cols;
         int x2 = x1 + cols;
@@ -128,10 +265,11 @@ public final class TiledBatch {
         FloatVector b3 = FloatVector.fromArray(F, out, o3 + ROWS);
         // two columns an iteration (n is a multiple of 32): +25-35% over one in isolation, the same sums
         for (int c = 0; c < n; c += 2) {
-            FloatVector w0 = FloatVector.fromArray(F, wt, 2 * ROWS * c);
-            FloatVector w1 = FloatVector.fromArray(F, wt, 2 * ROWS * c + ROWS);
-            FloatVector w2 = FloatVector.fromArray(F, wt, 2 * ROWS * c + 2 * ROWS);
-            FloatVector w3 = FloatVector.fromArray(F, wt, 2 * ROWS * c + 3 * ROWS);
+            int wo = stride * c + lane;
+            FloatVector w0 = FloatVector.fromArray(F, wt, wo);
+            FloatVector w1 = FloatVector.fromArray(F, wt, wo + ROWS);
+            FloatVector w2 = FloatVector.fromArray(F, wt, wo + stride);
+            FloatVector w3 = FloatVector.fromArray(F, wt, wo + stride + ROWS);
             FloatVector v = FloatVector.broadcast(F, x[x0 + c]);
             a0 = w0.fma(v, a0);
             b0 = w1.fma(v, b0);

@@ -277,11 +277,11 @@ public final class WeightMatrix {
     private static void tiledMatvecAll(WorkerPool pool, float[] x, WeightMatrix[] ms, float[][] outs) {
         QuantTiles.Format f = ms[0].tileFormat();
         Q8Activations a = Q8Activations.quantize(f, x, ms[0].cols);
-        forTilePairs(pool, ms, (i, t0, t1) -> QuantTiles.matvec(f, ms[i].tiles, ms[i].rows, ms[i].cols >> 5, a, t0, t1, outs[i],
+        forTileGroups(pool, ms, 2, (i, t0, t1) -> QuantTiles.matvec(f, ms[i].tiles, ms[i].rows, ms[i].cols >> 5, a, t0, t1, outs[i],
                 t0 * QuantTiles.ROWS));
     }
 
-    /** Tiles {@code [t0, t1)} of matrix {@code i} of a {@link #forTilePairs} loop. */
+    /** Tiles {@code [t0, t1)} of matrix {@code i} of a {@link #forTileGroups} loop. */
     @FunctionalInterface
     private interface TileRange {
         void run(int i, int t0, int t1);
@@ -289,22 +289,22 @@ public final class WeightMatrix {
 
     /**
      * Runs {@code body} over all tiles of the tiled matrices {@code ms} (all with the columns of the first) in
-     * one parallel loop, one index per pair of tiles: the kernels multiply tiles in pairs.
+     * one parallel loop, one index per {@code group} tiles: the kernels multiply tiles that many at a time.
      */
-    private static void forTilePairs(WorkerPool pool, WeightMatrix[] ms, TileRange body) {
-        int[] firstPair = new int[ms.length + 1];
+    private static void forTileGroups(WorkerPool pool, WeightMatrix[] ms, int group, TileRange body) {
+        int[] firstGroup = new int[ms.length + 1];
         for (int i = 0; i < ms.length; i++) {
             if (ms[i].cols != ms[0].cols) {
                 throw new IllegalArgumentException(ms[i] + " does not have " + ms[0].cols + " columns like " + ms[0]);
             }
-            firstPair[i + 1] = firstPair[i] + (QuantTiles.tiles(ms[i].rows) + 1) / 2;
+            firstGroup[i + 1] = firstGroup[i] + (QuantTiles.tiles(ms[i].rows) + group - 1) / group;
         }
-        pool.forRange(firstPair[ms.length], 1, (s, e, t) -> {
+        pool.forRange(firstGroup[ms.length], 1, (s, e, t) -> {
             for (int i = 0; i < ms.length; i++) {
-                int from = Math.max(s, firstPair[i]);
-                int to = Math.min(e, firstPair[i + 1]);
+                int from = Math.max(s, firstGroup[i]);
+                int to = Math.min(e, firstGroup[i + 1]);
                 if (from < to) {
-                    body.run(i, 2 * (from - firstPair[i]), Math.min(QuantTiles.tiles(ms[i].rows), 2 * (to - firstPair[i])));
+                    body.run(i, group * (from - firstGroup[i]), Math.min(QuantTiles.tiles(ms[i].rows), group * (to - firstGroup[i])));
                 }
             }
         });
@@ -330,10 +330,10 @@ public final class WeightMatrix {
         tiledMatmulAll(pool, x, batch, ms, outs);
     }
 
-    /** {@link #matmulAll} over tiled matrices: x rounded to its Q8 values once, the work shared out in tile pairs. */
+    /** {@link #matmulAll} over tiled matrices: x rounded to its Q8 values once, the work shared out in tile groups. */
     private static void tiledMatmulAll(WorkerPool pool, float[] x, int batch, WeightMatrix[] ms, float[][] outs) {
         float[] xq = Q8Activations.roundTrip(pool, x, ms[0].cols, batch);
-        forTilePairs(pool, ms, (i, t0, t1) -> TiledBatch.matmul(ms[i].tileFormat(), ms[i].tiles, ms[i].rows, ms[i].cols, xq, batch,
+        forTileGroups(pool, ms, TiledBatch.GROUP_TILES, (i, t0, t1) -> TiledBatch.matmul(ms[i].tileFormat(), ms[i].tiles, ms[i].rows, ms[i].cols, xq, batch,
                 t0, t1, outs[i]));
     }
 

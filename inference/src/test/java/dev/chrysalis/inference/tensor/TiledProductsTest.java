@@ -78,15 +78,26 @@ class TiledProductsTest {
     void matvecAndBatchedProductsMatchTheQ8Reference() {
         assumeTrue(QuantTiles.fits(QuantTiles.ROWS, 32), "no vector lanes to tile for");
         Random rnd = new Random(11);
-        // the last tile padded, after an odd and an even number of tiles (tiles are multiplied in pairs)
+        // The last tile padded, after an odd and an even number of tiles (decode multiplies tiles in pairs);
+        // whole groups of four tiles (prefill's widest kernel, at 512-bit lanes) followed by a group of three
+        // and by a padded tile; 160 columns are more than one of prefill's column chunks.
+        int r = QuantTiles.ROWS;
         for (GgmlType type : new GgmlType[] {GgmlType.Q4_0, GgmlType.Q8_0}) {
-            for (int rows : new int[] {3 * QuantTiles.ROWS - 5, 2 * QuantTiles.ROWS - 5}) {
+            for (int rows : new int[] {3 * r - 5, 2 * r - 5, 7 * r, 9 * r - 5}) {
                 checkAgainstQ8Reference(type, rows, 160, rnd);
             }
         }
     }
 
     private static void checkAgainstQ8Reference(GgmlType type, int rows, int cols, Random rnd) {
+        // token counts: groups of six with four left (70), two left (68: taken as sixes and two fours),
+        // one left (67), and too few for a group of six (5)
+        for (int batch : new int[] {70, 68, 67, 5}) {
+            checkAgainstQ8Reference(type, rows, cols, batch, rnd);
+        }
+    }
+
+    private static void checkAgainstQ8Reference(GgmlType type, int rows, int cols, int batch, Random rnd) {
         WeightMatrix plain = new WeightMatrix("w", type, rows, cols, random(type, rows, cols, rnd));
         try (WorkerPool pool = new WorkerPool(2); Arena arena = Arena.ofShared()) {
             WeightMatrix tiled = plain.tiled(pool, arena);
@@ -98,7 +109,6 @@ class TiledProductsTest {
                 tiled.dequantizeRow(r, t, 0);
                 assertArrayEquals(java.util.Arrays.copyOfRange(w, r * cols, (r + 1) * cols), t, "row " + r + " dequantized from tiles");
             }
-            int batch = 70; // more than one token chunk, and a remainder of two after groups of four
             float[] x = gaussian(batch * cols, rnd);
             float[] out = new float[batch * rows];
             tiled.matmul(pool, x, batch, out, null);
