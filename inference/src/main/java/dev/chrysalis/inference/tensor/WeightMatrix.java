@@ -273,11 +273,11 @@ public final class WeightMatrix {
         });
     }
 
-    /** {@link #matvecAll} over tiled matrices of one type: x quantized once, the work shared out in tile pairs. */
+    /** {@link #matvecAll} over tiled matrices of one type: x quantized once, the work shared out in tile groups. */
     private static void tiledMatvecAll(WorkerPool pool, float[] x, WeightMatrix[] ms, float[][] outs) {
         QuantTiles.Format f = ms[0].tileFormat();
         Q8Activations a = Q8Activations.quantize(f, x, ms[0].cols);
-        forTileGroups(pool, ms, 2, (i, t0, t1) -> QuantTiles.matvec(f, ms[i].tiles, ms[i].rows, ms[i].cols >> 5, a, t0, t1, outs[i],
+        forTileGroups(pool, ms, QuantTiles.DECODE_TILES, (i, t0, t1) -> QuantTiles.matvec(f, ms[i].tiles, ms[i].rows, ms[i].cols >> 5, a, t0, t1, outs[i],
                 t0 * QuantTiles.ROWS));
     }
 

@@ -141,7 +141,7 @@ class TiledProductsTest {
     @Test
     void extremeNibblesAndActivationsStayExactIn16BitLanes() {
         assumeTrue(QuantTiles.fits(QuantTiles.ROWS, 32), "no vector lanes to tile for");
-        int rows = QuantTiles.ROWS;
+        int rows = 7 * QuantTiles.ROWS; // decode's kernels for four tiles, a pair and one
         int cols = 64;
         MemorySegment s = MemorySegment.ofArray(new byte[rows * cols / 32 * 18]);
         for (int b = 0; b < rows * cols / 32; b++) {
@@ -174,11 +174,14 @@ class TiledProductsTest {
                 java.util.Arrays.fill(x, sign * 127f); // scale 1, every activation +-127: the largest 16-bit partial sums
                 float[] out = new float[rows];
                 tiled.matvec(pool, x, out, null);
-                float[] batched = new float[4 * rows];
-                tiled.matmul(pool, concat(x, 4), 4, batched, null);
+                int tokens = 7; // prefill's kernels for six tokens and for one
+                float[] batched = new float[tokens * rows];
+                tiled.matmul(pool, concat(x, tokens), tokens, batched, null);
                 for (int r = 0; r < rows; r++) {
                     assertEquals(sign * weight * 127f * cols, out[r], 0f, plain.type() + " row " + r);
-                    assertEquals(out[r], batched[3 * rows + r], 0f, plain.type() + " batched row " + r);
+                    for (int tok = 0; tok < tokens; tok++) {
+                        assertEquals(out[r], batched[tok * rows + r], 0f, plain.type() + " batched row " + r + " token " + tok);
+                    }
                 }
             }
         }
