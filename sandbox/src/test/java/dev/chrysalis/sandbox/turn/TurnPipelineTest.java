@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chrysalis.spi.hook.Hook;
 import dev.chrysalis.spi.hook.HookContext;
+import dev.chrysalis.spi.hook.ToolCall;
 import dev.chrysalis.spi.hook.TurnData;
 import dev.chrysalis.spi.router.RouteDecision;
 import dev.chrysalis.spi.router.Router;
@@ -18,6 +19,7 @@ import dev.chrysalis.spi.skill.SkillLimits;
 import dev.chrysalis.spi.skill.SkillResult;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -91,7 +93,11 @@ class TurnPipelineTest {
     }
 
     private TurnOutcome turn(TurnPlugins plugins, String message) {
-        TurnEnvironment environment = new TurnEnvironment(temp.resolve("ws"), temp.resolve("hooks"), CLOCK, SkillLimits.DEFAULT);
+        return turn(plugins, message, SkillLimits.DEFAULT);
+    }
+
+    private TurnOutcome turn(TurnPlugins plugins, String message, SkillLimits limits) {
+        TurnEnvironment environment = new TurnEnvironment(temp.resolve("ws"), temp.resolve("hooks"), CLOCK, limits);
         return new TurnPipeline(plugins, new DefaultBrain(), environment)
                 .run("s-1", 1, message, List.of(), partial -> { }, () -> 42);
     }
@@ -142,5 +148,48 @@ class TurnPipelineTest {
         assertEquals(FailureKind.ROUTER_EXCEPTION, failure.kind());
         assertEquals("broken", failure.source());
         assertTrue(outcome.turn().answer().contains("index corrupt"), outcome.turn()::answer);
+    }
+
+    /** Routes every message to echo with the message as its text. */
+    private static final Router ECHO_ALL = new Router() {
+        public String name() {
+            return "echo-all";
+        }
+
+        public RouteDecision route(String message, List<SkillDescriptor> catalogue) {
+            return new RouteDecision.Routed("echo", JSON.createObjectNode().put("text", message), 1, "all");
+        }
+    };
+
+    @Test
+    void anOutputOverTheCharacterLimitIsASkillErrorAndOneAtTheLimitIsAnswered() {
+        String message = "caf\u00e9 \"quoted\" \\ tab\t line\n \u0001 \ud83d\ude00"; // escapes count as written
+        TurnOutcome free = turn(new Fixed(ECHO_ALL, List.of()), message);
+        assertEquals(List.of(), free.failures());
+        ToolCall call = free.turn().toolCalls().getFirst();
+        int size = call.output().orElseThrow().toString().length() + call.summary().orElseThrow().length();
+
+        Duration timeout = SkillLimits.DEFAULT.timeout();
+        TurnOutcome atLimit = turn(new Fixed(ECHO_ALL, List.of()), message, new SkillLimits(timeout, size, 1 << 20));
+        assertEquals(List.of(), atLimit.failures());
+
+        TurnOutcome over = turn(new Fixed(ECHO_ALL, List.of()), message, new SkillLimits(timeout, size - 1, 1 << 20));
+        TurnFailure failure = over.failures().getFirst();
+        assertEquals(FailureKind.SKILL_ERROR, failure.kind());
+        assertTrue(failure.message().contains("produced " + size + " characters of output; the limit is " + (size - 1)),
+                failure::message);
+    }
+
+    @Test
+    void jsonCharsCountsWhatToStringWrites() {
+        var node = JSON.createObjectNode();
+        node.put("text", "caf\u00e9 \"q\" \\ \t\n\u0001\u2028 \ud83d\ude00 </script>");
+        node.put("big", new java.math.BigDecimal("12345678901234567890.000000000000000001"));
+        node.put("small", 1.0e-300);
+        node.put("neg", -0.0);
+        node.putArray("list").add(1).add(true).addNull().addObject().put("k", "v");
+        node.putObject("empty");
+        assertEquals(node.toString().length(), TurnPipeline.jsonChars(node), node::toString);
+        assertEquals(4, TurnPipeline.jsonChars(com.fasterxml.jackson.databind.node.NullNode.getInstance()));
     }
 }
