@@ -172,24 +172,23 @@ public final class QuantTiles {
             throw new IllegalArgumentException("activations paired for " + a.format + ", weights are " + f);
         }
         int t = t0;
-        // Q4_0: four tiles at a time where all four are whole, then a pair, then one. Q8_0 stays with pairs: its
-        // four-tile kernel ran 17% faster, but after a Q4_0 model in the same JVM it sometimes stayed in code
-        // that boxes every vector (Q8_0 decode at 2-5 tok/s in half the runs of `bench inference`).
         if (f == Format.Q4_0) {
+            // four tiles at a time where all four are whole; the few left (a matrix's last ones) one by one
             for (; t + 3 < t1 && (t + 4) * ROWS <= rows; t += 4) {
                 matvec4(w, rows, blocks, a, t, out, oo + (t - t0) * ROWS);
             }
-        }
-        for (; t + 1 < t1; t += 2) {
-            if (f == Format.Q4_0) {
-                matvec2(w, rows, blocks, a, t, out, oo + (t - t0) * ROWS);
-            } else {
-                q8Matvec2(w, rows, blocks, a, t, out, oo + (t - t0) * ROWS);
+            for (; t < t1; t++) {
+                matvec1(w, rows, blocks, a, t, out, oo + (t - t0) * ROWS);
             }
+            return;
         }
-        if (t < t1 && f == Format.Q4_0) {
-            matvec1(w, rows, blocks, a, t, out, oo + (t - t0) * ROWS);
-        } else if (t < t1) {
+        // Q8_0 stays with pairs: its four-tile kernel ran 17% faster, but after a Q4_0 model in the same JVM it
+        // sometimes stayed in code that boxes every vector (Q8_0 decode at 2-5 tok/s in half the runs of
+        // `bench inference`)
+        for (; t + 1 < t1; t += 2) {
+            q8Matvec2(w, rows, blocks, a, t, out, oo + (t - t0) * ROWS);
+        }
+        if (t < t1) {
             q8Matvec1(w, rows, blocks, a, t, out, oo + (t - t0) * ROWS);
         }
     }
@@ -233,75 +232,12 @@ public final class QuantTiles {
     }
 
     /**
-     * Tiles {@code t} and {@code t + 1} times one token: each activation broadcast serves both, and two
-     * weight streams are in flight (11-19% over one tile at a time, streaming or in L2). The arithmetic per
-     * tile is exactly {@link #matvec1}'s.
-     */
-    private static void matvec2(MemorySegment w, int rows, int blocks, Q8Activations a, int t, float[] out, int o) {
-        int[] pairs = a.pairs;
-        long tile0 = (long) t * blocks * Q4_CELL;
-        long tile1 = tile0 + blocks * Q4_CELL;
-        FloatVector acc0 = FloatVector.zero(F);
-        FloatVector acc1 = acc0;
-        for (int b = 0; b < blocks; b++) {
-            long c0 = tile0 + b * Q4_CELL;
-            long c1 = tile1 + b * Q4_CELL;
-            int po = b * Q8Activations.PAIRS;
-            ShortVector x0 = ShortVector.zero(S);
-            ShortVector x1 = x0;
-            ShortVector y0 = x0;
-            ShortVector y1 = x0;
-            for (int m = 0; m < 4; m++) {
-                ShortVector v = ShortVector.fromMemorySegment(S, w, c0 + GROUP * m, LE);
-                ShortVector u = ShortVector.fromMemorySegment(S, w, c1 + GROUP * m, LE);
-                int p = po + 4 * m;
-                ShortVector pa = pair(pairs[p]);
-                ShortVector pb = pair(pairs[p + 1]);
-                ShortVector pc = pair(pairs[p + 2]);
-                ShortVector pd = pair(pairs[p + 3]);
-                x0 = x0.add(v.and((short) 0xF).mul(pa));
-                x1 = x1.add(v.lanewise(VectorOperators.LSHR, 4).and((short) 0xF).mul(pb));
-                x0 = x0.add(v.lanewise(VectorOperators.LSHR, 8).and((short) 0xF).mul(pc));
-                x1 = x1.add(v.lanewise(VectorOperators.LSHR, 12).mul(pd));
-                y0 = y0.add(u.and((short) 0xF).mul(pa));
-                y1 = y1.add(u.lanewise(VectorOperators.LSHR, 4).and((short) 0xF).mul(pb));
-                y0 = y0.add(u.lanewise(VectorOperators.LSHR, 8).and((short) 0xF).mul(pc));
-                y1 = y1.add(u.lanewise(VectorOperators.LSHR, 12).mul(pd));
-            }
-            IntVector h0 = (IntVector) ShortVector.fromMemorySegment(SCALE, w, c0 + Q4_SCALES, LE).convertShape(VectorOperators.S2I, I, 0);
-            IntVector h1 = (IntVector) ShortVector.fromMemorySegment(SCALE, w, c1 + Q4_SCALES, LE).convertShape(VectorOperators.S2I, I, 0);
-            IntVector mag0 = h0.and(0x7FFF).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
-            IntVector mag1 = h1.and(0x7FFF).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
-            FloatVector d0 = mag0.or(h0.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
-            FloatVector d1 = mag1.or(h1.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
-            int corr = 8 * a.sums[b];
-            IntVector v0 = x0.add(x1).reinterpretAsInts();
-            IntVector v1 = y0.add(y1).reinterpretAsInts();
-            FloatVector r0 = (FloatVector) v0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                    .add(v0.lanewise(VectorOperators.ASHR, 16)).sub(corr).convert(VectorOperators.I2F, 0);
-            FloatVector r1 = (FloatVector) v1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                    .add(v1.lanewise(VectorOperators.ASHR, 16)).sub(corr).convert(VectorOperators.I2F, 0);
-            FloatVector da = FloatVector.broadcast(F, a.scales[b]);
-            acc0 = r0.mul(d0).fma(da, acc0);
-            acc1 = r1.mul(d1).fma(da, acc1);
-        }
-        acc0.intoArray(out, o);
-        int valid = rows - (t + 1) * ROWS;
-        if (valid >= ROWS) {
-            acc1.intoArray(out, o + ROWS);
-        } else {
-            acc1.intoArray(out, o + ROWS, F.indexInRange(0, valid));
-        }
-    }
-
-
-
-    /**
-     * Tiles {@code t..t+3} (all whole) times one token: {@link #matvec2}'s arithmetic for four tiles, so four
-     * weight streams are in flight. Decode streams its weights from memory, and more streams per thread read
-     * faster: TinyLlama Q4_0 decode 18 -> 24 tok/s over pairs on this machine's 2 cores, even at 256-bit
-     * lanes where the accumulators outgrow the 16 registers (+9%). Eight tiles no longer compile to vector
-     * code; the same kernel for Q8_0 (see {@link #matvec}) sometimes did not either.
+     * Tiles {@code t..t+3} (all whole) times one token: {@link #matvec1}'s arithmetic for four tiles, each
+     * activation broadcast serving all four, so four weight streams are in flight. Decode streams its weights
+     * from memory, and more streams per thread read faster: TinyLlama Q4_0 decode 18 -> 24 tok/s over pairs of
+     * tiles on this machine's 2 cores, even at 256-bit lanes where the accumulators outgrow the 16 registers
+     * (+9%). Eight tiles no longer compile to vector code; the same kernel for Q8_0 (see {@link #matvec})
+     * sometimes did not either.
      */
     private static void matvec4(MemorySegment w, int rows, int blocks, Q8Activations a, int t, float[] out, int o) {
         int[] pairs = a.pairs;
@@ -433,7 +369,10 @@ public final class QuantTiles {
         }
     }
 
-    /** Q8_0 tiles {@code t} and {@code t + 1} times one token, sharing the activation broadcasts (as matvec2). */
+    /**
+     * Q8_0 tiles {@code t} and {@code t + 1} times one token: each activation broadcast serves both, and two
+     * weight streams are in flight. The arithmetic per tile is exactly {@link #q8Matvec1}'s.
+     */
     private static void q8Matvec2(MemorySegment w, int rows, int blocks, Q8Activations a, int t, float[] out, int o) {
         int[] pairs = a.pairs;
         long tile0 = (long) t * blocks * Q8_CELL;
@@ -490,7 +429,6 @@ public final class QuantTiles {
             acc1.intoArray(out, o + ROWS, F.indexInRange(0, valid));
         }
     }
-
 
     /** Two activation integers in the halves of every 32-bit lane. */
     private static ShortVector pair(int packed) {
