@@ -50,54 +50,62 @@ public final class TiledBatch {
     public static void matmul(QuantTiles.Format f, MemorySegment w, int rows, int cols, float[] x, int tokens, int t0, int t1, float[] out) {
         float[] wt = BLOCK.get();
         int blocks = cols >> 5;
+        // Tokens for the 4 x 6 kernel: sixes, then fours, so 128 tokens are 20 x 6 + 2 x 4, not 21 x 6 + 2 tokens
+        // one at a time.
+        int sixes = tokens / 6;
+        if (sixes > 0 && (tokens % 6 == 2 || tokens % 6 == 3)) {
+            sixes--;
+        }
         for (int t = t0; t < t1; t += GROUP_TILES) {
             int nt = Math.min(GROUP_TILES, t1 - t);
             int r0 = t * ROWS;
             int valid = Math.min(nt * ROWS, rows - r0);
-            int stride = nt * ROWS;
             // the kernels accumulate into out chunk by chunk (a choice between zero and a load in them
             // would merge two vector values, which C2 boxes: the kernel then runs as plain Java)
             for (int tok = 0; tok < tokens; tok++) {
                 java.util.Arrays.fill(out, tok * rows + r0, tok * rows + r0 + valid, 0f);
             }
+            int sixEnd = nt == 4 && valid == 4 * ROWS ? 6 * sixes : 0;
             for (int k0 = 0; k0 < cols; k0 += K_CHUNK) {
                 int n = Math.min(cols, k0 + K_CHUNK) - k0;
                 for (int i = 0; i < nt; i++) {
-                    dequantize(f, w, blocks, t + i, k0, n, wt, i * ROWS, stride);
+                    dequantize(f, w, blocks, t + i, k0, n, wt, i * ROWS, nt * ROWS);
                 }
-                int tok = 0;
-                if (valid == stride && nt == 4) {
-                    // sixes, then fours: 128 tokens as 20 x 6 + 2 x 4, not 21 x 6 + 2 tokens one at a time
-                    int sixes = tokens / 6;
-                    int rest = tokens - 6 * sixes;
-                    if ((rest == 2 || rest == 3) && sixes > 0) {
-                        sixes--;
-                    }
-                    for (; tok < 6 * sixes; tok += 6) {
-                        quad6(wt, n, x, cols, k0, tok, out, rows, r0);
-                    }
+                multiplyChunk(wt, nt, valid, n, x, cols, k0, tokens, sixEnd, out, rows, r0);
+            }
+        }
+    }
+
+    /**
+     * The dequantized block {@code wt} ({@code nt} tiles, the first {@code valid} rows real, {@code n} columns
+     * from {@code k0}) times every token, added into {@code out}: tokens below {@code sixEnd} six at a time
+     * over four tiles, then fours over pairs of whole tiles, then one by one.
+     */
+    private static void multiplyChunk(float[] wt, int nt, int valid, int n, float[] x, int cols, int k0, int tokens,
+                                      int sixEnd, float[] out, int rows, int r0) {
+        int stride = nt * ROWS;
+        int tok = 0;
+        for (; tok < sixEnd; tok += 6) {
+            quad6(wt, n, x, cols, k0, tok, out, rows, r0);
+        }
+        if (valid == stride) {
+            // the tokens left in fours: tiles in pairs, an odd last tile alone
+            int end = tok + ((tokens - tok) & ~3);
+            for (int i = 0; i + 2 <= nt; i += 2) {
+                for (int tk = tok; tk < end; tk += 4) {
+                    pair4(wt, i * ROWS, stride, n, x, cols, k0, tk, out, rows, r0 + i * ROWS);
                 }
-                if (valid == stride) {
-                    // the tokens left in fours: tiles in pairs, an odd last tile alone
-                    int end = tok + ((tokens - tok) & ~3);
-                    for (int i = 0; i + 2 <= nt; i += 2) {
-                        for (int tk = tok; tk < end; tk += 4) {
-                            pair4(wt, i * ROWS, stride, n, x, cols, k0, tk, out, rows, r0 + i * ROWS);
-                        }
-                    }
-                    if ((nt & 1) != 0) {
-                        for (int tk = tok; tk < end; tk++) {
-                            one(wt, (nt - 1) * ROWS, stride, n, x, tk * cols + k0, out, tk * rows + r0 + (nt - 1) * ROWS, ROWS);
-                        }
-                    }
-                    tok = end;
+            }
+            if ((nt & 1) != 0) {
+                for (int tk = tok; tk < end; tk++) {
+                    one(wt, (nt - 1) * ROWS, stride, n, x, tk * cols + k0, out, tk * rows + r0 + (nt - 1) * ROWS, ROWS);
                 }
-                for (; tok < tokens; tok++) {
-                    for (int i = 0; i < nt && i * ROWS < valid; i++) {
-                        one(wt, i * ROWS, stride, n, x, tok * cols + k0, out, tok * rows + r0 + i * ROWS,
-                                Math.min(ROWS, valid - i * ROWS));
-                    }
-                }
+            }
+            tok = end;
+        }
+        for (; tok < tokens; tok++) {
+            for (int i = 0; i < nt && i * ROWS < valid; i++) {
+                one(wt, i * ROWS, stride, n, x, tok * cols + k0, out, tok * rows + r0 + i * ROWS, Math.min(ROWS, valid - i * ROWS));
             }
         }
     }
