@@ -134,7 +134,10 @@ public final class Engine implements AutoCloseable {
         return String.format(java.util.Locale.ROOT, "%.2f GiB", bytes / (double) (1L << 30));
     }
 
-    /** Touches every page of the mapping (sequential read) so later compute does not fault on disk. */
+    /**
+     * Touches every page of the mapping (sequential read) so later compute does not fault on disk, except the
+     * tensors in {@code skip} (already read, e.g. by tiling).
+     */
     private static void prefault(GgufFile file, java.util.Set<String> skip, EngineOptions.LoadProgress progress) {
         MemorySegment all = file.tensors().values().stream().findFirst().map(t -> t.data()).orElse(null);
         if (all == null) {
@@ -151,7 +154,8 @@ public final class Engine implements AutoCloseable {
         long nextReport = report;
         for (var t : file.tensors().values()) {
             MemorySegment s = t.data();
-            for (long p = 0; p < s.byteSize() && !skip.contains(t.name()); p += step) {
+            long touched = skip.contains(t.name()) ? 0 : s.byteSize();
+            for (long p = 0; p < touched; p += step) {
                 sum += s.get(ValueLayout.JAVA_BYTE, p);
             }
             done += s.byteSize();
