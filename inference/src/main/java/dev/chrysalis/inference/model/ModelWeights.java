@@ -3,8 +3,10 @@ package dev.chrysalis.inference.model;
 import dev.chrysalis.inference.kernels.WorkerPool;
 import dev.chrysalis.inference.tensor.WeightMatrix;
 import java.lang.foreign.Arena;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
@@ -28,10 +30,14 @@ public record ModelWeights(
                 ropeFreqFactors);
     }
 
-    /** The tensor names of the matrices that are {@linkplain WeightMatrix#isTiled() tiled} (read from the file once, at tiling). */
-    public java.util.Set<String> tiledTensorNames() {
-        return Stream.concat(Stream.of(tokenEmbedding), perTokenMatrices()).filter(WeightMatrix::isTiled).map(WeightMatrix::name)
-                .collect(java.util.stream.Collectors.toSet());
+    /**
+     * The matrices the forward pass reads from the file mapping at run time: those not {@linkplain WeightMatrix#isTiled()
+     * tiled} (tiling copied the others, and norm vectors and biases are on the heap). A tied embedding counts once.
+     */
+    public List<WeightMatrix> mappedMatrices() {
+        Set<Long> seen = new HashSet<>();
+        return Stream.concat(Stream.of(tokenEmbedding), perTokenMatrices()).filter(m -> !m.isTiled())
+                .filter(m -> seen.add(m.data().address())).toList();
     }
 
     /** The matrices every token is multiplied with: the output matrix and each layer's seven. */

@@ -1,5 +1,6 @@
 package dev.chrysalis.inference.model;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.chrysalis.inference.gguf.GgufFile;
@@ -8,6 +9,7 @@ import dev.chrysalis.inference.testutil.Refs;
 import dev.chrysalis.inference.tensor.WeightMatrix;
 import java.io.IOException;
 import java.lang.foreign.Arena;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -70,6 +72,16 @@ class TransformerReferenceLogitsTest {
             long tiledCount = Stream.concat(Stream.of(tiled.output()), tiled.layers().stream().flatMap(l -> Stream.of(l.wq(), l.wk(), l.wv(),
                     l.wo(), l.wGate(), l.wUp(), l.wDown()))).filter(WeightMatrix::isTiled).count();
             Assumptions.assumeTrue(tiledCount > 0, json + ": no Q4_0 matrix to tile");
+            // what Engine.load prefaults: exactly the matrices still read from the file, each once
+            List<WeightMatrix> mapped = tiled.mappedMatrices();
+            long untiled = Stream.concat(Stream.of(tiled.tokenEmbedding(), tiled.output()), tiled.layers().stream().flatMap(l -> Stream.of(
+                    l.wq(), l.wk(), l.wv(), l.wo(), l.wGate(), l.wUp(), l.wDown()))).filter(w -> !w.isTiled())
+                    .map(w -> w.data().address()).distinct().count();
+            assertEquals(untiled, mapped.size(), json + ": mapped matrices " + mapped);
+            assertTrue(mapped.stream().noneMatch(WeightMatrix::isTiled), json + ": a tiled matrix would be prefaulted: " + mapped);
+            assertEquals(m.weights().mappedMatrices().size(), Stream.concat(Stream.of(m.weights().tokenEmbedding(), m.weights().output()),
+                    m.weights().layers().stream().flatMap(l -> Stream.of(l.wq(), l.wk(), l.wv(), l.wo(), l.wGate(), l.wUp(), l.wDown())))
+                    .map(w -> w.data().address()).distinct().count(), json + ": untiled weights read every matrix from the file");
             int n = refs.promptTokens().length;
             int vocab = m.config().vocabSize();
             Transformer tr = new Transformer(m.config(), tiled, pool, 64, 64);
