@@ -172,24 +172,20 @@ public final class QuantTiles {
             throw new IllegalArgumentException("activations paired for " + a.format + ", weights are " + f);
         }
         int t = t0;
-        if (f == Format.Q4_0) {
-            // four tiles at a time where all four are whole; the few left (a matrix's last ones) one by one
-            for (; t + 3 < t1 && (t + 4) * ROWS <= rows; t += 4) {
+        // four tiles at a time where all four are whole; the few left (a matrix's last ones) one by one
+        for (; t + 3 < t1 && (t + 4) * ROWS <= rows; t += 4) {
+            if (f == Format.Q4_0) {
                 matvec4(w, rows, blocks, a, t, out, oo + (t - t0) * ROWS);
+            } else {
+                q8Matvec4(w, rows, blocks, a, t, out, oo + (t - t0) * ROWS);
             }
-            for (; t < t1; t++) {
+        }
+        for (; t < t1; t++) {
+            if (f == Format.Q4_0) {
                 matvec1(w, rows, blocks, a, t, out, oo + (t - t0) * ROWS);
+            } else {
+                q8Matvec1(w, rows, blocks, a, t, out, oo + (t - t0) * ROWS);
             }
-            return;
-        }
-        // Q8_0 stays with pairs: its four-tile kernel ran 17% faster, but after a Q4_0 model in the same JVM it
-        // sometimes stayed in code that boxes every vector (Q8_0 decode at 2-5 tok/s in half the runs of
-        // `bench inference`)
-        for (; t + 1 < t1; t += 2) {
-            q8Matvec2(w, rows, blocks, a, t, out, oo + (t - t0) * ROWS);
-        }
-        if (t < t1) {
-            q8Matvec1(w, rows, blocks, a, t, out, oo + (t - t0) * ROWS);
         }
     }
 
@@ -236,8 +232,9 @@ public final class QuantTiles {
      * activation broadcast serving all four, so four weight streams are in flight. Decode streams its weights
      * from memory, and more streams per thread read faster: TinyLlama Q4_0 decode 18 -> 24 tok/s over pairs of
      * tiles on this machine's 2 cores, even at 256-bit lanes where the accumulators outgrow the 16 registers
-     * (+9%). Eight tiles no longer compile to vector code; the same kernel for Q8_0 (see {@link #matvec})
-     * sometimes did not either.
+     * (+9%); Q8_0 13.7 -> 16 tok/s. Eight tiles no longer compile to vector code.
+     *
+     * <p>Kernels this long need the launcher's {@code -XX:PerBytecodeTrapLimit}: see the {@code chrysalis} script.
      */
     private static void matvec4(MemorySegment w, int rows, int blocks, Q8Activations a, int t, float[] out, int o) {
         int[] pairs = a.pairs;
@@ -369,46 +366,71 @@ public final class QuantTiles {
         }
     }
 
-    /**
-     * Q8_0 tiles {@code t} and {@code t + 1} times one token: each activation broadcast serves both, and two
-     * weight streams are in flight. The arithmetic per tile is exactly {@link #q8Matvec1}'s.
-     */
-    private static void q8Matvec2(MemorySegment w, int rows, int blocks, Q8Activations a, int t, float[] out, int o) {
+    /** {@link #q8Matvec1}'s arithmetic for four whole tiles, each activation broadcast serving all four: see {@link #matvec4}. */
+    private static void q8Matvec4(MemorySegment w, int rows, int blocks, Q8Activations a, int t, float[] out, int o) {
         int[] pairs = a.pairs;
         long tile0 = (long) t * blocks * Q8_CELL;
         long tile1 = tile0 + blocks * Q8_CELL;
+        long tile2 = tile1 + blocks * Q8_CELL;
+        long tile3 = tile2 + blocks * Q8_CELL;
         FloatVector acc0 = FloatVector.zero(F);
         FloatVector acc1 = acc0;
+        FloatVector acc2 = acc0;
+        FloatVector acc3 = acc0;
         for (int b = 0; b < blocks; b++) {
             long c0 = tile0 + b * Q8_CELL;
             long c1 = tile1 + b * Q8_CELL;
+            long c2 = tile2 + b * Q8_CELL;
+            long c3 = tile3 + b * Q8_CELL;
             int po = b * Q8Activations.PAIRS;
             ShortVector lo0 = ShortVector.zero(S);
             ShortVector hi0 = lo0;
             ShortVector lo1 = lo0;
             ShortVector hi1 = lo0;
+            ShortVector lo2 = lo0;
+            ShortVector hi2 = lo0;
+            ShortVector lo3 = lo0;
+            ShortVector hi3 = lo0;
             for (int g = 0; g < 8; g++) {
-                ShortVector v = ShortVector.fromMemorySegment(S, w, c0 + GROUP * g, LE);
-                ShortVector u = ShortVector.fromMemorySegment(S, w, c1 + GROUP * g, LE);
+                ShortVector v0 = ShortVector.fromMemorySegment(S, w, c0 + GROUP * g, LE);
+                ShortVector v1 = ShortVector.fromMemorySegment(S, w, c1 + GROUP * g, LE);
+                ShortVector v2 = ShortVector.fromMemorySegment(S, w, c2 + GROUP * g, LE);
+                ShortVector v3 = ShortVector.fromMemorySegment(S, w, c3 + GROUP * g, LE);
                 ShortVector pa = pair(pairs[po + 2 * g]);
                 ShortVector pb = pair(pairs[po + 2 * g + 1]);
-                lo0 = lo0.add(v.and((short) 0xF).mul(pa)).add(v.lanewise(VectorOperators.LSHR, 8).and((short) 0xF).mul(pb));
-                hi0 = hi0.add(v.lanewise(VectorOperators.LSHL, 8).lanewise(VectorOperators.ASHR, 12).mul(pa))
-                        .add(v.lanewise(VectorOperators.ASHR, 12).mul(pb));
-                lo1 = lo1.add(u.and((short) 0xF).mul(pa)).add(u.lanewise(VectorOperators.LSHR, 8).and((short) 0xF).mul(pb));
-                hi1 = hi1.add(u.lanewise(VectorOperators.LSHL, 8).lanewise(VectorOperators.ASHR, 12).mul(pa))
-                        .add(u.lanewise(VectorOperators.ASHR, 12).mul(pb));
+                lo0 = lo0.add(v0.and((short) 0xF).mul(pa)).add(v0.lanewise(VectorOperators.LSHR, 8).and((short) 0xF).mul(pb));
+                hi0 = hi0.add(v0.lanewise(VectorOperators.LSHL, 8).lanewise(VectorOperators.ASHR, 12).mul(pa))
+                        .add(v0.lanewise(VectorOperators.ASHR, 12).mul(pb));
+                lo1 = lo1.add(v1.and((short) 0xF).mul(pa)).add(v1.lanewise(VectorOperators.LSHR, 8).and((short) 0xF).mul(pb));
+                hi1 = hi1.add(v1.lanewise(VectorOperators.LSHL, 8).lanewise(VectorOperators.ASHR, 12).mul(pa))
+                        .add(v1.lanewise(VectorOperators.ASHR, 12).mul(pb));
+                lo2 = lo2.add(v2.and((short) 0xF).mul(pa)).add(v2.lanewise(VectorOperators.LSHR, 8).and((short) 0xF).mul(pb));
+                hi2 = hi2.add(v2.lanewise(VectorOperators.LSHL, 8).lanewise(VectorOperators.ASHR, 12).mul(pa))
+                        .add(v2.lanewise(VectorOperators.ASHR, 12).mul(pb));
+                lo3 = lo3.add(v3.and((short) 0xF).mul(pa)).add(v3.lanewise(VectorOperators.LSHR, 8).and((short) 0xF).mul(pb));
+                hi3 = hi3.add(v3.lanewise(VectorOperators.LSHL, 8).lanewise(VectorOperators.ASHR, 12).mul(pa))
+                        .add(v3.lanewise(VectorOperators.ASHR, 12).mul(pb));
             }
             IntVector h0 = (IntVector) ShortVector.fromMemorySegment(SCALE, w, c0 + Q8_SCALES, LE).convertShape(VectorOperators.S2I, I, 0);
             IntVector h1 = (IntVector) ShortVector.fromMemorySegment(SCALE, w, c1 + Q8_SCALES, LE).convertShape(VectorOperators.S2I, I, 0);
+            IntVector h2 = (IntVector) ShortVector.fromMemorySegment(SCALE, w, c2 + Q8_SCALES, LE).convertShape(VectorOperators.S2I, I, 0);
+            IntVector h3 = (IntVector) ShortVector.fromMemorySegment(SCALE, w, c3 + Q8_SCALES, LE).convertShape(VectorOperators.S2I, I, 0);
             IntVector mag0 = h0.and(0x7FFF).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
             IntVector mag1 = h1.and(0x7FFF).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
+            IntVector mag2 = h2.and(0x7FFF).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
+            IntVector mag3 = h3.and(0x7FFF).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
             FloatVector d0 = mag0.or(h0.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
             FloatVector d1 = mag1.or(h1.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
+            FloatVector d2 = mag2.or(h2.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
+            FloatVector d3 = mag3.or(h3.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
             IntVector l0 = lo0.reinterpretAsInts();
             IntVector u0 = hi0.reinterpretAsInts();
             IntVector l1 = lo1.reinterpretAsInts();
             IntVector u1 = hi1.reinterpretAsInts();
+            IntVector l2 = lo2.reinterpretAsInts();
+            IntVector u2 = hi2.reinterpretAsInts();
+            IntVector l3 = lo3.reinterpretAsInts();
+            IntVector u3 = hi3.reinterpretAsInts();
             FloatVector r0 = (FloatVector) l0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(l0.lanewise(VectorOperators.ASHR, 16))
                     .add(u0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(u0.lanewise(VectorOperators.ASHR, 16))
                             .lanewise(VectorOperators.LSHL, 4))
@@ -417,17 +439,24 @@ public final class QuantTiles {
                     .add(u1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(u1.lanewise(VectorOperators.ASHR, 16))
                             .lanewise(VectorOperators.LSHL, 4))
                     .convert(VectorOperators.I2F, 0);
+            FloatVector r2 = (FloatVector) l2.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(l2.lanewise(VectorOperators.ASHR, 16))
+                    .add(u2.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(u2.lanewise(VectorOperators.ASHR, 16))
+                            .lanewise(VectorOperators.LSHL, 4))
+                    .convert(VectorOperators.I2F, 0);
+            FloatVector r3 = (FloatVector) l3.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(l3.lanewise(VectorOperators.ASHR, 16))
+                    .add(u3.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(u3.lanewise(VectorOperators.ASHR, 16))
+                            .lanewise(VectorOperators.LSHL, 4))
+                    .convert(VectorOperators.I2F, 0);
             FloatVector da = FloatVector.broadcast(F, a.scales[b]);
             acc0 = r0.mul(d0).fma(da, acc0);
             acc1 = r1.mul(d1).fma(da, acc1);
+            acc2 = r2.mul(d2).fma(da, acc2);
+            acc3 = r3.mul(d3).fma(da, acc3);
         }
         acc0.intoArray(out, o);
-        int valid = rows - (t + 1) * ROWS;
-        if (valid >= ROWS) {
-            acc1.intoArray(out, o + ROWS);
-        } else {
-            acc1.intoArray(out, o + ROWS, F.indexInRange(0, valid));
-        }
+        acc1.intoArray(out, o + ROWS);
+        acc2.intoArray(out, o + 2 * ROWS);
+        acc3.intoArray(out, o + 3 * ROWS);
     }
 
     /** Two activation integers in the halves of every 32-bit lane. */

@@ -78,7 +78,7 @@ class TiledProductsTest {
     void matvecAndBatchedProductsMatchTheQ8Reference() {
         assumeTrue(QuantTiles.fits(QuantTiles.ROWS, 32), "no vector lanes to tile for");
         Random rnd = new Random(11);
-        // The last tile padded, after an odd and an even number of tiles (decode multiplies Q8_0 tiles in pairs, Q4_0 in fours);
+        // The last tile padded, after an odd and an even number of tiles (decode multiplies tiles in fours, then one by one);
         // whole groups of four tiles (prefill's widest kernel, at 512-bit lanes) followed by a group of three
         // and by a padded tile; 160 columns are more than one of prefill's column chunks.
         int r = QuantTiles.ROWS;
