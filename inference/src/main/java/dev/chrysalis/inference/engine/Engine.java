@@ -60,6 +60,9 @@ public final class Engine implements AutoCloseable {
             if (options.prefault()) {
                 prefault(weights.mappedMatrices(), options.progress());
             }
+            if (device.gpu().isEmpty()) {
+                JitSettings.warnIfMissing();
+            }
             this.forwardPass = device.gpu().isPresent()
                     ? CudaTransformer.open(device.gpu().get().ordinal(), config, weights, options.batchSize(), contextLength,
                             file.path().getFileName().toString())
