@@ -9,8 +9,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.jar.Manifest;
@@ -23,10 +25,15 @@ import org.osgi.framework.Version;
 /**
  * A jar read into memory and checked to be an OSGi bundle: a zip with a manifest that declares
  * {@code Bundle-ManifestVersion: 2}, a symbolic name and a well-formed version. The bytes are what gets
- * installed, so what was checked and digested is exactly what runs.
+ * installed, so what was checked and digested is exactly what runs. Its class files are kept as read in the same
+ * pass ({@code classFiles}), for the host to define them before the first call.
  */
 record BundleJar(String source, byte[] bytes, String digest, String symbolicName, String version,
-                 Optional<PluginKind> kind) {
+                 Optional<PluginKind> kind, List<ClassFile> classFiles) {
+
+    /** A class file of the jar: its path in the zip and its bytes. */
+    record ClassFile(String path, byte[] bytes) {
+    }
 
     static final long MAX_BYTES = 64L * 1024 * 1024;
 
@@ -37,6 +44,7 @@ record BundleJar(String source, byte[] bytes, String digest, String symbolicName
         Objects.requireNonNull(symbolicName, "symbolicName");
         Objects.requireNonNull(version, "version");
         Objects.requireNonNull(kind, "kind");
+        classFiles = List.copyOf(classFiles);
     }
 
     /**
@@ -70,12 +78,17 @@ record BundleJar(String source, byte[] bytes, String digest, String symbolicName
         String digest = sha256(bytes);
         Manifest manifest = null;
         int entries = 0;
+        List<ClassFile> classFiles = new ArrayList<>();
+        // one pass: a zip stream inflates every entry to reach the next anyway, so the class files are kept
         try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(bytes))) {
             ZipEntry entry;
             while ((entry = zip.getNextEntry()) != null) {
                 entries++;
-                if (entry.getName().equalsIgnoreCase("META-INF/MANIFEST.MF")) {
+                String name = entry.getName();
+                if (name.equalsIgnoreCase("META-INF/MANIFEST.MF")) {
                     manifest = new Manifest(zip);
+                } else if (!entry.isDirectory() && name.endsWith(".class")) {
+                    classFiles.add(new ClassFile(name, zip.readAllBytes()));
                 }
             }
         } catch (ZipException e) {
@@ -113,7 +126,7 @@ record BundleJar(String source, byte[] bytes, String digest, String symbolicName
             throw new BundleRejectedException("jar " + source + ": " + PluginKind.HEADER + " '" + kindHeader
                     + "' is not one of skill, harness");
         }
-        return new BundleJar(source, bytes, digest, symbolicName, version, kind);
+        return new BundleJar(source, bytes, digest, symbolicName, version, kind, classFiles);
     }
 
     static String sha256(byte[] bytes) {

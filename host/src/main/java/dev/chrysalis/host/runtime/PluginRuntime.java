@@ -49,8 +49,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 import org.apache.felix.framework.Felix;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -1161,37 +1159,28 @@ public final class PluginRuntime implements PluginServices, AutoCloseable {
         BundleWiring wiring = bundle.adapt(BundleWiring.class);
         ClassLoader loader = wiring == null ? null : wiring.getClassLoader();
         Set<String> referenced = new java.util.HashSet<>();
-        // The class files are read from the jar's bytes in memory: asking Felix (findEntries, bundle: URLs) cost
-        // a swap 5% of its CPU time.
-        try (var zip = new ZipInputStream(new ByteArrayInputStream(jar.bytes()))) {
-            ZipEntry entry;
-            while ((entry = zip.getNextEntry()) != null) {
-                String path = entry.getName();
-                if (entry.isDirectory() || !path.endsWith(".class")) {
-                    continue;
-                }
-                String name = path.substring(0, path.length() - ".class".length()).replace('/', '.');
-                if (name.endsWith("module-info") || name.endsWith("package-info") || name.startsWith("META-INF.")) {
-                    continue;
-                }
+        // The class files as read with the jar: asking Felix (findEntries, bundle: URLs) cost a swap 5% of its CPU
+        // time, unzipping the jar a second time 2%.
+        for (BundleJar.ClassFile file : jar.classFiles()) {
+            String path = file.path();
+            String name = path.substring(0, path.length() - ".class".length()).replace('/', '.');
+            if (name.endsWith("module-info") || name.endsWith("package-info") || name.startsWith("META-INF.")) {
+                continue;
+            }
+            try {
+                bundle.loadClass(name);
+            } catch (ClassNotFoundException | LinkageError e) {
+                throw new BundleRejectedException("jar " + jar.source() + " (" + jar.symbolicName() + " " + jar.version()
+                        + "): class " + name + " cannot be loaded: " + e, e);
+            }
+            if (loader != null) {
                 try {
-                    bundle.loadClass(name);
-                } catch (ClassNotFoundException | LinkageError e) {
+                    ClassReferences.resolve(file.bytes(), loader, referenced);
+                } catch (IllegalArgumentException e) {
                     throw new BundleRejectedException("jar " + jar.source() + " (" + jar.symbolicName() + " " + jar.version()
-                            + "): class " + name + " cannot be loaded: " + e, e);
-                }
-                if (loader != null) {
-                    try {
-                        ClassReferences.resolve(zip.readAllBytes(), loader, referenced);
-                    } catch (IllegalArgumentException e) {
-                        throw new BundleRejectedException("jar " + jar.source() + " (" + jar.symbolicName() + " " + jar.version()
-                                + "): class file " + path + " cannot be read: " + e.getMessage(), e);
-                    }
+                            + "): class file " + path + " cannot be read: " + e.getMessage(), e);
                 }
             }
-        } catch (IOException e) {
-            throw new BundleRejectedException("jar " + jar.source() + " (" + jar.symbolicName() + " " + jar.version()
-                    + "): its class files cannot be read: " + e.getMessage(), e);
         }
     }
 
