@@ -70,8 +70,11 @@ final class JitSettings {
         return flags;
     }
 
-    /** Logs, once per JVM, which recommended options are missing. */
+    /** Logs, once per JVM, which recommended options are missing; asks the JVM only until then. */
     static void warnIfMissing() {
+        if (WARNED.get()) {
+            return;
+        }
         List<String> flags = missing();
         if (!flags.isEmpty() && WARNED.compareAndSet(false, true)) {
             LOG.log(System.Logger.Level.WARNING, "this JVM runs without " + String.join(" ", flags) + ": the CPU kernels may "
