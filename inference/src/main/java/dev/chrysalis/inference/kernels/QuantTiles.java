@@ -200,12 +200,14 @@ public final class QuantTiles {
             ShortVector s0 = ShortVector.zero(S);
             ShortVector s1 = s0;
             for (int m = 0; m < 4; m++) {
-                ShortVector v = ShortVector.fromMemorySegment(S, w, cell + GROUP * m, LE);
+                IntVector v = IntVector.fromMemorySegment(I, w, cell + GROUP * m, LE);
                 int p = po + 4 * m;
-                s0 = s0.add(v.and((short) 0xF).mul(pair(pairs[p])));
-                s1 = s1.add(v.lanewise(VectorOperators.LSHR, 4).and((short) 0xF).mul(pair(pairs[p + 1])));
-                s0 = s0.add(v.lanewise(VectorOperators.LSHR, 8).and((short) 0xF).mul(pair(pairs[p + 2])));
-                s1 = s1.add(v.lanewise(VectorOperators.LSHR, 12).mul(pair(pairs[p + 3])));
+                // nibbles shifted in 32-bit lanes, which C2 shifts by an immediate: its 16-bit shifts take the
+                // count from a vector register, an extra uop each (and a register per count)
+                s0 = s0.add(v.and(0x000F000F).reinterpretAsShorts().mul(pair(pairs[p])));
+                s1 = s1.add(v.lanewise(VectorOperators.LSHR, 4).and(0x000F000F).reinterpretAsShorts().mul(pair(pairs[p + 1])));
+                s0 = s0.add(v.lanewise(VectorOperators.LSHR, 8).and(0x000F000F).reinterpretAsShorts().mul(pair(pairs[p + 2])));
+                s1 = s1.add(v.lanewise(VectorOperators.LSHR, 12).and(0x000F000F).reinterpretAsShorts().mul(pair(pairs[p + 3])));
             }
             // helpers taking vectors are written out here: C2 does not always inline them (its node budget
             // per compilation, NodeCountInliningCutoff, runs out in long kernels), and a vector that crosses
@@ -261,31 +263,31 @@ public final class QuantTiles {
             ShortVector q0 = x0;
             ShortVector q1 = x0;
             for (int m = 0; m < 4; m++) {
-                ShortVector v = ShortVector.fromMemorySegment(S, w, c0 + GROUP * m, LE);
-                ShortVector u = ShortVector.fromMemorySegment(S, w, c1 + GROUP * m, LE);
-                ShortVector vv = ShortVector.fromMemorySegment(S, w, c2 + GROUP * m, LE);
-                ShortVector uu = ShortVector.fromMemorySegment(S, w, c3 + GROUP * m, LE);
+                IntVector v = IntVector.fromMemorySegment(I, w, c0 + GROUP * m, LE);
+                IntVector u = IntVector.fromMemorySegment(I, w, c1 + GROUP * m, LE);
+                IntVector vv = IntVector.fromMemorySegment(I, w, c2 + GROUP * m, LE);
+                IntVector uu = IntVector.fromMemorySegment(I, w, c3 + GROUP * m, LE);
                 int p = po + 4 * m;
                 ShortVector pa = pair(pairs[p]);
                 ShortVector pb = pair(pairs[p + 1]);
                 ShortVector pc = pair(pairs[p + 2]);
                 ShortVector pd = pair(pairs[p + 3]);
-                x0 = x0.add(v.and((short) 0xF).mul(pa));
-                x1 = x1.add(v.lanewise(VectorOperators.LSHR, 4).and((short) 0xF).mul(pb));
-                x0 = x0.add(v.lanewise(VectorOperators.LSHR, 8).and((short) 0xF).mul(pc));
-                x1 = x1.add(v.lanewise(VectorOperators.LSHR, 12).mul(pd));
-                y0 = y0.add(u.and((short) 0xF).mul(pa));
-                y1 = y1.add(u.lanewise(VectorOperators.LSHR, 4).and((short) 0xF).mul(pb));
-                y0 = y0.add(u.lanewise(VectorOperators.LSHR, 8).and((short) 0xF).mul(pc));
-                y1 = y1.add(u.lanewise(VectorOperators.LSHR, 12).mul(pd));
-                z0 = z0.add(vv.and((short) 0xF).mul(pa));
-                z1 = z1.add(vv.lanewise(VectorOperators.LSHR, 4).and((short) 0xF).mul(pb));
-                z0 = z0.add(vv.lanewise(VectorOperators.LSHR, 8).and((short) 0xF).mul(pc));
-                z1 = z1.add(vv.lanewise(VectorOperators.LSHR, 12).mul(pd));
-                q0 = q0.add(uu.and((short) 0xF).mul(pa));
-                q1 = q1.add(uu.lanewise(VectorOperators.LSHR, 4).and((short) 0xF).mul(pb));
-                q0 = q0.add(uu.lanewise(VectorOperators.LSHR, 8).and((short) 0xF).mul(pc));
-                q1 = q1.add(uu.lanewise(VectorOperators.LSHR, 12).mul(pd));
+                x0 = x0.add(v.and(0x000F000F).reinterpretAsShorts().mul(pa));
+                x1 = x1.add(v.lanewise(VectorOperators.LSHR, 4).and(0x000F000F).reinterpretAsShorts().mul(pb));
+                x0 = x0.add(v.lanewise(VectorOperators.LSHR, 8).and(0x000F000F).reinterpretAsShorts().mul(pc));
+                x1 = x1.add(v.lanewise(VectorOperators.LSHR, 12).and(0x000F000F).reinterpretAsShorts().mul(pd));
+                y0 = y0.add(u.and(0x000F000F).reinterpretAsShorts().mul(pa));
+                y1 = y1.add(u.lanewise(VectorOperators.LSHR, 4).and(0x000F000F).reinterpretAsShorts().mul(pb));
+                y0 = y0.add(u.lanewise(VectorOperators.LSHR, 8).and(0x000F000F).reinterpretAsShorts().mul(pc));
+                y1 = y1.add(u.lanewise(VectorOperators.LSHR, 12).and(0x000F000F).reinterpretAsShorts().mul(pd));
+                z0 = z0.add(vv.and(0x000F000F).reinterpretAsShorts().mul(pa));
+                z1 = z1.add(vv.lanewise(VectorOperators.LSHR, 4).and(0x000F000F).reinterpretAsShorts().mul(pb));
+                z0 = z0.add(vv.lanewise(VectorOperators.LSHR, 8).and(0x000F000F).reinterpretAsShorts().mul(pc));
+                z1 = z1.add(vv.lanewise(VectorOperators.LSHR, 12).and(0x000F000F).reinterpretAsShorts().mul(pd));
+                q0 = q0.add(uu.and(0x000F000F).reinterpretAsShorts().mul(pa));
+                q1 = q1.add(uu.lanewise(VectorOperators.LSHR, 4).and(0x000F000F).reinterpretAsShorts().mul(pb));
+                q0 = q0.add(uu.lanewise(VectorOperators.LSHR, 8).and(0x000F000F).reinterpretAsShorts().mul(pc));
+                q1 = q1.add(uu.lanewise(VectorOperators.LSHR, 12).and(0x000F000F).reinterpretAsShorts().mul(pd));
             }
             IntVector h0 = (IntVector) ShortVector.fromMemorySegment(SCALE, w, c0 + Q4_SCALES, LE).convertShape(VectorOperators.S2I, I, 0);
             IntVector h1 = (IntVector) ShortVector.fromMemorySegment(SCALE, w, c1 + Q4_SCALES, LE).convertShape(VectorOperators.S2I, I, 0);

@@ -39,71 +39,150 @@ public final class TiledBatch {
     static final int K_CHUNK = 8192 / (GROUP_TILES * ROWS);
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final ThreadLocal<float[]> BLOCK = ThreadLocal.withInitial(() -> new float[K_CHUNK * GROUP_TILES * ROWS]);
+    /**
+     * Per thread, the sums of a group of four tiles for the tokens of the panels, {@code [token][4 * ROWS]}:
+     * the 4 x 6 and 4 x 4 kernels then address their accumulators from one base, which keeps C2 from
+     * spilling the loop's own pointers (a token's row of {@code out} each took a register): 66 -> 81 GMAC/s
+     * for the 4 x 6 kernel alone.
+     */
+    private static final ThreadLocal<float[]> GROUP_ACC = ThreadLocal.withInitial(() -> new float[0]);
 
     private TiledBatch() {
     }
 
     /**
-     * {@code out[tok * rows + row] = row . x_tok} for the rows of tiles {@code [t0, t1)} and every token
-     * ({@code x} holds {@code tokens} rows of {@code cols} values).
+     * A batch's activations as the kernels read them. {@code rows}: {@code tokens} rows of {@code cols} values
+     * (their Q8_0 values). {@code panels}: the tokens below {@code fourEnd} again, in panels of six tokens
+     * (below {@code sixEnd}), then of four, each panel column by column: token {@code p0 + j} of a panel of
+     * {@code p} tokens starting at {@code p0} has column c at {@code p0 * cols + p * c + j}. The 4 x 6 and
+     * 4 x 4 kernels then read their broadcasts from consecutive bytes, one stream instead of a row 8 KiB or
+     * more apart per token, each with its own address: 64 -> 78 GMAC/s per thread for the 4 x 6 kernel alone
+     * on this machine.
      */
-    public static void matmul(QuantTiles.Format f, MemorySegment w, int rows, int cols, float[] x, int tokens, int t0, int t1, float[] out) {
-        float[] wt = BLOCK.get();
-        int blocks = cols >> 5;
-        // Tokens for the 4 x 6 kernel: sixes, then fours, so 128 tokens are 20 x 6 + 2 x 4, not 21 x 6 + 2 tokens
-        // one at a time.
+    public record Activations(float[] rows, float[] panels, int sixEnd, int fourEnd, int tokens, int cols) {
+    }
+
+    /** Per calling thread, the buffer for {@link Activations#panels} (reused, as {@link Q8Activations#roundTrip}'s). */
+    private static final ThreadLocal<float[]> PANELS = ThreadLocal.withInitial(() -> new float[0]);
+
+    /**
+     * {@code tokens} rows of {@code cols} values rounded to their Q8_0 values and laid out for {@link #matmul};
+     * the arrays are this thread's buffers, valid until its next call.
+     */
+    public static Activations activations(WorkerPool pool, float[] x, int cols, int tokens) {
+        float[] xq = Q8Activations.roundTrip(pool, x, cols, tokens);
+        // the panels serve the four-tile kernels only (512-bit lanes)
+        int sixEnd = GROUP_TILES == 4 ? sixTokens(tokens) : 0;
+        int fourEnd = GROUP_TILES == 4 ? sixEnd + ((tokens - sixEnd) & ~3) : 0;
+        float[] panels = PANELS.get();
+        if (panels.length < fourEnd * cols) {
+            panels = new float[fourEnd * cols];
+            PANELS.set(panels);
+        }
+        float[] packed = panels;
+        int sixes = sixEnd / 6;
+        pool.forRange(sixes + (fourEnd - sixEnd) / 4, 1, (s, e, t) -> {
+            for (int g = s; g < e; g++) {
+                int p = g < sixes ? 6 : 4;
+                int p0 = g < sixes ? 6 * g : sixEnd + 4 * (g - sixes);
+                for (int j = 0; j < p; j++) {
+                    int src = (p0 + j) * cols;
+                    int dst = p0 * cols + j;
+                    for (int c = 0; c < cols; c++) {
+                        packed[dst + p * c] = xq[src + c];
+                    }
+                }
+            }
+        });
+        return new Activations(xq, packed, sixEnd, fourEnd, tokens, cols);
+    }
+
+    /**
+     * Tokens the 4 x 6 kernel takes: sixes, leaving fours for the next kernel, so 128 tokens are 20 x 6 + 2 x 4,
+     * not 21 x 6 + 2 tokens one at a time.
+     */
+    static int sixTokens(int tokens) {
         int sixes = tokens / 6;
         if (sixes > 0 && (tokens % 6 == 2 || tokens % 6 == 3)) {
             sixes--;
+        }
+        return 6 * sixes;
+    }
+
+    /**
+     * {@code out[tok * rows + row] = row . x_tok} for the rows of tiles {@code [t0, t1)} and every token of
+     * {@code a}.
+     */
+    public static void matmul(QuantTiles.Format f, MemorySegment w, int rows, Activations a, int t0, int t1, float[] out) {
+        float[] wt = BLOCK.get();
+        int cols = a.cols();
+        int tokens = a.tokens();
+        int blocks = cols >> 5;
+        float[] acc = GROUP_ACC.get();
+        if (acc.length < a.fourEnd() * GROUP_TILES * ROWS) {
+            acc = new float[a.fourEnd() * GROUP_TILES * ROWS];
+            GROUP_ACC.set(acc);
         }
         for (int t = t0; t < t1; t += GROUP_TILES) {
             int nt = Math.min(GROUP_TILES, t1 - t);
             int r0 = t * ROWS;
             int valid = Math.min(nt * ROWS, rows - r0);
-            // the kernels accumulate into out chunk by chunk (a choice between zero and a load in them
-            // would merge two vector values, which C2 boxes: the kernel then runs as plain Java)
-            for (int tok = 0; tok < tokens; tok++) {
+            boolean panels = nt == 4 && valid == 4 * ROWS;
+            // the kernels accumulate chunk by chunk into zeros (a choice between zero and a load in them would
+            // merge two vector values, which C2 boxes: the kernel then runs as plain Java)
+            int direct = panels ? a.fourEnd() : 0;
+            java.util.Arrays.fill(acc, 0, direct * 4 * ROWS, 0f);
+            for (int tok = direct; tok < tokens; tok++) {
                 java.util.Arrays.fill(out, tok * rows + r0, tok * rows + r0 + valid, 0f);
             }
-            int sixEnd = nt == 4 && valid == 4 * ROWS ? 6 * sixes : 0;
             for (int k0 = 0; k0 < cols; k0 += K_CHUNK) {
                 int n = Math.min(cols, k0 + K_CHUNK) - k0;
                 for (int i = 0; i < nt; i++) {
                     dequantize(f, w, blocks, t + i, k0, n, wt, i * ROWS, nt * ROWS);
                 }
-                multiplyChunk(wt, nt, valid, n, x, cols, k0, tokens, sixEnd, out, rows, r0);
+                multiplyChunk(wt, nt, valid, n, a, k0, acc, out, rows, r0);
+            }
+            for (int tok = 0; tok < direct; tok++) {
+                System.arraycopy(acc, tok * 4 * ROWS, out, tok * rows + r0, 4 * ROWS);
             }
         }
     }
 
     /**
      * The dequantized block {@code wt} ({@code nt} tiles, the first {@code valid} rows real, {@code n} columns
-     * from {@code k0}) times every token, added into {@code out}: tokens below {@code sixEnd} six at a time
-     * over four tiles, then fours over pairs of whole tiles, then one by one.
+     * from {@code k0}) times every token of {@code a}, added into {@code out}. Four whole tiles take the
+     * tokens six at a time, then four at a time, from the panels into {@code acc} (see {@link #GROUP_ACC});
+     * other blocks (a matrix's last tiles) take
+     * them four at a time over pairs of whole tiles. The tokens left go one by one.
      */
-    private static void multiplyChunk(float[] wt, int nt, int valid, int n, float[] x, int cols, int k0, int tokens,
-                                      int sixEnd, float[] out, int rows, int r0) {
+    private static void multiplyChunk(float[] wt, int nt, int valid, int n, Activations a, int k0, float[] acc, float[] out, int rows,
+                                      int r0) {
         int stride = nt * ROWS;
+        int cols = a.cols();
+        float[] x = a.rows();
         int tok = 0;
-        for (; tok < sixEnd; tok += 6) {
-            quad6(wt, n, x, cols, k0, tok, out, rows, r0);
-        }
-        if (valid == stride) {
-            // the tokens left in fours: tiles in pairs, an odd last tile alone
-            int end = tok + ((tokens - tok) & ~3);
+        if (nt == 4 && valid == stride) {
+            for (; tok < a.sixEnd(); tok += 6) {
+                quad6(wt, n, a.panels(), cols, k0, tok, acc);
+            }
+            for (; tok < a.fourEnd(); tok += 4) {
+                quad4(wt, n, a.panels(), cols, k0, tok, acc);
+            }
+        } else if (valid == stride) {
+            int end = a.tokens() & ~3;
             for (int i = 0; i + 2 <= nt; i += 2) {
-                for (int tk = tok; tk < end; tk += 4) {
+                for (int tk = 0; tk < end; tk += 4) {
                     pair4(wt, i * ROWS, stride, n, x, cols, k0, tk, out, rows, r0 + i * ROWS);
                 }
             }
             if ((nt & 1) != 0) {
-                for (int tk = tok; tk < end; tk++) {
+                for (int tk = 0; tk < end; tk++) {
                     one(wt, (nt - 1) * ROWS, stride, n, x, tk * cols + k0, out, tk * rows + r0 + (nt - 1) * ROWS, ROWS);
                 }
             }
             tok = end;
         }
-        for (; tok < tokens; tok++) {
+        for (; tok < a.tokens(); tok++) {
             for (int i = 0; i < nt && i * ROWS < valid; i++) {
                 one(wt, i * ROWS, stride, n, x, tok * cols + k0, out, tok * rows + r0 + i * ROWS, Math.min(ROWS, valid - i * ROWS));
             }
@@ -147,107 +226,165 @@ public final class TiledBatch {
     }
 
     /**
-     * Four tiles (full) times tokens {@code tok..tok+5} over {@code n} columns from {@code k0}: 24 accumulators,
-     * 4 weight loads and 6 broadcasts per column. Written out: see the class comment.
+     * Four tiles (full) times tokens {@code tok..tok+5} (a multiple of six) over {@code n} columns from
+     * {@code k0}: 24 accumulators (in {@code acc}, see {@link #GROUP_ACC}), 4 weight loads and 6 broadcasts per
+     * column, from the six-token panel at {@code tok} ({@link Activations}). Written out: see the class comment.
      */
-    private static void quad6(float[] wt, int n, float[] x, int cols, int k0, int tok, float[] out, int rows, int r0) {
-        int x0 = tok * cols + k0;
-        int x1 = x0 + cols;
-        int x2 = x1 + cols;
-        int x3 = x2 + cols;
-        int x4 = x3 + cols;
-        int x5 = x4 + cols;
-        int o0 = tok * rows + r0;
-        int o1 = o0 + rows;
-        int o2 = o1 + rows;
-        int o3 = o2 + rows;
-        int o4 = o3 + rows;
-        int o5 = o4 + rows;
-        FloatVector a0 = FloatVector.fromArray(F, out, o0);
-        FloatVector b0 = FloatVector.fromArray(F, out, o0 + ROWS);
-        FloatVector c0 = FloatVector.fromArray(F, out, o0 + 2 * ROWS);
-        FloatVector d0 = FloatVector.fromArray(F, out, o0 + 3 * ROWS);
-        FloatVector a1 = FloatVector.fromArray(F, out, o1);
-        FloatVector b1 = FloatVector.fromArray(F, out, o1 + ROWS);
-        FloatVector c1 = FloatVector.fromArray(F, out, o1 + 2 * ROWS);
-        FloatVector d1 = FloatVector.fromArray(F, out, o1 + 3 * ROWS);
-        FloatVector a2 = FloatVector.fromArray(F, out, o2);
-        FloatVector b2 = FloatVector.fromArray(F, out, o2 + ROWS);
-        FloatVector c2 = FloatVector.fromArray(F, out, o2 + 2 * ROWS);
-        FloatVector d2 = FloatVector.fromArray(F, out, o2 + 3 * ROWS);
-        FloatVector a3 = FloatVector.fromArray(F, out, o3);
-        FloatVector b3 = FloatVector.fromArray(F, out, o3 + ROWS);
-        FloatVector c3 = FloatVector.fromArray(F, out, o3 + 2 * ROWS);
-        FloatVector d3 = FloatVector.fromArray(F, out, o3 + 3 * ROWS);
-        FloatVector a4 = FloatVector.fromArray(F, out, o4);
-        FloatVector b4 = FloatVector.fromArray(F, out, o4 + ROWS);
-        FloatVector c4 = FloatVector.fromArray(F, out, o4 + 2 * ROWS);
-        FloatVector d4 = FloatVector.fromArray(F, out, o4 + 3 * ROWS);
-        FloatVector a5 = FloatVector.fromArray(F, out, o5);
-        FloatVector b5 = FloatVector.fromArray(F, out, o5 + ROWS);
-        FloatVector c5 = FloatVector.fromArray(F, out, o5 + 2 * ROWS);
-        FloatVector d5 = FloatVector.fromArray(F, out, o5 + 3 * ROWS);
+    private static void quad6(float[] wt, int n, float[] panels, int cols, int k0, int tok, float[] acc) {
+        int x0 = tok * cols + 6 * k0;
+        int o0 = tok * 4 * ROWS;
+        FloatVector a0 = FloatVector.fromArray(F, acc, o0);
+        FloatVector b0 = FloatVector.fromArray(F, acc, o0 + ROWS);
+        FloatVector c0 = FloatVector.fromArray(F, acc, o0 + 2 * ROWS);
+        FloatVector d0 = FloatVector.fromArray(F, acc, o0 + 3 * ROWS);
+        FloatVector a1 = FloatVector.fromArray(F, acc, o0 + 4 * ROWS);
+        FloatVector b1 = FloatVector.fromArray(F, acc, o0 + 5 * ROWS);
+        FloatVector c1 = FloatVector.fromArray(F, acc, o0 + 6 * ROWS);
+        FloatVector d1 = FloatVector.fromArray(F, acc, o0 + 7 * ROWS);
+        FloatVector a2 = FloatVector.fromArray(F, acc, o0 + 8 * ROWS);
+        FloatVector b2 = FloatVector.fromArray(F, acc, o0 + 9 * ROWS);
+        FloatVector c2 = FloatVector.fromArray(F, acc, o0 + 10 * ROWS);
+        FloatVector d2 = FloatVector.fromArray(F, acc, o0 + 11 * ROWS);
+        FloatVector a3 = FloatVector.fromArray(F, acc, o0 + 12 * ROWS);
+        FloatVector b3 = FloatVector.fromArray(F, acc, o0 + 13 * ROWS);
+        FloatVector c3 = FloatVector.fromArray(F, acc, o0 + 14 * ROWS);
+        FloatVector d3 = FloatVector.fromArray(F, acc, o0 + 15 * ROWS);
+        FloatVector a4 = FloatVector.fromArray(F, acc, o0 + 16 * ROWS);
+        FloatVector b4 = FloatVector.fromArray(F, acc, o0 + 17 * ROWS);
+        FloatVector c4 = FloatVector.fromArray(F, acc, o0 + 18 * ROWS);
+        FloatVector d4 = FloatVector.fromArray(F, acc, o0 + 19 * ROWS);
+        FloatVector a5 = FloatVector.fromArray(F, acc, o0 + 20 * ROWS);
+        FloatVector b5 = FloatVector.fromArray(F, acc, o0 + 21 * ROWS);
+        FloatVector c5 = FloatVector.fromArray(F, acc, o0 + 22 * ROWS);
+        FloatVector d5 = FloatVector.fromArray(F, acc, o0 + 23 * ROWS);
         for (int c = 0; c < n; c++) {
             int wo = 4 * ROWS * c;
             FloatVector w0 = FloatVector.fromArray(F, wt, wo);
             FloatVector w1 = FloatVector.fromArray(F, wt, wo + ROWS);
             FloatVector w2 = FloatVector.fromArray(F, wt, wo + 2 * ROWS);
             FloatVector w3 = FloatVector.fromArray(F, wt, wo + 3 * ROWS);
-            FloatVector v = FloatVector.broadcast(F, x[x0 + c]);
+            int xc = x0 + 6 * c;
+            FloatVector v = FloatVector.broadcast(F, panels[xc]);
             a0 = w0.fma(v, a0);
             b0 = w1.fma(v, b0);
             c0 = w2.fma(v, c0);
             d0 = w3.fma(v, d0);
-            v = FloatVector.broadcast(F, x[x1 + c]);
+            v = FloatVector.broadcast(F, panels[xc + 1]);
             a1 = w0.fma(v, a1);
             b1 = w1.fma(v, b1);
             c1 = w2.fma(v, c1);
             d1 = w3.fma(v, d1);
-            v = FloatVector.broadcast(F, x[x2 + c]);
+            v = FloatVector.broadcast(F, panels[xc + 2]);
             a2 = w0.fma(v, a2);
             b2 = w1.fma(v, b2);
             c2 = w2.fma(v, c2);
             d2 = w3.fma(v, d2);
-            v = FloatVector.broadcast(F, x[x3 + c]);
+            v = FloatVector.broadcast(F, panels[xc + 3]);
             a3 = w0.fma(v, a3);
             b3 = w1.fma(v, b3);
             c3 = w2.fma(v, c3);
             d3 = w3.fma(v, d3);
-            v = FloatVector.broadcast(F, x[x4 + c]);
+            v = FloatVector.broadcast(F, panels[xc + 4]);
             a4 = w0.fma(v, a4);
             b4 = w1.fma(v, b4);
             c4 = w2.fma(v, c4);
             d4 = w3.fma(v, d4);
-            v = FloatVector.broadcast(F, x[x5 + c]);
+            v = FloatVector.broadcast(F, panels[xc + 5]);
             a5 = w0.fma(v, a5);
             b5 = w1.fma(v, b5);
             c5 = w2.fma(v, c5);
             d5 = w3.fma(v, d5);
         }
-        a0.intoArray(out, o0);
-        b0.intoArray(out, o0 + ROWS);
-        c0.intoArray(out, o0 + 2 * ROWS);
-        d0.intoArray(out, o0 + 3 * ROWS);
-        a1.intoArray(out, o1);
-        b1.intoArray(out, o1 + ROWS);
-        c1.intoArray(out, o1 + 2 * ROWS);
-        d1.intoArray(out, o1 + 3 * ROWS);
-        a2.intoArray(out, o2);
-        b2.intoArray(out, o2 + ROWS);
-        c2.intoArray(out, o2 + 2 * ROWS);
-        d2.intoArray(out, o2 + 3 * ROWS);
-        a3.intoArray(out, o3);
-        b3.intoArray(out, o3 + ROWS);
-        c3.intoArray(out, o3 + 2 * ROWS);
-        d3.intoArray(out, o3 + 3 * ROWS);
-        a4.intoArray(out, o4);
-        b4.intoArray(out, o4 + ROWS);
-        c4.intoArray(out, o4 + 2 * ROWS);
-        d4.intoArray(out, o4 + 3 * ROWS);
-        a5.intoArray(out, o5);
-        b5.intoArray(out, o5 + ROWS);
-        c5.intoArray(out, o5 + 2 * ROWS);
-        d5.intoArray(out, o5 + 3 * ROWS);
+        a0.intoArray(acc, o0);
+        b0.intoArray(acc, o0 + ROWS);
+        c0.intoArray(acc, o0 + 2 * ROWS);
+        d0.intoArray(acc, o0 + 3 * ROWS);
+        a1.intoArray(acc, o0 + 4 * ROWS);
+        b1.intoArray(acc, o0 + 5 * ROWS);
+        c1.intoArray(acc, o0 + 6 * ROWS);
+        d1.intoArray(acc, o0 + 7 * ROWS);
+        a2.intoArray(acc, o0 + 8 * ROWS);
+        b2.intoArray(acc, o0 + 9 * ROWS);
+        c2.intoArray(acc, o0 + 10 * ROWS);
+        d2.intoArray(acc, o0 + 11 * ROWS);
+        a3.intoArray(acc, o0 + 12 * ROWS);
+        b3.intoArray(acc, o0 + 13 * ROWS);
+        c3.intoArray(acc, o0 + 14 * ROWS);
+        d3.intoArray(acc, o0 + 15 * ROWS);
+        a4.intoArray(acc, o0 + 16 * ROWS);
+        b4.intoArray(acc, o0 + 17 * ROWS);
+        c4.intoArray(acc, o0 + 18 * ROWS);
+        d4.intoArray(acc, o0 + 19 * ROWS);
+        a5.intoArray(acc, o0 + 20 * ROWS);
+        b5.intoArray(acc, o0 + 21 * ROWS);
+        c5.intoArray(acc, o0 + 22 * ROWS);
+        d5.intoArray(acc, o0 + 23 * ROWS);
+    }
+
+    /** {@link #quad6} for the four-token panel at {@code tok}: 16 accumulators. */
+    private static void quad4(float[] wt, int n, float[] panels, int cols, int k0, int tok, float[] acc) {
+        int x0 = tok * cols + 4 * k0;
+        int o0 = tok * 4 * ROWS;
+        FloatVector a0 = FloatVector.fromArray(F, acc, o0);
+        FloatVector b0 = FloatVector.fromArray(F, acc, o0 + ROWS);
+        FloatVector c0 = FloatVector.fromArray(F, acc, o0 + 2 * ROWS);
+        FloatVector d0 = FloatVector.fromArray(F, acc, o0 + 3 * ROWS);
+        FloatVector a1 = FloatVector.fromArray(F, acc, o0 + 4 * ROWS);
+        FloatVector b1 = FloatVector.fromArray(F, acc, o0 + 5 * ROWS);
+        FloatVector c1 = FloatVector.fromArray(F, acc, o0 + 6 * ROWS);
+        FloatVector d1 = FloatVector.fromArray(F, acc, o0 + 7 * ROWS);
+        FloatVector a2 = FloatVector.fromArray(F, acc, o0 + 8 * ROWS);
+        FloatVector b2 = FloatVector.fromArray(F, acc, o0 + 9 * ROWS);
+        FloatVector c2 = FloatVector.fromArray(F, acc, o0 + 10 * ROWS);
+        FloatVector d2 = FloatVector.fromArray(F, acc, o0 + 11 * ROWS);
+        FloatVector a3 = FloatVector.fromArray(F, acc, o0 + 12 * ROWS);
+        FloatVector b3 = FloatVector.fromArray(F, acc, o0 + 13 * ROWS);
+        FloatVector c3 = FloatVector.fromArray(F, acc, o0 + 14 * ROWS);
+        FloatVector d3 = FloatVector.fromArray(F, acc, o0 + 15 * ROWS);
+        for (int c = 0; c < n; c++) {
+            int wo = 4 * ROWS * c;
+            FloatVector w0 = FloatVector.fromArray(F, wt, wo);
+            FloatVector w1 = FloatVector.fromArray(F, wt, wo + ROWS);
+            FloatVector w2 = FloatVector.fromArray(F, wt, wo + 2 * ROWS);
+            FloatVector w3 = FloatVector.fromArray(F, wt, wo + 3 * ROWS);
+            int xc = x0 + 4 * c;
+            FloatVector v = FloatVector.broadcast(F, panels[xc]);
+            a0 = w0.fma(v, a0);
+            b0 = w1.fma(v, b0);
+            c0 = w2.fma(v, c0);
+            d0 = w3.fma(v, d0);
+            v = FloatVector.broadcast(F, panels[xc + 1]);
+            a1 = w0.fma(v, a1);
+            b1 = w1.fma(v, b1);
+            c1 = w2.fma(v, c1);
+            d1 = w3.fma(v, d1);
+            v = FloatVector.broadcast(F, panels[xc + 2]);
+            a2 = w0.fma(v, a2);
+            b2 = w1.fma(v, b2);
+            c2 = w2.fma(v, c2);
+            d2 = w3.fma(v, d2);
+            v = FloatVector.broadcast(F, panels[xc + 3]);
+            a3 = w0.fma(v, a3);
+            b3 = w1.fma(v, b3);
+            c3 = w2.fma(v, c3);
+            d3 = w3.fma(v, d3);
+        }
+        a0.intoArray(acc, o0);
+        b0.intoArray(acc, o0 + ROWS);
+        c0.intoArray(acc, o0 + 2 * ROWS);
+        d0.intoArray(acc, o0 + 3 * ROWS);
+        a1.intoArray(acc, o0 + 4 * ROWS);
+        b1.intoArray(acc, o0 + 5 * ROWS);
+        c1.intoArray(acc, o0 + 6 * ROWS);
+        d1.intoArray(acc, o0 + 7 * ROWS);
+        a2.intoArray(acc, o0 + 8 * ROWS);
+        b2.intoArray(acc, o0 + 9 * ROWS);
+        c2.intoArray(acc, o0 + 10 * ROWS);
+        d2.intoArray(acc, o0 + 11 * ROWS);
+        a3.intoArray(acc, o0 + 12 * ROWS);
+        b3.intoArray(acc, o0 + 13 * ROWS);
+        c3.intoArray(acc, o0 + 14 * ROWS);
+        d3.intoArray(acc, o0 + 15 * ROWS);
     }
 
     /**

@@ -332,8 +332,8 @@ public final class WeightMatrix {
 
     /** {@link #matmulAll} over tiled matrices: x rounded to its Q8 values once, the work shared out in tile groups. */
     private static void tiledMatmulAll(WorkerPool pool, float[] x, int batch, WeightMatrix[] ms, float[][] outs) {
-        float[] xq = Q8Activations.roundTrip(pool, x, ms[0].cols, batch);
-        forTileGroups(pool, ms, TiledBatch.GROUP_TILES, (i, t0, t1) -> TiledBatch.matmul(ms[i].tileFormat(), ms[i].tiles, ms[i].rows, ms[i].cols, xq, batch,
+        TiledBatch.Activations xq = TiledBatch.activations(pool, x, ms[0].cols, batch);
+        forTileGroups(pool, ms, TiledBatch.GROUP_TILES, (i, t0, t1) -> TiledBatch.matmul(ms[i].tileFormat(), ms[i].tiles, ms[i].rows, xq,
                 t0, t1, outs[i]));
     }
 
