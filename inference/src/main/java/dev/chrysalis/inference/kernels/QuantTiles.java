@@ -21,8 +21,10 @@ import jdk.incubator.vector.VectorSpecies;
  * 16-bit multiply and one add do 32 (AVX-512) multiply-adds with no conversion. A field (0..15, or -8..7)
  * times an activation (-127..127) summed over the 16 products a lane gets per block stays within 16 bits
  * (16 * 15 * 127 = 30480), so the sums are exact. Q4_0's fields are its nibbles, whose offset of 8 is
- * taken off with the block's activation sum; a Q8_0 byte is split into an unsigned low and a signed high
- * nibble, summed apart and recombined as low + 16 * high. Rows being the lanes, a block ends with one
+ * taken off with the block's activation sum; Q8_0's bytes are stored offset by 128 (unsigned), split into
+ * two nibbles summed apart, recombined as low + 16 * high, and the offset taken off the same way. All fields
+ * are thus unsigned nibbles, which shifts in 32-bit lanes and one mask expose (C2 gives 16-bit shifts their
+ * count in a vector register: an extra uop and a register each). Rows being the lanes, a block ends with one
  * int-to-float conversion and one FMA per 16 rows, and a tile's dot products end in lanes: there is no
  * horizontal sum.
  *
@@ -57,7 +59,10 @@ public final class QuantTiles {
                 return 4 * m + (p >> 1) + 16 * (p & 1);
             }
         },
-        /** 32 signed bytes; pair 2g + k meets byte 4g + k (low 16-bit lane) and 4g + k + 2 (high lane). */
+        /**
+         * 32 bytes q + 128 (the signed quants offset to unsigned); pair 2g + k meets byte 4g + k (low 16-bit
+         * lane) and 4g + k + 2 (high lane).
+         */
         Q8_0(32) {
             @Override
             int first(int i) {
@@ -66,9 +71,12 @@ public final class QuantTiles {
         };
 
         final int quantBytes;
+        /** XOR applied to each 4 quant bytes when tiled: flips Q8_0's sign bits, q -> q + 128. */
+        final int byteOffset;
 
         Format(int quantBytes) {
             this.quantBytes = quantBytes;
+            this.byteOffset = quantBytes == 32 ? 0x80808080 : 0;
         }
 
         /**
@@ -131,7 +139,7 @@ public final class QuantTiles {
                     long bo = row + blockBytes * b;
                     dst.set(I16, cell + f.scales() + 2L * r, src.get(I16, bo));
                     for (int m = 0; m < groups; m++) {
-                        dst.set(I32, cell + GROUP * m + 4L * r, src.get(I32, bo + 2 + 4L * m));
+                        dst.set(I32, cell + GROUP * m + 4L * r, src.get(I32, bo + 2 + 4L * m) ^ f.byteOffset);
                     }
                 }
             }
@@ -148,7 +156,7 @@ public final class QuantTiles {
             float d = Float.float16ToFloat(w.get(I16, cell + f.scales() + 2L * r));
             int yb = yo + 32 * b;
             for (int m = 0; m < f.quantBytes / 4; m++) {
-                int four = w.get(I32, cell + GROUP * m + 4L * r);
+                int four = w.get(I32, cell + GROUP * m + 4L * r) ^ f.byteOffset;
                 for (int k = 0; k < 4; k++) {
                     int q = four >>> (8 * k);
                     if (f == Format.Q8_0) {
@@ -327,9 +335,9 @@ public final class QuantTiles {
     }
 
     /**
-     * Q8_0 tile {@code t} times one token. Each 16-bit lane holds two bytes of a row; a byte q is split into
-     * its unsigned low nibble and signed high nibble (q = 16 * high + low), whose products are summed apart
-     * so both stay within 16 bits, and recombined per row as low + 16 * high.
+     * Q8_0 tile {@code t} times one token. Each 16-bit lane holds two bytes u = q + 128 of a row; a byte is
+     * split into its nibbles (u = 16 * high + low), whose products are summed apart so both stay within 16
+     * bits, and recombined per row as low + 16 * high - 128 * (the block's activation sum).
      */
     private static void q8Matvec1(MemorySegment w, int rows, int blocks, Q8Activations a, int t, float[] out, int o) {
         int[] pairs = a.pairs;
@@ -341,12 +349,13 @@ public final class QuantTiles {
             ShortVector lo = ShortVector.zero(S);
             ShortVector hi = lo;
             for (int g = 0; g < 8; g++) {
-                ShortVector v = ShortVector.fromMemorySegment(S, w, cell + GROUP * g, LE);
+                IntVector v = IntVector.fromMemorySegment(I, w, cell + GROUP * g, LE);
                 ShortVector pa = pair(pairs[po + 2 * g]);
                 ShortVector pb = pair(pairs[po + 2 * g + 1]);
-                lo = lo.add(v.and((short) 0xF).mul(pa)).add(v.lanewise(VectorOperators.LSHR, 8).and((short) 0xF).mul(pb));
-                hi = hi.add(v.lanewise(VectorOperators.LSHL, 8).lanewise(VectorOperators.ASHR, 12).mul(pa))
-                        .add(v.lanewise(VectorOperators.ASHR, 12).mul(pb));
+                lo = lo.add(v.and(0x000F000F).reinterpretAsShorts().mul(pa))
+                        .add(v.lanewise(VectorOperators.LSHR, 8).and(0x000F000F).reinterpretAsShorts().mul(pb));
+                hi = hi.add(v.lanewise(VectorOperators.LSHR, 4).and(0x000F000F).reinterpretAsShorts().mul(pa))
+                        .add(v.lanewise(VectorOperators.LSHR, 12).and(0x000F000F).reinterpretAsShorts().mul(pb));
             }
             // written out rather than in helpers taking vectors: see matvec1
             IntVector h = (IntVector) ShortVector.fromMemorySegment(SCALE, w, cell + Q8_SCALES, LE).convertShape(VectorOperators.S2I, I, 0);
@@ -357,7 +366,7 @@ public final class QuantTiles {
             FloatVector r = (FloatVector) l.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(l.lanewise(VectorOperators.ASHR, 16))
                     .add(u.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(u.lanewise(VectorOperators.ASHR, 16))
                             .lanewise(VectorOperators.LSHL, 4))
-                    .convert(VectorOperators.I2F, 0);
+                    .sub(128 * a.sums[b]).convert(VectorOperators.I2F, 0);
             acc = r.mul(d).fma(FloatVector.broadcast(F, a.scales[b]), acc);
         }
         int valid = rows - t * ROWS;
@@ -394,24 +403,28 @@ public final class QuantTiles {
             ShortVector lo3 = lo0;
             ShortVector hi3 = lo0;
             for (int g = 0; g < 8; g++) {
-                ShortVector v0 = ShortVector.fromMemorySegment(S, w, c0 + GROUP * g, LE);
-                ShortVector v1 = ShortVector.fromMemorySegment(S, w, c1 + GROUP * g, LE);
-                ShortVector v2 = ShortVector.fromMemorySegment(S, w, c2 + GROUP * g, LE);
-                ShortVector v3 = ShortVector.fromMemorySegment(S, w, c3 + GROUP * g, LE);
+                IntVector v0 = IntVector.fromMemorySegment(I, w, c0 + GROUP * g, LE);
+                IntVector v1 = IntVector.fromMemorySegment(I, w, c1 + GROUP * g, LE);
+                IntVector v2 = IntVector.fromMemorySegment(I, w, c2 + GROUP * g, LE);
+                IntVector v3 = IntVector.fromMemorySegment(I, w, c3 + GROUP * g, LE);
                 ShortVector pa = pair(pairs[po + 2 * g]);
                 ShortVector pb = pair(pairs[po + 2 * g + 1]);
-                lo0 = lo0.add(v0.and((short) 0xF).mul(pa)).add(v0.lanewise(VectorOperators.LSHR, 8).and((short) 0xF).mul(pb));
-                hi0 = hi0.add(v0.lanewise(VectorOperators.LSHL, 8).lanewise(VectorOperators.ASHR, 12).mul(pa))
-                        .add(v0.lanewise(VectorOperators.ASHR, 12).mul(pb));
-                lo1 = lo1.add(v1.and((short) 0xF).mul(pa)).add(v1.lanewise(VectorOperators.LSHR, 8).and((short) 0xF).mul(pb));
-                hi1 = hi1.add(v1.lanewise(VectorOperators.LSHL, 8).lanewise(VectorOperators.ASHR, 12).mul(pa))
-                        .add(v1.lanewise(VectorOperators.ASHR, 12).mul(pb));
-                lo2 = lo2.add(v2.and((short) 0xF).mul(pa)).add(v2.lanewise(VectorOperators.LSHR, 8).and((short) 0xF).mul(pb));
-                hi2 = hi2.add(v2.lanewise(VectorOperators.LSHL, 8).lanewise(VectorOperators.ASHR, 12).mul(pa))
-                        .add(v2.lanewise(VectorOperators.ASHR, 12).mul(pb));
-                lo3 = lo3.add(v3.and((short) 0xF).mul(pa)).add(v3.lanewise(VectorOperators.LSHR, 8).and((short) 0xF).mul(pb));
-                hi3 = hi3.add(v3.lanewise(VectorOperators.LSHL, 8).lanewise(VectorOperators.ASHR, 12).mul(pa))
-                        .add(v3.lanewise(VectorOperators.ASHR, 12).mul(pb));
+                lo0 = lo0.add(v0.and(0x000F000F).reinterpretAsShorts().mul(pa))
+                        .add(v0.lanewise(VectorOperators.LSHR, 8).and(0x000F000F).reinterpretAsShorts().mul(pb));
+                hi0 = hi0.add(v0.lanewise(VectorOperators.LSHR, 4).and(0x000F000F).reinterpretAsShorts().mul(pa))
+                        .add(v0.lanewise(VectorOperators.LSHR, 12).and(0x000F000F).reinterpretAsShorts().mul(pb));
+                lo1 = lo1.add(v1.and(0x000F000F).reinterpretAsShorts().mul(pa))
+                        .add(v1.lanewise(VectorOperators.LSHR, 8).and(0x000F000F).reinterpretAsShorts().mul(pb));
+                hi1 = hi1.add(v1.lanewise(VectorOperators.LSHR, 4).and(0x000F000F).reinterpretAsShorts().mul(pa))
+                        .add(v1.lanewise(VectorOperators.LSHR, 12).and(0x000F000F).reinterpretAsShorts().mul(pb));
+                lo2 = lo2.add(v2.and(0x000F000F).reinterpretAsShorts().mul(pa))
+                        .add(v2.lanewise(VectorOperators.LSHR, 8).and(0x000F000F).reinterpretAsShorts().mul(pb));
+                hi2 = hi2.add(v2.lanewise(VectorOperators.LSHR, 4).and(0x000F000F).reinterpretAsShorts().mul(pa))
+                        .add(v2.lanewise(VectorOperators.LSHR, 12).and(0x000F000F).reinterpretAsShorts().mul(pb));
+                lo3 = lo3.add(v3.and(0x000F000F).reinterpretAsShorts().mul(pa))
+                        .add(v3.lanewise(VectorOperators.LSHR, 8).and(0x000F000F).reinterpretAsShorts().mul(pb));
+                hi3 = hi3.add(v3.lanewise(VectorOperators.LSHR, 4).and(0x000F000F).reinterpretAsShorts().mul(pa))
+                        .add(v3.lanewise(VectorOperators.LSHR, 12).and(0x000F000F).reinterpretAsShorts().mul(pb));
             }
             IntVector h0 = (IntVector) ShortVector.fromMemorySegment(SCALE, w, c0 + Q8_SCALES, LE).convertShape(VectorOperators.S2I, I, 0);
             IntVector h1 = (IntVector) ShortVector.fromMemorySegment(SCALE, w, c1 + Q8_SCALES, LE).convertShape(VectorOperators.S2I, I, 0);
@@ -433,22 +446,23 @@ public final class QuantTiles {
             IntVector u2 = hi2.reinterpretAsInts();
             IntVector l3 = lo3.reinterpretAsInts();
             IntVector u3 = hi3.reinterpretAsInts();
+            int corr = 128 * a.sums[b];
             FloatVector r0 = (FloatVector) l0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(l0.lanewise(VectorOperators.ASHR, 16))
                     .add(u0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(u0.lanewise(VectorOperators.ASHR, 16))
                             .lanewise(VectorOperators.LSHL, 4))
-                    .convert(VectorOperators.I2F, 0);
+                    .sub(corr).convert(VectorOperators.I2F, 0);
             FloatVector r1 = (FloatVector) l1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(l1.lanewise(VectorOperators.ASHR, 16))
                     .add(u1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(u1.lanewise(VectorOperators.ASHR, 16))
                             .lanewise(VectorOperators.LSHL, 4))
-                    .convert(VectorOperators.I2F, 0);
+                    .sub(corr).convert(VectorOperators.I2F, 0);
             FloatVector r2 = (FloatVector) l2.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(l2.lanewise(VectorOperators.ASHR, 16))
                     .add(u2.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(u2.lanewise(VectorOperators.ASHR, 16))
                             .lanewise(VectorOperators.LSHL, 4))
-                    .convert(VectorOperators.I2F, 0);
+                    .sub(corr).convert(VectorOperators.I2F, 0);
             FloatVector r3 = (FloatVector) l3.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(l3.lanewise(VectorOperators.ASHR, 16))
                     .add(u3.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(u3.lanewise(VectorOperators.ASHR, 16))
                             .lanewise(VectorOperators.LSHL, 4))
-                    .convert(VectorOperators.I2F, 0);
+                    .sub(corr).convert(VectorOperators.I2F, 0);
             FloatVector da = FloatVector.broadcast(F, a.scales[b]);
             acc0 = r0.mul(d0).fma(da, acc0);
             acc1 = r1.mul(d1).fma(da, acc1);
