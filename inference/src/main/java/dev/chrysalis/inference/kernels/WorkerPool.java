@@ -7,7 +7,10 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * A fixed pool of compute threads for data-parallel loops. The calling thread takes part, so a pool of
  * {@code n} threads starts {@code n - 1} workers. Work is handed out in chunks from a shared counter,
- * so a thread slowed down by other load on the machine simply takes fewer chunks.
+ * so a thread slowed down by other load on the machine simply takes fewer chunks. Chunks are guided: each
+ * is the remaining work divided by the thread count (at least the loop's grain), so a loop starts with
+ * large chunks and ends with small ones and the threads finish close together (decode, ~110 loops per
+ * token on 2 threads: +3% over fixed chunks of an eighth per thread).
  *
  * <p>A loop ends when all its elements are done, not when every worker has checked in: on a machine
  * shared with other processes a worker may not be scheduled for milliseconds, and the caller then does
@@ -34,20 +37,37 @@ public final class WorkerPool implements AutoCloseable {
         final RangeTask task;
         final int total;
         final int chunk;
+        final int threads;
         final AtomicInteger next = new AtomicInteger();
         final AtomicInteger done = new AtomicInteger();
         volatile Throwable failure;
 
-        Job(RangeTask task, int total, int chunk) {
+        Job(RangeTask task, int total, int chunk, int threads) {
             this.task = task;
             this.total = total;
             this.chunk = chunk;
+            this.threads = threads;
+        }
+
+        /** The end of the chunk that starts at {@code s}: a thread's share of what is left, at least {@code chunk}. */
+        int chunkEnd(int s) {
+            return Math.min(total, s + Math.max(chunk, (total - s) / threads));
+        }
+
+        /** Claims the next chunk and returns its start ({@code >= total} when none is left). */
+        int claim() {
+            while (true) {
+                int s = next.get();
+                if (s >= total || next.compareAndSet(s, chunkEnd(s))) {
+                    return s;
+                }
+            }
         }
 
         /** Runs chunks until none is left; failures are recorded and the chunk still counts as done. */
         void work(int thread) {
-            for (int s = next.getAndAdd(chunk); s < total; s = next.getAndAdd(chunk)) {
-                int e = Math.min(total, s + chunk);
+            for (int s = claim(); s < total; s = claim()) {
+                int e = chunkEnd(s);
                 try {
                     if (failure == null) {
                         task.run(s, e, thread);
@@ -85,7 +105,7 @@ public final class WorkerPool implements AutoCloseable {
         return threads;
     }
 
-    /** Runs {@code task} over {@code [0, n)} split in chunks of about {@code grain} (at least 1). */
+    /** Runs {@code task} over {@code [0, n)} in guided chunks of at least {@code grain} elements (and 1). */
     public void forRange(int n, int grain, RangeTask task) {
         if (n <= 0) {
             return;
@@ -94,10 +114,7 @@ public final class WorkerPool implements AutoCloseable {
             task.run(0, n, 0);
             return;
         }
-        int c = Math.max(grain, 1);
-        // about 8 chunks per thread, so a thread slowed by other load takes fewer, but never smaller than grain
-        c = Math.max(c, n / (threads * 8));
-        Job job = new Job(task, n, c);
+        Job job = new Job(task, n, Math.max(grain, 1), threads);
         current = job;
         for (int i = 0; i < workers.length; i++) {
             if (parked.get(i) != 0) {

@@ -34,6 +34,27 @@ class WorkerPoolTest {
     }
 
     @Test
+    void chunksShrinkFromAThreadsShareOfTheLoopToTheGrain() {
+        try (WorkerPool pool = new WorkerPool(3)) {
+            java.util.List<int[]> chunks = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+            pool.forRange(1000, 16, (s, e, t) -> chunks.add(new int[] {s, e}));
+            chunks.sort(java.util.Comparator.comparingInt(c -> c[0]));
+            // guided: each chunk is a third of what was left when it was claimed, at least the grain
+            assertEquals(0, chunks.get(0)[0]);
+            assertEquals(333, chunks.get(0)[1]);
+            for (int i = 0; i < chunks.size(); i++) {
+                int[] c = chunks.get(i);
+                int left = 1000 - c[0];
+                assertEquals(Math.min(1000, c[0] + Math.max(16, left / 3)), c[1], "chunk " + i);
+                if (i > 0) {
+                    assertEquals(chunks.get(i - 1)[1], c[0], "chunks are contiguous");
+                }
+            }
+            assertEquals(1000, chunks.get(chunks.size() - 1)[1]);
+        }
+    }
+
+    @Test
     void aFailingTaskIsRethrownAndThePoolKeepsWorking() {
         try (WorkerPool pool = new WorkerPool(2)) {
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> pool.forRange(100, 1, (s, end, t) -> {
