@@ -52,7 +52,7 @@ fi
 cp -r "$JRE" "$STAGE/jre"
 
 echo "== pack"
-cp inference/gpu-check/run.sh "$OUTDIR/run.sh"
+cp inference/gpu-check/run.sh inference/gpu-check/profile.sh inference/gpu-check/unpack.sh "$OUTDIR/"
 tar -C "$STAGE" -cf - . | xz -6 -T0 > "$OUTDIR/bundle.tar.xz"
 rm -rf "$STAGE"
 du -sh "$OUTDIR/bundle.tar.xz"
