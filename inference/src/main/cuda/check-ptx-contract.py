@@ -17,7 +17,10 @@ def contract():
     for m in re.finditer(r"`([a-z0-9_<>]+)\(([^)]*)\)`", text, re.S):
         name, params = m.group(1), m.group(2)
         count = len([p for p in params.split(",") if p.strip()])
-        names = [name.replace("<type>", t) for t in TYPES] if "<type>" in name else [name]
+        # "for type in a, b:" right after a signature narrows <type> to those types
+        only = re.match(r"\s*for type in ([a-z0-9_, ]+):", text[m.end():])
+        types = [t.strip() for t in only.group(1).split(",")] if only else TYPES
+        names = [name.replace("<type>", t) for t in types] if "<type>" in name else [name]
         for n in names:
             kernels[n] = count
     return kernels

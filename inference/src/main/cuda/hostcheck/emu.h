@@ -35,6 +35,8 @@ static std::barrier<>* g_block_bar;
 static std::barrier<>* g_warp_bar[32];
 static uint64_t g_slot[32][32];
 static inline void __syncthreads() { g_block_bar->arrive_and_wait(); }
+#define __syncwarp emu_syncwarp
+static inline void __syncwarp(unsigned = 0xffffffffu) { g_warp_bar[threadIdx.x / 32]->arrive_and_wait(); }
 template <class T> static T __shfl_xor_sync(unsigned, T v, int o) {
     int w = threadIdx.x / 32, l = threadIdx.x % 32;
     g_warp_bar[w]->arrive_and_wait();

@@ -109,14 +109,19 @@ static void test_norm_rope() {
     std::vector<float> x(rows * cols), w(cols), o(rows * cols);
     for (auto& f : x) f = urand(-3, 3);
     for (auto& f : w) f = urand(0.5, 1.5);
-    launch({(unsigned)rows}, {64}, [&] { rmsnorm_f32(x.data(), w.data(), o.data(), cols, 1e-6f); });
-    bool exact = true;
-    for (int r = 0; r < rows; r++) {
-        double ss = 0; for (int i = 0; i < cols; i++) ss += (double)x[r * cols + i] * x[r * cols + i];
-        float rr = (float)(1.0 / sqrt(ss / cols + 1e-6f));
-        for (int i = 0; i < cols; i++) exact &= (x[r * cols + i] * rr * w[i]) == o[r * cols + i];
+    // 64 threads hold a row of 1000 in float4 registers; 32 threads are too few and take the scalar loop
+    for (unsigned threads : {64u, 32u}) {
+        std::fill(o.begin(), o.end(), 0.0f);
+        launch({(unsigned)rows}, {threads}, [&] { rmsnorm_f32(x.data(), w.data(), o.data(), cols, 1e-6f); });
+        bool exact = true;
+        for (int r = 0; r < rows; r++) {
+            double ss = 0; for (int i = 0; i < cols; i++) ss += (double)x[r * cols + i] * x[r * cols + i];
+            float rr = (float)(1.0 / sqrt(ss / cols + 1e-6f));
+            for (int i = 0; i < cols; i++) exact &= (x[r * cols + i] * rr * w[i]) == o[r * cols + i];
+        }
+        check(exact, threads == 64 ? "rmsnorm_f32 (float4 registers) equals Transformer.rmsnorm bit for bit (host)"
+                                   : "rmsnorm_f32 (scalar loop) equals Transformer.rmsnorm bit for bit (host)");
     }
-    check(exact, "rmsnorm_f32 equals Transformer.rmsnorm bit for bit (host)");
     // per-head norm in place with one weight row: the same numbers as rmsnorm_f32 over rows of head_dim
     int heads = 5, head_dim = 200;
     std::vector<float> h(x.begin(), x.begin() + heads * head_dim), ho(heads * head_dim);
@@ -141,11 +146,40 @@ static void test_norm_rope() {
     }
 }
 
+// rope_kv_store_f16 against rope_f32 on q and k, then kv_store_f16: the same q and cache bits (GQA, 2 tokens).
+static void test_rope_kv_store() {
+    int nh = 4, nkv = 2, hd = 64, n = 2, kv_dim = nkv * hd, cap = 8; float theta = 10000, sc = 1;
+    for (int neox : {0, 1}) for (int rope_dim : {64, 32}) {
+        std::vector<float> q(n * nh * hd), k(n * kv_dim), v(n * kv_dim);
+        for (auto& f : q) f = urand(-2, 2);
+        for (auto& f : k) f = urand(-2, 2);
+        for (auto& f : v) f = urand(-2, 2);
+        std::vector<float> qa = q, ka = k, qb = q;
+        std::vector<__half> kc_a(cap * kv_dim), vc_a(cap * kv_dim), kc_b(cap * kv_dim), vc_b(cap * kv_dim);
+        int pos[1] = {3};
+        launch({(unsigned)nh, (unsigned)n}, {32}, [&] { rope_f32(qa.data(), pos, nh, hd, rope_dim, theta, sc, nullptr, neox); });
+        launch({(unsigned)nkv, (unsigned)n}, {32}, [&] { rope_f32(ka.data(), pos, nkv, hd, rope_dim, theta, sc, nullptr, neox); });
+        launch({(unsigned)ceil_div(kv_dim, 256), (unsigned)n}, {256}, [&] { kv_store_f16(ka.data(), v.data(), kc_a.data(), vc_a.data(), pos, kv_dim, n); });
+        launch({(unsigned)(nh + nkv), (unsigned)n}, {64}, [&] {
+            rope_kv_store_f16(qb.data(), k.data(), v.data(), kc_b.data(), vc_b.data(), pos, nh, nkv, hd, rope_dim, theta, sc, nullptr, neox); });
+        bool same = qa == qb;
+        for (int i = 0; i < cap * kv_dim; i++) {
+            same &= memcmp(&kc_a[i], &kc_b[i], 2) == 0 && memcmp(&vc_a[i], &vc_b[i], 2) == 0;
+        }
+        char buf[120];
+        snprintf(buf, sizeof buf, "rope_kv_store_f16 equals rope_f32 x2 + kv_store_f16 (neox %d, rope_dim %d)", neox, rope_dim);
+        check(same, buf);
+    }
+}
+
 typedef void (*MvKernel)(const void*, const float*, float*, int, int);
+typedef void (*Mv3Kernel)(const void*, const void*, const void*, const float*, float*, float*, float*, int, int, int, int);
 typedef float (*Dq)(const uint8_t*, int);
-// rows 13 = one full block of 8 rows and one partial block; y starts at 1 to see the _add variant add
-static void check_matvec(const char* name, MvKernel k, MvKernel kadd, Dq dq, int bs, int bytes, int f16_at) {
-    int rows = 13, cols = 512;
+// rows 13 = one full block of 8 rows and one partial block; y starts at 1 to see the _add variant add.
+// matvec3 over rows 0..12, 3..11 and 7..12 (then with no third matrix) must give the matvec results bit for bit.
+static void check_matvec(const char* name, MvKernel k, MvKernel kadd, Mv3Kernel k3, Dq dq, int bs, int bytes, int f16_at,
+                         int cols = 512, bool bitwise = true) {
+    int rows = 13;
     size_t row_bytes = (size_t)cols / bs * bytes;
     std::vector<uint8_t> w(rows * row_bytes);
     for (auto& b : w) b = (uint8_t)rng();
@@ -158,22 +192,43 @@ static void check_matvec(const char* name, MvKernel k, MvKernel kadd, Dq dq, int
     launch({(unsigned)ceil_div(rows, 8)}, {256}, [&] { k(w.data(), x.data(), y.data(), rows, cols); });
     launch({(unsigned)ceil_div(rows, 8)}, {256}, [&] { kadd(w.data(), x.data(), ya.data(), rows, cols); });
     double err = 0;
+    std::vector<double> ref(rows), mag(rows);
     for (int r = 0; r < rows; r++) {
         double s = 0, m = 0;
         for (int i = 0; i < cols; i++) { double t = (double)dq(&w[r * row_bytes], i) * x[i]; s += t; m += fabs(t); }
         err = std::max(err, std::max(fabs(s - y[r]), fabs(s + 1 - ya[r])) / (1 + m));
+        ref[r] = s; mag[r] = m;
     }
-    char buf[120]; snprintf(buf, sizeof buf, "%s and _add, 13 rows: max err / sum|w x| %.1e", name, err);
+    // Q4_0's single products are staged and its matvec3 is not, so they add in another order: compared
+    // with the double products; the others must repeat the matvec bits
+    auto same_as = [&](float got, int r) { return bitwise ? got == y[r] : fabs(got - ref[r]) / (1 + mag[r]) < 1e-6; };
+    char buf[120]; snprintf(buf, sizeof buf, "%s and _add, 13 x %d: max err / sum|w x| %.1e", name, cols, err);
     check(err < 1e-6, buf);
+    for (int third : {6, 0}) {
+        if (k3 == nullptr) break;
+        std::vector<float> y0(rows, -7.0f), y1(9, -7.0f), y2(6, -7.0f);
+        const uint8_t *w1 = &w[3 * row_bytes], *w2 = &w[7 * row_bytes];
+        unsigned blocks = ceil_div(rows, 8) + ceil_div(9, 8) + ceil_div(third, 8);
+        launch({blocks}, {256}, [&] { k3(w.data(), w1, w2, x.data(), y0.data(), y1.data(), y2.data(), rows, 9, third, cols); });
+        bool same = true;
+        for (int r = 0; r < rows; r++) same &= same_as(y0[r], r);
+        for (int r = 0; r < 9; r++) same &= same_as(y1[r], 3 + r);
+        for (int r = 0; r < 6; r++) same &= third ? same_as(y2[r], 7 + r) : y2[r] == -7.0f;
+        snprintf(buf, sizeof buf, "matvec3 (%s) of 13, 9 and %d rows equals three matvecs%s", name, third, bitwise ? "" : " (1e-6)");
+        check(same, buf);
+    }
 }
 
 static void test_matvec_kernel() {
-    check_matvec("matvec_q8_0", matvec_q8_0, matvec_q8_0_add, dq_q8_0, 32, 34, 0);
-    check_matvec("matvec_q4_0", matvec_q4_0, matvec_q4_0_add, dq_q4_0, 32, 18, 0);
-    check_matvec("matvec_q4_k", matvec_q4_k, matvec_q4_k_add, dq_q4_k, 256, 144, 0);
-    check_matvec("matvec_q6_k", matvec_q6_k, matvec_q6_k_add, dq_q6_k, 256, 210, 208);
-    check_matvec("matvec_f16", matvec_f16, matvec_f16_add, dq_f16, 1, 2, -1);
-    check_matvec("matvec_f32", matvec_f32, matvec_f32_add, dq_f32, 1, 4, -1);
+    // Q4_0 at 512 columns is one or two staged chunks; 11008 (a 7B model's down projection) ends in a short one
+    for (int cols : {512, 11008}) {
+        check_matvec("matvec_q8_0", matvec_q8_0, matvec_q8_0_add, matvec3_q8_0, dq_q8_0, 32, 34, 0, cols);
+        check_matvec("matvec_q4_0", matvec_q4_0, matvec_q4_0_add, matvec3_q4_0, dq_q4_0, 32, 18, 0, cols, false);
+    }
+    check_matvec("matvec_q4_k", matvec_q4_k, matvec_q4_k_add, nullptr, dq_q4_k, 256, 144, 0);
+    check_matvec("matvec_q6_k", matvec_q6_k, matvec_q6_k_add, nullptr, dq_q6_k, 256, 210, 208);
+    check_matvec("matvec_f16", matvec_f16, matvec_f16_add, nullptr, dq_f16, 1, 2, -1);
+    check_matvec("matvec_f32", matvec_f32, matvec_f32_add, nullptr, dq_f32, 1, 4, -1);
     int cols = 512;
     std::vector<uint8_t> w((size_t)13 * cols / 256 * 144);
     for (auto& b : w) b = (uint8_t)rng();
@@ -230,6 +285,7 @@ int main() { setvbuf(stdout, nullptr, _IONBF, 0);
     test_sampling();
     test_norm_rope();
     test_matvec_kernel();
+    test_rope_kv_store();
     test_matmul();
     printf(fails ? "%d FAILED\n" : "all emulated kernel checks passed\n", fails);
     return fails != 0;

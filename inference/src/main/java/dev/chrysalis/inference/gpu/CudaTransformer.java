@@ -175,11 +175,14 @@ public final class CudaTransformer implements ForwardPass {
             types.add(l.wDown().type());
         });
         List<CudaKernels.Kernel> kernels = new ArrayList<>(List.of(CudaKernels.RMSNORM_F32, CudaKernels.RMSNORM_HEADS_F32,
-                CudaKernels.ROPE_F32, CudaKernels.ADD_BIAS_F32, CudaKernels.ADD_F32, CudaKernels.SILU_MUL_F32, CudaKernels.KV_STORE_F16,
+                CudaKernels.ROPE_KV_STORE_F16, CudaKernels.ADD_BIAS_F32, CudaKernels.ADD_F32, CudaKernels.SILU_MUL_F32,
                 CudaKernels.ATTN_DECODE_SPLIT, CudaKernels.ATTN_DECODE_COMBINE, CudaKernels.ATTN_PREFILL, CudaKernels.ARGMAX_F32,
                 CudaKernels.SAMPLE_F32, CudaKernels.embed(weights.tokenEmbedding().type())));
         for (GgmlType t : types) {
             kernels.addAll(List.of(CudaKernels.matvec(t), CudaKernels.matvecAdd(t), CudaKernels.matmul(t)));
+            if (CudaKernels.MATVEC3_TYPES.contains(t)) {
+                kernels.add(CudaKernels.matvec3(t));
+            }
         }
         // every kernel looked up (and its parameter count checked against the contract) before anything is uploaded
         for (CudaKernels.Kernel k : kernels) {
@@ -423,23 +426,20 @@ public final class CudaTransformer implements ForwardPass {
         launch(CudaKernels.embed(w.embedding.type()), KernelShapes.embed(dim, 1), w.embedding.data(), a.ids, a.x, dim, 1);
         for (int l = 0; l < c.layers(); l++) {
             DeviceWeights.Layer lw = w.layers.get(l);
-            launch(CudaKernels.RMSNORM_F32, KernelShapes.rmsnorm(1), a.x, lw.attnNorm(), a.xb, dim, eps);
-            matvec(lw.wq(), a.xb, a.q, false);
-            matvec(lw.wk(), a.xb, a.k, false);
-            matvec(lw.wv(), a.xb, a.v, false);
+            launch(CudaKernels.RMSNORM_F32, KernelShapes.rmsnorm(1, dim), a.x, lw.attnNorm(), a.xb, dim, eps);
+            matvecs(a.xb, lw.wq(), a.q, lw.wk(), a.k, lw.wv(), a.v);
             attentionInputs(s, l, lw, 1);
             launch(CudaKernels.ATTN_DECODE_SPLIT, KernelShapes.attnDecodeSplit(c.heads(), s.splits), a.q, s.kLayer[l], s.vLayer[l], a.partial,
                     a.pos, c.heads(), c.kvHeads(), c.headDim(), c.kvDim(), attentionScale(), s.splitLength);
             launch(CudaKernels.ATTN_DECODE_COMBINE, KernelShapes.attnDecodeCombine(c.heads(), c.headDim()), a.partial, a.att, a.pos, c.heads(),
                     c.headDim(), s.splits, s.splitLength);
             matvec(lw.wo(), a.att, a.x, true);
-            launch(CudaKernels.RMSNORM_F32, KernelShapes.rmsnorm(1), a.x, lw.ffnNorm(), a.xb, dim, eps);
-            matvec(lw.wGate(), a.xb, a.hb, false);
-            matvec(lw.wUp(), a.xb, a.hb2, false);
+            launch(CudaKernels.RMSNORM_F32, KernelShapes.rmsnorm(1, dim), a.x, lw.ffnNorm(), a.xb, dim, eps);
+            matvecs(a.xb, lw.wGate(), a.hb, lw.wUp(), a.hb2, null, null);
             launch(CudaKernels.SILU_MUL_F32, KernelShapes.elementwise(c.ffDim()), a.hb, a.hb2, c.ffDim());
             matvec(lw.wDown(), a.hb, a.x, true);
         }
-        launch(CudaKernels.RMSNORM_F32, KernelShapes.rmsnorm(1), a.x, w.outputNorm, a.xb, dim, eps);
+        launch(CudaKernels.RMSNORM_F32, KernelShapes.rmsnorm(1, dim), a.x, w.outputNorm, a.xb, dim, eps);
         matvec(w.output, a.xb, a.logits, false);
     }
 
@@ -450,7 +450,7 @@ public final class CudaTransformer implements ForwardPass {
         launch(CudaKernels.embed(w.embedding.type()), KernelShapes.embed(dim, n), w.embedding.data(), a.ids, a.x, dim, n);
         for (int l = 0; l < c.layers(); l++) {
             DeviceWeights.Layer lw = w.layers.get(l);
-            launch(CudaKernels.RMSNORM_F32, KernelShapes.rmsnorm(n), a.x, lw.attnNorm(), a.xb, dim, eps);
+            launch(CudaKernels.RMSNORM_F32, KernelShapes.rmsnorm(n, dim), a.x, lw.attnNorm(), a.xb, dim, eps);
             matmul(lw.wq(), a.xb, a.q, n);
             matmul(lw.wk(), a.xb, a.k, n);
             matmul(lw.wv(), a.xb, a.v, n);
@@ -459,7 +459,7 @@ public final class CudaTransformer implements ForwardPass {
                     c.kvHeads(), c.headDim(), c.kvDim(), attentionScale(), n);
             matmul(lw.wo(), a.att, a.xb, n);
             launch(CudaKernels.ADD_F32, KernelShapes.elementwise((long) n * dim), a.x, a.xb, n * dim);
-            launch(CudaKernels.RMSNORM_F32, KernelShapes.rmsnorm(n), a.x, lw.ffnNorm(), a.xb, dim, eps);
+            launch(CudaKernels.RMSNORM_F32, KernelShapes.rmsnorm(n, dim), a.x, lw.ffnNorm(), a.xb, dim, eps);
             matmul(lw.wGate(), a.xb, a.hb, n);
             matmul(lw.wUp(), a.xb, a.hb2, n);
             launch(CudaKernels.SILU_MUL_F32, KernelShapes.elementwise((long) n * c.ffDim()), a.hb, a.hb2, n * c.ffDim());
@@ -469,11 +469,11 @@ public final class CudaTransformer implements ForwardPass {
         int first = allLogits ? 0 : n - 1;
         int m = n - first;
         DeviceBuffer rows = a.x.slice(4L * first * dim, 4L * m * dim);
-        launch(CudaKernels.RMSNORM_F32, KernelShapes.rmsnorm(m), rows, w.outputNorm, a.xb, dim, eps);
+        launch(CudaKernels.RMSNORM_F32, KernelShapes.rmsnorm(m, dim), rows, w.outputNorm, a.xb, dim, eps);
         matmul(w.output, a.xb, a.logits, m);
     }
 
-    /** Biases, per-head norms and RoPE on q and k, then k and v into the cache at their positions. */
+    /** Biases, per-head norms, then RoPE on q and k with k and v into the cache at their positions (one launch). */
     private void attentionInputs(GpuSequence s, int l, DeviceWeights.Layer lw, int n) {
         int hd = c.headDim();
         if (lw.bq().isPresent()) {
@@ -491,11 +491,8 @@ public final class CudaTransformer implements ForwardPass {
         }
         int neox = c.architecture().ropeStyle() == Architecture.RopeStyle.SPLIT_HALVES ? 1 : 0;
         Object factors = w.ropeFreqFactors.<Object>map(f -> f).orElse(0L);
-        launch(CudaKernels.ROPE_F32, KernelShapes.rope(c.heads(), n, c.ropeDim()), a.q, a.pos, c.heads(), hd, c.ropeDim(), c.ropeTheta(),
-                c.ropeScale(), factors, neox);
-        launch(CudaKernels.ROPE_F32, KernelShapes.rope(c.kvHeads(), n, c.ropeDim()), a.k, a.pos, c.kvHeads(), hd, c.ropeDim(), c.ropeTheta(),
-                c.ropeScale(), factors, neox);
-        launch(CudaKernels.KV_STORE_F16, KernelShapes.kvStore(c.kvDim(), n), a.k, a.v, s.kLayer[l], s.vLayer[l], a.pos, c.kvDim(), n);
+        launch(CudaKernels.ROPE_KV_STORE_F16, KernelShapes.ropeKvStore(c.heads(), c.kvHeads(), n, hd), a.q, a.k, a.v, s.kLayer[l], s.vLayer[l],
+                a.pos, c.heads(), c.kvHeads(), hd, c.ropeDim(), c.ropeTheta(), c.ropeScale(), factors, neox);
     }
 
     private float attentionScale() {
@@ -505,6 +502,29 @@ public final class CudaTransformer implements ForwardPass {
     /** y = W x for one token; {@code add}: y += W x (the fused residual of the output and down projections). */
     private void matvec(DeviceWeights.Matrix m, DeviceBuffer x, DeviceBuffer y, boolean add) {
         launch(add ? CudaKernels.matvecAdd(m.type()) : CudaKernels.matvec(m.type()), KernelShapes.matvec(m.rows()), m.data(), x, y, m.rows(), m.cols());
+    }
+
+    /**
+     * y0 = W0 x, y1 = W1 x and (when m2 is not null) y2 = W2 x for one token: one matvec3 launch when the
+     * matrices share a weight type that has one and a column count, otherwise one launch each.
+     */
+    private void matvecs(DeviceBuffer x, DeviceWeights.Matrix m0, DeviceBuffer y0, DeviceWeights.Matrix m1, DeviceBuffer y1,
+                         DeviceWeights.Matrix m2, DeviceBuffer y2) {
+        boolean fusable = CudaKernels.MATVEC3_TYPES.contains(m0.type()) && m1.type() == m0.type() && m1.cols() == m0.cols()
+                && (m2 == null || (m2.type() == m0.type() && m2.cols() == m0.cols()));
+        if (!fusable) {
+            matvec(m0, x, y0, false);
+            matvec(m1, x, y1, false);
+            if (m2 != null) {
+                matvec(m2, x, y2, false);
+            }
+            return;
+        }
+        // an absent third matrix gets the first's pointers and 0 rows: no block reaches it
+        DeviceWeights.Matrix third = m2 == null ? m0 : m2;
+        int rows2 = m2 == null ? 0 : m2.rows();
+        launch(CudaKernels.matvec3(m0.type()), KernelShapes.matvec3(m0.rows(), m1.rows(), rows2), m0.data(), m1.data(), third.data(), x,
+                y0, y1, m2 == null ? y0 : y2, m0.rows(), m1.rows(), rows2, m0.cols());
     }
 
     /**

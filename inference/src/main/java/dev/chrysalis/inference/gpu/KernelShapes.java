@@ -29,6 +29,13 @@ final class KernelShapes {
         return new Launch(Dim3.of(Dim3.blocks(rows, MATVEC_ROWS_PER_BLOCK)), Dim3.of(256));
     }
 
+    /** The matrices of one {@code matvec3} launch one after another, each from a fresh block (rows2 may be 0). */
+    static Launch matvec3(int rows0, int rows1, int rows2) {
+        long blocks = (long) Dim3.blocks(rows0, MATVEC_ROWS_PER_BLOCK) + Dim3.blocks(rows1, MATVEC_ROWS_PER_BLOCK)
+                + (rows2 == 0 ? 0 : Dim3.blocks(rows2, MATVEC_ROWS_PER_BLOCK));
+        return new Launch(Dim3.of(Math.toIntExact(blocks)), Dim3.of(256));
+    }
+
     static Launch matmul(int rows, int n) {
         return new Launch(Dim3.of(Dim3.blocks(rows, MATMUL_TILE), Dim3.blocks(n, MATMUL_TILE)), Dim3.of(128));
     }
@@ -43,25 +50,22 @@ final class KernelShapes {
         return cols % step == 0;
     }
 
-    /** One row per block. */
-    static Launch rmsnorm(int rowsOfVectors) {
-        return new Launch(Dim3.of(rowsOfVectors), Dim3.of(256));
+    /** One row per block, a float4 of the row per thread (up to 1024 threads; longer rows take several each). */
+    static Launch rmsnorm(int rowsOfVectors, int cols) {
+        return new Launch(Dim3.of(rowsOfVectors), Dim3.of(warpRounded((cols + 3) / 4, 1024)));
     }
 
     static Launch rmsnormHeads(int headsTotal, int headDim) {
         return new Launch(Dim3.of(headsTotal), Dim3.of(warpRounded(headDim, 256)));
     }
 
-    static Launch rope(int heads, int n, int ropeDim) {
-        return new Launch(Dim3.of(heads, n), Dim3.of(warpRounded(ropeDim / 2, 256)));
+    /** Query heads, then key/value heads, of n tokens: a thread per dimension of a head. */
+    static Launch ropeKvStore(int heads, int kvHeads, int n, int headDim) {
+        return new Launch(Dim3.of(heads + kvHeads, n), Dim3.of(warpRounded(headDim, MAX_HEAD_DIM)));
     }
 
     static Launch elementwise(long total) {
         return new Launch(Dim3.of(Dim3.blocks(total, ELEMENTWISE_BLOCK)), Dim3.of(ELEMENTWISE_BLOCK));
-    }
-
-    static Launch kvStore(int kvDim, int n) {
-        return new Launch(Dim3.of(Dim3.blocks(kvDim, 256), n), Dim3.of(256));
     }
 
     static Launch attnDecodeSplit(int heads, int splits) {

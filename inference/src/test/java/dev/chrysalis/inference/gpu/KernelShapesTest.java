@@ -23,6 +23,9 @@ class KernelShapesTest {
         assertEquals(Dim3.of(128), mm.block());
         assertEquals(new Dim3(1, 1, 1), KernelShapes.matmul(64, 64).grid());
         assertEquals(new Dim3(2, 2, 1), KernelShapes.matmul(65, 65).grid());
+        assertEquals(Dim3.of(512 + 128 + 128), KernelShapes.matvec3(4096, 1024, 1024).grid(), "q, k and v of a GQA model");
+        assertEquals(Dim3.of(2 + 2), KernelShapes.matvec3(13, 9, 0).grid(), "gate and up: no third matrix");
+        assertEquals(Dim3.of(256), KernelShapes.matvec3(13, 9, 6).block());
     }
 
     @Test
@@ -31,21 +34,26 @@ class KernelShapesTest {
         assertEquals(Dim3.of(128), KernelShapes.rmsnormHeads(16, 128).block());
         assertEquals(Dim3.of(16), KernelShapes.rmsnormHeads(16, 128).grid());
         assertEquals(Dim3.of(256), KernelShapes.rmsnormHeads(1, 300).block());
-        Launch rope = KernelShapes.rope(32, 7, 128);
-        assertEquals(Dim3.of(64), rope.block(), "rope_dim/2 pairs");
-        assertEquals(new Dim3(32, 7, 1), rope.grid());
-        assertEquals(Dim3.of(32), KernelShapes.rope(8, 1, 8).block());
+        assertEquals(Dim3.of(1024), KernelShapes.rmsnorm(1, 4096).block(), "a float4 per thread");
+        assertEquals(new Dim3(3, 1, 1), KernelShapes.rmsnorm(3, 2048).grid());
+        assertEquals(Dim3.of(512), KernelShapes.rmsnorm(3, 2048).block());
+        assertEquals(Dim3.of(1024), KernelShapes.rmsnorm(1, 8192).block(), "longer rows: several float4 per thread");
+        assertEquals(Dim3.of(32), KernelShapes.rmsnorm(1, 64).block());
+        Launch rope = KernelShapes.ropeKvStore(32, 8, 7, 128);
+        assertEquals(Dim3.of(128), rope.block(), "a thread per dimension of a head");
+        assertEquals(new Dim3(40, 7, 1), rope.grid(), "query heads, then key/value heads");
+        assertEquals(Dim3.of(32), KernelShapes.ropeKvStore(8, 8, 1, 8).block());
+        assertEquals(Dim3.of(256), KernelShapes.ropeKvStore(8, 8, 1, 256).block());
         assertEquals(Dim3.of(64), KernelShapes.attnDecodeCombine(32, 64).block());
         assertEquals(Dim3.of(96), KernelShapes.attnDecodeCombine(32, 80).block());
         assertThrows(IllegalArgumentException.class, () -> KernelShapes.warpRounded(0, 256));
     }
 
     @Test
-    void elementwiseEmbeddingAndCacheStoreCoverTheirRange() {
+    void elementwiseAndEmbeddingCoverTheirRange() {
         assertEquals(Dim3.of(3), KernelShapes.elementwise(513).grid());
         assertEquals(Dim3.of(256), KernelShapes.elementwise(513).block());
         assertEquals(new Dim3(8, 5, 1), KernelShapes.embed(2048, 5).grid());
-        assertEquals(new Dim3(4, 3, 1), KernelShapes.kvStore(1024, 3).grid());
         assertEquals(new Dim3(32, 17, 1), KernelShapes.attnPrefill(32, 17).grid());
         assertEquals(Dim3.of(128), KernelShapes.attnPrefill(32, 17).block());
         assertEquals(Dim3.of(1024), KernelShapes.sampling().block());

@@ -21,6 +21,8 @@ public final class CudaKernels {
     /** Weight types the quantized matvec, matmul and embedding kernels read. */
     public static final List<GgmlType> WEIGHT_TYPES = List.of(GgmlType.F32, GgmlType.F16, GgmlType.Q8_0, GgmlType.Q4_0,
             GgmlType.Q4_K, GgmlType.Q6_K);
+    /** Weight types with a {@code matvec3} kernel (three products of one x in one launch). */
+    public static final List<GgmlType> MATVEC3_TYPES = List.of(GgmlType.Q8_0, GgmlType.Q4_0);
 
     public static final Kernel RMSNORM_F32 = new Kernel("rmsnorm_f32", 5);
     public static final Kernel RMSNORM_HEADS_F32 = new Kernel("rmsnorm_heads_f32", 4);
@@ -29,6 +31,7 @@ public final class CudaKernels {
     public static final Kernel ADD_F32 = new Kernel("add_f32", 3);
     public static final Kernel SILU_MUL_F32 = new Kernel("silu_mul_f32", 3);
     public static final Kernel KV_STORE_F16 = new Kernel("kv_store_f16", 7);
+    public static final Kernel ROPE_KV_STORE_F16 = new Kernel("rope_kv_store_f16", 14);
     public static final Kernel ATTN_DECODE_SPLIT = new Kernel("attn_decode_split", 11);
     public static final Kernel ATTN_DECODE_COMBINE = new Kernel("attn_decode_combine", 7);
     public static final Kernel ATTN_PREFILL = new Kernel("attn_prefill", 11);
@@ -36,6 +39,7 @@ public final class CudaKernels {
     public static final Kernel SAMPLE_F32 = new Kernel("sample_f32", 7);
 
     private static final int MATVEC_PARAMS = 5;
+    private static final int MATVEC3_PARAMS = 11;
     private static final int MATMUL_PARAMS = 6;
     private static final int EMBED_PARAMS = 5;
 
@@ -53,6 +57,18 @@ public final class CudaKernels {
     /** {@code matvec_<type>_add}: y += W x (fused residual add). */
     public static Kernel matvecAdd(GgmlType type) {
         return typed("matvec_", type, "_add", MATVEC_PARAMS);
+    }
+
+    /**
+     * {@code matvec3_<type>}: up to three products of one x in one launch (q, k, v; gate, up).
+     *
+     * @throws IllegalArgumentException for a type outside {@link #MATVEC3_TYPES}
+     */
+    public static Kernel matvec3(GgmlType type) {
+        if (!MATVEC3_TYPES.contains(type)) {
+            throw new IllegalArgumentException("no matvec3 kernel for weights of type " + type + " (only " + MATVEC3_TYPES + ")");
+        }
+        return typed("matvec3_", type, "", MATVEC3_PARAMS);
     }
 
     /** {@code matmul_<type>}: prefill, Y = X W^T on tensor cores. */
@@ -97,10 +113,13 @@ public final class CudaKernels {
 
     private static List<Kernel> table() {
         List<Kernel> all = new ArrayList<>(List.of(RMSNORM_F32, RMSNORM_HEADS_F32, ROPE_F32, ADD_BIAS_F32, ADD_F32, SILU_MUL_F32,
-                KV_STORE_F16, ATTN_DECODE_SPLIT, ATTN_DECODE_COMBINE, ATTN_PREFILL, ARGMAX_F32, SAMPLE_F32));
+                KV_STORE_F16, ROPE_KV_STORE_F16, ATTN_DECODE_SPLIT, ATTN_DECODE_COMBINE, ATTN_PREFILL, ARGMAX_F32, SAMPLE_F32));
         for (GgmlType t : WEIGHT_TYPES) {
             all.add(matvec(t));
             all.add(matvecAdd(t));
+            if (MATVEC3_TYPES.contains(t)) {
+                all.add(matvec3(t));
+            }
             all.add(matmul(t));
             all.add(embed(t));
         }
