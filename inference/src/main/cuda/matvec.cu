@@ -16,6 +16,30 @@
 #define MV_WARPS 8
 #define MV_ROWS 8  // rows per block
 
+// Where a lane's slice of x comes from: float activations (XFloat; ALIGNED: x is 16-byte aligned, so
+// slices load as float4), or activations quantized to Q8_0 (XQ8: per block of 32 the integers q, the scale
+// d and sum(q), as quantize_q8_f32 writes them) for the integer kernels of Q4_0 and Q8_0.
+template <bool XA>
+struct XFloat {
+    static constexpr bool ALIGNED = XA;
+    const float* __restrict__ p;
+    template <class Q>
+    __device__ __forceinline__ void load(int b, int sub, typename Q::X& xs) const {
+        Q::template loadx<XA>(p + (size_t)b * Q::BS, sub, xs);
+    }
+};
+
+struct XQ8 {
+    static constexpr bool ALIGNED = true;
+    const int8_t* __restrict__ q;
+    const float* __restrict__ d;
+    const int* __restrict__ s;
+    template <class Q>
+    __device__ __forceinline__ void load(int b, int sub, typename Q::X& xs) const {
+        Q::loadxq(*this, b, sub, xs);
+    }
+};
+
 // Each format: BS elements and BYTES bytes per block, LPB lanes per block (32/LPB blocks per step);
 // X, the lane's slice of x for one block, read by loadx(); Raw, the lane's undecoded bytes of one
 // row's block, read by load() (2-byte-aligned loads kept as separate 16-bit values so nothing waits
@@ -74,6 +98,37 @@ struct MvQ4_0 {  // lane slice: qs bytes 4*sub .. +3 = elements 4*sub.. (low nib
         float s = dot4(u8x4_to_float4(q & 0x0F0F0F0Fu, 8.0f), xs.l, 0.0f);
         s = dot4(u8x4_to_float4((q >> 4) & 0x0F0F0F0Fu, 8.0f), xs.h, s);
         return half_bits_to_float(r.d) * s;
+    }
+};
+
+// Q8_0 and Q4_0 against Q8_0 activations: integer dot products of 4 bytes (dp4a), then one scale
+// product, as the CPU's tiled kernels multiply them. Same lane slices and weight loads as the float types.
+struct MvQ8_0i : MvQ8_0 {
+    struct X { int q; float d; };
+    __device__ __forceinline__ static void loadxq(const XQ8& x, int b, int sub, X& xs) {
+        xs.q = __ldg(reinterpret_cast<const int*>(x.q + 32 * b + 4 * sub));
+        xs.d = __ldg(x.d + b);
+    }
+    __device__ __forceinline__ static float dot(const Raw& r, const X& xs, int) {
+        const int i = __dp4a((int)join16(r.q0, r.q1), xs.q, 0);
+        return __fmul_rn(half_bits_to_float(r.d), xs.d) * (float)i;
+    }
+};
+
+// Nibbles n in 0..15 stand for n - 8: sum((n - 8) q) = sum(n q) - 8 sum(q), the second term added once per
+// block, by the block's lane 0.
+struct MvQ4_0i : MvQ4_0 {
+    struct X { int lo, hi, corr; float d; };
+    __device__ __forceinline__ static void loadxq(const XQ8& x, int b, int sub, X& xs) {
+        xs.lo = __ldg(reinterpret_cast<const int*>(x.q + 32 * b + 4 * sub));
+        xs.hi = __ldg(reinterpret_cast<const int*>(x.q + 32 * b + 16 + 4 * sub));
+        xs.corr = sub == 0 ? -8 * __ldg(x.s + b) : 0;
+        xs.d = __ldg(x.d + b);
+    }
+    __device__ __forceinline__ static float dot(const Raw& r, const X& xs, int) {
+        const uint32_t q = join16(r.q0, r.q1);
+        const int i = __dp4a((int)(q & 0x0F0F0F0Fu), xs.lo, __dp4a((int)((q >> 4) & 0x0F0F0F0Fu), xs.hi, xs.corr));
+        return __fmul_rn(half_bits_to_float(r.d), xs.d) * (float)i;
     }
 };
 
@@ -246,10 +301,9 @@ struct MvF32x1 {
 
 // The lane's shares of rows[0..NR) . x over the blocks of the warp's steps (warp w: steps w, w+8, ...;
 // step g: blocks g*PER_STEP .. +PER_STEP-1, the lane's one lane/LPB of them). Rows hold cols/BS blocks.
-template <class Q, bool XA, int NR>
-__device__ __forceinline__ void mv_lane_sums(const uint8_t* __restrict__ w0, size_t row_bytes,
-                                             const float* __restrict__ x, int cols, int warp, int lane,
-                                             float (&acc)[MV_ROWS]) {
+template <class Q, class XS, int NR>
+__device__ __forceinline__ void mv_lane_sums(const uint8_t* __restrict__ w0, size_t row_bytes, const XS& x, int cols,
+                                             int warp, int lane, float (&acc)[MV_ROWS]) {
     constexpr int PER_STEP = 32 / Q::LPB;
     const int nb = cols / Q::BS;
     const int sub = lane % Q::LPB;
@@ -260,7 +314,7 @@ __device__ __forceinline__ void mv_lane_sums(const uint8_t* __restrict__ w0, siz
             Q::load(w0 + r * row_bytes + (size_t)b * Q::BYTES, sub, raw[r]);
         }
         typename Q::X xs;
-        Q::template loadx<XA>(x + (size_t)b * Q::BS, sub, xs);
+        x.template load<Q>(b, sub, xs);
 #pragma unroll
         for (int r = 0; r < NR; r++) {
             acc[r] += Q::dot(raw[r], xs, sub);
@@ -273,10 +327,9 @@ __device__ __forceinline__ void mv_lane_sums(const uint8_t* __restrict__ w0, siz
 // Q4_0, 272 of Q8_0), every load in flight before the first is used and every byte fetched once, then
 // decodes from shared memory exactly as mv_lane_sums does from global memory. Needs 16-byte aligned rows.
 #define MV_STAGE_STEPS 2
-template <class Q>
-__device__ __forceinline__ void mv_rows_staged(const uint8_t* __restrict__ w0, size_t row_bytes,
-                                               const float* __restrict__ x, int cols, int warp, int lane,
-                                               float (&acc)[MV_ROWS]) {
+template <class Q, class XS>
+__device__ __forceinline__ void mv_rows_staged(const uint8_t* __restrict__ w0, size_t row_bytes, const XS& x, int cols,
+                                               int warp, int lane, float (&acc)[MV_ROWS]) {
     constexpr int PER_STEP = 32 / Q::LPB;
     constexpr int CB = PER_STEP * MV_STAGE_STEPS;  // blocks of a row per chunk
     constexpr int CV = CB * Q::BYTES / 16;          // 16-byte vectors of a row per chunk
@@ -300,7 +353,7 @@ __device__ __forceinline__ void mv_rows_staged(const uint8_t* __restrict__ w0, s
             const int b = st * PER_STEP + lane / Q::LPB;
             if (b0 + b < nb) {
                 typename Q::X xs;
-                Q::template loadx<true>(x + (size_t)(b0 + b) * Q::BS, sub, xs);
+                x.template load<Q>(b0 + b, sub, xs);
 #pragma unroll
                 for (int r = 0; r < MV_ROWS; r++) {
                     typename Q::Raw raw;
@@ -313,9 +366,9 @@ __device__ __forceinline__ void mv_rows_staged(const uint8_t* __restrict__ w0, s
     }
 }
 
-template <class Q, bool XA, bool ADD, bool STAGED = false>
-__device__ __forceinline__ void mv_rows(const uint8_t* __restrict__ w, const float* __restrict__ x,
-                                        float* __restrict__ y, int rows, int cols, int block) {
+template <class Q, class XS, bool ADD, bool STAGED = false>
+__device__ __forceinline__ void mv_rows(const uint8_t* __restrict__ w, const XS& x, float* __restrict__ y, int rows,
+                                        int cols, int block) {
     __shared__ float part[MV_WARPS][MV_ROWS];
     const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
     const int r0 = block * MV_ROWS;
@@ -332,18 +385,18 @@ __device__ __forceinline__ void mv_rows(const uint8_t* __restrict__ w, const flo
     }
     bool staged = false;
     if constexpr (STAGED) {
-        if (nr == MV_ROWS && XA && row_bytes % 16 == 0 && ((uintptr_t)w0 & 15) == 0) {
-            mv_rows_staged<Q>(w0, row_bytes, x, cols, warp, lane, acc);
+        if (nr == MV_ROWS && XS::ALIGNED && row_bytes % 16 == 0 && ((uintptr_t)w0 & 15) == 0) {
+            mv_rows_staged<Q, XS>(w0, row_bytes, x, cols, warp, lane, acc);
             staged = true;
         }
     }
     if (staged) {
     } else if (nr == MV_ROWS) {
-        mv_lane_sums<Q, XA, MV_ROWS>(w0, row_bytes, x, cols, warp, lane, acc);
+        mv_lane_sums<Q, XS, MV_ROWS>(w0, row_bytes, x, cols, warp, lane, acc);
     } else {  // the last block of a matrix whose rows are not a multiple of 8
         for (int r = 0; r < nr; r++) {
             float one[MV_ROWS] = {0.0f};
-            mv_lane_sums<Q, XA, 1>(w0 + r * row_bytes, row_bytes, x, cols, warp, lane, one);
+            mv_lane_sums<Q, XS, 1>(w0 + r * row_bytes, row_bytes, x, cols, warp, lane, one);
             acc[r] = one[0];
         }
     }
@@ -375,9 +428,9 @@ template <class Q, bool ADD, bool STAGED = false>
 __device__ __forceinline__ void mv_dispatch_x(const void* w, const float* x, float* y, int rows, int cols, int block) {
     const uint8_t* wb = static_cast<const uint8_t*>(w);
     if (aligned16(x)) {
-        mv_rows<Q, true, ADD, STAGED>(wb, x, y, rows, cols, block);
+        mv_rows<Q, XFloat<true>, ADD, STAGED>(wb, XFloat<true>{x}, y, rows, cols, block);
     } else {
-        mv_rows<Q, false, ADD>(wb, x, y, rows, cols, block);
+        mv_rows<Q, XFloat<false>, ADD>(wb, XFloat<false>{x}, y, rows, cols, block);
     }
 }
 
@@ -460,6 +513,64 @@ __device__ __forceinline__ void mv_q6_k(const void* w, const float* x, float* y,
             fn<false>(w2, x, y2, rows2, cols, b - b0 - b1);                                                \
         }                                                                                                  \
     }
+
+// matvec_q8x_<type>(w, xq, xd, xs, y, rows, cols) and _add, matvec3_q8x_<type>(w0, w1, w2, xq, xd, xs, y0, y1, y2,
+// rows0, rows1, rows2, cols), for q8_0 and q4_0: the products above with x quantized to Q8_0 by quantize_q8_f32.
+// Same launches as matvec / matvec3; Q4_0 single products staged as above.
+#define MVQ_KERNEL(name, Q, add, staged)                                                                         \
+    extern "C" __global__ void __launch_bounds__(256) name(const void* __restrict__ w, const int8_t* __restrict__ xq, \
+                                                           const float* __restrict__ xd, const int* __restrict__ xs,   \
+                                                           float* __restrict__ y, int rows, int cols) {             \
+        mv_rows<Q, XQ8, add, staged>(static_cast<const uint8_t*>(w), XQ8{xq, xd, xs}, y, rows, cols, blockIdx.x); \
+    }
+
+#define MVQ3_KERNEL(name, Q)                                                                                     \
+    extern "C" __global__ void __launch_bounds__(256) name(                                                     \
+            const void* __restrict__ w0, const void* __restrict__ w1, const void* __restrict__ w2,              \
+            const int8_t* __restrict__ xq, const float* __restrict__ xd, const int* __restrict__ xs, float* y0, \
+            float* y1, float* y2, int rows0, int rows1, int rows2, int cols) {                                   \
+        const XQ8 x{xq, xd, xs};                                                                                 \
+        const int b0 = (rows0 + MV_ROWS - 1) / MV_ROWS, b1 = (rows1 + MV_ROWS - 1) / MV_ROWS;                   \
+        const int b = blockIdx.x;                                                                               \
+        if (b < b0) {                                                                                           \
+            mv_rows<Q, XQ8, false>(static_cast<const uint8_t*>(w0), x, y0, rows0, cols, b);                     \
+        } else if (b < b0 + b1) {                                                                               \
+            mv_rows<Q, XQ8, false>(static_cast<const uint8_t*>(w1), x, y1, rows1, cols, b - b0);                \
+        } else {                                                                                                \
+            mv_rows<Q, XQ8, false>(static_cast<const uint8_t*>(w2), x, y2, rows2, cols, b - b0 - b1);           \
+        }                                                                                                       \
+    }
+
+MVQ_KERNEL(matvec_q8x_q8_0, MvQ8_0i, false, false)
+MVQ_KERNEL(matvec_q8x_q8_0_add, MvQ8_0i, true, false)
+MVQ3_KERNEL(matvec3_q8x_q8_0, MvQ8_0i)
+MVQ_KERNEL(matvec_q8x_q4_0, MvQ4_0i, false, true)
+MVQ_KERNEL(matvec_q8x_q4_0_add, MvQ4_0i, true, true)
+MVQ3_KERNEL(matvec3_q8x_q4_0, MvQ4_0i)
+
+// x quantized to Q8_0 exactly as the CPU's Q8Activations.quantizeBlock does (and llama.cpp): per block of 32,
+// d = max|x| / 127, q = x * (1/d) rounded half away from zero, d stored rounded to f16, and sum(q). One warp
+// per block (a lane per value): block 256, grid ceil(cols/256). cols is a multiple of 32.
+extern "C" __global__ void __launch_bounds__(256) quantize_q8_f32(const float* __restrict__ x, int8_t* __restrict__ xq,
+                                                                  float* __restrict__ xd, int* __restrict__ xs,
+                                                                  int cols) {
+    const int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i - (int)(threadIdx.x & 31) >= cols) {  // the whole warp is past the end
+        return;
+    }
+    const float v = x[i];
+    const float amax = warp_max(fabsf(v));
+    const float d = __fdiv_rn(amax, 127.0f);
+    const float id = d != 0.0f ? __fdiv_rn(1.0f, d) : 0.0f;
+    const float t = __fmul_rn(v, id);
+    const int q = __float2int_rz(__fadd_rn(t, t < 0.0f ? -0.5f : 0.5f));
+    xq[i] = (int8_t)q;
+    const float sum = warp_sum((float)q);  // exact: |sum| <= 32 * 127
+    if ((threadIdx.x & 31) == 0) {
+        xd[i / 32] = __half2float(__float2half_rn(d));
+        xs[i / 32] = (int)sum;
+    }
+}
 
 #define MV_KERNELS(type)                              \
     MV_KERNEL(matvec_##type, mv_##type, false)        \

@@ -40,7 +40,7 @@ static int run(const char* name, int BS, int BYTES, float (*dq)(const uint8_t*, 
     for (int wp = 0; wp < MV_WARPS; wp++)
         for (int lane = 0; lane < 32; lane++) {
             float a[MV_ROWS] = {0.0f};
-            mv_lane_sums<MV, true, 1>(row.data(), row.size(), x.data(), cols, wp, lane, a);
+            mv_lane_sums<MV, XFloat<true>, 1>(row.data(), row.size(), XFloat<true>{x.data()}, cols, wp, lane, a);
             got += a[0];
         }
     double rel = fabs(got - ref) / (mag > 0 ? mag : 1);

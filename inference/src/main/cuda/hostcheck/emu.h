@@ -57,6 +57,12 @@ static inline float __fmul_rn(float a, float b) { return a * b; }
 static inline float __fsub_rn(float a, float b) { return a - b; }
 static inline float __fadd_rn(float a, float b) { return a + b; }
 static inline float __fdiv_rn(float a, float b) { return a / b; }
+static inline int __float2int_rz(float a) { return (int)a; }
+// signed byte dot product of a and b plus c
+static inline int __dp4a(int a, int b, int c) {
+    for (int i = 0; i < 4; i++) c += (int)(int8_t)(a >> (8 * i)) * (int)(int8_t)(b >> (8 * i));
+    return c;
+}
 // launches kernel body f over grid x block (block threads must be a multiple of 32)
 static void launch(Dim3E grid, Dim3E block, std::function<void()> f) {
     gridDim = grid; blockDim = block;

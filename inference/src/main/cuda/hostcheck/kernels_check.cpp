@@ -219,6 +219,61 @@ static void check_matvec(const char* name, MvKernel k, MvKernel kadd, Mv3Kernel 
     }
 }
 
+// quantize_q8_f32 against the CPU rule (Q8Activations.quantizeBlock), then the Q8-activation products against
+// double sums of the dequantized weights times d * q, and matvec3_q8x against matvec_q8x.
+static void test_q8_activations() {
+    int cols = 11008, rows = 13;
+    std::vector<float> x(cols);
+    for (auto& f : x) f = urand(-3, 3);
+    for (int i = 0; i < 32; i++) x[64 + i] = 0.0f;  // an all-zero block: d = 0, q = 0
+    x[5] = 3.0f; x[6] = -3.0f; x[7] = 1.5f;          // ties of the rounding: away from zero
+    std::vector<int8_t> xq(cols);
+    std::vector<float> xd(cols / 32);
+    std::vector<int> xs(cols / 32);
+    launch({(unsigned)ceil_div(cols, 256)}, {256}, [&] { quantize_q8_f32(x.data(), xq.data(), xd.data(), xs.data(), cols); });
+    bool exact = true;
+    for (int b = 0; b < cols / 32; b++) {
+        float amax = 0; for (int j = 0; j < 32; j++) amax = std::max(amax, std::fabs(x[32 * b + j]));
+        float d = amax / 127.0f, id = d != 0 ? 1.0f / d : 0.0f;
+        int sum = 0;
+        for (int j = 0; j < 32; j++) {
+            float v = x[32 * b + j] * id;
+            int q = (int)(v + (v < 0 ? -0.5f : 0.5f));
+            exact &= xq[32 * b + j] == q;
+            sum += q;
+        }
+        exact &= xs[b] == sum && xd[b] == __half2float(__float2half_rn(d));
+    }
+    check(exact, "quantize_q8_f32 equals Q8Activations.quantizeBlock (q, f16 d, sum)");
+    typedef void (*MvqKernel)(const void*, const int8_t*, const float*, const int*, float*, int, int);
+    typedef void (*Mvq3Kernel)(const void*, const void*, const void*, const int8_t*, const float*, const int*, float*, float*, float*, int, int, int, int);
+    struct Case { const char* name; MvqKernel k, kadd; Mvq3Kernel k3; Dq dq; int bytes; };
+    for (Case c : {Case{"matvec_q8x_q8_0", matvec_q8x_q8_0, matvec_q8x_q8_0_add, matvec3_q8x_q8_0, dq_q8_0, 34},
+                   Case{"matvec_q8x_q4_0", matvec_q8x_q4_0, matvec_q8x_q4_0_add, matvec3_q8x_q4_0, dq_q4_0, 18}}) {
+        size_t row_bytes = (size_t)cols / 32 * c.bytes;
+        std::vector<uint8_t> w(rows * row_bytes);
+        for (auto& b : w) b = (uint8_t)rng();
+        for (size_t b = 0; b < w.size(); b += c.bytes) { uint16_t h = 0x2000 | (rng() & 0x3ff); memcpy(&w[b], &h, 2); }
+        std::vector<float> y(rows), ya(rows, 1.0f), y0(rows, -7.0f), y1(9, -7.0f), y2(6, -7.0f);
+        launch({(unsigned)ceil_div(rows, 8)}, {256}, [&] { c.k(w.data(), xq.data(), xd.data(), xs.data(), y.data(), rows, cols); });
+        launch({(unsigned)ceil_div(rows, 8)}, {256}, [&] { c.kadd(w.data(), xq.data(), xd.data(), xs.data(), ya.data(), rows, cols); });
+        launch({(unsigned)(ceil_div(rows, 8) + 2 + 1)}, {256}, [&] {
+            c.k3(w.data(), &w[3 * row_bytes], &w[7 * row_bytes], xq.data(), xd.data(), xs.data(), y0.data(), y1.data(), y2.data(), rows, 9, 6, cols); });
+        double err = 0;
+        for (int r = 0; r < rows; r++) {
+            double s = 0, m = 0;
+            for (int i = 0; i < cols; i++) { double t = (double)c.dq(&w[r * row_bytes], i) * ((double)xd[i / 32] * xq[i]); s += t; m += fabs(t); }
+            err = std::max(err, std::max(fabs(s - y[r]), fabs(s + 1 - ya[r])) / (1 + m));
+            err = std::max(err, fabs(s - y0[r]) / (1 + m));
+            if (r >= 3 && r < 12) err = std::max(err, fabs(s - y1[r - 3]) / (1 + m));
+            if (r >= 7) err = std::max(err, fabs(s - y2[r - 7]) / (1 + m));
+        }
+        char buf[140];
+        snprintf(buf, sizeof buf, "%s, _add and matvec3, 13 x %d: max err / sum|w x| %.1e", c.name, cols, err);
+        check(err < 1e-6, buf);
+    }
+}
+
 static void test_matvec_kernel() {
     // Q4_0 at 512 columns is one or two staged chunks; 11008 (a 7B model's down projection) ends in a short one
     for (int cols : {512, 11008}) {
@@ -286,6 +341,7 @@ int main() { setvbuf(stdout, nullptr, _IONBF, 0);
     test_norm_rope();
     test_matvec_kernel();
     test_rope_kv_store();
+    test_q8_activations();
     test_matmul();
     printf(fails ? "%d FAILED\n" : "all emulated kernel checks passed\n", fails);
     return fails != 0;

@@ -30,6 +30,10 @@ final class Activations implements AutoCloseable {
     final DeviceBuffer hb2;
     final DeviceBuffer logits;
     final DeviceBuffer partial;
+    /** One token's x quantized to Q8_0 for the integer matrix-vector kernels: int8 values, f16-rounded scales, sums. */
+    final DeviceBuffer xq;
+    final DeviceBuffer xd;
+    final DeviceBuffer xs;
     final DeviceBuffer io;
     final DeviceBuffer pos;
     final DeviceBuffer uniform;
@@ -55,7 +59,10 @@ final class Activations implements AutoCloseable {
         hb2 = all.slice(off[7], sizes[7]);
         logits = all.slice(off[8], sizes[8]);
         partial = all.slice(off[9], sizes[9]);
-        io = all.slice(off[10], sizes[10]);
+        xq = all.slice(off[10], sizes[10]);
+        xd = all.slice(off[11], sizes[11]);
+        xs = all.slice(off[12], sizes[12]);
+        io = all.slice(off[13], sizes[13]);
         pos = io.slice(POS_OFFSET, 4);
         uniform = io.slice(UNIFORM_OFFSET, 4);
         picked = io.slice(PICKED_OFFSET, 4);
@@ -67,10 +74,11 @@ final class Activations implements AutoCloseable {
         return (maxBatch + KernelShapes.MATMUL_TILE - 1) / KernelShapes.MATMUL_TILE * KernelShapes.MATMUL_TILE;
     }
 
-    /** Bytes of each buffer, in field order (x, xb, q, k, v, att, hb, hb2, logits, partial, io). */
+    /** Bytes of each buffer, in field order (x, xb, q, k, v, att, hb, hb2, logits, partial, xq, xd, xs, io). */
     static long[] sizes(ModelConfig c, int maxBatch, int maxSplits) {
         long rows = paddedRows(maxBatch);
         long f = 4;
+        long widest = Math.max(Math.max(c.dim(), c.qDim()), c.ffDim());
         return new long[] {
             rows * c.dim() * f,
             rows * Math.max(c.dim(), c.qDim()) * f,
@@ -82,6 +90,9 @@ final class Activations implements AutoCloseable {
             rows * c.ffDim() * f,
             rows * c.vocabSize() * f,
             (long) c.heads() * maxSplits * (c.headDim() + 2) * f,
+            widest,
+            (widest + 31) / 32 * f,
+            (widest + 31) / 32 * f,
             IDS_OFFSET + 4L * maxBatch
         };
     }

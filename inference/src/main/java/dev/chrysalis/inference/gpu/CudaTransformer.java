@@ -62,12 +62,21 @@ public final class CudaTransformer implements ForwardPass {
      * How decode runs: {@code graphs} replays one captured graph per sequence (the fast path); without,
      * every step launches its kernels directly, and {@code syncEachLaunch} waits after each one.
      */
-    public record Launching(boolean graphs, boolean syncEachLaunch) {
+    public record Launching(boolean graphs, boolean syncEachLaunch, boolean q8Activations) {
 
-        /** Graphs unless {@code -Dchrysalis.cuda.graphs=false}; a wait per launch with {@code -Dchrysalis.cuda.sync=true}. */
+        /** Float activations. */
+        public Launching(boolean graphs, boolean syncEachLaunch) {
+            this(graphs, syncEachLaunch, false);
+        }
+
+        /**
+         * Graphs unless {@code -Dchrysalis.cuda.graphs=false}; a wait per launch with {@code -Dchrysalis.cuda.sync=true};
+         * with {@code -Dchrysalis.cuda.q8=true}, decode's Q4_0/Q8_0 products quantize x to Q8_0 (as the CPU does) and
+         * multiply in integer dot products (off by default until measured on a GPU).
+         */
         public static Launching fromSystemProperties() {
             return new Launching(!"false".equals(System.getProperty("chrysalis.cuda.graphs")),
-                    "true".equals(System.getProperty("chrysalis.cuda.sync")));
+                    "true".equals(System.getProperty("chrysalis.cuda.sync")), "true".equals(System.getProperty("chrysalis.cuda.q8")));
         }
     }
 
@@ -177,11 +186,12 @@ public final class CudaTransformer implements ForwardPass {
         List<CudaKernels.Kernel> kernels = new ArrayList<>(List.of(CudaKernels.RMSNORM_F32, CudaKernels.RMSNORM_HEADS_F32,
                 CudaKernels.ROPE_KV_STORE_F16, CudaKernels.ADD_BIAS_F32, CudaKernels.ADD_F32, CudaKernels.SILU_MUL_F32,
                 CudaKernels.ATTN_DECODE_SPLIT, CudaKernels.ATTN_DECODE_COMBINE, CudaKernels.ATTN_PREFILL, CudaKernels.ARGMAX_F32,
-                CudaKernels.SAMPLE_F32, CudaKernels.embed(weights.tokenEmbedding().type())));
+                CudaKernels.SAMPLE_F32, CudaKernels.QUANTIZE_Q8_F32, CudaKernels.embed(weights.tokenEmbedding().type())));
         for (GgmlType t : types) {
             kernels.addAll(List.of(CudaKernels.matvec(t), CudaKernels.matvecAdd(t), CudaKernels.matmul(t)));
             if (CudaKernels.MATVEC3_TYPES.contains(t)) {
-                kernels.add(CudaKernels.matvec3(t));
+                kernels.addAll(List.of(CudaKernels.matvec3(t), CudaKernels.matvecQ8x(t, false), CudaKernels.matvecQ8x(t, true),
+                        CudaKernels.matvec3Q8x(t)));
             }
         }
         // every kernel looked up (and its parameter count checked against the contract) before anything is uploaded
@@ -501,6 +511,11 @@ public final class CudaTransformer implements ForwardPass {
 
     /** y = W x for one token; {@code add}: y += W x (the fused residual of the output and down projections). */
     private void matvec(DeviceWeights.Matrix m, DeviceBuffer x, DeviceBuffer y, boolean add) {
+        if (q8(m)) {
+            quantizeQ8(x, m.cols());
+            launch(CudaKernels.matvecQ8x(m.type(), add), KernelShapes.matvec(m.rows()), m.data(), a.xq, a.xd, a.xs, y, m.rows(), m.cols());
+            return;
+        }
         launch(add ? CudaKernels.matvecAdd(m.type()) : CudaKernels.matvec(m.type()), KernelShapes.matvec(m.rows()), m.data(), x, y, m.rows(), m.cols());
     }
 
@@ -523,8 +538,25 @@ public final class CudaTransformer implements ForwardPass {
         // an absent third matrix gets the first's pointers and 0 rows: no block reaches it
         DeviceWeights.Matrix third = m2 == null ? m0 : m2;
         int rows2 = m2 == null ? 0 : m2.rows();
-        launch(CudaKernels.matvec3(m0.type()), KernelShapes.matvec3(m0.rows(), m1.rows(), rows2), m0.data(), m1.data(), third.data(), x,
+        Launch shape = KernelShapes.matvec3(m0.rows(), m1.rows(), rows2);
+        if (q8(m0)) {
+            quantizeQ8(x, m0.cols());
+            launch(CudaKernels.matvec3Q8x(m0.type()), shape, m0.data(), m1.data(), third.data(), a.xq, a.xd, a.xs,
+                    y0, y1, m2 == null ? y0 : y2, m0.rows(), m1.rows(), rows2, m0.cols());
+            return;
+        }
+        launch(CudaKernels.matvec3(m0.type()), shape, m0.data(), m1.data(), third.data(), x,
                 y0, y1, m2 == null ? y0 : y2, m0.rows(), m1.rows(), rows2, m0.cols());
+    }
+
+    /** Whether this single-token product multiplies x quantized to Q8_0 (see {@link Launching#q8Activations()}). */
+    private boolean q8(DeviceWeights.Matrix m) {
+        return launching.q8Activations() && CudaKernels.MATVEC3_TYPES.contains(m.type()) && m.cols() % 32 == 0;
+    }
+
+    /** x[0..cols) to Q8_0 in a.xq, a.xd, a.xs, for the next integer product. */
+    private void quantizeQ8(DeviceBuffer x, int cols) {
+        launch(CudaKernels.QUANTIZE_Q8_F32, KernelShapes.quantizeQ8(cols), x, a.xq, a.xd, a.xs, cols);
     }
 
     /**

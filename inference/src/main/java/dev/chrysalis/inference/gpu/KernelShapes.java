@@ -36,6 +36,11 @@ final class KernelShapes {
         return new Launch(Dim3.of(Math.toIntExact(blocks)), Dim3.of(256));
     }
 
+    /** A warp per Q8_0 block of 32 values. */
+    static Launch quantizeQ8(int cols) {
+        return new Launch(Dim3.of(Dim3.blocks(cols, ELEMENTWISE_BLOCK)), Dim3.of(ELEMENTWISE_BLOCK));
+    }
+
     static Launch matmul(int rows, int n) {
         return new Launch(Dim3.of(Dim3.blocks(rows, MATMUL_TILE), Dim3.blocks(n, MATMUL_TILE)), Dim3.of(128));
     }

@@ -16,6 +16,7 @@ import dev.chrysalis.inference.testutil.TinyModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,17 +46,21 @@ class CudaTransformerFakeDriverTest {
         driver = CudaDriver.load(FakeCudaDriver.compile().toString());
     }
 
-    /** Fixtures (F32 with a 172-column matrix, Q4_K/Q6_K) and generated qwen2, qwen3 and llama3 models. */
+    /**
+     * Fixtures (F32 with a 172-column matrix, Q4_K/Q6_K, Q4_0/Q8_0) and generated qwen2, qwen3 and llama3 models;
+     * with the decode graph, with direct launches, and with Q8 activations (the Q4_0/Q8_0 integer products).
+     */
     @ParameterizedTest
-    @ValueSource(strings = {"stories260K.gguf", "small-Q4_K.gguf", "small-Q6_K.gguf", "tiny-Q4_0.gguf", "qwen2", "qwen3", "llama3"})
+    @ValueSource(strings = {"stories260K.gguf", "small-Q4_K.gguf", "small-Q6_K.gguf", "tiny-Q4_0.gguf", "tiny-Q8_0.gguf", "qwen2", "qwen3",
+            "llama3"})
     void everyLaunchPassesTheBindingsChecksAndEveryByteIsFreed(String model) throws IOException {
         Path file = model.endsWith(".gguf") ? Fixtures.model(model) : generated(model);
         try (GgufFile f = GgufFile.open(file)) {
             ModelLoader.Loaded m = ModelLoader.load(f);
             int vocab = m.config().vocabSize();
-            for (boolean graphs : new boolean[] {true, false}) {
-                try (CudaTransformer t = CudaTransformer.open(driver, 0, m.config(), m.weights(), 8, 64, model,
-                        new CudaTransformer.Launching(graphs, !graphs))) {
+            for (CudaTransformer.Launching launching : List.of(new CudaTransformer.Launching(true, false), new CudaTransformer.Launching(false, true),
+                    new CudaTransformer.Launching(true, false, true))) {
+                try (CudaTransformer t = CudaTransformer.open(driver, 0, m.config(), m.weights(), 8, 64, model, launching)) {
                     ForwardPass.Sequence s = t.newSequence(64);
                     int[] prompt = {1, 5, 9, 3, 7, 2, 8, 4, 6, 10, 11};
                     assertEquals(8 * vocab, t.forward(s, prompt, 0, 8, 0, true).length, "prefill, logits of all 8 tokens");

@@ -67,7 +67,11 @@ class DevicePackingTest {
             assertEquals(64L * c.dim() * 4, s[0], "x");
             assertEquals(64L * c.vocabSize() * 4, s[8], "logits of every token of a batch");
             assertEquals((long) c.heads() * 8 * (c.headDim() + 2) * 4, s[9], "flash-decoding partials: acc, max, sum per head and split");
-            assertEquals(Activations.IDS_OFFSET + 16 * 4, s[10], "position, uniform, picked id, then the batch's token ids");
+            long widest = Math.max(Math.max(c.dim(), c.qDim()), c.ffDim());
+            assertEquals(widest, s[10], "one token's widest x as Q8_0 integers");
+            assertEquals((widest + 31) / 32 * 4, s[11], "its scales");
+            assertEquals((widest + 31) / 32 * 4, s[12], "its block sums");
+            assertEquals(Activations.IDS_OFFSET + 16 * 4, s[13], "position, uniform, picked id, then the batch's token ids");
             long sum = 0;
             for (long b : s) {
                 sum += b;

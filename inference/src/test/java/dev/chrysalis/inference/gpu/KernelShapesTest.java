@@ -58,6 +58,9 @@ class KernelShapesTest {
         assertEquals(Dim3.of(128), KernelShapes.attnPrefill(32, 17).block());
         assertEquals(Dim3.of(1024), KernelShapes.sampling().block());
         assertEquals(Dim3.of(1), KernelShapes.sampling().grid());
+        assertEquals(Dim3.of(43), KernelShapes.quantizeQ8(11008).grid(), "a warp per block of 32 values");
+        assertEquals(Dim3.of(17), KernelShapes.quantizeQ8(4128).grid(), "the last 256-thread block only partly used");
+        assertEquals(Dim3.of(256), KernelShapes.quantizeQ8(11008).block());
     }
 
     @Test

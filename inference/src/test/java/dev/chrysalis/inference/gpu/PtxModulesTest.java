@@ -92,12 +92,16 @@ class PtxModulesTest {
     @Test
     void theKernelTableNamesEachContractKernelOnce() {
         List<CudaKernels.Kernel> all = CudaKernels.all();
-        assertEquals(13 + 4 * 6 + 2, all.size());
+        assertEquals(14 + 4 * 6 + 2 * 4, all.size());
         assertEquals(all.size(), new HashSet<>(all.stream().map(CudaKernels.Kernel::name).toList()).size());
         assertEquals(new CudaKernels.Kernel("matvec_q4_k_add", 5), CudaKernels.matvecAdd(GgmlType.Q4_K));
         assertEquals(new CudaKernels.Kernel("matmul_q8_0", 6), CudaKernels.matmul(GgmlType.Q8_0));
         assertEquals(new CudaKernels.Kernel("matvec3_q4_0", 11), CudaKernels.matvec3(GgmlType.Q4_0));
         assertThrows(IllegalArgumentException.class, () -> CudaKernels.matvec3(GgmlType.Q4_K), "the K types have no fused kernel");
+        assertEquals(new CudaKernels.Kernel("matvec_q8x_q8_0_add", 7), CudaKernels.matvecQ8x(GgmlType.Q8_0, true));
+        assertEquals(new CudaKernels.Kernel("matvec3_q8x_q4_0", 13), CudaKernels.matvec3Q8x(GgmlType.Q4_0));
+        assertThrows(IllegalArgumentException.class, () -> CudaKernels.matvecQ8x(GgmlType.F16, false));
+        assertEquals(CudaKernels.QUANTIZE_Q8_F32, CudaKernels.named("quantize_q8_f32"));
         assertEquals(CudaKernels.ROPE_KV_STORE_F16, CudaKernels.named("rope_kv_store_f16"));
         assertEquals(new CudaKernels.Kernel("embed_f16", 5), CudaKernels.embed(GgmlType.F16));
         assertEquals(CudaKernels.ROPE_F32, CudaKernels.named("rope_f32"));

@@ -21,7 +21,10 @@ public final class CudaKernels {
     /** Weight types the quantized matvec, matmul and embedding kernels read. */
     public static final List<GgmlType> WEIGHT_TYPES = List.of(GgmlType.F32, GgmlType.F16, GgmlType.Q8_0, GgmlType.Q4_0,
             GgmlType.Q4_K, GgmlType.Q6_K);
-    /** Weight types with a {@code matvec3} kernel (three products of one x in one launch). */
+    /**
+     * Weight types with a {@code matvec3} kernel (three products of one x in one launch) and the Q8-activation
+     * kernels ({@code matvec_q8x_}, {@code matvec3_q8x_}).
+     */
     public static final List<GgmlType> MATVEC3_TYPES = List.of(GgmlType.Q8_0, GgmlType.Q4_0);
 
     public static final Kernel RMSNORM_F32 = new Kernel("rmsnorm_f32", 5);
@@ -37,9 +40,12 @@ public final class CudaKernels {
     public static final Kernel ATTN_PREFILL = new Kernel("attn_prefill", 11);
     public static final Kernel ARGMAX_F32 = new Kernel("argmax_f32", 3);
     public static final Kernel SAMPLE_F32 = new Kernel("sample_f32", 7);
+    public static final Kernel QUANTIZE_Q8_F32 = new Kernel("quantize_q8_f32", 5);
 
     private static final int MATVEC_PARAMS = 5;
     private static final int MATVEC3_PARAMS = 11;
+    private static final int MATVEC_Q8X_PARAMS = 7;
+    private static final int MATVEC3_Q8X_PARAMS = 13;
     private static final int MATMUL_PARAMS = 6;
     private static final int EMBED_PARAMS = 5;
 
@@ -65,10 +71,29 @@ public final class CudaKernels {
      * @throws IllegalArgumentException for a type outside {@link #MATVEC3_TYPES}
      */
     public static Kernel matvec3(GgmlType type) {
-        if (!MATVEC3_TYPES.contains(type)) {
-            throw new IllegalArgumentException("no matvec3 kernel for weights of type " + type + " (only " + MATVEC3_TYPES + ")");
-        }
+        requireMatvec3Type(type);
         return typed("matvec3_", type, "", MATVEC3_PARAMS);
+    }
+
+    private static void requireMatvec3Type(GgmlType type) {
+        if (!MATVEC3_TYPES.contains(type)) {
+            throw new IllegalArgumentException("no fused or Q8-activation kernel for weights of type " + type + " (only " + MATVEC3_TYPES + ")");
+        }
+    }
+
+    /**
+     * {@code matvec_q8x_<type>}, {@code _add} with {@code add}: y = W x (or y += W x) with x quantized to Q8_0
+     * by {@link #QUANTIZE_Q8_F32}, in integer dot products; for the types of {@link #MATVEC3_TYPES}.
+     */
+    public static Kernel matvecQ8x(GgmlType type, boolean add) {
+        requireMatvec3Type(type);
+        return typed("matvec_q8x_", type, add ? "_add" : "", MATVEC_Q8X_PARAMS);
+    }
+
+    /** {@code matvec3_q8x_<type>}: {@link #matvec3} with x quantized to Q8_0. */
+    public static Kernel matvec3Q8x(GgmlType type) {
+        requireMatvec3Type(type);
+        return typed("matvec3_q8x_", type, "", MATVEC3_Q8X_PARAMS);
     }
 
     /** {@code matmul_<type>}: prefill, Y = X W^T on tensor cores. */
@@ -113,12 +138,13 @@ public final class CudaKernels {
 
     private static List<Kernel> table() {
         List<Kernel> all = new ArrayList<>(List.of(RMSNORM_F32, RMSNORM_HEADS_F32, ROPE_F32, ADD_BIAS_F32, ADD_F32, SILU_MUL_F32,
-                KV_STORE_F16, ROPE_KV_STORE_F16, ATTN_DECODE_SPLIT, ATTN_DECODE_COMBINE, ATTN_PREFILL, ARGMAX_F32, SAMPLE_F32));
+                KV_STORE_F16, ROPE_KV_STORE_F16, ATTN_DECODE_SPLIT, ATTN_DECODE_COMBINE, ATTN_PREFILL, ARGMAX_F32, SAMPLE_F32,
+                QUANTIZE_Q8_F32));
         for (GgmlType t : WEIGHT_TYPES) {
             all.add(matvec(t));
             all.add(matvecAdd(t));
             if (MATVEC3_TYPES.contains(t)) {
-                all.add(matvec3(t));
+                all.addAll(List.of(matvec3(t), matvecQ8x(t, false), matvecQ8x(t, true), matvec3Q8x(t)));
             }
             all.add(matmul(t));
             all.add(embed(t));

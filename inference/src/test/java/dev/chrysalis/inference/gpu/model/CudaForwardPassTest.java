@@ -114,6 +114,27 @@ class CudaForwardPassTest {
         System.out.printf(Locale.ROOT, "%s: worst |gpu - cpu| / logit range %.2e%n", p.getFileName(), worst);
     }
 
+    /**
+     * Decode with Q8 activations (x quantized to Q8_0 as the CPU does, integer products) against the CPU path,
+     * for the Q4_0 and Q8_0 fixtures and a generated 1B-class model when -Dchrysalis.gpu.model1b names one.
+     */
+    @ParameterizedTest
+    @CsvSource({"small-Q4_0.gguf", "small-Q8_0.gguf", "tiny-Q4_0.gguf", "tiny-Q8_0.gguf", "stories260K-requant-Q4_0.gguf",
+            "stories260K-requant-Q8_0.gguf", "model1b"})
+    void q8ActivationsMatchTheCpuPath(String model, CudaDevice gpu) throws IOException {
+        Path p;
+        if (model.equals("model1b")) {
+            String given = System.getProperty("chrysalis.gpu.model1b", "");
+            org.junit.jupiter.api.Assumptions.assumeFalse(given.isEmpty(), "-Dchrysalis.gpu.model1b names no 1B-class model");
+            p = Path.of(given);
+        } else {
+            p = Fixtures.model(model);
+        }
+        int[] prompt = {1, 15, 30, 42, 7, 99, 100, 5, 3};
+        double worst = compare(p, gpu, prompt, 4, DECODE_STEPS, new CudaTransformer.Launching(true, false, true));
+        System.out.printf(Locale.ROOT, "%s with Q8 activations: worst |gpu - cpu| / logit range %.2e%n", p.getFileName(), worst);
+    }
+
     /** The captured graph replays exactly the launches of a direct decode step: bit-identical logits. */
     @Test
     void decodeGraphReplaysGiveTheLogitsOfDirectLaunches(CudaDevice gpu) throws IOException {
@@ -158,6 +179,10 @@ class CudaForwardPassTest {
      * {@code steps} greedy decode steps feeding both the CPU's choice; returns the worst relative difference.
      */
     static double compare(Path model, CudaDevice gpu, int[] prompt, int batch, int steps) throws IOException {
+        return compare(model, gpu, prompt, batch, steps, CudaTransformer.Launching.fromSystemProperties());
+    }
+
+    static double compare(Path model, CudaDevice gpu, int[] prompt, int batch, int steps, CudaTransformer.Launching launching) throws IOException {
         int capacity = 256;
         try (GgufFile f = GgufFile.open(model); WorkerPool pool = new WorkerPool(Math.min(16, Runtime.getRuntime().availableProcessors()))) {
             ModelLoader.Loaded m = ModelLoader.load(f);
@@ -165,7 +190,7 @@ class CudaForwardPassTest {
             Transformer cpu = new Transformer(m.config(), m.weights(), pool, batch, capacity);
             KvCache cache = KvCache.create(KvCacheType.F16, m.config(), capacity);
             try (CudaTransformer gpuPass = CudaTransformer.open(gpu.ordinal(), m.config(), m.weights(), batch, capacity,
-                    model.getFileName().toString())) {
+                    model.getFileName().toString(), launching)) {
                 ForwardPass.Sequence seq = gpuPass.newSequence(capacity);
                 double worst = 0;
                 float[] last = null;
