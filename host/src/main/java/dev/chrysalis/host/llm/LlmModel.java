@@ -102,7 +102,9 @@ public final class LlmModel implements AutoCloseable {
                     .orElseGet(() -> ChatTemplate.forModel(engine.file().metadata()));
             LOG.log(System.Logger.Level.INFO, "LLM brain model {0}: chat template {1}, context {2}", path.getFileName(),
                     template.name(), engine.contextLength());
-            return new LlmModel(config, engine, tok, template);
+            LlmModel model = new LlmModel(config, engine, tok, template);
+            engine.warmUpInBackground();  // compiles the CPU kernels before the first turn instead of during it
+            return model;
         } catch (TokenizerException | ChatTemplateException e) {
             engine.close();
             throw new ModelLoadException("model " + path + " cannot chat: " + e.getMessage(), e);

@@ -213,6 +213,7 @@ public final class InferenceCli {
             err.println("[device: " + engine.deviceSelection().description() + "]");
             Tokenizer tok = tokenizers.load(engine.file());
             if (g.chat()) {
+                engine.warmUpInBackground();  // while the user types the first message
                 ChatTemplate template = g.template().map(ChatTemplate::named).orElseGet(() -> ChatTemplate.forModel(engine.file().metadata()));
                 return new ChatLoop(engine, tok, template, g, out, err,
                         new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))).run();

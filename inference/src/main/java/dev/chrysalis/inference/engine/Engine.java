@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -47,6 +48,7 @@ public final class Engine implements AutoCloseable {
     /** Owns the repacked (tiled) copies of Q4_0 and Q8_0 matrices the CPU forward pass multiplies. */
     private final Arena tileArena = Arena.ofShared();
     private Tokenizer tokenizer;
+    private volatile boolean closed;
 
     private Engine(GgufFile file, ModelLoader.Loaded model, EngineOptions options, int contextLength, DeviceSelection device) {
         this.file = file;
@@ -224,6 +226,74 @@ public final class Engine implements AutoCloseable {
         return forwardPass;
     }
 
+    /** Prefill-and-decode rounds of {@link #warmUpInBackground()}. */
+    static final int WARM_UP_ROUNDS = 4;
+    /** Decode steps per warm-up round. */
+    static final int WARM_UP_DECODE_STEPS = 8;
+
+    /**
+     * Lets the JIT compile the CPU kernels before the first request instead of during it (a first prompt of
+     * 133 tokens on TinyLlama Q4_0 ran at 23 tok/s in a fresh JVM, 111 once compiled). A daemon thread runs
+     * {@value #WARM_UP_ROUNDS} rounds of a prefill of made-up tokens and {@value #WARM_UP_DECODE_STEPS} decode
+     * steps on a scratch sequence of its own, one forward pass at a time under the compute lock, and stops
+     * before the next pass as soon as a request waits for the engine or the engine closes; sessions never
+     * see it. For engines that live on (the agent shell, chat); a one-shot generation warms up by itself.
+     *
+     * @return the warm-up thread, or empty on a GPU (its kernels are compiled ahead of time) or once closed
+     */
+    public Optional<Thread> warmUpInBackground() {
+        if (device.device() == Device.CUDA || closed) {
+            return Optional.empty();
+        }
+        Thread t = Thread.ofPlatform().daemon().name("chrysalis-warm-up").start(this::warmUp);
+        return Optional.of(t);
+    }
+
+    private void warmUp() {
+        long t0 = System.nanoTime();
+        int prompt = Math.min(forwardPass.maxBatch(), Math.min(48, contextLength - WARM_UP_DECODE_STEPS));
+        if (prompt < 1) {
+            return;
+        }
+        int[] tokens = new int[prompt + WARM_UP_DECODE_STEPS];
+        for (int i = 0; i < tokens.length; i++) {
+            tokens[i] = 1 + (int) ((i * 7919L) % (config.vocabSize() - 1));
+        }
+        int passes = 0;
+        try (ForwardPass.Sequence scratch = forwardPass.newSequence(tokens.length)) {
+            for (int round = 0; round < WARM_UP_ROUNDS; round++) {
+                if (!warmUpPass(scratch, tokens, 0, prompt)) {
+                    break;
+                }
+                passes++;
+                for (int p = prompt; p < tokens.length && warmUpPass(scratch, tokens, p, 1); p++) {
+                    passes++;
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "warm-up stopped: {0}", e.toString());
+            return;
+        }
+        LOG.log(System.Logger.Level.DEBUG, "warm-up: {0} forward passes in {1} ms", passes, (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /** One forward pass of the warm-up, unless a request waits for the engine or it closed: then false. */
+    private boolean warmUpPass(ForwardPass.Sequence scratch, int[] tokens, int start, int n) {
+        if (computeLock.hasQueuedThreads() || closed) {
+            return false;
+        }
+        computeLock.lock();
+        try {
+            if (closed) {
+                return false;
+            }
+            forwardPass.forward(scratch, tokens, start, n, start, false);
+            return true;
+        } finally {
+            computeLock.unlock();
+        }
+    }
+
     ReentrantLock computeLock() {
         return computeLock;
     }
@@ -232,6 +302,10 @@ public final class Engine implements AutoCloseable {
     public void close() {
         computeLock.lock();
         try {
+            if (closed) {
+                return;
+            }
+            closed = true;
             forwardPass.close();
             pool.close();
             tileArena.close();

@@ -68,6 +68,40 @@ class EngineTest {
         }
     }
 
+    /**
+     * The background warm-up runs its own scratch sequence to the end and leaves nothing behind: a session
+     * after it, and one started while it runs, generate the tokens llama.cpp does.
+     */
+    @Test
+    void theWarmUpFinishesAndChangesNoSessionsTokens() throws Exception {
+        Refs refs = Refs.load("stories260K.p0.json");
+        int[] expected = refs.greedyIds("llamacpp_kvF32");
+        try (Engine e = stories(KvCacheType.F32)) {
+            Thread t = e.warmUpInBackground().orElseThrow();
+            assertTrue(t.isDaemon(), "the warm-up never keeps the JVM alive");
+            t.join(TimeUnit.SECONDS.toMillis(60));
+            assertTrue(!t.isAlive(), "warm-up still running after 60 s");
+            try (Session s = e.newSession()) {
+                assertArrayEquals(expected, s.generate(GenerationRequest.greedy(refs.promptTokens(), expected.length), tok -> { }).tokens());
+            }
+            // a request started beside the warm-up gets the same tokens, and the warm-up ends
+            Thread during = e.warmUpInBackground().orElseThrow();
+            try (Session s = e.newSession()) {
+                assertArrayEquals(expected, s.generate(GenerationRequest.greedy(refs.promptTokens(), expected.length), tok -> { }).tokens());
+            }
+            during.join(TimeUnit.SECONDS.toMillis(60));
+            assertTrue(!during.isAlive());
+        }
+    }
+
+    @Test
+    void aClosedEngineDoesNotWarmUp() throws IOException {
+        Engine e = stories(KvCacheType.F32);
+        e.close();
+        assertTrue(e.warmUpInBackground().isEmpty());
+        e.close();  // closing twice is harmless
+    }
+
     @Test
     void aGenerationCancelledFromTheListenerStopsAtOnce() throws IOException {
         try (Engine e = stories(KvCacheType.F32); Session s = e.newSession()) {

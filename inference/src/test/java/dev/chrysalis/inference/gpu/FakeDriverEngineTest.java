@@ -49,6 +49,7 @@ class FakeDriverEngineTest {
         try (Engine engine = Engine.load(Fixtures.model("stories260K.gguf"), EngineOptions.defaults().withThreads(1).withContextLength(256))) {
             assertEquals(Device.CUDA, engine.device(), "auto takes the GPU of the library the property names");
             assertTrue(engine.deviceSelection().description().startsWith("cuda (GPU 0: Fake GPU (cc 9.0"), engine.deviceSelection().description());
+            assertTrue(engine.warmUpInBackground().isEmpty(), "the GPU's kernels are compiled ahead: no warm-up");
             try (Session s = engine.newSession()) {
                 IllegalStateException e = assertThrows(IllegalStateException.class,
                         () -> s.generate(GenerationRequest.greedy(new int[] {1, 403, 407, 261, 378}, 4), id -> { }));
