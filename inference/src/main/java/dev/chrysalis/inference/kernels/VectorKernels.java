@@ -6,6 +6,8 @@ import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorShuffle;
@@ -33,6 +35,8 @@ public final class VectorKernels {
     static final boolean VECTOR = L == 8 || L == 16;
     static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, L * 8)));
     private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, VectorShape.forBitSize(Math.max(64, L * 32)));
+    /** L halves (IEEE binary16 bits), widened to the L float lanes of {@link #F}. */
+    private static final VectorSpecies<Short> H = VectorSpecies.of(short.class, VectorShape.forBitSize(Math.max(64, L * 16)));
     private static final ValueLayout.OfShort F16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -309,6 +313,37 @@ public final class VectorKernels {
         for (; i < n; i++) {
             float x = g[i];
             g[i] = x / (1f + (float) Math.exp(-x)) * u[i];
+        }
+    }
+
+    /**
+     * L halves from {@code h[ho..]} as floats, exactly as {@link Float#float16ToFloat}: the JDK 25 Vector API has
+     * no half lanes, so the bits are moved into place (exponent and mantissa shifted by 13, then a multiply
+     * by 2^112 rebiases the exponent, exact for normal and subnormal values alike; infinities get an all-ones
+     * exponent, NaNs that and the quiet bit over their payload, as the JDK's conversion) and the sign is put back.
+     */
+    static FloatVector halves(short[] h, int ho) {
+        IntVector u = ((IntVector) ShortVector.fromArray(H, h, ho).convertShape(VectorOperators.S2I, I, 0)).and(0xFFFF);
+        IntVector em = u.and(0x7FFF).lanewise(VectorOperators.LSHL, 13);
+        IntVector finite = em.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
+        VectorMask<Integer> inf = em.compare(VectorOperators.EQ, 0x7C00 << 13);
+        VectorMask<Integer> nan = em.compare(VectorOperators.GT, 0x7C00 << 13);
+        IntVector bits = finite.blend(em.or(0x7F800000), inf).blend(em.or(0x7FC00000), nan)
+                .or(u.and(0x8000).lanewise(VectorOperators.LSHL, 16));
+        return bits.reinterpretAsFloats();
+    }
+
+    /** {@code out[0..n) = h[ho..ho+n)} as floats, bit for bit as {@link Float#float16ToFloat}. */
+    public static void widenHalves(short[] h, int ho, float[] out, int n) {
+        int i = 0;
+        if (VECTOR && n >= L) {
+            int bound = F.loopBound(n);
+            for (; i < bound; i += L) {
+                halves(h, ho + i).intoArray(out, i);
+            }
+        }
+        for (; i < n; i++) {
+            out[i] = Float.float16ToFloat(h[ho + i]);
         }
     }
 

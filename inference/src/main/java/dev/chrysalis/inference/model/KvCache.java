@@ -163,6 +163,45 @@ public abstract sealed class KvCache permits KvCache.F32Cache, KvCache.F16Cache,
                 out[oo + i] += w * Float.float16ToFloat(vl[base + i]);
             }
         }
+
+        /** Per attention thread, one head's row widened to float. */
+        private static final ThreadLocal<float[]> ROW = ThreadLocal.withInitial(() -> new float[0]);
+
+        private float[] row() {
+            float[] r = ROW.get();
+            if (r.length < headDim) {
+                r = new float[headDim];
+                ROW.set(r);
+            }
+            return r;
+        }
+
+        /**
+         * Each row widened with vector conversions, then the float kernels, instead of the scalar {@link #dotKey}
+         * loop: a 778-token prompt on TinyLlama Q4_0 took 11.8-13.3 s to its first token with this cache before,
+         * 7.9-11.7 s after (7.8 s with F32), on a noisy 2-core machine.
+         */
+        @Override
+        public void keyScores(int layer, int kvHead, float[] q, int qo, int n, float scale, float[] scores) {
+            short[] kl = k[layer];
+            float[] r = row();
+            int base = kvHead * headDim;
+            for (int j = 0; j < n; j++) {
+                VectorKernels.widenHalves(kl, j * kvDim + base, r, headDim);
+                scores[j] = VectorKernels.dot(r, 0, q, qo, headDim) * scale;
+            }
+        }
+
+        @Override
+        public void weightedValues(int layer, int kvHead, float[] w, int n, float[] out, int oo) {
+            short[] vl = v[layer];
+            float[] r = row();
+            int base = kvHead * headDim;
+            for (int j = 0; j < n; j++) {
+                VectorKernels.widenHalves(vl, j * kvDim + base, r, headDim);
+                VectorKernels.axpy(w[j], r, 0, out, oo, headDim);
+            }
+        }
     }
 
     /** Q8_0 rows: per 32 values one f16 scale {@code d = amax/127} and int8 {@code round(x/d)}. */

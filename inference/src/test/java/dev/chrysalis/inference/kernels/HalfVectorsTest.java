@@ -1,0 +1,44 @@
+package dev.chrysalis.inference.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The vector half-to-float widening of the F16 KV cache against {@link Float#float16ToFloat}, bit for bit. */
+class HalfVectorsTest {
+
+    @Test
+    void everyHalfWidensToTheBitsOfFloat16ToFloat() {
+        int lanes = VectorKernels.lanes();
+        short[] all = new short[65536];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = (short) i;  // zeros, subnormals, normals, infinities and NaNs of both signs
+        }
+        float[] got = new float[lanes];
+        for (int i = 0; i < all.length; i += lanes) {
+            VectorKernels.halves(all, i).intoArray(got, 0);
+            for (int l = 0; l < lanes; l++) {
+                int h = i + l;
+                assertEquals(Float.floatToRawIntBits(Float.float16ToFloat(all[h])), Float.floatToRawIntBits(got[l]),
+                        () -> String.format("half 0x%04x", h));
+            }
+        }
+    }
+
+    @Test
+    void rowsWidenWholeVectorsAndATail() {
+        Random r = new Random(7);
+        for (int n : new int[] {64, 80, 7}) {
+            short[] h = new short[n + 3];
+            for (int i = 0; i < h.length; i++) {
+                h[i] = Float.floatToFloat16((float) r.nextGaussian());
+            }
+            float[] out = new float[n];
+            VectorKernels.widenHalves(h, 3, out, n);
+            for (int i = 0; i < n; i++) {
+                assertEquals(Float.float16ToFloat(h[3 + i]), out[i], "n " + n + ", element " + i);
+            }
+        }
+    }
+}
