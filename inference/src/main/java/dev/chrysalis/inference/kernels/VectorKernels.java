@@ -347,6 +347,27 @@ public final class VectorKernels {
         }
     }
 
+    /**
+     * {@code out[0..n) = d[dOff + i / 32] * q[qo + i]}: a row of Q8_0 blocks (n a multiple of 32) as floats,
+     * each value rounded once, as the scalar product.
+     */
+    public static void widenQ8(byte[] q, int qo, float[] d, int dOff, float[] out, int n) {
+        for (int b = 0; b < n / 32; b++) {
+            float s = d[dOff + b];
+            int i = 0;
+            if (VECTOR && L <= 32) {
+                FloatVector sv = FloatVector.broadcast(F, s);
+                for (; i < 32; i += L) {
+                    ((FloatVector) ByteVector.fromArray(B, q, qo + 32 * b + i).convertShape(VectorOperators.B2F, F, 0)).mul(sv)
+                            .intoArray(out, 32 * b + i);
+                }
+            }
+            for (; i < 32; i++) {
+                out[32 * b + i] = s * q[qo + 32 * b + i];
+            }
+        }
+    }
+
     /** {@code y[yo..] += a * x[xo..]} over n elements. */
     public static void axpy(float a, float[] x, int xo, float[] y, int yo, int n) {
         int i = 0;

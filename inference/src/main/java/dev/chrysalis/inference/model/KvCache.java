@@ -39,6 +39,18 @@ public abstract sealed class KvCache permits KvCache.F32Cache, KvCache.F16Cache,
         return (long) Math.ceil(2.0 * c.layers() * (double) capacity * c.kvDim() * type.bytesPerValue());
     }
 
+    /** Per attention thread, one head's row widened to float (the F16 and Q8_0 caches). */
+    private static final ThreadLocal<float[]> ROW = ThreadLocal.withInitial(() -> new float[0]);
+
+    protected final float[] row() {
+        float[] r = ROW.get();
+        if (r.length < headDim) {
+            r = new float[headDim];
+            ROW.set(r);
+        }
+        return r;
+    }
+
     public int capacity() {
         return capacity;
     }
@@ -164,18 +176,6 @@ public abstract sealed class KvCache permits KvCache.F32Cache, KvCache.F16Cache,
             }
         }
 
-        /** Per attention thread, one head's row widened to float. */
-        private static final ThreadLocal<float[]> ROW = ThreadLocal.withInitial(() -> new float[0]);
-
-        private float[] row() {
-            float[] r = ROW.get();
-            if (r.length < headDim) {
-                r = new float[headDim];
-                ROW.set(r);
-            }
-            return r;
-        }
-
         /**
          * Each row widened with vector conversions, then the float kernels, instead of the scalar {@link #dotKey}
          * loop: a 778-token prompt on TinyLlama Q4_0 took 11.8-13.3 s to its first token with this cache before,
@@ -273,6 +273,27 @@ public abstract sealed class KvCache permits KvCache.F32Cache, KvCache.F16Cache,
                 for (int i = 0; i < 32; i++) {
                     out[oo + 32 * b + i] += wd * vl[o + i];
                 }
+            }
+        }
+
+        /** As the F16 cache: each row widened with vector conversions, then the float kernels. */
+        @Override
+        public void keyScores(int layer, int kvHead, float[] q, int qo, int n, float scale, float[] scores) {
+            float[] r = row();
+            for (int j = 0; j < n; j++) {
+                int o = j * kvDim + kvHead * headDim;
+                VectorKernels.widenQ8(kq[layer], o, kd[layer], o / 32, r, headDim);
+                scores[j] = VectorKernels.dot(r, 0, q, qo, headDim) * scale;
+            }
+        }
+
+        @Override
+        public void weightedValues(int layer, int kvHead, float[] w, int n, float[] out, int oo) {
+            float[] r = row();
+            for (int j = 0; j < n; j++) {
+                int o = j * kvDim + kvHead * headDim;
+                VectorKernels.widenQ8(vq[layer], o, vd[layer], o / 32, r, headDim);
+                VectorKernels.axpy(w[j], r, 0, out, oo, headDim);
             }
         }
     }

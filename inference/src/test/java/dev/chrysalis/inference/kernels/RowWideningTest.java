@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** The vector half-to-float widening of the F16 KV cache against {@link Float#float16ToFloat}, bit for bit. */
-class HalfVectorsTest {
+/** The KV caches' row widening: halves against {@link Float#float16ToFloat} bit for bit, Q8_0 blocks against d * q. */
+class RowWideningTest {
 
     @Test
     void everyHalfWidensToTheBitsOfFloat16ToFloat() {
@@ -38,6 +38,21 @@ class HalfVectorsTest {
             VectorKernels.widenHalves(h, 3, out, n);
             for (int i = 0; i < n; i++) {
                 assertEquals(Float.float16ToFloat(h[3 + i]), out[i], "n " + n + ", element " + i);
+            }
+        }
+    }
+
+    @Test
+    void q8RowsWidenToTheScaledIntegers() {
+        Random r = new Random(11);
+        for (int n : new int[] {32, 64, 128}) {
+            byte[] q = new byte[n + 32];
+            r.nextBytes(q);
+            float[] d = {0.5f, 0.013f, 1e-3f, 7.25f, 0.1f, 0.2f};
+            float[] out = new float[n];
+            VectorKernels.widenQ8(q, 32, d, 1, out, n);
+            for (int i = 0; i < n; i++) {
+                assertEquals(d[1 + i / 32] * q[32 + i], out[i], "n " + n + ", element " + i);
             }
         }
     }
