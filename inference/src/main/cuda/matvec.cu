@@ -366,6 +366,27 @@ __device__ __forceinline__ void mv_rows_staged(const uint8_t* __restrict__ w0, s
     }
 }
 
+// The lane's sums of the block's nr rows: staged when asked and the rows allow it, else read directly.
+template <class Q, class XS, bool STAGED>
+__device__ __forceinline__ void mv_block_sums(const uint8_t* __restrict__ w0, size_t row_bytes, const XS& x, int cols,
+                                              int nr, int warp, int lane, float (&acc)[MV_ROWS]) {
+    if constexpr (STAGED) {
+        if (nr == MV_ROWS && XS::ALIGNED && row_bytes % 16 == 0 && ((uintptr_t)w0 & 15) == 0) {
+            mv_rows_staged<Q, XS>(w0, row_bytes, x, cols, warp, lane, acc);
+            return;
+        }
+    }
+    if (nr == MV_ROWS) {
+        mv_lane_sums<Q, XS, MV_ROWS>(w0, row_bytes, x, cols, warp, lane, acc);
+        return;
+    }
+    for (int r = 0; r < nr; r++) {  // the last block of a matrix whose rows are not a multiple of 8
+        float one[MV_ROWS] = {0.0f};
+        mv_lane_sums<Q, XS, 1>(w0 + r * row_bytes, row_bytes, x, cols, warp, lane, one);
+        acc[r] = one[0];
+    }
+}
+
 template <class Q, class XS, bool ADD, bool STAGED = false>
 __device__ __forceinline__ void mv_rows(const uint8_t* __restrict__ w, const XS& x, float* __restrict__ y, int rows,
                                         int cols, int block) {
@@ -383,23 +404,7 @@ __device__ __forceinline__ void mv_rows(const uint8_t* __restrict__ w, const XS&
     for (int r = 0; r < MV_ROWS; r++) {
         acc[r] = 0.0f;
     }
-    bool staged = false;
-    if constexpr (STAGED) {
-        if (nr == MV_ROWS && XS::ALIGNED && row_bytes % 16 == 0 && ((uintptr_t)w0 & 15) == 0) {
-            mv_rows_staged<Q, XS>(w0, row_bytes, x, cols, warp, lane, acc);
-            staged = true;
-        }
-    }
-    if (staged) {
-    } else if (nr == MV_ROWS) {
-        mv_lane_sums<Q, XS, MV_ROWS>(w0, row_bytes, x, cols, warp, lane, acc);
-    } else {  // the last block of a matrix whose rows are not a multiple of 8
-        for (int r = 0; r < nr; r++) {
-            float one[MV_ROWS] = {0.0f};
-            mv_lane_sums<Q, XS, 1>(w0 + r * row_bytes, row_bytes, x, cols, warp, lane, one);
-            acc[r] = one[0];
-        }
-    }
+    mv_block_sums<Q, XS, STAGED>(w0, row_bytes, x, cols, nr, warp, lane, acc);
 #pragma unroll
     for (int r = 0; r < MV_ROWS; r++) {
         float s = warp_sum(acc[r]);
@@ -498,20 +503,29 @@ __device__ __forceinline__ void mv_q6_k(const void* w, const float* x, float* y,
 // 0 .. ceil(rows0/8)-1 compute y0 = W0 x, the next ceil(rows1/8) y1 = W1 x, the rest y2 = W2 x (rows2 may
 // be 0). One launch instead of three saves the launch gaps, and the small k and v products run beside the
 // q product instead of after it.
+// Blocks 0 .. ceil(rows0/8)-1 run one(w0, y0, rows0, block), the next ceil(rows1/8) one(w1, y1, rows1, block - ...),
+// the rest one(w2, y2, rows2, ...).
+template <class One>
+__device__ __forceinline__ void mv_three(const void* w0, const void* w1, const void* w2, float* y0, float* y1, float* y2,
+                                         int rows0, int rows1, int rows2, One one) {
+    const int b0 = (rows0 + MV_ROWS - 1) / MV_ROWS, b1 = (rows1 + MV_ROWS - 1) / MV_ROWS;
+    const int b = blockIdx.x;
+    if (b < b0) {
+        one(w0, y0, rows0, b);
+    } else if (b < b0 + b1) {
+        one(w1, y1, rows1, b - b0);
+    } else {
+        one(w2, y2, rows2, b - b0 - b1);
+    }
+}
+
 #define MV3_KERNEL(name, fn)                                                                                \
     extern "C" __global__ void __launch_bounds__(256) name(                                                \
             const void* __restrict__ w0, const void* __restrict__ w1, const void* __restrict__ w2,         \
             const float* __restrict__ x, float* y0, float* y1, float* y2, int rows0, int rows1, int rows2, \
             int cols) {                                                                                    \
-        const int b0 = (rows0 + MV_ROWS - 1) / MV_ROWS, b1 = (rows1 + MV_ROWS - 1) / MV_ROWS;              \
-        const int b = blockIdx.x;                                                                          \
-        if (b < b0) {                                                                                      \
-            fn<false>(w0, x, y0, rows0, cols, b);                                                          \
-        } else if (b < b0 + b1) {                                                                          \
-            fn<false>(w1, x, y1, rows1, cols, b - b0);                                                     \
-        } else {                                                                                           \
-            fn<false>(w2, x, y2, rows2, cols, b - b0 - b1);                                                \
-        }                                                                                                  \
+        mv_three(w0, w1, w2, y0, y1, y2, rows0, rows1, rows2,                                              \
+                 [&](const void* w, float* y, int rows, int b) { fn<false>(w, x, y, rows, cols, b); });    \
     }
 
 // matvec_q8x_<type>(w, xq, xd, xs, y, rows, cols) and _add, matvec3_q8x_<type>(w0, w1, w2, xq, xd, xs, y0, y1, y2,
@@ -530,15 +544,9 @@ __device__ __forceinline__ void mv_q6_k(const void* w, const float* x, float* y,
             const int8_t* __restrict__ xq, const float* __restrict__ xd, const int* __restrict__ xs, float* y0, \
             float* y1, float* y2, int rows0, int rows1, int rows2, int cols) {                                   \
         const XQ8 x{xq, xd, xs};                                                                                 \
-        const int b0 = (rows0 + MV_ROWS - 1) / MV_ROWS, b1 = (rows1 + MV_ROWS - 1) / MV_ROWS;                   \
-        const int b = blockIdx.x;                                                                               \
-        if (b < b0) {                                                                                           \
-            mv_rows<Q, XQ8, false>(static_cast<const uint8_t*>(w0), x, y0, rows0, cols, b);                     \
-        } else if (b < b0 + b1) {                                                                               \
-            mv_rows<Q, XQ8, false>(static_cast<const uint8_t*>(w1), x, y1, rows1, cols, b - b0);                \
-        } else {                                                                                                \
-            mv_rows<Q, XQ8, false>(static_cast<const uint8_t*>(w2), x, y2, rows2, cols, b - b0 - b1);           \
-        }                                                                                                       \
+        mv_three(w0, w1, w2, y0, y1, y2, rows0, rows1, rows2, [&](const void* w, float* y, int rows, int b) {    \
+            mv_rows<Q, XQ8, false>(static_cast<const uint8_t*>(w), x, y, rows, cols, b);                         \
+        });                                                                                                      \
     }
 
 MVQ_KERNEL(matvec_q8x_q8_0, MvQ8_0i, false, false)

@@ -228,13 +228,15 @@ public final class Engine implements AutoCloseable {
 
     /** Prefill-and-decode rounds of {@link #warmUpInBackground()}. */
     static final int WARM_UP_ROUNDS = 4;
+    /** Made-up tokens each warm-up prefill runs (fewer when the batch or the context is smaller). */
+    static final int WARM_UP_PROMPT = 48;
     /** Decode steps per warm-up round. */
     static final int WARM_UP_DECODE_STEPS = 8;
 
     /**
      * Lets the JIT compile the CPU kernels before the first request instead of during it (a first prompt of
      * 133 tokens on TinyLlama Q4_0 ran at 23 tok/s in a fresh JVM, 111 once compiled). A daemon thread runs
-     * {@value #WARM_UP_ROUNDS} rounds of a prefill of made-up tokens and {@value #WARM_UP_DECODE_STEPS} decode
+     * {@value #WARM_UP_ROUNDS} rounds of a prefill of {@value #WARM_UP_PROMPT} made-up tokens and {@value #WARM_UP_DECODE_STEPS} decode
      * steps on a scratch sequence of its own, one forward pass at a time under the compute lock, and stops
      * before the next pass as soon as a request waits for the engine or the engine closes; sessions never
      * see it. For engines that live on (the agent shell, chat); a one-shot generation warms up by itself.
@@ -251,7 +253,7 @@ public final class Engine implements AutoCloseable {
 
     private void warmUp() {
         long t0 = System.nanoTime();
-        int prompt = Math.min(forwardPass.maxBatch(), Math.min(48, contextLength - WARM_UP_DECODE_STEPS));
+        int prompt = Math.min(forwardPass.maxBatch(), Math.min(WARM_UP_PROMPT, contextLength - WARM_UP_DECODE_STEPS));
         if (prompt < 1) {
             return;
         }

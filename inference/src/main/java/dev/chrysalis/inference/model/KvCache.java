@@ -42,7 +42,7 @@ public abstract sealed class KvCache permits KvCache.F32Cache, KvCache.F16Cache,
     /** Per attention thread, one head's row widened to float (the F16 and Q8_0 caches). */
     private static final ThreadLocal<float[]> ROW = ThreadLocal.withInitial(() -> new float[0]);
 
-    protected final float[] row() {
+    private float[] row() {
         float[] r = ROW.get();
         if (r.length < headDim) {
             r = new float[headDim];
@@ -60,23 +60,32 @@ public abstract sealed class KvCache permits KvCache.F32Cache, KvCache.F16Cache,
     /** Stores key and value rows ({@code kvDim} floats each) for {@code pos} of {@code layer}. */
     public abstract void store(int layer, int pos, float[] k, int ko, float[] v, int vo);
 
-    /** Dot of the query head slice {@code q[qo..qo+headDim)} with the key of {@code kvHead} at {@code pos}. */
-    public abstract float dotKey(int layer, int pos, int kvHead, float[] q, int qo);
+    /** The key of {@code kvHead} at {@code pos} as floats in {@code r[0..headDim)}. */
+    abstract void widenKey(int layer, int pos, int kvHead, float[] r);
 
-    /** {@code out[oo..oo+headDim) += w * value(layer, pos, kvHead)}. */
-    public abstract void addValue(int layer, int pos, int kvHead, float w, float[] out, int oo);
+    /** The value of {@code kvHead} at {@code pos} as floats in {@code r[0..headDim)}. */
+    abstract void widenValue(int layer, int pos, int kvHead, float[] r);
 
-    /** {@code scores[j] = scale * (q . key(layer, j, kvHead))} for positions {@code j < n}. */
+    /**
+     * {@code scores[j] = scale * (q . key(layer, j, kvHead))} for positions {@code j < n}: each key row widened
+     * (vector conversions for F16 and Q8_0), then the float dot product. Through scalar loops per value a
+     * 778-token prompt on TinyLlama Q4_0 took 11.8-13.3 s to its first token with the F16 cache, 7.9-11.7 s
+     * this way (7.8 s with F32, which reads its rows in place).
+     */
     public void keyScores(int layer, int kvHead, float[] q, int qo, int n, float scale, float[] scores) {
+        float[] r = row();
         for (int j = 0; j < n; j++) {
-            scores[j] = dotKey(layer, j, kvHead, q, qo) * scale;
+            widenKey(layer, j, kvHead, r);
+            scores[j] = VectorKernels.dot(r, 0, q, qo, headDim) * scale;
         }
     }
 
     /** {@code out[oo..oo+headDim) += sum_j w[j] * value(layer, j, kvHead)} for positions {@code j < n}. */
     public void weightedValues(int layer, int kvHead, float[] w, int n, float[] out, int oo) {
+        float[] r = row();
         for (int j = 0; j < n; j++) {
-            addValue(layer, j, kvHead, w[j], out, oo);
+            widenValue(layer, j, kvHead, r);
+            VectorKernels.axpy(w[j], r, 0, out, oo, headDim);
         }
     }
 
@@ -102,15 +111,16 @@ public abstract sealed class KvCache permits KvCache.F32Cache, KvCache.F16Cache,
         }
 
         @Override
-        public float dotKey(int layer, int pos, int kvHead, float[] q, int qo) {
-            return VectorKernels.dot(k[layer], pos * kvDim + kvHead * headDim, q, qo, headDim);
+        void widenKey(int layer, int pos, int kvHead, float[] r) {
+            System.arraycopy(k[layer], pos * kvDim + kvHead * headDim, r, 0, headDim);
         }
 
         @Override
-        public void addValue(int layer, int pos, int kvHead, float w, float[] out, int oo) {
-            VectorKernels.axpy(w, v[layer], pos * kvDim + kvHead * headDim, out, oo, headDim);
+        void widenValue(int layer, int pos, int kvHead, float[] r) {
+            System.arraycopy(v[layer], pos * kvDim + kvHead * headDim, r, 0, headDim);
         }
 
+        /** Reads the rows in place instead of copying them. */
         @Override
         public void keyScores(int layer, int kvHead, float[] q, int qo, int n, float scale, float[] scores) {
             float[] kl = k[layer];
@@ -157,50 +167,13 @@ public abstract sealed class KvCache permits KvCache.F32Cache, KvCache.F16Cache,
         }
 
         @Override
-        public float dotKey(int layer, int pos, int kvHead, float[] q, int qo) {
-            short[] kl = k[layer];
-            int base = pos * kvDim + kvHead * headDim;
-            float s = 0;
-            for (int i = 0; i < headDim; i++) {
-                s += Float.float16ToFloat(kl[base + i]) * q[qo + i];
-            }
-            return s;
+        void widenKey(int layer, int pos, int kvHead, float[] r) {
+            VectorKernels.widenHalves(k[layer], pos * kvDim + kvHead * headDim, r, headDim);
         }
 
         @Override
-        public void addValue(int layer, int pos, int kvHead, float w, float[] out, int oo) {
-            short[] vl = v[layer];
-            int base = pos * kvDim + kvHead * headDim;
-            for (int i = 0; i < headDim; i++) {
-                out[oo + i] += w * Float.float16ToFloat(vl[base + i]);
-            }
-        }
-
-        /**
-         * Each row widened with vector conversions, then the float kernels, instead of the scalar {@link #dotKey}
-         * loop: a 778-token prompt on TinyLlama Q4_0 took 11.8-13.3 s to its first token with this cache before,
-         * 7.9-11.7 s after (7.8 s with F32), on a noisy 2-core machine.
-         */
-        @Override
-        public void keyScores(int layer, int kvHead, float[] q, int qo, int n, float scale, float[] scores) {
-            short[] kl = k[layer];
-            float[] r = row();
-            int base = kvHead * headDim;
-            for (int j = 0; j < n; j++) {
-                VectorKernels.widenHalves(kl, j * kvDim + base, r, headDim);
-                scores[j] = VectorKernels.dot(r, 0, q, qo, headDim) * scale;
-            }
-        }
-
-        @Override
-        public void weightedValues(int layer, int kvHead, float[] w, int n, float[] out, int oo) {
-            short[] vl = v[layer];
-            float[] r = row();
-            int base = kvHead * headDim;
-            for (int j = 0; j < n; j++) {
-                VectorKernels.widenHalves(vl, j * kvDim + base, r, headDim);
-                VectorKernels.axpy(w[j], r, 0, out, oo, headDim);
-            }
+        void widenValue(int layer, int pos, int kvHead, float[] r) {
+            VectorKernels.widenHalves(v[layer], pos * kvDim + kvHead * headDim, r, headDim);
         }
     }
 
@@ -246,55 +219,15 @@ public abstract sealed class KvCache permits KvCache.F32Cache, KvCache.F16Cache,
         }
 
         @Override
-        public float dotKey(int layer, int pos, int kvHead, float[] q, int qo) {
-            byte[] kl = kq[layer];
-            float[] dl = kd[layer];
-            int base = pos * kvDim + kvHead * headDim;
-            float s = 0;
-            for (int b = 0; b < headDim / 32; b++) {
-                float bs = 0;
-                int o = base + 32 * b;
-                for (int i = 0; i < 32; i++) {
-                    bs += kl[o + i] * q[qo + 32 * b + i];
-                }
-                s += bs * dl[o / 32];
-            }
-            return s;
+        void widenKey(int layer, int pos, int kvHead, float[] r) {
+            int o = pos * kvDim + kvHead * headDim;
+            VectorKernels.widenQ8(kq[layer], o, kd[layer], o / 32, r, headDim);
         }
 
         @Override
-        public void addValue(int layer, int pos, int kvHead, float w, float[] out, int oo) {
-            byte[] vl = vq[layer];
-            float[] dl = vd[layer];
-            int base = pos * kvDim + kvHead * headDim;
-            for (int b = 0; b < headDim / 32; b++) {
-                int o = base + 32 * b;
-                float wd = w * dl[o / 32];
-                for (int i = 0; i < 32; i++) {
-                    out[oo + 32 * b + i] += wd * vl[o + i];
-                }
-            }
-        }
-
-        /** As the F16 cache: each row widened with vector conversions, then the float kernels. */
-        @Override
-        public void keyScores(int layer, int kvHead, float[] q, int qo, int n, float scale, float[] scores) {
-            float[] r = row();
-            for (int j = 0; j < n; j++) {
-                int o = j * kvDim + kvHead * headDim;
-                VectorKernels.widenQ8(kq[layer], o, kd[layer], o / 32, r, headDim);
-                scores[j] = VectorKernels.dot(r, 0, q, qo, headDim) * scale;
-            }
-        }
-
-        @Override
-        public void weightedValues(int layer, int kvHead, float[] w, int n, float[] out, int oo) {
-            float[] r = row();
-            for (int j = 0; j < n; j++) {
-                int o = j * kvDim + kvHead * headDim;
-                VectorKernels.widenQ8(vq[layer], o, vd[layer], o / 32, r, headDim);
-                VectorKernels.axpy(w[j], r, 0, out, oo, headDim);
-            }
+        void widenValue(int layer, int pos, int kvHead, float[] r) {
+            int o = pos * kvDim + kvHead * headDim;
+            VectorKernels.widenQ8(vq[layer], o, vd[layer], o / 32, r, headDim);
         }
     }
 }
