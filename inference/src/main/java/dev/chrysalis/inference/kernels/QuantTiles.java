@@ -30,8 +30,12 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Layout of one (tile, block) cell, {@code (quantBytes + 2) * ROWS} bytes, as many per row-block as in
  * GGUF so the repacked matrix is exactly as large: groups of {@code 4 * ROWS} bytes where row r's quant
- * bytes {@code 4m..4m+3} sit at {@code GROUP * m + 4r}, then the ROWS f16 scales. Cells run block by
- * block within a tile, tiles one after another.
+ * bytes {@code 4m..4m+3} sit at {@code GROUP * m + 4r}, then the ROWS f16 scales. Tiles come in groups of
+ * {@link #DECODE_TILES} (the last group may be smaller), and a group's cells are interleaved block by
+ * block: block b of each tile of the group, then block b + 1 ({@link #cellOffset}). Decode multiplies a
+ * group at a time, so it reads one sequential stream instead of one per tile, which the hardware
+ * prefetchers follow further ahead: one thread, Q4_0 2048 x 2048 matrices streamed from memory, 15.4 -> 22.7
+ * G weights/s on this machine's cores (in cache 27.9 -> 32.7).
  *
  * <p>These kernels serve decode (one token); batched products (prefill) dequantize the tiles into float
  * blocks and multiply there ({@link TiledBatch}).
@@ -128,14 +132,13 @@ public final class QuantTiles {
         int blocks = cols >> 5;
         long blockBytes = f.quantBytes + 2L;
         long rowBytes = blockBytes * blocks;
-        long cellBytes = f.cell();
         int groups = f.quantBytes / 4;
+        int tiles = tiles(rows);
         for (int t = t0; t < t1; t++) {
-            long tile = (long) t * blocks * cellBytes;
             for (int r = 0; r < Math.min(ROWS, rows - t * ROWS); r++) {
                 long row = (long) (t * ROWS + r) * rowBytes;
                 for (int b = 0; b < blocks; b++) {
-                    long cell = tile + b * cellBytes;
+                    long cell = cellOffset(f, tiles, blocks, t, b);
                     long bo = row + blockBytes * b;
                     dst.set(I16, cell + f.scales() + 2L * r, src.get(I16, bo));
                     for (int m = 0; m < groups; m++) {
@@ -146,13 +149,27 @@ public final class QuantTiles {
         }
     }
 
-    /** Dequantizes row {@code row} of a tiled matrix into {@code y[yo..yo+cols)}. */
-    public static void dequantizeRow(Format f, MemorySegment w, int cols, int row, float[] y, int yo) {
+    /**
+     * The byte offset of the cell of tile {@code t}, block {@code b} in a tiled matrix of {@code tiles} tiles
+     * and {@code blocks} blocks per row: see the class comment.
+     */
+    static long cellOffset(Format f, int tiles, int blocks, int t, int b) {
+        int first = t - t % DECODE_TILES;
+        int inGroup = Math.min(DECODE_TILES, tiles - first);
+        return ((long) first * blocks + (long) b * inGroup + (t - first)) * f.cell();
+    }
+
+    /** Bytes from a tile's cell of one block to its cell of the next: its group's tiles are interleaved. */
+    static long blockStride(Format f, int tiles, int t) {
+        return Math.min(DECODE_TILES, tiles - (t - t % DECODE_TILES)) * f.cell();
+    }
+
+    /** Dequantizes row {@code row} of a tiled matrix of {@code rows} rows into {@code y[yo..yo+cols)}. */
+    public static void dequantizeRow(Format f, MemorySegment w, int rows, int cols, int row, float[] y, int yo) {
         int blocks = cols >> 5;
         int r = row % ROWS;
-        long tile = (long) (row / ROWS) * blocks * f.cell();
         for (int b = 0; b < blocks; b++) {
-            long cell = tile + b * f.cell();
+            long cell = cellOffset(f, tiles(rows), blocks, row / ROWS, b);
             float d = Float.float16ToFloat(w.get(I16, cell + f.scales() + 2L * r));
             int yb = yo + 32 * b;
             for (int m = 0; m < f.quantBytes / 4; m++) {
@@ -179,20 +196,23 @@ public final class QuantTiles {
         if (a.format != f) {
             throw new IllegalArgumentException("activations paired for " + a.format + ", weights are " + f);
         }
-        int t = t0;
-        // four tiles at a time where all four are whole; the few left (a matrix's last ones) one by one
-        for (; t + 3 < t1 && (t + 4) * ROWS <= rows; t += 4) {
-            if (f == Format.Q4_0) {
-                matvec4(w, rows, blocks, a, t, out, oo + (t - t0) * ROWS);
+        // a group of four whole tiles at a time; the tiles of other groups (a matrix's last ones) one by one
+        for (int t = t0; t < t1; ) {
+            int o = oo + (t - t0) * ROWS;
+            if (t % DECODE_TILES == 0 && t + DECODE_TILES <= t1 && (t + DECODE_TILES) * ROWS <= rows) {
+                if (f == Format.Q4_0) {
+                    matvec4(w, rows, blocks, a, t, out, o);
+                } else {
+                    q8Matvec4(w, rows, blocks, a, t, out, o);
+                }
+                t += DECODE_TILES;
             } else {
-                q8Matvec4(w, rows, blocks, a, t, out, oo + (t - t0) * ROWS);
-            }
-        }
-        for (; t < t1; t++) {
-            if (f == Format.Q4_0) {
-                matvec1(w, rows, blocks, a, t, out, oo + (t - t0) * ROWS);
-            } else {
-                q8Matvec1(w, rows, blocks, a, t, out, oo + (t - t0) * ROWS);
+                if (f == Format.Q4_0) {
+                    matvec1(w, rows, blocks, a, t, out, o);
+                } else {
+                    q8Matvec1(w, rows, blocks, a, t, out, o);
+                }
+                t++;
             }
         }
     }
@@ -200,10 +220,11 @@ public final class QuantTiles {
     /** Tile {@code t} times the activations {@code a}, into {@code out[o..]}. */
     private static void matvec1(MemorySegment w, int rows, int blocks, Q8Activations a, int t, float[] out, int o) {
         int[] pairs = a.pairs;
-        long tile = (long) t * blocks * Q4_CELL;
+        long tile = cellOffset(Format.Q4_0, tiles(rows), blocks, t, 0);
+        long stride = blockStride(Format.Q4_0, tiles(rows), t);
         FloatVector acc = FloatVector.zero(F);
         for (int b = 0; b < blocks; b++) {
-            long cell = tile + b * Q4_CELL;
+            long cell = tile + b * stride;
             int po = b * Q8Activations.PAIRS;
             ShortVector s0 = ShortVector.zero(S);
             ShortVector s1 = s0;
@@ -248,19 +269,17 @@ public final class QuantTiles {
      */
     private static void matvec4(MemorySegment w, int rows, int blocks, Q8Activations a, int t, float[] out, int o) {
         int[] pairs = a.pairs;
-        long tile0 = (long) t * blocks * Q4_CELL;
-        long tile1 = tile0 + blocks * Q4_CELL;
-        long tile2 = tile1 + blocks * Q4_CELL;
-        long tile3 = tile2 + blocks * Q4_CELL;
+        // a whole group of four tiles, interleaved block by block: one stream
+        long group = (long) t * blocks * Q4_CELL;
         FloatVector acc0 = FloatVector.zero(F);
         FloatVector acc1 = acc0;
         FloatVector acc2 = acc0;
         FloatVector acc3 = acc0;
         for (int b = 0; b < blocks; b++) {
-            long c0 = tile0 + b * Q4_CELL;
-            long c1 = tile1 + b * Q4_CELL;
-            long c2 = tile2 + b * Q4_CELL;
-            long c3 = tile3 + b * Q4_CELL;
+            long c0 = group + 4L * b * Q4_CELL;
+            long c1 = c0 + Q4_CELL;
+            long c2 = c1 + Q4_CELL;
+            long c3 = c2 + Q4_CELL;
             int po = b * Q8Activations.PAIRS;
             ShortVector x0 = ShortVector.zero(S);
             ShortVector x1 = x0;
@@ -341,10 +360,11 @@ public final class QuantTiles {
      */
     private static void q8Matvec1(MemorySegment w, int rows, int blocks, Q8Activations a, int t, float[] out, int o) {
         int[] pairs = a.pairs;
-        long tile = (long) t * blocks * Q8_CELL;
+        long tile = cellOffset(Format.Q8_0, tiles(rows), blocks, t, 0);
+        long stride = blockStride(Format.Q8_0, tiles(rows), t);
         FloatVector acc = FloatVector.zero(F);
         for (int b = 0; b < blocks; b++) {
-            long cell = tile + b * Q8_CELL;
+            long cell = tile + b * stride;
             int po = b * Q8Activations.PAIRS;
             ShortVector lo = ShortVector.zero(S);
             ShortVector hi = lo;
@@ -380,19 +400,17 @@ public final class QuantTiles {
     /** {@link #q8Matvec1}'s arithmetic for four whole tiles, each activation broadcast serving all four: see {@link #matvec4}. */
     private static void q8Matvec4(MemorySegment w, int rows, int blocks, Q8Activations a, int t, float[] out, int o) {
         int[] pairs = a.pairs;
-        long tile0 = (long) t * blocks * Q8_CELL;
-        long tile1 = tile0 + blocks * Q8_CELL;
-        long tile2 = tile1 + blocks * Q8_CELL;
-        long tile3 = tile2 + blocks * Q8_CELL;
+        // a whole group of four tiles, interleaved block by block: one stream
+        long group = (long) t * blocks * Q8_CELL;
         FloatVector acc0 = FloatVector.zero(F);
         FloatVector acc1 = acc0;
         FloatVector acc2 = acc0;
         FloatVector acc3 = acc0;
         for (int b = 0; b < blocks; b++) {
-            long c0 = tile0 + b * Q8_CELL;
-            long c1 = tile1 + b * Q8_CELL;
-            long c2 = tile2 + b * Q8_CELL;
-            long c3 = tile3 + b * Q8_CELL;
+            long c0 = group + 4L * b * Q8_CELL;
+            long c1 = c0 + Q8_CELL;
+            long c2 = c1 + Q8_CELL;
+            long c3 = c2 + Q8_CELL;
             int po = b * Q8Activations.PAIRS;
             ShortVector lo0 = ShortVector.zero(S);
             ShortVector hi0 = lo0;

@@ -138,7 +138,7 @@ public final class TiledBatch {
             for (int k0 = 0; k0 < cols; k0 += K_CHUNK) {
                 int n = Math.min(cols, k0 + K_CHUNK) - k0;
                 for (int i = 0; i < nt; i++) {
-                    dequantize(f, w, blocks, t + i, k0, n, wt, i * ROWS, nt * ROWS);
+                    dequantize(f, w, QuantTiles.tiles(rows), blocks, t + i, k0, n, wt, i * ROWS, nt * ROWS);
                 }
                 multiplyChunk(wt, nt, valid, n, a, k0, acc, out, rows, r0);
             }
@@ -190,13 +190,14 @@ public final class TiledBatch {
     }
 
     /**
-     * Columns {@code [k0, k0+n)} of tile {@code t} as floats into {@code wt[(c - k0) * stride + lane + r]}.
+     * Columns {@code [k0, k0+n)} of tile {@code t} (of {@code tiles}) as floats into {@code wt[(c - k0) * stride + lane + r]}.
      */
-    private static void dequantize(QuantTiles.Format f, MemorySegment w, int blocks, int t, int k0, int n, float[] wt, int lane, int stride) {
-        long cellBytes = f.cell();
-        long tile = (long) t * blocks * cellBytes;
+    private static void dequantize(QuantTiles.Format f, MemorySegment w, int tiles, int blocks, int t, int k0, int n, float[] wt, int lane,
+                                   int stride) {
+        long tile = QuantTiles.cellOffset(f, tiles, blocks, t, 0);
+        long blockStride = QuantTiles.blockStride(f, tiles, t);
         for (int b = k0 >> 5; b < (k0 + n) >> 5; b++) {
-            long cell = tile + b * cellBytes;
+            long cell = tile + b * blockStride;
             IntVector h = (IntVector) ShortVector.fromMemorySegment(SCALE, w, cell + f.scales(), LE).convertShape(VectorOperators.S2I, I, 0);
             IntVector mag = h.and(0x7FFF).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
             FloatVector d = mag.or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();

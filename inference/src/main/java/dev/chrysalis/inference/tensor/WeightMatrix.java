@@ -134,7 +134,7 @@ public final class WeightMatrix {
     /** Dequantizes row {@code row} into {@code y[yo..yo+cols)}. */
     public void dequantizeRow(int row, float[] y, int yo) {
         if (tiles != null) {
-            QuantTiles.dequantizeRow(tileFormat(), tiles, cols, row, y, yo);
+            QuantTiles.dequantizeRow(tileFormat(), tiles, rows, cols, row, y, yo);
             return;
         }
         long off = row * rowBytes;
@@ -167,7 +167,7 @@ public final class WeightMatrix {
     public float dot(int row, float[] x, int xo, float[] scratch) {
         if (tiles != null) {
             float[] w = new float[cols];
-            QuantTiles.dequantizeRow(tileFormat(), tiles, cols, row, w, 0);
+            QuantTiles.dequantizeRow(tileFormat(), tiles, rows, cols, row, w, 0);
             return VectorKernels.dot(w, 0, x, xo, cols);
         }
         return dot(row, x, xo, scratch, usesBlockSums() ? VectorKernels.blockSums(x, xo + cols) : null);
