@@ -89,6 +89,29 @@ public abstract sealed class KvCache permits KvCache.F32Cache, KvCache.F16Cache,
         }
     }
 
+    /**
+     * The keys of {@code kvHead} at positions {@code j < n} as floats, transposed for {@link BlockAttention}:
+     * {@code kt[d * stride + j]} for {@code d < headDim}.
+     */
+    void keysTransposed(int layer, int kvHead, int n, float[] kt, int stride) {
+        float[] r = row();
+        for (int j = 0; j < n; j++) {
+            widenKey(layer, j, kvHead, r);
+            for (int d = 0; d < headDim; d++) {
+                kt[d * stride + j] = r[d];
+            }
+        }
+    }
+
+    /** The values of {@code kvHead} at positions {@code j < n} as float rows {@code vr[j * stride + d]}, {@code d < headDim}. */
+    void valueRows(int layer, int kvHead, int n, float[] vr, int stride) {
+        float[] r = row();
+        for (int j = 0; j < n; j++) {
+            widenValue(layer, j, kvHead, r);
+            System.arraycopy(r, 0, vr, j * stride, headDim);
+        }
+    }
+
     static final class F32Cache extends KvCache {
         private final float[][] k;
         private final float[][] v;
@@ -136,6 +159,27 @@ public abstract sealed class KvCache permits KvCache.F32Cache, KvCache.F16Cache,
             int base = kvHead * headDim;
             for (int j = 0; j < n; j++) {
                 VectorKernels.axpy(w[j], vl, j * kvDim + base, out, oo, headDim);
+            }
+        }
+
+        @Override
+        void keysTransposed(int layer, int kvHead, int n, float[] kt, int stride) {
+            float[] kl = k[layer];
+            int base = kvHead * headDim;
+            for (int j = 0; j < n; j++) {
+                int ko = j * kvDim + base;
+                for (int d = 0; d < headDim; d++) {
+                    kt[d * stride + j] = kl[ko + d];
+                }
+            }
+        }
+
+        @Override
+        void valueRows(int layer, int kvHead, int n, float[] vr, int stride) {
+            float[] vl = v[layer];
+            int base = kvHead * headDim;
+            for (int j = 0; j < n; j++) {
+                System.arraycopy(vl, j * kvDim + base, vr, j * stride, headDim);
             }
         }
     }

@@ -29,6 +29,7 @@ public final class Transformer {
     private final float[] hb2;
     private final float[][] scratch;
     private final float[][] scores;
+    private final BlockAttention blockAttention;
     private final float[] ropeCos;
     private final float[] ropeSin;
 
@@ -54,6 +55,7 @@ public final class Transformer {
         int widest = Math.max(256, Math.max(Math.max(dim, c.ffDim()), c.qDim()));
         scratch = new float[pool.threads()][4 * widest];
         scores = new float[pool.threads()][capacity];
+        blockAttention = new BlockAttention(c, pool.threads());
         int half = c.ropeDim() / 2;
         ropeCos = new float[capacity * half];
         ropeSin = new float[capacity * half];
@@ -150,6 +152,28 @@ public final class Transformer {
             }
             cache.store(l, pos, k, ko, v, ko);
         }
+        // one path for every batch size, so a token's logits do not depend on how its prompt was split into
+        // batches (the prefix cache resumes mid-prompt)
+        if (BlockAttention.available()) {
+            blockAttention.run(pool, cache, l, q, start, n, att);
+        } else {
+            attendOneByOne(cache, l, n, start);
+        }
+        lw.wo().matmul(pool, att, n, xb, scratch);
+        add(x, 0, xb, 0, n * dim);
+        for (int t = 0; t < n; t++) {
+            rmsnorm(xb, t * dim, x, t * dim, lw.ffnNorm(), dim);
+        }
+        WeightMatrix.matmulAll(pool, xb, n, new WeightMatrix[] {lw.wGate(), lw.wUp()}, new float[][] {hb, hb2}, scratch);
+        VectorKernels.siluMul(hb, hb2, n * c.ffDim());
+        lw.wDown().matmul(pool, hb, n, xb, scratch);
+        add(x, 0, xb, 0, n * dim);
+    }
+
+    /** Attention query by query, for machines without vector lanes: each query reads its KV head's rows. */
+    private void attendOneByOne(KvCache cache, int l, int n, int start) {
+        int qDim = c.qDim();
+        int hd = c.headDim();
         int group = c.heads() / c.kvHeads();
         float scale = (float) (1.0 / Math.sqrt(hd));
         pool.forRange(n * c.heads(), 1, (s, e, thread) -> {
@@ -179,15 +203,6 @@ public final class Transformer {
                 cache.weightedValues(l, kvh, sc, pos + 1, att, qo);
             }
         });
-        lw.wo().matmul(pool, att, n, xb, scratch);
-        add(x, 0, xb, 0, n * dim);
-        for (int t = 0; t < n; t++) {
-            rmsnorm(xb, t * dim, x, t * dim, lw.ffnNorm(), dim);
-        }
-        WeightMatrix.matmulAll(pool, xb, n, new WeightMatrix[] {lw.wGate(), lw.wUp()}, new float[][] {hb, hb2}, scratch);
-        VectorKernels.siluMul(hb, hb2, n * c.ffDim());
-        lw.wDown().matmul(pool, hb, n, xb, scratch);
-        add(x, 0, xb, 0, n * dim);
     }
 
     private void rope(float[] vec, int o, int pos) {
