@@ -6,9 +6,9 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The arithmetic of batched attention (prefill) on float blocks, four queries at a time: scores against a
- * block of keys stored transposed ({@code kt[d * stride + j]}: keys are lanes, so there is no horizontal
- * sum), a softmax over a row, and the probability-weighted sum of value rows. Each key vector and each
+ * The arithmetic of attention on float blocks, four queries at a time: scores against blocks of keys stored
+ * dimension by dimension (keys are lanes, so there is no horizontal sum), a softmax over a row, and the
+ * probability-weighted sum of value rows. Each key vector and each
  * value row loaded serves four queries, so the loops are multiply-adds fed from L1, as in the weight
  * kernels ({@link TiledBatch}).
  *
@@ -45,89 +45,115 @@ public final class AttentionKernels {
 
     /**
      * {@code s[si + j] = q[qi .. qi + dims) . key j} for the four queries {@code i} and keys {@code j < n}
-     * ({@code n} a multiple of {@link #lanes()}), the keys transposed in {@code kt[d * stride + j]}.
+     * ({@code n} a multiple of {@link #lanes()}). The keys are in blocks of {@link #keyBlock()}, each
+     * dimension by dimension: key j's dimension d is at {@code k[ko + (j / B) * dims * B + d * B + j % B]}.
      */
-    public static void scores4(float[] q, int q0, int q1, int q2, int q3, int dims, float[] kt, int stride, int n,
+    public static void scores4(float[] q, int q0, int q1, int q2, int q3, int dims, float[] k, int ko, int n,
                                float[] s, int s0, int s1, int s2, int s3) {
-        int j = 0;
-        for (; j + 4 * L <= n; j += 4 * L) {
-            FloatVector a0 = FloatVector.zero(F);
-            FloatVector a1 = a0;
-            FloatVector a2 = a0;
-            FloatVector a3 = a0;
-            FloatVector b0 = a0;
-            FloatVector b1 = a0;
-            FloatVector b2 = a0;
-            FloatVector b3 = a0;
-            FloatVector c0 = a0;
-            FloatVector c1 = a0;
-            FloatVector c2 = a0;
-            FloatVector c3 = a0;
-            FloatVector e0 = a0;
-            FloatVector e1 = a0;
-            FloatVector e2 = a0;
-            FloatVector e3 = a0;
-            for (int d = 0; d < dims; d++) {
-                int ko = d * stride + j;
-                FloatVector k0 = FloatVector.fromArray(F, kt, ko);
-                FloatVector k1 = FloatVector.fromArray(F, kt, ko + L);
-                FloatVector k2 = FloatVector.fromArray(F, kt, ko + 2 * L);
-                FloatVector k3 = FloatVector.fromArray(F, kt, ko + 3 * L);
-                FloatVector v = FloatVector.broadcast(F, q[q0 + d]);
-                a0 = k0.fma(v, a0);
-                a1 = k1.fma(v, a1);
-                a2 = k2.fma(v, a2);
-                a3 = k3.fma(v, a3);
-                v = FloatVector.broadcast(F, q[q1 + d]);
-                b0 = k0.fma(v, b0);
-                b1 = k1.fma(v, b1);
-                b2 = k2.fma(v, b2);
-                b3 = k3.fma(v, b3);
-                v = FloatVector.broadcast(F, q[q2 + d]);
-                c0 = k0.fma(v, c0);
-                c1 = k1.fma(v, c1);
-                c2 = k2.fma(v, c2);
-                c3 = k3.fma(v, c3);
-                v = FloatVector.broadcast(F, q[q3 + d]);
-                e0 = k0.fma(v, e0);
-                e1 = k1.fma(v, e1);
-                e2 = k2.fma(v, e2);
-                e3 = k3.fma(v, e3);
+        int block = 4 * L;
+        for (int j = 0; j < n; j += block) {
+            int kb = ko + j / block * dims * block;
+            if (j + block <= n) {
+                outer4x4(k, kb, block, dims, q, q0, q1, q2, q3, s, s0 + j, s1 + j, s2 + j, s3 + j);
+            } else {
+                for (int c = 0; j + c < n; c += L) {
+                    outer4x1(k, kb + c, block, dims, q, q0, q1, q2, q3, s, s0 + j + c, s1 + j + c, s2 + j + c, s3 + j + c);
+                }
             }
-            a0.intoArray(s, s0 + j);
-            a1.intoArray(s, s0 + j + L);
-            a2.intoArray(s, s0 + j + 2 * L);
-            a3.intoArray(s, s0 + j + 3 * L);
-            b0.intoArray(s, s1 + j);
-            b1.intoArray(s, s1 + j + L);
-            b2.intoArray(s, s1 + j + 2 * L);
-            b3.intoArray(s, s1 + j + 3 * L);
-            c0.intoArray(s, s2 + j);
-            c1.intoArray(s, s2 + j + L);
-            c2.intoArray(s, s2 + j + 2 * L);
-            c3.intoArray(s, s2 + j + 3 * L);
-            e0.intoArray(s, s3 + j);
-            e1.intoArray(s, s3 + j + L);
-            e2.intoArray(s, s3 + j + 2 * L);
-            e3.intoArray(s, s3 + j + 3 * L);
         }
-        for (; j < n; j += L) {
-            FloatVector a = FloatVector.zero(F);
-            FloatVector b = a;
-            FloatVector c = a;
-            FloatVector e = a;
-            for (int d = 0; d < dims; d++) {
-                FloatVector k = FloatVector.fromArray(F, kt, d * stride + j);
-                a = k.fma(FloatVector.broadcast(F, q[q0 + d]), a);
-                b = k.fma(FloatVector.broadcast(F, q[q1 + d]), b);
-                c = k.fma(FloatVector.broadcast(F, q[q2 + d]), c);
-                e = k.fma(FloatVector.broadcast(F, q[q3 + d]), e);
-            }
-            a.intoArray(s, s0 + j);
-            b.intoArray(s, s1 + j);
-            c.intoArray(s, s2 + j);
-            e.intoArray(s, s3 + j);
+    }
+
+    /** Keys per block of {@link #scores4}'s layout: four vectors of lanes. */
+    public static int keyBlock() {
+        return 4 * L;
+    }
+
+    /**
+     * The one product both steps of attention are: for four rows {@code i} of {@code x},
+     * {@code out_i[oi + c] = sum_t x[xi + t] * m[mo + t * stride + c]} over {@code t < steps}, for the
+     * {@code 4 * L} columns {@code c} from {@code mo}: 16 accumulators, four loads and four broadcasts a step.
+     */
+    private static void outer4x4(float[] m, int mo, int stride, int steps, float[] x, int x0, int x1, int x2, int x3,
+                                 float[] out, int o0, int o1, int o2, int o3) {
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = a0;
+        FloatVector a2 = a0;
+        FloatVector a3 = a0;
+        FloatVector b0 = a0;
+        FloatVector b1 = a0;
+        FloatVector b2 = a0;
+        FloatVector b3 = a0;
+        FloatVector c0 = a0;
+        FloatVector c1 = a0;
+        FloatVector c2 = a0;
+        FloatVector c3 = a0;
+        FloatVector e0 = a0;
+        FloatVector e1 = a0;
+        FloatVector e2 = a0;
+        FloatVector e3 = a0;
+        for (int t = 0; t < steps; t++) {
+            int row = mo + t * stride;
+            FloatVector m0 = FloatVector.fromArray(F, m, row);
+            FloatVector m1 = FloatVector.fromArray(F, m, row + L);
+            FloatVector m2 = FloatVector.fromArray(F, m, row + 2 * L);
+            FloatVector m3 = FloatVector.fromArray(F, m, row + 3 * L);
+            FloatVector v = FloatVector.broadcast(F, x[x0 + t]);
+            a0 = m0.fma(v, a0);
+            a1 = m1.fma(v, a1);
+            a2 = m2.fma(v, a2);
+            a3 = m3.fma(v, a3);
+            v = FloatVector.broadcast(F, x[x1 + t]);
+            b0 = m0.fma(v, b0);
+            b1 = m1.fma(v, b1);
+            b2 = m2.fma(v, b2);
+            b3 = m3.fma(v, b3);
+            v = FloatVector.broadcast(F, x[x2 + t]);
+            c0 = m0.fma(v, c0);
+            c1 = m1.fma(v, c1);
+            c2 = m2.fma(v, c2);
+            c3 = m3.fma(v, c3);
+            v = FloatVector.broadcast(F, x[x3 + t]);
+            e0 = m0.fma(v, e0);
+            e1 = m1.fma(v, e1);
+            e2 = m2.fma(v, e2);
+            e3 = m3.fma(v, e3);
         }
+        a0.intoArray(out, o0);
+        a1.intoArray(out, o0 + L);
+        a2.intoArray(out, o0 + 2 * L);
+        a3.intoArray(out, o0 + 3 * L);
+        b0.intoArray(out, o1);
+        b1.intoArray(out, o1 + L);
+        b2.intoArray(out, o1 + 2 * L);
+        b3.intoArray(out, o1 + 3 * L);
+        c0.intoArray(out, o2);
+        c1.intoArray(out, o2 + L);
+        c2.intoArray(out, o2 + 2 * L);
+        c3.intoArray(out, o2 + 3 * L);
+        e0.intoArray(out, o3);
+        e1.intoArray(out, o3 + L);
+        e2.intoArray(out, o3 + 2 * L);
+        e3.intoArray(out, o3 + 3 * L);
+    }
+
+    /** {@link #outer4x4} for {@code L} columns. */
+    private static void outer4x1(float[] m, int mo, int stride, int steps, float[] x, int x0, int x1, int x2, int x3,
+                                 float[] out, int o0, int o1, int o2, int o3) {
+        FloatVector a = FloatVector.zero(F);
+        FloatVector b = a;
+        FloatVector c = a;
+        FloatVector e = a;
+        for (int t = 0; t < steps; t++) {
+            FloatVector v = FloatVector.fromArray(F, m, mo + t * stride);
+            a = v.fma(FloatVector.broadcast(F, x[x0 + t]), a);
+            b = v.fma(FloatVector.broadcast(F, x[x1 + t]), b);
+            c = v.fma(FloatVector.broadcast(F, x[x2 + t]), c);
+            e = v.fma(FloatVector.broadcast(F, x[x3 + t]), e);
+        }
+        a.intoArray(out, o0);
+        b.intoArray(out, o1);
+        c.intoArray(out, o2);
+        e.intoArray(out, o3);
     }
 
     /**
@@ -189,89 +215,17 @@ public final class AttentionKernels {
     }
 
     /**
-     * {@code out_i[oi + d] = sum_j p_i[pi + j] * v[j * stride + d]} for the four queries {@code i}, keys
+     * {@code out_i[oi + d] = sum_j p_i[pi + j] * v[vo + j * stride + d]} for the four queries {@code i}, keys
      * {@code j < n} and {@code d < dims} ({@code dims} a multiple of {@link #lanes()}).
      */
-    public static void weighted4(float[] p, int p0, int p1, int p2, int p3, int n, float[] v, int stride, int dims,
+    public static void weighted4(float[] p, int p0, int p1, int p2, int p3, int n, float[] v, int vo, int stride, int dims,
                                  float[] out, int o0, int o1, int o2, int o3) {
         int d = 0;
         for (; d + 4 * L <= dims; d += 4 * L) {
-            FloatVector a0 = FloatVector.zero(F);
-            FloatVector a1 = a0;
-            FloatVector a2 = a0;
-            FloatVector a3 = a0;
-            FloatVector b0 = a0;
-            FloatVector b1 = a0;
-            FloatVector b2 = a0;
-            FloatVector b3 = a0;
-            FloatVector c0 = a0;
-            FloatVector c1 = a0;
-            FloatVector c2 = a0;
-            FloatVector c3 = a0;
-            FloatVector e0 = a0;
-            FloatVector e1 = a0;
-            FloatVector e2 = a0;
-            FloatVector e3 = a0;
-            for (int j = 0; j < n; j++) {
-                int vo = j * stride + d;
-                FloatVector v0 = FloatVector.fromArray(F, v, vo);
-                FloatVector v1 = FloatVector.fromArray(F, v, vo + L);
-                FloatVector v2 = FloatVector.fromArray(F, v, vo + 2 * L);
-                FloatVector v3 = FloatVector.fromArray(F, v, vo + 3 * L);
-                FloatVector w = FloatVector.broadcast(F, p[p0 + j]);
-                a0 = v0.fma(w, a0);
-                a1 = v1.fma(w, a1);
-                a2 = v2.fma(w, a2);
-                a3 = v3.fma(w, a3);
-                w = FloatVector.broadcast(F, p[p1 + j]);
-                b0 = v0.fma(w, b0);
-                b1 = v1.fma(w, b1);
-                b2 = v2.fma(w, b2);
-                b3 = v3.fma(w, b3);
-                w = FloatVector.broadcast(F, p[p2 + j]);
-                c0 = v0.fma(w, c0);
-                c1 = v1.fma(w, c1);
-                c2 = v2.fma(w, c2);
-                c3 = v3.fma(w, c3);
-                w = FloatVector.broadcast(F, p[p3 + j]);
-                e0 = v0.fma(w, e0);
-                e1 = v1.fma(w, e1);
-                e2 = v2.fma(w, e2);
-                e3 = v3.fma(w, e3);
-            }
-            a0.intoArray(out, o0 + d);
-            a1.intoArray(out, o0 + d + L);
-            a2.intoArray(out, o0 + d + 2 * L);
-            a3.intoArray(out, o0 + d + 3 * L);
-            b0.intoArray(out, o1 + d);
-            b1.intoArray(out, o1 + d + L);
-            b2.intoArray(out, o1 + d + 2 * L);
-            b3.intoArray(out, o1 + d + 3 * L);
-            c0.intoArray(out, o2 + d);
-            c1.intoArray(out, o2 + d + L);
-            c2.intoArray(out, o2 + d + 2 * L);
-            c3.intoArray(out, o2 + d + 3 * L);
-            e0.intoArray(out, o3 + d);
-            e1.intoArray(out, o3 + d + L);
-            e2.intoArray(out, o3 + d + 2 * L);
-            e3.intoArray(out, o3 + d + 3 * L);
+            outer4x4(v, vo + d, stride, n, p, p0, p1, p2, p3, out, o0 + d, o1 + d, o2 + d, o3 + d);
         }
         for (; d < dims; d += L) {
-            FloatVector a = FloatVector.zero(F);
-            FloatVector b = a;
-            FloatVector c = a;
-            FloatVector e = a;
-            for (int j = 0; j < n; j++) {
-                FloatVector w = FloatVector.fromArray(F, v, j * stride + d);
-                a = w.fma(FloatVector.broadcast(F, p[p0 + j]), a);
-                b = w.fma(FloatVector.broadcast(F, p[p1 + j]), b);
-                c = w.fma(FloatVector.broadcast(F, p[p2 + j]), c);
-                e = w.fma(FloatVector.broadcast(F, p[p3 + j]), e);
-            }
-            a.intoArray(out, o0 + d);
-            b.intoArray(out, o1 + d);
-            c.intoArray(out, o2 + d);
-            e.intoArray(out, o3 + d);
+            outer4x1(v, vo + d, stride, n, p, p0, p1, p2, p3, out, o0 + d, o1 + d, o2 + d, o3 + d);
         }
     }
 }

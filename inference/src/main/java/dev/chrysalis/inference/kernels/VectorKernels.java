@@ -333,17 +333,31 @@ public final class VectorKernels {
         return bits.reinterpretAsFloats();
     }
 
-    /** {@code out[0..n) = h[ho..ho+n)} as floats, bit for bit as {@link Float#float16ToFloat}. */
-    public static void widenHalves(short[] h, int ho, float[] out, int n) {
+    /** {@code out[oo..oo+n) = h[ho..ho+n)} as floats, bit for bit as {@link Float#float16ToFloat}. */
+    public static void widenHalves(short[] h, int ho, float[] out, int oo, int n) {
         int i = 0;
         if (VECTOR && n >= L) {
             int bound = F.loopBound(n);
             for (; i < bound; i += L) {
-                halves(h, ho + i).intoArray(out, i);
+                halves(h, ho + i).intoArray(out, oo + i);
             }
         }
         for (; i < n; i++) {
-            out[i] = Float.float16ToFloat(h[ho + i]);
+            out[oo + i] = Float.float16ToFloat(h[ho + i]);
+        }
+    }
+
+    /** {@code out[oo + i] = d[dOff + i] * q[qo + i]} for {@code i < n}: int8 values, each with its own scale. */
+    public static void scaleBytes(byte[] q, int qo, float[] d, int dOff, float[] out, int oo, int n) {
+        int i = 0;
+        if (VECTOR) {
+            for (; i + L <= n; i += L) {
+                ((FloatVector) ByteVector.fromArray(B, q, qo + i).convertShape(VectorOperators.B2F, F, 0))
+                        .mul(FloatVector.fromArray(F, d, dOff + i)).intoArray(out, oo + i);
+            }
+        }
+        for (; i < n; i++) {
+            out[oo + i] = d[dOff + i] * q[qo + i];
         }
     }
 

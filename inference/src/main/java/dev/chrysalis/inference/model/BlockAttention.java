@@ -5,7 +5,8 @@ import dev.chrysalis.inference.kernels.WorkerPool;
 
 /**
  * Causal attention of a batch of tokens in blocks. A task takes one KV head and a block of consecutive
- * tokens: it widens that head's keys (transposed) and values once into float blocks, then runs every query
+ * tokens: it reads that head's keys and values as floats (in place, or widened once from F16 or Q8_0),
+ * then runs every query
  * of the block that reads them (the KV head's query heads, for each token), four at a time, through
  * {@link AttentionKernels}. The earlier loop, query by query, read each key and value row once per query
  * head with a horizontal sum per key: about 12 times slower per multiply-add than the weight products, so
@@ -22,7 +23,7 @@ final class BlockAttention {
     private static final int QUERIES_PER_TASK = 256;
 
     private final ModelConfig c;
-    /** Per pool thread: keys transposed, value rows, four rows of scores, four output rows. */
+    /** Per pool thread: widened keys and value rows (caches that do not hold floats), four rows of scores, four output rows. */
     private final float[][] keys;
     private final float[][] values;
     private final float[][] scores;
@@ -73,15 +74,13 @@ final class BlockAttention {
         int qDim = c.qDim();
         int lanes = AttentionKernels.lanes();
         int keyCount = start + t1;
-        int stride = roundUp(keyCount, lanes);
-        float[] kt = grow(keys, thread, hd * stride);
-        float[] vr = grow(values, thread, stride * dims);
-        float[] s = grow(scores, thread, 4 * stride);
+        float[] s = grow(scores, thread, 4 * (keyCount + KvCache.KEY_BLOCK));
         float[] o = grow(out, thread, 4 * dims);
         // padding (keys past keyCount, value columns past hd) only ever meets probability 0: finite is enough,
         // and the arrays start zeroed and hold only finite keys and values after
-        cache.keysTransposed(layer, kvh, keyCount, kt, stride);
-        cache.valueRows(layer, kvh, keyCount, vr, dims);
+        KvCache.FloatRows k = cache.keys(layer, kvh, keyCount, grow(keys, thread, cache.keyFloats(keyCount)));
+        KvCache.FloatRows v = cache.values(layer, kvh, keyCount, dims, grow(values, thread, KvCache.valueFloats(keyCount, dims)));
+        int stride = s.length / 4;
         int queries = (t1 - t0) * group;
         int[] qo = new int[4];
         int[] valid = new int[4];
@@ -94,11 +93,12 @@ final class BlockAttention {
                 valid[r] = start + t + 1;
             }
             int seen = roundUp(valid[3], lanes);
-            AttentionKernels.scores4(q, qo[0], qo[1], qo[2], qo[3], hd, kt, stride, seen, s, 0, stride, 2 * stride, 3 * stride);
+            AttentionKernels.scores4(q, qo[0], qo[1], qo[2], qo[3], hd, k.array(), k.offset(), seen, s, 0, stride, 2 * stride, 3 * stride);
             for (int r = 0; r < 4; r++) {
                 AttentionKernels.softmax(s, r * stride, valid[r], seen, scale);
             }
-            AttentionKernels.weighted4(s, 0, stride, 2 * stride, 3 * stride, seen, vr, dims, dims, o, 0, dims, 2 * dims, 3 * dims);
+            AttentionKernels.weighted4(s, 0, stride, 2 * stride, 3 * stride, seen, v.array(), v.offset(), v.stride(), dims, o, 0, dims,
+                    2 * dims, 3 * dims);
             for (int r = 0; r < 4 && i + r < queries; r++) {
                 System.arraycopy(o, r * dims, att, qo[r], hd);
             }

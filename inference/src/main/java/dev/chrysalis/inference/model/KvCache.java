@@ -1,23 +1,40 @@
 package dev.chrysalis.inference.model;
 
+import dev.chrysalis.inference.kernels.AttentionKernels;
 import dev.chrysalis.inference.kernels.VectorKernels;
 
 /**
  * Keys and values of every layer for positions {@code 0..capacity-1}, stored in one of the
- * {@link KvCacheType} formats. Rows are {@code kvDim} wide; attention reads one head's slice at a time.
+ * {@link KvCacheType} formats.
+ *
+ * <p>Values are rows, {@code kvDim} wide. Keys are stored per KV head in blocks of {@link #KEY_BLOCK}
+ * positions, each block dimension by dimension ({@code [head][block][d][position in block]}), the layout
+ * {@link AttentionKernels#scores4} reads: positions are lanes. Attention then reads the F32 cache's keys in
+ * place and widens the F16 and Q8_0 caches' a block of contiguous values at a time, where keys stored as
+ * rows had to be transposed for every step (6% of a decode at 1.4K tokens of context). Positions are
+ * rounded up to whole blocks.
  */
 public abstract sealed class KvCache permits KvCache.F32Cache, KvCache.F16Cache, KvCache.Q8Cache {
+
+    /** Positions per key block: four vectors of lanes, the width of {@link AttentionKernels}' products. */
+    static final int KEY_BLOCK = AttentionKernels.keyBlock();
 
     protected final int layers;
     protected final int capacity;
     protected final int kvDim;
     protected final int headDim;
+    /** Key blocks per head; {@code rows = blocks * KEY_BLOCK} positions have room (values too). */
+    protected final int blocks;
+    protected final int rows;
 
     KvCache(int layers, int capacity, int kvDim, int headDim) {
         this.layers = layers;
         this.capacity = capacity;
         this.kvDim = kvDim;
         this.headDim = headDim;
+        this.blocks = (capacity + KEY_BLOCK - 1) / KEY_BLOCK;
+        this.rows = Math.multiplyExact(blocks, KEY_BLOCK);
+        Math.multiplyExact(rows, kvDim);
     }
 
     public static KvCache create(KvCacheType type, ModelConfig c, int capacity) {
@@ -34,9 +51,24 @@ public abstract sealed class KvCache permits KvCache.F32Cache, KvCache.F16Cache,
         };
     }
 
-    /** Bytes a cache of this type takes for {@code capacity} positions. */
+    /** Bytes a cache of this type takes for {@code capacity} positions (rounded up to whole key blocks). */
     public static long bytes(KvCacheType type, ModelConfig c, int capacity) {
-        return (long) Math.ceil(2.0 * c.layers() * (double) capacity * c.kvDim() * type.bytesPerValue());
+        double rows = Math.ceil(capacity / (double) KEY_BLOCK) * KEY_BLOCK;
+        return (long) Math.ceil(2.0 * c.layers() * rows * c.kvDim() * type.bytesPerValue());
+    }
+
+    /** Where key {@code (kvHead, pos)}'s dimension {@code d} is in a layer's key array: see the class comment. */
+    final int keyIndex(int kvHead, int pos, int d) {
+        return keyBlockStart(kvHead, pos / KEY_BLOCK) + d * KEY_BLOCK + pos % KEY_BLOCK;
+    }
+
+    /** Where key block {@code b} of {@code kvHead} starts in a layer's key array. */
+    final int keyBlockStart(int kvHead, int b) {
+        return (kvHead * blocks + b) * headDim * KEY_BLOCK;
+    }
+
+    /** Floats attention reads in place or from a widened copy: {@code array} from {@code offset}, rows {@code stride} apart. */
+    record FloatRows(float[] array, int offset, int stride) {
     }
 
     /** Per attention thread, one head's row widened to float (the F16 and Q8_0 caches). */
@@ -67,10 +99,8 @@ public abstract sealed class KvCache permits KvCache.F32Cache, KvCache.F16Cache,
     abstract void widenValue(int layer, int pos, int kvHead, float[] r);
 
     /**
-     * {@code scores[j] = scale * (q . key(layer, j, kvHead))} for positions {@code j < n}: each key row widened
-     * (vector conversions for F16 and Q8_0), then the float dot product. Through scalar loops per value a
-     * 778-token prompt on TinyLlama Q4_0 took 11.8-13.3 s to its first token with the F16 cache, 7.9-11.7 s
-     * this way (7.8 s with F32, which reads its rows in place).
+     * {@code scores[j] = scale * (q . key(layer, j, kvHead))} for positions {@code j < n}, one key at a time:
+     * attention's path where there are no vector lanes for {@link BlockAttention}.
      */
     public void keyScores(int layer, int kvHead, float[] q, int qo, int n, float scale, float[] scores) {
         float[] r = row();
@@ -80,7 +110,7 @@ public abstract sealed class KvCache permits KvCache.F32Cache, KvCache.F16Cache,
         }
     }
 
-    /** {@code out[oo..oo+headDim) += sum_j w[j] * value(layer, j, kvHead)} for positions {@code j < n}. */
+    /** {@code out[oo..oo+headDim) += sum_j w[j] * value(layer, j, kvHead)} for positions {@code j < n} (as {@link #keyScores}). */
     public void weightedValues(int layer, int kvHead, float[] w, int n, float[] out, int oo) {
         float[] r = row();
         for (int j = 0; j < n; j++) {
@@ -90,26 +120,43 @@ public abstract sealed class KvCache permits KvCache.F32Cache, KvCache.F16Cache,
     }
 
     /**
-     * The keys of {@code kvHead} at positions {@code j < n} as floats, transposed for {@link BlockAttention}:
-     * {@code kt[d * stride + j]} for {@code d < headDim}.
+     * The key blocks of {@code kvHead} holding positions {@code j < n}, as floats in the key layout (see the
+     * class comment): the cache's own array, or {@code scratch} (at least {@link #keyFloats}{@code (n)} long)
+     * with the blocks widened into it.
      */
-    void keysTransposed(int layer, int kvHead, int n, float[] kt, int stride) {
-        float[] r = row();
-        for (int j = 0; j < n; j++) {
-            widenKey(layer, j, kvHead, r);
-            for (int d = 0; d < headDim; d++) {
-                kt[d * stride + j] = r[d];
-            }
+    FloatRows keys(int layer, int kvHead, int n, float[] scratch) {
+        int size = KEY_BLOCK * headDim;
+        for (int b = 0; b * KEY_BLOCK < n; b++) {
+            widenKeyBlock(layer, kvHead, b, scratch, b * size);
         }
+        return new FloatRows(scratch, 0, KEY_BLOCK);
     }
 
-    /** The values of {@code kvHead} at positions {@code j < n} as float rows {@code vr[j * stride + d]}, {@code d < headDim}. */
-    void valueRows(int layer, int kvHead, int n, float[] vr, int stride) {
+    /** Floats {@link #keys} may widen into for {@code n} positions. */
+    int keyFloats(int n) {
+        return (n + KEY_BLOCK - 1) / KEY_BLOCK * KEY_BLOCK * headDim;
+    }
+
+    /** Key block {@code b} of {@code kvHead} as floats into {@code out[oo .. oo + KEY_BLOCK * headDim)}. */
+    abstract void widenKeyBlock(int layer, int kvHead, int b, float[] out, int oo);
+
+    /**
+     * The values of {@code kvHead} at positions {@code j < n} as float rows {@code dims >= headDim} wide from
+     * {@code offset}: the cache's own array, or {@code scratch} (at least {@link #valueFloats} long) with the
+     * rows widened into it. Rows up to {@code n} rounded up to whole vectors are readable (and finite).
+     */
+    FloatRows values(int layer, int kvHead, int n, int dims, float[] scratch) {
         float[] r = row();
         for (int j = 0; j < n; j++) {
             widenValue(layer, j, kvHead, r);
-            System.arraycopy(r, 0, vr, j * stride, headDim);
+            System.arraycopy(r, 0, scratch, j * dims, headDim);
         }
+        return new FloatRows(scratch, 0, dims);
+    }
+
+    /** Floats {@link #values} may widen into for {@code n} positions, rows {@code dims} wide. */
+    static int valueFloats(int n, int dims) {
+        return (n + KEY_BLOCK - 1) / KEY_BLOCK * KEY_BLOCK * dims;
     }
 
     static final class F32Cache extends KvCache {
@@ -118,8 +165,8 @@ public abstract sealed class KvCache permits KvCache.F32Cache, KvCache.F16Cache,
 
         F32Cache(int layers, int capacity, int kvDim, int headDim) {
             super(layers, capacity, kvDim, headDim);
-            k = new float[layers][Math.multiplyExact(capacity, kvDim)];
-            v = new float[layers][capacity * kvDim];
+            k = new float[layers][rows * kvDim];
+            v = new float[layers][rows * kvDim];
         }
 
         @Override
@@ -129,13 +176,21 @@ public abstract sealed class KvCache permits KvCache.F32Cache, KvCache.F16Cache,
 
         @Override
         public void store(int layer, int pos, float[] kk, int ko, float[] vv, int vo) {
-            System.arraycopy(kk, ko, k[layer], pos * kvDim, kvDim);
+            float[] kl = k[layer];
+            for (int h = 0; h < kvDim / headDim; h++) {
+                for (int d = 0; d < headDim; d++) {
+                    kl[keyIndex(h, pos, d)] = kk[ko + h * headDim + d];
+                }
+            }
             System.arraycopy(vv, vo, v[layer], pos * kvDim, kvDim);
         }
 
         @Override
         void widenKey(int layer, int pos, int kvHead, float[] r) {
-            System.arraycopy(k[layer], pos * kvDim + kvHead * headDim, r, 0, headDim);
+            float[] kl = k[layer];
+            for (int d = 0; d < headDim; d++) {
+                r[d] = kl[keyIndex(kvHead, pos, d)];
+            }
         }
 
         @Override
@@ -143,43 +198,33 @@ public abstract sealed class KvCache permits KvCache.F32Cache, KvCache.F16Cache,
             System.arraycopy(v[layer], pos * kvDim + kvHead * headDim, r, 0, headDim);
         }
 
-        /** Reads the rows in place instead of copying them. */
         @Override
-        public void keyScores(int layer, int kvHead, float[] q, int qo, int n, float scale, float[] scores) {
-            float[] kl = k[layer];
-            int base = kvHead * headDim;
-            for (int j = 0; j < n; j++) {
-                scores[j] = VectorKernels.dot(kl, j * kvDim + base, q, qo, headDim) * scale;
-            }
+        void widenKeyBlock(int layer, int kvHead, int b, float[] out, int oo) {
+            System.arraycopy(k[layer], keyBlockStart(kvHead, b), out, oo, KEY_BLOCK * headDim);
         }
 
+        /** The keys in place. */
+        @Override
+        FloatRows keys(int layer, int kvHead, int n, float[] scratch) {
+            return new FloatRows(k[layer], keyBlockStart(kvHead, 0), KEY_BLOCK);
+        }
+
+        /** The values in place, where rows of {@code headDim} are whole vectors. */
+        @Override
+        FloatRows values(int layer, int kvHead, int n, int dims, float[] scratch) {
+            if (dims != headDim) {
+                return super.values(layer, kvHead, n, dims, scratch);
+            }
+            return new FloatRows(v[layer], kvHead * headDim, kvDim);
+        }
+
+        /** Reads the rows in place instead of copying them. */
         @Override
         public void weightedValues(int layer, int kvHead, float[] w, int n, float[] out, int oo) {
             float[] vl = v[layer];
             int base = kvHead * headDim;
             for (int j = 0; j < n; j++) {
                 VectorKernels.axpy(w[j], vl, j * kvDim + base, out, oo, headDim);
-            }
-        }
-
-        @Override
-        void keysTransposed(int layer, int kvHead, int n, float[] kt, int stride) {
-            float[] kl = k[layer];
-            int base = kvHead * headDim;
-            for (int j = 0; j < n; j++) {
-                int ko = j * kvDim + base;
-                for (int d = 0; d < headDim; d++) {
-                    kt[d * stride + j] = kl[ko + d];
-                }
-            }
-        }
-
-        @Override
-        void valueRows(int layer, int kvHead, int n, float[] vr, int stride) {
-            float[] vl = v[layer];
-            int base = kvHead * headDim;
-            for (int j = 0; j < n; j++) {
-                System.arraycopy(vl, j * kvDim + base, vr, j * stride, headDim);
             }
         }
     }
@@ -190,8 +235,8 @@ public abstract sealed class KvCache permits KvCache.F32Cache, KvCache.F16Cache,
 
         F16Cache(int layers, int capacity, int kvDim, int headDim) {
             super(layers, capacity, kvDim, headDim);
-            k = new short[layers][Math.multiplyExact(capacity, kvDim)];
-            v = new short[layers][capacity * kvDim];
+            k = new short[layers][rows * kvDim];
+            v = new short[layers][rows * kvDim];
         }
 
         @Override
@@ -204,24 +249,40 @@ public abstract sealed class KvCache permits KvCache.F32Cache, KvCache.F16Cache,
             short[] kl = k[layer];
             short[] vl = v[layer];
             int base = pos * kvDim;
+            for (int h = 0; h < kvDim / headDim; h++) {
+                for (int d = 0; d < headDim; d++) {
+                    kl[keyIndex(h, pos, d)] = Float.floatToFloat16(kk[ko + h * headDim + d]);
+                }
+            }
             for (int i = 0; i < kvDim; i++) {
-                kl[base + i] = Float.floatToFloat16(kk[ko + i]);
                 vl[base + i] = Float.floatToFloat16(vv[vo + i]);
             }
         }
 
         @Override
         void widenKey(int layer, int pos, int kvHead, float[] r) {
-            VectorKernels.widenHalves(k[layer], pos * kvDim + kvHead * headDim, r, headDim);
+            short[] kl = k[layer];
+            for (int d = 0; d < headDim; d++) {
+                r[d] = Float.float16ToFloat(kl[keyIndex(kvHead, pos, d)]);
+            }
         }
 
         @Override
         void widenValue(int layer, int pos, int kvHead, float[] r) {
-            VectorKernels.widenHalves(v[layer], pos * kvDim + kvHead * headDim, r, headDim);
+            VectorKernels.widenHalves(v[layer], pos * kvDim + kvHead * headDim, r, 0, headDim);
+        }
+
+        @Override
+        void widenKeyBlock(int layer, int kvHead, int b, float[] out, int oo) {
+            VectorKernels.widenHalves(k[layer], keyBlockStart(kvHead, b), out, oo, KEY_BLOCK * headDim);
         }
     }
 
-    /** Q8_0 rows: per 32 values one f16 scale {@code d = amax/127} and int8 {@code round(x/d)}. */
+    /**
+     * Q8_0: per 32 values of a row (a key's or a value's) one f16 scale {@code d = amax/127} and int8
+     * {@code round(x/d)}. Key bytes follow the key layout; their scales too, one per position per 32
+     * dimensions ({@code [head][block][d / 32][position in block]}), so a block widens lane by lane.
+     */
     static final class Q8Cache extends KvCache {
         private final byte[][] kq;
         private final byte[][] vq;
@@ -230,10 +291,10 @@ public abstract sealed class KvCache permits KvCache.F32Cache, KvCache.F16Cache,
 
         Q8Cache(int layers, int capacity, int kvDim, int headDim) {
             super(layers, capacity, kvDim, headDim);
-            kq = new byte[layers][Math.multiplyExact(capacity, kvDim)];
-            vq = new byte[layers][capacity * kvDim];
-            kd = new float[layers][capacity * kvDim / 32];
-            vd = new float[layers][capacity * kvDim / 32];
+            kq = new byte[layers][rows * kvDim];
+            vq = new byte[layers][rows * kvDim];
+            kd = new float[layers][rows * kvDim / 32];
+            vd = new float[layers][rows * kvDim / 32];
         }
 
         @Override
@@ -241,37 +302,62 @@ public abstract sealed class KvCache permits KvCache.F32Cache, KvCache.F16Cache,
             return KvCacheType.Q8_0;
         }
 
-        private static void quantize(float[] x, int xo, byte[] q, int qo, float[] d, int dOff, int n) {
-            for (int b = 0; b < n / 32; b++) {
-                float amax = 0;
-                for (int i = 0; i < 32; i++) {
-                    amax = Math.max(amax, Math.abs(x[xo + 32 * b + i]));
-                }
-                float scale = Float.float16ToFloat(Float.floatToFloat16(amax / 127f));
-                float inv = amax == 0 ? 0 : 1f / (amax / 127f);
-                d[dOff + b] = scale;
-                for (int i = 0; i < 32; i++) {
-                    q[qo + 32 * b + i] = (byte) Math.round(x[xo + 32 * b + i] * inv);
-                }
+        /** The scale and quants of the 32 values {@code x[xo..xo+32)}: {@code q[i]} gets value i; returns the scale. */
+        private static float quantize(float[] x, int xo, byte[] q) {
+            float amax = 0;
+            for (int i = 0; i < 32; i++) {
+                amax = Math.max(amax, Math.abs(x[xo + i]));
             }
+            float inv = amax == 0 ? 0 : 1f / (amax / 127f);
+            for (int i = 0; i < 32; i++) {
+                q[i] = (byte) Math.round(x[xo + i] * inv);
+            }
+            return Float.float16ToFloat(Float.floatToFloat16(amax / 127f));
+        }
+
+        /** Where the scale of key {@code (kvHead, pos)}'s dimensions {@code 32g..32g+31} is. */
+        private int keyScaleIndex(int kvHead, int pos, int g) {
+            return ((kvHead * blocks + pos / KEY_BLOCK) * (headDim / 32) + g) * KEY_BLOCK + pos % KEY_BLOCK;
         }
 
         @Override
         public void store(int layer, int pos, float[] kk, int ko, float[] vv, int vo) {
-            quantize(kk, ko, kq[layer], pos * kvDim, kd[layer], pos * kvDim / 32, kvDim);
-            quantize(vv, vo, vq[layer], pos * kvDim, vd[layer], pos * kvDim / 32, kvDim);
+            byte[] q = new byte[32];
+            for (int h = 0; h < kvDim / headDim; h++) {
+                for (int g = 0; g < headDim / 32; g++) {
+                    kd[layer][keyScaleIndex(h, pos, g)] = quantize(kk, ko + h * headDim + 32 * g, q);
+                    for (int i = 0; i < 32; i++) {
+                        kq[layer][keyIndex(h, pos, 32 * g + i)] = q[i];
+                    }
+                }
+            }
+            for (int b = 0; b < kvDim / 32; b++) {
+                vd[layer][pos * kvDim / 32 + b] = quantize(vv, vo + 32 * b, q);
+                System.arraycopy(q, 0, vq[layer], pos * kvDim + 32 * b, 32);
+            }
         }
 
         @Override
         void widenKey(int layer, int pos, int kvHead, float[] r) {
-            int o = pos * kvDim + kvHead * headDim;
-            VectorKernels.widenQ8(kq[layer], o, kd[layer], o / 32, r, headDim);
+            for (int d = 0; d < headDim; d++) {
+                r[d] = kd[layer][keyScaleIndex(kvHead, pos, d / 32)] * kq[layer][keyIndex(kvHead, pos, d)];
+            }
         }
 
         @Override
         void widenValue(int layer, int pos, int kvHead, float[] r) {
             int o = pos * kvDim + kvHead * headDim;
             VectorKernels.widenQ8(vq[layer], o, vd[layer], o / 32, r, headDim);
+        }
+
+        @Override
+        void widenKeyBlock(int layer, int kvHead, int b, float[] out, int oo) {
+            int start = keyBlockStart(kvHead, b);
+            int scales = keyScaleIndex(kvHead, b * KEY_BLOCK, 0);
+            for (int d = 0; d < headDim; d++) {
+                VectorKernels.scaleBytes(kq[layer], start + d * KEY_BLOCK, kd[layer], scales + (d / 32) * KEY_BLOCK, out,
+                        oo + d * KEY_BLOCK, KEY_BLOCK);
+            }
         }
     }
 }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.util.Arrays;
 import java.util.Random;
 import jdk.incubator.vector.FloatVector;
 import org.junit.jupiter.api.BeforeEach;
@@ -79,37 +78,41 @@ class AttentionKernelsTest {
     @Test
     void scoresAndWeightedSumsMatchDoubleSums() {
         Random r = new Random(5);
+        int block = AttentionKernels.keyBlock();
         for (int dims : new int[] {4 * L, 5 * L, L}) {
             int keys = 5 * L + 3;
-            int stride = keys + L;
             int n = (keys + L - 1) / L * L;
+            int stride = n + L;
+            int ko = 7;
             float[] q = gaussian(r, 4 * dims + 3);
-            float[] kt = gaussian(r, dims * stride);
+            float[] k = gaussian(r, ko + (n + block - 1) / block * block * dims);
             float[] s = new float[4 * stride];
             int[] qo = {3, 3 + dims, 3 + 2 * dims, 3 + 3 * dims};
-            AttentionKernels.scores4(q, qo[0], qo[1], qo[2], qo[3], dims, kt, stride, n, s, 0, stride, 2 * stride, 3 * stride);
+            AttentionKernels.scores4(q, qo[0], qo[1], qo[2], qo[3], dims, k, ko, n, s, 0, stride, 2 * stride, 3 * stride);
             for (int i = 0; i < 4; i++) {
                 for (int j = 0; j < n; j++) {
                     double want = 0;
                     double magnitude = 0;
                     for (int d = 0; d < dims; d++) {
-                        want += (double) q[qo[i] + d] * kt[d * stride + j];
-                        magnitude += Math.abs((double) q[qo[i] + d] * kt[d * stride + j]);
+                        double term = (double) q[qo[i] + d] * k[ko + j / block * dims * block + d * block + j % block];
+                        want += term;
+                        magnitude += Math.abs(term);
                     }
                     // float sums of dims products: within a few float roundings of the sum of magnitudes
                     assertEquals(want, s[i * stride + j], 1e-6 * magnitude, "dims " + dims + ", query " + i + ", key " + j);
                 }
             }
-            float[] v = gaussian(r, n * (dims + 2));
+            float[] v = gaussian(r, 5 + n * (dims + 2));
             float[] out = new float[4 * dims];
-            AttentionKernels.weighted4(s, 0, stride, 2 * stride, 3 * stride, n, v, dims + 2, dims, out, 0, dims, 2 * dims, 3 * dims);
+            AttentionKernels.weighted4(s, 0, stride, 2 * stride, 3 * stride, n, v, 5, dims + 2, dims, out, 0, dims, 2 * dims, 3 * dims);
             for (int i = 0; i < 4; i++) {
                 for (int d = 0; d < dims; d++) {
                     double want = 0;
                     double magnitude = 0;
                     for (int j = 0; j < n; j++) {
-                        want += (double) s[i * stride + j] * v[j * (dims + 2) + d];
-                        magnitude += Math.abs((double) s[i * stride + j] * v[j * (dims + 2) + d]);
+                        double term = (double) s[i * stride + j] * v[5 + j * (dims + 2) + d];
+                        want += term;
+                        magnitude += Math.abs(term);
                     }
                     assertEquals(want, out[i * dims + d], 1e-6 * magnitude, "dims " + dims + ", query " + i + ", dim " + d);
                 }
@@ -125,22 +128,22 @@ class AttentionKernelsTest {
         int valid = 2 * L + 3;
         int stride = 8 * L;
         float[] q = gaussian(r, 4 * dims);
-        float[] kt = gaussian(r, dims * stride);
+        float[] k = gaussian(r, dims * stride);
         float[] v = gaussian(r, stride * dims);
         float[][] results = new float[2][];
         int[] seen = {3 * L, 8 * L};
         for (int run = 0; run < 2; run++) {
             float[] s = new float[4 * stride];
-            AttentionKernels.scores4(q, 0, dims, 2 * dims, 3 * dims, dims, kt, stride, seen[run], s, 0, stride, 2 * stride, 3 * stride);
+            AttentionKernels.scores4(q, 0, dims, 2 * dims, 3 * dims, dims, k, 0, seen[run], s, 0, stride, 2 * stride, 3 * stride);
             for (int i = 0; i < 4; i++) {
                 AttentionKernels.softmax(s, i * stride, valid, seen[run], 0.125f);
             }
             float[] out = new float[4 * dims];
-            AttentionKernels.weighted4(s, 0, stride, 2 * stride, 3 * stride, seen[run], v, dims, dims, out, 0, dims, 2 * dims, 3 * dims);
+            AttentionKernels.weighted4(s, 0, stride, 2 * stride, 3 * stride, seen[run], v, 0, dims, dims, out, 0, dims, 2 * dims, 3 * dims);
             results[run] = out;
         }
         assertArrayEquals(results[0], results[1]);
-        assertTrue(Arrays.stream(box(results[0])).anyMatch(x -> x != 0f));
+        assertTrue(results[0][0] != 0f && results[0][4 * dims - 1] != 0f, "real sums");
     }
 
     private static float[] gaussian(Random r, int n) {
@@ -149,13 +152,5 @@ class AttentionKernelsTest {
             a[i] = (float) r.nextGaussian();
         }
         return a;
-    }
-
-    private static Float[] box(float[] a) {
-        Float[] b = new Float[a.length];
-        for (int i = 0; i < a.length; i++) {
-            b[i] = a[i];
-        }
-        return b;
     }
 }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** The KV caches' row widening: halves against {@link Float#float16ToFloat} bit for bit, Q8_0 blocks against d * q. */
+/** The KV caches' widening: halves against {@link Float#float16ToFloat} bit for bit, Q8_0 blocks and scaled bytes against d * q. */
 class RowWideningTest {
 
     @Test
@@ -34,10 +34,31 @@ class RowWideningTest {
             for (int i = 0; i < h.length; i++) {
                 h[i] = Float.floatToFloat16((float) r.nextGaussian());
             }
-            float[] out = new float[n];
-            VectorKernels.widenHalves(h, 3, out, n);
+            float[] out = new float[n + 5];
+            VectorKernels.widenHalves(h, 3, out, 5, n);
             for (int i = 0; i < n; i++) {
-                assertEquals(Float.float16ToFloat(h[3 + i]), out[i], "n " + n + ", element " + i);
+                assertEquals(Float.float16ToFloat(h[3 + i]), out[5 + i], "n " + n + ", element " + i);
+            }
+            for (int i = 0; i < 5; i++) {
+                assertEquals(0f, out[i], "before the output offset");
+            }
+        }
+    }
+
+    @Test
+    void bytesScaleLaneByLane() {
+        Random r = new Random(13);
+        for (int n : new int[] {64, 16, 8, 21}) {
+            byte[] q = new byte[n + 2];
+            r.nextBytes(q);
+            float[] d = new float[n + 1];
+            for (int i = 0; i < d.length; i++) {
+                d[i] = (float) r.nextGaussian();
+            }
+            float[] out = new float[n + 3];
+            VectorKernels.scaleBytes(q, 2, d, 1, out, 3, n);
+            for (int i = 0; i < n; i++) {
+                assertEquals(d[1 + i] * q[2 + i], out[3 + i], "n " + n + ", element " + i);
             }
         }
     }
