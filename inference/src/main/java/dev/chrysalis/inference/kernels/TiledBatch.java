@@ -137,9 +137,7 @@ public final class TiledBatch {
             }
             for (int k0 = 0; k0 < cols; k0 += K_CHUNK) {
                 int n = Math.min(cols, k0 + K_CHUNK) - k0;
-                for (int i = 0; i < nt; i++) {
-                    dequantize(f, w, QuantTiles.tiles(rows), blocks, t + i, k0, n, wt, i * ROWS, nt * ROWS);
-                }
+                dequantize(f, w, QuantTiles.tiles(rows), blocks, t, nt, k0, n, wt);
                 multiplyChunk(wt, nt, valid, n, a, k0, acc, out, rows, r0);
             }
             for (int tok = 0; tok < direct; tok++) {
@@ -190,38 +188,43 @@ public final class TiledBatch {
     }
 
     /**
-     * Columns {@code [k0, k0+n)} of tile {@code t} (of {@code tiles}) as floats into {@code wt[(c - k0) * stride + lane + r]}.
+     * Columns {@code [k0, k0+n)} of tiles {@code t..t+nt-1} (of {@code tiles}) as floats into
+     * {@code wt[(c - k0) * nt * ROWS + i * ROWS + r]} for tile {@code t + i}. Block by block, the tiles within:
+     * the order they are stored in ({@link QuantTiles#cellOffset}), one stream for the prefetchers.
      */
-    private static void dequantize(QuantTiles.Format f, MemorySegment w, int tiles, int blocks, int t, int k0, int n, float[] wt, int lane,
-                                   int stride) {
-        long tile = QuantTiles.cellOffset(f, tiles, blocks, t, 0);
-        long blockStride = QuantTiles.blockStride(f, tiles, t);
+    private static void dequantize(QuantTiles.Format f, MemorySegment w, int tiles, int blocks, int t, int nt, int k0, int n, float[] wt) {
+        int stride = nt * ROWS;
         for (int b = k0 >> 5; b < (k0 + n) >> 5; b++) {
-            long cell = tile + b * blockStride;
-            IntVector h = (IntVector) ShortVector.fromMemorySegment(SCALE, w, cell + f.scales(), LE).convertShape(VectorOperators.S2I, I, 0);
-            IntVector mag = h.and(0x7FFF).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
-            FloatVector d = mag.or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
-            int base = (32 * b - k0) * stride + lane;
-            if (f == QuantTiles.Format.Q4_0) {
-                FloatVector offset = d.mul(-8f); // (q - 8) * d as one FMA: q * d + (-8 * d)
-                for (int m = 0; m < 4; m++) {
-                    IntVector v = IntVector.fromMemorySegment(I, w, cell + QuantTiles.GROUP * m, LE);
-                    for (int k = 0; k < 4; k++) {
-                        IntVector q = v.lanewise(VectorOperators.LSHR, 8 * k);
-                        ((FloatVector) q.and(0xF).convert(VectorOperators.I2F, 0)).fma(d, offset)
-                                .intoArray(wt, base + (4 * m + k) * stride);
-                        ((FloatVector) q.lanewise(VectorOperators.LSHR, 4).and(0xF).convert(VectorOperators.I2F, 0)).fma(d, offset)
-                                .intoArray(wt, base + (4 * m + k + 16) * stride);
-                    }
+            for (int i = 0; i < nt; i++) {
+                dequantizeCell(f, w, QuantTiles.cellOffset(f, tiles, blocks, t + i, b), wt, (32 * b - k0) * stride + i * ROWS, stride);
+            }
+        }
+    }
+
+    /** One tile's cell (32 columns) as floats into {@code wt[base + c * stride + r]}. */
+    private static void dequantizeCell(QuantTiles.Format f, MemorySegment w, long cell, float[] wt, int base, int stride) {
+        IntVector h = (IntVector) ShortVector.fromMemorySegment(SCALE, w, cell + f.scales(), LE).convertShape(VectorOperators.S2I, I, 0);
+        IntVector mag = h.and(0x7FFF).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
+        FloatVector d = mag.or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
+        if (f == QuantTiles.Format.Q4_0) {
+            FloatVector offset = d.mul(-8f); // (q - 8) * d as one FMA: q * d + (-8 * d)
+            for (int m = 0; m < 4; m++) {
+                IntVector v = IntVector.fromMemorySegment(I, w, cell + QuantTiles.GROUP * m, LE);
+                for (int k = 0; k < 4; k++) {
+                    IntVector q = v.lanewise(VectorOperators.LSHR, 8 * k);
+                    ((FloatVector) q.and(0xF).convert(VectorOperators.I2F, 0)).fma(d, offset)
+                            .intoArray(wt, base + (4 * m + k) * stride);
+                    ((FloatVector) q.lanewise(VectorOperators.LSHR, 4).and(0xF).convert(VectorOperators.I2F, 0)).fma(d, offset)
+                            .intoArray(wt, base + (4 * m + k + 16) * stride);
                 }
-            } else {
-                for (int m = 0; m < 8; m++) {
-                    // tiled Q8_0 bytes are q + 128: flipping the sign bits back gives the signed quants
-                    IntVector v = IntVector.fromMemorySegment(I, w, cell + QuantTiles.GROUP * m, LE).lanewise(VectorOperators.XOR, 0x80808080);
-                    for (int k = 0; k < 4; k++) {
-                        IntVector q = v.lanewise(VectorOperators.LSHL, 24 - 8 * k).lanewise(VectorOperators.ASHR, 24);
-                        ((FloatVector) q.convert(VectorOperators.I2F, 0)).mul(d).intoArray(wt, base + (4 * m + k) * stride);
-                    }
+            }
+        } else {
+            for (int m = 0; m < 8; m++) {
+                // tiled Q8_0 bytes are q + 128: flipping the sign bits back gives the signed quants
+                IntVector v = IntVector.fromMemorySegment(I, w, cell + QuantTiles.GROUP * m, LE).lanewise(VectorOperators.XOR, 0x80808080);
+                for (int k = 0; k < 4; k++) {
+                    IntVector q = v.lanewise(VectorOperators.LSHL, 24 - 8 * k).lanewise(VectorOperators.ASHR, 24);
+                    ((FloatVector) q.convert(VectorOperators.I2F, 0)).mul(d).intoArray(wt, base + (4 * m + k) * stride);
                 }
             }
         }
