@@ -108,7 +108,7 @@ final class BlockAttention {
     private static float[] grow(float[][] buffers, int thread, int size) {
         if (buffers[thread].length < size) {
             // room for some more keys, so a growing prompt does not reallocate every block
-            buffers[thread] = new float[size + size / 4];
+            buffers[thread] = new float[(int) Math.min(Integer.MAX_VALUE - 8L, size + size / 4L)];
         }
         return buffers[thread];
     }
