@@ -106,18 +106,20 @@ public final class Session implements AutoCloseable {
      * token, {@code maxTokens}, a complete constraint, a full context, or {@link #cancel()}.
      */
     public GenerationResult generate(GenerationRequest request, TokenListener listener) {
+        // time to first token counts from the call: waiting for the engine (a warm-up pass, another session's
+        // turn) is part of what the caller waits for
+        long called = System.nanoTime();
         engine.computeLock().lock();
         try {
             synchronized (this) {
-                return run(request, listener);
+                return run(request, listener, called);
             }
         } finally {
             engine.computeLock().unlock();
         }
     }
 
-    private GenerationResult run(GenerationRequest request, TokenListener listener) {
-        long start = System.nanoTime();
+    private GenerationResult run(GenerationRequest request, TokenListener listener, long start) {
         cancelled.set(false);
         int[] prompt = request.promptTokens();
         Evaluation ev = prefill(prompt);

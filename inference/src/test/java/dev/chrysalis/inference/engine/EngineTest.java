@@ -40,6 +40,25 @@ class EngineTest {
         assertTrue(expected.length >= 16, "reference should hold a real continuation");
     }
 
+    /** What a caller waits for: a request queued behind the engine's work (a warm-up pass, another session) counts its wait. */
+    @Test
+    void timeToFirstTokenCountsTheWaitForTheEngine() throws Exception {
+        try (Engine e = stories(KvCacheType.F32); Session s = e.newSession()) {
+            AtomicReference<GenerationResult> result = new AtomicReference<>();
+            e.computeLock().lock();
+            Thread request;
+            try {
+                request = Thread.ofPlatform().start(() -> result.set(s.generate(GenerationRequest.greedy(new int[] {1, 403}, 2), t -> { })));
+                Thread.sleep(300);
+            } finally {
+                e.computeLock().unlock();
+            }
+            request.join(10_000);
+            assertTrue(result.get().firstTokenNanos() >= TimeUnit.MILLISECONDS.toNanos(300),
+                    "first token after " + result.get().firstTokenNanos() / 1e6 + " ms, of which 300 waiting for the engine");
+        }
+    }
+
     @Test
     void aRequestExtendingTheCachedPrefixComputesOnlyTheNewTokensWithIdenticalLogits() throws IOException {
         int[] prefix = {1, 403, 407, 261, 378, 432, 383, 286, 261, 376, 298};
