@@ -28,14 +28,16 @@ import jdk.incubator.vector.VectorSpecies;
  * int-to-float conversion and one FMA per 16 rows, and a tile's dot products end in lanes: there is no
  * horizontal sum.
  *
- * <p>Layout of one (tile, block) cell, {@code (quantBytes + 2) * ROWS} bytes, as many per row-block as in
- * GGUF so the repacked matrix is exactly as large: groups of {@code 4 * ROWS} bytes where row r's quant
- * bytes {@code 4m..4m+3} sit at {@code GROUP * m + 4r}, then the ROWS f16 scales. Tiles come in groups of
- * {@link #DECODE_TILES} (the last group may be smaller), and a group's cells are interleaved block by
- * block: block b of each tile of the group, then block b + 1 ({@link #cellOffset}). Decode multiplies a
- * group at a time, so it reads one sequential stream instead of one per tile, which the hardware
- * prefetchers follow further ahead: one thread, Q4_0 2048 x 2048 matrices streamed from memory, 15.4 -> 22.7
- * G weights/s on this machine's cores (in cache 27.9 -> 32.7).
+ * <p>Layout. A (tile, block) cell is {@code (quantBytes + 2) * ROWS} bytes, as many per row-block as in GGUF, so
+ * the repacked matrix is exactly as large: groups of {@code GROUP = 4 * ROWS} bytes where row r's quant bytes
+ * {@code 4m..4m+3} sit at {@code 4r} of group m, and the ROWS f16 scales. Tiles come in groups of
+ * {@link #DECODE_TILES} (the last group may be smaller), which decode multiplies together, and a group stores its
+ * cells of one block as one run in the order decode reads them: quant group 0 of each tile, then group 1 of each
+ * tile, and so on, then each tile's scales ({@link #quantOffset}, {@link #scaleOffset}); then the next block. So
+ * decode reads one sequential stream, and each load of the four-tile kernels is next to the previous one. One
+ * thread, 2048 x 2048 matrices streamed from memory: Q4_0 15.4 G weights/s with each tile's cells in a run of their
+ * own, 21.3-22.2 with the group's cells interleaved whole, 26.7-29.4 in this order (the last two alternating in one
+ * sitting); Q8_0, whose 16-bit multiplies bound it, 11.5-13.4 either way.
  *
  * <p>These kernels serve decode (one token); batched products (prefill) dequantize the tiles into float
  * blocks and multiply there ({@link TiledBatch}).
@@ -135,33 +137,50 @@ public final class QuantTiles {
         int groups = f.quantBytes / 4;
         int tiles = tiles(rows);
         for (int t = t0; t < t1; t++) {
+            long quantStride = quantStride(tiles, t);
             for (int r = 0; r < Math.min(ROWS, rows - t * ROWS); r++) {
                 long row = (long) (t * ROWS + r) * rowBytes;
                 for (int b = 0; b < blocks; b++) {
-                    long cell = cellOffset(f, tiles, blocks, t, b);
+                    long quant = quantOffset(f, tiles, blocks, t, b);
                     long bo = row + blockBytes * b;
-                    dst.set(I16, cell + f.scales() + 2L * r, src.get(I16, bo));
+                    dst.set(I16, scaleOffset(f, tiles, blocks, t, b) + 2L * r, src.get(I16, bo));
                     for (int m = 0; m < groups; m++) {
-                        dst.set(I32, cell + GROUP * m + 4L * r, src.get(I32, bo + 2 + 4L * m) ^ f.byteOffset);
+                        dst.set(I32, quant + quantStride * m + 4L * r, src.get(I32, bo + 2 + 4L * m) ^ f.byteOffset);
                     }
                 }
             }
         }
     }
 
-    /**
-     * The byte offset of the cell of tile {@code t}, block {@code b} in a tiled matrix of {@code tiles} tiles
-     * and {@code blocks} blocks per row: see the class comment.
-     */
-    static long cellOffset(Format f, int tiles, int blocks, int t, int b) {
-        int first = t - t % DECODE_TILES;
-        int inGroup = Math.min(DECODE_TILES, tiles - first);
-        return ((long) first * blocks + (long) b * inGroup + (t - first)) * f.cell();
+    /** Tiles in {@code t}'s group (of a matrix of {@code tiles}): {@link #DECODE_TILES}, fewer in the last group. */
+    private static int inGroup(int tiles, int t) {
+        return Math.min(DECODE_TILES, tiles - (t - t % DECODE_TILES));
     }
 
-    /** Bytes from a tile's cell of one block to its cell of the next: its group's tiles are interleaved. */
+    /** Where the run of block {@code b} of {@code t}'s group starts: see the class comment. */
+    private static long run(Format f, int tiles, int blocks, int t, int b) {
+        int first = t - t % DECODE_TILES;
+        return ((long) first * blocks + (long) b * inGroup(tiles, t)) * f.cell();
+    }
+
+    /** Where quant group 0 of tile {@code t}, block {@code b} is; group m is {@link #quantStride} further per m. */
+    static long quantOffset(Format f, int tiles, int blocks, int t, int b) {
+        return run(f, tiles, blocks, t, b) + (long) (t % DECODE_TILES) * GROUP;
+    }
+
+    /** Bytes from one quant group of a tile to its next: the groups of the other tiles of its group lie between. */
+    static long quantStride(int tiles, int t) {
+        return inGroup(tiles, t) * GROUP;
+    }
+
+    /** Where the ROWS f16 scales of tile {@code t}, block {@code b} are. */
+    static long scaleOffset(Format f, int tiles, int blocks, int t, int b) {
+        return run(f, tiles, blocks, t, b) + inGroup(tiles, t) * f.scales() + (t % DECODE_TILES) * 2L * ROWS;
+    }
+
+    /** Bytes from a tile's block to its next (the same for its quants and its scales). */
     static long blockStride(Format f, int tiles, int t) {
-        return Math.min(DECODE_TILES, tiles - (t - t % DECODE_TILES)) * f.cell();
+        return inGroup(tiles, t) * f.cell();
     }
 
     /** Dequantizes row {@code row} of a tiled matrix of {@code rows} rows into {@code y[yo..yo+cols)}. */
@@ -169,11 +188,12 @@ public final class QuantTiles {
         int blocks = cols >> 5;
         int r = row % ROWS;
         for (int b = 0; b < blocks; b++) {
-            long cell = cellOffset(f, tiles(rows), blocks, row / ROWS, b);
-            float d = Float.float16ToFloat(w.get(I16, cell + f.scales() + 2L * r));
+            int t = row / ROWS;
+            long quant = quantOffset(f, tiles(rows), blocks, t, b);
+            float d = Float.float16ToFloat(w.get(I16, scaleOffset(f, tiles(rows), blocks, t, b) + 2L * r));
             int yb = yo + 32 * b;
             for (int m = 0; m < f.quantBytes / 4; m++) {
-                int four = w.get(I32, cell + GROUP * m + 4L * r) ^ f.byteOffset;
+                int four = w.get(I32, quant + quantStride(tiles(rows), t) * m + 4L * r) ^ f.byteOffset;
                 for (int k = 0; k < 4; k++) {
                     int q = four >>> (8 * k);
                     if (f == Format.Q8_0) {
@@ -220,16 +240,18 @@ public final class QuantTiles {
     /** Tile {@code t} times the activations {@code a}, into {@code out[o..]}. */
     private static void matvec1(MemorySegment w, int rows, int blocks, Q8Activations a, int t, float[] out, int o) {
         int[] pairs = a.pairs;
-        long tile = cellOffset(Format.Q4_0, tiles(rows), blocks, t, 0);
+        long quant = quantOffset(Format.Q4_0, tiles(rows), blocks, t, 0);
+        long scales = scaleOffset(Format.Q4_0, tiles(rows), blocks, t, 0);
+        long quantStride = quantStride(tiles(rows), t);
         long stride = blockStride(Format.Q4_0, tiles(rows), t);
         FloatVector acc = FloatVector.zero(F);
         for (int b = 0; b < blocks; b++) {
-            long cell = tile + b * stride;
+            long cell = quant + b * stride;
             int po = b * Q8Activations.PAIRS;
             ShortVector s0 = ShortVector.zero(S);
             ShortVector s1 = s0;
             for (int m = 0; m < 4; m++) {
-                IntVector v = IntVector.fromMemorySegment(I, w, cell + GROUP * m, LE);
+                IntVector v = IntVector.fromMemorySegment(I, w, cell + quantStride * m, LE);
                 int p = po + 4 * m;
                 // nibbles shifted in 32-bit lanes, which C2 shifts by an immediate: its 16-bit shifts take the
                 // count from a vector register, an extra uop each (and a register per count)
@@ -242,7 +264,7 @@ public final class QuantTiles {
             // per compilation, NodeCountInliningCutoff, runs out in long kernels), and a vector that crosses
             // a call that was not inlined is boxed and computed lane by lane. Measured (one thread, 4096x2048
             // Q4_0): with the scale conversion and the row sums in helpers, 7.8 G weights/s; written out, 20-25
-            IntVector h = (IntVector) ShortVector.fromMemorySegment(SCALE, w, cell + Q4_SCALES, LE).convertShape(VectorOperators.S2I, I, 0);
+            IntVector h = (IntVector) ShortVector.fromMemorySegment(SCALE, w, scales + b * stride, LE).convertShape(VectorOperators.S2I, I, 0);
             IntVector mag = h.and(0x7FFF).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
             FloatVector d = mag.or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
             IntVector v = s0.add(s1).reinterpretAsInts();
@@ -276,10 +298,9 @@ public final class QuantTiles {
         FloatVector acc2 = acc0;
         FloatVector acc3 = acc0;
         for (int b = 0; b < blocks; b++) {
+            // the block's run: quant group m of tile i at (4m + i) * GROUP, then the four tiles' scales
             long c0 = group + 4L * b * Q4_CELL;
-            long c1 = c0 + Q4_CELL;
-            long c2 = c1 + Q4_CELL;
-            long c3 = c2 + Q4_CELL;
+            long s0 = c0 + 4 * Q4_SCALES;
             int po = b * Q8Activations.PAIRS;
             ShortVector x0 = ShortVector.zero(S);
             ShortVector x1 = x0;
@@ -290,10 +311,10 @@ public final class QuantTiles {
             ShortVector q0 = x0;
             ShortVector q1 = x0;
             for (int m = 0; m < 4; m++) {
-                IntVector v = IntVector.fromMemorySegment(I, w, c0 + GROUP * m, LE);
-                IntVector u = IntVector.fromMemorySegment(I, w, c1 + GROUP * m, LE);
-                IntVector vv = IntVector.fromMemorySegment(I, w, c2 + GROUP * m, LE);
-                IntVector uu = IntVector.fromMemorySegment(I, w, c3 + GROUP * m, LE);
+                IntVector v = IntVector.fromMemorySegment(I, w, c0 + GROUP * (4 * m + 0), LE);
+                IntVector u = IntVector.fromMemorySegment(I, w, c0 + GROUP * (4 * m + 1), LE);
+                IntVector vv = IntVector.fromMemorySegment(I, w, c0 + GROUP * (4 * m + 2), LE);
+                IntVector uu = IntVector.fromMemorySegment(I, w, c0 + GROUP * (4 * m + 3), LE);
                 int p = po + 4 * m;
                 ShortVector pa = pair(pairs[p]);
                 ShortVector pb = pair(pairs[p + 1]);
@@ -316,10 +337,10 @@ public final class QuantTiles {
                 q0 = q0.add(uu.lanewise(VectorOperators.LSHR, 8).and(0x000F000F).reinterpretAsShorts().mul(pc));
                 q1 = q1.add(uu.lanewise(VectorOperators.LSHR, 12).and(0x000F000F).reinterpretAsShorts().mul(pd));
             }
-            IntVector h0 = (IntVector) ShortVector.fromMemorySegment(SCALE, w, c0 + Q4_SCALES, LE).convertShape(VectorOperators.S2I, I, 0);
-            IntVector h1 = (IntVector) ShortVector.fromMemorySegment(SCALE, w, c1 + Q4_SCALES, LE).convertShape(VectorOperators.S2I, I, 0);
-            IntVector h2 = (IntVector) ShortVector.fromMemorySegment(SCALE, w, c2 + Q4_SCALES, LE).convertShape(VectorOperators.S2I, I, 0);
-            IntVector h3 = (IntVector) ShortVector.fromMemorySegment(SCALE, w, c3 + Q4_SCALES, LE).convertShape(VectorOperators.S2I, I, 0);
+            IntVector h0 = (IntVector) ShortVector.fromMemorySegment(SCALE, w, s0 + 0L * ROWS, LE).convertShape(VectorOperators.S2I, I, 0);
+            IntVector h1 = (IntVector) ShortVector.fromMemorySegment(SCALE, w, s0 + 2L * ROWS, LE).convertShape(VectorOperators.S2I, I, 0);
+            IntVector h2 = (IntVector) ShortVector.fromMemorySegment(SCALE, w, s0 + 4L * ROWS, LE).convertShape(VectorOperators.S2I, I, 0);
+            IntVector h3 = (IntVector) ShortVector.fromMemorySegment(SCALE, w, s0 + 6L * ROWS, LE).convertShape(VectorOperators.S2I, I, 0);
             IntVector mag0 = h0.and(0x7FFF).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
             IntVector mag1 = h1.and(0x7FFF).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
             IntVector mag2 = h2.and(0x7FFF).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
@@ -360,16 +381,18 @@ public final class QuantTiles {
      */
     private static void q8Matvec1(MemorySegment w, int rows, int blocks, Q8Activations a, int t, float[] out, int o) {
         int[] pairs = a.pairs;
-        long tile = cellOffset(Format.Q8_0, tiles(rows), blocks, t, 0);
+        long quant = quantOffset(Format.Q8_0, tiles(rows), blocks, t, 0);
+        long scales = scaleOffset(Format.Q8_0, tiles(rows), blocks, t, 0);
+        long quantStride = quantStride(tiles(rows), t);
         long stride = blockStride(Format.Q8_0, tiles(rows), t);
         FloatVector acc = FloatVector.zero(F);
         for (int b = 0; b < blocks; b++) {
-            long cell = tile + b * stride;
+            long cell = quant + b * stride;
             int po = b * Q8Activations.PAIRS;
             ShortVector lo = ShortVector.zero(S);
             ShortVector hi = lo;
             for (int g = 0; g < 8; g++) {
-                IntVector v = IntVector.fromMemorySegment(I, w, cell + GROUP * g, LE);
+                IntVector v = IntVector.fromMemorySegment(I, w, cell + quantStride * g, LE);
                 ShortVector pa = pair(pairs[po + 2 * g]);
                 ShortVector pb = pair(pairs[po + 2 * g + 1]);
                 lo = lo.add(v.and(0x000F000F).reinterpretAsShorts().mul(pa))
@@ -378,7 +401,7 @@ public final class QuantTiles {
                         .add(v.lanewise(VectorOperators.LSHR, 12).and(0x000F000F).reinterpretAsShorts().mul(pb));
             }
             // written out rather than in helpers taking vectors: see matvec1
-            IntVector h = (IntVector) ShortVector.fromMemorySegment(SCALE, w, cell + Q8_SCALES, LE).convertShape(VectorOperators.S2I, I, 0);
+            IntVector h = (IntVector) ShortVector.fromMemorySegment(SCALE, w, scales + b * stride, LE).convertShape(VectorOperators.S2I, I, 0);
             IntVector mag = h.and(0x7FFF).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
             FloatVector d = mag.or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
             IntVector l = lo.reinterpretAsInts();
@@ -407,10 +430,9 @@ public final class QuantTiles {
         FloatVector acc2 = acc0;
         FloatVector acc3 = acc0;
         for (int b = 0; b < blocks; b++) {
+            // the block's run: quant group g of tile i at (4g + i) * GROUP, then the four tiles' scales
             long c0 = group + 4L * b * Q8_CELL;
-            long c1 = c0 + Q8_CELL;
-            long c2 = c1 + Q8_CELL;
-            long c3 = c2 + Q8_CELL;
+            long s0 = c0 + 4 * Q8_SCALES;
             int po = b * Q8Activations.PAIRS;
             ShortVector lo0 = ShortVector.zero(S);
             ShortVector hi0 = lo0;
@@ -421,10 +443,10 @@ public final class QuantTiles {
             ShortVector lo3 = lo0;
             ShortVector hi3 = lo0;
             for (int g = 0; g < 8; g++) {
-                IntVector v0 = IntVector.fromMemorySegment(I, w, c0 + GROUP * g, LE);
-                IntVector v1 = IntVector.fromMemorySegment(I, w, c1 + GROUP * g, LE);
-                IntVector v2 = IntVector.fromMemorySegment(I, w, c2 + GROUP * g, LE);
-                IntVector v3 = IntVector.fromMemorySegment(I, w, c3 + GROUP * g, LE);
+                IntVector v0 = IntVector.fromMemorySegment(I, w, c0 + GROUP * (4 * g + 0), LE);
+                IntVector v1 = IntVector.fromMemorySegment(I, w, c0 + GROUP * (4 * g + 1), LE);
+                IntVector v2 = IntVector.fromMemorySegment(I, w, c0 + GROUP * (4 * g + 2), LE);
+                IntVector v3 = IntVector.fromMemorySegment(I, w, c0 + GROUP * (4 * g + 3), LE);
                 ShortVector pa = pair(pairs[po + 2 * g]);
                 ShortVector pb = pair(pairs[po + 2 * g + 1]);
                 lo0 = lo0.add(v0.and(0x000F000F).reinterpretAsShorts().mul(pa))
@@ -444,10 +466,10 @@ public final class QuantTiles {
                 hi3 = hi3.add(v3.lanewise(VectorOperators.LSHR, 4).and(0x000F000F).reinterpretAsShorts().mul(pa))
                         .add(v3.lanewise(VectorOperators.LSHR, 12).and(0x000F000F).reinterpretAsShorts().mul(pb));
             }
-            IntVector h0 = (IntVector) ShortVector.fromMemorySegment(SCALE, w, c0 + Q8_SCALES, LE).convertShape(VectorOperators.S2I, I, 0);
-            IntVector h1 = (IntVector) ShortVector.fromMemorySegment(SCALE, w, c1 + Q8_SCALES, LE).convertShape(VectorOperators.S2I, I, 0);
-            IntVector h2 = (IntVector) ShortVector.fromMemorySegment(SCALE, w, c2 + Q8_SCALES, LE).convertShape(VectorOperators.S2I, I, 0);
-            IntVector h3 = (IntVector) ShortVector.fromMemorySegment(SCALE, w, c3 + Q8_SCALES, LE).convertShape(VectorOperators.S2I, I, 0);
+            IntVector h0 = (IntVector) ShortVector.fromMemorySegment(SCALE, w, s0 + 0L * ROWS, LE).convertShape(VectorOperators.S2I, I, 0);
+            IntVector h1 = (IntVector) ShortVector.fromMemorySegment(SCALE, w, s0 + 2L * ROWS, LE).convertShape(VectorOperators.S2I, I, 0);
+            IntVector h2 = (IntVector) ShortVector.fromMemorySegment(SCALE, w, s0 + 4L * ROWS, LE).convertShape(VectorOperators.S2I, I, 0);
+            IntVector h3 = (IntVector) ShortVector.fromMemorySegment(SCALE, w, s0 + 6L * ROWS, LE).convertShape(VectorOperators.S2I, I, 0);
             IntVector mag0 = h0.and(0x7FFF).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
             IntVector mag1 = h1.and(0x7FFF).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
             IntVector mag2 = h2.and(0x7FFF).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();

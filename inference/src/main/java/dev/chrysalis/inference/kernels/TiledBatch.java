@@ -190,26 +190,31 @@ public final class TiledBatch {
     /**
      * Columns {@code [k0, k0+n)} of tiles {@code t..t+nt-1} (of {@code tiles}) as floats into
      * {@code wt[(c - k0) * nt * ROWS + i * ROWS + r]} for tile {@code t + i}. Block by block, the tiles within:
-     * the order they are stored in ({@link QuantTiles#cellOffset}), one stream for the prefetchers.
+     * the order of their runs ({@link QuantTiles#quantOffset}), one stream for the prefetchers.
      */
     private static void dequantize(QuantTiles.Format f, MemorySegment w, int tiles, int blocks, int t, int nt, int k0, int n, float[] wt) {
         int stride = nt * ROWS;
         for (int b = k0 >> 5; b < (k0 + n) >> 5; b++) {
             for (int i = 0; i < nt; i++) {
-                dequantizeCell(f, w, QuantTiles.cellOffset(f, tiles, blocks, t + i, b), wt, (32 * b - k0) * stride + i * ROWS, stride);
+                dequantizeCell(f, w, QuantTiles.quantOffset(f, tiles, blocks, t + i, b), QuantTiles.quantStride(tiles, t + i),
+                        QuantTiles.scaleOffset(f, tiles, blocks, t + i, b), wt, (32 * b - k0) * stride + i * ROWS, stride);
             }
         }
     }
 
-    /** One tile's cell (32 columns) as floats into {@code wt[base + c * stride + r]}. */
-    private static void dequantizeCell(QuantTiles.Format f, MemorySegment w, long cell, float[] wt, int base, int stride) {
-        IntVector h = (IntVector) ShortVector.fromMemorySegment(SCALE, w, cell + f.scales(), LE).convertShape(VectorOperators.S2I, I, 0);
+    /**
+     * One tile's block (32 columns; quant groups from {@code quant}, {@code quantStride} apart, scales at
+     * {@code scales}) as floats into {@code wt[base + c * stride + r]}.
+     */
+    private static void dequantizeCell(QuantTiles.Format f, MemorySegment w, long quant, long quantStride, long scales, float[] wt, int base,
+                                       int stride) {
+        IntVector h = (IntVector) ShortVector.fromMemorySegment(SCALE, w, scales, LE).convertShape(VectorOperators.S2I, I, 0);
         IntVector mag = h.and(0x7FFF).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
         FloatVector d = mag.or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
         if (f == QuantTiles.Format.Q4_0) {
             FloatVector offset = d.mul(-8f); // (q - 8) * d as one FMA: q * d + (-8 * d)
             for (int m = 0; m < 4; m++) {
-                IntVector v = IntVector.fromMemorySegment(I, w, cell + QuantTiles.GROUP * m, LE);
+                IntVector v = IntVector.fromMemorySegment(I, w, quant + quantStride * m, LE);
                 for (int k = 0; k < 4; k++) {
                     IntVector q = v.lanewise(VectorOperators.LSHR, 8 * k);
                     ((FloatVector) q.and(0xF).convert(VectorOperators.I2F, 0)).fma(d, offset)
@@ -221,7 +226,7 @@ public final class TiledBatch {
         } else {
             for (int m = 0; m < 8; m++) {
                 // tiled Q8_0 bytes are q + 128: flipping the sign bits back gives the signed quants
-                IntVector v = IntVector.fromMemorySegment(I, w, cell + QuantTiles.GROUP * m, LE).lanewise(VectorOperators.XOR, 0x80808080);
+                IntVector v = IntVector.fromMemorySegment(I, w, quant + quantStride * m, LE).lanewise(VectorOperators.XOR, 0x80808080);
                 for (int k = 0; k < 4; k++) {
                     IntVector q = v.lanewise(VectorOperators.LSHL, 24 - 8 * k).lanewise(VectorOperators.ASHR, 24);
                     ((FloatVector) q.convert(VectorOperators.I2F, 0)).mul(d).intoArray(wt, base + (4 * m + k) * stride);
