@@ -20,11 +20,10 @@ import jdk.incubator.vector.VectorSpecies;
  * shifts expose them, and each is multiplied with a 32-bit broadcast of two activation integers, so one
  * 16-bit multiply and one add do 32 (AVX-512) multiply-adds with no conversion. A field (0..15, or -8..7)
  * times an activation (-127..127) summed over the 16 products a lane gets per block stays within 16 bits
- * (16 * 15 * 127 = 30480), so the sums are exact. Q4_0's fields are its nibbles, whose offset of 8 is
- * taken off with the block's activation sum; Q8_0's bytes are stored offset by 128 (unsigned), split into
- * two nibbles summed apart, recombined as low + 16 * high, and the offset taken off the same way. All fields
- * are thus unsigned nibbles, which shifts in 32-bit lanes and one mask expose (C2 gives 16-bit shifts their
- * count in a vector register: an extra uop and a register each). Rows being the lanes, a block ends with one
+ * (16 * 15 * 127 = 30480), so the sums are exact. Q4_0's fields are its nibbles, unsigned, which shifts in
+ * 32-bit lanes and one mask expose (C2 gives 16-bit shifts their count in a vector register: an extra uop and
+ * a register each), and whose offset of 8 is taken off with the block's activation sum. Q8_0's fields are its
+ * signed bytes, sign-extended in place by shifts ({@link #q8Matvec1}). Rows being the lanes, a block ends with one
  * int-to-float conversion and one FMA per 16 rows, and a tile's dot products end in lanes: there is no
  * horizontal sum.
  *
@@ -37,7 +36,7 @@ import jdk.incubator.vector.VectorSpecies;
  * decode reads one sequential stream, and each load of the four-tile kernels is next to the previous one. One
  * thread, 2048 x 2048 matrices streamed from memory: Q4_0 15.4 G weights/s with each tile's cells in a run of their
  * own, 21.3-22.2 with the group's cells interleaved whole, 26.7-29.4 in this order (the last two alternating in one
- * sitting); Q8_0, whose 16-bit multiplies bound it, 11.5-13.4 either way.
+ * sitting); Q8_0, which its arithmetic bounds, 11.5-13.4 either way.
  *
  * <p>These kernels serve decode (one token); batched products (prefill) dequantize the tiles into float
  * blocks and multiply there ({@link TiledBatch}).
@@ -66,8 +65,8 @@ public final class QuantTiles {
             }
         },
         /**
-         * 32 bytes q + 128 (the signed quants offset to unsigned); pair 2g + k meets byte 4g + k (low 16-bit
-         * lane) and 4g + k + 2 (high lane).
+         * 32 signed bytes, as in GGUF; pair 2g + k meets byte 4g + k (low 16-bit lane) and 4g + k + 2 (high
+         * lane).
          */
         Q8_0(32) {
             @Override
@@ -77,12 +76,9 @@ public final class QuantTiles {
         };
 
         final int quantBytes;
-        /** XOR applied to each 4 quant bytes when tiled: flips Q8_0's sign bits, q -> q + 128. */
-        final int byteOffset;
 
         Format(int quantBytes) {
             this.quantBytes = quantBytes;
-            this.byteOffset = quantBytes == 32 ? 0x80808080 : 0;
         }
 
         /**
@@ -145,7 +141,7 @@ public final class QuantTiles {
                     long bo = row + blockBytes * b;
                     dst.set(I16, scaleOffset(f, tiles, blocks, t, b) + 2L * r, src.get(I16, bo));
                     for (int m = 0; m < groups; m++) {
-                        dst.set(I32, quant + quantStride * m + 4L * r, src.get(I32, bo + 2 + 4L * m) ^ f.byteOffset);
+                        dst.set(I32, quant + quantStride * m + 4L * r, src.get(I32, bo + 2 + 4L * m));
                     }
                 }
             }
@@ -193,7 +189,7 @@ public final class QuantTiles {
             float d = Float.float16ToFloat(w.get(I16, scaleOffset(f, tiles(rows), blocks, t, b) + 2L * r));
             int yb = yo + 32 * b;
             for (int m = 0; m < f.quantBytes / 4; m++) {
-                int four = w.get(I32, quant + quantStride(tiles(rows), t) * m + 4L * r) ^ f.byteOffset;
+                int four = w.get(I32, quant + quantStride(tiles(rows), t) * m + 4L * r);
                 for (int k = 0; k < 4; k++) {
                     int q = four >>> (8 * k);
                     if (f == Format.Q8_0) {
@@ -375,9 +371,16 @@ public final class QuantTiles {
     }
 
     /**
-     * Q8_0 tile {@code t} times one token. Each 16-bit lane holds two bytes u = q + 128 of a row; a byte is
-     * split into its nibbles (u = 16 * high + low), whose products are summed apart so both stay within 16
-     * bits, and recombined per row as low + 16 * high - 128 * (the block's activation sum).
+     * Q8_0 tile {@code t} times one token. Each 16-bit lane holds two signed bytes of a row, the even one
+     * sign-extended by a shift left in 32-bit lanes and an arithmetic shift right in 16-bit lanes, the odd one
+     * by the arithmetic shift alone. Both products with their activations sum within 16 bits (2 * 128 * 127 =
+     * 32512), and each 32-bit lane's two 16-bit sums go into 32 bits at once, per quant group: the bytes need
+     * no offset, so no activation sum to take off. 2048 x 2048 matrices streamed from memory, alternating runs:
+     * with the bytes stored q + 128 and split into unsigned nibbles (two 16-bit sums per row, recombined per
+     * block) 11.5-11.8 G weights/s on one thread and 22.1-22.7 on two; this way 14.3-14.8 and 26.9-28.9. In
+     * cache, one thread: 27.0 -> 35.4. Tried and no faster: unsigned bytes with a per-pair offset folded into the
+     * 16-bit sums (about 4% slower in cache); widening the sums through a bias and a running high-half sum, one
+     * op fewer per load (25% slower in cache).
      */
     private static void q8Matvec1(MemorySegment w, int rows, int blocks, Q8Activations a, int t, float[] out, int o) {
         int[] pairs = a.pairs;
@@ -389,27 +392,18 @@ public final class QuantTiles {
         for (int b = 0; b < blocks; b++) {
             long cell = quant + b * stride;
             int po = b * Q8Activations.PAIRS;
-            ShortVector lo = ShortVector.zero(S);
-            ShortVector hi = lo;
+            IntVector z = IntVector.zero(I);
             for (int g = 0; g < 8; g++) {
                 IntVector v = IntVector.fromMemorySegment(I, w, cell + quantStride * g, LE);
-                ShortVector pa = pair(pairs[po + 2 * g]);
-                ShortVector pb = pair(pairs[po + 2 * g + 1]);
-                lo = lo.add(v.and(0x000F000F).reinterpretAsShorts().mul(pa))
-                        .add(v.lanewise(VectorOperators.LSHR, 8).and(0x000F000F).reinterpretAsShorts().mul(pb));
-                hi = hi.add(v.lanewise(VectorOperators.LSHR, 4).and(0x000F000F).reinterpretAsShorts().mul(pa))
-                        .add(v.lanewise(VectorOperators.LSHR, 12).and(0x000F000F).reinterpretAsShorts().mul(pb));
+                IntVector p = v.lanewise(VectorOperators.LSHL, 8).reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(pair(pairs[po + 2 * g]))
+                        .add(v.reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(pair(pairs[po + 2 * g + 1]))).reinterpretAsInts();
+                z = z.add(p.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).add(p.lanewise(VectorOperators.ASHR, 16));
             }
             // written out rather than in helpers taking vectors: see matvec1
             IntVector h = (IntVector) ShortVector.fromMemorySegment(SCALE, w, scales + b * stride, LE).convertShape(VectorOperators.S2I, I, 0);
             IntVector mag = h.and(0x7FFF).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
             FloatVector d = mag.or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
-            IntVector l = lo.reinterpretAsInts();
-            IntVector u = hi.reinterpretAsInts();
-            FloatVector r = (FloatVector) l.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(l.lanewise(VectorOperators.ASHR, 16))
-                    .add(u.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(u.lanewise(VectorOperators.ASHR, 16))
-                            .lanewise(VectorOperators.LSHL, 4))
-                    .sub(128 * a.sums[b]).convert(VectorOperators.I2F, 0);
+            FloatVector r = (FloatVector) z.convert(VectorOperators.I2F, 0);
             acc = r.mul(d).fma(FloatVector.broadcast(F, a.scales[b]), acc);
         }
         int valid = rows - t * ROWS;
@@ -434,14 +428,7 @@ public final class QuantTiles {
             long c0 = group + 4L * b * Q8_CELL;
             long s0 = c0 + 4 * Q8_SCALES;
             int po = b * Q8Activations.PAIRS;
-            ShortVector lo0 = ShortVector.zero(S);
-            ShortVector hi0 = lo0;
-            ShortVector lo1 = lo0;
-            ShortVector hi1 = lo0;
-            ShortVector lo2 = lo0;
-            ShortVector hi2 = lo0;
-            ShortVector lo3 = lo0;
-            ShortVector hi3 = lo0;
+            IntVector z0 = IntVector.zero(I), z1 = z0, z2 = z0, z3 = z0;
             for (int g = 0; g < 8; g++) {
                 IntVector v0 = IntVector.fromMemorySegment(I, w, c0 + GROUP * (4 * g + 0), LE);
                 IntVector v1 = IntVector.fromMemorySegment(I, w, c0 + GROUP * (4 * g + 1), LE);
@@ -449,22 +436,18 @@ public final class QuantTiles {
                 IntVector v3 = IntVector.fromMemorySegment(I, w, c0 + GROUP * (4 * g + 3), LE);
                 ShortVector pa = pair(pairs[po + 2 * g]);
                 ShortVector pb = pair(pairs[po + 2 * g + 1]);
-                lo0 = lo0.add(v0.and(0x000F000F).reinterpretAsShorts().mul(pa))
-                        .add(v0.lanewise(VectorOperators.LSHR, 8).and(0x000F000F).reinterpretAsShorts().mul(pb));
-                hi0 = hi0.add(v0.lanewise(VectorOperators.LSHR, 4).and(0x000F000F).reinterpretAsShorts().mul(pa))
-                        .add(v0.lanewise(VectorOperators.LSHR, 12).and(0x000F000F).reinterpretAsShorts().mul(pb));
-                lo1 = lo1.add(v1.and(0x000F000F).reinterpretAsShorts().mul(pa))
-                        .add(v1.lanewise(VectorOperators.LSHR, 8).and(0x000F000F).reinterpretAsShorts().mul(pb));
-                hi1 = hi1.add(v1.lanewise(VectorOperators.LSHR, 4).and(0x000F000F).reinterpretAsShorts().mul(pa))
-                        .add(v1.lanewise(VectorOperators.LSHR, 12).and(0x000F000F).reinterpretAsShorts().mul(pb));
-                lo2 = lo2.add(v2.and(0x000F000F).reinterpretAsShorts().mul(pa))
-                        .add(v2.lanewise(VectorOperators.LSHR, 8).and(0x000F000F).reinterpretAsShorts().mul(pb));
-                hi2 = hi2.add(v2.lanewise(VectorOperators.LSHR, 4).and(0x000F000F).reinterpretAsShorts().mul(pa))
-                        .add(v2.lanewise(VectorOperators.LSHR, 12).and(0x000F000F).reinterpretAsShorts().mul(pb));
-                lo3 = lo3.add(v3.and(0x000F000F).reinterpretAsShorts().mul(pa))
-                        .add(v3.lanewise(VectorOperators.LSHR, 8).and(0x000F000F).reinterpretAsShorts().mul(pb));
-                hi3 = hi3.add(v3.lanewise(VectorOperators.LSHR, 4).and(0x000F000F).reinterpretAsShorts().mul(pa))
-                        .add(v3.lanewise(VectorOperators.LSHR, 12).and(0x000F000F).reinterpretAsShorts().mul(pb));
+                IntVector p0 = v0.lanewise(VectorOperators.LSHL, 8).reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(pa)
+                        .add(v0.reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(pb)).reinterpretAsInts();
+                IntVector p1 = v1.lanewise(VectorOperators.LSHL, 8).reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(pa)
+                        .add(v1.reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(pb)).reinterpretAsInts();
+                IntVector p2 = v2.lanewise(VectorOperators.LSHL, 8).reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(pa)
+                        .add(v2.reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(pb)).reinterpretAsInts();
+                IntVector p3 = v3.lanewise(VectorOperators.LSHL, 8).reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(pa)
+                        .add(v3.reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(pb)).reinterpretAsInts();
+                z0 = z0.add(p0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).add(p0.lanewise(VectorOperators.ASHR, 16));
+                z1 = z1.add(p1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).add(p1.lanewise(VectorOperators.ASHR, 16));
+                z2 = z2.add(p2.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).add(p2.lanewise(VectorOperators.ASHR, 16));
+                z3 = z3.add(p3.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).add(p3.lanewise(VectorOperators.ASHR, 16));
             }
             IntVector h0 = (IntVector) ShortVector.fromMemorySegment(SCALE, w, s0 + 0L * ROWS, LE).convertShape(VectorOperators.S2I, I, 0);
             IntVector h1 = (IntVector) ShortVector.fromMemorySegment(SCALE, w, s0 + 2L * ROWS, LE).convertShape(VectorOperators.S2I, I, 0);
@@ -478,31 +461,10 @@ public final class QuantTiles {
             FloatVector d1 = mag1.or(h1.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
             FloatVector d2 = mag2.or(h2.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
             FloatVector d3 = mag3.or(h3.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
-            IntVector l0 = lo0.reinterpretAsInts();
-            IntVector u0 = hi0.reinterpretAsInts();
-            IntVector l1 = lo1.reinterpretAsInts();
-            IntVector u1 = hi1.reinterpretAsInts();
-            IntVector l2 = lo2.reinterpretAsInts();
-            IntVector u2 = hi2.reinterpretAsInts();
-            IntVector l3 = lo3.reinterpretAsInts();
-            IntVector u3 = hi3.reinterpretAsInts();
-            int corr = 128 * a.sums[b];
-            FloatVector r0 = (FloatVector) l0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(l0.lanewise(VectorOperators.ASHR, 16))
-                    .add(u0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(u0.lanewise(VectorOperators.ASHR, 16))
-                            .lanewise(VectorOperators.LSHL, 4))
-                    .sub(corr).convert(VectorOperators.I2F, 0);
-            FloatVector r1 = (FloatVector) l1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(l1.lanewise(VectorOperators.ASHR, 16))
-                    .add(u1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(u1.lanewise(VectorOperators.ASHR, 16))
-                            .lanewise(VectorOperators.LSHL, 4))
-                    .sub(corr).convert(VectorOperators.I2F, 0);
-            FloatVector r2 = (FloatVector) l2.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(l2.lanewise(VectorOperators.ASHR, 16))
-                    .add(u2.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(u2.lanewise(VectorOperators.ASHR, 16))
-                            .lanewise(VectorOperators.LSHL, 4))
-                    .sub(corr).convert(VectorOperators.I2F, 0);
-            FloatVector r3 = (FloatVector) l3.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(l3.lanewise(VectorOperators.ASHR, 16))
-                    .add(u3.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(u3.lanewise(VectorOperators.ASHR, 16))
-                            .lanewise(VectorOperators.LSHL, 4))
-                    .sub(corr).convert(VectorOperators.I2F, 0);
+            FloatVector r0 = (FloatVector) z0.convert(VectorOperators.I2F, 0);
+            FloatVector r1 = (FloatVector) z1.convert(VectorOperators.I2F, 0);
+            FloatVector r2 = (FloatVector) z2.convert(VectorOperators.I2F, 0);
+            FloatVector r3 = (FloatVector) z3.convert(VectorOperators.I2F, 0);
             FloatVector da = FloatVector.broadcast(F, a.scales[b]);
             acc0 = r0.mul(d0).fma(da, acc0);
             acc1 = r1.mul(d1).fma(da, acc1);

@@ -225,8 +225,7 @@ public final class TiledBatch {
             }
         } else {
             for (int m = 0; m < 8; m++) {
-                // tiled Q8_0 bytes are q + 128: flipping the sign bits back gives the signed quants
-                IntVector v = IntVector.fromMemorySegment(I, w, quant + quantStride * m, LE).lanewise(VectorOperators.XOR, 0x80808080);
+                IntVector v = IntVector.fromMemorySegment(I, w, quant + quantStride * m, LE);
                 for (int k = 0; k < 4; k++) {
                     IntVector q = v.lanewise(VectorOperators.LSHL, 24 - 8 * k).lanewise(VectorOperators.ASHR, 24);
                     ((FloatVector) q.convert(VectorOperators.I2F, 0)).mul(d).intoArray(wt, base + (4 * m + k) * stride);

@@ -151,7 +151,7 @@ class TiledProductsTest {
             }
         }
         assertLargestSumsExact(new WeightMatrix("w", GgmlType.Q4_0, rows, cols, s), 7f);
-        // Q8_0: every byte -128 or 127, tiled as q + 128 = 0 (both nibbles 0) or 255 (both 15: the largest sums)
+        // Q8_0: every byte -128 or 127, the largest products in magnitude: two per 16-bit lane sum to +-32512
         for (byte q : new byte[] {-128, 127}) {
             MemorySegment q8 = MemorySegment.ofArray(new byte[rows * cols / 32 * 34]);
             for (int b = 0; b < rows * cols / 32; b++) {
