@@ -82,6 +82,11 @@ public final class Q8Activations {
      * stored (rounded to f16), so that {@code x ~ d * q}.
      */
     static float quantizeBlock(float[] x, int xo, int[] q) {
+        return quantizeBlock(x, xo, q, 0);
+    }
+
+    /** {@link #quantizeBlock(float[], int, int[])} into {@code q[qo..qo+32)}. */
+    static float quantizeBlock(float[] x, int xo, int[] q, int qo) {
         float amax = 0;
         if (VectorKernels.VECTOR) {
             FloatVector m = FloatVector.zero(F);
@@ -103,12 +108,12 @@ public final class Q8Activations {
                 FloatVector v = FloatVector.fromArray(F, x, xo + j).mul(scale);
                 // round half away from zero (C roundf): add +-0.5, then truncate
                 v = v.add(half.blend(half.neg(), v.lt(0f)));
-                ((IntVector) v.convertShape(VectorOperators.F2I, I, 0)).intoArray(q, j);
+                ((IntVector) v.convertShape(VectorOperators.F2I, I, 0)).intoArray(q, qo + j);
             }
         } else {
             for (int j = 0; j < 32; j++) {
                 float v = x[xo + j] * id;
-                q[j] = (int) (v + (v < 0 ? -0.5f : 0.5f));
+                q[qo + j] = (int) (v + (v < 0 ? -0.5f : 0.5f));
             }
         }
         return Float.float16ToFloat(Float.floatToFloat16(d));
@@ -124,18 +129,23 @@ public final class Q8Activations {
      * matrix product made G1 grow the heap by gigabytes during prefill.
      */
     public static float[] roundTrip(WorkerPool pool, float[] x, int cols, int tokens) {
+        return roundTrip(pool, x, cols, 0, tokens);
+    }
+
+    /** {@link #roundTrip(WorkerPool, float[], int, int)} of rows {@code [from, to)} only (the others are left as they were). */
+    public static float[] roundTrip(WorkerPool pool, float[] x, int cols, int from, int to) {
         if (cols % 32 != 0) {
             throw new IllegalArgumentException(cols + " columns is not a multiple of the Q8_0 block size 32");
         }
         float[] r = ROUND_TRIP.get();
-        if (r.length < cols * tokens) {
-            r = new float[cols * tokens];
+        if (r.length < cols * to) {
+            r = new float[cols * to];
             ROUND_TRIP.set(r);
         }
         float[] out = r;
-        pool.forRange(tokens, 1, (s, e, t) -> {
+        pool.forRange(to - from, 1, (s, e, t) -> {
             int[] q = new int[32];
-            for (int b = s * (cols / 32); b < e * (cols / 32); b++) {
+            for (int b = (from + s) * (cols / 32); b < (from + e) * (cols / 32); b++) {
                 float d = quantizeBlock(x, 32 * b, q);
                 for (int j = 0; j < 32; j++) {
                     out[32 * b + j] = d * q[j];

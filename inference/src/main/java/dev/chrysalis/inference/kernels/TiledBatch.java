@@ -26,6 +26,16 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>The activations are their Q8_0 values ({@link Q8Activations#roundTrip}), so a prefill multiplies
  * the same numbers as decode's integer kernels, up to float rounding of the sums.
+ *
+ * <p>Q4_0 on 512-bit lanes multiplies in 16-bit integers instead ({@link #ints2x6}): the tiles' fields, minus 8,
+ * go into a block of shorts in which each 32-bit lane holds one row's weight at column k of two neighbouring
+ * blocks, and the tokens' Q8 integers come as 32-bit broadcasts of the same two columns ({@link Activations#pairs}).
+ * One 16-bit multiply and one add then do 32 multiply-adds where a float FMA does 16, and the two ops go to
+ * different ports. A half sums the 32 products of its block, at most 32 * 8 * 127 = 32512: exact in 16 bits.
+ * Per block pair, each half is widened, converted and scaled exactly as decode scales a block
+ * ({@code sum * d_w} then an FMA with {@code d_x}, blocks in order from zero), so these products equal decode's
+ * bit for bit. The 2 x 6 kernel alone, in L1, one thread: 154 GMAC/s against 113 for the float 4 x 6 (1.36x);
+ * 128 tokens through 2048x2048, 5632x2048 and 2048x5632 Q4_0 products, one thread: 89-95 -> 109-115 GMAC/s.
  */
 public final class TiledBatch {
 
@@ -39,6 +49,19 @@ public final class TiledBatch {
     static final int K_CHUNK = 8192 / (GROUP_TILES * ROWS);
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final ThreadLocal<float[]> BLOCK = ThreadLocal.withInitial(() -> new float[K_CHUNK * GROUP_TILES * ROWS]);
+    /**
+     * Whether Q4_0 prefill runs in 16-bit integers: with 512-bit lanes, where a short vector is 16 rows x 2 blocks;
+     * {@code -Dchrysalis.prefill.floatQ4=true} keeps it in float, to compare the two.
+     */
+    public static final boolean INTEGER_Q4 = GROUP_TILES == 4 && ROWS == 16 && !Boolean.getBoolean("chrysalis.prefill.floatQ4");
+    private static final VectorSpecies<Short> S = VectorSpecies.of(short.class, F.vectorShape());
+    /** Columns the integer path takes at a time: the group's block of shorts is {@code INT_CHUNK * 4 * ROWS * 2} = 32 KiB. */
+    static final int INT_CHUNK = 256;
+    /** Shorts of one tile pair's block pair: 32 columns, each two tiles' 32-lane vectors. */
+    private static final int PAIR_SHORTS = 32 * 4 * ROWS;
+    private static final ThreadLocal<short[]> INT_BLOCK = ThreadLocal.withInitial(() -> new short[INT_CHUNK * GROUP_TILES * ROWS]);
+    /** The block's weight scales as floats: per tile pair and block pair, {@code [half][tile][ROWS]}. */
+    private static final ThreadLocal<float[]> INT_SCALES = ThreadLocal.withInitial(() -> new float[INT_CHUNK / 32 * GROUP_TILES * ROWS]);
     /**
      * Per thread, the sums of a group of four tiles for the tokens of the panels, {@code [token][4 * ROWS]}:
      * the 4 x 6 and 4 x 4 kernels then address their accumulators from one base, which keeps C2 from
@@ -58,43 +81,117 @@ public final class TiledBatch {
      * 4 x 4 kernels then read their broadcasts from consecutive bytes, one stream instead of a row 8 KiB or
      * more apart per token, each with its own address: 64 -> 78 GMAC/s per thread for the 4 x 6 kernel alone
      * on this machine.
+     *
+     * <p>{@code pairs} and {@code pairScales} (with {@link #INTEGER_Q4}, else empty): the panel tokens' Q8 integers
+     * for {@link #ints2x6}, block pair by block pair ({@code blockPairs} per token, the last one padded with a zero
+     * block when the blocks are odd). Token {@code p0 + j} of a panel of {@code p} has at
+     * {@code p0 * 32 * blockPairs + (32 * l + k) * p + j} the int whose low half is its integer at column k of block
+     * 2l and whose high half is that of block 2l + 1, and block b's scale at {@code p0 * 2 * blockPairs + b * p + j}.
      */
-    public record Activations(float[] rows, float[] panels, int sixEnd, int fourEnd, int tokens, int cols) {
+    public record Activations(float[] rows, float[] panels, int sixEnd, int fourEnd, int tokens, int cols, int[] pairs, float[] pairScales,
+                              int blockPairs) {
     }
 
     /** Per calling thread, the buffer for {@link Activations#panels} (reused, as {@link Q8Activations#roundTrip}'s). */
     private static final ThreadLocal<float[]> PANELS = ThreadLocal.withInitial(() -> new float[0]);
+    private static final ThreadLocal<int[]> PAIRS = ThreadLocal.withInitial(() -> new int[0]);
+    private static final ThreadLocal<float[]> PAIR_SCALES = ThreadLocal.withInitial(() -> new float[0]);
 
     /**
-     * {@code tokens} rows of {@code cols} values rounded to their Q8_0 values and laid out for {@link #matmul};
-     * the arrays are this thread's buffers, valid until its next call.
+     * {@code tokens} rows of {@code cols} values rounded to their Q8_0 values and laid out for {@link #matmul} of
+     * matrices in {@code formats} with {@code rows} rows (the layouts their kernels read, no others); the arrays are
+     * this thread's buffers, valid until its next call. Where every matrix is Q4_0 in whole tile groups and the
+     * integer kernels take the panels, {@link Activations#rows} holds only the tokens after the panels.
      */
-    public static Activations activations(WorkerPool pool, float[] x, int cols, int tokens) {
-        float[] xq = Q8Activations.roundTrip(pool, x, cols, tokens);
+    public static Activations activations(WorkerPool pool, float[] x, int cols, int tokens, QuantTiles.Format[] formats, int[] rows) {
         // the panels serve the four-tile kernels only (512-bit lanes)
         int sixEnd = GROUP_TILES == 4 ? sixTokens(tokens) : 0;
         int fourEnd = GROUP_TILES == 4 ? sixEnd + ((tokens - sixEnd) & ~3) : 0;
-        float[] panels = PANELS.get();
-        if (panels.length < fourEnd * cols) {
-            panels = new float[fourEnd * cols];
-            PANELS.set(panels);
+        boolean integers = false;
+        boolean floats = false;
+        boolean partialGroups = false;
+        for (int i = 0; i < formats.length; i++) {
+            boolean q4 = INTEGER_Q4 && formats[i] == QuantTiles.Format.Q4_0;
+            integers |= q4;
+            floats |= !q4;
+            partialGroups |= rows[i] % (GROUP_TILES * ROWS) != 0;
         }
-        float[] packed = panels;
+        // rows for the float kernels: every token where some matrix multiplies panels in float or has a partial
+        // group, else only the tokens after the panels
+        float[] xq = Q8Activations.roundTrip(pool, x, cols, floats || partialGroups ? 0 : fourEnd, tokens);
+        float[] panels = floats ? buffer(PANELS, fourEnd * cols) : new float[0];
+        int blockPairs = (cols / 32 + 1) / 2;
+        int[] pairs = new int[0];
+        float[] pairScales = new float[0];
+        if (integers) {
+            pairs = PAIRS.get();
+            if (pairs.length < fourEnd * 32 * blockPairs) {
+                pairs = new int[fourEnd * 32 * blockPairs];
+                PAIRS.set(pairs);
+            }
+            pairScales = buffer(PAIR_SCALES, fourEnd * 2 * blockPairs);
+        }
         int sixes = sixEnd / 6;
+        int[] packedPairs = pairs;
+        float[] packedScales = pairScales;
+        float[] packed = panels;
         pool.forRange(sixes + (fourEnd - sixEnd) / 4, 1, (s, e, t) -> {
+            int[] q = new int[2 * 6 * 32];
             for (int g = s; g < e; g++) {
                 int p = g < sixes ? 6 : 4;
                 int p0 = g < sixes ? 6 * g : sixEnd + 4 * (g - sixes);
-                for (int j = 0; j < p; j++) {
-                    int src = (p0 + j) * cols;
-                    int dst = p0 * cols + j;
+                if (packed.length > 0) {
+                    // column by column: one stream of writes, the panel's rows read side by side
                     for (int c = 0; c < cols; c++) {
-                        packed[dst + p * c] = xq[src + c];
+                        for (int j = 0; j < p; j++) {
+                            packed[p0 * cols + p * c + j] = xq[(p0 + j) * cols + c];
+                        }
                     }
+                }
+                if (packedPairs.length > 0) {
+                    pairPanel(x, cols, p0, p, blockPairs, q, packedPairs, packedScales);
                 }
             }
         });
-        return new Activations(xq, packed, sixEnd, fourEnd, tokens, cols);
+        return new Activations(xq, panels, sixEnd, fourEnd, tokens, cols, pairs, pairScales, blockPairs);
+    }
+
+    private static float[] buffer(ThreadLocal<float[]> mine, int length) {
+        float[] b = mine.get();
+        if (b.length < length) {
+            b = new float[length];
+            mine.set(b);
+        }
+        return b;
+    }
+
+    /**
+     * The panel of {@code p} tokens at {@code p0} (rows of {@code x}) quantized into the pairs ({@link Activations}):
+     * block pair by block pair, its tokens' two blocks quantized into {@code q}, then written column by column.
+     */
+    private static void pairPanel(float[] x, int cols, int p0, int p, int blockPairs, int[] q, int[] pairs, float[] scales) {
+        int blocks = cols / 32;
+        for (int l = 0; l < blockPairs; l++) {
+            int scaleAt = p0 * 2 * blockPairs + 2 * l * p;
+            boolean second = 2 * l + 1 < blocks;
+            for (int j = 0; j < p; j++) {
+                int src = (p0 + j) * cols + 64 * l;
+                scales[scaleAt + j] = Q8Activations.quantizeBlock(x, src, q, 64 * j);
+                if (second) {
+                    scales[scaleAt + p + j] = Q8Activations.quantizeBlock(x, src + 32, q, 64 * j + 32);
+                } else {
+                    // an odd last block pairs with zeros
+                    scales[scaleAt + p + j] = 0f;
+                    java.util.Arrays.fill(q, 64 * j + 32, 64 * j + 64, 0);
+                }
+            }
+            int at = p0 * 32 * blockPairs + 32 * l * p;
+            for (int k = 0; k < 32; k++) {
+                for (int j = 0; j < p; j++) {
+                    pairs[at + k * p + j] = (q[64 * j + k] & 0xFFFF) | (q[64 * j + 32 + k] << 16);
+                }
+            }
+        }
     }
 
     /**
@@ -135,10 +232,16 @@ public final class TiledBatch {
             for (int tok = direct; tok < tokens; tok++) {
                 java.util.Arrays.fill(out, tok * rows + r0, tok * rows + r0 + valid, 0f);
             }
-            for (int k0 = 0; k0 < cols; k0 += K_CHUNK) {
-                int n = Math.min(cols, k0 + K_CHUNK) - k0;
-                dequantize(f, w, QuantTiles.tiles(rows), blocks, t, nt, k0, n, wt);
-                multiplyChunk(wt, nt, valid, n, a, k0, acc, out, rows, r0);
+            boolean integers = panels && INTEGER_Q4 && f == QuantTiles.Format.Q4_0;
+            if (integers) {
+                multiplyIntegers(w, QuantTiles.tiles(rows), blocks, t, a, acc);
+            }
+            if (!integers || a.fourEnd() < tokens) {
+                for (int k0 = 0; k0 < cols; k0 += K_CHUNK) {
+                    int n = Math.min(cols, k0 + K_CHUNK) - k0;
+                    dequantize(f, w, QuantTiles.tiles(rows), blocks, t, nt, k0, n, wt);
+                    multiplyChunk(wt, nt, valid, n, a, k0, acc, out, rows, r0, integers);
+                }
             }
             for (int tok = 0; tok < direct; tok++) {
                 System.arraycopy(acc, tok * 4 * ROWS, out, tok * rows + r0, 4 * ROWS);
@@ -151,15 +254,18 @@ public final class TiledBatch {
      * from {@code k0}) times every token of {@code a}, added into {@code out}. Four whole tiles take the
      * tokens six at a time, then four at a time, from the panels into {@code acc} (see {@link #GROUP_ACC});
      * other blocks (a matrix's last tiles) take
-     * them four at a time over pairs of whole tiles. The tokens left go one by one.
+     * them four at a time over pairs of whole tiles. The tokens left go one by one. {@code panelsDone}: the
+     * panels' tokens were multiplied in integers ({@link #multiplyIntegers}); only the tokens after them are left.
      */
     private static void multiplyChunk(float[] wt, int nt, int valid, int n, Activations a, int k0, float[] acc, float[] out, int rows,
-                                      int r0) {
+                                      int r0, boolean panelsDone) {
         int stride = nt * ROWS;
         int cols = a.cols();
         float[] x = a.rows();
         int tok = 0;
-        if (nt == 4 && valid == stride) {
+        if (nt == 4 && valid == stride && panelsDone) {
+            tok = a.fourEnd();
+        } else if (nt == 4 && valid == stride) {
             for (; tok < a.sixEnd(); tok += 6) {
                 quad6(wt, n, a.panels(), cols, k0, tok, acc);
             }
@@ -232,6 +338,321 @@ public final class TiledBatch {
                 }
             }
         }
+    }
+
+    /**
+     * Four whole Q4_0 tiles from {@code t} times the panel tokens of {@code a}, in 16-bit integers (see the class
+     * comment), into {@code acc}: {@link #INT_CHUNK} columns at a time, each tile pair with the six-token panels,
+     * then the four-token ones.
+     */
+    private static void multiplyIntegers(MemorySegment w, int tiles, int blocks, int t, Activations a, float[] acc) {
+        int touched = 0;
+        short[] ws = INT_BLOCK.get();
+        float[] wsc = INT_SCALES.get();
+        int cols = a.cols();
+        int blockPairs = a.blockPairs();
+        for (int k0 = 0; k0 < cols; k0 += INT_CHUNK) {
+            int nb = (Math.min(cols, k0 + INT_CHUNK) - k0) >> 5;
+            int pairs = (nb + 1) >> 1;
+            int l0 = k0 >> 6;
+            dequantizeShorts(w, tiles, blocks, t, k0 >> 5, nb, ws, wsc);
+            // the next chunk's bytes follow this one's (the next group's first chunk follows a group's last)
+            long from = QuantTiles.quantOffset(QuantTiles.Format.Q4_0, tiles, blocks, t, k0 >> 5) + 4L * nb * Q4_CELL;
+            touched += touch(w, from, 4L * (INT_CHUNK >> 5) * Q4_CELL);
+            for (int tp = 0; tp < 2; tp++) {
+                int tok = 0;
+                for (; tok < a.sixEnd(); tok += 6) {
+                    ints2x6(ws, wsc, tp * pairs, pairs, a.pairs(), a.pairScales(), tok * 32 * blockPairs + l0 * 32 * 6,
+                            tok * 2 * blockPairs + l0 * 2 * 6, acc, tok * 4 * ROWS + tp * 2 * ROWS);
+                }
+                for (; tok < a.fourEnd(); tok += 4) {
+                    ints2x4(ws, wsc, tp * pairs, pairs, a.pairs(), a.pairScales(), tok * 32 * blockPairs + l0 * 32 * 4,
+                            tok * 2 * blockPairs + l0 * 2 * 4, acc, tok * 4 * ROWS + tp * 2 * ROWS);
+                }
+            }
+        }
+        sink = touched;
+    }
+
+    private static final long Q4_CELL = (16 + 2L) * ROWS;
+    /** Where {@link #touch}'s loads go, so that they are not dead code. */
+    private static int sink;
+
+    /**
+     * Loads one int per cache line of {@code w[from, from + bytes)} (clipped to w), so that they are on their way
+     * while the kernels multiply the chunk before them: the chunk's own dequantization then finds them in cache.
+     * Java has no prefetch instruction; the hardware prefetchers stop during the kernels, which read no weights.
+     */
+    private static int touch(MemorySegment w, long from, long bytes) {
+        int sum = 0;
+        long end = Math.min(w.byteSize() - 4, from + bytes);
+        for (long at = from; at < end; at += 64) {
+            sum += w.get(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, at);
+        }
+        return sum;
+    }
+
+    /**
+     * Blocks {@code [b0, b0 + nb)} of the four Q4_0 tiles from {@code t} as the integer kernels read them: tile pair
+     * {@code tp}, block pair {@code l} (blocks {@code b0 + 2l} and {@code + 1}) at {@code (tp * pairs + l) * PAIR_SHORTS}
+     * shorts, column k's 32-lane vector of tile {@code 2tp + i} at {@code 4 * ROWS * k + 2 * ROWS * i} within, the
+     * first block's field minus 8 in the low half of each row's 32-bit lane and the second's in the high half.
+     * Their scales as floats into {@code wsc} ({@code [tp][l][half][i][ROWS]}). An odd last block is paired with
+     * zero scales (its activations are zero too).
+     */
+    private static void dequantizeShorts(MemorySegment w, int tiles, int blocks, int t, int b0, int nb, short[] ws, float[] wsc) {
+        QuantTiles.Format f = QuantTiles.Format.Q4_0;
+        int pairs = (nb + 1) >> 1;
+        for (int tp = 0; tp < 2; tp++) {
+            for (int l = 0; l < pairs; l++) {
+                for (int i = 0; i < 2; i++) {
+                    int tile = t + 2 * tp + i;
+                    int bA = b0 + 2 * l;
+                    boolean second = 2 * l + 1 < nb;
+                    // a missing second block reads the first again: its products meet zero activations and a zero scale
+                    int bB = second ? bA + 1 : bA;
+                    long stride = QuantTiles.quantStride(tiles, tile);
+                    long qa = QuantTiles.quantOffset(f, tiles, blocks, tile, bA);
+                    long qb = QuantTiles.quantOffset(f, tiles, blocks, tile, bB);
+                    int base = (tp * pairs + l) * PAIR_SHORTS + 2 * ROWS * i;
+                    for (int m = 0; m < 4; m++) {
+                        IntVector va = IntVector.fromMemorySegment(I, w, qa + stride * m, LE);
+                        IntVector vb = IntVector.fromMemorySegment(I, w, qb + stride * m, LE);
+                        int at = base + 4 * ROWS * 4 * m;
+                        // byte c's low nibble is column 4m + c, its high one 4m + c + 16; the second block's in the high half
+                        va.and(0xF).or(vb.lanewise(VectorOperators.LSHL, 16).and(0xF0000)).reinterpretAsShorts().sub((short) 8).intoArray(ws, at + 4 * ROWS * 0);
+                        va.lanewise(VectorOperators.LSHR, 8).and(0xF).or(vb.lanewise(VectorOperators.LSHL, 8).and(0xF0000)).reinterpretAsShorts().sub((short) 8).intoArray(ws, at + 4 * ROWS * 1);
+                        va.lanewise(VectorOperators.LSHR, 16).and(0xF).or(vb.and(0xF0000)).reinterpretAsShorts().sub((short) 8).intoArray(ws, at + 4 * ROWS * 2);
+                        va.lanewise(VectorOperators.LSHR, 24).and(0xF).or(vb.lanewise(VectorOperators.LSHR, 8).and(0xF0000)).reinterpretAsShorts().sub((short) 8).intoArray(ws, at + 4 * ROWS * 3);
+                        va.lanewise(VectorOperators.LSHR, 4).and(0xF).or(vb.lanewise(VectorOperators.LSHL, 12).and(0xF0000)).reinterpretAsShorts().sub((short) 8).intoArray(ws, at + 4 * ROWS * 16);
+                        va.lanewise(VectorOperators.LSHR, 12).and(0xF).or(vb.lanewise(VectorOperators.LSHL, 4).and(0xF0000)).reinterpretAsShorts().sub((short) 8).intoArray(ws, at + 4 * ROWS * 17);
+                        va.lanewise(VectorOperators.LSHR, 20).and(0xF).or(vb.lanewise(VectorOperators.LSHR, 4).and(0xF0000)).reinterpretAsShorts().sub((short) 8).intoArray(ws, at + 4 * ROWS * 18);
+                        va.lanewise(VectorOperators.LSHR, 28).and(0xF).or(vb.lanewise(VectorOperators.LSHR, 12).and(0xF0000)).reinterpretAsShorts().sub((short) 8).intoArray(ws, at + 4 * ROWS * 19);
+                    }
+                    int so = ((tp * pairs + l) * 2) * 2 * ROWS + ROWS * i;
+                    scalesInto(w, QuantTiles.scaleOffset(f, tiles, blocks, tile, bA), wsc, so);
+                    if (second) {
+                        scalesInto(w, QuantTiles.scaleOffset(f, tiles, blocks, tile, bB), wsc, so + 2 * ROWS);
+                    } else {
+                        java.util.Arrays.fill(wsc, so + 2 * ROWS, so + 3 * ROWS, 0f);
+                    }
+                }
+            }
+        }
+    }
+
+    /** The ROWS f16 scales at {@code at} as floats into {@code dst[off..]}. */
+    private static void scalesInto(MemorySegment w, long at, float[] dst, int off) {
+        IntVector h = (IntVector) ShortVector.fromMemorySegment(SCALE, w, at, LE).convertShape(VectorOperators.S2I, I, 0);
+        IntVector mag = h.and(0x7FFF).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
+        mag.or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats().intoArray(dst, off);
+    }
+
+    /**
+     * A tile pair's block of shorts ({@link #dequantizeShorts}, from block pair {@code wb}, {@code pairs} of them) times
+     * the six-token panel whose pairs start at {@code xo} and scales at {@code xso}, added into the float sums at
+     * {@code acc[ao + 4 * ROWS * j + ROWS * i]} for token j, tile i. Per block pair: 12 sums in 16-bit lanes
+     * (2 weight loads, 6 broadcasts, 12 multiplies and 12 adds per column), then each half widened, converted and
+     * scaled into the 12 float sums, which stay in registers: flushing through memory instead cost a third of the
+     * kernel's time. Written out, like the decode kernels (a vector crossing a call C2 did not inline is boxed).
+     */
+    private static void ints2x6(short[] ws, float[] wsc, int wb, int pairs, int[] xp, float[] xs, int xo, int xso, float[] acc, int ao) {
+        FloatVector f00 = FloatVector.fromArray(F, acc, ao + 0 * ROWS);
+        FloatVector f10 = FloatVector.fromArray(F, acc, ao + 1 * ROWS);
+        FloatVector f01 = FloatVector.fromArray(F, acc, ao + 4 * ROWS);
+        FloatVector f11 = FloatVector.fromArray(F, acc, ao + 5 * ROWS);
+        FloatVector f02 = FloatVector.fromArray(F, acc, ao + 8 * ROWS);
+        FloatVector f12 = FloatVector.fromArray(F, acc, ao + 9 * ROWS);
+        FloatVector f03 = FloatVector.fromArray(F, acc, ao + 12 * ROWS);
+        FloatVector f13 = FloatVector.fromArray(F, acc, ao + 13 * ROWS);
+        FloatVector f04 = FloatVector.fromArray(F, acc, ao + 16 * ROWS);
+        FloatVector f14 = FloatVector.fromArray(F, acc, ao + 17 * ROWS);
+        FloatVector f05 = FloatVector.fromArray(F, acc, ao + 20 * ROWS);
+        FloatVector f15 = FloatVector.fromArray(F, acc, ao + 21 * ROWS);
+        for (int l = 0; l < pairs; l++) {
+            ShortVector s00 = ShortVector.zero(S); ShortVector s10 = ShortVector.zero(S);
+            ShortVector s01 = ShortVector.zero(S); ShortVector s11 = ShortVector.zero(S);
+            ShortVector s02 = ShortVector.zero(S); ShortVector s12 = ShortVector.zero(S);
+            ShortVector s03 = ShortVector.zero(S); ShortVector s13 = ShortVector.zero(S);
+            ShortVector s04 = ShortVector.zero(S); ShortVector s14 = ShortVector.zero(S);
+            ShortVector s05 = ShortVector.zero(S); ShortVector s15 = ShortVector.zero(S);
+            int wo = (wb + l) * PAIR_SHORTS;
+            int xl = xo + 192 * l;
+            for (int k = 0; k < 32; k++) {
+                ShortVector w0 = ShortVector.fromArray(S, ws, wo + 4 * ROWS * k);
+                ShortVector w1 = ShortVector.fromArray(S, ws, wo + 4 * ROWS * k + 2 * ROWS);
+                int xk = xl + 6 * k;
+                ShortVector v = IntVector.broadcast(I, xp[xk]).reinterpretAsShorts();
+                s00 = w0.mul(v).add(s00);
+                s10 = w1.mul(v).add(s10);
+                v = IntVector.broadcast(I, xp[xk + 1]).reinterpretAsShorts();
+                s01 = w0.mul(v).add(s01);
+                s11 = w1.mul(v).add(s11);
+                v = IntVector.broadcast(I, xp[xk + 2]).reinterpretAsShorts();
+                s02 = w0.mul(v).add(s02);
+                s12 = w1.mul(v).add(s12);
+                v = IntVector.broadcast(I, xp[xk + 3]).reinterpretAsShorts();
+                s03 = w0.mul(v).add(s03);
+                s13 = w1.mul(v).add(s13);
+                v = IntVector.broadcast(I, xp[xk + 4]).reinterpretAsShorts();
+                s04 = w0.mul(v).add(s04);
+                s14 = w1.mul(v).add(s14);
+                v = IntVector.broadcast(I, xp[xk + 5]).reinterpretAsShorts();
+                s05 = w0.mul(v).add(s05);
+                s15 = w1.mul(v).add(s15);
+            }
+            int so = (wb + l) * 2 * 2 * ROWS;
+            FloatVector da0 = FloatVector.fromArray(F, wsc, so);
+            FloatVector da1 = FloatVector.fromArray(F, wsc, so + ROWS);
+            FloatVector db0 = FloatVector.fromArray(F, wsc, so + 2 * ROWS);
+            FloatVector db1 = FloatVector.fromArray(F, wsc, so + 3 * ROWS);
+            int xa = xso + 12 * l;
+            int xb = xa + 6;
+            FloatVector ea0 = FloatVector.broadcast(F, xs[xa]);
+            FloatVector eb0 = FloatVector.broadcast(F, xs[xb]);
+            IntVector z00 = s00.reinterpretAsInts();
+            f00 = ((FloatVector) z00.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).mul(da0).fma(ea0, f00);
+            f00 = ((FloatVector) z00.lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).mul(db0).fma(eb0, f00);
+            IntVector z10 = s10.reinterpretAsInts();
+            f10 = ((FloatVector) z10.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).mul(da1).fma(ea0, f10);
+            f10 = ((FloatVector) z10.lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).mul(db1).fma(eb0, f10);
+            FloatVector ea1 = FloatVector.broadcast(F, xs[xa + 1]);
+            FloatVector eb1 = FloatVector.broadcast(F, xs[xb + 1]);
+            IntVector z01 = s01.reinterpretAsInts();
+            f01 = ((FloatVector) z01.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).mul(da0).fma(ea1, f01);
+            f01 = ((FloatVector) z01.lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).mul(db0).fma(eb1, f01);
+            IntVector z11 = s11.reinterpretAsInts();
+            f11 = ((FloatVector) z11.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).mul(da1).fma(ea1, f11);
+            f11 = ((FloatVector) z11.lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).mul(db1).fma(eb1, f11);
+            FloatVector ea2 = FloatVector.broadcast(F, xs[xa + 2]);
+            FloatVector eb2 = FloatVector.broadcast(F, xs[xb + 2]);
+            IntVector z02 = s02.reinterpretAsInts();
+            f02 = ((FloatVector) z02.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).mul(da0).fma(ea2, f02);
+            f02 = ((FloatVector) z02.lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).mul(db0).fma(eb2, f02);
+            IntVector z12 = s12.reinterpretAsInts();
+            f12 = ((FloatVector) z12.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).mul(da1).fma(ea2, f12);
+            f12 = ((FloatVector) z12.lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).mul(db1).fma(eb2, f12);
+            FloatVector ea3 = FloatVector.broadcast(F, xs[xa + 3]);
+            FloatVector eb3 = FloatVector.broadcast(F, xs[xb + 3]);
+            IntVector z03 = s03.reinterpretAsInts();
+            f03 = ((FloatVector) z03.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).mul(da0).fma(ea3, f03);
+            f03 = ((FloatVector) z03.lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).mul(db0).fma(eb3, f03);
+            IntVector z13 = s13.reinterpretAsInts();
+            f13 = ((FloatVector) z13.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).mul(da1).fma(ea3, f13);
+            f13 = ((FloatVector) z13.lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).mul(db1).fma(eb3, f13);
+            FloatVector ea4 = FloatVector.broadcast(F, xs[xa + 4]);
+            FloatVector eb4 = FloatVector.broadcast(F, xs[xb + 4]);
+            IntVector z04 = s04.reinterpretAsInts();
+            f04 = ((FloatVector) z04.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).mul(da0).fma(ea4, f04);
+            f04 = ((FloatVector) z04.lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).mul(db0).fma(eb4, f04);
+            IntVector z14 = s14.reinterpretAsInts();
+            f14 = ((FloatVector) z14.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).mul(da1).fma(ea4, f14);
+            f14 = ((FloatVector) z14.lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).mul(db1).fma(eb4, f14);
+            FloatVector ea5 = FloatVector.broadcast(F, xs[xa + 5]);
+            FloatVector eb5 = FloatVector.broadcast(F, xs[xb + 5]);
+            IntVector z05 = s05.reinterpretAsInts();
+            f05 = ((FloatVector) z05.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).mul(da0).fma(ea5, f05);
+            f05 = ((FloatVector) z05.lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).mul(db0).fma(eb5, f05);
+            IntVector z15 = s15.reinterpretAsInts();
+            f15 = ((FloatVector) z15.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).mul(da1).fma(ea5, f15);
+            f15 = ((FloatVector) z15.lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).mul(db1).fma(eb5, f15);
+        }
+        f00.intoArray(acc, ao + 0 * ROWS);
+        f10.intoArray(acc, ao + 1 * ROWS);
+        f01.intoArray(acc, ao + 4 * ROWS);
+        f11.intoArray(acc, ao + 5 * ROWS);
+        f02.intoArray(acc, ao + 8 * ROWS);
+        f12.intoArray(acc, ao + 9 * ROWS);
+        f03.intoArray(acc, ao + 12 * ROWS);
+        f13.intoArray(acc, ao + 13 * ROWS);
+        f04.intoArray(acc, ao + 16 * ROWS);
+        f14.intoArray(acc, ao + 17 * ROWS);
+        f05.intoArray(acc, ao + 20 * ROWS);
+        f15.intoArray(acc, ao + 21 * ROWS);
+    }
+
+    /** {@link #ints2x6} for a four-token panel. */
+    private static void ints2x4(short[] ws, float[] wsc, int wb, int pairs, int[] xp, float[] xs, int xo, int xso, float[] acc, int ao) {
+        FloatVector f00 = FloatVector.fromArray(F, acc, ao + 0 * ROWS);
+        FloatVector f10 = FloatVector.fromArray(F, acc, ao + 1 * ROWS);
+        FloatVector f01 = FloatVector.fromArray(F, acc, ao + 4 * ROWS);
+        FloatVector f11 = FloatVector.fromArray(F, acc, ao + 5 * ROWS);
+        FloatVector f02 = FloatVector.fromArray(F, acc, ao + 8 * ROWS);
+        FloatVector f12 = FloatVector.fromArray(F, acc, ao + 9 * ROWS);
+        FloatVector f03 = FloatVector.fromArray(F, acc, ao + 12 * ROWS);
+        FloatVector f13 = FloatVector.fromArray(F, acc, ao + 13 * ROWS);
+        for (int l = 0; l < pairs; l++) {
+            ShortVector s00 = ShortVector.zero(S); ShortVector s10 = ShortVector.zero(S);
+            ShortVector s01 = ShortVector.zero(S); ShortVector s11 = ShortVector.zero(S);
+            ShortVector s02 = ShortVector.zero(S); ShortVector s12 = ShortVector.zero(S);
+            ShortVector s03 = ShortVector.zero(S); ShortVector s13 = ShortVector.zero(S);
+            int wo = (wb + l) * PAIR_SHORTS;
+            int xl = xo + 128 * l;
+            for (int k = 0; k < 32; k++) {
+                ShortVector w0 = ShortVector.fromArray(S, ws, wo + 4 * ROWS * k);
+                ShortVector w1 = ShortVector.fromArray(S, ws, wo + 4 * ROWS * k + 2 * ROWS);
+                int xk = xl + 4 * k;
+                ShortVector v = IntVector.broadcast(I, xp[xk]).reinterpretAsShorts();
+                s00 = w0.mul(v).add(s00);
+                s10 = w1.mul(v).add(s10);
+                v = IntVector.broadcast(I, xp[xk + 1]).reinterpretAsShorts();
+                s01 = w0.mul(v).add(s01);
+                s11 = w1.mul(v).add(s11);
+                v = IntVector.broadcast(I, xp[xk + 2]).reinterpretAsShorts();
+                s02 = w0.mul(v).add(s02);
+                s12 = w1.mul(v).add(s12);
+                v = IntVector.broadcast(I, xp[xk + 3]).reinterpretAsShorts();
+                s03 = w0.mul(v).add(s03);
+                s13 = w1.mul(v).add(s13);
+            }
+            int so = (wb + l) * 2 * 2 * ROWS;
+            FloatVector da0 = FloatVector.fromArray(F, wsc, so);
+            FloatVector da1 = FloatVector.fromArray(F, wsc, so + ROWS);
+            FloatVector db0 = FloatVector.fromArray(F, wsc, so + 2 * ROWS);
+            FloatVector db1 = FloatVector.fromArray(F, wsc, so + 3 * ROWS);
+            int xa = xso + 8 * l;
+            int xb = xa + 4;
+            FloatVector ea0 = FloatVector.broadcast(F, xs[xa]);
+            FloatVector eb0 = FloatVector.broadcast(F, xs[xb]);
+            IntVector z00 = s00.reinterpretAsInts();
+            f00 = ((FloatVector) z00.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).mul(da0).fma(ea0, f00);
+            f00 = ((FloatVector) z00.lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).mul(db0).fma(eb0, f00);
+            IntVector z10 = s10.reinterpretAsInts();
+            f10 = ((FloatVector) z10.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).mul(da1).fma(ea0, f10);
+            f10 = ((FloatVector) z10.lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).mul(db1).fma(eb0, f10);
+            FloatVector ea1 = FloatVector.broadcast(F, xs[xa + 1]);
+            FloatVector eb1 = FloatVector.broadcast(F, xs[xb + 1]);
+            IntVector z01 = s01.reinterpretAsInts();
+            f01 = ((FloatVector) z01.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).mul(da0).fma(ea1, f01);
+            f01 = ((FloatVector) z01.lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).mul(db0).fma(eb1, f01);
+            IntVector z11 = s11.reinterpretAsInts();
+            f11 = ((FloatVector) z11.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).mul(da1).fma(ea1, f11);
+            f11 = ((FloatVector) z11.lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).mul(db1).fma(eb1, f11);
+            FloatVector ea2 = FloatVector.broadcast(F, xs[xa + 2]);
+            FloatVector eb2 = FloatVector.broadcast(F, xs[xb + 2]);
+            IntVector z02 = s02.reinterpretAsInts();
+            f02 = ((FloatVector) z02.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).mul(da0).fma(ea2, f02);
+            f02 = ((FloatVector) z02.lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).mul(db0).fma(eb2, f02);
+            IntVector z12 = s12.reinterpretAsInts();
+            f12 = ((FloatVector) z12.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).mul(da1).fma(ea2, f12);
+            f12 = ((FloatVector) z12.lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).mul(db1).fma(eb2, f12);
+            FloatVector ea3 = FloatVector.broadcast(F, xs[xa + 3]);
+            FloatVector eb3 = FloatVector.broadcast(F, xs[xb + 3]);
+            IntVector z03 = s03.reinterpretAsInts();
+            f03 = ((FloatVector) z03.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).mul(da0).fma(ea3, f03);
+            f03 = ((FloatVector) z03.lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).mul(db0).fma(eb3, f03);
+            IntVector z13 = s13.reinterpretAsInts();
+            f13 = ((FloatVector) z13.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).mul(da1).fma(ea3, f13);
+            f13 = ((FloatVector) z13.lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).mul(db1).fma(eb3, f13);
+        }
+        f00.intoArray(acc, ao + 0 * ROWS);
+        f10.intoArray(acc, ao + 1 * ROWS);
+        f01.intoArray(acc, ao + 4 * ROWS);
+        f11.intoArray(acc, ao + 5 * ROWS);
+        f02.intoArray(acc, ao + 8 * ROWS);
+        f12.intoArray(acc, ao + 9 * ROWS);
+        f03.intoArray(acc, ao + 12 * ROWS);
+        f13.intoArray(acc, ao + 13 * ROWS);
     }
 
     /**

@@ -332,7 +332,13 @@ public final class WeightMatrix {
 
     /** {@link #matmulAll} over tiled matrices: x rounded to its Q8 values once, the work shared out in tile groups. */
     private static void tiledMatmulAll(WorkerPool pool, float[] x, int batch, WeightMatrix[] ms, float[][] outs) {
-        TiledBatch.Activations xq = TiledBatch.activations(pool, x, ms[0].cols, batch);
+        QuantTiles.Format[] formats = new QuantTiles.Format[ms.length];
+        int[] rows = new int[ms.length];
+        for (int i = 0; i < ms.length; i++) {
+            formats[i] = ms[i].tileFormat();
+            rows[i] = ms[i].rows;
+        }
+        TiledBatch.Activations xq = TiledBatch.activations(pool, x, ms[0].cols, batch, formats, rows);
         forTileGroups(pool, ms, TiledBatch.GROUP_TILES, (i, t0, t1) -> TiledBatch.matmul(ms[i].tileFormat(), ms[i].tiles, ms[i].rows, xq,
                 t0, t1, outs[i]));
     }

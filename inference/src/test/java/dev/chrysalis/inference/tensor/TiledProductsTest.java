@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.chrysalis.inference.gguf.GgmlType;
 import dev.chrysalis.inference.kernels.QuantTiles;
+import dev.chrysalis.inference.kernels.TiledBatch;
 import dev.chrysalis.inference.kernels.WorkerPool;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -143,14 +144,17 @@ class TiledProductsTest {
         assumeTrue(QuantTiles.fits(QuantTiles.ROWS, 32), "no vector lanes to tile for");
         int rows = 7 * QuantTiles.ROWS; // decode's kernels for four tiles, a pair and one
         int cols = 64;
-        MemorySegment s = MemorySegment.ofArray(new byte[rows * cols / 32 * 18]);
-        for (int b = 0; b < rows * cols / 32; b++) {
-            s.set(F16, 18L * b, Float.floatToFloat16(1f));
-            for (int j = 0; j < 16; j++) {
-                s.set(ValueLayout.JAVA_BYTE, 18L * b + 2 + j, (byte) 0xFF); // every nibble 15: weight 7
+        // every nibble 15 (weight 7), then every nibble 0 (weight -8: prefill's 16-bit halves sum 32 products to +-32512)
+        for (byte nibbles : new byte[] {(byte) 0xFF, 0}) {
+            MemorySegment s = MemorySegment.ofArray(new byte[rows * cols / 32 * 18]);
+            for (int b = 0; b < rows * cols / 32; b++) {
+                s.set(F16, 18L * b, Float.floatToFloat16(1f));
+                for (int j = 0; j < 16; j++) {
+                    s.set(ValueLayout.JAVA_BYTE, 18L * b + 2 + j, nibbles);
+                }
             }
+            assertLargestSumsExact(new WeightMatrix("w", GgmlType.Q4_0, rows, cols, s), nibbles == 0 ? -8f : 7f);
         }
-        assertLargestSumsExact(new WeightMatrix("w", GgmlType.Q4_0, rows, cols, s), 7f);
         // Q8_0: every byte -128 or 127, the largest products in magnitude: two per 16-bit lane sum to +-32512
         for (byte q : new byte[] {-128, 127}) {
             MemorySegment q8 = MemorySegment.ofArray(new byte[rows * cols / 32 * 34]);
@@ -161,6 +165,36 @@ class TiledProductsTest {
                 }
             }
             assertLargestSumsExact(new WeightMatrix("w", GgmlType.Q8_0, rows, cols, q8), q);
+        }
+    }
+
+    @Test
+    void q4_0PrefillInIntegersEqualsDecodeBitForBit() {
+        assumeTrue(TiledBatch.INTEGER_Q4, "Q4_0 prefill runs in integers on 512-bit lanes only");
+        Random rnd = new Random(5);
+        int rows = 9 * QuantTiles.ROWS; // two groups of four tiles for the integer kernels, then one tile in float
+        // 5 blocks: an odd last block; 11 blocks: two column chunks, the second odd
+        for (int cols : new int[] {160, 352}) {
+            WeightMatrix plain = new WeightMatrix("w", GgmlType.Q4_0, rows, cols, random(GgmlType.Q4_0, rows, cols, rnd));
+            int tokens = 17; // two panels of six, one of four, one token left for the float kernels
+            try (WorkerPool pool = new WorkerPool(2); Arena arena = Arena.ofShared()) {
+                WeightMatrix tiled = plain.tiled(pool, arena);
+                float[] x = gaussian(tokens * cols, rnd);
+                float[] batched = new float[tokens * rows];
+                tiled.matmul(pool, x, tokens, batched, null);
+                float[] single = new float[rows];
+                for (int tok = 0; tok < tokens; tok++) {
+                    tiled.matvec(pool, java.util.Arrays.copyOfRange(x, tok * cols, (tok + 1) * cols), single, null);
+                    for (int r = 0; r < rows; r++) {
+                        float got = batched[tok * rows + r];
+                        if (tok < 16 && r < 8 * QuantTiles.ROWS) {
+                            assertEquals(single[r], got, 0f, cols + " columns, row " + r + " token " + tok);
+                        } else {
+                            assertEquals(single[r], got, 1e-4f * (1 + Math.abs(single[r])), cols + " columns, row " + r + " token " + tok);
+                        }
+                    }
+                }
+            }
         }
     }
 
