@@ -298,19 +298,19 @@ public final class VectorKernels {
     }
 
     /**
-     * SwiGLU in place: {@code g[i] = silu(g[i]) * u[i]} for {@code i < n}. The vector exponential
+     * SwiGLU in place: {@code g[i] = silu(g[i]) * u[i]} for {@code from <= i < to}. The vector exponential
      * (within 1 ulp, like {@link Math#exp}) is about 16x faster than a scalar loop over the 5632-wide
      * hidden layer of a 1B model, which showed up in prefill profiles.
      */
-    public static void siluMul(float[] g, float[] u, int n) {
-        int i = 0;
+    public static void siluMul(float[] g, float[] u, int from, int to) {
+        int i = from;
         if (VECTOR) {
-            for (int bound = F.loopBound(n); i < bound; i += L) {
+            for (int bound = from + F.loopBound(to - from); i < bound; i += L) {
                 FloatVector x = FloatVector.fromArray(F, g, i);
                 x.div(x.neg().lanewise(VectorOperators.EXP).add(1f)).mul(FloatVector.fromArray(F, u, i)).intoArray(g, i);
             }
         }
-        for (; i < n; i++) {
+        for (; i < to; i++) {
             float x = g[i];
             g[i] = x / (1f + (float) Math.exp(-x)) * u[i];
         }
