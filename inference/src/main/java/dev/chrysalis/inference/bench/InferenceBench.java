@@ -10,6 +10,8 @@ import dev.chrysalis.inference.engine.Session;
 import dev.chrysalis.inference.engine.TokenListener;
 import dev.chrysalis.inference.gguf.GgmlType;
 import dev.chrysalis.inference.gpu.cuda.CudaDriver;
+import dev.chrysalis.inference.kernels.CpuVendor;
+import dev.chrysalis.inference.kernels.TiledBatch;
 import dev.chrysalis.inference.kernels.VectorKernels;
 import dev.chrysalis.inference.kernels.WorkerPool;
 import dev.chrysalis.inference.model.KvCache;
@@ -173,8 +175,9 @@ public final class InferenceBench {
             err.println("--device cuda: the llama.cpp peer is a CPU build, so it is not measured");
         }
         Optional<Path> peerScript = o.peer() && !gpu ? preparePeer(o) : Optional.empty();
-        out.printf(Locale.ROOT, "machine: %d cores, %.1f GiB, vector lanes %d (float); threads %d%n",
-                Runtime.getRuntime().availableProcessors(), totalMemory() / (double) (1L << 30), VectorKernels.lanes(), o.threads());
+        out.printf(Locale.ROOT, "machine: %d cores%s, %.1f GiB, vector lanes %d (float); threads %d; Q4_0 prefill in %s%n",
+                Runtime.getRuntime().availableProcessors(), CpuVendor.id().isEmpty() ? "" : " (" + CpuVendor.id() + ")",
+                totalMemory() / (double) (1L << 30), VectorKernels.lanes(), o.threads(), TiledBatch.INTEGER_Q4 ? "16-bit integers" : "float");
         out.printf(Locale.ROOT, "prompt %d tokens, %d generated, best of %d alternating rounds per engine; load average before: %.2f%n", o.promptTokens(),
                 o.genTokens(), o.runs(), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         out.println();

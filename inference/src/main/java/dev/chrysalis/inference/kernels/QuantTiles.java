@@ -244,26 +244,24 @@ public final class QuantTiles {
         for (int b = 0; b < blocks; b++) {
             long cell = quant + b * stride;
             int po = b * Q8Activations.PAIRS;
-            ShortVector s0 = ShortVector.zero(S);
-            ShortVector s1 = s0;
+            ShortVector s = ShortVector.zero(S);
             for (int m = 0; m < 4; m++) {
                 IntVector v = IntVector.fromMemorySegment(I, w, cell + quantStride * m, LE);
                 int p = po + 4 * m;
                 // nibbles shifted in 32-bit lanes, which C2 shifts by an immediate: its 16-bit shifts take the
                 // count from a vector register, an extra uop each (and a register per count)
-                s0 = s0.add(v.and(0x000F000F).reinterpretAsShorts().mul(pair(pairs[p])));
-                s1 = s1.add(v.lanewise(VectorOperators.LSHR, 4).and(0x000F000F).reinterpretAsShorts().mul(pair(pairs[p + 1])));
-                s0 = s0.add(v.lanewise(VectorOperators.LSHR, 8).and(0x000F000F).reinterpretAsShorts().mul(pair(pairs[p + 2])));
-                s1 = s1.add(v.lanewise(VectorOperators.LSHR, 12).and(0x000F000F).reinterpretAsShorts().mul(pair(pairs[p + 3])));
+                s = s.add(v.and(0x000F000F).reinterpretAsShorts().mul(pair(pairs[p])));
+                s = s.add(v.lanewise(VectorOperators.LSHR, 4).and(0x000F000F).reinterpretAsShorts().mul(pair(pairs[p + 1])));
+                s = s.add(v.lanewise(VectorOperators.LSHR, 8).and(0x000F000F).reinterpretAsShorts().mul(pair(pairs[p + 2])));
+                s = s.add(v.lanewise(VectorOperators.LSHR, 12).and(0x000F000F).reinterpretAsShorts().mul(pair(pairs[p + 3])));
             }
             // helpers taking vectors are written out here: C2 does not always inline them (its node budget
             // per compilation, NodeCountInliningCutoff, runs out in long kernels), and a vector that crosses
             // a call that was not inlined is boxed and computed lane by lane. Measured (one thread, 4096x2048
             // Q4_0): with the scale conversion and the row sums in helpers, 7.8 G weights/s; written out, 20-25
             IntVector h = (IntVector) ShortVector.fromMemorySegment(SCALE, w, scales + b * stride, LE).convertShape(VectorOperators.S2I, I, 0);
-            IntVector mag = h.and(0x7FFF).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
-            FloatVector d = mag.or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
-            IntVector v = s0.add(s1).reinterpretAsInts();
+            FloatVector d = h.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(0x1p112f);
+            IntVector v = s.reinterpretAsInts();
             FloatVector r = (FloatVector) v.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
                     .add(v.lanewise(VectorOperators.ASHR, 16)).sub(8 * a.sums[b]).convert(VectorOperators.I2F, 0);
             acc = r.mul(d).fma(FloatVector.broadcast(F, a.scales[b]), acc);
@@ -298,14 +296,10 @@ public final class QuantTiles {
             long c0 = group + 4L * b * Q4_CELL;
             long s0 = c0 + 4 * Q4_SCALES;
             int po = b * Q8Activations.PAIRS;
-            ShortVector x0 = ShortVector.zero(S);
-            ShortVector x1 = x0;
-            ShortVector y0 = x0;
-            ShortVector y1 = x0;
-            ShortVector z0 = x0;
-            ShortVector z1 = x0;
-            ShortVector q0 = x0;
-            ShortVector q1 = x0;
+            ShortVector x = ShortVector.zero(S);
+            ShortVector y = x;
+            ShortVector z = x;
+            ShortVector q = x;
             for (int m = 0; m < 4; m++) {
                 IntVector v = IntVector.fromMemorySegment(I, w, c0 + GROUP * (4 * m + 0), LE);
                 IntVector u = IntVector.fromMemorySegment(I, w, c0 + GROUP * (4 * m + 1), LE);
@@ -316,40 +310,36 @@ public final class QuantTiles {
                 ShortVector pb = pair(pairs[p + 1]);
                 ShortVector pc = pair(pairs[p + 2]);
                 ShortVector pd = pair(pairs[p + 3]);
-                x0 = x0.add(v.and(0x000F000F).reinterpretAsShorts().mul(pa));
-                x1 = x1.add(v.lanewise(VectorOperators.LSHR, 4).and(0x000F000F).reinterpretAsShorts().mul(pb));
-                x0 = x0.add(v.lanewise(VectorOperators.LSHR, 8).and(0x000F000F).reinterpretAsShorts().mul(pc));
-                x1 = x1.add(v.lanewise(VectorOperators.LSHR, 12).and(0x000F000F).reinterpretAsShorts().mul(pd));
-                y0 = y0.add(u.and(0x000F000F).reinterpretAsShorts().mul(pa));
-                y1 = y1.add(u.lanewise(VectorOperators.LSHR, 4).and(0x000F000F).reinterpretAsShorts().mul(pb));
-                y0 = y0.add(u.lanewise(VectorOperators.LSHR, 8).and(0x000F000F).reinterpretAsShorts().mul(pc));
-                y1 = y1.add(u.lanewise(VectorOperators.LSHR, 12).and(0x000F000F).reinterpretAsShorts().mul(pd));
-                z0 = z0.add(vv.and(0x000F000F).reinterpretAsShorts().mul(pa));
-                z1 = z1.add(vv.lanewise(VectorOperators.LSHR, 4).and(0x000F000F).reinterpretAsShorts().mul(pb));
-                z0 = z0.add(vv.lanewise(VectorOperators.LSHR, 8).and(0x000F000F).reinterpretAsShorts().mul(pc));
-                z1 = z1.add(vv.lanewise(VectorOperators.LSHR, 12).and(0x000F000F).reinterpretAsShorts().mul(pd));
-                q0 = q0.add(uu.and(0x000F000F).reinterpretAsShorts().mul(pa));
-                q1 = q1.add(uu.lanewise(VectorOperators.LSHR, 4).and(0x000F000F).reinterpretAsShorts().mul(pb));
-                q0 = q0.add(uu.lanewise(VectorOperators.LSHR, 8).and(0x000F000F).reinterpretAsShorts().mul(pc));
-                q1 = q1.add(uu.lanewise(VectorOperators.LSHR, 12).and(0x000F000F).reinterpretAsShorts().mul(pd));
+                x = x.add(v.and(0x000F000F).reinterpretAsShorts().mul(pa));
+                x = x.add(v.lanewise(VectorOperators.LSHR, 4).and(0x000F000F).reinterpretAsShorts().mul(pb));
+                x = x.add(v.lanewise(VectorOperators.LSHR, 8).and(0x000F000F).reinterpretAsShorts().mul(pc));
+                x = x.add(v.lanewise(VectorOperators.LSHR, 12).and(0x000F000F).reinterpretAsShorts().mul(pd));
+                y = y.add(u.and(0x000F000F).reinterpretAsShorts().mul(pa));
+                y = y.add(u.lanewise(VectorOperators.LSHR, 4).and(0x000F000F).reinterpretAsShorts().mul(pb));
+                y = y.add(u.lanewise(VectorOperators.LSHR, 8).and(0x000F000F).reinterpretAsShorts().mul(pc));
+                y = y.add(u.lanewise(VectorOperators.LSHR, 12).and(0x000F000F).reinterpretAsShorts().mul(pd));
+                z = z.add(vv.and(0x000F000F).reinterpretAsShorts().mul(pa));
+                z = z.add(vv.lanewise(VectorOperators.LSHR, 4).and(0x000F000F).reinterpretAsShorts().mul(pb));
+                z = z.add(vv.lanewise(VectorOperators.LSHR, 8).and(0x000F000F).reinterpretAsShorts().mul(pc));
+                z = z.add(vv.lanewise(VectorOperators.LSHR, 12).and(0x000F000F).reinterpretAsShorts().mul(pd));
+                q = q.add(uu.and(0x000F000F).reinterpretAsShorts().mul(pa));
+                q = q.add(uu.lanewise(VectorOperators.LSHR, 4).and(0x000F000F).reinterpretAsShorts().mul(pb));
+                q = q.add(uu.lanewise(VectorOperators.LSHR, 8).and(0x000F000F).reinterpretAsShorts().mul(pc));
+                q = q.add(uu.lanewise(VectorOperators.LSHR, 12).and(0x000F000F).reinterpretAsShorts().mul(pd));
             }
             IntVector h0 = (IntVector) ShortVector.fromMemorySegment(SCALE, w, s0 + 0L * ROWS, LE).convertShape(VectorOperators.S2I, I, 0);
             IntVector h1 = (IntVector) ShortVector.fromMemorySegment(SCALE, w, s0 + 2L * ROWS, LE).convertShape(VectorOperators.S2I, I, 0);
             IntVector h2 = (IntVector) ShortVector.fromMemorySegment(SCALE, w, s0 + 4L * ROWS, LE).convertShape(VectorOperators.S2I, I, 0);
             IntVector h3 = (IntVector) ShortVector.fromMemorySegment(SCALE, w, s0 + 6L * ROWS, LE).convertShape(VectorOperators.S2I, I, 0);
-            IntVector mag0 = h0.and(0x7FFF).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
-            IntVector mag1 = h1.and(0x7FFF).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
-            IntVector mag2 = h2.and(0x7FFF).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
-            IntVector mag3 = h3.and(0x7FFF).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
-            FloatVector d0 = mag0.or(h0.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
-            FloatVector d1 = mag1.or(h1.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
-            FloatVector d2 = mag2.or(h2.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
-            FloatVector d3 = mag3.or(h3.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
+            FloatVector d0 = h0.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(0x1p112f);
+            FloatVector d1 = h1.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(0x1p112f);
+            FloatVector d2 = h2.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(0x1p112f);
+            FloatVector d3 = h3.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(0x1p112f);
             int corr = 8 * a.sums[b];
-            IntVector v0 = x0.add(x1).reinterpretAsInts();
-            IntVector v1 = y0.add(y1).reinterpretAsInts();
-            IntVector v2 = z0.add(z1).reinterpretAsInts();
-            IntVector v3 = q0.add(q1).reinterpretAsInts();
+            IntVector v0 = x.reinterpretAsInts();
+            IntVector v1 = y.reinterpretAsInts();
+            IntVector v2 = z.reinterpretAsInts();
+            IntVector v3 = q.reinterpretAsInts();
             FloatVector r0 = (FloatVector) v0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
                     .add(v0.lanewise(VectorOperators.ASHR, 16)).sub(corr).convert(VectorOperators.I2F, 0);
             FloatVector r1 = (FloatVector) v1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
@@ -401,8 +391,7 @@ public final class QuantTiles {
             }
             // written out rather than in helpers taking vectors: see matvec1
             IntVector h = (IntVector) ShortVector.fromMemorySegment(SCALE, w, scales + b * stride, LE).convertShape(VectorOperators.S2I, I, 0);
-            IntVector mag = h.and(0x7FFF).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
-            FloatVector d = mag.or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
+            FloatVector d = h.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(0x1p112f);
             FloatVector r = (FloatVector) z.convert(VectorOperators.I2F, 0);
             acc = r.mul(d).fma(FloatVector.broadcast(F, a.scales[b]), acc);
         }
@@ -453,14 +442,10 @@ public final class QuantTiles {
             IntVector h1 = (IntVector) ShortVector.fromMemorySegment(SCALE, w, s0 + 2L * ROWS, LE).convertShape(VectorOperators.S2I, I, 0);
             IntVector h2 = (IntVector) ShortVector.fromMemorySegment(SCALE, w, s0 + 4L * ROWS, LE).convertShape(VectorOperators.S2I, I, 0);
             IntVector h3 = (IntVector) ShortVector.fromMemorySegment(SCALE, w, s0 + 6L * ROWS, LE).convertShape(VectorOperators.S2I, I, 0);
-            IntVector mag0 = h0.and(0x7FFF).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
-            IntVector mag1 = h1.and(0x7FFF).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
-            IntVector mag2 = h2.and(0x7FFF).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
-            IntVector mag3 = h3.and(0x7FFF).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
-            FloatVector d0 = mag0.or(h0.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
-            FloatVector d1 = mag1.or(h1.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
-            FloatVector d2 = mag2.or(h2.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
-            FloatVector d3 = mag3.or(h3.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
+            FloatVector d0 = h0.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(0x1p112f);
+            FloatVector d1 = h1.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(0x1p112f);
+            FloatVector d2 = h2.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(0x1p112f);
+            FloatVector d3 = h3.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(0x1p112f);
             FloatVector r0 = (FloatVector) z0.convert(VectorOperators.I2F, 0);
             FloatVector r1 = (FloatVector) z1.convert(VectorOperators.I2F, 0);
             FloatVector r2 = (FloatVector) z2.convert(VectorOperators.I2F, 0);

@@ -170,7 +170,7 @@ class TiledProductsTest {
 
     @Test
     void q4_0PrefillInIntegersEqualsDecodeBitForBit() {
-        assumeTrue(TiledBatch.INTEGER_Q4, "Q4_0 prefill runs in integers on 512-bit lanes only");
+        assumeTrue(TiledBatch.INTEGER_Q4, "Q4_0 prefill runs in integers on 512-bit lanes, by default on non-Intel cores (the q4-prefill-in-integers run forces them)");
         Random rnd = new Random(5);
         int rows = 9 * QuantTiles.ROWS; // two groups of four tiles for the integer kernels, then one tile in float
         // 5 blocks: an odd last block; 11 blocks: two column chunks, the second odd
