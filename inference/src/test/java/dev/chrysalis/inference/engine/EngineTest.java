@@ -49,6 +49,12 @@ class EngineTest {
             Thread request;
             try {
                 request = Thread.ofPlatform().start(() -> result.set(s.generate(GenerationRequest.greedy(new int[] {1, 403}, 2), t -> { })));
+                // the 300 ms count from when the request waits on the engine, not from when its thread was started
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (!e.computeLock().hasQueuedThreads() && System.nanoTime() < deadline) {
+                    Thread.sleep(1);
+                }
+                assertTrue(e.computeLock().hasQueuedThreads(), "the request never waited for the engine");
                 Thread.sleep(300);
             } finally {
                 e.computeLock().unlock();
