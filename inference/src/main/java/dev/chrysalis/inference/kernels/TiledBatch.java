@@ -259,11 +259,18 @@ public final class TiledBatch {
                 multiplyIntegers(w, QuantTiles.tiles(rows), blocks, t, a, acc);
             }
             if (!integers || a.fourEnd() < tokens) {
+                int touched = 0;
                 for (int k0 = 0; k0 < cols; k0 += K_CHUNK) {
                     int n = Math.min(cols, k0 + K_CHUNK) - k0;
                     dequantize(f, w, QuantTiles.tiles(rows), blocks, t, nt, k0, n, wt);
+                    if (!integers) {
+                        // as in multiplyIntegers: the next chunk's run (the next group's first after a group's last)
+                        long from = QuantTiles.quantOffset(f, QuantTiles.tiles(rows), blocks, t, (k0 + n) >> 5);
+                        touched += touch(w, from, (long) nt * (K_CHUNK >> 5) * f.cell());
+                    }
                     multiplyChunk(wt, nt, valid, n, a, k0, acc, out, rows, r0, integers);
                 }
+                sink = touched;
             }
             for (int tok = 0; tok < direct; tok++) {
                 System.arraycopy(acc, tok * 4 * ROWS, out, tok * rows + r0, 4 * ROWS);
