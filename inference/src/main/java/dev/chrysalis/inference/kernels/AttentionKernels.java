@@ -3,6 +3,7 @@ package dev.chrysalis.inference.kernels;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -186,7 +187,11 @@ public final class AttentionKernels {
             sum = sum.add(e);
             java.util.Arrays.fill(s, so + j + L, so + n, 0f);
         }
-        FloatVector inv = FloatVector.broadcast(F, 1f / VectorKernels.sum(sum));
+        // VectorKernels.sum written out: C2 ran out of its inlining budget here and boxed the vector into the call
+        for (VectorShuffle<Float> fold : VectorKernels.FOLDS) {
+            sum = sum.add(sum.rearrange(fold));
+        }
+        FloatVector inv = FloatVector.broadcast(F, 1f / sum.lane(0));
         for (j = 0; j < n; j += L) {
             FloatVector.fromArray(F, s, so + j).mul(inv).intoArray(s, so + j);
         }

@@ -57,7 +57,7 @@ public final class VectorKernels {
     }
 
     /** Shuffles that fold a vector onto itself: lane i takes lane i + half (mod L). */
-    private static final VectorShuffle<Float>[] FOLDS = folds();
+    static final VectorShuffle<Float>[] FOLDS = folds();
 
     @SuppressWarnings("unchecked")
     private static VectorShuffle<Float>[] folds() {
