@@ -469,7 +469,7 @@ public final class TiledBatch {
         }
     }
 
-    /** The ROWS f16 scales at {@code at} as floats into {@code dst[off..]}. */
+    /** The ROWS f16 scales at {@code at} as floats into {@code dst[off..]} (the conversion of {@code QuantTiles.matvec1}). */
     private static void scalesInto(MemorySegment w, long at, float[] dst, int off) {
         IntVector h = (IntVector) ShortVector.fromMemorySegment(SCALE, w, at, LE).convertShape(VectorOperators.S2I, I, 0);
         h.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(0x1p112f).intoArray(dst, off);
