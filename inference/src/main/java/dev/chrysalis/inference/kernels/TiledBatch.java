@@ -27,7 +27,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>The activations are their Q8_0 values ({@link Q8Activations#roundTrip}), so a prefill multiplies
  * the same numbers as decode's integer kernels, up to float rounding of the sums.
  *
- * <p>Q4_0 on 512-bit lanes multiplies in 16-bit integers instead ({@link #ints2x6}): the tiles' fields, minus 8,
+ * <p>Q4_0 on 512-bit lanes multiplies in 16-bit integers instead where that pays ({@link #INTEGER_Q4}, {@link #ints2x6}): the tiles' fields, minus 8,
  * go into a block of shorts in which each 32-bit lane holds one row's weight at column k of two neighbouring
  * blocks, and the tokens' Q8 integers come as 32-bit broadcasts of the same two columns ({@link Activations#pairs}).
  * One 16-bit multiply and one add then do 32 multiply-adds where a float FMA does 16, and the two ops go to
@@ -263,10 +263,8 @@ public final class TiledBatch {
                 for (int k0 = 0; k0 < cols; k0 += K_CHUNK) {
                     int n = Math.min(cols, k0 + K_CHUNK) - k0;
                     dequantize(f, w, QuantTiles.tiles(rows), blocks, t, nt, k0, n, wt);
-                    if (!integers) {
-                        // as in multiplyIntegers: the next chunk's run (the next group's first after a group's last)
-                        long from = QuantTiles.quantOffset(f, QuantTiles.tiles(rows), blocks, t, (k0 + n) >> 5);
-                        touched += touch(w, from, (long) nt * (K_CHUNK >> 5) * f.cell());
+                    if (!integers) { // else the integer kernels touched these chunks
+                        touched += touchBlocks(f, w, QuantTiles.tiles(rows), blocks, t, nt, (k0 + n) >> 5, K_CHUNK >> 5);
                     }
                     multiplyChunk(wt, nt, valid, n, a, k0, acc, out, rows, r0, integers);
                 }
@@ -384,9 +382,7 @@ public final class TiledBatch {
             int pairs = (nb + 1) >> 1;
             int l0 = k0 >> 6;
             dequantizeShorts(w, tiles, blocks, t, k0 >> 5, nb, ws, wsc);
-            // the next chunk's bytes follow this one's (the next group's first chunk follows a group's last)
-            long from = QuantTiles.quantOffset(QuantTiles.Format.Q4_0, tiles, blocks, t, k0 >> 5) + 4L * nb * Q4_CELL;
-            touched += touch(w, from, 4L * (INT_CHUNK >> 5) * Q4_CELL);
+            touched += touchBlocks(QuantTiles.Format.Q4_0, w, tiles, blocks, t, 4, (k0 >> 5) + nb, INT_CHUNK >> 5);
             for (int tp = 0; tp < 2; tp++) {
                 int tok = 0;
                 for (; tok < a.sixEnd(); tok += 6) {
@@ -402,9 +398,16 @@ public final class TiledBatch {
         sink = touched;
     }
 
-    private static final long Q4_CELL = (16 + 2L) * ROWS;
     /** Where {@link #touch}'s loads go, so that they are not dead code. */
     private static int sink;
+
+    /**
+     * {@link #touch} of blocks {@code [b, b + nb)} of the group of {@code nt} tiles from {@code t}: the chunk after the
+     * one being multiplied. A group's runs follow each other, so block {@code blocks} is the next group's first.
+     */
+    private static int touchBlocks(QuantTiles.Format f, MemorySegment w, int tiles, int blocks, int t, int nt, int b, int nb) {
+        return touch(w, QuantTiles.quantOffset(f, tiles, blocks, t, b), (long) nt * nb * f.cell());
+    }
 
     /**
      * Loads one int per cache line of {@code w[from, from + bytes)} (clipped to w), so that they are on their way
