@@ -171,6 +171,10 @@ public final class InferenceBench {
                 return new CpuCeilings(MemoryBandwidth.measure(pool, 1L << 30, 3), FloatPeak.measure(pool, 3));
             }
         }
+
+        CpuCeilings best(CpuCeilings other) {
+            return new CpuCeilings(Math.max(bandwidth, other.bandwidth), Math.max(flopPeak, other.flopPeak));
+        }
     }
 
     private int bench(Options o) throws IOException, InterruptedException {
@@ -252,11 +256,12 @@ public final class InferenceBench {
                     r.device().describe(), bandwidth / 1e9);
         } else {
             CpuCeilings after = CpuCeilings.measure(o.threads());
-            bandwidth = Math.max(before.bandwidth(), after.bandwidth());
-            flopPeak = Math.max(before.flopPeak(), after.flopPeak());
-            out.printf(Locale.ROOT, "memory read bandwidth (Java, %d threads, 1 GiB buffer, best before/after the models: %.1f / %.1f): %.1f GB/s%n",
+            CpuCeilings best = before.best(after);
+            bandwidth = best.bandwidth();
+            flopPeak = best.flopPeak();
+            out.printf(Locale.ROOT, "memory read bandwidth (Java, %d threads, 1 GiB buffer; before / after the models: %.1f / %.1f): %.1f GB/s%n",
                     o.threads(), before.bandwidth() / 1e9, after.bandwidth() / 1e9, bandwidth / 1e9);
-            out.printf(Locale.ROOT, "float multiply-add peak (Java Vector API, %d threads, registers only, %.1f / %.1f): %.1f GFLOP/s%n%n",
+            out.printf(Locale.ROOT, "float multiply-add peak (Java Vector API, %d threads, registers only; before / after: %.1f / %.1f): %.1f GFLOP/s%n%n",
                     o.threads(), before.flopPeak() / 1e9, after.flopPeak() / 1e9, flopPeak / 1e9);
         }
         out.printf(Locale.ROOT, "%-28s %12s %12s %7s %8s %12s %12s %7s %10s %9s%n", "model", "prefill t/s", "llama.cpp", "ratio",
