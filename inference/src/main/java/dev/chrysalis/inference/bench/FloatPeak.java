@@ -60,19 +60,20 @@ public final class FloatPeak {
         FloatVector a0 = FloatVector.broadcast(F, 1f), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0;
         FloatVector a6 = a0, a7 = a0, a8 = a0, a9 = a0, a10 = a0, a11 = a0;
         for (int i = 0; i < n; i++) {
-            a0 = a0.fma(m, c);
-            a1 = a1.fma(m, c);
-            a2 = a2.fma(m, c);
-            a3 = a3.fma(m, c);
-            a4 = a4.fma(m, c);
-            a5 = a5.fma(m, c);
-            a6 = a6.fma(m, c);
-            a7 = a7.fma(m, c);
-            a8 = a8.fma(m, c);
-            a9 = a9.fma(m, c);
-            a10 = a10.fma(m, c);
-            a11 = a11.fma(m, c);
+            a0 = m.fma(a0, c);
+            a1 = m.fma(a1, c);
+            a2 = m.fma(a2, c);
+            a3 = m.fma(a3, c);
+            a4 = m.fma(a4, c);
+            a5 = m.fma(a5, c);
+            a6 = m.fma(a6, c);
+            a7 = m.fma(a7, c);
+            a8 = m.fma(a8, c);
+            a9 = m.fma(a9, c);
+            a10 = m.fma(a10, c);
+            a11 = m.fma(a11, c);
         }
-        return a0.add(a1).add(a2).add(a3).add(a4).add(a5).add(a6).add(a7).add(a8).add(a9).add(a10).add(a11).lane(0);
+        // the chains only as arguments, never as receivers, in and after the loop: see kernels.LoopCarried
+        return FloatVector.broadcast(F, -0f).add(a0).add(a1).add(a2).add(a3).add(a4).add(a5).add(a6).add(a7).add(a8).add(a9).add(a10).add(a11).lane(0);
     }
 }

@@ -3,7 +3,6 @@ package dev.chrysalis.inference.kernels;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -119,22 +118,22 @@ public final class AttentionKernels {
             e2 = m2.fma(v, e2);
             e3 = m3.fma(v, e3);
         }
-        a0.intoArray(out, o0);
-        a1.intoArray(out, o0 + L);
-        a2.intoArray(out, o0 + 2 * L);
-        a3.intoArray(out, o0 + 3 * L);
-        b0.intoArray(out, o1);
-        b1.intoArray(out, o1 + L);
-        b2.intoArray(out, o1 + 2 * L);
-        b3.intoArray(out, o1 + 3 * L);
-        c0.intoArray(out, o2);
-        c1.intoArray(out, o2 + L);
-        c2.intoArray(out, o2 + 2 * L);
-        c3.intoArray(out, o2 + 3 * L);
-        e0.intoArray(out, o3);
-        e1.intoArray(out, o3 + L);
-        e2.intoArray(out, o3 + 2 * L);
-        e3.intoArray(out, o3 + 3 * L);
+        LoopCarried.FLOATS.add(a0).intoArray(out, o0);
+        LoopCarried.FLOATS.add(a1).intoArray(out, o0 + L);
+        LoopCarried.FLOATS.add(a2).intoArray(out, o0 + 2 * L);
+        LoopCarried.FLOATS.add(a3).intoArray(out, o0 + 3 * L);
+        LoopCarried.FLOATS.add(b0).intoArray(out, o1);
+        LoopCarried.FLOATS.add(b1).intoArray(out, o1 + L);
+        LoopCarried.FLOATS.add(b2).intoArray(out, o1 + 2 * L);
+        LoopCarried.FLOATS.add(b3).intoArray(out, o1 + 3 * L);
+        LoopCarried.FLOATS.add(c0).intoArray(out, o2);
+        LoopCarried.FLOATS.add(c1).intoArray(out, o2 + L);
+        LoopCarried.FLOATS.add(c2).intoArray(out, o2 + 2 * L);
+        LoopCarried.FLOATS.add(c3).intoArray(out, o2 + 3 * L);
+        LoopCarried.FLOATS.add(e0).intoArray(out, o3);
+        LoopCarried.FLOATS.add(e1).intoArray(out, o3 + L);
+        LoopCarried.FLOATS.add(e2).intoArray(out, o3 + 2 * L);
+        LoopCarried.FLOATS.add(e3).intoArray(out, o3 + 3 * L);
     }
 
     /** {@link #outer4x4} for {@code L} columns. */
@@ -151,10 +150,10 @@ public final class AttentionKernels {
             c = v.fma(FloatVector.broadcast(F, x[x2 + t]), c);
             e = v.fma(FloatVector.broadcast(F, x[x3 + t]), e);
         }
-        a.intoArray(out, o0);
-        b.intoArray(out, o1);
-        c.intoArray(out, o2);
-        e.intoArray(out, o3);
+        LoopCarried.FLOATS.add(a).intoArray(out, o0);
+        LoopCarried.FLOATS.add(b).intoArray(out, o1);
+        LoopCarried.FLOATS.add(c).intoArray(out, o2);
+        LoopCarried.FLOATS.add(e).intoArray(out, o3);
     }
 
     /**
@@ -165,9 +164,9 @@ public final class AttentionKernels {
         int whole = valid - valid % L;
         FloatVector m = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
         for (int j = 0; j < whole; j += L) {
-            m = m.max(FloatVector.fromArray(F, s, so + j));
+            m = FloatVector.fromArray(F, s, so + j).max(m);
         }
-        float max = m.reduceLanes(VectorOperators.MAX);
+        float max = LoopCarried.FLOATS.add(m).reduceLanes(VectorOperators.MAX);
         for (int j = whole; j < valid; j++) {
             max = Math.max(max, s[so + j]);
         }
@@ -178,20 +177,24 @@ public final class AttentionKernels {
         for (; j < whole; j += L) {
             FloatVector e = exp(FloatVector.fromArray(F, s, so + j).fma(sc, shift));
             e.intoArray(s, so + j);
-            sum = sum.add(e);
+            sum = e.add(sum);
         }
         if (j < n) {
             // the last vector: lanes past valid are masked keys and padding, probability 0
             FloatVector e = exp(FloatVector.fromArray(F, s, so + j).fma(sc, shift)).blend(0f, F.indexInRange(j, valid).not());
             e.intoArray(s, so + j);
-            sum = sum.add(e);
+            sum = e.add(sum);
             java.util.Arrays.fill(s, so + j + L, so + n, 0f);
         }
         // VectorKernels.sum written out: C2 ran out of its inlining budget here and boxed the vector into the call
-        for (VectorShuffle<Float> fold : VectorKernels.FOLDS) {
-            sum = sum.add(sum.rearrange(fold));
+        FloatVector t = LoopCarried.FLOATS.add(sum);
+        t = t.add(t.rearrange(VectorKernels.FOLD_1));
+        t = t.add(t.rearrange(VectorKernels.FOLD_2));
+        t = t.add(t.rearrange(VectorKernels.FOLD_3));
+        if (L > 8) {
+            t = t.add(t.rearrange(VectorKernels.FOLD_4));
         }
-        FloatVector inv = FloatVector.broadcast(F, 1f / sum.lane(0));
+        FloatVector inv = FloatVector.broadcast(F, 1f / t.lane(0));
         for (j = 0; j < n; j += L) {
             FloatVector.fromArray(F, s, so + j).mul(inv).intoArray(s, so + j);
         }
@@ -203,6 +206,7 @@ public final class AttentionKernels {
      * exponent bits.
      */
     static FloatVector exp(FloatVector x) {
+        x = LoopCarried.FLOATS.add(x); // a parameter: its class is known only where exp is inlined
         var under = x.compare(VectorOperators.LT, EXP_MIN);
         x = x.max(EXP_MIN);
         FloatVector n = x.mul(LOG2E).add(12582912f).sub(12582912f); // rounded to an integer: 1.5 * 2^23

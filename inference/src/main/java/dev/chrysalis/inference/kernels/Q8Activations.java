@@ -91,9 +91,9 @@ public final class Q8Activations {
         if (VectorKernels.VECTOR) {
             FloatVector m = FloatVector.zero(F);
             for (int j = 0; j < 32; j += F.length()) {
-                m = m.max(FloatVector.fromArray(F, x, xo + j).abs());
+                m = FloatVector.fromArray(F, x, xo + j).abs().max(m);
             }
-            amax = m.reduceLanes(VectorOperators.MAX);
+            amax = LoopCarried.FLOATS.add(m).reduceLanes(VectorOperators.MAX);
         } else {
             for (int j = 0; j < 32; j++) {
                 amax = Math.max(amax, Math.abs(x[xo + j]));

@@ -249,11 +249,14 @@ public final class QuantTiles {
                 IntVector v = IntVector.fromMemorySegment(I, w, cell + quantStride * m, LE);
                 int p = po + 4 * m;
                 // nibbles shifted in 32-bit lanes, which C2 shifts by an immediate: its 16-bit shifts take the
-                // count from a vector register, an extra uop each (and a register per count)
-                s = s.add(v.and(0x000F000F).reinterpretAsShorts().mul(pair(pairs[p])));
-                s = s.add(v.lanewise(VectorOperators.LSHR, 4).and(0x000F000F).reinterpretAsShorts().mul(pair(pairs[p + 1])));
-                s = s.add(v.lanewise(VectorOperators.LSHR, 8).and(0x000F000F).reinterpretAsShorts().mul(pair(pairs[p + 2])));
-                s = s.add(v.lanewise(VectorOperators.LSHR, 12).and(0x000F000F).reinterpretAsShorts().mul(pair(pairs[p + 3])));
+                // count from a vector register, an extra uop each (and a register per count). An activation pair
+                // broadcast to every 32-bit lane is written out, not a helper: a helper C2 compiled on its own
+                // first can be too big for it to inline, and its vector is then boxed on every call (decode at
+                // half speed in some runs)
+                s = v.and(0x000F000F).reinterpretAsShorts().mul(IntVector.broadcast(I, pairs[p]).reinterpretAsShorts()).add(s);
+                s = v.lanewise(VectorOperators.LSHR, 4).and(0x000F000F).reinterpretAsShorts().mul(IntVector.broadcast(I, pairs[p + 1]).reinterpretAsShorts()).add(s);
+                s = v.lanewise(VectorOperators.LSHR, 8).and(0x000F000F).reinterpretAsShorts().mul(IntVector.broadcast(I, pairs[p + 2]).reinterpretAsShorts()).add(s);
+                s = v.lanewise(VectorOperators.LSHR, 12).and(0x000F000F).reinterpretAsShorts().mul(IntVector.broadcast(I, pairs[p + 3]).reinterpretAsShorts()).add(s);
             }
             // helpers taking vectors are written out here: C2 does not always inline them (its node budget
             // per compilation, NodeCountInliningCutoff, runs out in long kernels), and a vector that crosses
@@ -264,16 +267,16 @@ public final class QuantTiles {
             // (exact for subnormal halves too). Bit for bit Float.float16ToFloat on finite halves.
             IntVector h = (IntVector) ShortVector.fromMemorySegment(SCALE, w, scales + b * stride, LE).convertShape(VectorOperators.S2I, I, 0);
             FloatVector d = h.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(0x1p112f);
-            IntVector v = s.reinterpretAsInts();
+            IntVector v = ShortVector.zero(S).add(s).reinterpretAsInts(); // s carried: see LoopCarried
             FloatVector r = (FloatVector) v.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
                     .add(v.lanewise(VectorOperators.ASHR, 16)).sub(8 * a.sums[b]).convert(VectorOperators.I2F, 0);
             acc = r.mul(d).fma(FloatVector.broadcast(F, a.scales[b]), acc);
         }
         int valid = rows - t * ROWS;
         if (valid >= ROWS) {
-            acc.intoArray(out, o);
+            LoopCarried.FLOATS.add(acc).intoArray(out, o);
         } else {
-            acc.intoArray(out, o, F.indexInRange(0, valid));
+            LoopCarried.FLOATS.add(acc).intoArray(out, o, F.indexInRange(0, valid));
         }
     }
 
@@ -309,26 +312,26 @@ public final class QuantTiles {
                 IntVector vv = IntVector.fromMemorySegment(I, w, c0 + GROUP * (4 * m + 2), LE);
                 IntVector uu = IntVector.fromMemorySegment(I, w, c0 + GROUP * (4 * m + 3), LE);
                 int p = po + 4 * m;
-                ShortVector pa = pair(pairs[p]);
-                ShortVector pb = pair(pairs[p + 1]);
-                ShortVector pc = pair(pairs[p + 2]);
-                ShortVector pd = pair(pairs[p + 3]);
-                x = x.add(v.and(0x000F000F).reinterpretAsShorts().mul(pa));
-                x = x.add(v.lanewise(VectorOperators.LSHR, 4).and(0x000F000F).reinterpretAsShorts().mul(pb));
-                x = x.add(v.lanewise(VectorOperators.LSHR, 8).and(0x000F000F).reinterpretAsShorts().mul(pc));
-                x = x.add(v.lanewise(VectorOperators.LSHR, 12).and(0x000F000F).reinterpretAsShorts().mul(pd));
-                y = y.add(u.and(0x000F000F).reinterpretAsShorts().mul(pa));
-                y = y.add(u.lanewise(VectorOperators.LSHR, 4).and(0x000F000F).reinterpretAsShorts().mul(pb));
-                y = y.add(u.lanewise(VectorOperators.LSHR, 8).and(0x000F000F).reinterpretAsShorts().mul(pc));
-                y = y.add(u.lanewise(VectorOperators.LSHR, 12).and(0x000F000F).reinterpretAsShorts().mul(pd));
-                z = z.add(vv.and(0x000F000F).reinterpretAsShorts().mul(pa));
-                z = z.add(vv.lanewise(VectorOperators.LSHR, 4).and(0x000F000F).reinterpretAsShorts().mul(pb));
-                z = z.add(vv.lanewise(VectorOperators.LSHR, 8).and(0x000F000F).reinterpretAsShorts().mul(pc));
-                z = z.add(vv.lanewise(VectorOperators.LSHR, 12).and(0x000F000F).reinterpretAsShorts().mul(pd));
-                q = q.add(uu.and(0x000F000F).reinterpretAsShorts().mul(pa));
-                q = q.add(uu.lanewise(VectorOperators.LSHR, 4).and(0x000F000F).reinterpretAsShorts().mul(pb));
-                q = q.add(uu.lanewise(VectorOperators.LSHR, 8).and(0x000F000F).reinterpretAsShorts().mul(pc));
-                q = q.add(uu.lanewise(VectorOperators.LSHR, 12).and(0x000F000F).reinterpretAsShorts().mul(pd));
+                ShortVector pa = IntVector.broadcast(I, pairs[p]).reinterpretAsShorts();
+                ShortVector pb = IntVector.broadcast(I, pairs[p + 1]).reinterpretAsShorts();
+                ShortVector pc = IntVector.broadcast(I, pairs[p + 2]).reinterpretAsShorts();
+                ShortVector pd = IntVector.broadcast(I, pairs[p + 3]).reinterpretAsShorts();
+                x = v.and(0x000F000F).reinterpretAsShorts().mul(pa).add(x);
+                x = v.lanewise(VectorOperators.LSHR, 4).and(0x000F000F).reinterpretAsShorts().mul(pb).add(x);
+                x = v.lanewise(VectorOperators.LSHR, 8).and(0x000F000F).reinterpretAsShorts().mul(pc).add(x);
+                x = v.lanewise(VectorOperators.LSHR, 12).and(0x000F000F).reinterpretAsShorts().mul(pd).add(x);
+                y = u.and(0x000F000F).reinterpretAsShorts().mul(pa).add(y);
+                y = u.lanewise(VectorOperators.LSHR, 4).and(0x000F000F).reinterpretAsShorts().mul(pb).add(y);
+                y = u.lanewise(VectorOperators.LSHR, 8).and(0x000F000F).reinterpretAsShorts().mul(pc).add(y);
+                y = u.lanewise(VectorOperators.LSHR, 12).and(0x000F000F).reinterpretAsShorts().mul(pd).add(y);
+                z = vv.and(0x000F000F).reinterpretAsShorts().mul(pa).add(z);
+                z = vv.lanewise(VectorOperators.LSHR, 4).and(0x000F000F).reinterpretAsShorts().mul(pb).add(z);
+                z = vv.lanewise(VectorOperators.LSHR, 8).and(0x000F000F).reinterpretAsShorts().mul(pc).add(z);
+                z = vv.lanewise(VectorOperators.LSHR, 12).and(0x000F000F).reinterpretAsShorts().mul(pd).add(z);
+                q = uu.and(0x000F000F).reinterpretAsShorts().mul(pa).add(q);
+                q = uu.lanewise(VectorOperators.LSHR, 4).and(0x000F000F).reinterpretAsShorts().mul(pb).add(q);
+                q = uu.lanewise(VectorOperators.LSHR, 8).and(0x000F000F).reinterpretAsShorts().mul(pc).add(q);
+                q = uu.lanewise(VectorOperators.LSHR, 12).and(0x000F000F).reinterpretAsShorts().mul(pd).add(q);
             }
             IntVector h0 = (IntVector) ShortVector.fromMemorySegment(SCALE, w, s0 + 0L * ROWS, LE).convertShape(VectorOperators.S2I, I, 0);
             IntVector h1 = (IntVector) ShortVector.fromMemorySegment(SCALE, w, s0 + 2L * ROWS, LE).convertShape(VectorOperators.S2I, I, 0);
@@ -339,10 +342,10 @@ public final class QuantTiles {
             FloatVector d2 = h2.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(0x1p112f);
             FloatVector d3 = h3.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(0x1p112f);
             int corr = 8 * a.sums[b];
-            IntVector v0 = x.reinterpretAsInts();
-            IntVector v1 = y.reinterpretAsInts();
-            IntVector v2 = z.reinterpretAsInts();
-            IntVector v3 = q.reinterpretAsInts();
+            IntVector v0 = ShortVector.zero(S).add(x).reinterpretAsInts(); // x..q carried: see LoopCarried
+            IntVector v1 = ShortVector.zero(S).add(y).reinterpretAsInts();
+            IntVector v2 = ShortVector.zero(S).add(z).reinterpretAsInts();
+            IntVector v3 = ShortVector.zero(S).add(q).reinterpretAsInts();
             FloatVector r0 = (FloatVector) v0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
                     .add(v0.lanewise(VectorOperators.ASHR, 16)).sub(corr).convert(VectorOperators.I2F, 0);
             FloatVector r1 = (FloatVector) v1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
@@ -357,10 +360,10 @@ public final class QuantTiles {
             acc2 = r2.mul(d2).fma(da, acc2);
             acc3 = r3.mul(d3).fma(da, acc3);
         }
-        acc0.intoArray(out, o);
-        acc1.intoArray(out, o + ROWS);
-        acc2.intoArray(out, o + 2 * ROWS);
-        acc3.intoArray(out, o + 3 * ROWS);
+        LoopCarried.FLOATS.add(acc0).intoArray(out, o);
+        LoopCarried.FLOATS.add(acc1).intoArray(out, o + ROWS);
+        LoopCarried.FLOATS.add(acc2).intoArray(out, o + 2 * ROWS);
+        LoopCarried.FLOATS.add(acc3).intoArray(out, o + 3 * ROWS);
     }
 
     /**
@@ -388,21 +391,21 @@ public final class QuantTiles {
             IntVector z = IntVector.zero(I);
             for (int g = 0; g < 8; g++) {
                 IntVector v = IntVector.fromMemorySegment(I, w, cell + quantStride * g, LE);
-                IntVector p = v.lanewise(VectorOperators.LSHL, 8).reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(pair(pairs[po + 2 * g]))
-                        .add(v.reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(pair(pairs[po + 2 * g + 1]))).reinterpretAsInts();
-                z = z.add(p.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).add(p.lanewise(VectorOperators.ASHR, 16));
+                IntVector p = v.lanewise(VectorOperators.LSHL, 8).reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(IntVector.broadcast(I, pairs[po + 2 * g]).reinterpretAsShorts())
+                        .add(v.reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(IntVector.broadcast(I, pairs[po + 2 * g + 1]).reinterpretAsShorts())).reinterpretAsInts();
+                z = p.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(p.lanewise(VectorOperators.ASHR, 16)).add(z);
             }
             // written out rather than in helpers taking vectors: see matvec1
             IntVector h = (IntVector) ShortVector.fromMemorySegment(SCALE, w, scales + b * stride, LE).convertShape(VectorOperators.S2I, I, 0);
             FloatVector d = h.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(0x1p112f);
-            FloatVector r = (FloatVector) z.convert(VectorOperators.I2F, 0);
+            FloatVector r = (FloatVector) IntVector.zero(I).add(z).convert(VectorOperators.I2F, 0); // z carried: see LoopCarried
             acc = r.mul(d).fma(FloatVector.broadcast(F, a.scales[b]), acc);
         }
         int valid = rows - t * ROWS;
         if (valid >= ROWS) {
-            acc.intoArray(out, o);
+            LoopCarried.FLOATS.add(acc).intoArray(out, o);
         } else {
-            acc.intoArray(out, o, F.indexInRange(0, valid));
+            LoopCarried.FLOATS.add(acc).intoArray(out, o, F.indexInRange(0, valid));
         }
     }
 
@@ -426,8 +429,8 @@ public final class QuantTiles {
                 IntVector v1 = IntVector.fromMemorySegment(I, w, c0 + GROUP * (4 * g + 1), LE);
                 IntVector v2 = IntVector.fromMemorySegment(I, w, c0 + GROUP * (4 * g + 2), LE);
                 IntVector v3 = IntVector.fromMemorySegment(I, w, c0 + GROUP * (4 * g + 3), LE);
-                ShortVector pa = pair(pairs[po + 2 * g]);
-                ShortVector pb = pair(pairs[po + 2 * g + 1]);
+                ShortVector pa = IntVector.broadcast(I, pairs[po + 2 * g]).reinterpretAsShorts();
+                ShortVector pb = IntVector.broadcast(I, pairs[po + 2 * g + 1]).reinterpretAsShorts();
                 IntVector p0 = v0.lanewise(VectorOperators.LSHL, 8).reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(pa)
                         .add(v0.reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(pb)).reinterpretAsInts();
                 IntVector p1 = v1.lanewise(VectorOperators.LSHL, 8).reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(pa)
@@ -436,10 +439,10 @@ public final class QuantTiles {
                         .add(v2.reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(pb)).reinterpretAsInts();
                 IntVector p3 = v3.lanewise(VectorOperators.LSHL, 8).reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(pa)
                         .add(v3.reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(pb)).reinterpretAsInts();
-                z0 = z0.add(p0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).add(p0.lanewise(VectorOperators.ASHR, 16));
-                z1 = z1.add(p1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).add(p1.lanewise(VectorOperators.ASHR, 16));
-                z2 = z2.add(p2.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).add(p2.lanewise(VectorOperators.ASHR, 16));
-                z3 = z3.add(p3.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)).add(p3.lanewise(VectorOperators.ASHR, 16));
+                z0 = p0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(p0.lanewise(VectorOperators.ASHR, 16)).add(z0);
+                z1 = p1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(p1.lanewise(VectorOperators.ASHR, 16)).add(z1);
+                z2 = p2.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(p2.lanewise(VectorOperators.ASHR, 16)).add(z2);
+                z3 = p3.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(p3.lanewise(VectorOperators.ASHR, 16)).add(z3);
             }
             IntVector h0 = (IntVector) ShortVector.fromMemorySegment(SCALE, w, s0 + 0L * ROWS, LE).convertShape(VectorOperators.S2I, I, 0);
             IntVector h1 = (IntVector) ShortVector.fromMemorySegment(SCALE, w, s0 + 2L * ROWS, LE).convertShape(VectorOperators.S2I, I, 0);
@@ -449,24 +452,19 @@ public final class QuantTiles {
             FloatVector d1 = h1.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(0x1p112f);
             FloatVector d2 = h2.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(0x1p112f);
             FloatVector d3 = h3.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(0x1p112f);
-            FloatVector r0 = (FloatVector) z0.convert(VectorOperators.I2F, 0);
-            FloatVector r1 = (FloatVector) z1.convert(VectorOperators.I2F, 0);
-            FloatVector r2 = (FloatVector) z2.convert(VectorOperators.I2F, 0);
-            FloatVector r3 = (FloatVector) z3.convert(VectorOperators.I2F, 0);
+            FloatVector r0 = (FloatVector) IntVector.zero(I).add(z0).convert(VectorOperators.I2F, 0); // z0..z3 carried: see LoopCarried
+            FloatVector r1 = (FloatVector) IntVector.zero(I).add(z1).convert(VectorOperators.I2F, 0);
+            FloatVector r2 = (FloatVector) IntVector.zero(I).add(z2).convert(VectorOperators.I2F, 0);
+            FloatVector r3 = (FloatVector) IntVector.zero(I).add(z3).convert(VectorOperators.I2F, 0);
             FloatVector da = FloatVector.broadcast(F, a.scales[b]);
             acc0 = r0.mul(d0).fma(da, acc0);
             acc1 = r1.mul(d1).fma(da, acc1);
             acc2 = r2.mul(d2).fma(da, acc2);
             acc3 = r3.mul(d3).fma(da, acc3);
         }
-        acc0.intoArray(out, o);
-        acc1.intoArray(out, o + ROWS);
-        acc2.intoArray(out, o + 2 * ROWS);
-        acc3.intoArray(out, o + 3 * ROWS);
-    }
-
-    /** Two activation integers in the halves of every 32-bit lane. */
-    private static ShortVector pair(int packed) {
-        return IntVector.broadcast(I, packed).reinterpretAsShorts();
+        LoopCarried.FLOATS.add(acc0).intoArray(out, o);
+        LoopCarried.FLOATS.add(acc1).intoArray(out, o + ROWS);
+        LoopCarried.FLOATS.add(acc2).intoArray(out, o + 2 * ROWS);
+        LoopCarried.FLOATS.add(acc3).intoArray(out, o + 3 * ROWS);
     }
 }

@@ -485,8 +485,15 @@ public final class TiledBatch {
      * (2 weight loads, 6 broadcasts, 12 multiplies and 12 adds per column), then each half widened, converted and
      * scaled into the 12 float sums, which stay in registers: flushing through memory instead cost a third of the
      * kernel's time. Written out, like the decode kernels (a vector crossing a call C2 did not inline is boxed).
+     *
+     * <p>At its size limit for C1: at 2223 bytes of bytecode C1's profiling tier ran out of virtual registers,
+     * HotSpot then kept the method in its first C1 tier for good (no profile, so never C2) and prefill ran
+     * lane by lane, a hundred times slower. Keep it at most its 2153 bytes ({@code javap -c}) or split it.
      */
     private static void ints2x6(short[] ws, float[] wsc, int wb, int pairs, int[] xp, float[] xs, int xo, int xso, float[] acc, int ao) {
+        if (pairs <= 0) {
+            return; // nothing to add
+        }
         FloatVector f00 = FloatVector.fromArray(F, acc, ao + 0 * ROWS);
         FloatVector f10 = FloatVector.fromArray(F, acc, ao + 1 * ROWS);
         FloatVector f01 = FloatVector.fromArray(F, acc, ao + 4 * ROWS);
@@ -499,7 +506,9 @@ public final class TiledBatch {
         FloatVector f14 = FloatVector.fromArray(F, acc, ao + 17 * ROWS);
         FloatVector f05 = FloatVector.fromArray(F, acc, ao + 20 * ROWS);
         FloatVector f15 = FloatVector.fromArray(F, acc, ao + 21 * ROWS);
-        for (int l = 0; l < pairs; l++) {
+        // a do-while, like the sums' loop within: after it the float sums are the body's last values
+        int l = 0;
+        do {
             ShortVector s00 = ShortVector.zero(S); ShortVector s10 = ShortVector.zero(S);
             ShortVector s01 = ShortVector.zero(S); ShortVector s11 = ShortVector.zero(S);
             ShortVector s02 = ShortVector.zero(S); ShortVector s12 = ShortVector.zero(S);
@@ -508,7 +517,9 @@ public final class TiledBatch {
             ShortVector s05 = ShortVector.zero(S); ShortVector s15 = ShortVector.zero(S);
             int wo = (wb + l) * PAIR_SHORTS;
             int xl = xo + 192 * l;
-            for (int k = 0; k < 32; k++) {
+            // a do-while: after it the sums are the body's last values, whose class C2 knows (see LoopCarried)
+            int k = 0;
+            do {
                 ShortVector w0 = ShortVector.fromArray(S, ws, wo + 4 * ROWS * k);
                 ShortVector w1 = ShortVector.fromArray(S, ws, wo + 4 * ROWS * k + 2 * ROWS);
                 int xk = xl + 6 * k;
@@ -530,7 +541,7 @@ public final class TiledBatch {
                 v = IntVector.broadcast(I, xp[xk + 5]).reinterpretAsShorts();
                 s05 = w0.mul(v).add(s05);
                 s15 = w1.mul(v).add(s15);
-            }
+            } while (++k < 32);
             int so = (wb + l) * 2 * 2 * ROWS;
             FloatVector da0 = FloatVector.fromArray(F, wsc, so);
             FloatVector da1 = FloatVector.fromArray(F, wsc, so + ROWS);
@@ -586,7 +597,7 @@ public final class TiledBatch {
             IntVector z15 = s15.reinterpretAsInts();
             f15 = ((FloatVector) z15.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).mul(da1).fma(ea5, f15);
             f15 = ((FloatVector) z15.lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).mul(db1).fma(eb5, f15);
-        }
+        } while (++l < pairs);
         f00.intoArray(acc, ao + 0 * ROWS);
         f10.intoArray(acc, ao + 1 * ROWS);
         f01.intoArray(acc, ao + 4 * ROWS);
@@ -603,6 +614,9 @@ public final class TiledBatch {
 
     /** {@link #ints2x6} for a four-token panel. */
     private static void ints2x4(short[] ws, float[] wsc, int wb, int pairs, int[] xp, float[] xs, int xo, int xso, float[] acc, int ao) {
+        if (pairs <= 0) {
+            return; // nothing to add
+        }
         FloatVector f00 = FloatVector.fromArray(F, acc, ao + 0 * ROWS);
         FloatVector f10 = FloatVector.fromArray(F, acc, ao + 1 * ROWS);
         FloatVector f01 = FloatVector.fromArray(F, acc, ao + 4 * ROWS);
@@ -611,14 +625,18 @@ public final class TiledBatch {
         FloatVector f12 = FloatVector.fromArray(F, acc, ao + 9 * ROWS);
         FloatVector f03 = FloatVector.fromArray(F, acc, ao + 12 * ROWS);
         FloatVector f13 = FloatVector.fromArray(F, acc, ao + 13 * ROWS);
-        for (int l = 0; l < pairs; l++) {
+        // a do-while, like the sums' loop within: after it the float sums are the body's last values
+        int l = 0;
+        do {
             ShortVector s00 = ShortVector.zero(S); ShortVector s10 = ShortVector.zero(S);
             ShortVector s01 = ShortVector.zero(S); ShortVector s11 = ShortVector.zero(S);
             ShortVector s02 = ShortVector.zero(S); ShortVector s12 = ShortVector.zero(S);
             ShortVector s03 = ShortVector.zero(S); ShortVector s13 = ShortVector.zero(S);
             int wo = (wb + l) * PAIR_SHORTS;
             int xl = xo + 128 * l;
-            for (int k = 0; k < 32; k++) {
+            // a do-while: after it the sums are the body's last values, whose class C2 knows (see LoopCarried)
+            int k = 0;
+            do {
                 ShortVector w0 = ShortVector.fromArray(S, ws, wo + 4 * ROWS * k);
                 ShortVector w1 = ShortVector.fromArray(S, ws, wo + 4 * ROWS * k + 2 * ROWS);
                 int xk = xl + 4 * k;
@@ -634,7 +652,7 @@ public final class TiledBatch {
                 v = IntVector.broadcast(I, xp[xk + 3]).reinterpretAsShorts();
                 s03 = w0.mul(v).add(s03);
                 s13 = w1.mul(v).add(s13);
-            }
+            } while (++k < 32);
             int so = (wb + l) * 2 * 2 * ROWS;
             FloatVector da0 = FloatVector.fromArray(F, wsc, so);
             FloatVector da1 = FloatVector.fromArray(F, wsc, so + ROWS);
@@ -674,7 +692,7 @@ public final class TiledBatch {
             IntVector z13 = s13.reinterpretAsInts();
             f13 = ((FloatVector) z13.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).mul(da1).fma(ea3, f13);
             f13 = ((FloatVector) z13.lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).mul(db1).fma(eb3, f13);
-        }
+        } while (++l < pairs);
         f00.intoArray(acc, ao + 0 * ROWS);
         f10.intoArray(acc, ao + 1 * ROWS);
         f01.intoArray(acc, ao + 4 * ROWS);
@@ -755,30 +773,30 @@ public final class TiledBatch {
             c5 = w2.fma(v, c5);
             d5 = w3.fma(v, d5);
         }
-        a0.intoArray(acc, o0);
-        b0.intoArray(acc, o0 + ROWS);
-        c0.intoArray(acc, o0 + 2 * ROWS);
-        d0.intoArray(acc, o0 + 3 * ROWS);
-        a1.intoArray(acc, o0 + 4 * ROWS);
-        b1.intoArray(acc, o0 + 5 * ROWS);
-        c1.intoArray(acc, o0 + 6 * ROWS);
-        d1.intoArray(acc, o0 + 7 * ROWS);
-        a2.intoArray(acc, o0 + 8 * ROWS);
-        b2.intoArray(acc, o0 + 9 * ROWS);
-        c2.intoArray(acc, o0 + 10 * ROWS);
-        d2.intoArray(acc, o0 + 11 * ROWS);
-        a3.intoArray(acc, o0 + 12 * ROWS);
-        b3.intoArray(acc, o0 + 13 * ROWS);
-        c3.intoArray(acc, o0 + 14 * ROWS);
-        d3.intoArray(acc, o0 + 15 * ROWS);
-        a4.intoArray(acc, o0 + 16 * ROWS);
-        b4.intoArray(acc, o0 + 17 * ROWS);
-        c4.intoArray(acc, o0 + 18 * ROWS);
-        d4.intoArray(acc, o0 + 19 * ROWS);
-        a5.intoArray(acc, o0 + 20 * ROWS);
-        b5.intoArray(acc, o0 + 21 * ROWS);
-        c5.intoArray(acc, o0 + 22 * ROWS);
-        d5.intoArray(acc, o0 + 23 * ROWS);
+        LoopCarried.FLOATS.add(a0).intoArray(acc, o0);
+        LoopCarried.FLOATS.add(b0).intoArray(acc, o0 + ROWS);
+        LoopCarried.FLOATS.add(c0).intoArray(acc, o0 + 2 * ROWS);
+        LoopCarried.FLOATS.add(d0).intoArray(acc, o0 + 3 * ROWS);
+        LoopCarried.FLOATS.add(a1).intoArray(acc, o0 + 4 * ROWS);
+        LoopCarried.FLOATS.add(b1).intoArray(acc, o0 + 5 * ROWS);
+        LoopCarried.FLOATS.add(c1).intoArray(acc, o0 + 6 * ROWS);
+        LoopCarried.FLOATS.add(d1).intoArray(acc, o0 + 7 * ROWS);
+        LoopCarried.FLOATS.add(a2).intoArray(acc, o0 + 8 * ROWS);
+        LoopCarried.FLOATS.add(b2).intoArray(acc, o0 + 9 * ROWS);
+        LoopCarried.FLOATS.add(c2).intoArray(acc, o0 + 10 * ROWS);
+        LoopCarried.FLOATS.add(d2).intoArray(acc, o0 + 11 * ROWS);
+        LoopCarried.FLOATS.add(a3).intoArray(acc, o0 + 12 * ROWS);
+        LoopCarried.FLOATS.add(b3).intoArray(acc, o0 + 13 * ROWS);
+        LoopCarried.FLOATS.add(c3).intoArray(acc, o0 + 14 * ROWS);
+        LoopCarried.FLOATS.add(d3).intoArray(acc, o0 + 15 * ROWS);
+        LoopCarried.FLOATS.add(a4).intoArray(acc, o0 + 16 * ROWS);
+        LoopCarried.FLOATS.add(b4).intoArray(acc, o0 + 17 * ROWS);
+        LoopCarried.FLOATS.add(c4).intoArray(acc, o0 + 18 * ROWS);
+        LoopCarried.FLOATS.add(d4).intoArray(acc, o0 + 19 * ROWS);
+        LoopCarried.FLOATS.add(a5).intoArray(acc, o0 + 20 * ROWS);
+        LoopCarried.FLOATS.add(b5).intoArray(acc, o0 + 21 * ROWS);
+        LoopCarried.FLOATS.add(c5).intoArray(acc, o0 + 22 * ROWS);
+        LoopCarried.FLOATS.add(d5).intoArray(acc, o0 + 23 * ROWS);
     }
 
     /** {@link #quad6} for the four-token panel at {@code tok}: 16 accumulators. */
@@ -829,22 +847,22 @@ public final class TiledBatch {
             c3 = w2.fma(v, c3);
             d3 = w3.fma(v, d3);
         }
-        a0.intoArray(acc, o0);
-        b0.intoArray(acc, o0 + ROWS);
-        c0.intoArray(acc, o0 + 2 * ROWS);
-        d0.intoArray(acc, o0 + 3 * ROWS);
-        a1.intoArray(acc, o0 + 4 * ROWS);
-        b1.intoArray(acc, o0 + 5 * ROWS);
-        c1.intoArray(acc, o0 + 6 * ROWS);
-        d1.intoArray(acc, o0 + 7 * ROWS);
-        a2.intoArray(acc, o0 + 8 * ROWS);
-        b2.intoArray(acc, o0 + 9 * ROWS);
-        c2.intoArray(acc, o0 + 10 * ROWS);
-        d2.intoArray(acc, o0 + 11 * ROWS);
-        a3.intoArray(acc, o0 + 12 * ROWS);
-        b3.intoArray(acc, o0 + 13 * ROWS);
-        c3.intoArray(acc, o0 + 14 * ROWS);
-        d3.intoArray(acc, o0 + 15 * ROWS);
+        LoopCarried.FLOATS.add(a0).intoArray(acc, o0);
+        LoopCarried.FLOATS.add(b0).intoArray(acc, o0 + ROWS);
+        LoopCarried.FLOATS.add(c0).intoArray(acc, o0 + 2 * ROWS);
+        LoopCarried.FLOATS.add(d0).intoArray(acc, o0 + 3 * ROWS);
+        LoopCarried.FLOATS.add(a1).intoArray(acc, o0 + 4 * ROWS);
+        LoopCarried.FLOATS.add(b1).intoArray(acc, o0 + 5 * ROWS);
+        LoopCarried.FLOATS.add(c1).intoArray(acc, o0 + 6 * ROWS);
+        LoopCarried.FLOATS.add(d1).intoArray(acc, o0 + 7 * ROWS);
+        LoopCarried.FLOATS.add(a2).intoArray(acc, o0 + 8 * ROWS);
+        LoopCarried.FLOATS.add(b2).intoArray(acc, o0 + 9 * ROWS);
+        LoopCarried.FLOATS.add(c2).intoArray(acc, o0 + 10 * ROWS);
+        LoopCarried.FLOATS.add(d2).intoArray(acc, o0 + 11 * ROWS);
+        LoopCarried.FLOATS.add(a3).intoArray(acc, o0 + 12 * ROWS);
+        LoopCarried.FLOATS.add(b3).intoArray(acc, o0 + 13 * ROWS);
+        LoopCarried.FLOATS.add(c3).intoArray(acc, o0 + 14 * ROWS);
+        LoopCarried.FLOATS.add(d3).intoArray(acc, o0 + 15 * ROWS);
     }
 
     /**
@@ -900,14 +918,14 @@ public final class TiledBatch {
             a3 = w2.fma(v, a3);
             b3 = w3.fma(v, b3);
         }
-        a0.intoArray(out, o0);
-        b0.intoArray(out, o0 + ROWS);
-        a1.intoArray(out, o1);
-        b1.intoArray(out, o1 + ROWS);
-        a2.intoArray(out, o2);
-        b2.intoArray(out, o2 + ROWS);
-        a3.intoArray(out, o3);
-        b3.intoArray(out, o3 + ROWS);
+        LoopCarried.FLOATS.add(a0).intoArray(out, o0);
+        LoopCarried.FLOATS.add(b0).intoArray(out, o0 + ROWS);
+        LoopCarried.FLOATS.add(a1).intoArray(out, o1);
+        LoopCarried.FLOATS.add(b1).intoArray(out, o1 + ROWS);
+        LoopCarried.FLOATS.add(a2).intoArray(out, o2);
+        LoopCarried.FLOATS.add(b2).intoArray(out, o2 + ROWS);
+        LoopCarried.FLOATS.add(a3).intoArray(out, o3);
+        LoopCarried.FLOATS.add(b3).intoArray(out, o3 + ROWS);
     }
 
     /** One tile's rows (the first {@code valid}) times one token over {@code n} columns. */
@@ -917,6 +935,6 @@ public final class TiledBatch {
         for (int c = 0; c < n; c++) {
             a = FloatVector.fromArray(F, wt, stride * c + lane).fma(FloatVector.broadcast(F, x[xo + c]), a);
         }
-        a.intoArray(out, o, in);
+        LoopCarried.FLOATS.add(a).intoArray(out, o, in);
     }
 }

@@ -56,18 +56,15 @@ public final class VectorKernels {
         return pref;
     }
 
-    /** Shuffles that fold a vector onto itself: lane i takes lane i + half (mod L). */
-    static final VectorShuffle<Float>[] FOLDS = folds();
+    /** Shuffles that fold a vector onto itself: lane i takes lane i + L / 2^k (mod L), k = 1, 2, 3, 4. */
+    static final VectorShuffle<Float> FOLD_1 = fold(1);
+    static final VectorShuffle<Float> FOLD_2 = fold(2);
+    static final VectorShuffle<Float> FOLD_3 = fold(3);
+    static final VectorShuffle<Float> FOLD_4 = fold(4);
 
-    @SuppressWarnings("unchecked")
-    private static VectorShuffle<Float>[] folds() {
-        int steps = Integer.numberOfTrailingZeros(L);
-        VectorShuffle<Float>[] f = new VectorShuffle[steps];
-        for (int s = 0; s < steps; s++) {
-            int half = L >> (s + 1);
-            f[s] = VectorShuffle.fromOp(F, i -> (i + half) % L);
-        }
-        return f;
+    private static VectorShuffle<Float> fold(int k) {
+        int half = L >> k;
+        return VectorShuffle.fromOp(F, i -> (i + half) % L);
     }
 
     /**
@@ -75,10 +72,17 @@ public final class VectorKernels {
      * once compiled than when interpreted, which would make logits depend on JIT warm-up; this does not.
      */
     public static float sum(FloatVector v) {
-        for (VectorShuffle<Float> f : FOLDS) {
-            v = v.add(v.rearrange(f));
+        // written out, not a loop over the folds, which would carry the vector (see LoopCarried); L is a constant.
+        // Callers pass a loop's sums through LoopCarried.FLOATS: should C2 not inline this method, the loop's
+        // vector would cross the call and be boxed on every iteration, a fresh one only once per call.
+        FloatVector s = LoopCarried.FLOATS.add(v);
+        s = s.add(s.rearrange(FOLD_1));
+        s = s.add(s.rearrange(FOLD_2));
+        s = s.add(s.rearrange(FOLD_3));
+        if (L > 8) {
+            s = s.add(s.rearrange(FOLD_4));
         }
-        return v.lane(0);
+        return s.lane(0);
     }
 
     /** Number of float lanes of the preferred vector shape on this machine. */
@@ -95,7 +99,7 @@ public final class VectorKernels {
             for (; i < bound; i += L) {
                 acc = FloatVector.fromArray(F, a, ao + i).fma(FloatVector.fromArray(F, b, bo + i), acc);
             }
-            sum = sum(acc);
+            sum = sum(LoopCarried.FLOATS.add(acc));
         }
         for (; i < n; i++) {
             sum += a[ao + i] * b[bo + i];
@@ -121,10 +125,10 @@ public final class VectorKernels {
                 a2 = wv.fma(FloatVector.fromArray(F, x, x2 + i), a2);
                 a3 = wv.fma(FloatVector.fromArray(F, x, x3 + i), a3);
             }
-            s0 = sum(a0);
-            s1 = sum(a1);
-            s2 = sum(a2);
-            s3 = sum(a3);
+            s0 = sum(LoopCarried.FLOATS.add(a0));
+            s1 = sum(LoopCarried.FLOATS.add(a1));
+            s2 = sum(LoopCarried.FLOATS.add(a2));
+            s3 = sum(LoopCarried.FLOATS.add(a3));
         }
         for (; i < n; i++) {
             float wv = w[wo + i];
@@ -182,22 +186,22 @@ public final class VectorKernels {
                 c32 = a2.fma(b, c32);
                 c33 = a3.fma(b, c33);
             }
-            s[0] = sum(c00);
-            s[1] = sum(c01);
-            s[2] = sum(c02);
-            s[3] = sum(c03);
-            s[4] = sum(c10);
-            s[5] = sum(c11);
-            s[6] = sum(c12);
-            s[7] = sum(c13);
-            s[8] = sum(c20);
-            s[9] = sum(c21);
-            s[10] = sum(c22);
-            s[11] = sum(c23);
-            s[12] = sum(c30);
-            s[13] = sum(c31);
-            s[14] = sum(c32);
-            s[15] = sum(c33);
+            s[0] = sum(LoopCarried.FLOATS.add(c00));
+            s[1] = sum(LoopCarried.FLOATS.add(c01));
+            s[2] = sum(LoopCarried.FLOATS.add(c02));
+            s[3] = sum(LoopCarried.FLOATS.add(c03));
+            s[4] = sum(LoopCarried.FLOATS.add(c10));
+            s[5] = sum(LoopCarried.FLOATS.add(c11));
+            s[6] = sum(LoopCarried.FLOATS.add(c12));
+            s[7] = sum(LoopCarried.FLOATS.add(c13));
+            s[8] = sum(LoopCarried.FLOATS.add(c20));
+            s[9] = sum(LoopCarried.FLOATS.add(c21));
+            s[10] = sum(LoopCarried.FLOATS.add(c22));
+            s[11] = sum(LoopCarried.FLOATS.add(c23));
+            s[12] = sum(LoopCarried.FLOATS.add(c30));
+            s[13] = sum(LoopCarried.FLOATS.add(c31));
+            s[14] = sum(LoopCarried.FLOATS.add(c32));
+            s[15] = sum(LoopCarried.FLOATS.add(c33));
         }
         for (; i < n; i++) {
             for (int t = 0; t < 4; t++) {
@@ -258,22 +262,22 @@ public final class VectorKernels {
             c32 = a2.fma(b, c32);
             c33 = a3.fma(b, c33);
         }
-        c00.intoArray(acc, ao);
-        c01.intoArray(acc, ao + L);
-        c02.intoArray(acc, ao + 2 * L);
-        c03.intoArray(acc, ao + 3 * L);
-        c10.intoArray(acc, ao + 4 * L);
-        c11.intoArray(acc, ao + 5 * L);
-        c12.intoArray(acc, ao + 6 * L);
-        c13.intoArray(acc, ao + 7 * L);
-        c20.intoArray(acc, ao + 8 * L);
-        c21.intoArray(acc, ao + 9 * L);
-        c22.intoArray(acc, ao + 10 * L);
-        c23.intoArray(acc, ao + 11 * L);
-        c30.intoArray(acc, ao + 12 * L);
-        c31.intoArray(acc, ao + 13 * L);
-        c32.intoArray(acc, ao + 14 * L);
-        c33.intoArray(acc, ao + 15 * L);
+        LoopCarried.FLOATS.add(c00).intoArray(acc, ao);
+        LoopCarried.FLOATS.add(c01).intoArray(acc, ao + L);
+        LoopCarried.FLOATS.add(c02).intoArray(acc, ao + 2 * L);
+        LoopCarried.FLOATS.add(c03).intoArray(acc, ao + 3 * L);
+        LoopCarried.FLOATS.add(c10).intoArray(acc, ao + 4 * L);
+        LoopCarried.FLOATS.add(c11).intoArray(acc, ao + 5 * L);
+        LoopCarried.FLOATS.add(c12).intoArray(acc, ao + 6 * L);
+        LoopCarried.FLOATS.add(c13).intoArray(acc, ao + 7 * L);
+        LoopCarried.FLOATS.add(c20).intoArray(acc, ao + 8 * L);
+        LoopCarried.FLOATS.add(c21).intoArray(acc, ao + 9 * L);
+        LoopCarried.FLOATS.add(c22).intoArray(acc, ao + 10 * L);
+        LoopCarried.FLOATS.add(c23).intoArray(acc, ao + 11 * L);
+        LoopCarried.FLOATS.add(c30).intoArray(acc, ao + 12 * L);
+        LoopCarried.FLOATS.add(c31).intoArray(acc, ao + 13 * L);
+        LoopCarried.FLOATS.add(c32).intoArray(acc, ao + 14 * L);
+        LoopCarried.FLOATS.add(c33).intoArray(acc, ao + 15 * L);
     }
 
     /**
@@ -407,7 +411,7 @@ public final class VectorKernels {
             for (; i < bound; i += L) {
                 acc = FloatVector.fromMemorySegment(F, w, off + 4L * i, LE).fma(FloatVector.fromArray(F, x, xo + i), acc);
             }
-            sum = sum(acc);
+            sum = sum(LoopCarried.FLOATS.add(acc));
         }
         for (; i < n; i++) {
             sum += w.get(F32, off + 4L * i) * x[xo + i];
@@ -441,9 +445,9 @@ public final class VectorKernels {
                         .convertShape(VectorOperators.B2F, F, 0);
                 s = q.fma(FloatVector.fromArray(F, x, xb + j), s);
             }
-            acc = s.fma(FloatVector.broadcast(F, Float.float16ToFloat(w.get(F16, bo))), acc);
+            acc = FloatVector.broadcast(F, Float.float16ToFloat(w.get(F16, bo))).fma(s, acc); // s, carried, as an argument
         }
-        return sum(acc);
+        return sum(LoopCarried.FLOATS.add(acc));
     }
 
     /** Dot of a Q4_0 row ({@code n/32} blocks of f16 scale + 16 bytes of nibbles) with {@code x}, any lane count. */
@@ -475,9 +479,9 @@ public final class VectorKernels {
                 s = lo.fma(FloatVector.fromArray(F, x, xb + j), s);
                 s = hi.fma(FloatVector.fromArray(F, x, xb + 16 + j), s);
             }
-            acc = s.fma(FloatVector.broadcast(F, Float.float16ToFloat(w.get(F16, bo))), acc);
+            acc = FloatVector.broadcast(F, Float.float16ToFloat(w.get(F16, bo))).fma(s, acc); // s, carried, as an argument
         }
-        return sum(acc);
+        return sum(LoopCarried.FLOATS.add(acc));
     }
 
     /**
@@ -508,7 +512,7 @@ public final class VectorKernels {
             a0 = q4Block(w, bo, x, xo + 32 * b).fma(FloatVector.broadcast(F, d0), a0);
             corr += d0 * blockSums[sb + b];
         }
-        return sum(a0.add(a1)) - 8 * corr;
+        return sum(LoopCarried.FLOATS.add(a0).add(a1)) - 8 * corr;
     }
 
     /** Unscaled {@code sum q_i * x_i} lane-wise over one Q4_0 block at {@code bo} (nibbles 0..15, not re-centred). */
@@ -526,9 +530,9 @@ public final class VectorKernels {
             if (VECTOR) {
                 FloatVector v = FloatVector.fromArray(F, x, 32 * b);
                 for (int j = L; j < 32; j += L) {
-                    v = v.add(FloatVector.fromArray(F, x, 32 * b + j));
+                    v = FloatVector.fromArray(F, x, 32 * b + j).add(v);
                 }
-                s[b] = sum(v);
+                s[b] = sum(LoopCarried.FLOATS.add(v));
             } else {
                 float t = 0;
                 for (int j = 0; j < 32; j++) {
@@ -556,7 +560,7 @@ public final class VectorKernels {
             long bo = off + 34L * b;
             a0 = q8Block(w, bo, x, xo + 32 * b).fma(FloatVector.broadcast(F, Float.float16ToFloat(w.get(F16, bo))), a0);
         }
-        return sum(a0.add(a1));
+        return sum(LoopCarried.FLOATS.add(a0).add(a1));
     }
 
     /** Unscaled {@code sum q_i * x_i} lane-wise over one Q8_0 block at {@code bo}. */
@@ -614,7 +618,7 @@ public final class VectorKernels {
                 mins += dmin * (k4Min(packed, high, 2 * c) * blockSums[sb + 2 * c] + k4Min(packed, high, 2 * c + 1) * blockSums[sb + 2 * c + 1]);
             }
         }
-        return sum(accLo.add(accHi)) - mins;
+        return sum(LoopCarried.FLOATS.add(accLo).add(accHi)) - mins;
     }
 
     /**
@@ -682,7 +686,7 @@ public final class VectorKernels {
                 }
             }
         }
-        return sum(acc1.add(acc2).add(acc3.add(acc4)));
+        return sum(LoopCarried.FLOATS.add(acc1).add(acc2).add(LoopCarried.FLOATS.add(acc3).add(acc4)));
     }
 
     /** Vectorized dequantization of a Q4_K row (16-lane vectors) into {@code y[yo..yo+n)}. */
