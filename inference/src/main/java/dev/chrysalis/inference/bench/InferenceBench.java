@@ -208,6 +208,7 @@ public final class InferenceBench {
             int[] prompt = prompt(o.promptTokens(), f);
             Speed ours = new Speed(0, 0);
             Optional<Speed> peer = Optional.empty();
+            long decodeAllocation = Long.MAX_VALUE;
             long bytesPerToken;
             long flopsPerToken;
             // the GPU takes the prompt in larger batches: its matrix-matrix kernels work on 64-token tiles; on the
@@ -224,7 +225,11 @@ public final class InferenceBench {
                 measureOurs(e, prompt, o); // warm-up: JIT compilation of the kernels
                 // rounds alternate between the engines so that both see the same background load
                 for (int r = 0; r < o.runs(); r++) {
-                    ours = best(ours, measureOurs(e, prompt, o));
+                    OurRun run = measureOurs(e, prompt, o);
+                    ours = best(ours, run.speed());
+                    if (run.decodeBytesPerStep() >= 0) {
+                        decodeAllocation = Math.min(decodeAllocation, run.decodeBytesPerStep());
+                    }
                     if (peerScript.isPresent() && status == 0) {
                         try {
                             Speed p = measurePeer(peerScript.get(), f, prompt, o);
@@ -240,10 +245,12 @@ public final class InferenceBench {
                 }
                 Runtime rt = Runtime.getRuntime();
                 memoryReport.append(String.format(Locale.ROOT,
-                        "resident memory with %s loaded: %s (file %.0f MiB + KV cache %.1f MiB; JVM heap committed %.0f MiB)%n",
+                        "resident memory with %s loaded: %s (file %.0f MiB + KV cache %.1f MiB; JVM heap committed %.0f MiB;"
+                                + " heap allocated per decode step %s)%n",
                         f.getFileName(), residentMemory(), Files.size(f) / 1048576.0,
                         KvCache.bytes(gpu ? KvCacheType.F16 : e.options().kvCacheType(), e.config(), e.contextLength()) / 1048576.0,
-                        rt.totalMemory() / 1048576.0));
+                        rt.totalMemory() / 1048576.0,
+                        decodeAllocation == Long.MAX_VALUE ? "unknown" : fmt(decodeAllocation / 1024.0, 1) + " KiB"));
             }
             rows.add(new Row(f, ours, peer, bytesPerToken, flopsPerToken));
         }
@@ -330,14 +337,45 @@ public final class InferenceBench {
      * first runs once and forgets its tokens, so the measured run replays the decode graph its first
      * decode step captured (the steady state of a conversation) instead of timing the capture.
      */
-    private static Speed measureOurs(Engine e, int[] prompt, Options o) {
+    private static OurRun measureOurs(Engine e, int[] prompt, Options o) {
         try (Session s = e.newSession()) {
             if (e.device() == Device.CUDA) {
                 s.generate(GenerationRequest.greedy(prompt, 2), TokenListener.NONE);
                 s.reset();
             }
-            GenerationResult res = s.generate(GenerationRequest.greedy(prompt, o.genTokens() + 1), TokenListener.NONE);
-            return new Speed(res.prefillTokensPerSecond(), res.decodeTokensPerSecond());
+            DecodeAllocation allocation = new DecodeAllocation();
+            GenerationResult res = s.generate(GenerationRequest.greedy(prompt, o.genTokens() + 1), allocation);
+            return new OurRun(new Speed(res.prefillTokensPerSecond(), res.decodeTokensPerSecond()), allocation.bytesPerStep());
+        }
+    }
+
+    /** A run of ours: its speed, and the heap bytes all threads allocated per decode step (-1: the JVM cannot tell). */
+    private record OurRun(Speed speed, long decodeBytesPerStep) {
+    }
+
+    /**
+     * Heap allocation of all threads between the first generated token (the end of prefill) and the last. The
+     * decode kernels allocate nothing in steady state; a vector C2 failed to keep in registers is boxed, and then
+     * decode allocates megabytes per step (see kernels.LoopCarried): this shows it in a single run.
+     */
+    private static final class DecodeAllocation implements TokenListener {
+        private final com.sun.management.ThreadMXBean threads =
+                ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean t ? t : null;
+        private long atFirst = -1;
+        private long last = -1;
+        private int tokens;
+
+        @Override
+        public void onToken(int tokenId) {
+            long now = threads == null ? -1 : threads.getTotalThreadAllocatedBytes();
+            if (tokens++ == 0) {
+                atFirst = now;
+            }
+            last = now;
+        }
+
+        long bytesPerStep() {
+            return atFirst < 0 || last < 0 || tokens < 2 ? -1 : (last - atFirst) / (tokens - 1);
         }
     }
 
