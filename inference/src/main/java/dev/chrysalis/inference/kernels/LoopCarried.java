@@ -19,8 +19,10 @@ import jdk.incubator.vector.FloatVector;
  *       of a constant species). One vector instruction; for floats the zero is -0.0, the exact identity of
  *       addition, so the lanes keep their bits, signed zeros included. Written out, not a helper method: a helper
  *       C2 compiled on its own first can be too big for it to inline, and the vector crossing the call is boxed
- *       just the same (so are the kernels' other vector helpers: {@code QuantTiles} broadcasts its activation
- *       pairs in place);</li>
+ *       just the same. For that reason too the tiled kernels' loops call no vector helper ({@code QuantTiles}
+ *       broadcasts its activation pairs in place), and a carried vector reaches a helper such as
+ *       {@link VectorKernels#sum} only through the zero, so that a call C2 did not inline boxes once, not on
+ *       every iteration;</li>
  *   <li>where even that add does not fit (the prefill kernels of {@code TiledBatch} sit at C1's size limit), the
  *       loop is a do-while: it exits after its body, where the sums are the body's last values, whose class C2
  *       knows. Not everywhere: C2 compiles a do-while's body less well, and TinyLlama Q8_0 decode ran at 17-24

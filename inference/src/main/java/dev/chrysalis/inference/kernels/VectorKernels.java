@@ -75,8 +75,7 @@ public final class VectorKernels {
         // written out, not a loop over the folds, which would carry the vector (see LoopCarried); L is a constant.
         // Callers pass a loop's sums through LoopCarried.FLOATS: should C2 not inline this method, the loop's
         // vector would cross the call and be boxed on every iteration, a fresh one only once per call.
-        FloatVector s = LoopCarried.FLOATS.add(v);
-        s = s.add(s.rearrange(FOLD_1));
+        FloatVector s = v.add(v.rearrange(FOLD_1));
         s = s.add(s.rearrange(FOLD_2));
         s = s.add(s.rearrange(FOLD_3));
         if (L > 8) {
