@@ -170,24 +170,50 @@ public final class AttentionKernels {
         for (int j = whole; j < valid; j++) {
             max = Math.max(max, s[so + j]);
         }
+        int end = (valid + L - 1) / L * L;
+        float total = expSum(s, so, valid, end, scale, -scale * max);
+        java.util.Arrays.fill(s, so + end, so + n, 0f);
+        FloatVector inv = FloatVector.broadcast(F, 1f / total);
+        for (int j = 0; j < end; j += L) {
+            FloatVector.fromArray(F, s, so + j).mul(inv).intoArray(s, so + j);
+        }
+    }
+
+    /**
+     * {@code s[so + j] = e^(scale * s[so + j] + shift)} for {@code j < valid}, 0 for {@code valid <= j < end}
+     * ({@code end} a multiple of {@link #lanes()}); returns their sum. Meant for a softmax's shifted scores, at most
+     * 0: within 2 ulp there, and 0 below {@code -87.33}. x = n ln 2 + r with |r| <= ln 2 / 2, e^r by its degree-7
+     * Taylor polynomial, times 2^n built in the exponent bits.
+     *
+     * <p>Arrays in, a float out, and the exponential written out in the loop: a helper taking and returning vectors
+     * was not always inlined here (C2 had compiled it on its own first), and then boxed two vectors per call, most of
+     * a decode step's heap allocation at long contexts (1.7 MiB per TinyLlama step after 256 tokens).
+     */
+    static float expSum(float[] s, int so, int valid, int end, float scale, float shift) {
         FloatVector sc = FloatVector.broadcast(F, scale);
-        FloatVector shift = FloatVector.broadcast(F, -scale * max);
+        FloatVector sh = FloatVector.broadcast(F, shift);
         FloatVector sum = FloatVector.zero(F);
-        int j = 0;
-        for (; j < whole; j += L) {
-            FloatVector e = exp(FloatVector.fromArray(F, s, so + j).fma(sc, shift));
+        for (int j = 0; j < end; j += L) {
+            FloatVector x = FloatVector.fromArray(F, s, so + j).fma(sc, sh);
+            // lanes past valid (masked keys, padding: any bits) come out 0
+            var zero = x.compare(VectorOperators.LT, EXP_MIN).or(F.indexInRange(j, valid).not());
+            x = x.max(EXP_MIN);
+            FloatVector n = x.mul(LOG2E).add(12582912f).sub(12582912f); // rounded to an integer: 1.5 * 2^23
+            FloatVector r = n.fma(FloatVector.broadcast(F, -LN2_LO), n.fma(FloatVector.broadcast(F, -LN2_HI), x));
+            FloatVector p = FloatVector.broadcast(F, 1f / 5040f);
+            p = p.fma(r, FloatVector.broadcast(F, 1f / 720f));
+            p = p.fma(r, FloatVector.broadcast(F, 1f / 120f));
+            p = p.fma(r, FloatVector.broadcast(F, 1f / 24f));
+            p = p.fma(r, FloatVector.broadcast(F, 1f / 6f));
+            p = p.fma(r, FloatVector.broadcast(F, 0.5f));
+            p = p.fma(r, FloatVector.broadcast(F, 1f));
+            p = p.fma(r, FloatVector.broadcast(F, 1f));
+            IntVector bits = ((IntVector) n.convert(VectorOperators.F2I, 0)).add(127).lanewise(VectorOperators.LSHL, 23);
+            FloatVector e = p.mul(bits.reinterpretAsFloats()).blend(0f, zero);
             e.intoArray(s, so + j);
             sum = e.add(sum);
         }
-        if (j < n) {
-            // the last vector: lanes past valid are masked keys and padding, probability 0
-            FloatVector e = exp(FloatVector.fromArray(F, s, so + j).fma(sc, shift)).blend(0f, F.indexInRange(j, valid).not());
-            e.intoArray(s, so + j);
-            sum = e.add(sum);
-            java.util.Arrays.fill(s, so + j + L, so + n, 0f);
-        }
-        // VectorKernels.sum written out: C2 does not inline it here (its inlining budget runs out), and the call
-        // boxed a vector per softmax, 68 KiB per TinyLlama decode step
+        // VectorKernels.sum written out: a call C2 did not inline would box the vector
         FloatVector t = LoopCarried.FLOATS.add(sum);
         t = t.add(t.rearrange(VectorKernels.FOLD_1));
         t = t.add(t.rearrange(VectorKernels.FOLD_2));
@@ -195,32 +221,7 @@ public final class AttentionKernels {
         if (L > 8) {
             t = t.add(t.rearrange(VectorKernels.FOLD_4));
         }
-        FloatVector inv = FloatVector.broadcast(F, 1f / t.lane(0));
-        for (j = 0; j < n; j += L) {
-            FloatVector.fromArray(F, s, so + j).mul(inv).intoArray(s, so + j);
-        }
-    }
-
-    /**
-     * e^x per lane for x at most 0 (a softmax's shifted scores), within 2 ulp; 0 below {@code -87.33}.
-     * x = n ln 2 + r with |r| <= ln 2 / 2, e^r by its degree-7 Taylor polynomial, times 2^n built in the
-     * exponent bits.
-     */
-    static FloatVector exp(FloatVector x) {
-        var under = x.compare(VectorOperators.LT, EXP_MIN);
-        x = x.max(EXP_MIN);
-        FloatVector n = x.mul(LOG2E).add(12582912f).sub(12582912f); // rounded to an integer: 1.5 * 2^23
-        FloatVector r = n.fma(FloatVector.broadcast(F, -LN2_LO), n.fma(FloatVector.broadcast(F, -LN2_HI), x));
-        FloatVector p = FloatVector.broadcast(F, 1f / 5040f);
-        p = p.fma(r, FloatVector.broadcast(F, 1f / 720f));
-        p = p.fma(r, FloatVector.broadcast(F, 1f / 120f));
-        p = p.fma(r, FloatVector.broadcast(F, 1f / 24f));
-        p = p.fma(r, FloatVector.broadcast(F, 1f / 6f));
-        p = p.fma(r, FloatVector.broadcast(F, 0.5f));
-        p = p.fma(r, FloatVector.broadcast(F, 1f));
-        p = p.fma(r, FloatVector.broadcast(F, 1f));
-        IntVector bits = ((IntVector) n.convert(VectorOperators.F2I, 0)).add(127).lanewise(VectorOperators.LSHL, 23);
-        return p.mul(bits.reinterpretAsFloats()).blend(0f, under);
+        return t.lane(0);
     }
 
     /**

@@ -30,8 +30,14 @@ public final class Q8Activations {
     /** Per block: the block's scale d. */
     final float[] scales;
 
-    /** Per calling thread, the last single-token instance of each format (valid until its next call). */
-    private static final ThreadLocal<Q8Activations[]> SINGLE = ThreadLocal.withInitial(() -> new Q8Activations[QuantTiles.Format.values().length]);
+    private static final int WIDTHS = 4;
+    /**
+     * Per calling thread, single-token instances by format and width, {@link #WIDTHS} widths a format, the most
+     * recently made replacing the oldest: a layer's products take two widths (the model's, and the feed-forward's
+     * for its down projection), and one instance per format was made anew at each change, twice a layer: 350 KiB
+     * of a TinyLlama decode step's 600.
+     */
+    private static final ThreadLocal<Q8Activations[]> SINGLE = ThreadLocal.withInitial(() -> new Q8Activations[QuantTiles.Format.values().length * WIDTHS]);
     private final int[] scratch = new int[32];
 
     private Q8Activations(QuantTiles.Format format, int blocks) {
@@ -44,18 +50,25 @@ public final class Q8Activations {
 
     /**
      * Quantizes {@code x[0..cols)}, paired for products with weights of {@code format}. The result is this
-     * thread's reused instance for the format (decode quantizes ~100 vectors per token), valid until the
-     * thread quantizes for that format again.
+     * thread's reused instance for the format and width (decode quantizes ~100 vectors per token), valid until the
+     * thread quantizes for that format and width again.
      */
     public static Q8Activations quantize(QuantTiles.Format format, float[] x, int cols) {
         if (cols % 32 != 0) {
             throw new IllegalArgumentException(cols + " columns is not a multiple of the Q8_0 block size 32");
         }
         Q8Activations[] mine = SINGLE.get();
-        Q8Activations a = mine[format.ordinal()];
-        if (a == null || a.blocks != cols / 32) {
+        int first = format.ordinal() * WIDTHS;
+        Q8Activations a = null;
+        for (int i = first; i < first + WIDTHS && a == null; i++) {
+            if (mine[i] != null && mine[i].blocks == cols / 32) {
+                a = mine[i];
+            }
+        }
+        if (a == null) {
             a = new Q8Activations(format, cols / 32);
-            mine[format.ordinal()] = a;
+            System.arraycopy(mine, first, mine, first + 1, WIDTHS - 1);
+            mine[first] = a;
         }
         a.quantizeBlocks(x, 0, a.blocks, a.scratch);
         return a;
