@@ -7,16 +7,13 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The float multiply-add rate the Vector API reaches on this machine: each thread of the pool runs independent
  * fused multiply-add chains on registers only (no memory traffic), enough of them to hide the instruction's latency.
- * It is the compute roofline of prefill, which multiplies dequantized float weights with float activations; an
- * engine that multiplies int8 values (VNNI, AMX) is not bound by it.
+ * It is the compute roofline of a prefill that multiplies dequantized float weights with float activations
+ * ({@link ShortPeak} is that of Q4_0's 16-bit integer prefill); an engine that multiplies int8 values (VNNI, AMX) is
+ * bound by neither.
  */
 public final class FloatPeak {
 
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
-    /** Iterations per call and calls per pass: many short calls, so the timed ones run fully compiled code, not OSR. */
-    private static final int ITERATIONS = 20_000;
-    private static final int CALLS = 100;
-    private static final int WARM_UP_CALLS = 20_000;
     /** Independent multiply-add chains in {@link #chains}: enough to keep both FMA units busy past the latency of 4. */
     private static final int CHAINS = 12;
 
@@ -25,29 +22,7 @@ public final class FloatPeak {
 
     /** Floating-point operations per second of the whole pool (best of {@code passes}), two per multiply-add lane. */
     public static double measure(WorkerPool pool, int passes) {
-        float[] sinks = new float[pool.threads()];
-        // compiled before timing: the first pass once measured half of the later ones (197.6 against 386.2 GFLOP/s)
-        for (int i = 0; i < WARM_UP_CALLS; i++) {
-            sinks[0] += chains(16);
-        }
-        double best = 0;
-        for (int p = 0; p < passes; p++) {
-            long t0 = System.nanoTime();
-            pool.forRange(pool.threads(), 1, (s, e, t) -> {
-                for (int i = s; i < e; i++) {
-                    for (int c = 0; c < CALLS; c++) {
-                        sinks[t] += chains(ITERATIONS);
-                    }
-                }
-            });
-            long dt = System.nanoTime() - t0;
-            double flops = 2.0 * F.length() * CHAINS * (double) ITERATIONS * CALLS * pool.threads();
-            best = Math.max(best, flops * 1e9 / dt);
-        }
-        if (sinks[0] == 12345f) {
-            System.getLogger(FloatPeak.class.getName()).log(System.Logger.Level.TRACE, "sink");
-        }
-        return best;
+        return RegisterPeak.measure(pool, passes, FloatPeak::chains, 2.0 * F.length() * CHAINS);
     }
 
     /**

@@ -164,16 +164,29 @@ public final class InferenceBench {
         }
     }
 
-    /** This machine's read bandwidth and float multiply-add peak, in bytes/s and FLOP/s, on {@code threads} threads. */
-    private record CpuCeilings(double bandwidth, double flopPeak) {
+    /**
+     * This machine's read bandwidth and float and 16-bit integer multiply-add peaks, in bytes/s, FLOP/s and integer
+     * operations/s, on {@code threads} threads.
+     */
+    private record CpuCeilings(double bandwidth, double flopPeak, double shortPeak) {
         static CpuCeilings measure(int threads) {
             try (WorkerPool pool = new WorkerPool(threads)) {
-                return new CpuCeilings(MemoryBandwidth.measure(pool, 1L << 30, 3), FloatPeak.measure(pool, 3));
+                return new CpuCeilings(MemoryBandwidth.measure(pool, 1L << 30, 3), FloatPeak.measure(pool, 3), ShortPeak.measure(pool, 3));
             }
         }
 
         CpuCeilings best(CpuCeilings other) {
-            return new CpuCeilings(Math.max(bandwidth, other.bandwidth), Math.max(flopPeak, other.flopPeak));
+            return new CpuCeilings(Math.max(bandwidth, other.bandwidth), Math.max(flopPeak, other.flopPeak),
+                    Math.max(shortPeak, other.shortPeak));
+        }
+
+        /**
+         * The share of its compute peaks a prefill at {@code tokensPerSecond} reaches: the time the peaks would take for a
+         * token's multiply-adds ({@code integerFlops} of them at the 16-bit peak, the rest at the float peak) over the
+         * time it took.
+         */
+        double prefillShare(double tokensPerSecond, long flops, long integerFlops) {
+            return tokensPerSecond * ((flops - integerFlops) / flopPeak + integerFlops / shortPeak);
         }
     }
 
@@ -194,7 +207,7 @@ public final class InferenceBench {
         out.printf(Locale.ROOT, "prompt %d tokens, %d generated, best of %d alternating rounds per engine; load average before: %.2f%n", o.promptTokens(),
                 o.genTokens(), o.runs(), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         out.println();
-        record Row(Path file, Speed ours, Optional<Speed> peer, long bytesPerToken, long flopsPerToken) {
+        record Row(Path file, Speed ours, Optional<Speed> peer, long bytesPerToken, long flopsPerToken, long integerFlopsPerToken) {
         }
         int gpuOrdinal = -1;
         // measured before the models and again after them, the best kept: a shared host's other tenants can take
@@ -211,6 +224,7 @@ public final class InferenceBench {
             long decodeAllocation = Long.MAX_VALUE;
             long bytesPerToken;
             long flopsPerToken;
+            long integerFlopsPerToken;
             // the GPU takes the prompt in larger batches: its matrix-matrix kernels work on 64-token tiles; on the
             // CPU each chunk dequantizes every weight once, which 128 tokens amortize (64: 14% of prefill; 128: 8%)
             int batch = Math.min(gpu ? 512 : EngineOptions.defaults().batchSize(), o.promptTokens());
@@ -218,6 +232,7 @@ public final class InferenceBench {
                     Math.max(320, o.promptTokens() + o.genTokens() + 8)).withBatchSize(batch).withPrefault(true).withDevice(o.device()))) {
                 bytesPerToken = e.weights().bytesPerToken() + (gpu ? kvBytesPerDecodeStep(e.config(), o) : 0);
                 flopsPerToken = e.weights().matmulFlopsPerToken();
+                integerFlopsPerToken = gpu ? 0 : e.weights().integerPrefillFlopsPerToken();
                 if (gpu) {
                     gpuOrdinal = e.deviceSelection().gpu().orElseThrow().ordinal();
                     out.println("engine: " + e.deviceSelection().description());
@@ -252,10 +267,10 @@ public final class InferenceBench {
                         rt.totalMemory() / 1048576.0,
                         decodeAllocation == Long.MAX_VALUE ? "unknown" : fmt(decodeAllocation / 1024.0, 1) + " KiB"));
             }
-            rows.add(new Row(f, ours, peer, bytesPerToken, flopsPerToken));
+            rows.add(new Row(f, ours, peer, bytesPerToken, flopsPerToken, integerFlopsPerToken));
         }
         double bandwidth;
-        double flopPeak = 0;
+        CpuCeilings ceilings = null;
         if (gpu) {
             GpuBandwidth.Result r = GpuBandwidth.measure(CudaDriver.load(), gpuOrdinal, 1L << 30, 20);
             bandwidth = r.bestBytesPerSecond();
@@ -264,12 +279,14 @@ public final class InferenceBench {
         } else {
             CpuCeilings after = CpuCeilings.measure(o.threads());
             CpuCeilings best = before.best(after);
+            ceilings = best;
             bandwidth = best.bandwidth();
-            flopPeak = best.flopPeak();
             out.printf(Locale.ROOT, "memory read bandwidth (Java, %d threads, 1 GiB buffer; before / after the models: %.1f / %.1f): %.1f GB/s%n",
                     o.threads(), before.bandwidth() / 1e9, after.bandwidth() / 1e9, bandwidth / 1e9);
-            out.printf(Locale.ROOT, "float multiply-add peak (Java Vector API, %d threads, registers only; before / after: %.1f / %.1f): %.1f GFLOP/s%n%n",
-                    o.threads(), before.flopPeak() / 1e9, after.flopPeak() / 1e9, flopPeak / 1e9);
+            out.printf(Locale.ROOT, "float multiply-add peak (Java Vector API, %d threads, registers only; before / after: %.1f / %.1f): %.1f GFLOP/s%n",
+                    o.threads(), before.flopPeak() / 1e9, after.flopPeak() / 1e9, best.flopPeak() / 1e9);
+            out.printf(Locale.ROOT, "16-bit integer multiply-add peak (the same; Q4_0 prefill's kernels; before / after: %.1f / %.1f): %.1f G ops/s%n%n",
+                    before.shortPeak() / 1e9, after.shortPeak() / 1e9, best.shortPeak() / 1e9);
         }
         out.printf(Locale.ROOT, "%-28s %12s %12s %7s %8s %12s %12s %7s %10s %9s%n", "model", "prefill t/s", "llama.cpp", "ratio",
                 "of peak", "decode t/s", "llama.cpp", "ratio", "roofline", "of roof");
@@ -277,7 +294,7 @@ public final class InferenceBench {
             Speed ours = row.ours();
             Optional<Speed> peer = row.peer();
             double roof = bandwidth / row.bytesPerToken();
-            String ofPeak = flopPeak > 0 ? fmt(100 * ours.prefill() * row.flopsPerToken() / flopPeak, 0) + "%" : "-";
+            String ofPeak = ceilings != null ? fmt(100 * ceilings.prefillShare(ours.prefill(), row.flopsPerToken(), row.integerFlopsPerToken()), 0) + "%" : "-";
             out.printf(Locale.ROOT, "%-28s %12.1f %12s %7s %8s %12.2f %12s %7s %10.1f %8.0f%%%n", row.file().getFileName(), ours.prefill(),
                     peer.map(p -> fmt(p.prefill(), 1)).orElse("-"), peer.map(p -> fmt(ours.prefill() / p.prefill(), 2) + "x").orElse("-"),
                     ofPeak, ours.decode(), peer.map(p -> fmt(p.decode(), 2)).orElse("-"),
@@ -289,8 +306,8 @@ public final class InferenceBench {
         out.println(gpu
                 ? "roofline = device-to-device bandwidth / (weight bytes + f16 KV bytes read per decode step, at the mean position of the "
                         + "generated tokens); target >= 85% at batch 1"
-                : "roofline = measured read bandwidth / weight bytes read per token; of peak = prefill's weight multiply-adds per "
-                        + "second / the float multiply-add peak above; ratio = ours / llama.cpp (targets: decode >= 1.2x, prefill >= 1.0x)");
+                : "roofline = measured read bandwidth / weight bytes read per token; of peak = the time the peaks above would take for "
+                        + "prefill's weight multiply-adds (16-bit ones at the integer peak, the rest at the float peak) / the time it took; ratio = ours / llama.cpp (targets: decode >= 1.2x, prefill >= 1.0x)");
         return status;
     }
 

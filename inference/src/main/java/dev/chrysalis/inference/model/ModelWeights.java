@@ -1,5 +1,7 @@
 package dev.chrysalis.inference.model;
 
+import dev.chrysalis.inference.gguf.GgmlType;
+import dev.chrysalis.inference.kernels.TiledBatch;
 import dev.chrysalis.inference.kernels.WorkerPool;
 import dev.chrysalis.inference.tensor.WeightMatrix;
 import java.lang.foreign.Arena;
@@ -52,6 +54,17 @@ public record ModelWeights(
      */
     public long matmulFlopsPerToken() {
         return 2 * perTokenMatrices().mapToLong(m -> (long) m.rows() * m.cols()).sum();
+    }
+
+    /**
+     * The part of {@link #matmulFlopsPerToken()} that a CPU prefill multiplies in 16-bit integers: tiled Q4_0 matrices
+     * where {@link TiledBatch#INTEGER_Q4} holds. The rest it multiplies in float.
+     */
+    public long integerPrefillFlopsPerToken() {
+        if (!TiledBatch.INTEGER_Q4) {
+            return 0;
+        }
+        return 2 * perTokenMatrices().filter(m -> m.isTiled() && m.type() == GgmlType.Q4_0).mapToLong(m -> (long) m.rows() * m.cols()).sum();
     }
 
     /** Bytes of weights read to produce one token (the matrices above and one row of the embedding table). */

@@ -68,6 +68,8 @@ class ArchitecturesTest {
                     + 3L * c.dim() * c.ffDim();
             long expected = 2 * ((long) c.vocabSize() * c.dim() + c.layers() * perLayer);
             assertEquals(expected, ModelLoader.load(f).weights().matmulFlopsPerToken());
+            // F32 weights: a prefill multiplies all of them in float
+            assertEquals(0, ModelLoader.load(f).weights().integerPrefillFlopsPerToken());
         }
     }
 
