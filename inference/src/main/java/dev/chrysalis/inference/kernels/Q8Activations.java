@@ -38,7 +38,7 @@ public final class Q8Activations {
      * of a TinyLlama decode step's 600.
      */
     private static final ThreadLocal<Q8Activations[]> SINGLE = ThreadLocal.withInitial(() -> new Q8Activations[QuantTiles.Format.values().length * WIDTHS]);
-    private final int[] scratch = new int[32];
+    private final int[] scratch = new int[256];
 
     private Q8Activations(QuantTiles.Format format, int blocks) {
         this.format = format;
@@ -56,6 +56,9 @@ public final class Q8Activations {
     public static Q8Activations quantize(QuantTiles.Format format, float[] x, int cols) {
         if (cols % 32 != 0) {
             throw new IllegalArgumentException(cols + " columns is not a multiple of the Q8_0 block size 32");
+        }
+        if (format.superBlocks() && cols % 256 != 0) {
+            throw new IllegalArgumentException(cols + " columns is not a multiple of the Q8_K block size 256 (for " + format + ")");
         }
         Q8Activations[] mine = SINGLE.get();
         int first = format.ordinal() * WIDTHS;
@@ -76,18 +79,52 @@ public final class Q8Activations {
 
     /** Quantizes blocks {@code [from, to)} of x. */
     private void quantizeBlocks(float[] x, int from, int to, int[] q) {
+        float d = 0;
         for (int b = from; b < to; b++) {
-            float d = quantizeBlock(x, 32 * b, q);
+            // Q8_K: one scale per 256 values, each 32-value block's integers at their offset in q
+            int qo = format.superBlocks() ? 32 * (b & 7) : 0;
+            if (!format.superBlocks()) {
+                d = quantizeBlock(x, 32 * b, q);
+            } else if ((b & 7) == 0) {
+                d = quantizeSuperBlock(x, 32 * b, q, 0);
+            }
             int sum = 0;
             int po = b * PAIRS;
             for (int i = 0; i < PAIRS; i++) {
-                int f = format.first(i);
+                int f = qo + format.first(i);
                 pairs[po + i] = (q[f] & 0xFFFF) | (q[f + 2] << 16);
                 sum += q[f] + q[f + 2];
             }
             sums[b] = sum;
             scales[b] = d;
         }
+    }
+
+    /**
+     * llama.cpp's Q8_K quantization (quantize_row_q8_K_ref), which its K-quant products multiply: the 256 values
+     * {@code x[xo..xo+256)} into {@code q[qo..qo+256)} with scale {@code -max / 127} kept as a float, {@code max}
+     * the value of largest magnitude (the first such), each integer rounded half to even and at most 127.
+     * Returns the scale, so that {@code x ~ d * q}.
+     */
+    static float quantizeSuperBlock(float[] x, int xo, int[] q, int qo) {
+        float max = 0;
+        float amax = 0;
+        for (int j = 0; j < 256; j++) {
+            float ax = Math.abs(x[xo + j]);
+            if (ax > amax) {
+                amax = ax;
+                max = x[xo + j];
+            }
+        }
+        if (amax == 0) {
+            java.util.Arrays.fill(q, qo, qo + 256, 0);
+            return 0f;
+        }
+        float iscale = -127f / max;
+        for (int j = 0; j < 256; j++) {
+            q[qo + j] = Math.min(127, (int) Math.rint(iscale * x[xo + j]));
+        }
+        return 1f / iscale;
     }
 
     /**
@@ -142,13 +179,16 @@ public final class Q8Activations {
      * matrix product made G1 grow the heap by gigabytes during prefill.
      */
     public static float[] roundTrip(WorkerPool pool, float[] x, int cols, int tokens) {
-        return roundTrip(pool, x, cols, 0, tokens);
+        return roundTrip(pool, x, cols, 0, tokens, false);
     }
 
-    /** {@link #roundTrip(WorkerPool, float[], int, int)} of rows {@code [from, to)} only (the others are left as they were). */
-    public static float[] roundTrip(WorkerPool pool, float[] x, int cols, int from, int to) {
-        if (cols % 32 != 0) {
-            throw new IllegalArgumentException(cols + " columns is not a multiple of the Q8_0 block size 32");
+    /**
+     * {@link #roundTrip(WorkerPool, float[], int, int)} of rows {@code [from, to)} only (the others are left as they were);
+     * {@code superBlocks}: their Q8_K values ({@link #quantizeSuperBlock}), as K-quant products take them.
+     */
+    public static float[] roundTrip(WorkerPool pool, float[] x, int cols, int from, int to, boolean superBlocks) {
+        if (cols % (superBlocks ? 256 : 32) != 0) {
+            throw new IllegalArgumentException(cols + " columns is not a multiple of the block size " + (superBlocks ? "256 of Q8_K" : "32 of Q8_0"));
         }
         float[] r = ROUND_TRIP.get();
         if (r.length < cols * to) {
@@ -156,12 +196,13 @@ public final class Q8Activations {
             ROUND_TRIP.set(r);
         }
         float[] out = r;
+        int size = superBlocks ? 256 : 32;
         pool.forRange(to - from, 1, (s, e, t) -> {
-            int[] q = new int[32];
-            for (int b = (from + s) * (cols / 32); b < (from + e) * (cols / 32); b++) {
-                float d = quantizeBlock(x, 32 * b, q);
-                for (int j = 0; j < 32; j++) {
-                    out[32 * b + j] = d * q[j];
+            int[] q = new int[size];
+            for (int b = (from + s) * (cols / size); b < (from + e) * (cols / size); b++) {
+                float d = superBlocks ? quantizeSuperBlock(x, size * b, q, 0) : quantizeBlock(x, size * b, q);
+                for (int j = 0; j < size; j++) {
+                    out[size * b + j] = d * q[j];
                 }
             }
         });

@@ -11,7 +11,7 @@ import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Q4_0 and Q8_0 matrices repacked at load into tiles of {@link #ROWS} rows (one per float lane) and
+ * Q4_0, Q4_K and Q8_0 matrices repacked at load into tiles of {@link #ROWS} rows (one per float lane) and
  * multiplied with {@link Q8Activations} in 16-bit integer lanes, the way llama.cpp's repacked CPU kernels
  * work (and with its numerics: exact integer sums per block, then the float scales).
  *
@@ -38,6 +38,14 @@ import jdk.incubator.vector.VectorSpecies;
  * own, 21.3-22.2 with the group's cells interleaved whole, 26.7-29.4 in this order (the last two alternating in one
  * sitting); Q8_0, which its arithmetic bounds, 11.5-13.4 either way.
  *
+ * <p>Q4_K (the bulk of the Q4_K_M files users download) tiles as Q4_0 does: each 32-value sub-block's nibbles as a
+ * Q4_0 block, its 6-bit scale and min in the row's two scale bytes, the super-block's d and dmin as floats after the
+ * cells ({@link #superOffset}), so the repacked matrix is 4.625 bits a weight against the file's 4.5. Its activations
+ * are llama.cpp's Q8_K (one float scale per 256 values, {@link Format#superBlocks}), and a sub-block's integer sum
+ * is scaled by {@code d * scale} while {@code 8 * d * scale - dmin * min} meets the activations' block sum. Before
+ * (float dot products per row), TinyLlama-shaped Q4_K decoded at 12.7 tok/s and prefilled at 74; tiled, 53-55 and
+ * 160-184 (Q4_0: 55-58 and 189-204, same sitting).
+ *
  * <p>These kernels serve decode (one token); batched products (prefill) dequantize the tiles into float
  * blocks and multiply there ({@link TiledBatch}).
  */
@@ -59,9 +67,19 @@ public final class QuantTiles {
         Q4_0(16) {
             @Override
             int first(int i) {
-                int m = i >> 2;
-                int p = i & 3;
-                return 4 * m + (p >> 1) + 16 * (p & 1);
+                return nibbleFirst(i);
+            }
+        },
+        /**
+         * Q4_K: each 256-value super-block's eight 32-value sub-blocks as Q4_0 blocks (the same nibble pairs, the
+         * same pairing); a row's two scale bytes hold the sub-block's 6-bit scale (low byte) and min (high byte),
+         * and the super-block's d and dmin, as floats, lie in a region after the cells ({@link #superOffset}). A
+         * value is {@code d * scale * q - dmin * min}, as in GGUF, so the repacking loses nothing.
+         */
+        Q4_K(16) {
+            @Override
+            int first(int i) {
+                return nibbleFirst(i);
             }
         },
         /**
@@ -91,17 +109,33 @@ public final class QuantTiles {
             return (quantBytes + 2L) * ROWS;
         }
 
+        /** Whether its activations are quantized per 256 values, llama.cpp's Q8_K (K-quants), not per 32 (Q8_0). */
+        public boolean superBlocks() {
+            return this == Q4_K;
+        }
+
         long scales() {
             return (long) quantBytes * ROWS;
         }
     }
 
+    /** The value in the low half of activation pair {@code i} of the nibble formats (Q4_0, Q4_K). */
+    private static int nibbleFirst(int i) {
+        int m = i >> 2;
+        int p = i & 3;
+        return 4 * m + (p >> 1) + 16 * (p & 1);
+    }
+
     private static final long Q4_CELL = Format.Q4_0.cell();
+    /** A Q4_K tile's super-block floats: ROWS d, then ROWS dmin. */
+    static final long SUPER = 8L * ROWS;
+    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final long Q4_SCALES = Format.Q4_0.scales();
     private static final long Q8_CELL = Format.Q8_0.cell();
     private static final long Q8_SCALES = Format.Q8_0.scales();
     private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
     private QuantTiles() {
@@ -119,7 +153,8 @@ public final class QuantTiles {
 
     /** Bytes of the tiled copy of a {@code rows} x {@code cols} matrix. */
     public static long byteSize(Format f, int rows, int cols) {
-        return (long) tiles(rows) * (cols >> 5) * f.cell();
+        long cells = (long) tiles(rows) * (cols >> 5) * f.cell();
+        return f == Format.Q4_K ? cells + (long) tiles(rows) * (cols >> 8) * SUPER : cells;
     }
 
     /**
@@ -127,6 +162,10 @@ public final class QuantTiles {
      * {@code f}) into {@code dst}, which must be zeroed (padding rows stay zero: zero scales, zero products).
      */
     public static void repack(Format f, MemorySegment src, MemorySegment dst, int rows, int cols, int t0, int t1) {
+        if (f == Format.Q4_K) {
+            repackQ4K(src, dst, rows, cols, t0, t1);
+            return;
+        }
         int blocks = cols >> 5;
         long blockBytes = f.quantBytes + 2L;
         long rowBytes = blockBytes * blocks;
@@ -146,6 +185,56 @@ public final class QuantTiles {
                 }
             }
         }
+    }
+
+    /**
+     * {@link #repack} of a Q4_K matrix: sub-block j of a super-block is the low (j even) or high nibbles of its
+     * 32 bytes {@code 16 * (j / 2)..}, value l in byte l; as a Q4_0 block, byte i holds value i (low nibble)
+     * and value i + 16 (high), so four bytes of each half make one int of the tile.
+     */
+    private static void repackQ4K(MemorySegment src, MemorySegment dst, int rows, int cols, int t0, int t1) {
+        Format f = Format.Q4_K;
+        int blocks = cols >> 5;
+        int supers = cols >> 8;
+        long rowBytes = 144L * supers;
+        int tiles = tiles(rows);
+        for (int t = t0; t < t1; t++) {
+            long quantStride = quantStride(tiles, t);
+            for (int r = 0; r < Math.min(ROWS, rows - t * ROWS); r++) {
+                long row = (long) (t * ROWS + r) * rowBytes;
+                for (int sb = 0; sb < supers; sb++) {
+                    long bo = row + 144L * sb;
+                    long sup = superOffset(tiles, blocks, t, sb);
+                    dst.set(F32, sup + 4L * r, Float.float16ToFloat(src.get(I16, bo)));
+                    dst.set(F32, sup + 4L * ROWS + 4L * r, Float.float16ToFloat(src.get(I16, bo + 2)));
+                    long packed = src.get(I64, bo + 4);
+                    int high = src.get(I32, bo + 12);
+                    for (int j = 0; j < 8; j++) {
+                        int b = 8 * sb + j;
+                        int scaleAndMin = VectorKernels.k4Scale(packed, high, j) | VectorKernels.k4Min(packed, high, j) << 8;
+                        dst.set(I16, scaleOffset(f, tiles, blocks, t, b) + 2L * r, (short) scaleAndMin);
+                        long qs = bo + 16 + 32L * (j >> 1);
+                        long quant = quantOffset(f, tiles, blocks, t, b);
+                        for (int m = 0; m < 4; m++) {
+                            int lo = src.get(I32, qs + 4L * m);
+                            int hi = src.get(I32, qs + 16 + 4L * m);
+                            int four = (j & 1) == 0 ? (lo & 0x0F0F0F0F) | (hi & 0x0F0F0F0F) << 4
+                                    : (lo >>> 4 & 0x0F0F0F0F) | (hi & 0xF0F0F0F0);
+                            dst.set(I32, quant + quantStride * m + 4L * r, four);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Where tile {@code t}'s d and dmin floats of super-block {@code sb} are (Q4_K): after all cells, group by
+     * group, super-block by super-block, the group's tiles within, so decode reads them in order.
+     */
+    static long superOffset(int tiles, int blocks, int t, int sb) {
+        int first = t - t % DECODE_TILES;
+        return (long) tiles * blocks * Q4_CELL + ((long) first * (blocks >> 3) + (long) sb * inGroup(tiles, t) + t % DECODE_TILES) * SUPER;
     }
 
     /** Tiles in {@code t}'s group (of a matrix of {@code tiles}): {@link #DECODE_TILES}, fewer in the last group. */
@@ -186,7 +275,14 @@ public final class QuantTiles {
         for (int b = 0; b < blocks; b++) {
             int t = row / ROWS;
             long quant = quantOffset(f, tiles(rows), blocks, t, b);
-            float d = Float.float16ToFloat(w.get(I16, scaleOffset(f, tiles(rows), blocks, t, b) + 2L * r));
+            short slot = w.get(I16, scaleOffset(f, tiles(rows), blocks, t, b) + 2L * r);
+            float d = Float.float16ToFloat(slot);
+            float min = 0;
+            if (f == Format.Q4_K) {
+                long sup = superOffset(tiles(rows), blocks, t, b >> 3);
+                d = w.get(F32, sup + 4L * r) * (slot & 0xFF);
+                min = w.get(F32, sup + 4L * ROWS + 4L * r) * (slot >>> 8 & 0xFF);
+            }
             int yb = yo + 32 * b;
             for (int m = 0; m < f.quantBytes / 4; m++) {
                 int four = w.get(I32, quant + quantStride(tiles(rows), t) * m + 4L * r);
@@ -194,6 +290,9 @@ public final class QuantTiles {
                     int q = four >>> (8 * k);
                     if (f == Format.Q8_0) {
                         y[yb + 4 * m + k] = (byte) q * d;
+                    } else if (f == Format.Q4_K) {
+                        y[yb + 4 * m + k] = d * (q & 0xF) - min;
+                        y[yb + 4 * m + k + 16] = d * ((q >>> 4) & 0xF) - min;
                     } else {
                         y[yb + 4 * m + k] = ((q & 0xF) - 8) * d;
                         y[yb + 4 * m + k + 16] = (((q >>> 4) & 0xF) - 8) * d;
@@ -218,6 +317,8 @@ public final class QuantTiles {
             if (t % DECODE_TILES == 0 && t + DECODE_TILES <= t1 && (t + DECODE_TILES) * ROWS <= rows) {
                 if (f == Format.Q4_0) {
                     matvec4(w, rows, blocks, a, t, out, o);
+                } else if (f == Format.Q4_K) {
+                    k4Matvec4(w, rows, blocks, a, t, out, o);
                 } else {
                     q8Matvec4(w, rows, blocks, a, t, out, o);
                 }
@@ -225,6 +326,8 @@ public final class QuantTiles {
             } else {
                 if (f == Format.Q4_0) {
                     matvec1(w, rows, blocks, a, t, out, o);
+                } else if (f == Format.Q4_K) {
+                    k4Matvec1(w, rows, blocks, a, t, out, o);
                 } else {
                     q8Matvec1(w, rows, blocks, a, t, out, o);
                 }
@@ -364,6 +467,139 @@ public final class QuantTiles {
         LoopCarried.FLOATS.add(acc1).intoArray(out, o + ROWS);
         LoopCarried.FLOATS.add(acc2).intoArray(out, o + 2 * ROWS);
         LoopCarried.FLOATS.add(acc3).intoArray(out, o + 3 * ROWS);
+    }
+
+    /**
+     * {@link #matvec4}'s 16-bit sums for four whole Q4_K tiles. A sub-block's sum with its nibbles minus 8 (the
+     * activation sum taken off, as for Q4_0) is scaled by {@code d * scale}; the rest of the value,
+     * {@code 8 * d * scale - dmin * min}, meets the activations' sum: {@code d_x * (sum * ds + x_sum * offset)},
+     * two FMAs in this order, as {@link TiledBatch}'s integer prefill does it, so the two agree bit for bit.
+     */
+    private static void k4Matvec4(MemorySegment w, int rows, int blocks, Q8Activations a, int t, float[] out, int o) {
+        int[] pairs = a.pairs;
+        long group = (long) t * blocks * Q4_CELL;
+        long supers = superOffset(tiles(rows), blocks, t, 0);
+        FloatVector acc0 = FloatVector.zero(F);
+        FloatVector acc1 = acc0;
+        FloatVector acc2 = acc0;
+        FloatVector acc3 = acc0;
+        for (int b = 0; b < blocks; b++) {
+            long c0 = group + 4L * b * Q4_CELL;
+            long s0 = c0 + 4 * Q4_SCALES;
+            long sup = supers + (b >> 3) * 4 * SUPER;
+            int po = b * Q8Activations.PAIRS;
+            ShortVector x = ShortVector.zero(S);
+            ShortVector y = x;
+            ShortVector z = x;
+            ShortVector q = x;
+            for (int m = 0; m < 4; m++) {
+                IntVector v = IntVector.fromMemorySegment(I, w, c0 + GROUP * (4 * m + 0), LE);
+                IntVector u = IntVector.fromMemorySegment(I, w, c0 + GROUP * (4 * m + 1), LE);
+                IntVector vv = IntVector.fromMemorySegment(I, w, c0 + GROUP * (4 * m + 2), LE);
+                IntVector uu = IntVector.fromMemorySegment(I, w, c0 + GROUP * (4 * m + 3), LE);
+                int p = po + 4 * m;
+                ShortVector pa = IntVector.broadcast(I, pairs[p]).reinterpretAsShorts();
+                ShortVector pb = IntVector.broadcast(I, pairs[p + 1]).reinterpretAsShorts();
+                ShortVector pc = IntVector.broadcast(I, pairs[p + 2]).reinterpretAsShorts();
+                ShortVector pd = IntVector.broadcast(I, pairs[p + 3]).reinterpretAsShorts();
+                x = v.and(0x000F000F).reinterpretAsShorts().mul(pa).add(x);
+                x = v.lanewise(VectorOperators.LSHR, 4).and(0x000F000F).reinterpretAsShorts().mul(pb).add(x);
+                x = v.lanewise(VectorOperators.LSHR, 8).and(0x000F000F).reinterpretAsShorts().mul(pc).add(x);
+                x = v.lanewise(VectorOperators.LSHR, 12).and(0x000F000F).reinterpretAsShorts().mul(pd).add(x);
+                y = u.and(0x000F000F).reinterpretAsShorts().mul(pa).add(y);
+                y = u.lanewise(VectorOperators.LSHR, 4).and(0x000F000F).reinterpretAsShorts().mul(pb).add(y);
+                y = u.lanewise(VectorOperators.LSHR, 8).and(0x000F000F).reinterpretAsShorts().mul(pc).add(y);
+                y = u.lanewise(VectorOperators.LSHR, 12).and(0x000F000F).reinterpretAsShorts().mul(pd).add(y);
+                z = vv.and(0x000F000F).reinterpretAsShorts().mul(pa).add(z);
+                z = vv.lanewise(VectorOperators.LSHR, 4).and(0x000F000F).reinterpretAsShorts().mul(pb).add(z);
+                z = vv.lanewise(VectorOperators.LSHR, 8).and(0x000F000F).reinterpretAsShorts().mul(pc).add(z);
+                z = vv.lanewise(VectorOperators.LSHR, 12).and(0x000F000F).reinterpretAsShorts().mul(pd).add(z);
+                q = uu.and(0x000F000F).reinterpretAsShorts().mul(pa).add(q);
+                q = uu.lanewise(VectorOperators.LSHR, 4).and(0x000F000F).reinterpretAsShorts().mul(pb).add(q);
+                q = uu.lanewise(VectorOperators.LSHR, 8).and(0x000F000F).reinterpretAsShorts().mul(pc).add(q);
+                q = uu.lanewise(VectorOperators.LSHR, 12).and(0x000F000F).reinterpretAsShorts().mul(pd).add(q);
+            }
+            // per row: the sub-block's scale (low byte) and min (high byte) times the super-block's d and dmin
+            IntVector h0 = (IntVector) ShortVector.fromMemorySegment(SCALE, w, s0 + 0L * ROWS, LE).convertShape(VectorOperators.S2I, I, 0);
+            IntVector h1 = (IntVector) ShortVector.fromMemorySegment(SCALE, w, s0 + 2L * ROWS, LE).convertShape(VectorOperators.S2I, I, 0);
+            IntVector h2 = (IntVector) ShortVector.fromMemorySegment(SCALE, w, s0 + 4L * ROWS, LE).convertShape(VectorOperators.S2I, I, 0);
+            IntVector h3 = (IntVector) ShortVector.fromMemorySegment(SCALE, w, s0 + 6L * ROWS, LE).convertShape(VectorOperators.S2I, I, 0);
+            FloatVector d0 = FloatVector.fromMemorySegment(F, w, sup, LE).mul((FloatVector) h0.and(0xFF).convert(VectorOperators.I2F, 0));
+            FloatVector d1 = FloatVector.fromMemorySegment(F, w, sup + SUPER, LE).mul((FloatVector) h1.and(0xFF).convert(VectorOperators.I2F, 0));
+            FloatVector d2 = FloatVector.fromMemorySegment(F, w, sup + 2 * SUPER, LE).mul((FloatVector) h2.and(0xFF).convert(VectorOperators.I2F, 0));
+            FloatVector d3 = FloatVector.fromMemorySegment(F, w, sup + 3 * SUPER, LE).mul((FloatVector) h3.and(0xFF).convert(VectorOperators.I2F, 0));
+            FloatVector e0 = d0.mul(8f).sub(FloatVector.fromMemorySegment(F, w, sup + 4L * ROWS, LE)
+                    .mul((FloatVector) h0.lanewise(VectorOperators.LSHR, 8).and(0xFF).convert(VectorOperators.I2F, 0)));
+            FloatVector e1 = d1.mul(8f).sub(FloatVector.fromMemorySegment(F, w, sup + SUPER + 4L * ROWS, LE)
+                    .mul((FloatVector) h1.lanewise(VectorOperators.LSHR, 8).and(0xFF).convert(VectorOperators.I2F, 0)));
+            FloatVector e2 = d2.mul(8f).sub(FloatVector.fromMemorySegment(F, w, sup + 2 * SUPER + 4L * ROWS, LE)
+                    .mul((FloatVector) h2.lanewise(VectorOperators.LSHR, 8).and(0xFF).convert(VectorOperators.I2F, 0)));
+            FloatVector e3 = d3.mul(8f).sub(FloatVector.fromMemorySegment(F, w, sup + 3 * SUPER + 4L * ROWS, LE)
+                    .mul((FloatVector) h3.lanewise(VectorOperators.LSHR, 8).and(0xFF).convert(VectorOperators.I2F, 0)));
+            int corr = 8 * a.sums[b];
+            IntVector v0 = ShortVector.zero(S).add(x).reinterpretAsInts(); // x..q carried: see LoopCarried
+            IntVector v1 = ShortVector.zero(S).add(y).reinterpretAsInts();
+            IntVector v2 = ShortVector.zero(S).add(z).reinterpretAsInts();
+            IntVector v3 = ShortVector.zero(S).add(q).reinterpretAsInts();
+            FloatVector r0 = (FloatVector) v0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                    .add(v0.lanewise(VectorOperators.ASHR, 16)).sub(corr).convert(VectorOperators.I2F, 0);
+            FloatVector r1 = (FloatVector) v1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                    .add(v1.lanewise(VectorOperators.ASHR, 16)).sub(corr).convert(VectorOperators.I2F, 0);
+            FloatVector r2 = (FloatVector) v2.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                    .add(v2.lanewise(VectorOperators.ASHR, 16)).sub(corr).convert(VectorOperators.I2F, 0);
+            FloatVector r3 = (FloatVector) v3.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                    .add(v3.lanewise(VectorOperators.ASHR, 16)).sub(corr).convert(VectorOperators.I2F, 0);
+            FloatVector da = FloatVector.broadcast(F, a.scales[b]);
+            FloatVector dsum = FloatVector.broadcast(F, a.scales[b] * a.sums[b]);
+            acc0 = e0.fma(dsum, r0.mul(d0).fma(da, acc0));
+            acc1 = e1.fma(dsum, r1.mul(d1).fma(da, acc1));
+            acc2 = e2.fma(dsum, r2.mul(d2).fma(da, acc2));
+            acc3 = e3.fma(dsum, r3.mul(d3).fma(da, acc3));
+        }
+        LoopCarried.FLOATS.add(acc0).intoArray(out, o);
+        LoopCarried.FLOATS.add(acc1).intoArray(out, o + ROWS);
+        LoopCarried.FLOATS.add(acc2).intoArray(out, o + 2 * ROWS);
+        LoopCarried.FLOATS.add(acc3).intoArray(out, o + 3 * ROWS);
+    }
+
+    /** {@link #k4Matvec4}'s arithmetic for one Q4_K tile (a matrix's last tiles, outside whole groups). */
+    private static void k4Matvec1(MemorySegment w, int rows, int blocks, Q8Activations a, int t, float[] out, int o) {
+        int[] pairs = a.pairs;
+        long quant = quantOffset(Format.Q4_K, tiles(rows), blocks, t, 0);
+        long scales = scaleOffset(Format.Q4_K, tiles(rows), blocks, t, 0);
+        long quantStride = quantStride(tiles(rows), t);
+        long stride = blockStride(Format.Q4_K, tiles(rows), t);
+        long supers = superOffset(tiles(rows), blocks, t, 0);
+        long superStride = inGroup(tiles(rows), t) * SUPER;
+        FloatVector acc = FloatVector.zero(F);
+        for (int b = 0; b < blocks; b++) {
+            long cell = quant + b * stride;
+            int po = b * Q8Activations.PAIRS;
+            ShortVector s = ShortVector.zero(S);
+            for (int m = 0; m < 4; m++) {
+                IntVector v = IntVector.fromMemorySegment(I, w, cell + quantStride * m, LE);
+                int p = po + 4 * m;
+                s = v.and(0x000F000F).reinterpretAsShorts().mul(IntVector.broadcast(I, pairs[p]).reinterpretAsShorts()).add(s);
+                s = v.lanewise(VectorOperators.LSHR, 4).and(0x000F000F).reinterpretAsShorts().mul(IntVector.broadcast(I, pairs[p + 1]).reinterpretAsShorts()).add(s);
+                s = v.lanewise(VectorOperators.LSHR, 8).and(0x000F000F).reinterpretAsShorts().mul(IntVector.broadcast(I, pairs[p + 2]).reinterpretAsShorts()).add(s);
+                s = v.lanewise(VectorOperators.LSHR, 12).and(0x000F000F).reinterpretAsShorts().mul(IntVector.broadcast(I, pairs[p + 3]).reinterpretAsShorts()).add(s);
+            }
+            long sup = supers + (b >> 3) * superStride;
+            IntVector h = (IntVector) ShortVector.fromMemorySegment(SCALE, w, scales + b * stride, LE).convertShape(VectorOperators.S2I, I, 0);
+            FloatVector d = FloatVector.fromMemorySegment(F, w, sup, LE).mul((FloatVector) h.and(0xFF).convert(VectorOperators.I2F, 0));
+            FloatVector e = d.mul(8f).sub(FloatVector.fromMemorySegment(F, w, sup + 4L * ROWS, LE)
+                    .mul((FloatVector) h.lanewise(VectorOperators.LSHR, 8).and(0xFF).convert(VectorOperators.I2F, 0)));
+            IntVector v = ShortVector.zero(S).add(s).reinterpretAsInts(); // s carried: see LoopCarried
+            FloatVector r = (FloatVector) v.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                    .add(v.lanewise(VectorOperators.ASHR, 16)).sub(8 * a.sums[b]).convert(VectorOperators.I2F, 0);
+            acc = e.fma(FloatVector.broadcast(F, a.scales[b] * a.sums[b]), r.mul(d).fma(FloatVector.broadcast(F, a.scales[b]), acc));
+        }
+        int valid = rows - t * ROWS;
+        if (valid >= ROWS) {
+            LoopCarried.FLOATS.add(acc).intoArray(out, o);
+        } else {
+            LoopCarried.FLOATS.add(acc).intoArray(out, o, F.indexInRange(0, valid));
+        }
     }
 
     /**

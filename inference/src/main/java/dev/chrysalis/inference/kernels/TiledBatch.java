@@ -38,6 +38,10 @@ import jdk.incubator.vector.VectorSpecies;
  * 128 tokens through 2048x2048, 5632x2048 and 2048x5632 Q4_0 products, one thread: 89-95 -> 109-115 GMAC/s. Its
  * successor {@link #ints4x6} broadcasts each activation pair to four tiles instead of two: 516 tokens through the
  * same shapes, alternating in one JVM, one thread: 78-110 -> 84-131 GMAC/s (+5 to +20%).
+ *
+ * <p>Q4_K takes the same integer kernels: its 32-value sub-blocks are Q4_0 blocks ({@link QuantTiles}), only the
+ * scales differ, and its mins meet the tokens' scaled activation sums ({@link Activations#pairSums}) in
+ * {@link #addSumsK4}. Its activations are Q8_K values, as decode's, so the two agree bit for bit here too.
  */
 public final class TiledBatch {
 
@@ -86,6 +90,8 @@ public final class TiledBatch {
     private static final ThreadLocal<short[]> INT_BLOCK = ThreadLocal.withInitial(() -> new short[INT_CHUNK * GROUP_TILES * ROWS]);
     /** The block's weight scales as floats: per tile pair and block pair, {@code [half][tile][ROWS]}. */
     private static final ThreadLocal<float[]> INT_SCALES = ThreadLocal.withInitial(() -> new float[INT_CHUNK / 32 * GROUP_TILES * ROWS]);
+    /** Q4_K: what the block's activation sums meet, {@code 8 * d * scale - dmin * min}, laid out as {@link #INT_SCALES}. */
+    private static final ThreadLocal<float[]> INT_OFFSETS = ThreadLocal.withInitial(() -> new float[INT_CHUNK / 32 * GROUP_TILES * ROWS]);
     /** A block pair's 24 integer sums on their way from {@link #ints4x6}'s registers to {@link #addSums}. */
     private static final ThreadLocal<int[]> INT_SUMS = ThreadLocal.withInitial(() -> new int[24 * ROWS]);
     /**
@@ -112,16 +118,18 @@ public final class TiledBatch {
      * for {@link #ints4x6}, block pair by block pair ({@code blockPairs} per token, the last one padded with a zero
      * block when the blocks are odd). Token {@code p0 + j} of a panel of {@code p} has at
      * {@code p0 * 32 * blockPairs + (32 * l + k) * p + j} the int whose low half is its integer at column k of block
-     * 2l and whose high half is that of block 2l + 1, and block b's scale at {@code p0 * 2 * blockPairs + b * p + j}.
+     * 2l and whose high half is that of block 2l + 1, and block b's scale at {@code p0 * 2 * blockPairs + b * p + j}
+     * ({@code pairSums} there: the scale times the sum of the block's integers, which Q4_K's mins meet).
      */
     public record Activations(float[] rows, float[] panels, int sixEnd, int fourEnd, int tokens, int cols, int[] pairs, float[] pairScales,
-                              int blockPairs) {
+                              float[] pairSums, int blockPairs) {
     }
 
     /** Per calling thread, the buffer for {@link Activations#panels} (reused, as {@link Q8Activations#roundTrip}'s). */
     private static final ThreadLocal<float[]> PANELS = ThreadLocal.withInitial(() -> new float[0]);
     private static final ThreadLocal<int[]> PAIRS = ThreadLocal.withInitial(() -> new int[0]);
     private static final ThreadLocal<float[]> PAIR_SCALES = ThreadLocal.withInitial(() -> new float[0]);
+    private static final ThreadLocal<float[]> PAIR_SUMS = ThreadLocal.withInitial(() -> new float[0]);
 
     /**
      * {@code tokens} rows of {@code cols} values rounded to their Q8_0 values and laid out for {@link #matmul} of
@@ -136,19 +144,24 @@ public final class TiledBatch {
         boolean integers = false;
         boolean floats = false;
         boolean partialGroups = false;
+        // Q4_K's activations are Q8_K values, as llama.cpp's; in a batch that mixes it with Q4_0 or Q8_0 (no GGUF
+        // quantization type does), those take them too
+        boolean superBlocks = false;
         for (int i = 0; i < formats.length; i++) {
-            boolean q4 = INTEGER_Q4 && formats[i] == QuantTiles.Format.Q4_0;
+            superBlocks |= formats[i].superBlocks();
+            boolean q4 = INTEGER_Q4 && nibbles(formats[i]);
             integers |= q4;
             floats |= !q4;
             partialGroups |= rows[i] % (GROUP_TILES * ROWS) != 0;
         }
         // rows for the float kernels: every token where some matrix multiplies panels in float or has a partial
         // group, else only the tokens after the panels
-        float[] xq = Q8Activations.roundTrip(pool, x, cols, floats || partialGroups ? 0 : fourEnd, tokens);
+        float[] xq = Q8Activations.roundTrip(pool, x, cols, floats || partialGroups ? 0 : fourEnd, tokens, superBlocks);
         float[] panels = floats ? buffer(PANELS, fourEnd * cols) : new float[0];
         int blockPairs = (cols / 32 + 1) / 2;
         int[] pairs = new int[0];
         float[] pairScales = new float[0];
+        float[] pairSums = new float[0];
         if (integers) {
             pairs = PAIRS.get();
             if (pairs.length < fourEnd * 32 * blockPairs) {
@@ -156,13 +169,17 @@ public final class TiledBatch {
                 PAIRS.set(pairs);
             }
             pairScales = buffer(PAIR_SCALES, fourEnd * 2 * blockPairs);
+            // only Q4_K's mins meet them
+            pairSums = superBlocks ? buffer(PAIR_SUMS, fourEnd * 2 * blockPairs) : pairSums;
         }
         int sixes = sixEnd / 6;
         int[] packedPairs = pairs;
         float[] packedScales = pairScales;
+        float[] packedSums = pairSums;
         float[] packed = panels;
+        boolean perSuperBlock = superBlocks;
         pool.forRange(sixes + (fourEnd - sixEnd) / 4, 1, (s, e, t) -> {
-            int[] q = new int[2 * 6 * 32];
+            int[] q = new int[6 * 256];
             for (int g = s; g < e; g++) {
                 int p = g < sixes ? 6 : 4;
                 int p0 = g < sixes ? 6 * g : sixEnd + 4 * (g - sixes);
@@ -175,11 +192,11 @@ public final class TiledBatch {
                     }
                 }
                 if (packedPairs.length > 0) {
-                    pairPanel(x, cols, p0, p, blockPairs, q, packedPairs, packedScales);
+                    pairPanel(x, cols, p0, p, blockPairs, q, packedPairs, packedScales, packedSums, perSuperBlock);
                 }
             }
         });
-        return new Activations(xq, panels, sixEnd, fourEnd, tokens, cols, pairs, pairScales, blockPairs);
+        return new Activations(xq, panels, sixEnd, fourEnd, tokens, cols, pairs, pairScales, pairSums, blockPairs);
     }
 
     private static float[] buffer(ThreadLocal<float[]> mine, int length) {
@@ -195,29 +212,60 @@ public final class TiledBatch {
      * The panel of {@code p} tokens at {@code p0} (rows of {@code x}) quantized into the pairs ({@link Activations}):
      * block pair by block pair, its tokens' two blocks quantized into {@code q}, then written column by column.
      */
-    private static void pairPanel(float[] x, int cols, int p0, int p, int blockPairs, int[] q, int[] pairs, float[] scales) {
+    private static void pairPanel(float[] x, int cols, int p0, int p, int blockPairs, int[] q, int[] pairs, float[] scales, float[] sums,
+                                  boolean superBlocks) {
         int blocks = cols / 32;
+        float[] superScales = new float[p];
         for (int l = 0; l < blockPairs; l++) {
             int scaleAt = p0 * 2 * blockPairs + 2 * l * p;
             boolean second = 2 * l + 1 < blocks;
             for (int j = 0; j < p; j++) {
                 int src = (p0 + j) * cols + 64 * l;
-                scales[scaleAt + j] = Q8Activations.quantizeBlock(x, src, q, 64 * j);
-                if (second) {
-                    scales[scaleAt + p + j] = Q8Activations.quantizeBlock(x, src + 32, q, 64 * j + 32);
+                if (superBlocks) {
+                    // Q8_K: a token's 256 values at once (whole super-blocks: no odd last block), four block pairs
+                    if ((l & 3) == 0) {
+                        superScales[j] = Q8Activations.quantizeSuperBlock(x, src, q, 256 * j);
+                    }
+                    scales[scaleAt + j] = superScales[j];
+                    scales[scaleAt + p + j] = superScales[j];
                 } else {
-                    // an odd last block pairs with zeros
-                    scales[scaleAt + p + j] = 0f;
-                    java.util.Arrays.fill(q, 64 * j + 32, 64 * j + 64, 0);
+                    scales[scaleAt + j] = Q8Activations.quantizeBlock(x, src, q, 64 * j);
+                    if (second) {
+                        scales[scaleAt + p + j] = Q8Activations.quantizeBlock(x, src + 32, q, 64 * j + 32);
+                    } else {
+                        // an odd last block pairs with zeros
+                        scales[scaleAt + p + j] = 0f;
+                        java.util.Arrays.fill(q, 64 * j + 32, 64 * j + 64, 0);
+                    }
+                }
+                if (superBlocks) {
+                    // as decode's Q8Activations: the scale times the integers' sum
+                    int qo = 256 * j + 64 * (l & 3);
+                    sums[scaleAt + j] = scales[scaleAt + j] * sum(q, qo);
+                    sums[scaleAt + p + j] = scales[scaleAt + p + j] * sum(q, qo + 32);
                 }
             }
             int at = p0 * 32 * blockPairs + 32 * l * p;
             for (int k = 0; k < 32; k++) {
                 for (int j = 0; j < p; j++) {
-                    pairs[at + k * p + j] = (q[64 * j + k] & 0xFFFF) | (q[64 * j + 32 + k] << 16);
+                    int qo = superBlocks ? 256 * j + 64 * (l & 3) : 64 * j;
+                    pairs[at + k * p + j] = (q[qo + k] & 0xFFFF) | (q[qo + 32 + k] << 16);
                 }
             }
         }
+    }
+
+    private static int sum(int[] q, int from) {
+        int s = 0;
+        for (int i = from; i < from + 32; i++) {
+            s += q[i];
+        }
+        return s;
+    }
+
+    /** The formats whose prefill can run in 16-bit integers: 4-bit fields in Q4_0's layout. */
+    private static boolean nibbles(QuantTiles.Format f) {
+        return f == QuantTiles.Format.Q4_0 || f == QuantTiles.Format.Q4_K;
     }
 
     /**
@@ -258,9 +306,9 @@ public final class TiledBatch {
             for (int tok = direct; tok < tokens; tok++) {
                 java.util.Arrays.fill(out, tok * rows + r0, tok * rows + r0 + valid, 0f);
             }
-            boolean integers = panels && INTEGER_Q4 && f == QuantTiles.Format.Q4_0;
+            boolean integers = panels && INTEGER_Q4 && nibbles(f);
             if (integers) {
-                multiplyIntegers(w, QuantTiles.tiles(rows), blocks, t, a, acc);
+                multiplyIntegers(f, w, QuantTiles.tiles(rows), blocks, t, a, acc);
             }
             if (!integers || a.fourEnd() < tokens) {
                 int touched = 0;
@@ -333,8 +381,34 @@ public final class TiledBatch {
         int stride = nt * ROWS;
         for (int b = k0 >> 5; b < (k0 + n) >> 5; b++) {
             for (int i = 0; i < nt; i++) {
+                if (f == QuantTiles.Format.Q4_K) {
+                    dequantizeK4Cell(w, tiles, blocks, t + i, b, wt, (32 * b - k0) * stride + i * ROWS, stride);
+                    continue;
+                }
                 dequantizeCell(f, w, QuantTiles.quantOffset(f, tiles, blocks, t + i, b), QuantTiles.quantStride(tiles, t + i),
                         QuantTiles.scaleOffset(f, tiles, blocks, t + i, b), wt, (32 * b - k0) * stride + i * ROWS, stride);
+            }
+        }
+    }
+
+    /** {@link #dequantizeCell} of tile {@code t}'s Q4_K block {@code b}: {@code d * scale * q - dmin * min}, one FMA. */
+    private static void dequantizeK4Cell(MemorySegment w, int tiles, int blocks, int t, int b, float[] wt, int base, int stride) {
+        QuantTiles.Format f = QuantTiles.Format.Q4_K;
+        long quant = QuantTiles.quantOffset(f, tiles, blocks, t, b);
+        long quantStride = QuantTiles.quantStride(tiles, t);
+        long sup = QuantTiles.superOffset(tiles, blocks, t, b >> 3);
+        IntVector h = (IntVector) ShortVector.fromMemorySegment(SCALE, w, QuantTiles.scaleOffset(f, tiles, blocks, t, b), LE)
+                .convertShape(VectorOperators.S2I, I, 0);
+        FloatVector d = FloatVector.fromMemorySegment(F, w, sup, LE).mul((FloatVector) h.and(0xFF).convert(VectorOperators.I2F, 0));
+        FloatVector offset = FloatVector.fromMemorySegment(F, w, sup + 4L * ROWS, LE)
+                .mul((FloatVector) h.lanewise(VectorOperators.LSHR, 8).and(0xFF).convert(VectorOperators.I2F, 0)).neg();
+        for (int m = 0; m < 4; m++) {
+            IntVector v = IntVector.fromMemorySegment(I, w, quant + quantStride * m, LE);
+            for (int k = 0; k < 4; k++) {
+                IntVector q = v.lanewise(VectorOperators.LSHR, 8 * k);
+                ((FloatVector) q.and(0xF).convert(VectorOperators.I2F, 0)).fma(d, offset).intoArray(wt, base + (4 * m + k) * stride);
+                ((FloatVector) q.lanewise(VectorOperators.LSHR, 4).and(0xF).convert(VectorOperators.I2F, 0)).fma(d, offset)
+                        .intoArray(wt, base + (4 * m + k + 16) * stride);
             }
         }
     }
@@ -375,10 +449,12 @@ public final class TiledBatch {
      * comment), into {@code acc}: {@link #INT_CHUNK} columns at a time, each tile pair with the six-token panels,
      * then the four-token ones.
      */
-    private static void multiplyIntegers(MemorySegment w, int tiles, int blocks, int t, Activations a, float[] acc) {
+    private static void multiplyIntegers(QuantTiles.Format f, MemorySegment w, int tiles, int blocks, int t, Activations a, float[] acc) {
         int touched = 0;
         short[] ws = INT_BLOCK.get();
         float[] wsc = INT_SCALES.get();
+        // Q4_0 has no offsets: null keeps its sums on the path without them
+        float[] wof = f == QuantTiles.Format.Q4_K ? INT_OFFSETS.get() : null;
         int[] sums = INT_SUMS.get();
         int cols = a.cols();
         int blockPairs = a.blockPairs();
@@ -386,14 +462,14 @@ public final class TiledBatch {
             int nb = (Math.min(cols, k0 + INT_CHUNK) - k0) >> 5;
             int pairs = (nb + 1) >> 1;
             int l0 = k0 >> 6;
-            dequantizeShorts(w, tiles, blocks, t, k0 >> 5, nb, ws, wsc);
-            touched += touchBlocks(QuantTiles.Format.Q4_0, w, tiles, blocks, t, 4, (k0 >> 5) + nb, INT_CHUNK >> 5);
+            dequantizeShorts(f, w, tiles, blocks, t, k0 >> 5, nb, ws, wsc, wof);
+            touched += touchBlocks(f, w, tiles, blocks, t, 4, (k0 >> 5) + nb, INT_CHUNK >> 5);
             for (int tok = 0; tok < a.sixEnd(); tok += 6) {
-                ints4x6(ws, wsc, pairs, a.pairs(), a.pairScales(), tok * 32 * blockPairs + l0 * 32 * 6,
+                ints4x6(ws, wsc, wof, pairs, a.pairs(), a.pairScales(), a.pairSums(), tok * 32 * blockPairs + l0 * 32 * 6,
                         tok * 2 * blockPairs + l0 * 2 * 6, acc, tok * 4 * ROWS, sums);
             }
             for (int tok = a.sixEnd(); tok < a.fourEnd(); tok += 4) {
-                ints4x4(ws, wsc, pairs, a.pairs(), a.pairScales(), tok * 32 * blockPairs + l0 * 32 * 4,
+                ints4x4(ws, wsc, wof, pairs, a.pairs(), a.pairScales(), a.pairSums(), tok * 32 * blockPairs + l0 * 32 * 4,
                         tok * 2 * blockPairs + l0 * 2 * 4, acc, tok * 4 * ROWS, sums);
             }
         }
@@ -433,8 +509,8 @@ public final class TiledBatch {
      * Their scales as floats into {@code wsc} ({@code [tp][l][half][i][ROWS]}). An odd last block is paired with
      * zero scales (its activations are zero too).
      */
-    private static void dequantizeShorts(MemorySegment w, int tiles, int blocks, int t, int b0, int nb, short[] ws, float[] wsc) {
-        QuantTiles.Format f = QuantTiles.Format.Q4_0;
+    private static void dequantizeShorts(QuantTiles.Format f, MemorySegment w, int tiles, int blocks, int t, int b0, int nb, short[] ws,
+                                         float[] wsc, float[] wof) {
         int pairs = (nb + 1) >> 1;
         for (int tp = 0; tp < 2; tp++) {
             for (int l = 0; l < pairs; l++) {
@@ -463,15 +539,39 @@ public final class TiledBatch {
                         va.lanewise(VectorOperators.LSHR, 28).and(0xF).or(vb.lanewise(VectorOperators.LSHR, 12).and(0xF0000)).reinterpretAsShorts().sub((short) 8).intoArray(ws, at + 4 * ROWS * 19);
                     }
                     int so = ((tp * pairs + l) * 2) * 2 * ROWS + ROWS * i;
-                    scalesInto(w, QuantTiles.scaleOffset(f, tiles, blocks, tile, bA), wsc, so);
-                    if (second) {
+                    if (wof == null) {
+                        scalesInto(w, QuantTiles.scaleOffset(f, tiles, blocks, tile, bA), wsc, so);
+                    } else {
+                        k4ScalesInto(w, tiles, blocks, tile, bA, wsc, wof, so);
+                    }
+                    if (!second) {
+                        java.util.Arrays.fill(wsc, so + 2 * ROWS, so + 3 * ROWS, 0f);
+                        if (wof != null) {
+                            java.util.Arrays.fill(wof, so + 2 * ROWS, so + 3 * ROWS, 0f);
+                        }
+                    } else if (wof == null) {
                         scalesInto(w, QuantTiles.scaleOffset(f, tiles, blocks, tile, bB), wsc, so + 2 * ROWS);
                     } else {
-                        java.util.Arrays.fill(wsc, so + 2 * ROWS, so + 3 * ROWS, 0f);
+                        k4ScalesInto(w, tiles, blocks, tile, bB, wsc, wof, so + 2 * ROWS);
                     }
                 }
             }
         }
+    }
+
+    /**
+     * A Q4_K tile's block {@code b}: its rows' {@code d * scale} into {@code scales[off..]} and
+     * {@code 8 * d * scale - dmin * min} into {@code offsets[off..]}, as {@code QuantTiles.k4Matvec4} computes them.
+     */
+    private static void k4ScalesInto(MemorySegment w, int tiles, int blocks, int tile, int b, float[] scales, float[] offsets, int off) {
+        QuantTiles.Format f = QuantTiles.Format.Q4_K;
+        long sup = QuantTiles.superOffset(tiles, blocks, tile, b >> 3);
+        IntVector h = (IntVector) ShortVector.fromMemorySegment(SCALE, w, QuantTiles.scaleOffset(f, tiles, blocks, tile, b), LE)
+                .convertShape(VectorOperators.S2I, I, 0);
+        FloatVector d = FloatVector.fromMemorySegment(F, w, sup, LE).mul((FloatVector) h.and(0xFF).convert(VectorOperators.I2F, 0));
+        d.intoArray(scales, off);
+        d.mul(8f).sub(FloatVector.fromMemorySegment(F, w, sup + 4L * ROWS, LE)
+                .mul((FloatVector) h.lanewise(VectorOperators.LSHR, 8).and(0xFF).convert(VectorOperators.I2F, 0))).intoArray(offsets, off);
     }
 
     /** The ROWS f16 scales at {@code at} as floats into {@code dst[off..]} (the conversion of {@code QuantTiles.matvec1}). */
@@ -499,7 +599,8 @@ public final class TiledBatch {
      * the old two-tile kernel in its first C1 tier for good (no profile, so never C2) and prefill ran lane by lane, a
      * hundred times slower. This one is about 1100 bytes ({@code javap -c}).
      */
-    private static void ints4x6(short[] ws, float[] wsc, int pairs, int[] xp, float[] xs, int xo, int xso, float[] acc, int ao, int[] sums) {
+    private static void ints4x6(short[] ws, float[] wsc, float[] wof, int pairs, int[] xp, float[] xs, float[] xsums, int xo, int xso, float[] acc,
+                                int ao, int[] sums) {
         if (pairs <= 0) {
             return; // nothing to add
         }
@@ -559,7 +660,7 @@ public final class TiledBatch {
             s03.reinterpretAsInts().intoArray(sums, 12 * ROWS); s13.reinterpretAsInts().intoArray(sums, 13 * ROWS); s23.reinterpretAsInts().intoArray(sums, 14 * ROWS); s33.reinterpretAsInts().intoArray(sums, 15 * ROWS);
             s04.reinterpretAsInts().intoArray(sums, 16 * ROWS); s14.reinterpretAsInts().intoArray(sums, 17 * ROWS); s24.reinterpretAsInts().intoArray(sums, 18 * ROWS); s34.reinterpretAsInts().intoArray(sums, 19 * ROWS);
             s05.reinterpretAsInts().intoArray(sums, 20 * ROWS); s15.reinterpretAsInts().intoArray(sums, 21 * ROWS); s25.reinterpretAsInts().intoArray(sums, 22 * ROWS); s35.reinterpretAsInts().intoArray(sums, 23 * ROWS);
-            addSums(sums, wsc, l, pairs, 6, xs, xso + 12 * l, acc, ao);
+            addSums(sums, wsc, wof, l, pairs, 6, xs, xsums, xso + 12 * l, acc, ao);
         } while (++l < pairs);
     }
 
@@ -569,7 +670,12 @@ public final class TiledBatch {
      * 32-bit lane a row's two blocks) into the float sums: each half widened, converted, times the weight scales
      * of its block, then an FMA with the token's activation scale, blocks in order, as decode scales a block.
      */
-    private static void addSums(int[] sums, float[] wsc, int l, int pairs, int p, float[] xs, int xa, float[] acc, int ao) {
+    private static void addSums(int[] sums, float[] wsc, float[] wof, int l, int pairs, int p, float[] xs, float[] xsums, int xa, float[] acc,
+                                int ao) {
+        if (wof != null) {
+            addSumsK4(sums, wsc, wof, l, pairs, p, xs, xsums, xa, acc, ao);
+            return;
+        }
         int so = l * 4 * ROWS; // tiles 0 and 1
         int so2 = (pairs + l) * 4 * ROWS; // tiles 2 and 3
         FloatVector da0 = FloatVector.fromArray(F, wsc, so);
@@ -609,11 +715,65 @@ public final class TiledBatch {
     }
 
     /**
+     * {@link #addSums} for Q4_K: after each half's scaled sum, its block's offsets ({@code wof}, laid out as
+     * {@code wsc}) times the token's scaled activation sum ({@code xsums}, laid out as {@code xs}), the order
+     * of {@code QuantTiles.k4Matvec4}. Written out as {@link #addSums}, the 16 weight vectors in registers.
+     */
+    private static void addSumsK4(int[] sums, float[] wsc, float[] wof, int l, int pairs, int p, float[] xs, float[] xsums, int xa,
+                                  float[] acc, int ao) {
+        int so = l * 4 * ROWS; // tiles 0 and 1
+        int so2 = (pairs + l) * 4 * ROWS; // tiles 2 and 3
+        FloatVector da0 = FloatVector.fromArray(F, wsc, so);
+        FloatVector db0 = FloatVector.fromArray(F, wsc, so + 2 * ROWS);
+        FloatVector da1 = FloatVector.fromArray(F, wsc, so + ROWS);
+        FloatVector db1 = FloatVector.fromArray(F, wsc, so + 3 * ROWS);
+        FloatVector da2 = FloatVector.fromArray(F, wsc, so2);
+        FloatVector db2 = FloatVector.fromArray(F, wsc, so2 + 2 * ROWS);
+        FloatVector da3 = FloatVector.fromArray(F, wsc, so2 + ROWS);
+        FloatVector db3 = FloatVector.fromArray(F, wsc, so2 + 3 * ROWS);
+        FloatVector oa0 = FloatVector.fromArray(F, wof, so);
+        FloatVector ob0 = FloatVector.fromArray(F, wof, so + 2 * ROWS);
+        FloatVector oa1 = FloatVector.fromArray(F, wof, so + ROWS);
+        FloatVector ob1 = FloatVector.fromArray(F, wof, so + 3 * ROWS);
+        FloatVector oa2 = FloatVector.fromArray(F, wof, so2);
+        FloatVector ob2 = FloatVector.fromArray(F, wof, so2 + 2 * ROWS);
+        FloatVector oa3 = FloatVector.fromArray(F, wof, so2 + ROWS);
+        FloatVector ob3 = FloatVector.fromArray(F, wof, so2 + 3 * ROWS);
+        for (int j = 0; j < p; j++) {
+            FloatVector ea = FloatVector.broadcast(F, xs[xa + j]);
+            FloatVector eb = FloatVector.broadcast(F, xs[xa + p + j]);
+            FloatVector sa = FloatVector.broadcast(F, xsums[xa + j]);
+            FloatVector sb = FloatVector.broadcast(F, xsums[xa + p + j]);
+            IntVector z0 = IntVector.fromArray(I, sums, (4 * j + 0) * ROWS);
+            int at0 = ao + 4 * ROWS * j + 0 * ROWS;
+            FloatVector f0 = oa0.fma(sa, ((FloatVector) z0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                    .convert(VectorOperators.I2F, 0)).mul(da0).fma(ea, FloatVector.fromArray(F, acc, at0)));
+            ob0.fma(sb, ((FloatVector) z0.lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).mul(db0).fma(eb, f0)).intoArray(acc, at0);
+            IntVector z1 = IntVector.fromArray(I, sums, (4 * j + 1) * ROWS);
+            int at1 = ao + 4 * ROWS * j + 1 * ROWS;
+            FloatVector f1 = oa1.fma(sa, ((FloatVector) z1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                    .convert(VectorOperators.I2F, 0)).mul(da1).fma(ea, FloatVector.fromArray(F, acc, at1)));
+            ob1.fma(sb, ((FloatVector) z1.lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).mul(db1).fma(eb, f1)).intoArray(acc, at1);
+            IntVector z2 = IntVector.fromArray(I, sums, (4 * j + 2) * ROWS);
+            int at2 = ao + 4 * ROWS * j + 2 * ROWS;
+            FloatVector f2 = oa2.fma(sa, ((FloatVector) z2.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                    .convert(VectorOperators.I2F, 0)).mul(da2).fma(ea, FloatVector.fromArray(F, acc, at2)));
+            ob2.fma(sb, ((FloatVector) z2.lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).mul(db2).fma(eb, f2)).intoArray(acc, at2);
+            IntVector z3 = IntVector.fromArray(I, sums, (4 * j + 3) * ROWS);
+            int at3 = ao + 4 * ROWS * j + 3 * ROWS;
+            FloatVector f3 = oa3.fma(sa, ((FloatVector) z3.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                    .convert(VectorOperators.I2F, 0)).mul(da3).fma(ea, FloatVector.fromArray(F, acc, at3)));
+            ob3.fma(sb, ((FloatVector) z3.lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).mul(db3).fma(eb, f3)).intoArray(acc, at3);
+        }
+    }
+
+    /**
      * {@link #ints4x6} for a four-token panel: 16 sums per block pair. A prefill batch of 128 tokens is 20 panels of
      * six and two of four. Against the kernel it replaced (tile pairs, 8 sums, the float sums in registers), 2048 x 2048,
      * alternating in one JVM, one thread: 8 tokens 64.3 -> 68.4 GMAC/s, 128 tokens 112.7 -> 115.4.
      */
-    private static void ints4x4(short[] ws, float[] wsc, int pairs, int[] xp, float[] xs, int xo, int xso, float[] acc, int ao, int[] sums) {
+    private static void ints4x4(short[] ws, float[] wsc, float[] wof, int pairs, int[] xp, float[] xs, float[] xsums, int xo, int xso, float[] acc,
+                                int ao, int[] sums) {
         if (pairs <= 0) {
             return; // nothing to add
         }
@@ -659,7 +819,7 @@ public final class TiledBatch {
             s01.reinterpretAsInts().intoArray(sums, 4 * ROWS); s11.reinterpretAsInts().intoArray(sums, 5 * ROWS); s21.reinterpretAsInts().intoArray(sums, 6 * ROWS); s31.reinterpretAsInts().intoArray(sums, 7 * ROWS);
             s02.reinterpretAsInts().intoArray(sums, 8 * ROWS); s12.reinterpretAsInts().intoArray(sums, 9 * ROWS); s22.reinterpretAsInts().intoArray(sums, 10 * ROWS); s32.reinterpretAsInts().intoArray(sums, 11 * ROWS);
             s03.reinterpretAsInts().intoArray(sums, 12 * ROWS); s13.reinterpretAsInts().intoArray(sums, 13 * ROWS); s23.reinterpretAsInts().intoArray(sums, 14 * ROWS); s33.reinterpretAsInts().intoArray(sums, 15 * ROWS);
-            addSums(sums, wsc, l, pairs, 4, xs, xso + 8 * l, acc, ao);
+            addSums(sums, wsc, wof, l, pairs, 4, xs, xsums, xso + 8 * l, acc, ao);
         } while (++l < pairs);
     }
 

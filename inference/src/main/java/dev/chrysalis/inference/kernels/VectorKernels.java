@@ -625,7 +625,7 @@ public final class VectorKernels {
      * long ({@code packed}: scales 0..3 then mins 0..3, top 2 bits borrowed by sub-blocks 4..7) and bytes
      * 8..11 as an int ({@code high}: low nibbles scales 4..7, high nibbles mins 4..7).
      */
-    private static int k4Scale(long packed, int high, int s) {
+    static int k4Scale(long packed, int high, int s) {
         if (s < 4) {
             return (int) (packed >>> (8 * s)) & 63;
         }
@@ -634,7 +634,7 @@ public final class VectorKernels {
     }
 
     /** 6-bit min of sub-block {@code s} of a Q4_K block (see {@link #k4Scale}). */
-    private static int k4Min(long packed, int high, int s) {
+    static int k4Min(long packed, int high, int s) {
         if (s < 4) {
             return (int) (packed >>> (32 + 8 * s)) & 63;
         }

@@ -71,7 +71,7 @@ class TransformerReferenceLogitsTest {
             ModelWeights tiled = m.weights().tiled(pool, arena);
             long tiledCount = Stream.concat(Stream.of(tiled.output()), tiled.layers().stream().flatMap(l -> Stream.of(l.wq(), l.wk(), l.wv(),
                     l.wo(), l.wGate(), l.wUp(), l.wDown()))).filter(WeightMatrix::isTiled).count();
-            Assumptions.assumeTrue(tiledCount > 0, json + ": no Q4_0 matrix to tile");
+            Assumptions.assumeTrue(tiledCount > 0, json + ": no Q4_0, Q4_K or Q8_0 matrix to tile");
             // what Engine.load prefaults: exactly the matrices still read from the file, each once
             List<WeightMatrix> mapped = tiled.mappedMatrices();
             long untiled = Stream.concat(Stream.of(tiled.tokenEmbedding(), tiled.output()), tiled.layers().stream().flatMap(l -> Stream.of(
@@ -94,7 +94,11 @@ class TransformerReferenceLogitsTest {
             double[][][] lc = refs.topPerPosition("llamacpp_kvF32");
             double worstLc = check(lc, stepLogits, vocab, 0, 0.35, json + " tiled decode vs llamacpp_kvF32");
             int same = positionsMatching(lc, stepLogits, vocab, 1e-4);
-            assertTrue(same >= Math.min(3, n), json + ": only the first " + same + " positions match llama.cpp to 1e-4");
+            // or the float64 emulation of llama.cpp's activation rounding: llama.cpp's own Q4_K logits differ from it by
+            // 0.15 (the fixture's max_abs_diff_vs_llamacpp_same_kv_last_pos; its repacked x86 kernels), ours by 2e-6
+            int sameEmulated = positionsMatching(refs.topPerPosition("numpy_emulated_kvF32"), stepLogits, vocab, 1e-4);
+            assertTrue(Math.max(same, sameEmulated) >= Math.min(3, n), json + ": only the first " + same + " positions match llama.cpp to 1e-4, "
+                    + sameEmulated + " its float64 emulation");
             double worstNp = check(refs.topPerPosition("numpy_f64"), stepLogits, vocab, 0, 0.35, json + " tiled decode vs numpy_f64");
             // prefill: float products of the same Q8 values, so the same up to float rounding, and then up
             // to where a rounding boundary is crossed differently (as against llama.cpp)
@@ -106,8 +110,8 @@ class TransformerReferenceLogitsTest {
                 worstStep = Math.max(worstStep, Math.abs(stepLogits[i] - logits[i]));
             }
             assertTrue(worstStep <= 0.35, json + ": decode and prefill differ by " + worstStep);
-            System.out.printf("%s tiled (%d matrices): first %d of %d positions match llama.cpp to 1e-4; max |diff| vs llama.cpp %.2e, "
-                    + "vs numpy_f64 %.2e, decode vs prefill %.2e%n", json, tiledCount, same, n, worstLc, worstNp, worstStep);
+            System.out.printf("%s tiled (%d matrices): first %d of %d positions match llama.cpp to 1e-4 (%d its emulation); max |diff| vs "
+                    + "llama.cpp %.2e, vs numpy_f64 %.2e, decode vs prefill %.2e%n", json, tiledCount, same, n, sameEmulated, worstLc, worstNp, worstStep);
         }
     }
 

@@ -18,7 +18,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * Tiled Q4_0 and Q8_0 products (int16 lanes, activations quantized to Q8) against references computed here in
+ * Tiled Q4_0, Q4_K and Q8_0 products (int16 lanes, activations quantized to Q8) against references computed here in
  * double precision: with the activations quantized the same way (llama.cpp's Q8_0: scale max|x|/127 kept
  * as f16, round half away from zero) the integer sums are exact, so only float rounding of the per-block
  * scaling separates them (1e-5 of the product's magnitude); against the exact float product the error is
@@ -28,25 +28,35 @@ class TiledProductsTest {
 
     private static final ValueLayout.OfShort F16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
-    /** Random blocks of {@code type} (Q4_0 or Q8_0): any quant bytes, including Q8_0's -128. */
+    /**
+     * Random blocks of {@code type} (Q4_0, Q8_0 or Q4_K): any quant bytes, including Q8_0's -128, and for Q4_K any
+     * packed 6-bit scales and mins.
+     */
     static MemorySegment random(GgmlType type, int rows, int cols, Random rnd) {
-        int blocks = rows * cols / 32;
-        int blockBytes = type == GgmlType.Q4_0 ? 18 : 34;
+        int blocks = rows * cols / type.blockSize();
+        int blockBytes = (int) type.byteSize(type.blockSize());
+        // Q4_K: d and dmin, then 140 bytes of scales and quants
+        int scalesPerBlock = type == GgmlType.Q4_K ? 2 : 1;
         MemorySegment s = MemorySegment.ofArray(new byte[blocks * blockBytes]);
         for (int b = 0; b < blocks; b++) {
-            // mostly ordinary scales, some negative, zero and subnormal ones (the f16 conversion's edge cases)
-            float d = switch (rnd.nextInt(12)) {
-                case 0 -> 0f;
-                case 1 -> -0.01f * rnd.nextFloat();
-                case 2 -> Float.float16ToFloat((short) (1 + rnd.nextInt(1023)));
-                default -> 0.02f * rnd.nextFloat() + 1e-4f;
-            };
-            s.set(F16, (long) blockBytes * b, Float.floatToFloat16(d));
-            for (int j = 0; j < blockBytes - 2; j++) {
-                s.set(ValueLayout.JAVA_BYTE, (long) blockBytes * b + 2 + j, (byte) rnd.nextInt(256));
+            for (int i = 0; i < scalesPerBlock; i++) {
+                s.set(F16, (long) blockBytes * b + 2L * i, Float.floatToFloat16(randomScale(rnd)));
+            }
+            for (int j = 2 * scalesPerBlock; j < blockBytes; j++) {
+                s.set(ValueLayout.JAVA_BYTE, (long) blockBytes * b + j, (byte) rnd.nextInt(256));
             }
         }
         return s;
+    }
+
+    /** Mostly ordinary scales, some negative, zero and subnormal ones (the f16 conversion's edge cases). */
+    private static float randomScale(Random rnd) {
+        return switch (rnd.nextInt(12)) {
+            case 0 -> 0f;
+            case 1 -> -0.01f * rnd.nextFloat();
+            case 2 -> Float.float16ToFloat((short) (1 + rnd.nextInt(1023)));
+            default -> 0.02f * rnd.nextFloat() + 1e-4f;
+        };
     }
 
     /** llama.cpp's quantize_row_q8_0, written out plainly: x replaced by its quantized value d * q. */
@@ -62,6 +72,30 @@ class TiledProductsTest {
             float dStored = Float.float16ToFloat(Float.floatToFloat16(d));
             for (int j = 0; j < 32; j++) {
                 r[32 * b + j] = (double) dStored * Math.round(Math.abs(x[off + 32 * b + j] * id)) * Math.signum(x[off + 32 * b + j]);
+            }
+        }
+        return r;
+    }
+
+    /**
+     * llama.cpp's quantize_row_q8_K_ref, which its K-quant products take, written out plainly: per 256 values,
+     * max the value of largest magnitude, iscale = -127 / max, q = min(127, nearest_int(iscale * x)) (ties to
+     * even), scale 1 / iscale kept as a float.
+     */
+    static double[] q8KDequantized(float[] x, int off, int n) {
+        double[] r = new double[n];
+        for (int b = 0; b < n / 256; b++) {
+            float amax = 0;
+            float max = 0;
+            for (int j = 0; j < 256; j++) {
+                if (Math.abs(x[off + 256 * b + j]) > amax) {
+                    amax = Math.abs(x[off + 256 * b + j]);
+                    max = x[off + 256 * b + j];
+                }
+            }
+            float iscale = amax == 0 ? 0 : -127f / max;
+            for (int j = 0; j < 256; j++) {
+                r[256 * b + j] = amax == 0 ? 0 : (double) (1f / iscale) * Math.min(127, Math.rint(iscale * x[off + 256 * b + j]));
             }
         }
         return r;
@@ -83,9 +117,10 @@ class TiledProductsTest {
         // whole groups of four tiles (prefill's widest kernel, at 512-bit lanes) followed by a group of three
         // and by a padded tile; 160 columns are more than one of prefill's column chunks.
         int r = QuantTiles.ROWS;
-        for (GgmlType type : new GgmlType[] {GgmlType.Q4_0, GgmlType.Q8_0}) {
+        for (GgmlType type : new GgmlType[] {GgmlType.Q4_0, GgmlType.Q8_0, GgmlType.Q4_K}) {
             for (int rows : new int[] {3 * r - 5, 2 * r - 5, 7 * r, 9 * r - 5}) {
-                checkAgainstQ8Reference(type, rows, 160, rnd);
+                // Q4_K: two super-blocks, one of prefill's integer column chunks each
+                checkAgainstQ8Reference(type, rows, type == GgmlType.Q4_K ? 512 : 160, rnd);
             }
         }
     }
@@ -115,7 +150,7 @@ class TiledProductsTest {
             tiled.matmul(pool, x, batch, out, null);
             float[] single = new float[rows];
             for (int b = 0; b < batch; b++) {
-                double[] xq = q8Dequantized(x, b * cols, cols);
+                double[] xq = type == GgmlType.Q4_K ? q8KDequantized(x, b * cols, cols) : q8Dequantized(x, b * cols, cols);
                 float[] xb = java.util.Arrays.copyOfRange(x, b * cols, (b + 1) * cols);
                 tiled.matvec(pool, xb, single, null);
                 for (int r = 0; r < rows; r++) {
@@ -171,11 +206,22 @@ class TiledProductsTest {
     @Test
     void q4_0PrefillInIntegersEqualsDecodeBitForBit() {
         assumeTrue(TiledBatch.INTEGER_Q4, "Q4_0 prefill runs in integers on 512-bit lanes, by default on non-Intel cores (the q4-prefill-in-integers run forces them)");
+        // 5 blocks: an odd last block; 11 blocks: two column chunks, the second odd
+        assertPrefillInIntegersEqualsDecode(GgmlType.Q4_0, new int[] {160, 352});
+    }
+
+    @Test
+    void q4_KPrefillInIntegersEqualsDecodeBitForBit() {
+        assumeTrue(TiledBatch.INTEGER_Q4, "Q4_K prefill runs in integers where Q4_0's does");
+        // one super-block (one column chunk), three (three chunks)
+        assertPrefillInIntegersEqualsDecode(GgmlType.Q4_K, new int[] {256, 768});
+    }
+
+    private static void assertPrefillInIntegersEqualsDecode(GgmlType type, int[] widths) {
         Random rnd = new Random(5);
         int rows = 9 * QuantTiles.ROWS; // two groups of four tiles for the integer kernels, then one tile in float
-        // 5 blocks: an odd last block; 11 blocks: two column chunks, the second odd
-        for (int cols : new int[] {160, 352}) {
-            WeightMatrix plain = new WeightMatrix("w", GgmlType.Q4_0, rows, cols, random(GgmlType.Q4_0, rows, cols, rnd));
+        for (int cols : widths) {
+            WeightMatrix plain = new WeightMatrix("w", type, rows, cols, random(type, rows, cols, rnd));
             int tokens = 17; // two panels of six, one of four, one token left for the float kernels
             try (WorkerPool pool = new WorkerPool(2); Arena arena = Arena.ofShared()) {
                 WeightMatrix tiled = plain.tiled(pool, arena);
@@ -188,9 +234,9 @@ class TiledProductsTest {
                     for (int r = 0; r < rows; r++) {
                         float got = batched[tok * rows + r];
                         if (tok < 16 && r < 8 * QuantTiles.ROWS) {
-                            assertEquals(single[r], got, 0f, cols + " columns, row " + r + " token " + tok);
+                            assertEquals(single[r], got, 0f, type + ", " + cols + " columns, row " + r + " token " + tok);
                         } else {
-                            assertEquals(single[r], got, 1e-4f * (1 + Math.abs(single[r])), cols + " columns, row " + r + " token " + tok);
+                            assertEquals(single[r], got, 1e-4f * (1 + Math.abs(single[r])), type + ", " + cols + " columns, row " + r + " token " + tok);
                         }
                     }
                 }
@@ -222,12 +268,12 @@ class TiledProductsTest {
     }
 
     @Test
-    void onlyQ4_0AndQ8_0AreTiled() {
+    void onlyQ4_0Q4_KAndQ8_0AreTiled() {
         try (WorkerPool pool = new WorkerPool(1); Arena arena = Arena.ofShared()) {
             WeightMatrix f32 = new WeightMatrix("f32", GgmlType.F32, QuantTiles.ROWS, 32, MemorySegment.ofArray(new byte[QuantTiles.ROWS * 128]));
             assertTrue(!f32.tileable());
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> f32.tiled(pool, arena));
-            assertTrue(e.getMessage().contains("f32") && e.getMessage().contains("Q4_0 and Q8_0 only"), e.getMessage());
+            assertTrue(e.getMessage().contains("f32") && e.getMessage().contains("Q4_0, Q4_K and Q8_0 only"), e.getMessage());
         }
     }
 
