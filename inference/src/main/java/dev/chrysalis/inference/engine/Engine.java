@@ -45,7 +45,7 @@ public final class Engine implements AutoCloseable {
     private final int contextLength;
     private final DeviceSelection device;
     private final ReentrantLock computeLock = new ReentrantLock();
-    /** Owns the repacked (tiled) copies of Q4_0, Q4_K and Q8_0 matrices the CPU forward pass multiplies. */
+    /** Owns the repacked (tiled) copies of Q4_0, Q4_K, Q6_K and Q8_0 matrices the CPU forward pass multiplies. */
     private final Arena tileArena = Arena.ofShared();
     private Tokenizer tokenizer;
     private volatile boolean closed;

@@ -13,7 +13,7 @@ import dev.chrysalis.inference.model.KvCacheType;
  * @param progress      receives load progress in [0, 1]
  * @param device        where the forward pass runs (AUTO: a CUDA GPU of compute capability 8.0+ when present)
  * @param exactActivations on the CPU, keep activations in float32 in every product, so logits match a float
- *                      reference to rounding; false (default) multiplies Q4_0, Q4_K and Q8_0 weights with activations
+ *                      reference to rounding; false (default) multiplies Q4_0, Q4_K, Q6_K and Q8_0 weights with activations
  *                      quantized to Q8 as llama.cpp does, several times faster at ~0.4% error per product
  */
 public record EngineOptions(int threads, int contextLength, KvCacheType kvCacheType, int batchSize, boolean prefault,

@@ -46,6 +46,11 @@ import jdk.incubator.vector.VectorSpecies;
  * (float dot products per row), TinyLlama-shaped Q4_K decoded at 12.7 tok/s and prefilled at 74; tiled, 53-55 and
  * 160-184 (Q4_0: 55-58 and 189-204, same sitting).
  *
+ * <p>Q6_K (Q4_K_M's output, value and down projections) tiles as Q8_0: its 6-bit values minus 32 as signed bytes,
+ * its two 16-value scales in the scale bytes, d as a float after the cells; a block's halves are summed apart and
+ * scaled in integers. 8.6 bits a weight against the file's 6.6, but decode runs Q8_0's kernels: TinyLlama-shaped,
+ * 30.1 tok/s (Q8_0 28.9) where the float dot products ran about 4x slower than llama.cpp.
+ *
  * <p>These kernels serve decode (one token); batched products (prefill) dequantize the tiles into float
  * blocks and multiply there ({@link TiledBatch}).
  */
@@ -89,7 +94,18 @@ public final class QuantTiles {
         Q8_0(32) {
             @Override
             int first(int i) {
-                return 4 * (i >> 1) + (i & 1);
+                return byteFirst(i);
+            }
+        },
+        /**
+         * Q6_K: each 32-value block of a super-block as a Q8_0 block (its 6-bit values minus 32, as signed bytes:
+         * 8 bits a weight where the file has 6.5625); a row's two scale bytes hold the signed 8-bit scales of the
+         * block's two 16-value halves, and the super-block's d, as a float, lies after the cells ({@link #superOffset}).
+         */
+        Q6_K(32) {
+            @Override
+            int first(int i) {
+                return byteFirst(i);
             }
         };
 
@@ -111,12 +127,26 @@ public final class QuantTiles {
 
         /** Whether its activations are quantized per 256 values, llama.cpp's Q8_K (K-quants), not per 32 (Q8_0). */
         public boolean superBlocks() {
-            return this == Q4_K;
+            return this == Q4_K || this == Q6_K;
+        }
+
+        /** Bytes of a tile's super-block floats (K-quants): d and dmin per row for Q4_K, d for Q6_K. */
+        long superBytes() {
+            return switch (this) {
+                case Q4_K -> 8L * ROWS;
+                case Q6_K -> 4L * ROWS;
+                default -> 0;
+            };
         }
 
         long scales() {
             return (long) quantBytes * ROWS;
         }
+    }
+
+    /** The value in the low half of activation pair {@code i} of the byte formats (Q8_0, Q6_K). */
+    private static int byteFirst(int i) {
+        return 4 * (i >> 1) + (i & 1);
     }
 
     /** The value in the low half of activation pair {@code i} of the nibble formats (Q4_0, Q4_K). */
@@ -128,7 +158,9 @@ public final class QuantTiles {
 
     private static final long Q4_CELL = Format.Q4_0.cell();
     /** A Q4_K tile's super-block floats: ROWS d, then ROWS dmin. */
-    static final long SUPER = 8L * ROWS;
+    static final long SUPER = Format.Q4_K.superBytes();
+    /** A Q6_K tile's super-block floats: ROWS d. */
+    private static final long SUPER6 = Format.Q6_K.superBytes();
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final long Q4_SCALES = Format.Q4_0.scales();
     private static final long Q8_CELL = Format.Q8_0.cell();
@@ -153,8 +185,7 @@ public final class QuantTiles {
 
     /** Bytes of the tiled copy of a {@code rows} x {@code cols} matrix. */
     public static long byteSize(Format f, int rows, int cols) {
-        long cells = (long) tiles(rows) * (cols >> 5) * f.cell();
-        return f == Format.Q4_K ? cells + (long) tiles(rows) * (cols >> 8) * SUPER : cells;
+        return (long) tiles(rows) * (cols >> 5) * f.cell() + (long) tiles(rows) * (cols >> 8) * f.superBytes();
     }
 
     /**
@@ -164,6 +195,10 @@ public final class QuantTiles {
     public static void repack(Format f, MemorySegment src, MemorySegment dst, int rows, int cols, int t0, int t1) {
         if (f == Format.Q4_K) {
             repackQ4K(src, dst, rows, cols, t0, t1);
+            return;
+        }
+        if (f == Format.Q6_K) {
+            repackQ6K(src, dst, rows, cols, t0, t1);
             return;
         }
         int blocks = cols >> 5;
@@ -204,7 +239,7 @@ public final class QuantTiles {
                 long row = (long) (t * ROWS + r) * rowBytes;
                 for (int sb = 0; sb < supers; sb++) {
                     long bo = row + 144L * sb;
-                    long sup = superOffset(tiles, blocks, t, sb);
+                    long sup = superOffset(f, tiles, blocks, t, sb);
                     dst.set(F32, sup + 4L * r, Float.float16ToFloat(src.get(I16, bo)));
                     dst.set(F32, sup + 4L * ROWS + 4L * r, Float.float16ToFloat(src.get(I16, bo + 2)));
                     long packed = src.get(I64, bo + 4);
@@ -232,9 +267,52 @@ public final class QuantTiles {
      * Where tile {@code t}'s d and dmin floats of super-block {@code sb} are (Q4_K): after all cells, group by
      * group, super-block by super-block, the group's tiles within, so decode reads them in order.
      */
-    static long superOffset(int tiles, int blocks, int t, int sb) {
+    static long superOffset(Format f, int tiles, int blocks, int t, int sb) {
         int first = t - t % DECODE_TILES;
-        return (long) tiles * blocks * Q4_CELL + ((long) first * (blocks >> 3) + (long) sb * inGroup(tiles, t) + t % DECODE_TILES) * SUPER;
+        return (long) tiles * blocks * f.cell() + ((long) first * (blocks >> 3) + (long) sb * inGroup(tiles, t) + t % DECODE_TILES) * f.superBytes();
+    }
+
+    /**
+     * {@link #repack} of a Q6_K matrix: its 6-bit values (low 4 bits in ql, high 2 in qh; ggml's order) minus 32 as
+     * the signed bytes of Q8_0 blocks, the 16-value scales two to a row's scale slot, d as a float.
+     */
+    private static void repackQ6K(MemorySegment src, MemorySegment dst, int rows, int cols, int t0, int t1) {
+        Format f = Format.Q6_K;
+        int blocks = cols >> 5;
+        int supers = cols >> 8;
+        long rowBytes = 210L * supers;
+        int tiles = tiles(rows);
+        byte[] q = new byte[256];
+        for (int t = t0; t < t1; t++) {
+            long quantStride = quantStride(tiles, t);
+            for (int r = 0; r < Math.min(ROWS, rows - t * ROWS); r++) {
+                long row = (long) (t * ROWS + r) * rowBytes;
+                for (int sb = 0; sb < supers; sb++) {
+                    long bo = row + 210L * sb;
+                    dst.set(F32, superOffset(f, tiles, blocks, t, sb) + 4L * r, Float.float16ToFloat(src.get(I16, bo + 208)));
+                    for (int v = 0; v < 256; v++) {
+                        // value v: half n, quarter k of it, position l in the quarter
+                        int n = v >> 7;
+                        int k = (v >> 5) & 3;
+                        int l = v & 31;
+                        int low = src.get(ValueLayout.JAVA_BYTE, bo + 64L * n + l + 32 * (k & 1)) >> (4 * (k >> 1)) & 0xF;
+                        int high = src.get(ValueLayout.JAVA_BYTE, bo + 128 + 32L * n + l) >> (2 * k) & 3;
+                        q[v] = (byte) ((low | high << 4) - 32);
+                    }
+                    for (int j = 0; j < 8; j++) {
+                        int b = 8 * sb + j;
+                        int scales = src.get(ValueLayout.JAVA_BYTE, bo + 192 + 2 * j) & 0xFF | src.get(ValueLayout.JAVA_BYTE, bo + 193 + 2 * j) << 8;
+                        dst.set(I16, scaleOffset(f, tiles, blocks, t, b) + 2L * r, (short) scales);
+                        long quant = quantOffset(f, tiles, blocks, t, b);
+                        for (int m = 0; m < 8; m++) {
+                            int at = 32 * j + 4 * m;
+                            int four = q[at] & 0xFF | (q[at + 1] & 0xFF) << 8 | (q[at + 2] & 0xFF) << 16 | q[at + 3] << 24;
+                            dst.set(I32, quant + quantStride * m + 4L * r, four);
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /** Tiles in {@code t}'s group (of a matrix of {@code tiles}): {@link #DECODE_TILES}, fewer in the last group. */
@@ -279,9 +357,17 @@ public final class QuantTiles {
             float d = Float.float16ToFloat(slot);
             float min = 0;
             if (f == Format.Q4_K) {
-                long sup = superOffset(tiles(rows), blocks, t, b >> 3);
+                long sup = superOffset(f, tiles(rows), blocks, t, b >> 3);
                 d = w.get(F32, sup + 4L * r) * (slot & 0xFF);
                 min = w.get(F32, sup + 4L * ROWS + 4L * r) * (slot >>> 8 & 0xFF);
+            }
+            // Q6_K: (d * scale) * q per 16-value half, as ggml's dequantize_row_q6_K
+            float dLow = 0;
+            float dHigh = 0;
+            if (f == Format.Q6_K) {
+                float super6 = w.get(F32, superOffset(f, tiles(rows), blocks, t, b >> 3) + 4L * r);
+                dLow = super6 * (byte) slot;
+                dHigh = super6 * (byte) (slot >> 8);
             }
             int yb = yo + 32 * b;
             for (int m = 0; m < f.quantBytes / 4; m++) {
@@ -290,6 +376,8 @@ public final class QuantTiles {
                     int q = four >>> (8 * k);
                     if (f == Format.Q8_0) {
                         y[yb + 4 * m + k] = (byte) q * d;
+                    } else if (f == Format.Q6_K) {
+                        y[yb + 4 * m + k] = (4 * m + k < 16 ? dLow : dHigh) * (byte) q;
                     } else if (f == Format.Q4_K) {
                         y[yb + 4 * m + k] = d * (q & 0xF) - min;
                         y[yb + 4 * m + k + 16] = d * ((q >>> 4) & 0xF) - min;
@@ -319,6 +407,8 @@ public final class QuantTiles {
                     matvec4(w, rows, blocks, a, t, out, o);
                 } else if (f == Format.Q4_K) {
                     k4Matvec4(w, rows, blocks, a, t, out, o);
+                } else if (f == Format.Q6_K) {
+                    k6Matvec4(w, rows, blocks, a, t, out, o);
                 } else {
                     q8Matvec4(w, rows, blocks, a, t, out, o);
                 }
@@ -328,6 +418,8 @@ public final class QuantTiles {
                     matvec1(w, rows, blocks, a, t, out, o);
                 } else if (f == Format.Q4_K) {
                     k4Matvec1(w, rows, blocks, a, t, out, o);
+                } else if (f == Format.Q6_K) {
+                    k6Matvec1(w, rows, blocks, a, t, out, o);
                 } else {
                     q8Matvec1(w, rows, blocks, a, t, out, o);
                 }
@@ -478,7 +570,7 @@ public final class QuantTiles {
     private static void k4Matvec4(MemorySegment w, int rows, int blocks, Q8Activations a, int t, float[] out, int o) {
         int[] pairs = a.pairs;
         long group = (long) t * blocks * Q4_CELL;
-        long supers = superOffset(tiles(rows), blocks, t, 0);
+        long supers = superOffset(Format.Q4_K, tiles(rows), blocks, t, 0);
         FloatVector acc0 = FloatVector.zero(F);
         FloatVector acc1 = acc0;
         FloatVector acc2 = acc0;
@@ -569,7 +661,7 @@ public final class QuantTiles {
         long scales = scaleOffset(Format.Q4_K, tiles(rows), blocks, t, 0);
         long quantStride = quantStride(tiles(rows), t);
         long stride = blockStride(Format.Q4_K, tiles(rows), t);
-        long supers = superOffset(tiles(rows), blocks, t, 0);
+        long supers = superOffset(Format.Q4_K, tiles(rows), blocks, t, 0);
         long superStride = inGroup(tiles(rows), t) * SUPER;
         FloatVector acc = FloatVector.zero(F);
         for (int b = 0; b < blocks; b++) {
@@ -593,6 +685,129 @@ public final class QuantTiles {
             FloatVector r = (FloatVector) v.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
                     .add(v.lanewise(VectorOperators.ASHR, 16)).sub(8 * a.sums[b]).convert(VectorOperators.I2F, 0);
             acc = e.fma(FloatVector.broadcast(F, a.scales[b] * a.sums[b]), r.mul(d).fma(FloatVector.broadcast(F, a.scales[b]), acc));
+        }
+        int valid = rows - t * ROWS;
+        if (valid >= ROWS) {
+            LoopCarried.FLOATS.add(acc).intoArray(out, o);
+        } else {
+            LoopCarried.FLOATS.add(acc).intoArray(out, o, F.indexInRange(0, valid));
+        }
+    }
+
+    /**
+     * {@link #q8Matvec4}'s 16-bit products for four whole Q6_K tiles, each block's two 16-value halves summed apart
+     * and scaled in integers by their 8-bit scales ({@code 16 * 32 * 127 * 128} stays within 24 bits, so the float
+     * conversion is exact too), then by the super-block's d and the activations' scale.
+     */
+    private static void k6Matvec4(MemorySegment w, int rows, int blocks, Q8Activations a, int t, float[] out, int o) {
+        int[] pairs = a.pairs;
+        long group = (long) t * blocks * Q8_CELL;
+        long supers = superOffset(Format.Q6_K, tiles(rows), blocks, t, 0);
+        FloatVector acc0 = FloatVector.zero(F);
+        FloatVector acc1 = acc0;
+        FloatVector acc2 = acc0;
+        FloatVector acc3 = acc0;
+        for (int b = 0; b < blocks; b++) {
+            long c0 = group + 4L * b * Q8_CELL;
+            long s0 = c0 + 4 * Q8_SCALES;
+            long sup = supers + (b >> 3) * 4 * SUPER6;
+            int po = b * Q8Activations.PAIRS;
+            IntVector z0 = IntVector.zero(I), z1 = z0, z2 = z0, z3 = z0;
+            IntVector u0 = z0, u1 = z0, u2 = z0, u3 = z0;
+            // per pass, quant group g (values 4g..4g+3, the block's first half) and g + 4 (its second half)
+            for (int g = 0; g < 4; g++) {
+                ShortVector pa = IntVector.broadcast(I, pairs[po + 2 * g]).reinterpretAsShorts();
+                ShortVector pb = IntVector.broadcast(I, pairs[po + 2 * g + 1]).reinterpretAsShorts();
+                ShortVector pc = IntVector.broadcast(I, pairs[po + 2 * g + 8]).reinterpretAsShorts();
+                ShortVector pd = IntVector.broadcast(I, pairs[po + 2 * g + 9]).reinterpretAsShorts();
+                IntVector v0 = IntVector.fromMemorySegment(I, w, c0 + GROUP * (4 * (g) + 0), LE);
+                IntVector p0 = v0.lanewise(VectorOperators.LSHL, 8).reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(pa)
+                        .add(v0.reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(pb)).reinterpretAsInts();
+                z0 = p0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(p0.lanewise(VectorOperators.ASHR, 16)).add(z0);
+                IntVector x0 = IntVector.fromMemorySegment(I, w, c0 + GROUP * (4 * (g + 4) + 0), LE);
+                IntVector q0 = x0.lanewise(VectorOperators.LSHL, 8).reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(pc)
+                        .add(x0.reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(pd)).reinterpretAsInts();
+                u0 = q0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(q0.lanewise(VectorOperators.ASHR, 16)).add(u0);
+                IntVector v1 = IntVector.fromMemorySegment(I, w, c0 + GROUP * (4 * (g) + 1), LE);
+                IntVector p1 = v1.lanewise(VectorOperators.LSHL, 8).reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(pa)
+                        .add(v1.reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(pb)).reinterpretAsInts();
+                z1 = p1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(p1.lanewise(VectorOperators.ASHR, 16)).add(z1);
+                IntVector x1 = IntVector.fromMemorySegment(I, w, c0 + GROUP * (4 * (g + 4) + 1), LE);
+                IntVector q1 = x1.lanewise(VectorOperators.LSHL, 8).reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(pc)
+                        .add(x1.reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(pd)).reinterpretAsInts();
+                u1 = q1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(q1.lanewise(VectorOperators.ASHR, 16)).add(u1);
+                IntVector v2 = IntVector.fromMemorySegment(I, w, c0 + GROUP * (4 * (g) + 2), LE);
+                IntVector p2 = v2.lanewise(VectorOperators.LSHL, 8).reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(pa)
+                        .add(v2.reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(pb)).reinterpretAsInts();
+                z2 = p2.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(p2.lanewise(VectorOperators.ASHR, 16)).add(z2);
+                IntVector x2 = IntVector.fromMemorySegment(I, w, c0 + GROUP * (4 * (g + 4) + 2), LE);
+                IntVector q2 = x2.lanewise(VectorOperators.LSHL, 8).reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(pc)
+                        .add(x2.reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(pd)).reinterpretAsInts();
+                u2 = q2.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(q2.lanewise(VectorOperators.ASHR, 16)).add(u2);
+                IntVector v3 = IntVector.fromMemorySegment(I, w, c0 + GROUP * (4 * (g) + 3), LE);
+                IntVector p3 = v3.lanewise(VectorOperators.LSHL, 8).reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(pa)
+                        .add(v3.reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(pb)).reinterpretAsInts();
+                z3 = p3.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(p3.lanewise(VectorOperators.ASHR, 16)).add(z3);
+                IntVector x3 = IntVector.fromMemorySegment(I, w, c0 + GROUP * (4 * (g + 4) + 3), LE);
+                IntVector q3 = x3.lanewise(VectorOperators.LSHL, 8).reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(pc)
+                        .add(x3.reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(pd)).reinterpretAsInts();
+                u3 = q3.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(q3.lanewise(VectorOperators.ASHR, 16)).add(u3);
+            }
+            // the two signed scale bytes: low half's sign-extended by the shifts, high half's by the short's own sign
+            IntVector h0 = (IntVector) ShortVector.fromMemorySegment(SCALE, w, s0 + 0L * ROWS, LE).convertShape(VectorOperators.S2I, I, 0);
+            IntVector h1 = (IntVector) ShortVector.fromMemorySegment(SCALE, w, s0 + 2L * ROWS, LE).convertShape(VectorOperators.S2I, I, 0);
+            IntVector h2 = (IntVector) ShortVector.fromMemorySegment(SCALE, w, s0 + 4L * ROWS, LE).convertShape(VectorOperators.S2I, I, 0);
+            IntVector h3 = (IntVector) ShortVector.fromMemorySegment(SCALE, w, s0 + 6L * ROWS, LE).convertShape(VectorOperators.S2I, I, 0);
+            IntVector n0 = IntVector.zero(I).add(z0).mul(h0.lanewise(VectorOperators.LSHL, 24).lanewise(VectorOperators.ASHR, 24)) // carried: see LoopCarried
+                    .add(IntVector.zero(I).add(u0).mul(h0.lanewise(VectorOperators.ASHR, 8)));
+            IntVector n1 = IntVector.zero(I).add(z1).mul(h1.lanewise(VectorOperators.LSHL, 24).lanewise(VectorOperators.ASHR, 24))
+                    .add(IntVector.zero(I).add(u1).mul(h1.lanewise(VectorOperators.ASHR, 8)));
+            IntVector n2 = IntVector.zero(I).add(z2).mul(h2.lanewise(VectorOperators.LSHL, 24).lanewise(VectorOperators.ASHR, 24))
+                    .add(IntVector.zero(I).add(u2).mul(h2.lanewise(VectorOperators.ASHR, 8)));
+            IntVector n3 = IntVector.zero(I).add(z3).mul(h3.lanewise(VectorOperators.LSHL, 24).lanewise(VectorOperators.ASHR, 24))
+                    .add(IntVector.zero(I).add(u3).mul(h3.lanewise(VectorOperators.ASHR, 8)));
+            FloatVector da = FloatVector.broadcast(F, a.scales[b]);
+            acc0 = ((FloatVector) n0.convert(VectorOperators.I2F, 0)).mul(FloatVector.fromMemorySegment(F, w, sup, LE)).fma(da, acc0);
+            acc1 = ((FloatVector) n1.convert(VectorOperators.I2F, 0)).mul(FloatVector.fromMemorySegment(F, w, sup + SUPER6, LE)).fma(da, acc1);
+            acc2 = ((FloatVector) n2.convert(VectorOperators.I2F, 0)).mul(FloatVector.fromMemorySegment(F, w, sup + 2 * SUPER6, LE)).fma(da, acc2);
+            acc3 = ((FloatVector) n3.convert(VectorOperators.I2F, 0)).mul(FloatVector.fromMemorySegment(F, w, sup + 3 * SUPER6, LE)).fma(da, acc3);
+        }
+        LoopCarried.FLOATS.add(acc0).intoArray(out, o);
+        LoopCarried.FLOATS.add(acc1).intoArray(out, o + ROWS);
+        LoopCarried.FLOATS.add(acc2).intoArray(out, o + 2 * ROWS);
+        LoopCarried.FLOATS.add(acc3).intoArray(out, o + 3 * ROWS);
+    }
+
+    /** {@link #k6Matvec4}'s arithmetic for one Q6_K tile (a matrix's last tiles, outside whole groups). */
+    private static void k6Matvec1(MemorySegment w, int rows, int blocks, Q8Activations a, int t, float[] out, int o) {
+        int[] pairs = a.pairs;
+        long quant = quantOffset(Format.Q6_K, tiles(rows), blocks, t, 0);
+        long scales = scaleOffset(Format.Q6_K, tiles(rows), blocks, t, 0);
+        long quantStride = quantStride(tiles(rows), t);
+        long stride = blockStride(Format.Q6_K, tiles(rows), t);
+        long supers = superOffset(Format.Q6_K, tiles(rows), blocks, t, 0);
+        long superStride = inGroup(tiles(rows), t) * SUPER6;
+        FloatVector acc = FloatVector.zero(F);
+        for (int b = 0; b < blocks; b++) {
+            long cell = quant + b * stride;
+            int po = b * Q8Activations.PAIRS;
+            IntVector z = IntVector.zero(I);
+            IntVector u = z;
+            for (int g = 0; g < 4; g++) {
+                IntVector v = IntVector.fromMemorySegment(I, w, cell + quantStride * g, LE);
+                IntVector p = v.lanewise(VectorOperators.LSHL, 8).reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(IntVector.broadcast(I, pairs[po + 2 * g]).reinterpretAsShorts())
+                        .add(v.reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(IntVector.broadcast(I, pairs[po + 2 * g + 1]).reinterpretAsShorts())).reinterpretAsInts();
+                z = p.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(p.lanewise(VectorOperators.ASHR, 16)).add(z);
+                IntVector x = IntVector.fromMemorySegment(I, w, cell + quantStride * (g + 4), LE);
+                IntVector q = x.lanewise(VectorOperators.LSHL, 8).reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(IntVector.broadcast(I, pairs[po + 2 * g + 8]).reinterpretAsShorts())
+                        .add(x.reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(IntVector.broadcast(I, pairs[po + 2 * g + 9]).reinterpretAsShorts())).reinterpretAsInts();
+                u = q.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(q.lanewise(VectorOperators.ASHR, 16)).add(u);
+            }
+            IntVector h = (IntVector) ShortVector.fromMemorySegment(SCALE, w, scales + b * stride, LE).convertShape(VectorOperators.S2I, I, 0);
+            IntVector n = IntVector.zero(I).add(z).mul(h.lanewise(VectorOperators.LSHL, 24).lanewise(VectorOperators.ASHR, 24)) // carried: see LoopCarried
+                    .add(IntVector.zero(I).add(u).mul(h.lanewise(VectorOperators.ASHR, 8)));
+            FloatVector d = FloatVector.fromMemorySegment(F, w, supers + (b >> 3) * superStride, LE);
+            acc = ((FloatVector) n.convert(VectorOperators.I2F, 0)).mul(d).fma(FloatVector.broadcast(F, a.scales[b]), acc);
         }
         int valid = rows - t * ROWS;
         if (valid >= ROWS) {

@@ -385,6 +385,10 @@ public final class TiledBatch {
                     dequantizeK4Cell(w, tiles, blocks, t + i, b, wt, (32 * b - k0) * stride + i * ROWS, stride);
                     continue;
                 }
+                if (f == QuantTiles.Format.Q6_K) {
+                    dequantizeK6Cell(w, tiles, blocks, t + i, b, wt, (32 * b - k0) * stride + i * ROWS, stride);
+                    continue;
+                }
                 dequantizeCell(f, w, QuantTiles.quantOffset(f, tiles, blocks, t + i, b), QuantTiles.quantStride(tiles, t + i),
                         QuantTiles.scaleOffset(f, tiles, blocks, t + i, b), wt, (32 * b - k0) * stride + i * ROWS, stride);
             }
@@ -396,7 +400,7 @@ public final class TiledBatch {
         QuantTiles.Format f = QuantTiles.Format.Q4_K;
         long quant = QuantTiles.quantOffset(f, tiles, blocks, t, b);
         long quantStride = QuantTiles.quantStride(tiles, t);
-        long sup = QuantTiles.superOffset(tiles, blocks, t, b >> 3);
+        long sup = QuantTiles.superOffset(f, tiles, blocks, t, b >> 3);
         IntVector h = (IntVector) ShortVector.fromMemorySegment(SCALE, w, QuantTiles.scaleOffset(f, tiles, blocks, t, b), LE)
                 .convertShape(VectorOperators.S2I, I, 0);
         FloatVector d = FloatVector.fromMemorySegment(F, w, sup, LE).mul((FloatVector) h.and(0xFF).convert(VectorOperators.I2F, 0));
@@ -409,6 +413,29 @@ public final class TiledBatch {
                 ((FloatVector) q.and(0xF).convert(VectorOperators.I2F, 0)).fma(d, offset).intoArray(wt, base + (4 * m + k) * stride);
                 ((FloatVector) q.lanewise(VectorOperators.LSHR, 4).and(0xF).convert(VectorOperators.I2F, 0)).fma(d, offset)
                         .intoArray(wt, base + (4 * m + k + 16) * stride);
+            }
+        }
+    }
+
+    /** {@link #dequantizeCell} of tile {@code t}'s Q6_K block {@code b}: {@code (d * scale) * q}, a scale per 16 values. */
+    private static void dequantizeK6Cell(MemorySegment w, int tiles, int blocks, int t, int b, float[] wt, int base, int stride) {
+        QuantTiles.Format f = QuantTiles.Format.Q6_K;
+        long quant = QuantTiles.quantOffset(f, tiles, blocks, t, b);
+        long quantStride = QuantTiles.quantStride(tiles, t);
+        IntVector h = (IntVector) ShortVector.fromMemorySegment(SCALE, w, QuantTiles.scaleOffset(f, tiles, blocks, t, b), LE)
+                .convertShape(VectorOperators.S2I, I, 0);
+        FloatVector d = FloatVector.fromMemorySegment(F, w, QuantTiles.superOffset(f, tiles, blocks, t, b >> 3), LE);
+        FloatVector low = d.mul((FloatVector) h.lanewise(VectorOperators.LSHL, 24).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0));
+        FloatVector high = d.mul((FloatVector) h.lanewise(VectorOperators.ASHR, 8).convert(VectorOperators.I2F, 0));
+        // values 0..15 (quant groups 0..3) have the low half's scale, 16..31 (groups 4..7) the high half's
+        for (int m = 0; m < 4; m++) {
+            IntVector v = IntVector.fromMemorySegment(I, w, quant + quantStride * m, LE);
+            IntVector u = IntVector.fromMemorySegment(I, w, quant + quantStride * (m + 4), LE);
+            for (int k = 0; k < 4; k++) {
+                ((FloatVector) v.lanewise(VectorOperators.LSHL, 24 - 8 * k).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0))
+                        .mul(low).intoArray(wt, base + (4 * m + k) * stride);
+                ((FloatVector) u.lanewise(VectorOperators.LSHL, 24 - 8 * k).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0))
+                        .mul(high).intoArray(wt, base + (4 * m + 16 + k) * stride);
             }
         }
     }
@@ -565,7 +592,7 @@ public final class TiledBatch {
      */
     private static void k4ScalesInto(MemorySegment w, int tiles, int blocks, int tile, int b, float[] scales, float[] offsets, int off) {
         QuantTiles.Format f = QuantTiles.Format.Q4_K;
-        long sup = QuantTiles.superOffset(tiles, blocks, tile, b >> 3);
+        long sup = QuantTiles.superOffset(f, tiles, blocks, tile, b >> 3);
         IntVector h = (IntVector) ShortVector.fromMemorySegment(SCALE, w, QuantTiles.scaleOffset(f, tiles, blocks, tile, b), LE)
                 .convertShape(VectorOperators.S2I, I, 0);
         FloatVector d = FloatVector.fromMemorySegment(F, w, sup, LE).mul((FloatVector) h.and(0xFF).convert(VectorOperators.I2F, 0));
