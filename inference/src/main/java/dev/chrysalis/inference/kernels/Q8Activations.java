@@ -79,13 +79,14 @@ public final class Q8Activations {
 
     /** Quantizes blocks {@code [from, to)} of x. */
     private void quantizeBlocks(float[] x, int from, int to, int[] q) {
+        boolean perSuperBlock = format.superBlocks();
         float d = 0;
         for (int b = from; b < to; b++) {
             // Q8_K: one scale per 256 values, each 32-value block's integers at their offset in q
-            int qo = format.superBlocks() ? 32 * (b & 7) : 0;
-            if (!format.superBlocks()) {
+            int qo = perSuperBlock ? 32 * (b & 7) : 0;
+            if (!perSuperBlock) {
                 d = quantizeBlock(x, 32 * b, q);
-            } else if ((b & 7) == 0) {
+            } else if (qo == 0) {
                 d = quantizeSuperBlock(x, 32 * b, q, 0);
             }
             int sum = 0;

@@ -180,6 +180,7 @@ public final class TiledBatch {
         boolean perSuperBlock = superBlocks;
         pool.forRange(sixes + (fourEnd - sixEnd) / 4, 1, (s, e, t) -> {
             int[] q = new int[6 * 256];
+            float[] superScales = new float[6];
             for (int g = s; g < e; g++) {
                 int p = g < sixes ? 6 : 4;
                 int p0 = g < sixes ? 6 * g : sixEnd + 4 * (g - sixes);
@@ -192,7 +193,7 @@ public final class TiledBatch {
                     }
                 }
                 if (packedPairs.length > 0) {
-                    pairPanel(x, cols, p0, p, blockPairs, q, packedPairs, packedScales, packedSums, perSuperBlock);
+                    pairPanel(x, cols, p0, p, blockPairs, q, superScales, packedPairs, packedScales, packedSums, perSuperBlock);
                 }
             }
         });
@@ -210,12 +211,11 @@ public final class TiledBatch {
 
     /**
      * The panel of {@code p} tokens at {@code p0} (rows of {@code x}) quantized into the pairs ({@link Activations}):
-     * block pair by block pair, its tokens' two blocks quantized into {@code q}, then written column by column.
+     * block pair by block pair, its tokens' two blocks quantized into {@code q}, then written column by column ({@code superScales}: per token, its current Q8_K scale).
      */
-    private static void pairPanel(float[] x, int cols, int p0, int p, int blockPairs, int[] q, int[] pairs, float[] scales, float[] sums,
-                                  boolean superBlocks) {
+    private static void pairPanel(float[] x, int cols, int p0, int p, int blockPairs, int[] q, float[] superScales, int[] pairs, float[] scales,
+                                  float[] sums, boolean superBlocks) {
         int blocks = cols / 32;
-        float[] superScales = new float[p];
         for (int l = 0; l < blockPairs; l++) {
             int scaleAt = p0 * 2 * blockPairs + 2 * l * p;
             boolean second = 2 * l + 1 < blocks;
