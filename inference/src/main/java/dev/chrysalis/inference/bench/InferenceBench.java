@@ -168,8 +168,44 @@ public final class InferenceBench {
      * This machine's read bandwidth and float and 16-bit integer multiply-add peaks, in bytes/s, FLOP/s and integer
      * operations/s, on {@code threads} threads.
      */
-    private record CpuCeilings(double bandwidth, double flopPeak, double shortPeak) {
-        static CpuCeilings measure(int threads) {
+    record CpuCeilings(double bandwidth, double flopPeak, double shortPeak) {
+        /**
+         * Measured in a JVM of its own ({@link CeilingsProbe}). In this one, the probes' loops left the Vector API's
+         * shared methods with traps and profiles that made C2 compile the decode kernels of the models measured
+         * after them into code that boxes some of its vectors (JFR: the scale conversions and the sums' widening
+         * after the kernels' inner loops, run as Java code on arrays). TinyLlama Q4_0 then Q8_0 in fresh bench JVMs
+         * on 2 Zen 5 cores: 20 of 31 boxed in one kernel or both, up to 473 MB allocated per decode step and Q4_0
+         * decode at half speed, whatever the JIT flags tried; with the probes left out 0 of 6, in a child JVM 0 of 6.
+         */
+        static CpuCeilings measure(int threads) throws IOException, InterruptedException {
+            ProcessBuilder pb = new ProcessBuilder(probeCommand(Integer.toString(threads)));
+            // the probe is not what a caller's agent or recorder set out to watch
+            pb.environment().remove("JAVA_TOOL_OPTIONS");
+            pb.redirectErrorStream(true);
+            Process p = pb.start();
+            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            int exit = p.waitFor();
+            Matcher m = Pattern.compile("(?m)^ceilings (\\S+) (\\S+) (\\S+)$").matcher(output);
+            if (exit != 0 || !m.find()) {
+                throw new IOException("the CPU ceilings probe (" + CeilingsProbe.class.getName() + " in a child JVM) exited with " + exit
+                        + ": " + output.strip());
+            }
+            return new CpuCeilings(Double.parseDouble(m.group(1)), Double.parseDouble(m.group(2)), Double.parseDouble(m.group(3)));
+        }
+
+        /** The command that runs {@link CeilingsProbe} with {@code threads} in a child JVM like this one. */
+        static List<String> probeCommand(String threads) {
+            String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            List<String> command = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"));
+            // this JVM's JIT settings (the launcher's trap limits), not its recorder
+            ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                    .filter(a -> a.startsWith("-XX:") && !a.contains("FlightRecord")).forEach(command::add);
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), CeilingsProbe.class.getName(), threads));
+            return command;
+        }
+
+        /** The probes themselves, in this JVM: {@link CeilingsProbe}'s work. */
+        static CpuCeilings measureHere(int threads) {
             try (WorkerPool pool = new WorkerPool(threads)) {
                 return new CpuCeilings(MemoryBandwidth.measure(pool, 1L << 30, 3), FloatPeak.measure(pool, 3), ShortPeak.measure(pool, 3));
             }
