@@ -1,0 +1,58 @@
+package dev.chrysalis.inference.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.chrysalis.inference.kernels.QuantTiles;
+import dev.chrysalis.inference.testutil.Fixtures;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Decode's kernels keep their vectors in registers: in a JVM of its own, a decode step allocates its logits and a few
+ * small objects, not boxed vectors. A kernel C2 cannot compile whole (a helper taking vectors that it does not inline,
+ * a loop-carried vector of unknown class: see {@code LoopCarried}) boxes on every block and allocates megabytes a
+ * step; the bench's probes once made that happen in 20 of 31 JVMs (see {@code CeilingsProbe}). A JVM of its own,
+ * because the test JVM's other tests leave the Vector API's shared methods with traps of their own.
+ */
+class DecodeAllocationTest {
+
+    /**
+     * Healthy steps on the small fixtures allocate 23-52 KiB (logits of 16 KiB, the prompt copy, the session's
+     * bookkeeping); with one Vector API method kept from inlining ({@code -XX:CompileCommand=dontinline,
+     * jdk.incubator.vector.IntVector::lanewise}) the same steps allocate 41-47 MB.
+     */
+    private static final long LIMIT_BYTES = 256 << 10;
+
+    @Test
+    void decodeStepsInAFreshJvmAllocateNoBoxedVectors() throws Exception {
+        assumeTrue(QuantTiles.fits(QuantTiles.ROWS, 32), "no vector lanes: decode runs the scalar kernels");
+        String[] models = {"small-Q4_0.gguf", "small-Q8_0.gguf", "small-Q4_K.gguf", "small-Q6_K.gguf"};
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        // the launcher's JIT settings, as `./chrysalis` runs the engine
+        List<String> command = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
+                "-XX:PerBytecodeTrapLimit=64", "-XX:PerMethodTrapLimit=2000", "-cp", System.getProperty("java.class.path"),
+                DecodeAllocationProbe.class.getName()));
+        for (String m : models) {
+            command.add(Fixtures.model(m).toString());
+        }
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().remove("JAVA_TOOL_OPTIONS");
+        Process p = pb.start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), output);
+        Matcher m = Pattern.compile("(?m)^allocated (\\S+) (\\d+)$").matcher(output);
+        int seen = 0;
+        while (m.find()) {
+            seen++;
+            long perStep = Long.parseLong(m.group(2));
+            assertTrue(perStep < LIMIT_BYTES, m.group(1) + ": " + perStep + " bytes allocated per decode step (boxed vectors?)\n" + output);
+        }
+        assertEquals(models.length, seen, output);
+    }
+}
