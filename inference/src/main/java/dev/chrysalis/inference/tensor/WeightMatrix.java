@@ -90,8 +90,30 @@ public final class WeightMatrix {
         if (tiles != null) {
             return this;
         }
+        return tiledInto(pool, HugePages.allocate(tileBytes(), arena));
+    }
+
+    /** Bytes of this matrix's tiles ({@link #tiledInto}), a multiple of 64. */
+    public long tileBytes() {
+        if (!tileable()) {
+            throw new IllegalStateException(this + " cannot be tiled (Q4_0, Q4_K, Q6_K and Q8_0 only, on a machine with 256- or 512-bit vectors)");
+        }
+        return (QuantTiles.byteSize(tileFormat(), rows, cols) + 63) & -64L;
+    }
+
+    /**
+     * {@link #tiled}, the tiles written into {@code t} (zeroed, at least {@link #tileBytes()} long, 64-byte aligned):
+     * a model's matrices share one region of 2 MiB pages this way ({@link dev.chrysalis.inference.model.ModelWeights#tiled}).
+     */
+    public WeightMatrix tiledInto(WorkerPool pool, MemorySegment t) {
+        if (tiles != null) {
+            return this;
+        }
+        if (t.byteSize() < tileBytes() || t.address() % 64 != 0) {
+            throw new IllegalArgumentException(this + ": tiles need " + tileBytes() + " bytes 64-byte aligned, got " + t.byteSize()
+                    + " at " + t.address());
+        }
         QuantTiles.Format f = tileFormat();
-        MemorySegment t = HugePages.allocate(QuantTiles.byteSize(f, rows, cols), arena);
         MemorySegment src = data();
         pool.forRange(QuantTiles.tiles(rows), 8, (s, e, thread) -> QuantTiles.repack(f, src, t, rows, cols, s, e));
         HugePages.release(src);

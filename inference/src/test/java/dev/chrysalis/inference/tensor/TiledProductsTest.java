@@ -114,6 +114,33 @@ class TiledProductsTest {
     }
 
     @Test
+    void tilesWrittenIntoASharedRegionMultiplyAsTheirOwn() {
+        assumeTrue(QuantTiles.fits(QuantTiles.ROWS, 32), "no vector lanes to tile for");
+        Random rnd = new Random(3);
+        int rows = 5 * QuantTiles.ROWS - 3;
+        WeightMatrix a = new WeightMatrix("a", GgmlType.Q8_0, rows, 64, random(GgmlType.Q8_0, rows, 64, rnd));
+        WeightMatrix b = new WeightMatrix("b", GgmlType.Q4_0, rows, 96, random(GgmlType.Q4_0, rows, 96, rnd));
+        try (WorkerPool pool = new WorkerPool(2); Arena arena = Arena.ofShared()) {
+            // two matrices back to back in one region, as ModelWeights.tiled lays out a model
+            MemorySegment region = arena.allocate(a.tileBytes() + b.tileBytes(), 64);
+            WeightMatrix[] shared = {a.tiledInto(pool, region.asSlice(0, a.tileBytes())), b.tiledInto(pool, region.asSlice(a.tileBytes()))};
+            WeightMatrix[] own = {a.tiled(pool, arena), b.tiled(pool, arena)};
+            for (int i = 0; i < 2; i++) {
+                float[] x = gaussian(own[i].cols(), rnd);
+                float[] expected = new float[rows];
+                float[] actual = new float[rows];
+                own[i].matvec(pool, x, expected, null);
+                shared[i].matvec(pool, x, actual, null);
+                assertArrayEquals(expected, actual, own[i] + " in a shared region");
+            }
+            var tooShort = assertThrows(IllegalArgumentException.class, () -> a.tiledInto(pool, arena.allocate(a.tileBytes() - 64, 64)));
+            assertTrue(tooShort.getMessage().contains(a.tileBytes() + " bytes"), tooShort.getMessage());
+            var misaligned = assertThrows(IllegalArgumentException.class, () -> a.tiledInto(pool, arena.allocate(a.tileBytes() + 64, 64).asSlice(8)));
+            assertTrue(misaligned.getMessage().contains("64-byte aligned"), misaligned.getMessage());
+        }
+    }
+
+    @Test
     void matvecAndBatchedProductsMatchTheQ8Reference() {
         assumeTrue(QuantTiles.fits(QuantTiles.ROWS, 32), "no vector lanes to tile for");
         Random rnd = new Random(11);
