@@ -385,12 +385,7 @@ public final class TiledBatch {
                     dequantizeK4Cell(w, tiles, blocks, t + i, b, wt, (32 * b - k0) * stride + i * ROWS, stride);
                     continue;
                 }
-                if (f == QuantTiles.Format.Q6_K) {
-                    dequantizeK6Cell(w, tiles, blocks, t + i, b, wt, (32 * b - k0) * stride + i * ROWS, stride);
-                    continue;
-                }
-                dequantizeCell(f, w, QuantTiles.quantOffset(f, tiles, blocks, t + i, b), QuantTiles.quantStride(tiles, t + i),
-                        QuantTiles.scaleOffset(f, tiles, blocks, t + i, b), wt, (32 * b - k0) * stride + i * ROWS, stride);
+                dequantizeCell(f, w, tiles, blocks, t + i, b, wt, (32 * b - k0) * stride + i * ROWS, stride);
             }
         }
     }
@@ -417,56 +412,47 @@ public final class TiledBatch {
         }
     }
 
-    /** {@link #dequantizeCell} of tile {@code t}'s Q6_K block {@code b}: {@code (d * scale) * q}, a scale per 16 values. */
-    private static void dequantizeK6Cell(MemorySegment w, int tiles, int blocks, int t, int b, float[] wt, int base, int stride) {
-        QuantTiles.Format f = QuantTiles.Format.Q6_K;
+    /**
+     * Tile {@code t}'s block {@code b} (Q4_0, Q8_0 or Q6_K: 32 columns) as floats into {@code wt[base + c * stride + r]}.
+     * Q6_K is Q8_0's signed bytes with a scale per 16 values: {@code d * scale}, the low scale byte for values 0..15
+     * (quant groups 0..3), the high one for 16..31.
+     */
+    private static void dequantizeCell(QuantTiles.Format f, MemorySegment w, int tiles, int blocks, int t, int b, float[] wt, int base,
+                                       int stride) {
         long quant = QuantTiles.quantOffset(f, tiles, blocks, t, b);
         long quantStride = QuantTiles.quantStride(tiles, t);
         IntVector h = (IntVector) ShortVector.fromMemorySegment(SCALE, w, QuantTiles.scaleOffset(f, tiles, blocks, t, b), LE)
                 .convertShape(VectorOperators.S2I, I, 0);
-        FloatVector d = FloatVector.fromMemorySegment(F, w, QuantTiles.superOffset(f, tiles, blocks, t, b >> 3), LE);
-        FloatVector low = d.mul((FloatVector) h.lanewise(VectorOperators.LSHL, 24).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0));
-        FloatVector high = d.mul((FloatVector) h.lanewise(VectorOperators.ASHR, 8).convert(VectorOperators.I2F, 0));
-        // values 0..15 (quant groups 0..3) have the low half's scale, 16..31 (groups 4..7) the high half's
-        for (int m = 0; m < 4; m++) {
-            IntVector v = IntVector.fromMemorySegment(I, w, quant + quantStride * m, LE);
-            IntVector u = IntVector.fromMemorySegment(I, w, quant + quantStride * (m + 4), LE);
-            for (int k = 0; k < 4; k++) {
-                ((FloatVector) v.lanewise(VectorOperators.LSHL, 24 - 8 * k).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0))
-                        .mul(low).intoArray(wt, base + (4 * m + k) * stride);
-                ((FloatVector) u.lanewise(VectorOperators.LSHL, 24 - 8 * k).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0))
-                        .mul(high).intoArray(wt, base + (4 * m + 16 + k) * stride);
-            }
+        FloatVector low;
+        FloatVector high;
+        if (f == QuantTiles.Format.Q6_K) {
+            FloatVector d = FloatVector.fromMemorySegment(F, w, QuantTiles.superOffset(f, tiles, blocks, t, b >> 3), LE);
+            low = d.mul((FloatVector) h.lanewise(VectorOperators.LSHL, 24).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0));
+            high = d.mul((FloatVector) h.lanewise(VectorOperators.ASHR, 8).convert(VectorOperators.I2F, 0));
+        } else {
+            low = h.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(0x1p112f);
+            high = low;
         }
-    }
-
-    /**
-     * One tile's block (32 columns; quant groups from {@code quant}, {@code quantStride} apart, scales at
-     * {@code scales}) as floats into {@code wt[base + c * stride + r]}.
-     */
-    private static void dequantizeCell(QuantTiles.Format f, MemorySegment w, long quant, long quantStride, long scales, float[] wt, int base,
-                                       int stride) {
-        IntVector h = (IntVector) ShortVector.fromMemorySegment(SCALE, w, scales, LE).convertShape(VectorOperators.S2I, I, 0);
-        FloatVector d = h.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(0x1p112f);
         if (f == QuantTiles.Format.Q4_0) {
-            FloatVector offset = d.mul(-8f); // (q - 8) * d as one FMA: q * d + (-8 * d)
+            FloatVector offset = low.mul(-8f); // (q - 8) * d as one FMA: q * d + (-8 * d)
             for (int m = 0; m < 4; m++) {
                 IntVector v = IntVector.fromMemorySegment(I, w, quant + quantStride * m, LE);
                 for (int k = 0; k < 4; k++) {
                     IntVector q = v.lanewise(VectorOperators.LSHR, 8 * k);
-                    ((FloatVector) q.and(0xF).convert(VectorOperators.I2F, 0)).fma(d, offset)
+                    ((FloatVector) q.and(0xF).convert(VectorOperators.I2F, 0)).fma(low, offset)
                             .intoArray(wt, base + (4 * m + k) * stride);
-                    ((FloatVector) q.lanewise(VectorOperators.LSHR, 4).and(0xF).convert(VectorOperators.I2F, 0)).fma(d, offset)
+                    ((FloatVector) q.lanewise(VectorOperators.LSHR, 4).and(0xF).convert(VectorOperators.I2F, 0)).fma(low, offset)
                             .intoArray(wt, base + (4 * m + k + 16) * stride);
                 }
             }
-        } else {
-            for (int m = 0; m < 8; m++) {
-                IntVector v = IntVector.fromMemorySegment(I, w, quant + quantStride * m, LE);
-                for (int k = 0; k < 4; k++) {
-                    IntVector q = v.lanewise(VectorOperators.LSHL, 24 - 8 * k).lanewise(VectorOperators.ASHR, 24);
-                    ((FloatVector) q.convert(VectorOperators.I2F, 0)).mul(d).intoArray(wt, base + (4 * m + k) * stride);
-                }
+            return;
+        }
+        for (int m = 0; m < 8; m++) {
+            IntVector v = IntVector.fromMemorySegment(I, w, quant + quantStride * m, LE);
+            FloatVector d = m < 4 ? low : high;
+            for (int k = 0; k < 4; k++) {
+                IntVector q = v.lanewise(VectorOperators.LSHL, 24 - 8 * k).lanewise(VectorOperators.ASHR, 24);
+                ((FloatVector) q.convert(VectorOperators.I2F, 0)).mul(d).intoArray(wt, base + (4 * m + k) * stride);
             }
         }
     }

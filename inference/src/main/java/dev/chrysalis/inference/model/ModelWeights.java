@@ -28,19 +28,20 @@ public record ModelWeights(
      */
     public ModelWeights tiled(WorkerPool pool, Arena arena) {
         // one region for all: each matrix in a mapping of its own had its last, partial 2 MiB on small pages (19% of
-        // TinyLlama Q8_0's tiles, JIT-free TLB misses on every token)
-        Set<Long> distinct = new HashSet<>();
-        long total = perTokenMatrices().filter(WeightMatrix::tileable)
-                .filter(m -> distinct.add(m.data().address())).mapToLong(WeightMatrix::tileBytes).sum();
-        MemorySegment region = HugePages.allocate(Math.max(64, total), arena);
+        // TinyLlama Q8_0's tiles, TLB misses on every token)
+        long total = perTokenMatrices().filter(WeightMatrix::tileable).mapToLong(WeightMatrix::tileBytes).sum();
+        if (total == 0) {
+            return this;
+        }
+        MemorySegment region = HugePages.allocate(total, arena);
         long[] next = {0};
         UnaryOperator<WeightMatrix> tile = m -> {
             if (!m.tileable()) {
                 return m;
             }
-            MemorySegment t = region.asSlice(next[0], m.tileBytes());
-            next[0] += m.tileBytes();
-            return m.tiledInto(pool, t);
+            long bytes = m.tileBytes();
+            next[0] += bytes;
+            return m.tiledInto(pool, region.asSlice(next[0] - bytes, bytes));
         };
         WeightMatrix out = tile.apply(output);
         boolean tied = output.data().address() == tokenEmbedding.data().address();

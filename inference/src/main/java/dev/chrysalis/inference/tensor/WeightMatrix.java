@@ -84,16 +84,14 @@ public final class WeightMatrix {
      * @throws IllegalStateException if not {@link #tileable()}
      */
     public WeightMatrix tiled(WorkerPool pool, Arena arena) {
-        if (!tileable()) {
-            throw new IllegalStateException(this + " cannot be tiled (Q4_0, Q4_K, Q6_K and Q8_0 only, on a machine with 256- or 512-bit vectors)");
-        }
-        if (tiles != null) {
-            return this;
-        }
-        return tiledInto(pool, HugePages.allocate(tileBytes(), arena));
+        return tiles != null ? this : tiledInto(pool, HugePages.allocate(tileBytes(), arena));
     }
 
-    /** Bytes of this matrix's tiles ({@link #tiledInto}), a multiple of 64. */
+    /**
+     * Bytes of this matrix's tiles ({@link #tiledInto}), a multiple of 64.
+     *
+     * @throws IllegalStateException if not {@link #tileable()}
+     */
     public long tileBytes() {
         if (!tileable()) {
             throw new IllegalStateException(this + " cannot be tiled (Q4_0, Q4_K, Q6_K and Q8_0 only, on a machine with 256- or 512-bit vectors)");
@@ -109,9 +107,9 @@ public final class WeightMatrix {
         if (tiles != null) {
             return this;
         }
-        if (t.byteSize() < tileBytes() || t.address() % 64 != 0) {
-            throw new IllegalArgumentException(this + ": tiles need " + tileBytes() + " bytes 64-byte aligned, got " + t.byteSize()
-                    + " at " + t.address());
+        long bytes = tileBytes();
+        if (t.byteSize() < bytes || t.address() % 64 != 0) {
+            throw new IllegalArgumentException(this + ": tiles need " + bytes + " bytes 64-byte aligned, got " + t.byteSize() + " at " + t.address());
         }
         QuantTiles.Format f = tileFormat();
         MemorySegment src = data();
