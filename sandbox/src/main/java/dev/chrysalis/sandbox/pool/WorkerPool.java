@@ -10,12 +10,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -51,7 +54,7 @@ public final class WorkerPool implements AutoCloseable {
         this.starter = Executors.newFixedThreadPool(Math.max(1, Math.min(2, settings.warmWorkers())),
                 Thread.ofPlatform().daemon().name("worker-starter-", 0).factory());
         for (int i = 0; i < settings.warmWorkers(); i++) {
-            warming.add(starter.submit(this::startWorker));
+            warming.add(starter.submit(this::warmStart));
         }
     }
 
@@ -71,7 +74,7 @@ public final class WorkerPool implements AutoCloseable {
         }
         Future<Worker> next = warming.poll();
         if (settings.warmWorkers() > 0) {
-            warming.add(starter.submit(this::startWorker));
+            warming.add(starter.submit(this::warmStart));
         }
         if (next != null) {
             try {
@@ -106,6 +109,14 @@ public final class WorkerPool implements AutoCloseable {
 
     public int workersStarted() {
         return started.get();
+    }
+
+    /** A start queued for the warm set; one still queued when the pool closes never starts a process. */
+    private Worker warmStart() throws IOException, WorkerStartException {
+        if (closed) {
+            throw new WorkerStartException("the worker pool closed before this warm worker started");
+        }
+        return startWorker();
     }
 
     /** Starts one worker and waits until it is ready (what a cold start costs). */
@@ -165,22 +176,35 @@ public final class WorkerPool implements AutoCloseable {
         return cmd;
     }
 
+    /**
+     * Ends every warm worker, waiting for those still booting: a start in flight cannot be cancelled (its
+     * process exists already), so it is awaited and then killed; no worker outlives the pool or writes to
+     * its folder after this returns.
+     */
     @Override
     public void close() {
         closed = true;
         starter.shutdown();
+        long waitMillis = settings.startTimeout().toMillis() + 1000;
         Future<Worker> f;
         while ((f = warming.poll()) != null) {
-            if (f.cancel(false)) {
-                continue; // never started
-            }
             try {
-                f.get(settings.startTimeout().toMillis() + 1000, java.util.concurrent.TimeUnit.MILLISECONDS).close();
-            } catch (ExecutionException | java.util.concurrent.CancellationException | java.util.concurrent.TimeoutException e) {
-                // did not start; Worker.start has cleaned up after itself
+                f.get(waitMillis, TimeUnit.MILLISECONDS).close();
+            } catch (ExecutionException | CancellationException e) {
+                // did not start (or was still queued); Worker.start has cleaned up after itself
+            } catch (TimeoutException e) {
+                LOG.log(System.Logger.Level.WARNING, "a warm worker still booting after " + waitMillis + " ms at close: " + e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                return;
             }
+        }
+        try {
+            if (!starter.awaitTermination(waitMillis, TimeUnit.MILLISECONDS)) {
+                LOG.log(System.Logger.Level.WARNING, "worker starts still running " + waitMillis + " ms after close");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

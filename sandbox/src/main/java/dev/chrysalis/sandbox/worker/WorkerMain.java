@@ -29,17 +29,28 @@ public final class WorkerMain {
     private WorkerMain() {
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
         long started = System.nanoTime();
         if (args.length != 1) {
             System.err.println("usage: WorkerMain <worker.json>");
             System.exit(64);
         }
+        try {
+            serve(args[0], started);
+        } catch (Throwable e) {
+            // Felix's threads are not daemons: a worker whose main thread died (e.g. the parent went away while
+            // it booted, so "ready" hit a closed pipe) would otherwise live on as an orphan holding its folder.
+            e.printStackTrace(new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8));
+            Runtime.getRuntime().halt(70);
+        }
+    }
+
+    private static void serve(String configFile, long started) throws Exception {
         // The real stdout is the protocol channel; nothing else may write to it.
         Protocol protocol = new Protocol(new FileOutputStream(FileDescriptor.out));
         BufferedReader requests = new BufferedReader(
                 new InputStreamReader(new FileInputStream(FileDescriptor.in), StandardCharsets.UTF_8));
-        WorkerConfig config = WorkerConfig.read(Path.of(args[0]));
+        WorkerConfig config = WorkerConfig.read(Path.of(configFile));
 
         AtomicLong written = new AtomicLong();
         AtomicBoolean outputReported = new AtomicBoolean();
