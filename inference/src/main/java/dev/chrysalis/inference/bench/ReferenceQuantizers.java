@@ -9,6 +9,9 @@ import java.nio.ByteOrder;
  * with, bit for bit: the same float32 arithmetic in the same order, the same rounding (C {@code roundf}
  * for Q8_0, truncation for Q4_0, round-half-even for the K types) and the same simple, non-searching
  * choice of K-quant scales. So a model generated here is the file the Python tool writes.
+ *
+ * <p>Q5_K, which the Python tool does not write, is quantized here the way its Q4_K is (the same scales and mins,
+ * 31 levels instead of 15), so that {@code bench inference} can measure Q5_K models (Q5_K_M files) against llama.cpp.
  */
 final class ReferenceQuantizers {
 
@@ -31,9 +34,10 @@ final class ReferenceQuantizers {
             }
             case Q8_0 -> forBlocks(x, n, 32, (b) -> q8_0(x, b, out));
             case Q4_0 -> forBlocks(x, n, 32, (b) -> q4_0(x, b, out));
-            case Q4_K -> forBlocks(x, n, 256, (b) -> q4_k(x, b, out));
+            case Q4_K -> forBlocks(x, n, 256, (b) -> kQuant(x, b, 15, out));
+            case Q5_K -> forBlocks(x, n, 256, (b) -> kQuant(x, b, 31, out));
             case Q6_K -> forBlocks(x, n, 256, (b) -> q6_k(x, b, out));
-            default -> throw new IllegalArgumentException("gen_gguf.py writes no " + type + " tensors (F32, F16, Q8_0, Q4_0, Q4_K, Q6_K)");
+            default -> throw new IllegalArgumentException("no quantizer for " + type + " tensors (F32, F16, Q8_0, Q4_0, Q4_K, Q5_K, Q6_K)");
         }
     }
 
@@ -95,7 +99,8 @@ final class ReferenceQuantizers {
         }
     }
 
-    private static void q4_k(float[] x, int b, ByteBuffer out) {
+    /** Q4_K ({@code levels} 15) or Q5_K (31): 6-bit scales and mins per 32 values, then 4- or 5-bit values. */
+    private static void kQuant(float[] x, int b, int levels, ByteBuffer out) {
         float[] scale = new float[8];
         float[] mins = new float[8];
         float maxScale = 0;
@@ -108,7 +113,7 @@ final class ReferenceQuantizers {
                 hi = Math.max(hi, x[i]);
             }
             float xmin = Math.min(lo, 0f);
-            scale[s] = (hi - xmin) / 15f;
+            scale[s] = (hi - xmin) / levels;
             mins[s] = -xmin;
             maxScale = Math.max(maxScale, scale[s]);
             maxMin = Math.max(maxMin, mins[s]);
@@ -139,13 +144,23 @@ final class ReferenceQuantizers {
             float effD = d16 * sc[s];
             float effM = dmin16 * mn[s];
             for (int i = 0; i < 32; i++) {
-                q[32 * s + i] = effD > 0 ? clamp(Math.rint((x[b + 32 * s + i] + effM) / effD), 0, 15) : 0;
+                q[32 * s + i] = effD > 0 ? clamp(Math.rint((x[b + 32 * s + i] + effM) / effD), 0, levels) : 0;
+            }
+        }
+        if (levels > 15) {
+            // Q5_K: bit 4 of value i of sub-block s is bit s of high byte i, before the nibbles
+            for (int i = 0; i < 32; i++) {
+                int h = 0;
+                for (int s = 0; s < 8; s++) {
+                    h |= (q[32 * s + i] >> 4) << s;
+                }
+                out.put((byte) h);
             }
         }
         // chunk c holds sub-block 2c in the low nibbles and 2c + 1 in the high ones
         for (int c = 0; c < 4; c++) {
             for (int i = 0; i < 32; i++) {
-                out.put((byte) (q[64 * c + i] | q[64 * c + 32 + i] << 4));
+                out.put((byte) ((q[64 * c + i] & 15) | (q[64 * c + 32 + i] & 15) << 4));
             }
         }
     }

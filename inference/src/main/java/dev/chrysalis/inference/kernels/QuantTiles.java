@@ -11,7 +11,7 @@ import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Q4_0, Q4_K and Q8_0 matrices repacked at load into tiles of {@link #ROWS} rows (one per float lane) and
+ * Q4_0, Q4_K, Q5_K, Q6_K and Q8_0 matrices repacked at load into tiles of {@link #ROWS} rows (one per float lane) and
  * multiplied with {@link Q8Activations} in 16-bit integer lanes, the way llama.cpp's repacked CPU kernels
  * work (and with its numerics: exact integer sums per block, then the float scales).
  *
@@ -50,6 +50,11 @@ import jdk.incubator.vector.VectorSpecies;
  * its two 16-value scales in the scale bytes, d as a float after the cells; a block's halves are summed apart and
  * scaled in integers. 8.6 bits a weight against the file's 6.6, but decode runs Q8_0's kernels: TinyLlama-shaped,
  * 30.1 tok/s (Q8_0 28.9) where the float dot products ran about 4x slower than llama.cpp.
+ *
+ * <p>Q5_K (Q5_K_M's bulk) tiles as Q8_0 with Q4_K's scales: its 5-bit values (0..31) as bytes, a sub-block's 6-bit
+ * scale and min in the row's two scale bytes, d and dmin as floats after the cells, so decode runs Q8_0's arithmetic
+ * and ends a block as Q4_K does (the min meets the activations' block sum). 8.5 bits a weight against the file's
+ * 5.5; before, Q5_K had no fused kernel at all: TinyLlama-shaped decode ran at 1.3 tok/s against llama.cpp's 28.
  *
  * <p>These kernels serve decode (one token); batched products (prefill) dequantize the tiles into float
  * blocks and multiply there ({@link TiledBatch}).
@@ -107,6 +112,17 @@ public final class QuantTiles {
             int first(int i) {
                 return byteFirst(i);
             }
+        },
+        /**
+         * Q5_K: each 32-value sub-block of a super-block as a Q8_0 block of its 5-bit values (0..31, as bytes); a row's
+         * two scale bytes hold the sub-block's 6-bit scale and min as Q4_K's do, and the super-block's d and dmin, as
+         * floats, lie after the cells ({@link #superOffset}). A value is {@code d * scale * q - dmin * min}, as in GGUF.
+         */
+        Q5_K(32) {
+            @Override
+            int first(int i) {
+                return byteFirst(i);
+            }
         };
 
         final int quantBytes;
@@ -127,13 +143,13 @@ public final class QuantTiles {
 
         /** Whether its activations are quantized per 256 values, llama.cpp's Q8_K (K-quants), not per 32 (Q8_0). */
         public boolean superBlocks() {
-            return this == Q4_K || this == Q6_K;
+            return this == Q4_K || this == Q5_K || this == Q6_K;
         }
 
-        /** Bytes of a tile's super-block floats (K-quants): d and dmin per row for Q4_K, d for Q6_K. */
+        /** Bytes of a tile's super-block floats (K-quants): d and dmin per row for Q4_K and Q5_K, d for Q6_K. */
         long superBytes() {
             return switch (this) {
-                case Q4_K -> 8L * ROWS;
+                case Q4_K, Q5_K -> 8L * ROWS;
                 case Q6_K -> 4L * ROWS;
                 default -> 0;
             };
@@ -144,7 +160,7 @@ public final class QuantTiles {
         }
     }
 
-    /** The value in the low half of activation pair {@code i} of the byte formats (Q8_0, Q6_K). */
+    /** The value in the low half of activation pair {@code i} of the byte formats (Q8_0, Q6_K, Q5_K). */
     private static int byteFirst(int i) {
         return 4 * (i >> 1) + (i & 1);
     }
@@ -161,6 +177,8 @@ public final class QuantTiles {
     static final long SUPER = Format.Q4_K.superBytes();
     /** A Q6_K tile's super-block floats: ROWS d. */
     private static final long SUPER6 = Format.Q6_K.superBytes();
+    /** A Q5_K tile's super-block floats: ROWS d, then ROWS dmin. */
+    private static final long SUPER5 = Format.Q5_K.superBytes();
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final long Q4_SCALES = Format.Q4_0.scales();
     private static final long Q8_CELL = Format.Q8_0.cell();
@@ -199,6 +217,10 @@ public final class QuantTiles {
         }
         if (f == Format.Q6_K) {
             repackQ6K(src, dst, rows, cols, t0, t1);
+            return;
+        }
+        if (f == Format.Q5_K) {
+            repackQ5K(src, dst, rows, cols, t0, t1);
             return;
         }
         int blocks = cols >> 5;
@@ -315,6 +337,51 @@ public final class QuantTiles {
         }
     }
 
+    /**
+     * {@link #repack} of a Q5_K matrix: value l of sub-block j is the low (j even) or high nibble of byte
+     * {@code 32 * (j / 2) + l} of qs plus 16 times bit j of byte l of qh (ggml's order), as the byte 4m + k of a Q8_0
+     * block; the sub-block's scale and min as Q4_K's, d and dmin as floats.
+     */
+    private static void repackQ5K(MemorySegment src, MemorySegment dst, int rows, int cols, int t0, int t1) {
+        Format f = Format.Q5_K;
+        int blocks = cols >> 5;
+        int supers = cols >> 8;
+        long rowBytes = 176L * supers;
+        int tiles = tiles(rows);
+        for (int t = t0; t < t1; t++) {
+            long quantStride = quantStride(tiles, t);
+            for (int r = 0; r < Math.min(ROWS, rows - t * ROWS); r++) {
+                long row = (long) (t * ROWS + r) * rowBytes;
+                for (int sb = 0; sb < supers; sb++) {
+                    long bo = row + 176L * sb;
+                    long sup = superOffset(f, tiles, blocks, t, sb);
+                    dst.set(F32, sup + 4L * r, Float.float16ToFloat(src.get(I16, bo)));
+                    dst.set(F32, sup + 4L * ROWS + 4L * r, Float.float16ToFloat(src.get(I16, bo + 2)));
+                    long packed = src.get(I64, bo + 4);
+                    int high = src.get(I32, bo + 12);
+                    long qh = bo + 16;
+                    for (int j = 0; j < 8; j++) {
+                        int b = 8 * sb + j;
+                        int scaleAndMin = VectorKernels.k4Scale(packed, high, j) | VectorKernels.k4Min(packed, high, j) << 8;
+                        dst.set(I16, scaleOffset(f, tiles, blocks, t, b) + 2L * r, (short) scaleAndMin);
+                        long qs = bo + 48 + 32L * (j >> 1);
+                        long quant = quantOffset(f, tiles, blocks, t, b);
+                        for (int m = 0; m < 8; m++) {
+                            int four = 0;
+                            for (int k = 0; k < 4; k++) {
+                                int l = 4 * m + k;
+                                int low = src.get(ValueLayout.JAVA_BYTE, qs + l) >> (4 * (j & 1)) & 0xF;
+                                int top = src.get(ValueLayout.JAVA_BYTE, qh + l) >> j & 1;
+                                four |= (low | top << 4) << (8 * k);
+                            }
+                            dst.set(I32, quant + quantStride * m + 4L * r, four);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /** Tiles in {@code t}'s group (of a matrix of {@code tiles}): {@link #DECODE_TILES}, fewer in the last group. */
     private static int inGroup(int tiles, int t) {
         return Math.min(DECODE_TILES, tiles - (t - t % DECODE_TILES));
@@ -356,7 +423,7 @@ public final class QuantTiles {
             short slot = w.get(I16, scaleOffset(f, tiles(rows), blocks, t, b) + 2L * r);
             float d = Float.float16ToFloat(slot);
             float min = 0;
-            if (f == Format.Q4_K) {
+            if (f == Format.Q4_K || f == Format.Q5_K) {
                 long sup = superOffset(f, tiles(rows), blocks, t, b >> 3);
                 d = w.get(F32, sup + 4L * r) * (slot & 0xFF);
                 min = w.get(F32, sup + 4L * ROWS + 4L * r) * (slot >>> 8 & 0xFF);
@@ -376,6 +443,8 @@ public final class QuantTiles {
                     int q = four >>> (8 * k);
                     if (f == Format.Q8_0) {
                         y[yb + 4 * m + k] = (byte) q * d;
+                    } else if (f == Format.Q5_K) {
+                        y[yb + 4 * m + k] = d * (q & 0xFF) - min;
                     } else if (f == Format.Q6_K) {
                         y[yb + 4 * m + k] = (4 * m + k < 16 ? dLow : dHigh) * (byte) q;
                     } else if (f == Format.Q4_K) {
@@ -409,6 +478,8 @@ public final class QuantTiles {
                     k4Matvec4(w, rows, blocks, a, t, out, o);
                 } else if (f == Format.Q6_K) {
                     k6Matvec4(w, rows, blocks, a, t, out, o);
+                } else if (f == Format.Q5_K) {
+                    k5Matvec4(w, rows, blocks, a, t, out, o);
                 } else {
                     q8Matvec4(w, rows, blocks, a, t, out, o);
                 }
@@ -420,6 +491,8 @@ public final class QuantTiles {
                     k4Matvec1(w, rows, blocks, a, t, out, o);
                 } else if (f == Format.Q6_K) {
                     k6Matvec1(w, rows, blocks, a, t, out, o);
+                } else if (f == Format.Q5_K) {
+                    k5Matvec1(w, rows, blocks, a, t, out, o);
                 } else {
                     q8Matvec1(w, rows, blocks, a, t, out, o);
                 }
@@ -917,5 +990,114 @@ public final class QuantTiles {
         LoopCarried.FLOATS.add(acc1).intoArray(out, o + ROWS);
         LoopCarried.FLOATS.add(acc2).intoArray(out, o + 2 * ROWS);
         LoopCarried.FLOATS.add(acc3).intoArray(out, o + 3 * ROWS);
+    }
+
+    /**
+     * {@link #q8Matvec4}'s 16-bit products for four whole Q5_K tiles (values 0..31: two products per 16-bit lane stay
+     * within 2 * 31 * 127), each block's integer sum scaled by {@code d * scale}; {@code dmin * min} meets the
+     * activations' block sum, as in {@link #k4Matvec4}: {@code d_x * (sum * ds - x_sum * dm)}, two FMAs.
+     */
+    private static void k5Matvec4(MemorySegment w, int rows, int blocks, Q8Activations a, int t, float[] out, int o) {
+        int[] pairs = a.pairs;
+        long group = (long) t * blocks * Q8_CELL;
+        long supers = superOffset(Format.Q5_K, tiles(rows), blocks, t, 0);
+        FloatVector acc0 = FloatVector.zero(F);
+        FloatVector acc1 = acc0;
+        FloatVector acc2 = acc0;
+        FloatVector acc3 = acc0;
+        for (int b = 0; b < blocks; b++) {
+            long c0 = group + 4L * b * Q8_CELL;
+            long s0 = c0 + 4 * Q8_SCALES;
+            long sup = supers + (b >> 3) * 4 * SUPER5;
+            int po = b * Q8Activations.PAIRS;
+            IntVector z0 = IntVector.zero(I), z1 = z0, z2 = z0, z3 = z0;
+            for (int g = 0; g < 8; g++) {
+                IntVector v0 = IntVector.fromMemorySegment(I, w, c0 + GROUP * (4 * g + 0), LE);
+                IntVector v1 = IntVector.fromMemorySegment(I, w, c0 + GROUP * (4 * g + 1), LE);
+                IntVector v2 = IntVector.fromMemorySegment(I, w, c0 + GROUP * (4 * g + 2), LE);
+                IntVector v3 = IntVector.fromMemorySegment(I, w, c0 + GROUP * (4 * g + 3), LE);
+                ShortVector pa = IntVector.broadcast(I, pairs[po + 2 * g]).reinterpretAsShorts();
+                ShortVector pb = IntVector.broadcast(I, pairs[po + 2 * g + 1]).reinterpretAsShorts();
+                IntVector p0 = v0.lanewise(VectorOperators.LSHL, 8).reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(pa)
+                        .add(v0.reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(pb)).reinterpretAsInts();
+                IntVector p1 = v1.lanewise(VectorOperators.LSHL, 8).reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(pa)
+                        .add(v1.reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(pb)).reinterpretAsInts();
+                IntVector p2 = v2.lanewise(VectorOperators.LSHL, 8).reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(pa)
+                        .add(v2.reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(pb)).reinterpretAsInts();
+                IntVector p3 = v3.lanewise(VectorOperators.LSHL, 8).reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(pa)
+                        .add(v3.reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(pb)).reinterpretAsInts();
+                z0 = p0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(p0.lanewise(VectorOperators.ASHR, 16)).add(z0);
+                z1 = p1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(p1.lanewise(VectorOperators.ASHR, 16)).add(z1);
+                z2 = p2.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(p2.lanewise(VectorOperators.ASHR, 16)).add(z2);
+                z3 = p3.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(p3.lanewise(VectorOperators.ASHR, 16)).add(z3);
+            }
+            // per row: the sub-block's scale (low byte) and min (high byte) times the super-block's d and dmin
+            IntVector h0 = (IntVector) ShortVector.fromMemorySegment(SCALE, w, s0 + 0L * ROWS, LE).convertShape(VectorOperators.S2I, I, 0);
+            IntVector h1 = (IntVector) ShortVector.fromMemorySegment(SCALE, w, s0 + 2L * ROWS, LE).convertShape(VectorOperators.S2I, I, 0);
+            IntVector h2 = (IntVector) ShortVector.fromMemorySegment(SCALE, w, s0 + 4L * ROWS, LE).convertShape(VectorOperators.S2I, I, 0);
+            IntVector h3 = (IntVector) ShortVector.fromMemorySegment(SCALE, w, s0 + 6L * ROWS, LE).convertShape(VectorOperators.S2I, I, 0);
+            FloatVector d0 = FloatVector.fromMemorySegment(F, w, sup, LE).mul((FloatVector) h0.and(0xFF).convert(VectorOperators.I2F, 0));
+            FloatVector d1 = FloatVector.fromMemorySegment(F, w, sup + SUPER5, LE).mul((FloatVector) h1.and(0xFF).convert(VectorOperators.I2F, 0));
+            FloatVector d2 = FloatVector.fromMemorySegment(F, w, sup + 2 * SUPER5, LE).mul((FloatVector) h2.and(0xFF).convert(VectorOperators.I2F, 0));
+            FloatVector d3 = FloatVector.fromMemorySegment(F, w, sup + 3 * SUPER5, LE).mul((FloatVector) h3.and(0xFF).convert(VectorOperators.I2F, 0));
+            FloatVector m0 = FloatVector.fromMemorySegment(F, w, sup + 4L * ROWS, LE)
+                    .mul((FloatVector) h0.lanewise(VectorOperators.LSHR, 8).and(0xFF).convert(VectorOperators.I2F, 0));
+            FloatVector m1 = FloatVector.fromMemorySegment(F, w, sup + SUPER5 + 4L * ROWS, LE)
+                    .mul((FloatVector) h1.lanewise(VectorOperators.LSHR, 8).and(0xFF).convert(VectorOperators.I2F, 0));
+            FloatVector m2 = FloatVector.fromMemorySegment(F, w, sup + 2 * SUPER5 + 4L * ROWS, LE)
+                    .mul((FloatVector) h2.lanewise(VectorOperators.LSHR, 8).and(0xFF).convert(VectorOperators.I2F, 0));
+            FloatVector m3 = FloatVector.fromMemorySegment(F, w, sup + 3 * SUPER5 + 4L * ROWS, LE)
+                    .mul((FloatVector) h3.lanewise(VectorOperators.LSHR, 8).and(0xFF).convert(VectorOperators.I2F, 0));
+            FloatVector r0 = (FloatVector) IntVector.zero(I).add(z0).convert(VectorOperators.I2F, 0); // z0..z3 carried: see LoopCarried
+            FloatVector r1 = (FloatVector) IntVector.zero(I).add(z1).convert(VectorOperators.I2F, 0);
+            FloatVector r2 = (FloatVector) IntVector.zero(I).add(z2).convert(VectorOperators.I2F, 0);
+            FloatVector r3 = (FloatVector) IntVector.zero(I).add(z3).convert(VectorOperators.I2F, 0);
+            FloatVector da = FloatVector.broadcast(F, a.scales[b]);
+            FloatVector dsum = FloatVector.broadcast(F, -(a.scales[b] * a.sums[b]));
+            acc0 = m0.fma(dsum, r0.mul(d0).fma(da, acc0));
+            acc1 = m1.fma(dsum, r1.mul(d1).fma(da, acc1));
+            acc2 = m2.fma(dsum, r2.mul(d2).fma(da, acc2));
+            acc3 = m3.fma(dsum, r3.mul(d3).fma(da, acc3));
+        }
+        LoopCarried.FLOATS.add(acc0).intoArray(out, o);
+        LoopCarried.FLOATS.add(acc1).intoArray(out, o + ROWS);
+        LoopCarried.FLOATS.add(acc2).intoArray(out, o + 2 * ROWS);
+        LoopCarried.FLOATS.add(acc3).intoArray(out, o + 3 * ROWS);
+    }
+
+    /** {@link #k5Matvec4}'s arithmetic for one Q5_K tile (a matrix's last tiles, outside whole groups). */
+    private static void k5Matvec1(MemorySegment w, int rows, int blocks, Q8Activations a, int t, float[] out, int o) {
+        int[] pairs = a.pairs;
+        long quant = quantOffset(Format.Q5_K, tiles(rows), blocks, t, 0);
+        long scales = scaleOffset(Format.Q5_K, tiles(rows), blocks, t, 0);
+        long quantStride = quantStride(tiles(rows), t);
+        long stride = blockStride(Format.Q5_K, tiles(rows), t);
+        long supers = superOffset(Format.Q5_K, tiles(rows), blocks, t, 0);
+        long superStride = inGroup(tiles(rows), t) * SUPER5;
+        FloatVector acc = FloatVector.zero(F);
+        for (int b = 0; b < blocks; b++) {
+            long cell = quant + b * stride;
+            int po = b * Q8Activations.PAIRS;
+            IntVector z = IntVector.zero(I);
+            for (int g = 0; g < 8; g++) {
+                IntVector v = IntVector.fromMemorySegment(I, w, cell + quantStride * g, LE);
+                IntVector p = v.lanewise(VectorOperators.LSHL, 8).reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(IntVector.broadcast(I, pairs[po + 2 * g]).reinterpretAsShorts())
+                        .add(v.reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(IntVector.broadcast(I, pairs[po + 2 * g + 1]).reinterpretAsShorts())).reinterpretAsInts();
+                z = p.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(p.lanewise(VectorOperators.ASHR, 16)).add(z);
+            }
+            long sup = supers + (b >> 3) * superStride;
+            IntVector h = (IntVector) ShortVector.fromMemorySegment(SCALE, w, scales + b * stride, LE).convertShape(VectorOperators.S2I, I, 0);
+            FloatVector d = FloatVector.fromMemorySegment(F, w, sup, LE).mul((FloatVector) h.and(0xFF).convert(VectorOperators.I2F, 0));
+            FloatVector m = FloatVector.fromMemorySegment(F, w, sup + 4L * ROWS, LE)
+                    .mul((FloatVector) h.lanewise(VectorOperators.LSHR, 8).and(0xFF).convert(VectorOperators.I2F, 0));
+            FloatVector r = (FloatVector) IntVector.zero(I).add(z).convert(VectorOperators.I2F, 0); // z carried: see LoopCarried
+            acc = m.fma(FloatVector.broadcast(F, -(a.scales[b] * a.sums[b])), r.mul(d).fma(FloatVector.broadcast(F, a.scales[b]), acc));
+        }
+        int valid = rows - t * ROWS;
+        if (valid >= ROWS) {
+            LoopCarried.FLOATS.add(acc).intoArray(out, o);
+        } else {
+            LoopCarried.FLOATS.add(acc).intoArray(out, o, F.indexInRange(0, valid));
+        }
     }
 }

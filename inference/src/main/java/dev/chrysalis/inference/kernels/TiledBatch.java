@@ -381,8 +381,8 @@ public final class TiledBatch {
         int stride = nt * ROWS;
         for (int b = k0 >> 5; b < (k0 + n) >> 5; b++) {
             for (int i = 0; i < nt; i++) {
-                if (f == QuantTiles.Format.Q4_K) {
-                    dequantizeK4Cell(w, tiles, blocks, t + i, b, wt, (32 * b - k0) * stride + i * ROWS, stride);
+                if (f == QuantTiles.Format.Q4_K || f == QuantTiles.Format.Q5_K) {
+                    dequantizeKCell(f, w, tiles, blocks, t + i, b, wt, (32 * b - k0) * stride + i * ROWS, stride);
                     continue;
                 }
                 dequantizeCell(f, w, tiles, blocks, t + i, b, wt, (32 * b - k0) * stride + i * ROWS, stride);
@@ -390,9 +390,12 @@ public final class TiledBatch {
         }
     }
 
-    /** {@link #dequantizeCell} of tile {@code t}'s Q4_K block {@code b}: {@code d * scale * q - dmin * min}, one FMA. */
-    private static void dequantizeK4Cell(MemorySegment w, int tiles, int blocks, int t, int b, float[] wt, int base, int stride) {
-        QuantTiles.Format f = QuantTiles.Format.Q4_K;
+    /**
+     * {@link #dequantizeCell} of tile {@code t}'s Q4_K or Q5_K block {@code b}: {@code d * scale * q - dmin * min}, one
+     * FMA; Q4_K's values are the nibbles of Q4_0's layout, Q5_K's the bytes of Q8_0's.
+     */
+    private static void dequantizeKCell(QuantTiles.Format f, MemorySegment w, int tiles, int blocks, int t, int b, float[] wt, int base,
+                                        int stride) {
         long quant = QuantTiles.quantOffset(f, tiles, blocks, t, b);
         long quantStride = QuantTiles.quantStride(tiles, t);
         long sup = QuantTiles.superOffset(f, tiles, blocks, t, b >> 3);
@@ -401,6 +404,16 @@ public final class TiledBatch {
         FloatVector d = FloatVector.fromMemorySegment(F, w, sup, LE).mul((FloatVector) h.and(0xFF).convert(VectorOperators.I2F, 0));
         FloatVector offset = FloatVector.fromMemorySegment(F, w, sup + 4L * ROWS, LE)
                 .mul((FloatVector) h.lanewise(VectorOperators.LSHR, 8).and(0xFF).convert(VectorOperators.I2F, 0)).neg();
+        if (f == QuantTiles.Format.Q5_K) {
+            for (int m = 0; m < 8; m++) {
+                IntVector v = IntVector.fromMemorySegment(I, w, quant + quantStride * m, LE);
+                for (int k = 0; k < 4; k++) {
+                    ((FloatVector) v.lanewise(VectorOperators.LSHR, 8 * k).and(0xFF).convert(VectorOperators.I2F, 0)).fma(d, offset)
+                            .intoArray(wt, base + (4 * m + k) * stride);
+                }
+            }
+            return;
+        }
         for (int m = 0; m < 4; m++) {
             IntVector v = IntVector.fromMemorySegment(I, w, quant + quantStride * m, LE);
             for (int k = 0; k < 4; k++) {
