@@ -2,20 +2,13 @@ package dev.chrysalis.inference.bench;
 
 import com.sun.management.OperatingSystemMXBean;
 import dev.chrysalis.inference.engine.Device;
-import dev.chrysalis.inference.engine.Engine;
-import dev.chrysalis.inference.engine.EngineOptions;
-import dev.chrysalis.inference.engine.GenerationRequest;
-import dev.chrysalis.inference.engine.GenerationResult;
-import dev.chrysalis.inference.engine.Session;
-import dev.chrysalis.inference.engine.TokenListener;
 import dev.chrysalis.inference.gguf.GgmlType;
+import dev.chrysalis.inference.gguf.GgufFile;
 import dev.chrysalis.inference.gpu.cuda.CudaDriver;
 import dev.chrysalis.inference.kernels.CpuVendor;
 import dev.chrysalis.inference.kernels.TiledBatch;
 import dev.chrysalis.inference.kernels.VectorKernels;
 import dev.chrysalis.inference.kernels.WorkerPool;
-import dev.chrysalis.inference.model.KvCache;
-import dev.chrysalis.inference.model.KvCacheType;
 import dev.chrysalis.inference.model.ModelConfig;
 import java.io.IOException;
 import java.io.InputStream;
@@ -46,7 +39,9 @@ import java.util.stream.IntStream;
  * {@link GpuBandwidth}.
  *
  * <p>Models are generated once into a cache folder by {@link SyntheticLlama} (the file {@code gen_gguf.py}
- * writes, in seconds instead of minutes); the peer is installed once with npm into another.
+ * writes, in seconds instead of minutes); the peer is installed once with npm into another. Our engine runs each
+ * model in a child JVM of its own ({@link ModelProbe}, driven by {@link ModelRun}), as the CPU ceilings do
+ * ({@link CeilingsProbe}): kernels warmed by an earlier model in the same JVM can make a later model's box.
  */
 public final class InferenceBench {
 
@@ -195,12 +190,18 @@ public final class InferenceBench {
 
         /** The command that runs {@link CeilingsProbe} with {@code threads} in a child JVM like this one. */
         static List<String> probeCommand(String threads) {
+            return childCommand(CeilingsProbe.class, threads);
+        }
+
+        /** The command that runs {@code main} with {@code args} in a child JVM like this one. */
+        static List<String> childCommand(Class<?> main, String... args) {
             String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             List<String> command = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"));
             // this JVM's JIT settings (the launcher's trap limits), not its recorder
             ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
                     .filter(a -> a.startsWith("-XX:") && !a.contains("FlightRecord")).forEach(command::add);
-            command.addAll(List.of("-cp", System.getProperty("java.class.path"), CeilingsProbe.class.getName(), threads));
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
+            command.addAll(List.of(args));
             return command;
         }
 
@@ -254,32 +255,22 @@ public final class InferenceBench {
         String prefixReport = "";
         StringBuilder memoryReport = new StringBuilder();
         for (Path f : files) {
-            int[] prompt = prompt(o.promptTokens(), f);
+            int[] prompt = prompt(o.promptTokens(), f, vocabulary(f));
             Speed ours = new Speed(0, 0);
             Optional<Speed> peer = Optional.empty();
             long decodeAllocation = Long.MAX_VALUE;
-            long bytesPerToken;
-            long flopsPerToken;
-            long integerFlopsPerToken;
-            // the GPU takes the prompt in larger batches: its matrix-matrix kernels work on 64-token tiles; on the
-            // CPU each chunk dequantizes every weight once, which 128 tokens amortize (64: 14% of prefill; 128: 8%)
-            int batch = Math.min(gpu ? 512 : EngineOptions.defaults().batchSize(), o.promptTokens());
-            try (Engine e = Engine.load(f, EngineOptions.defaults().withThreads(o.threads()).withContextLength(
-                    Math.max(320, o.promptTokens() + o.genTokens() + 8)).withBatchSize(batch).withPrefault(true).withDevice(o.device()))) {
-                bytesPerToken = e.weights().bytesPerToken() + (gpu ? kvBytesPerDecodeStep(e.config(), o) : 0);
-                flopsPerToken = e.weights().matmulFlopsPerToken();
-                integerFlopsPerToken = gpu ? 0 : e.weights().integerPrefillFlopsPerToken();
+            // each model in a JVM of its own (ModelProbe): see there why
+            try (ModelRun run = ModelRun.start(f, o)) {
                 if (gpu) {
-                    gpuOrdinal = e.deviceSelection().gpu().orElseThrow().ordinal();
-                    out.println("engine: " + e.deviceSelection().description());
+                    gpuOrdinal = run.gpuOrdinal();
+                    out.println("engine: " + run.description());
                 }
-                measureOurs(e, prompt, o); // warm-up: JIT compilation of the kernels
                 // rounds alternate between the engines so that both see the same background load
                 for (int r = 0; r < o.runs(); r++) {
-                    OurRun run = measureOurs(e, prompt, o);
-                    ours = best(ours, run.speed());
-                    if (run.decodeBytesPerStep() >= 0) {
-                        decodeAllocation = Math.min(decodeAllocation, run.decodeBytesPerStep());
+                    ModelRun.Round round = run.round();
+                    ours = best(ours, round.speed());
+                    if (round.decodeBytesPerStep() >= 0) {
+                        decodeAllocation = Math.min(decodeAllocation, round.decodeBytesPerStep());
                     }
                     if (peerScript.isPresent() && status == 0) {
                         try {
@@ -292,18 +283,17 @@ public final class InferenceBench {
                     }
                 }
                 if (prefixReport.isEmpty()) {
-                    prefixReport = prefixCache(e, f, o);
+                    prefixReport = run.request("prefix") + System.lineSeparator();
                 }
-                Runtime rt = Runtime.getRuntime();
+                String[] memory = run.request("memory").split(" ", 2);
                 memoryReport.append(String.format(Locale.ROOT,
                         "resident memory with %s loaded: %s (file %.0f MiB + KV cache %.1f MiB; JVM heap committed %.0f MiB;"
                                 + " heap allocated per decode step %s)%n",
-                        f.getFileName(), residentMemory(), Files.size(f) / 1048576.0,
-                        KvCache.bytes(gpu ? KvCacheType.F16 : e.options().kvCacheType(), e.config(), e.contextLength()) / 1048576.0,
-                        rt.totalMemory() / 1048576.0,
+                        f.getFileName(), memory[1], Files.size(f) / 1048576.0, run.kvBytes() / 1048576.0,
+                        Long.parseLong(memory[0]) / 1048576.0,
                         decodeAllocation == Long.MAX_VALUE ? "unknown" : fmt(decodeAllocation / 1024.0, 1) + " KiB"));
+                rows.add(new Row(f, ours, peer, run.bytesPerToken(), run.flopsPerToken(), run.integerFlopsPerToken()));
             }
-            rows.add(new Row(f, ours, peer, bytesPerToken, flopsPerToken, integerFlopsPerToken));
         }
         double bandwidth;
         CpuCeilings ceilings = null;
@@ -348,20 +338,6 @@ public final class InferenceBench {
     }
 
     /** VmRSS of this process (Linux), or "unknown". */
-    private static String residentMemory() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    long kb = Long.parseLong(line.replaceAll("[^0-9]", ""));
-                    return String.format(Locale.ROOT, "RSS %.0f MiB", kb / 1024.0);
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            return "unknown";
-        }
-        return "unknown";
-    }
-
     private static String fmt(double v, int decimals) {
         return String.format(Locale.ROOT, "%." + decimals + "f", v);
     }
@@ -370,15 +346,28 @@ public final class InferenceBench {
         return ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os ? os.getTotalMemorySize() : 0;
     }
 
-    /** BOS then seeded pseudo-random ids from the lower part of the vocabulary. */
-    static int[] prompt(int n, Path model) {
+    /**
+     * BOS then seeded pseudo-random ids from the lower part of a vocabulary of {@code vocab} ids (ids 100..20099 where
+     * it has 20100 or more, as the bench's 32000-token models do), the same for both engines.
+     */
+    static int[] prompt(int n, Path model, int vocab) {
+        if (vocab <= 101) {
+            throw new IllegalArgumentException(model.getFileName() + ": a vocabulary of " + vocab + " tokens is too small for the bench's prompts");
+        }
         SplittableRandom r = new SplittableRandom(model.getFileName().toString().length());
         int[] p = new int[n];
         p[0] = 1;
         for (int i = 1; i < n; i++) {
-            p[i] = 100 + r.nextInt(20000);
+            p[i] = 100 + r.nextInt(Math.min(20000, vocab - 100));
         }
         return p;
+    }
+
+    /** The number of tokens in {@code model}'s vocabulary, from its metadata. */
+    private static int vocabulary(Path model) throws IOException {
+        try (GgufFile f = GgufFile.openMetadataOnly(model)) {
+            return f.metadata().getStringArray("tokenizer.ggml.tokens").size();
+        }
     }
 
     private static Speed best(Speed a, Speed b) {
@@ -386,83 +375,12 @@ public final class InferenceBench {
     }
 
     /**
-     * One prefill of the prompt and {@code genTokens} decode steps in a fresh session. On a GPU the session
-     * first runs once and forgets its tokens, so the measured run replays the decode graph its first
-     * decode step captured (the steady state of a conversation) instead of timing the capture.
-     */
-    private static OurRun measureOurs(Engine e, int[] prompt, Options o) {
-        try (Session s = e.newSession()) {
-            if (e.device() == Device.CUDA) {
-                s.generate(GenerationRequest.greedy(prompt, 2), TokenListener.NONE);
-                s.reset();
-            }
-            DecodeAllocation allocation = new DecodeAllocation();
-            GenerationResult res = s.generate(GenerationRequest.greedy(prompt, o.genTokens() + 1), allocation);
-            return new OurRun(new Speed(res.prefillTokensPerSecond(), res.decodeTokensPerSecond()), allocation.bytesPerStep());
-        }
-    }
-
-    /** A run of ours: its speed, and the heap bytes all threads allocated per decode step (-1: the JVM cannot tell). */
-    private record OurRun(Speed speed, long decodeBytesPerStep) {
-    }
-
-    /**
-     * Heap allocation of all threads between the first generated token (the end of prefill) and the last. The
-     * decode kernels allocate nothing in steady state; a vector C2 failed to keep in registers is boxed, and then
-     * decode allocates megabytes per step (see kernels.LoopCarried): this shows it in a single run.
-     */
-    private static final class DecodeAllocation implements TokenListener {
-        private final com.sun.management.ThreadMXBean threads =
-                ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean t ? t : null;
-        private long atFirst = -1;
-        private long last = -1;
-        private int tokens;
-
-        @Override
-        public void onToken(int tokenId) {
-            long now = threads == null ? -1 : threads.getTotalThreadAllocatedBytes();
-            if (tokens++ == 0) {
-                atFirst = now;
-            }
-            last = now;
-        }
-
-        long bytesPerStep() {
-            return atFirst < 0 || last < 0 || tokens < 2 ? -1 : (last - atFirst) / (tokens - 1);
-        }
-    }
-
-    /**
      * KV-cache bytes (f16 keys and values of every layer) one decode step reads, at the mean position of
      * the generated tokens: step p reads the p + 1 cached positions.
      */
-    static long kvBytesPerDecodeStep(ModelConfig c, Options o) {
-        long meanPositions = o.promptTokens() + o.genTokens() / 2 + 1;
+    static long kvBytesPerDecodeStep(ModelConfig c, int promptTokens, int genTokens) {
+        long meanPositions = promptTokens + genTokens / 2 + 1;
         return 2L * 2L * c.layers() * c.kvDim() * meanPositions;
-    }
-
-    /** Time to first token for a short new turn after a long shared prefix, with and without the cache. */
-    private static String prefixCache(Engine e, Path f, Options o) {
-        int prefixLen = Math.max(1, Math.min(256, e.contextLength() - 24));
-        int[] prefix = prompt(prefixLen, f);
-        int[] full = java.util.Arrays.copyOf(prefix, prefixLen + 16);
-        for (int i = prefixLen; i < full.length; i++) {
-            full[i] = 200 + i;
-        }
-        double cold = Double.MAX_VALUE;
-        double warm = Double.MAX_VALUE;
-        for (int r = 0; r < o.runs(); r++) {
-            try (Session s = e.newSession()) {
-                cold = Math.min(cold, s.generate(GenerationRequest.greedy(full, 1), TokenListener.NONE).firstTokenNanos() / 1e6);
-            }
-            try (Session s = e.newSession()) {
-                s.evaluate(prefix);
-                GenerationResult res = s.generate(GenerationRequest.greedy(full, 1), TokenListener.NONE);
-                warm = Math.min(warm, res.firstTokenNanos() / 1e6);
-            }
-        }
-        return String.format(Locale.ROOT, "prefix cache (%s): time to first token for 16 new tokens after a %d-token prefix: "
-                + "%.0f ms without, %.0f ms with the cached prefix (%.1fx)%n", f.getFileName(), prefixLen, cold, warm, cold / warm);
     }
 
     private Path ensureModel(Options o, String preset) throws IOException {

@@ -27,6 +27,6 @@ class InferenceBenchDeviceTest {
         ModelConfig c = new ModelConfig(Architecture.LLAMA, 2048, 22, 32, 4, 64, 5632, 32000, 2048, 1e-5f, 10000f, 64, 1f, false);
         InferenceBench.Options o = InferenceBench.parse("--device", "cuda", "--prompt", "128", "--gen", "64");
         // positions 128..191 are generated; the mean step reads 128 + 32 + 1 cached positions of K and V
-        assertEquals(2L * 2 * 22 * 256 * 161, InferenceBench.kvBytesPerDecodeStep(c, o));
+        assertEquals(2L * 2 * 22 * 256 * 161, InferenceBench.kvBytesPerDecodeStep(c, o.promptTokens(), o.genTokens()));
     }
 }

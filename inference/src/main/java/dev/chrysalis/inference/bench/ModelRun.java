@@ -1,0 +1,154 @@
+package dev.chrysalis.inference.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The bench's side of one {@link ModelProbe}: starts the child JVM on a model, which loads it and warms up, then asks
+ * it for measured rounds, the prefix-cache report and its memory, one line each. The child's standard error (the
+ * engine's log, a load error) goes to this process's.
+ */
+final class ModelRun implements AutoCloseable {
+
+    /** One measured generation: its speeds and the heap bytes all threads allocated a decode step (-1: unknown). */
+    record Round(InferenceBench.Speed speed, long decodeBytesPerStep) {
+    }
+
+    private final Path model;
+    private final Process process;
+    private final BufferedReader replies;
+    private final Writer requests;
+    private final long bytesPerToken;
+    private final long flopsPerToken;
+    private final long integerFlopsPerToken;
+    private final long kvBytes;
+    private final int gpuOrdinal;
+    private final String description;
+
+    private ModelRun(Path model, Process process) throws IOException {
+        this.model = model;
+        this.process = process;
+        this.replies = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        this.requests = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+        String[] loaded = reply("loaded").split(" ", 6);
+        if (loaded.length < 5) {
+            throw failed("answered 'loaded " + String.join(" ", loaded) + "'");
+        }
+        this.bytesPerToken = Long.parseLong(loaded[0]);
+        this.flopsPerToken = Long.parseLong(loaded[1]);
+        this.integerFlopsPerToken = Long.parseLong(loaded[2]);
+        this.kvBytes = Long.parseLong(loaded[3]);
+        this.gpuOrdinal = Integer.parseInt(loaded[4]);
+        this.description = loaded.length > 5 ? loaded[5] : "";
+    }
+
+    /** Starts the child on {@code model} with the bench's options and waits until it has loaded and warmed up. */
+    static ModelRun start(Path model, InferenceBench.Options o) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(InferenceBench.CpuCeilings.childCommand(ModelProbe.class, model.toString(),
+                Integer.toString(o.threads()), Integer.toString(o.promptTokens()), Integer.toString(o.genTokens()),
+                Integer.toString(o.runs()), o.device().name().toLowerCase(java.util.Locale.ROOT)));
+        // the child is the engine a user runs, not what a caller's agent or recorder set out to watch
+        pb.environment().remove("JAVA_TOOL_OPTIONS");
+        pb.redirectError(ProcessBuilder.Redirect.INHERIT);
+        Process p = pb.start();
+        try {
+            return new ModelRun(model, p);
+        } catch (IOException | RuntimeException e) {
+            p.destroyForcibly();
+            throw e;
+        }
+    }
+
+    long bytesPerToken() {
+        return bytesPerToken;
+    }
+
+    long flopsPerToken() {
+        return flopsPerToken;
+    }
+
+    long integerFlopsPerToken() {
+        return integerFlopsPerToken;
+    }
+
+    long kvBytes() {
+        return kvBytes;
+    }
+
+    int gpuOrdinal() {
+        return gpuOrdinal;
+    }
+
+    String description() {
+        return description;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** One measured round in the child. */
+    Round round() throws IOException {
+        String[] r = request("round").split(" ");
+        if (r.length != 3) {
+            throw failed("answered 'round " + String.join(" ", r) + "'");
+        }
+        return new Round(new InferenceBench.Speed(Double.parseDouble(r[0]), Double.parseDouble(r[1])), Long.parseLong(r[2]));
+    }
+
+    /** Sends {@code what} and returns the child's reply to it, without the leading word. */
+    String request(String what) throws IOException {
+        requests.write(what + "\n");
+        requests.flush();
+        return reply(what);
+    }
+
+    private String reply(String expected) throws IOException {
+        String line = replies.readLine();
+        if (line == null) {
+            throw failed("ended before answering '" + expected + "'");
+        }
+        if (!line.startsWith(expected + " ")) {
+            throw failed("answered '" + line + "' to '" + expected + "'");
+        }
+        return line.substring(expected.length() + 1);
+    }
+
+    private IOException failed(String what) {
+        String exit = "";
+        try {
+            // an exit status only once the child has ended (its output closed): one still running waits for input
+            if (!process.isAlive() || what.startsWith("ended") && process.waitFor(5, TimeUnit.SECONDS)) {
+                exit = " (exit " + process.exitValue() + ")";
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return new IOException("the engine's run of " + model.getFileName() + " (" + ModelProbe.class.getSimpleName()
+                + " in a child JVM) " + what + exit);
+    }
+
+    /** Ends the child's input, so it closes the engine and exits; kills it if it does not within 30 s. */
+    @Override
+    public void close() {
+        try {
+            requests.close();
+        } catch (IOException e) {
+            // the child is gone already
+        }
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+}
