@@ -6,13 +6,15 @@ import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The bench's side of one {@link ModelProbe}: starts the child JVM on a model, which loads it and warms up, then asks
  * it for measured rounds, the prefix-cache report and its memory, one line each. The child's standard error (the
- * engine's log, a load error) goes to this process's.
+ * engine's log, a load error) goes to a temporary file, whose last lines an error reports.
  */
 final class ModelRun implements AutoCloseable {
 
@@ -22,6 +24,7 @@ final class ModelRun implements AutoCloseable {
 
     private final Path model;
     private final Process process;
+    private final Path log;
     private final BufferedReader replies;
     private final Writer requests;
     private final long bytesPerToken;
@@ -31,9 +34,10 @@ final class ModelRun implements AutoCloseable {
     private final int gpuOrdinal;
     private final String description;
 
-    private ModelRun(Path model, Process process) throws IOException {
+    private ModelRun(Path model, Process process, Path log) throws IOException {
         this.model = model;
         this.process = process;
+        this.log = log;
         this.replies = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         this.requests = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
         String[] loaded = reply("loaded").split(" ", 6);
@@ -55,12 +59,20 @@ final class ModelRun implements AutoCloseable {
                 Integer.toString(o.runs()), o.device().name().toLowerCase(java.util.Locale.ROOT)));
         // the child is the engine a user runs, not what a caller's agent or recorder set out to watch
         pb.environment().remove("JAVA_TOOL_OPTIONS");
-        pb.redirectError(ProcessBuilder.Redirect.INHERIT);
-        Process p = pb.start();
+        Path log = Files.createTempFile("chrysalis-bench-", ".log");
+        pb.redirectError(log.toFile());
+        Process p;
         try {
-            return new ModelRun(model, p);
+            p = pb.start();
+        } catch (IOException e) {
+            Files.deleteIfExists(log);
+            throw e;
+        }
+        try {
+            return new ModelRun(model, p, log);
         } catch (IOException | RuntimeException e) {
             p.destroyForcibly();
+            Files.deleteIfExists(log);
             throw e;
         }
     }
@@ -131,7 +143,18 @@ final class ModelRun implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         return new IOException("the engine's run of " + model.getFileName() + " (" + ModelProbe.class.getSimpleName()
-                + " in a child JVM) " + what + exit);
+                + " in a child JVM) " + what + exit + lastLines());
+    }
+
+    /** The last lines the child wrote to its standard error, without the JVM's note on incubator modules. */
+    private String lastLines() {
+        try {
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8).stream()
+                    .filter(l -> !l.isBlank() && !l.contains("Using incubator modules")).toList();
+            return lines.isEmpty() ? "" : ":\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 8), lines.size()));
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
     }
 
     /** Ends the child's input, so it closes the engine and exits; kills it if it does not within 30 s. */
@@ -149,6 +172,11 @@ final class ModelRun implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
+        }
+        try {
+            Files.deleteIfExists(log);
+        } catch (IOException e) {
+            // a temporary file left behind
         }
     }
 }

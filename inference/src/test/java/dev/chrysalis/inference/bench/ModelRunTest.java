@@ -47,7 +47,7 @@ class ModelRunTest {
         InferenceBench.Options o = InferenceBench.parse("--prompt", "8", "--gen", "2", "--runs", "1", "--no-peer");
         IOException e = assertThrows(IOException.class, () -> ModelRun.start(bad, o));
         assertTrue(e.getMessage().contains("broken.gguf") && e.getMessage().contains("ended before answering 'loaded'")
-                && e.getMessage().contains("exit 1"), e.getMessage());
+                && e.getMessage().contains("exit 1") && e.getMessage().contains("ModelProbe: cannot load"), e.getMessage());
     }
 
     @Test
