@@ -233,6 +233,20 @@ class TiledProductsTest {
             }
             assertLargestSumsExact(new WeightMatrix("w", GgmlType.Q8_0, rows, cols, q8), q);
         }
+        // Q5_K: every value 31 (all nibbles and high bits set), scale 1, min 0: the largest products of its byte tiles
+        MemorySegment q5 = MemorySegment.ofArray(new byte[rows * 176]);
+        for (int b = 0; b < rows; b++) {
+            q5.set(F16, 176L * b, Float.floatToFloat16(1f));
+            q5.set(F16, 176L * b + 2, Float.floatToFloat16(0f));
+            for (int j = 0; j < 4; j++) {
+                q5.set(ValueLayout.JAVA_BYTE, 176L * b + 4 + j, (byte) 1); // sub-blocks 0..3: scale 1
+                q5.set(ValueLayout.JAVA_BYTE, 176L * b + 12 + j, (byte) 1); // sub-blocks 4..7: scale 1, min 0
+            }
+            for (int j = 16; j < 176; j++) {
+                q5.set(ValueLayout.JAVA_BYTE, 176L * b + j, (byte) 0xFF);
+            }
+        }
+        assertLargestSumsExact(new WeightMatrix("w", GgmlType.Q5_K, rows, 256, q5), 31f);
     }
 
     @Test
