@@ -126,8 +126,8 @@ public final class InferenceBench {
             }
         }
         for (String p : presets) {
-            if (!p.matches("[A-Za-z0-9._-]+:(F32|F16|Q8_0|Q4_0|Q4_K|Q5_K|Q6_K)")) {
-                throw new IllegalArgumentException("preset '" + p + "' is not PRESET:TYPE (types F32, F16, Q8_0, Q4_0, Q4_K, Q5_K, Q6_K)");
+            if (!p.matches("[A-Za-z0-9._-]+:(F32|F16|Q8_0|Q4_0|Q4_1|Q4_K|Q5_K|Q6_K)")) {
+                throw new IllegalArgumentException("preset '" + p + "' is not PRESET:TYPE (types F32, F16, Q8_0, Q4_0, Q4_1, Q4_K, Q5_K, Q6_K)");
             }
             if (!SyntheticLlama.PRESETS.containsKey(p.split(":")[0])) {
                 throw new IllegalArgumentException("unknown preset in '" + p + "'; known: " + String.join(", ", SyntheticLlama.PRESETS.keySet().stream().sorted().toList()));

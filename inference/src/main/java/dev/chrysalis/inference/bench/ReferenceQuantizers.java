@@ -10,8 +10,9 @@ import java.nio.ByteOrder;
  * for Q8_0, truncation for Q4_0, round-half-even for the K types) and the same simple, non-searching
  * choice of K-quant scales. So a model generated here is the file the Python tool writes.
  *
- * <p>Q5_K, which the Python tool does not write, is quantized here the way its Q4_K is (the same scales and mins,
- * 31 levels instead of 15), so that {@code bench inference} can measure Q5_K models (Q5_K_M files) against llama.cpp.
+ * <p>Q5_K and Q4_1, which the Python tool does not write, are quantized here so that {@code bench inference} can
+ * measure them against llama.cpp: Q5_K the way its Q4_K is (the same scales and mins, 31 levels instead of 15), Q4_1
+ * as ggml's reference quantizer does (the block's min and (max - min) / 15, values rounded half up).
  */
 final class ReferenceQuantizers {
 
@@ -34,10 +35,11 @@ final class ReferenceQuantizers {
             }
             case Q8_0 -> forBlocks(x, n, 32, (b) -> q8_0(x, b, out));
             case Q4_0 -> forBlocks(x, n, 32, (b) -> q4_0(x, b, out));
+            case Q4_1 -> forBlocks(x, n, 32, (b) -> q4_1(x, b, out));
             case Q4_K -> forBlocks(x, n, 256, (b) -> kQuant(x, b, 15, out));
             case Q5_K -> forBlocks(x, n, 256, (b) -> kQuant(x, b, 31, out));
             case Q6_K -> forBlocks(x, n, 256, (b) -> q6_k(x, b, out));
-            default -> throw new IllegalArgumentException("no quantizer for " + type + " tensors (F32, F16, Q8_0, Q4_0, Q4_K, Q5_K, Q6_K)");
+            default -> throw new IllegalArgumentException("no quantizer for " + type + " tensors (F32, F16, Q8_0, Q4_0, Q4_1, Q4_K, Q5_K, Q6_K)");
         }
     }
 
@@ -95,6 +97,24 @@ final class ReferenceQuantizers {
         for (int j = 0; j < 16; j++) {
             int lo = Math.min(15, (int) (x[b + j] * idv + 8.5f));
             int hi = Math.min(15, (int) (x[b + 16 + j] * idv + 8.5f));
+            out.put((byte) (lo | hi << 4));
+        }
+    }
+
+    private static void q4_1(float[] x, int b, ByteBuffer out) {
+        float min = Float.POSITIVE_INFINITY;
+        float max = Float.NEGATIVE_INFINITY;
+        for (int i = b; i < b + 32; i++) {
+            min = Math.min(min, x[i]);
+            max = Math.max(max, x[i]);
+        }
+        float d = (max - min) / 15f;
+        float idv = d != 0 ? 1f / d : 0f;
+        out.putShort(Float.floatToFloat16(d));
+        out.putShort(Float.floatToFloat16(min));
+        for (int j = 0; j < 16; j++) {
+            int lo = Math.min(15, (int) ((x[b + j] - min) * idv + 0.5f));
+            int hi = Math.min(15, (int) ((x[b + 16 + j] - min) * idv + 0.5f));
             out.put((byte) (lo | hi << 4));
         }
     }

@@ -35,11 +35,11 @@ public final class SyntheticLlama {
     private static final long GOLD = 0x9E3779B97F4A7C15L;
     private static final String GENERATOR = "gen_gguf.py splitmix64-uniform v1";
     /**
-     * The weight types gen_gguf.py writes, and Q5_K, which it does not (see {@link ReferenceQuantizers}), with the
-     * llama.cpp file type a model of that type declares.
+     * The weight types gen_gguf.py writes, and Q4_1 and Q5_K, which it does not (see {@link ReferenceQuantizers}), with
+     * the llama.cpp file type a model of that type declares.
      */
     private static final Map<GgmlType, Integer> FILE_TYPES = Map.of(GgmlType.F32, 0, GgmlType.F16, 1, GgmlType.Q4_0, 2,
-            GgmlType.Q8_0, 7, GgmlType.Q4_K, 15, GgmlType.Q5_K, 16, GgmlType.Q6_K, 18);
+            GgmlType.Q4_1, 3, GgmlType.Q8_0, 7, GgmlType.Q4_K, 15, GgmlType.Q5_K, 16, GgmlType.Q6_K, 18);
 
     /** gen_gguf.py's presets: layers, width, heads, KV heads, FFN width, vocabulary, context, RoPE theta. */
     public record Preset(int layers, int embd, int heads, int kvHeads, int ff, int vocab, int ctx, double ropeTheta) {
@@ -189,7 +189,7 @@ public final class SyntheticLlama {
         }
         for (GgmlType t : new GgmlType[] {o.wtype(), o.embdType(), o.outputType()}) {
             if (t != null && !FILE_TYPES.containsKey(t)) {
-                throw new IllegalArgumentException("weight type " + t + " is not one gen_gguf.py writes (F32, F16, Q8_0, Q4_0, Q4_K, Q6_K; and Q5_K, in Java only)");
+                throw new IllegalArgumentException("weight type " + t + " is not one gen_gguf.py writes (F32, F16, Q8_0, Q4_0, Q4_K, Q6_K; and Q4_1 and Q5_K, in Java only)");
             }
         }
     }

@@ -11,7 +11,7 @@ import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Q4_0, Q4_K, Q5_K, Q6_K and Q8_0 matrices repacked at load into tiles of {@link #ROWS} rows (one per float lane) and
+ * Q4_0, Q4_1, Q4_K, Q5_K, Q6_K and Q8_0 matrices repacked at load into tiles of {@link #ROWS} rows (one per float lane) and
  * multiplied with {@link Q8Activations} in 16-bit integer lanes, the way llama.cpp's repacked CPU kernels
  * work (and with its numerics: exact integer sums per block, then the float scales).
  *
@@ -81,6 +81,16 @@ public final class QuantTiles {
             }
         },
         /**
+         * Q4_1: Q4_0's nibbles (0..15, no offset) with two f16s a row: the scale d in a slot like Q4_0's, and the min m
+         * in a second slot after it ({@link #scaleBytes} 4). A value is {@code d * q + m}, as in GGUF.
+         */
+        Q4_1(16, 4) {
+            @Override
+            int first(int i) {
+                return nibbleFirst(i);
+            }
+        },
+        /**
          * Q4_K: each 256-value super-block's eight 32-value sub-blocks as Q4_0 blocks (the same nibble pairs, the
          * same pairing); a row's two scale bytes hold the sub-block's 6-bit scale (low byte) and min (high byte),
          * and the super-block's d and dmin, as floats, lie in a region after the cells ({@link #superOffset}). A
@@ -126,9 +136,16 @@ public final class QuantTiles {
         };
 
         final int quantBytes;
+        /** Bytes a row of a tile's block holds after its quants: one f16 slot, two for Q4_1. */
+        final int scaleBytes;
 
         Format(int quantBytes) {
+            this(quantBytes, 2);
+        }
+
+        Format(int quantBytes, int scaleBytes) {
             this.quantBytes = quantBytes;
+            this.scaleBytes = scaleBytes;
         }
 
         /**
@@ -138,7 +155,7 @@ public final class QuantTiles {
         abstract int first(int i);
 
         long cell() {
-            return (quantBytes + 2L) * ROWS;
+            return ((long) quantBytes + scaleBytes) * ROWS;
         }
 
         /** Whether its activations are quantized per 256 values, llama.cpp's Q8_K (K-quants), not per 32 (Q8_0). */
@@ -173,6 +190,7 @@ public final class QuantTiles {
     }
 
     private static final long Q4_CELL = Format.Q4_0.cell();
+    private static final long Q41_CELL = Format.Q4_1.cell();
     /** A Q4_K tile's super-block floats: ROWS d, then ROWS dmin. */
     static final long SUPER = Format.Q4_K.superBytes();
     /** A Q6_K tile's super-block floats: ROWS d. */
@@ -224,7 +242,7 @@ public final class QuantTiles {
             return;
         }
         int blocks = cols >> 5;
-        long blockBytes = f.quantBytes + 2L;
+        long blockBytes = (long) f.quantBytes + f.scaleBytes; // as in GGUF: the f16s (d, Q4_1's m too), then the quants
         long rowBytes = blockBytes * blocks;
         int groups = f.quantBytes / 4;
         int tiles = tiles(rows);
@@ -236,8 +254,11 @@ public final class QuantTiles {
                     long quant = quantOffset(f, tiles, blocks, t, b);
                     long bo = row + blockBytes * b;
                     dst.set(I16, scaleOffset(f, tiles, blocks, t, b) + 2L * r, src.get(I16, bo));
+                    if (f == Format.Q4_1) {
+                        dst.set(I16, scaleOffset(f, tiles, blocks, t, b) + 2L * ROWS + 2L * r, src.get(I16, bo + 2));
+                    }
                     for (int m = 0; m < groups; m++) {
-                        dst.set(I32, quant + quantStride * m + 4L * r, src.get(I32, bo + 2 + 4L * m));
+                        dst.set(I32, quant + quantStride * m + 4L * r, src.get(I32, bo + f.scaleBytes + 4L * m));
                     }
                 }
             }
@@ -403,9 +424,9 @@ public final class QuantTiles {
         return inGroup(tiles, t) * GROUP;
     }
 
-    /** Where the ROWS f16 scales of tile {@code t}, block {@code b} are. */
+    /** Where the ROWS f16 scales of tile {@code t}, block {@code b} are (Q4_1: then its ROWS f16 mins). */
     static long scaleOffset(Format f, int tiles, int blocks, int t, int b) {
-        return run(f, tiles, blocks, t, b) + inGroup(tiles, t) * f.scales() + (t % DECODE_TILES) * 2L * ROWS;
+        return run(f, tiles, blocks, t, b) + inGroup(tiles, t) * f.scales() + (long) (t % DECODE_TILES) * f.scaleBytes * ROWS;
     }
 
     /** Bytes from a tile's block to its next (the same for its quants and its scales). */
@@ -445,6 +466,10 @@ public final class QuantTiles {
                         y[yb + 4 * m + k] = (byte) q * d;
                     } else if (f == Format.Q5_K) {
                         y[yb + 4 * m + k] = d * (q & 0xFF) - min;
+                    } else if (f == Format.Q4_1) {
+                        float mq = Float.float16ToFloat(w.get(I16, scaleOffset(f, tiles(rows), blocks, t, b) + 2L * ROWS + 2L * r));
+                        y[yb + 4 * m + k] = d * (q & 0xF) + mq;
+                        y[yb + 4 * m + k + 16] = d * ((q >>> 4) & 0xF) + mq;
                     } else if (f == Format.Q6_K) {
                         y[yb + 4 * m + k] = (4 * m + k < 16 ? dLow : dHigh) * (byte) q;
                     } else if (f == Format.Q4_K) {
@@ -474,6 +499,8 @@ public final class QuantTiles {
             if (t % DECODE_TILES == 0 && t + DECODE_TILES <= t1 && (t + DECODE_TILES) * ROWS <= rows) {
                 if (f == Format.Q4_0) {
                     matvec4(w, rows, blocks, a, t, out, o);
+                } else if (f == Format.Q4_1) {
+                    q41Matvec4(w, rows, blocks, a, t, out, o);
                 } else if (f == Format.Q4_K) {
                     k4Matvec4(w, rows, blocks, a, t, out, o);
                 } else if (f == Format.Q6_K) {
@@ -487,6 +514,8 @@ public final class QuantTiles {
             } else {
                 if (f == Format.Q4_0) {
                     matvec1(w, rows, blocks, a, t, out, o);
+                } else if (f == Format.Q4_1) {
+                    q41Matvec1(w, rows, blocks, a, t, out, o);
                 } else if (f == Format.Q4_K) {
                     k4Matvec1(w, rows, blocks, a, t, out, o);
                 } else if (f == Format.Q6_K) {
@@ -1092,6 +1121,133 @@ public final class QuantTiles {
                     .mul((FloatVector) h.lanewise(VectorOperators.LSHR, 8).and(0xFF).convert(VectorOperators.I2F, 0));
             FloatVector r = (FloatVector) IntVector.zero(I).add(z).convert(VectorOperators.I2F, 0); // z carried: see LoopCarried
             acc = m.fma(FloatVector.broadcast(F, -(a.scales[b] * a.sums[b])), r.mul(d).fma(FloatVector.broadcast(F, a.scales[b]), acc));
+        }
+        int valid = rows - t * ROWS;
+        if (valid >= ROWS) {
+            LoopCarried.FLOATS.add(acc).intoArray(out, o);
+        } else {
+            LoopCarried.FLOATS.add(acc).intoArray(out, o, F.indexInRange(0, valid));
+        }
+    }
+
+    /**
+     * {@link #matvec4}'s arithmetic for four whole Q4_1 tiles: the nibbles' sums without Q4_0's offset of 8, scaled by
+     * d, and the min m meeting the activations' block sum: {@code d_x * (sum * d + x_sum * m)}, two FMAs.
+     */
+    private static void q41Matvec4(MemorySegment w, int rows, int blocks, Q8Activations a, int t, float[] out, int o) {
+        int[] pairs = a.pairs;
+        // a whole group of four tiles, interleaved block by block: one stream
+        long group = (long) t * blocks * Q41_CELL;
+        FloatVector acc0 = FloatVector.zero(F);
+        FloatVector acc1 = acc0;
+        FloatVector acc2 = acc0;
+        FloatVector acc3 = acc0;
+        for (int b = 0; b < blocks; b++) {
+            // the block's run: quant group m of tile i at (4m + i) * GROUP, then the four tiles' scales
+            long c0 = group + 4L * b * Q41_CELL;
+            long s0 = c0 + 4 * Q4_SCALES;
+            int po = b * Q8Activations.PAIRS;
+            ShortVector x = ShortVector.zero(S);
+            ShortVector y = x;
+            ShortVector z = x;
+            ShortVector q = x;
+            for (int m = 0; m < 4; m++) {
+                IntVector v = IntVector.fromMemorySegment(I, w, c0 + GROUP * (4 * m + 0), LE);
+                IntVector u = IntVector.fromMemorySegment(I, w, c0 + GROUP * (4 * m + 1), LE);
+                IntVector vv = IntVector.fromMemorySegment(I, w, c0 + GROUP * (4 * m + 2), LE);
+                IntVector uu = IntVector.fromMemorySegment(I, w, c0 + GROUP * (4 * m + 3), LE);
+                int p = po + 4 * m;
+                ShortVector pa = IntVector.broadcast(I, pairs[p]).reinterpretAsShorts();
+                ShortVector pb = IntVector.broadcast(I, pairs[p + 1]).reinterpretAsShorts();
+                ShortVector pc = IntVector.broadcast(I, pairs[p + 2]).reinterpretAsShorts();
+                ShortVector pd = IntVector.broadcast(I, pairs[p + 3]).reinterpretAsShorts();
+                x = v.and(0x000F000F).reinterpretAsShorts().mul(pa).add(x);
+                x = v.lanewise(VectorOperators.LSHR, 4).and(0x000F000F).reinterpretAsShorts().mul(pb).add(x);
+                x = v.lanewise(VectorOperators.LSHR, 8).and(0x000F000F).reinterpretAsShorts().mul(pc).add(x);
+                x = v.lanewise(VectorOperators.LSHR, 12).and(0x000F000F).reinterpretAsShorts().mul(pd).add(x);
+                y = u.and(0x000F000F).reinterpretAsShorts().mul(pa).add(y);
+                y = u.lanewise(VectorOperators.LSHR, 4).and(0x000F000F).reinterpretAsShorts().mul(pb).add(y);
+                y = u.lanewise(VectorOperators.LSHR, 8).and(0x000F000F).reinterpretAsShorts().mul(pc).add(y);
+                y = u.lanewise(VectorOperators.LSHR, 12).and(0x000F000F).reinterpretAsShorts().mul(pd).add(y);
+                z = vv.and(0x000F000F).reinterpretAsShorts().mul(pa).add(z);
+                z = vv.lanewise(VectorOperators.LSHR, 4).and(0x000F000F).reinterpretAsShorts().mul(pb).add(z);
+                z = vv.lanewise(VectorOperators.LSHR, 8).and(0x000F000F).reinterpretAsShorts().mul(pc).add(z);
+                z = vv.lanewise(VectorOperators.LSHR, 12).and(0x000F000F).reinterpretAsShorts().mul(pd).add(z);
+                q = uu.and(0x000F000F).reinterpretAsShorts().mul(pa).add(q);
+                q = uu.lanewise(VectorOperators.LSHR, 4).and(0x000F000F).reinterpretAsShorts().mul(pb).add(q);
+                q = uu.lanewise(VectorOperators.LSHR, 8).and(0x000F000F).reinterpretAsShorts().mul(pc).add(q);
+                q = uu.lanewise(VectorOperators.LSHR, 12).and(0x000F000F).reinterpretAsShorts().mul(pd).add(q);
+            }
+            IntVector h0 = (IntVector) ShortVector.fromMemorySegment(SCALE, w, s0 + 0L * ROWS, LE).convertShape(VectorOperators.S2I, I, 0);
+            IntVector h1 = (IntVector) ShortVector.fromMemorySegment(SCALE, w, s0 + 4L * ROWS, LE).convertShape(VectorOperators.S2I, I, 0);
+            IntVector h2 = (IntVector) ShortVector.fromMemorySegment(SCALE, w, s0 + 8L * ROWS, LE).convertShape(VectorOperators.S2I, I, 0);
+            IntVector h3 = (IntVector) ShortVector.fromMemorySegment(SCALE, w, s0 + 12L * ROWS, LE).convertShape(VectorOperators.S2I, I, 0);
+            FloatVector d0 = h0.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(0x1p112f);
+            FloatVector d1 = h1.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(0x1p112f);
+            FloatVector d2 = h2.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(0x1p112f);
+            FloatVector d3 = h3.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(0x1p112f);
+            // the mins, each tile's after its scales
+            IntVector g0 = (IntVector) ShortVector.fromMemorySegment(SCALE, w, s0 + 2L * ROWS, LE).convertShape(VectorOperators.S2I, I, 0);
+            IntVector g1 = (IntVector) ShortVector.fromMemorySegment(SCALE, w, s0 + 6L * ROWS, LE).convertShape(VectorOperators.S2I, I, 0);
+            IntVector g2 = (IntVector) ShortVector.fromMemorySegment(SCALE, w, s0 + 10L * ROWS, LE).convertShape(VectorOperators.S2I, I, 0);
+            IntVector g3 = (IntVector) ShortVector.fromMemorySegment(SCALE, w, s0 + 14L * ROWS, LE).convertShape(VectorOperators.S2I, I, 0);
+            FloatVector m0 = g0.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(0x1p112f);
+            FloatVector m1 = g1.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(0x1p112f);
+            FloatVector m2 = g2.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(0x1p112f);
+            FloatVector m3 = g3.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(0x1p112f);
+            IntVector v0 = ShortVector.zero(S).add(x).reinterpretAsInts(); // x..q carried: see LoopCarried
+            IntVector v1 = ShortVector.zero(S).add(y).reinterpretAsInts();
+            IntVector v2 = ShortVector.zero(S).add(z).reinterpretAsInts();
+            IntVector v3 = ShortVector.zero(S).add(q).reinterpretAsInts();
+            FloatVector r0 = (FloatVector) v0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                    .add(v0.lanewise(VectorOperators.ASHR, 16)).convert(VectorOperators.I2F, 0);
+            FloatVector r1 = (FloatVector) v1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                    .add(v1.lanewise(VectorOperators.ASHR, 16)).convert(VectorOperators.I2F, 0);
+            FloatVector r2 = (FloatVector) v2.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                    .add(v2.lanewise(VectorOperators.ASHR, 16)).convert(VectorOperators.I2F, 0);
+            FloatVector r3 = (FloatVector) v3.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                    .add(v3.lanewise(VectorOperators.ASHR, 16)).convert(VectorOperators.I2F, 0);
+            FloatVector da = FloatVector.broadcast(F, a.scales[b]);
+            FloatVector dsum = FloatVector.broadcast(F, a.scales[b] * a.sums[b]);
+            acc0 = m0.fma(dsum, r0.mul(d0).fma(da, acc0));
+            acc1 = m1.fma(dsum, r1.mul(d1).fma(da, acc1));
+            acc2 = m2.fma(dsum, r2.mul(d2).fma(da, acc2));
+            acc3 = m3.fma(dsum, r3.mul(d3).fma(da, acc3));
+        }
+        LoopCarried.FLOATS.add(acc0).intoArray(out, o);
+        LoopCarried.FLOATS.add(acc1).intoArray(out, o + ROWS);
+        LoopCarried.FLOATS.add(acc2).intoArray(out, o + 2 * ROWS);
+        LoopCarried.FLOATS.add(acc3).intoArray(out, o + 3 * ROWS);
+    }
+
+    /** {@link #q41Matvec4}'s arithmetic for one Q4_1 tile (a matrix's last tiles, outside whole groups). */
+    private static void q41Matvec1(MemorySegment w, int rows, int blocks, Q8Activations a, int t, float[] out, int o) {
+        int[] pairs = a.pairs;
+        long quant = quantOffset(Format.Q4_1, tiles(rows), blocks, t, 0);
+        long scales = scaleOffset(Format.Q4_1, tiles(rows), blocks, t, 0);
+        long quantStride = quantStride(tiles(rows), t);
+        long stride = blockStride(Format.Q4_1, tiles(rows), t);
+        FloatVector acc = FloatVector.zero(F);
+        for (int b = 0; b < blocks; b++) {
+            long cell = quant + b * stride;
+            int po = b * Q8Activations.PAIRS;
+            ShortVector s = ShortVector.zero(S);
+            for (int m = 0; m < 4; m++) {
+                IntVector v = IntVector.fromMemorySegment(I, w, cell + quantStride * m, LE);
+                int p = po + 4 * m;
+                s = v.and(0x000F000F).reinterpretAsShorts().mul(IntVector.broadcast(I, pairs[p]).reinterpretAsShorts()).add(s);
+                s = v.lanewise(VectorOperators.LSHR, 4).and(0x000F000F).reinterpretAsShorts().mul(IntVector.broadcast(I, pairs[p + 1]).reinterpretAsShorts()).add(s);
+                s = v.lanewise(VectorOperators.LSHR, 8).and(0x000F000F).reinterpretAsShorts().mul(IntVector.broadcast(I, pairs[p + 2]).reinterpretAsShorts()).add(s);
+                s = v.lanewise(VectorOperators.LSHR, 12).and(0x000F000F).reinterpretAsShorts().mul(IntVector.broadcast(I, pairs[p + 3]).reinterpretAsShorts()).add(s);
+            }
+            IntVector h = (IntVector) ShortVector.fromMemorySegment(SCALE, w, scales + b * stride, LE).convertShape(VectorOperators.S2I, I, 0);
+            FloatVector d = h.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(0x1p112f);
+            IntVector v = ShortVector.zero(S).add(s).reinterpretAsInts(); // s carried: see LoopCarried
+            FloatVector r = (FloatVector) v.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                    .add(v.lanewise(VectorOperators.ASHR, 16)).convert(VectorOperators.I2F, 0);
+            IntVector g = (IntVector) ShortVector.fromMemorySegment(SCALE, w, scales + b * stride + 2L * ROWS, LE).convertShape(VectorOperators.S2I, I, 0);
+            FloatVector mv = g.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(0x1p112f);
+            acc = mv.fma(FloatVector.broadcast(F, a.scales[b] * a.sums[b]), r.mul(d).fma(FloatVector.broadcast(F, a.scales[b]), acc));
         }
         int valid = rows - t * ROWS;
         if (valid >= ROWS) {

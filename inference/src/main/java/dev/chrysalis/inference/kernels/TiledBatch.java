@@ -426,7 +426,7 @@ public final class TiledBatch {
     }
 
     /**
-     * Tile {@code t}'s block {@code b} (Q4_0, Q8_0 or Q6_K: 32 columns) as floats into {@code wt[base + c * stride + r]}.
+     * Tile {@code t}'s block {@code b} (Q4_0, Q4_1, Q8_0 or Q6_K: 32 columns) as floats into {@code wt[base + c * stride + r]}.
      * Q6_K is Q8_0's signed bytes with a scale per 16 values: {@code d * scale}, the low scale byte for values 0..15
      * (quant groups 0..3), the high one for 16..31.
      */
@@ -446,8 +446,16 @@ public final class TiledBatch {
             low = h.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(0x1p112f);
             high = low;
         }
-        if (f == QuantTiles.Format.Q4_0) {
-            FloatVector offset = low.mul(-8f); // (q - 8) * d as one FMA: q * d + (-8 * d)
+        if (f == QuantTiles.Format.Q4_0 || f == QuantTiles.Format.Q4_1) {
+            FloatVector offset;
+            if (f == QuantTiles.Format.Q4_1) {
+                // q * d + m, m the f16 slot after d's
+                IntVector g = (IntVector) ShortVector.fromMemorySegment(SCALE, w, QuantTiles.scaleOffset(f, tiles, blocks, t, b) + 2L * ROWS, LE)
+                        .convertShape(VectorOperators.S2I, I, 0);
+                offset = g.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(0x1p112f);
+            } else {
+                offset = low.mul(-8f); // (q - 8) * d as one FMA: q * d + (-8 * d)
+            }
             for (int m = 0; m < 4; m++) {
                 IntVector v = IntVector.fromMemorySegment(I, w, quant + quantStride * m, LE);
                 for (int k = 0; k < 4; k++) {

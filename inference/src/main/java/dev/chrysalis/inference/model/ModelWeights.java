@@ -23,7 +23,7 @@ public record ModelWeights(
         Optional<float[]> ropeFreqFactors) {
 
     /**
-     * These weights with every {@linkplain WeightMatrix#tileable() tileable} Q4_0, Q4_K, Q5_K, Q6_K or Q8_0 matrix repacked into tiles
+     * These weights with every {@linkplain WeightMatrix#tileable() tileable} Q4_0, Q4_1, Q4_K, Q5_K, Q6_K or Q8_0 matrix repacked into tiles
      * for products with Q8 activations (memory from {@code arena}). A tied embedding shares the output's tiles.
      */
     public ModelWeights tiled(WorkerPool pool, Arena arena) {

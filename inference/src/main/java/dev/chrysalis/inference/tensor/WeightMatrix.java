@@ -18,7 +18,7 @@ import java.lang.foreign.MemorySegment;
  * time into a per-thread buffer and reuses it for every token of the batch, so weights are read from
  * memory once per batch.
  *
- * <p>A Q4_0, Q4_K, Q5_K, Q6_K or Q8_0 matrix can instead be {@linkplain #tiled tiled}: repacked once into {@link QuantTiles} and
+ * <p>A Q4_0, Q4_1, Q4_K, Q5_K, Q6_K or Q8_0 matrix can instead be {@linkplain #tiled tiled}: repacked once into {@link QuantTiles} and
  * multiplied with activations quantized to Q8 (as llama.cpp does), several times faster than the float
  * kernels but no longer exact (the error of 8-bit activations, about 0.4% of each product's magnitude).
  */
@@ -56,7 +56,7 @@ public final class WeightMatrix {
         this.tiles = tiles;
     }
 
-    /** Whether this matrix can be {@linkplain #tiled tiled} on this machine: Q4_0, Q4_K, Q5_K, Q6_K or Q8_0 with 256- or 512-bit vectors. */
+    /** Whether this matrix can be {@linkplain #tiled tiled} on this machine: Q4_0, Q4_1, Q4_K, Q5_K, Q6_K or Q8_0 with 256- or 512-bit vectors. */
     public boolean tileable() {
         return tileFormat() != null && QuantTiles.fits(rows, cols);
     }
@@ -65,6 +65,7 @@ public final class WeightMatrix {
     private QuantTiles.Format tileFormat() {
         return switch (type) {
             case Q4_0 -> QuantTiles.Format.Q4_0;
+            case Q4_1 -> QuantTiles.Format.Q4_1;
             case Q4_K -> QuantTiles.Format.Q4_K;
             case Q5_K -> QuantTiles.Format.Q5_K;
             case Q6_K -> QuantTiles.Format.Q6_K;
@@ -95,7 +96,7 @@ public final class WeightMatrix {
      */
     public long tileBytes() {
         if (!tileable()) {
-            throw new IllegalStateException(this + " cannot be tiled (Q4_0, Q4_K, Q5_K, Q6_K and Q8_0 only, on a machine with 256- or 512-bit vectors)");
+            throw new IllegalStateException(this + " cannot be tiled (Q4_0, Q4_1, Q4_K, Q5_K, Q6_K and Q8_0 only, on a machine with 256- or 512-bit vectors)");
         }
         return (QuantTiles.byteSize(tileFormat(), rows, cols) + 63) & -64L;
     }

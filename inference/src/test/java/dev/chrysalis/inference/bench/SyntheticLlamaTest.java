@@ -118,6 +118,22 @@ class SyntheticLlamaTest {
             rms[k] = Math.sqrt(rms[k] / x.length);
         }
         assertTrue(rms[1] < rms[0] / 1.7, "Q5_K's error " + rms[1] + " against Q4_K's " + rms[0]);
+        // Q4_1 (not written by gen_gguf.py either): every value within one step of its block's (max - min) / 15
+        java.nio.ByteBuffer q41 = java.nio.ByteBuffer.allocate((int) GgmlType.Q4_1.byteSize(x.length));
+        ReferenceQuantizers.quantize(GgmlType.Q4_1, x, x.length, q41);
+        float[] y41 = new float[x.length];
+        Dequantize.dequantize(GgmlType.Q4_1, java.lang.foreign.MemorySegment.ofArray(q41.array()), 0, y41, 0, x.length);
+        for (int blk = 0; blk < x.length / 32; blk++) {
+            float lo = Float.POSITIVE_INFINITY;
+            float hi = Float.NEGATIVE_INFINITY;
+            for (int i = 32 * blk; i < 32 * blk + 32; i++) {
+                lo = Math.min(lo, x[i]);
+                hi = Math.max(hi, x[i]);
+            }
+            for (int i = 32 * blk; i < 32 * blk + 32; i++) {
+                assertEquals(x[i], y41[i], (hi - lo) / 15 * 0.51 + 2e-3f * Math.abs(lo), "Q4_1 value " + i);
+            }
+        }
 
         Path out = tmp.resolve("small-q5_k.gguf");
         SyntheticLlama.write(out, SyntheticLlama.Options.of("small", GgmlType.Q5_K), 2);
@@ -139,8 +155,8 @@ class SyntheticLlamaTest {
         IllegalArgumentException preset = assertThrows(IllegalArgumentException.class, () -> SyntheticLlama.Options.of("llama9-900b", GgmlType.Q4_0));
         assertTrue(preset.getMessage().contains("unknown preset 'llama9-900b'") && preset.getMessage().contains("tinyllama-1.1b"), preset.getMessage());
         IllegalArgumentException type = assertThrows(IllegalArgumentException.class,
-                () -> SyntheticLlama.write(tmp.resolve("x.gguf"), SyntheticLlama.Options.of("tiny", GgmlType.Q4_1), 1));
-        assertTrue(type.getMessage().contains("Q4_1"), type.getMessage());
+                () -> SyntheticLlama.write(tmp.resolve("x.gguf"), SyntheticLlama.Options.of("tiny", GgmlType.BF16), 1));
+        assertTrue(type.getMessage().contains("BF16"), type.getMessage());
         SyntheticLlama.Options heads = SyntheticLlama.Options.of("tiny", GgmlType.F32).withShape(new SyntheticLlama.Preset(1, 100, 3, 1, 64, 300, 64, 1e4));
         IllegalArgumentException shape = assertThrows(IllegalArgumentException.class, () -> SyntheticLlama.write(tmp.resolve("y.gguf"), heads, 1));
         assertTrue(shape.getMessage().contains("n_embd 100 must divide into 3 heads"), shape.getMessage());

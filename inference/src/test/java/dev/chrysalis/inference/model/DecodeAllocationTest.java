@@ -48,10 +48,12 @@ class DecodeAllocationTest {
         for (String m : models) {
             command.add(Fixtures.model(m).toString());
         }
-        // no Q5_K fixture: the bench's writer makes one of the small shape
-        Path q5k = tmp.resolve("small-Q5_K.gguf");
-        SyntheticLlama.write(q5k, SyntheticLlama.Options.of("small", GgmlType.Q5_K), 2);
-        command.add(q5k.toString());
+        // no Q5_K or Q4_1 fixtures: the bench's writer makes them, of the small shape
+        for (GgmlType type : new GgmlType[] {GgmlType.Q5_K, GgmlType.Q4_1}) {
+            Path generated = tmp.resolve("small-" + type + ".gguf");
+            SyntheticLlama.write(generated, SyntheticLlama.Options.of("small", type), 2);
+            command.add(generated.toString());
+        }
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().remove("JAVA_TOOL_OPTIONS");
         Process p = pb.start();
@@ -64,6 +66,6 @@ class DecodeAllocationTest {
             long perStep = Long.parseLong(m.group(2));
             assertTrue(perStep < LIMIT_BYTES, m.group(1) + ": " + perStep + " bytes allocated per decode step (boxed vectors?)\n" + output);
         }
-        assertEquals(models.length + 1, seen, output);
+        assertEquals(models.length + 2, seen, output);
     }
 }

@@ -18,7 +18,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * Tiled Q4_0, Q4_K, Q5_K, Q6_K and Q8_0 products (int16 lanes, activations quantized to Q8) against references computed here in
+ * Tiled Q4_0, Q4_1, Q4_K, Q5_K, Q6_K and Q8_0 products (int16 lanes, activations quantized to Q8) against references computed here in
  * double precision: with the activations quantized the same way (llama.cpp's Q8_0: scale max|x|/127 kept
  * as f16, round half away from zero) the integer sums are exact, so only float rounding of the per-block
  * scaling separates them (1e-5 of the product's magnitude); against the exact float product the error is
@@ -29,16 +29,16 @@ class TiledProductsTest {
     private static final ValueLayout.OfShort F16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     /**
-     * Random blocks of {@code type} (Q4_0, Q8_0, Q4_K, Q5_K or Q6_K): any quant bytes, including Q8_0's -128 and every
+     * Random blocks of {@code type} (Q4_0, Q4_1, Q8_0, Q4_K, Q5_K or Q6_K): any quant bytes, including Q8_0's -128 and every
      * high bit of Q5_K, any packed 6-bit scales and mins (Q4_K, Q5_K) and 8-bit scales (Q6_K), and random f16 scales
      * where the format has them.
      */
     static MemorySegment random(GgmlType type, int rows, int cols, Random rnd) {
         int blocks = rows * cols / type.blockSize();
         int blockBytes = (int) type.byteSize(type.blockSize());
-        // where the f16 scales are: Q4_K's and Q5_K's d and dmin first, Q6_K's d last
+        // where the f16 scales are: Q4_1's d and m, Q4_K's and Q5_K's d and dmin first, Q6_K's d last
         int[] scales = switch (type) {
-            case Q4_K, Q5_K -> new int[] {0, 2};
+            case Q4_1, Q4_K, Q5_K -> new int[] {0, 2};
             case Q6_K -> new int[] {208};
             default -> new int[] {0};
         };
@@ -149,7 +149,7 @@ class TiledProductsTest {
         // whole groups of four tiles (prefill's widest kernel, at 512-bit lanes) followed by a group of three
         // and by a padded tile; 160 columns are more than one of prefill's column chunks.
         int r = QuantTiles.ROWS;
-        for (GgmlType type : new GgmlType[] {GgmlType.Q4_0, GgmlType.Q8_0, GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K}) {
+        for (GgmlType type : new GgmlType[] {GgmlType.Q4_0, GgmlType.Q4_1, GgmlType.Q8_0, GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K}) {
             for (int rows : new int[] {3 * r - 5, 2 * r - 5, 7 * r, 9 * r - 5}) {
                 // K-quants: two super-blocks, one of prefill's integer column chunks each
                 checkAgainstQ8Reference(type, rows, type.blockSize() == 256 ? 512 : 160, rnd);
@@ -314,12 +314,12 @@ class TiledProductsTest {
     }
 
     @Test
-    void onlyQ4_0Q4_KQ5_KQ6_KAndQ8_0AreTiled() {
+    void onlyQ4_0Q4_1Q4_KQ5_KQ6_KAndQ8_0AreTiled() {
         try (WorkerPool pool = new WorkerPool(1); Arena arena = Arena.ofShared()) {
             WeightMatrix f32 = new WeightMatrix("f32", GgmlType.F32, QuantTiles.ROWS, 32, MemorySegment.ofArray(new byte[QuantTiles.ROWS * 128]));
             assertTrue(!f32.tileable());
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> f32.tiled(pool, arena));
-            assertTrue(e.getMessage().contains("f32") && e.getMessage().contains("Q4_0, Q4_K, Q5_K, Q6_K and Q8_0 only"), e.getMessage());
+            assertTrue(e.getMessage().contains("f32") && e.getMessage().contains("Q4_0, Q4_1, Q4_K, Q5_K, Q6_K and Q8_0 only"), e.getMessage());
         }
     }
 
