@@ -3,7 +3,6 @@ package dev.chrysalis.inference.bench;
 import com.sun.management.OperatingSystemMXBean;
 import dev.chrysalis.inference.engine.Device;
 import dev.chrysalis.inference.gguf.GgmlType;
-import dev.chrysalis.inference.gguf.GgufFile;
 import dev.chrysalis.inference.gpu.cuda.CudaDriver;
 import dev.chrysalis.inference.kernels.CpuVendor;
 import dev.chrysalis.inference.kernels.TiledBatch;
@@ -125,9 +124,10 @@ public final class InferenceBench {
                 default -> throw new IllegalArgumentException("unknown option '" + a + "'");
             }
         }
+        List<String> types = SyntheticLlama.weightTypes().stream().map(Enum::name).toList();
         for (String p : presets) {
-            if (!p.matches("[A-Za-z0-9._-]+:(F32|F16|Q8_0|Q4_0|Q4_1|Q4_K|Q5_K|Q6_K)")) {
-                throw new IllegalArgumentException("preset '" + p + "' is not PRESET:TYPE (types F32, F16, Q8_0, Q4_0, Q4_1, Q4_K, Q5_K, Q6_K)");
+            if (!p.matches("[A-Za-z0-9._-]+:(" + String.join("|", types) + ")")) {
+                throw new IllegalArgumentException("preset '" + p + "' is not PRESET:TYPE (types " + String.join(", ", types) + ")");
             }
             if (!SyntheticLlama.PRESETS.containsKey(p.split(":")[0])) {
                 throw new IllegalArgumentException("unknown preset in '" + p + "'; known: " + String.join(", ", SyntheticLlama.PRESETS.keySet().stream().sorted().toList()));
@@ -173,9 +173,7 @@ public final class InferenceBench {
          * decode at half speed, whatever the JIT flags tried; with the probes left out 0 of 6, in a child JVM 0 of 6.
          */
         static CpuCeilings measure(int threads) throws IOException, InterruptedException {
-            ProcessBuilder pb = new ProcessBuilder(probeCommand(Integer.toString(threads)));
-            // the probe is not what a caller's agent or recorder set out to watch
-            pb.environment().remove("JAVA_TOOL_OPTIONS");
+            ProcessBuilder pb = childJvm(CeilingsProbe.class, Integer.toString(threads));
             pb.redirectErrorStream(true);
             Process p = pb.start();
             String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -186,23 +184,6 @@ public final class InferenceBench {
                         + ": " + output.strip());
             }
             return new CpuCeilings(Double.parseDouble(m.group(1)), Double.parseDouble(m.group(2)), Double.parseDouble(m.group(3)));
-        }
-
-        /** The command that runs {@link CeilingsProbe} with {@code threads} in a child JVM like this one. */
-        static List<String> probeCommand(String threads) {
-            return childCommand(CeilingsProbe.class, threads);
-        }
-
-        /** The command that runs {@code main} with {@code args} in a child JVM like this one. */
-        static List<String> childCommand(Class<?> main, String... args) {
-            String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            List<String> command = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"));
-            // this JVM's JIT settings (the launcher's trap limits), not its recorder
-            ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                    .filter(a -> a.startsWith("-XX:") && !a.contains("FlightRecord")).forEach(command::add);
-            command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
-            command.addAll(List.of(args));
-            return command;
         }
 
         /** The probes themselves, in this JVM: {@link CeilingsProbe}'s work. */
@@ -255,15 +236,17 @@ public final class InferenceBench {
         String prefixReport = "";
         StringBuilder memoryReport = new StringBuilder();
         for (Path f : files) {
-            int[] prompt = prompt(o.promptTokens(), f, vocabulary(f));
             Speed ours = new Speed(0, 0);
             Optional<Speed> peer = Optional.empty();
             long decodeAllocation = Long.MAX_VALUE;
             // each model in a JVM of its own (ModelProbe): see there why
             try (ModelRun run = ModelRun.start(f, o)) {
+                ModelRun.Loaded loaded = run.loaded();
+                // the prompt the child measures with, for the peer
+                int[] prompt = prompt(o.promptTokens(), f, loaded.vocab());
                 if (gpu) {
-                    gpuOrdinal = run.gpuOrdinal();
-                    out.println("engine: " + run.description());
+                    gpuOrdinal = loaded.gpuOrdinal();
+                    out.println("engine: " + loaded.description());
                 }
                 // rounds alternate between the engines so that both see the same background load
                 for (int r = 0; r < o.runs(); r++) {
@@ -289,10 +272,10 @@ public final class InferenceBench {
                 memoryReport.append(String.format(Locale.ROOT,
                         "resident memory with %s loaded: %s (file %.0f MiB + KV cache %.1f MiB; JVM heap committed %.0f MiB;"
                                 + " heap allocated per decode step %s)%n",
-                        f.getFileName(), memory[1], Files.size(f) / 1048576.0, run.kvBytes() / 1048576.0,
+                        f.getFileName(), memory[1], Files.size(f) / 1048576.0, loaded.kvBytes() / 1048576.0,
                         Long.parseLong(memory[0]) / 1048576.0,
                         decodeAllocation == Long.MAX_VALUE ? "unknown" : fmt(decodeAllocation / 1024.0, 1) + " KiB"));
-                rows.add(new Row(f, ours, peer, run.bytesPerToken(), run.flopsPerToken(), run.integerFlopsPerToken()));
+                rows.add(new Row(f, ours, peer, loaded.bytesPerToken(), loaded.flopsPerToken(), loaded.integerFlopsPerToken()));
             }
         }
         double bandwidth;
@@ -337,7 +320,24 @@ public final class InferenceBench {
         return status;
     }
 
-    /** VmRSS of this process (Linux), or "unknown". */
+    /**
+     * A child JVM like this one running {@code main} with {@code args}: this JVM's JIT settings (the launcher's trap
+     * limits), not its flight recorder, nor a caller's {@code JAVA_TOOL_OPTIONS} (the child is not what an agent or
+     * recorder set out to watch). The bench's CPU probes ({@link CeilingsProbe}) and each model ({@link ModelProbe})
+     * run in one.
+     */
+    static ProcessBuilder childJvm(Class<?> main, String... args) {
+        String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        List<String> command = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"));
+        ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> a.startsWith("-XX:") && !a.contains("FlightRecord")).forEach(command::add);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().remove("JAVA_TOOL_OPTIONS");
+        return pb;
+    }
+
     private static String fmt(double v, int decimals) {
         return String.format(Locale.ROOT, "%." + decimals + "f", v);
     }
@@ -361,13 +361,6 @@ public final class InferenceBench {
             p[i] = 100 + r.nextInt(Math.min(20000, vocab - 100));
         }
         return p;
-    }
-
-    /** The number of tokens in {@code model}'s vocabulary, from its metadata. */
-    private static int vocabulary(Path model) throws IOException {
-        try (GgufFile f = GgufFile.openMetadataOnly(model)) {
-            return f.metadata().getStringArray("tokenizer.ggml.tokens").size();
-        }
     }
 
     private static Speed best(Speed a, Speed b) {

@@ -26,7 +26,8 @@ import java.util.Locale;
  * JVM, as a user's process would.
  *
  * <p>Loads the model, runs one warm-up generation, prints {@code loaded <weight bytes a token> <FLOPs a token>
- * <integer FLOPs a token> <KV-cache bytes> <GPU ordinal or -1> <engine description>}, then answers the lines it reads:
+ * <integer FLOPs a token> <KV-cache bytes> <GPU ordinal or -1> <vocabulary size> <engine description>}, then answers
+ * the lines it reads:
  * {@code round} (one measured generation: {@code round <prefill tok/s> <decode tok/s> <heap bytes a decode step or -1>}),
  * {@code prefix} ({@code prefix <time to first token report>}) and {@code memory} ({@code memory <heap committed bytes>
  * <resident memory>}), until its input ends. The bench alternates the rounds with llama.cpp's.
@@ -68,8 +69,9 @@ public final class ModelProbe {
             long kvBytes = KvCache.bytes(gpu ? KvCacheType.F16 : e.options().kvCacheType(), e.config(), e.contextLength());
             int gpuOrdinal = gpu ? e.deviceSelection().gpu().orElseThrow().ordinal() : -1;
             generate(e, prompt, genTokens); // warm-up: JIT compilation of the kernels
-            out.printf(Locale.ROOT, "loaded %d %d %d %d %d %s%n", bytesPerToken, e.weights().matmulFlopsPerToken(),
-                    gpu ? 0 : e.weights().integerPrefillFlopsPerToken(), kvBytes, gpuOrdinal, e.deviceSelection().description());
+            out.printf(Locale.ROOT, "loaded %d %d %d %d %d %d %s%n", bytesPerToken, e.weights().matmulFlopsPerToken(),
+                    gpu ? 0 : e.weights().integerPrefillFlopsPerToken(), kvBytes, gpuOrdinal, e.config().vocabSize(),
+                    e.deviceSelection().description());
             out.flush();
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             String line;

@@ -22,17 +22,21 @@ final class ModelRun implements AutoCloseable {
     record Round(InferenceBench.Speed speed, long decodeBytesPerStep) {
     }
 
+    /**
+     * What the child reports once the model is loaded: the weight (and, on a GPU, KV-cache) bytes a decode step reads,
+     * the FLOPs a token's products take (those in 16-bit integers apart), the KV cache's size, the GPU's ordinal (-1 on
+     * the CPU), the vocabulary's size (the bench's prompts are drawn from it) and the engine's description.
+     */
+    record Loaded(long bytesPerToken, long flopsPerToken, long integerFlopsPerToken, long kvBytes, int gpuOrdinal, int vocab,
+                  String description) {
+    }
+
     private final Path model;
     private final Process process;
     private final Path log;
     private final BufferedReader replies;
     private final Writer requests;
-    private final long bytesPerToken;
-    private final long flopsPerToken;
-    private final long integerFlopsPerToken;
-    private final long kvBytes;
-    private final int gpuOrdinal;
-    private final String description;
+    private final Loaded loaded;
 
     private ModelRun(Path model, Process process, Path log) throws IOException {
         this.model = model;
@@ -40,25 +44,19 @@ final class ModelRun implements AutoCloseable {
         this.log = log;
         this.replies = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         this.requests = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-        String[] loaded = reply("loaded").split(" ", 6);
-        if (loaded.length < 5) {
-            throw failed("answered 'loaded " + String.join(" ", loaded) + "'");
+        String[] l = reply("loaded").split(" ", 7);
+        if (l.length < 6) {
+            throw failed("answered 'loaded " + String.join(" ", l) + "'");
         }
-        this.bytesPerToken = Long.parseLong(loaded[0]);
-        this.flopsPerToken = Long.parseLong(loaded[1]);
-        this.integerFlopsPerToken = Long.parseLong(loaded[2]);
-        this.kvBytes = Long.parseLong(loaded[3]);
-        this.gpuOrdinal = Integer.parseInt(loaded[4]);
-        this.description = loaded.length > 5 ? loaded[5] : "";
+        this.loaded = new Loaded(Long.parseLong(l[0]), Long.parseLong(l[1]), Long.parseLong(l[2]), Long.parseLong(l[3]),
+                Integer.parseInt(l[4]), Integer.parseInt(l[5]), l.length > 6 ? l[6] : "");
     }
 
     /** Starts the child on {@code model} with the bench's options and waits until it has loaded and warmed up. */
     static ModelRun start(Path model, InferenceBench.Options o) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(InferenceBench.CpuCeilings.childCommand(ModelProbe.class, model.toString(),
-                Integer.toString(o.threads()), Integer.toString(o.promptTokens()), Integer.toString(o.genTokens()),
-                Integer.toString(o.runs()), o.device().name().toLowerCase(java.util.Locale.ROOT)));
-        // the child is the engine a user runs, not what a caller's agent or recorder set out to watch
-        pb.environment().remove("JAVA_TOOL_OPTIONS");
+        ProcessBuilder pb = InferenceBench.childJvm(ModelProbe.class, model.toString(), Integer.toString(o.threads()),
+                Integer.toString(o.promptTokens()), Integer.toString(o.genTokens()), Integer.toString(o.runs()),
+                o.device().name().toLowerCase(java.util.Locale.ROOT));
         Path log = Files.createTempFile("chrysalis-bench-", ".log");
         pb.redirectError(log.toFile());
         Process p;
@@ -77,28 +75,8 @@ final class ModelRun implements AutoCloseable {
         }
     }
 
-    long bytesPerToken() {
-        return bytesPerToken;
-    }
-
-    long flopsPerToken() {
-        return flopsPerToken;
-    }
-
-    long integerFlopsPerToken() {
-        return integerFlopsPerToken;
-    }
-
-    long kvBytes() {
-        return kvBytes;
-    }
-
-    int gpuOrdinal() {
-        return gpuOrdinal;
-    }
-
-    String description() {
-        return description;
+    Loaded loaded() {
+        return loaded;
     }
 
     long pid() {

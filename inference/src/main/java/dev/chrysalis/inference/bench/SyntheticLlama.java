@@ -41,6 +41,11 @@ public final class SyntheticLlama {
     private static final Map<GgmlType, Integer> FILE_TYPES = Map.of(GgmlType.F32, 0, GgmlType.F16, 1, GgmlType.Q4_0, 2,
             GgmlType.Q4_1, 3, GgmlType.Q8_0, 7, GgmlType.Q4_K, 15, GgmlType.Q5_K, 16, GgmlType.Q6_K, 18);
 
+    /** The weight types this writer writes, in GGML's order. */
+    public static List<GgmlType> weightTypes() {
+        return java.util.Arrays.stream(GgmlType.values()).filter(FILE_TYPES::containsKey).toList();
+    }
+
     /** gen_gguf.py's presets: layers, width, heads, KV heads, FFN width, vocabulary, context, RoPE theta. */
     public record Preset(int layers, int embd, int heads, int kvHeads, int ff, int vocab, int ctx, double ropeTheta) {
     }

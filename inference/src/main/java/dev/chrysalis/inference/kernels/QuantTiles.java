@@ -253,9 +253,9 @@ public final class QuantTiles {
                 for (int b = 0; b < blocks; b++) {
                     long quant = quantOffset(f, tiles, blocks, t, b);
                     long bo = row + blockBytes * b;
-                    dst.set(I16, scaleOffset(f, tiles, blocks, t, b) + 2L * r, src.get(I16, bo));
-                    if (f == Format.Q4_1) {
-                        dst.set(I16, scaleOffset(f, tiles, blocks, t, b) + 2L * ROWS + 2L * r, src.get(I16, bo + 2));
+                    // each f16 of the block (Q4_1: d, then m) into its slot of ROWS
+                    for (int slot = 0; slot < f.scaleBytes / 2; slot++) {
+                        dst.set(I16, scaleOffset(f, tiles, blocks, t, b) + 2L * ROWS * slot + 2L * r, src.get(I16, bo + 2L * slot));
                     }
                     for (int m = 0; m < groups; m++) {
                         dst.set(I32, quant + quantStride * m + 4L * r, src.get(I32, bo + f.scaleBytes + 4L * m));
@@ -448,6 +448,9 @@ public final class QuantTiles {
                 long sup = superOffset(f, tiles(rows), blocks, t, b >> 3);
                 d = w.get(F32, sup + 4L * r) * (slot & 0xFF);
                 min = w.get(F32, sup + 4L * ROWS + 4L * r) * (slot >>> 8 & 0xFF);
+            } else if (f == Format.Q4_1) {
+                // d * q + m as Q4_K's d * q - min
+                min = -Float.float16ToFloat(w.get(I16, scaleOffset(f, tiles(rows), blocks, t, b) + 2L * ROWS + 2L * r));
             }
             // Q6_K: (d * scale) * q per 16-value half, as ggml's dequantize_row_q6_K
             float dLow = 0;
@@ -466,13 +469,9 @@ public final class QuantTiles {
                         y[yb + 4 * m + k] = (byte) q * d;
                     } else if (f == Format.Q5_K) {
                         y[yb + 4 * m + k] = d * (q & 0xFF) - min;
-                    } else if (f == Format.Q4_1) {
-                        float mq = Float.float16ToFloat(w.get(I16, scaleOffset(f, tiles(rows), blocks, t, b) + 2L * ROWS + 2L * r));
-                        y[yb + 4 * m + k] = d * (q & 0xF) + mq;
-                        y[yb + 4 * m + k + 16] = d * ((q >>> 4) & 0xF) + mq;
                     } else if (f == Format.Q6_K) {
                         y[yb + 4 * m + k] = (4 * m + k < 16 ? dLow : dHigh) * (byte) q;
-                    } else if (f == Format.Q4_K) {
+                    } else if (f == Format.Q4_K || f == Format.Q4_1) {
                         y[yb + 4 * m + k] = d * (q & 0xF) - min;
                         y[yb + 4 * m + k + 16] = d * ((q >>> 4) & 0xF) - min;
                     } else {

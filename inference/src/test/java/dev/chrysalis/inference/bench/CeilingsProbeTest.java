@@ -20,7 +20,7 @@ class CeilingsProbeTest {
 
     @Test
     void aBadThreadCountIsRefusedWithItsUsage() throws Exception {
-        Process p = new ProcessBuilder(InferenceBench.CpuCeilings.probeCommand("0")).redirectErrorStream(true).start();
+        Process p = InferenceBench.childJvm(CeilingsProbe.class, "0").redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(2, p.waitFor(), output);
         assertTrue(output.contains("usage: CeilingsProbe THREADS") && output.contains("not 0"), output);

@@ -24,8 +24,10 @@ class ModelRunTest {
         Path model = Fixtures.model("small-Q4_0.gguf");
         long pid;
         try (ModelRun run = ModelRun.start(model, o)) {
-            assertTrue(run.bytesPerToken() > 0 && run.flopsPerToken() > 0 && run.kvBytes() > 0, "the loaded model's sizes");
-            assertEquals(-1, run.gpuOrdinal(), "on the CPU");
+            ModelRun.Loaded loaded = run.loaded();
+            assertTrue(loaded.bytesPerToken() > 0 && loaded.flopsPerToken() > 0 && loaded.kvBytes() > 0, "the loaded model's sizes");
+            assertEquals(-1, loaded.gpuOrdinal(), "on the CPU");
+            assertEquals(4096, loaded.vocab(), "small-Q4_0's vocabulary");
             for (int r = 0; r < 2; r++) {
                 ModelRun.Round round = run.round();
                 assertTrue(round.speed().prefill() > 0 && round.speed().decode() > 0, round.toString());
@@ -52,9 +54,7 @@ class ModelRunTest {
 
     @Test
     void badArgumentsGetTheUsage() throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(InferenceBench.CpuCeilings.childCommand(ModelProbe.class, "m.gguf", "two")).redirectErrorStream(true);
-        pb.environment().remove("JAVA_TOOL_OPTIONS");
-        Process p = pb.start();
+        Process p = InferenceBench.childJvm(ModelProbe.class, "m.gguf", "two").redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(2, p.waitFor(), output);
         assertTrue(output.contains("usage: ModelProbe MODEL THREADS PROMPT_TOKENS GEN_TOKENS RUNS cpu|cuda, not m.gguf two"), output);

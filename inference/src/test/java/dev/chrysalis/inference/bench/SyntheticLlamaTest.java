@@ -89,11 +89,7 @@ class SyntheticLlamaTest {
     @Test
     void q5_KIsQ4_KsQuantizationWithThirtyOneLevelsAndItsModelsRunTiled() throws Exception {
         // gen_gguf.py writes no Q5_K: the Java writer quantizes it as its Q4_K, with 31 levels, and Dequantize reads it back
-        java.util.Random rnd = new java.util.Random(7);
-        float[] x = new float[256 * 64];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) (rnd.nextGaussian() * (1 + (i >> 8) % 5));
-        }
+        float[] x = samples();
         double[] rms = new double[2];
         GgmlType[] types = {GgmlType.Q4_K, GgmlType.Q5_K};
         for (int k = 0; k < 2; k++) {
@@ -118,7 +114,25 @@ class SyntheticLlamaTest {
             rms[k] = Math.sqrt(rms[k] / x.length);
         }
         assertTrue(rms[1] < rms[0] / 1.7, "Q5_K's error " + rms[1] + " against Q4_K's " + rms[0]);
-        // Q4_1 (not written by gen_gguf.py either): every value within one step of its block's (max - min) / 15
+        Path out = tmp.resolve("small-q5_k.gguf");
+        SyntheticLlama.write(out, SyntheticLlama.Options.of("small", GgmlType.Q5_K), 2);
+        try (GgufFile f = GgufFile.open(out)) {
+            assertEquals(GgmlType.Q5_K, f.requireTensor("blk.3.ffn_down.weight").type());
+            assertEquals(16, f.metadata().requireLong("general.file_type"));
+        }
+        try (Engine e = Engine.load(out, EngineOptions.defaults().withThreads(2).withContextLength(64));
+                Session s = e.newSession()) {
+            assertTrue(e.weights().layers().get(0).wq().isTiled() || !e.weights().layers().get(0).wq().tileable(),
+                    "Q5_K matrices are tiled where the machine's vectors allow");
+            GenerationResult r = s.generate(GenerationRequest.greedy(new int[] {1, 300, 301}, 4), TokenListener.NONE);
+            assertEquals(4, r.tokens().length);
+        }
+    }
+
+    @Test
+    void q4_1IsGgmlsReferenceQuantizationWithinOneStepAValue() {
+        // gen_gguf.py writes no Q4_1 either: every value within one step of its block's (max - min) / 15
+        float[] x = samples();
         java.nio.ByteBuffer q41 = java.nio.ByteBuffer.allocate((int) GgmlType.Q4_1.byteSize(x.length));
         ReferenceQuantizers.quantize(GgmlType.Q4_1, x, x.length, q41);
         float[] y41 = new float[x.length];
@@ -134,20 +148,16 @@ class SyntheticLlamaTest {
                 assertEquals(x[i], y41[i], (hi - lo) / 15 * 0.51 + 2e-3f * Math.abs(lo), "Q4_1 value " + i);
             }
         }
+    }
 
-        Path out = tmp.resolve("small-q5_k.gguf");
-        SyntheticLlama.write(out, SyntheticLlama.Options.of("small", GgmlType.Q5_K), 2);
-        try (GgufFile f = GgufFile.open(out)) {
-            assertEquals(GgmlType.Q5_K, f.requireTensor("blk.3.ffn_down.weight").type());
-            assertEquals(16, f.metadata().requireLong("general.file_type"));
+    /** 64 blocks of 256 Gaussian values, their spread stepping from 1 to 5 block by block. */
+    private static float[] samples() {
+        java.util.Random rnd = new java.util.Random(7);
+        float[] x = new float[256 * 64];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (rnd.nextGaussian() * (1 + (i >> 8) % 5));
         }
-        try (Engine e = Engine.load(out, EngineOptions.defaults().withThreads(2).withContextLength(64));
-                Session s = e.newSession()) {
-            assertTrue(e.weights().layers().get(0).wq().isTiled() || !e.weights().layers().get(0).wq().tileable(),
-                    "Q5_K matrices are tiled where the machine's vectors allow");
-            GenerationResult r = s.generate(GenerationRequest.greedy(new int[] {1, 300, 301}, 4), TokenListener.NONE);
-            assertEquals(4, r.tokens().length);
-        }
+        return x;
     }
 
     @Test
