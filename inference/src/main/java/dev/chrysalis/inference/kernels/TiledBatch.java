@@ -381,81 +381,52 @@ public final class TiledBatch {
         int stride = nt * ROWS;
         for (int b = k0 >> 5; b < (k0 + n) >> 5; b++) {
             for (int i = 0; i < nt; i++) {
-                if (f == QuantTiles.Format.Q4_K || f == QuantTiles.Format.Q5_K) {
-                    dequantizeKCell(f, w, tiles, blocks, t + i, b, wt, (32 * b - k0) * stride + i * ROWS, stride);
-                    continue;
-                }
                 dequantizeCell(f, w, tiles, blocks, t + i, b, wt, (32 * b - k0) * stride + i * ROWS, stride);
             }
         }
     }
 
     /**
-     * {@link #dequantizeCell} of tile {@code t}'s Q4_K or Q5_K block {@code b}: {@code d * scale * q - dmin * min}, one
-     * FMA; Q4_K's values are the nibbles of Q4_0's layout, Q5_K's the bytes of Q8_0's.
-     */
-    private static void dequantizeKCell(QuantTiles.Format f, MemorySegment w, int tiles, int blocks, int t, int b, float[] wt, int base,
-                                        int stride) {
-        long quant = QuantTiles.quantOffset(f, tiles, blocks, t, b);
-        long quantStride = QuantTiles.quantStride(tiles, t);
-        long sup = QuantTiles.superOffset(f, tiles, blocks, t, b >> 3);
-        IntVector h = (IntVector) ShortVector.fromMemorySegment(SCALE, w, QuantTiles.scaleOffset(f, tiles, blocks, t, b), LE)
-                .convertShape(VectorOperators.S2I, I, 0);
-        FloatVector d = FloatVector.fromMemorySegment(F, w, sup, LE).mul((FloatVector) h.and(0xFF).convert(VectorOperators.I2F, 0));
-        FloatVector offset = FloatVector.fromMemorySegment(F, w, sup + 4L * ROWS, LE)
-                .mul((FloatVector) h.lanewise(VectorOperators.LSHR, 8).and(0xFF).convert(VectorOperators.I2F, 0)).neg();
-        if (f == QuantTiles.Format.Q5_K) {
-            for (int m = 0; m < 8; m++) {
-                IntVector v = IntVector.fromMemorySegment(I, w, quant + quantStride * m, LE);
-                for (int k = 0; k < 4; k++) {
-                    ((FloatVector) v.lanewise(VectorOperators.LSHR, 8 * k).and(0xFF).convert(VectorOperators.I2F, 0)).fma(d, offset)
-                            .intoArray(wt, base + (4 * m + k) * stride);
-                }
-            }
-            return;
-        }
-        for (int m = 0; m < 4; m++) {
-            IntVector v = IntVector.fromMemorySegment(I, w, quant + quantStride * m, LE);
-            for (int k = 0; k < 4; k++) {
-                IntVector q = v.lanewise(VectorOperators.LSHR, 8 * k);
-                ((FloatVector) q.and(0xF).convert(VectorOperators.I2F, 0)).fma(d, offset).intoArray(wt, base + (4 * m + k) * stride);
-                ((FloatVector) q.lanewise(VectorOperators.LSHR, 4).and(0xF).convert(VectorOperators.I2F, 0)).fma(d, offset)
-                        .intoArray(wt, base + (4 * m + k + 16) * stride);
-            }
-        }
-    }
-
-    /**
-     * Tile {@code t}'s block {@code b} (Q4_0, Q4_1, Q8_0 or Q6_K: 32 columns) as floats into {@code wt[base + c * stride + r]}.
-     * Q6_K is Q8_0's signed bytes with a scale per 16 values: {@code d * scale}, the low scale byte for values 0..15
-     * (quant groups 0..3), the high one for 16..31.
+     * Tile {@code t}'s block {@code b} (32 columns) as floats into {@code wt[base + c * stride + r]}: every value is
+     * {@code q * scale + offset}, one FMA. The nibble formats (16 quant bytes) take Q4_0's layout, the byte formats
+     * Q8_0's signed bytes (Q5_K's 0..31 among them). Per format, the scale of values 0..15 ({@code low}) and of 16..31
+     * ({@code high}, Q6_K's second 8-bit scale) and the offset: Q4_0 {@code -8 d}, Q4_1 its min, the K-quants with
+     * mins {@code -dmin * min}, the others none.
      */
     private static void dequantizeCell(QuantTiles.Format f, MemorySegment w, int tiles, int blocks, int t, int b, float[] wt, int base,
                                        int stride) {
         long quant = QuantTiles.quantOffset(f, tiles, blocks, t, b);
         long quantStride = QuantTiles.quantStride(tiles, t);
-        IntVector h = (IntVector) ShortVector.fromMemorySegment(SCALE, w, QuantTiles.scaleOffset(f, tiles, blocks, t, b), LE)
-                .convertShape(VectorOperators.S2I, I, 0);
+        long slots = QuantTiles.scaleOffset(f, tiles, blocks, t, b);
+        IntVector h = (IntVector) ShortVector.fromMemorySegment(SCALE, w, slots, LE).convertShape(VectorOperators.S2I, I, 0);
         FloatVector low;
         FloatVector high;
-        if (f == QuantTiles.Format.Q6_K) {
+        FloatVector offset;
+        if (f == QuantTiles.Format.Q4_K || f == QuantTiles.Format.Q5_K) {
+            long sup = QuantTiles.superOffset(f, tiles, blocks, t, b >> 3);
+            low = FloatVector.fromMemorySegment(F, w, sup, LE).mul((FloatVector) h.and(0xFF).convert(VectorOperators.I2F, 0));
+            high = low;
+            offset = FloatVector.fromMemorySegment(F, w, sup + 4L * ROWS, LE)
+                    .mul((FloatVector) h.lanewise(VectorOperators.LSHR, 8).and(0xFF).convert(VectorOperators.I2F, 0)).neg();
+        } else if (f == QuantTiles.Format.Q6_K) {
             FloatVector d = FloatVector.fromMemorySegment(F, w, QuantTiles.superOffset(f, tiles, blocks, t, b >> 3), LE);
             low = d.mul((FloatVector) h.lanewise(VectorOperators.LSHL, 24).lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0));
             high = d.mul((FloatVector) h.lanewise(VectorOperators.ASHR, 8).convert(VectorOperators.I2F, 0));
+            offset = FloatVector.zero(F);
         } else {
             low = h.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(0x1p112f);
             high = low;
-        }
-        if (f == QuantTiles.Format.Q4_0 || f == QuantTiles.Format.Q4_1) {
-            FloatVector offset;
             if (f == QuantTiles.Format.Q4_1) {
-                // q * d + m, m the f16 slot after d's
-                IntVector g = (IntVector) ShortVector.fromMemorySegment(SCALE, w, QuantTiles.scaleOffset(f, tiles, blocks, t, b) + 2L * ROWS, LE)
-                        .convertShape(VectorOperators.S2I, I, 0);
+                // m, the f16 slot after d's
+                IntVector g = (IntVector) ShortVector.fromMemorySegment(SCALE, w, slots + 2L * ROWS, LE).convertShape(VectorOperators.S2I, I, 0);
                 offset = g.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(0x1p112f);
-            } else {
+            } else if (f == QuantTiles.Format.Q4_0) {
                 offset = low.mul(-8f); // (q - 8) * d as one FMA: q * d + (-8 * d)
+            } else {
+                offset = FloatVector.zero(F);
             }
+        }
+        if (f.quantBytes == 16) {
             for (int m = 0; m < 4; m++) {
                 IntVector v = IntVector.fromMemorySegment(I, w, quant + quantStride * m, LE);
                 for (int k = 0; k < 4; k++) {
@@ -473,7 +444,7 @@ public final class TiledBatch {
             FloatVector d = m < 4 ? low : high;
             for (int k = 0; k < 4; k++) {
                 IntVector q = v.lanewise(VectorOperators.LSHL, 24 - 8 * k).lanewise(VectorOperators.ASHR, 24);
-                ((FloatVector) q.convert(VectorOperators.I2F, 0)).mul(d).intoArray(wt, base + (4 * m + k) * stride);
+                ((FloatVector) q.convert(VectorOperators.I2F, 0)).fma(d, offset).intoArray(wt, base + (4 * m + k) * stride);
             }
         }
     }
