@@ -29,10 +29,15 @@ final class FakeCudaDriver {
         assumeTrue(Files.isRegularFile(header), () -> print("fake-driver tests skipped: no " + header));
         Path dir = Files.createTempDirectory("fakecuda");
         Path source = dir.resolve("fakecuda.c");
+        Path lib = dir.resolve("libfakecuda.so");
+        // Registered folder first: the JVM deletes in reverse order, so the files go before their folder.
+        // Linux lets a loaded library's file be removed; the mapping lives until the process ends.
+        for (Path p : new Path[] {dir, source, lib}) {
+            p.toFile().deleteOnExit();
+        }
         try (InputStream in = FakeCudaDriver.class.getResourceAsStream("fakecuda.c")) {
             Files.copy(in, source);
         }
-        Path lib = dir.resolve("libfakecuda.so");
         Process cc;
         try {
             cc = new ProcessBuilder("cc", "-shared", "-fPIC", "-O1", "-Wall", "-Werror", "-I" + CUDA_INCLUDE, "-o", lib.toString(),
