@@ -51,10 +51,12 @@ import jdk.incubator.vector.VectorSpecies;
  * scaled in integers. 8.6 bits a weight against the file's 6.6, but decode runs Q8_0's kernels: TinyLlama-shaped,
  * 30.1 tok/s (Q8_0 28.9) where the float dot products ran about 4x slower than llama.cpp.
  *
- * <p>Q5_K (Q5_K_M's bulk) tiles as Q8_0 with Q4_K's scales: its 5-bit values (0..31) as bytes, a sub-block's 6-bit
- * scale and min in the row's two scale bytes, d and dmin as floats after the cells, so decode runs Q8_0's arithmetic
- * and ends a block as Q4_K does (the min meets the activations' block sum). 8.5 bits a weight against the file's
- * 5.5; before, Q5_K had no fused kernel at all: TinyLlama-shaped decode ran at 1.3 tok/s against llama.cpp's 28.
+ * <p>Q5_K (Q5_K_M's bulk) tiles as Q4_K plus a fifth quant group of high bits per block: the low four bits of its
+ * values in Q4_K's nibble layout, the high bits inverted ({@link #q5HighBit}), the scales and mins as Q4_K's. Decode
+ * takes each nibble less 16 where the high bit is clear, the value minus 16, and ends a block as Q4_K does. 5.75 bits a
+ * weight against the file's 5.5. TinyLlama-shaped decode: 1.3 tok/s with no fused kernel (llama.cpp 28); 25-27.5 with
+ * the values as Q8_0 bytes (8.75 bits a weight; RSS 1344 MiB for the 722 MiB file); 34.2 this way (llama.cpp 26.8,
+ * RSS 1010 MiB).
  *
  * <p>These kernels serve decode (one token); batched products (prefill) dequantize the tiles into float
  * blocks and multiply there ({@link TiledBatch}).
@@ -124,14 +126,15 @@ public final class QuantTiles {
             }
         },
         /**
-         * Q5_K: each 32-value sub-block of a super-block as a Q8_0 block of its 5-bit values (0..31, as bytes); a row's
-         * two scale bytes hold the sub-block's 6-bit scale and min as Q4_K's do, and the super-block's d and dmin, as
-         * floats, lie after the cells ({@link #superOffset}). A value is {@code d * scale * q - dmin * min}, as in GGUF.
+         * Q5_K: each 32-value sub-block of a super-block as a Q4_K block of its low four bits (the same nibble pairs, the
+         * same pairing) and a fifth quant group of its inverted high bits ({@link #q5HighBit}); a row's two scale bytes
+         * hold the sub-block's 6-bit scale and min as Q4_K's do, and the super-block's d and dmin, as floats, lie after
+         * the cells ({@link #superOffset}). A value is {@code d * scale * q - dmin * min}, as in GGUF.
          */
-        Q5_K(32) {
+        Q5_K(20) {
             @Override
             int first(int i) {
-                return byteFirst(i);
+                return nibbleFirst(i);
             }
         };
 
@@ -177,20 +180,33 @@ public final class QuantTiles {
         }
     }
 
-    /** The value in the low half of activation pair {@code i} of the byte formats (Q8_0, Q6_K, Q5_K). */
+    /** The value in the low half of activation pair {@code i} of the byte formats (Q8_0, Q6_K). */
     private static int byteFirst(int i) {
         return 4 * (i >> 1) + (i & 1);
     }
 
-    /** The value in the low half of activation pair {@code i} of the nibble formats (Q4_0, Q4_K). */
+    /** The value in the low half of activation pair {@code i} of the nibble formats (Q4_0, Q4_1, Q4_K, Q5_K). */
     private static int nibbleFirst(int i) {
         int m = i >> 2;
         int p = i & 3;
         return 4 * m + (p >> 1) + 16 * (p & 1);
     }
 
+    /**
+     * The bit of a Q5_K row's high-bit int (quant group 4 of its block) that holds value {@code j}'s high bit, inverted:
+     * bit {@code i} for the value in the low half of activation pair i, bit {@code 16 + i} for the value in the high
+     * half. So pair i's two bits come to 4 and 20 shifting the int right by {@code i - i % 4} and left by {@code 4 - i % 4}, and one mask makes them the
+     * 16s that turn the pair's nibbles n into {@code n - 16} where the high bit is clear: the values minus 16, -16..15.
+     */
+    static int q5HighBit(int j) {
+        int pair = 4 * ((j & 15) >> 2) + 2 * (j & 1) + (j >> 4);
+        return pair + 16 * ((j >> 1) & 1);
+    }
+
     private static final long Q4_CELL = Format.Q4_0.cell();
     private static final long Q41_CELL = Format.Q4_1.cell();
+    private static final long Q5_CELL = Format.Q5_K.cell();
+    private static final long Q5_SCALES = Format.Q5_K.scales();
     /** A Q4_K tile's super-block floats: ROWS d, then ROWS dmin. */
     static final long SUPER = Format.Q4_K.superBytes();
     /** A Q6_K tile's super-block floats: ROWS d. */
@@ -294,16 +310,22 @@ public final class QuantTiles {
                         long qs = bo + 16 + 32L * (j >> 1);
                         long quant = quantOffset(f, tiles, blocks, t, b);
                         for (int m = 0; m < 4; m++) {
-                            int lo = src.get(I32, qs + 4L * m);
-                            int hi = src.get(I32, qs + 16 + 4L * m);
-                            int four = (j & 1) == 0 ? (lo & 0x0F0F0F0F) | (hi & 0x0F0F0F0F) << 4
-                                    : (lo >>> 4 & 0x0F0F0F0F) | (hi & 0xF0F0F0F0);
-                            dst.set(I32, quant + quantStride * m + 4L * r, four);
+                            dst.set(I32, quant + quantStride * m + 4L * r, subBlockNibbles(src, qs, j, m));
                         }
                     }
                 }
             }
         }
+    }
+
+    /**
+     * Quant group m of a Q4_K or Q5_K sub-block j as a Q4_0 block's: values 4m..4m+3 (low nibbles) and 4m+16..4m+19 (high),
+     * from the low (j even) or high nibbles of the 32 bytes at {@code qs}, which hold the sub-block's value l in byte l.
+     */
+    private static int subBlockNibbles(MemorySegment src, long qs, int j, int m) {
+        int lo = src.get(I32, qs + 4L * m);
+        int hi = src.get(I32, qs + 16 + 4L * m);
+        return (j & 1) == 0 ? (lo & 0x0F0F0F0F) | (hi & 0x0F0F0F0F) << 4 : (lo >>> 4 & 0x0F0F0F0F) | (hi & 0xF0F0F0F0);
     }
 
     /**
@@ -360,8 +382,9 @@ public final class QuantTiles {
 
     /**
      * {@link #repack} of a Q5_K matrix: value l of sub-block j is the low (j even) or high nibble of byte
-     * {@code 32 * (j / 2) + l} of qs plus 16 times bit j of byte l of qh (ggml's order), as the byte 4m + k of a Q8_0
-     * block; the sub-block's scale and min as Q4_K's, d and dmin as floats.
+     * {@code 32 * (j / 2) + l} of qs plus 16 times bit j of byte l of qh (ggml's order). The nibbles go where
+     * {@link #repackQ4K} puts Q4_K's, the high bits, inverted, into quant group 4 ({@link #q5HighBit}); the sub-block's
+     * scale and min as Q4_K's, d and dmin as floats.
      */
     private static void repackQ5K(MemorySegment src, MemorySegment dst, int rows, int cols, int t0, int t1) {
         Format f = Format.Q5_K;
@@ -387,16 +410,16 @@ public final class QuantTiles {
                         dst.set(I16, scaleOffset(f, tiles, blocks, t, b) + 2L * r, (short) scaleAndMin);
                         long qs = bo + 48 + 32L * (j >> 1);
                         long quant = quantOffset(f, tiles, blocks, t, b);
-                        for (int m = 0; m < 8; m++) {
-                            int four = 0;
-                            for (int k = 0; k < 4; k++) {
-                                int l = 4 * m + k;
-                                int low = src.get(ValueLayout.JAVA_BYTE, qs + l) >> (4 * (j & 1)) & 0xF;
-                                int top = src.get(ValueLayout.JAVA_BYTE, qh + l) >> j & 1;
-                                four |= (low | top << 4) << (8 * k);
-                            }
-                            dst.set(I32, quant + quantStride * m + 4L * r, four);
+                        for (int m = 0; m < 4; m++) {
+                            dst.set(I32, quant + quantStride * m + 4L * r, subBlockNibbles(src, qs, j, m));
                         }
+                        int inverted = 0;
+                        for (int l = 0; l < 32; l++) {
+                            if ((src.get(ValueLayout.JAVA_BYTE, qh + l) >> j & 1) == 0) {
+                                inverted |= 1 << q5HighBit(l);
+                            }
+                        }
+                        dst.set(I32, quant + quantStride * 4 + 4L * r, inverted);
                     }
                 }
             }
@@ -461,14 +484,19 @@ public final class QuantTiles {
                 dHigh = super6 * (byte) (slot >> 8);
             }
             int yb = yo + 32 * b;
-            for (int m = 0; m < f.quantBytes / 4; m++) {
+            // Q5_K: the high bits, inverted, after the nibbles
+            int inverted = f == Format.Q5_K ? w.get(I32, quant + quantStride(tiles(rows), t) * 4 + 4L * r) : 0;
+            for (int m = 0; m < (f == Format.Q5_K ? 4 : f.quantBytes / 4); m++) {
                 int four = w.get(I32, quant + quantStride(tiles(rows), t) * m + 4L * r);
                 for (int k = 0; k < 4; k++) {
                     int q = four >>> (8 * k);
                     if (f == Format.Q8_0) {
                         y[yb + 4 * m + k] = (byte) q * d;
                     } else if (f == Format.Q5_K) {
-                        y[yb + 4 * m + k] = d * (q & 0xFF) - min;
+                        for (int j = 4 * m + k; j < 32; j += 16) {
+                            int nibble = j < 16 ? q & 0xF : q >>> 4 & 0xF;
+                            y[yb + j] = d * (nibble + 16 - 16 * (inverted >>> q5HighBit(j) & 1)) - min;
+                        }
                     } else if (f == Format.Q6_K) {
                         y[yb + 4 * m + k] = (4 * m + k < 16 ? dLow : dHigh) * (byte) q;
                     } else if (f == Format.Q4_K || f == Format.Q4_1) {
@@ -1021,43 +1049,61 @@ public final class QuantTiles {
     }
 
     /**
-     * {@link #q8Matvec4}'s 16-bit products for four whole Q5_K tiles (values 0..31: two products per 16-bit lane stay
-     * within 2 * 31 * 127), each block's integer sum scaled by {@code d * scale}; {@code dmin * min} meets the
-     * activations' block sum, as in {@link #k4Matvec4}: {@code d_x * (sum * ds - x_sum * dm)}, two FMAs.
+     * {@link #k4Matvec4}'s nibble products for four whole Q5_K tiles, each nibble less 16 where its value's high bit is
+     * clear ({@link #q5HighBit}): the value minus 16, -16..15, so the 16 products a 16-bit lane sums per block stay
+     * within 16 * 16 * 127 = 32512 without widening. A sub-block's sum is scaled by {@code d * scale}; the rest of the
+     * value, {@code 16 * d * scale - dmin * min}, meets the activations' block sum, as in {@link #k4Matvec4}. 5.75 bits a
+     * weight read where the tiles as Q8_0 bytes read 8.75 (TinyLlama-shaped decode: see the class comment).
      */
     private static void k5Matvec4(MemorySegment w, int rows, int blocks, Q8Activations a, int t, float[] out, int o) {
         int[] pairs = a.pairs;
-        long group = (long) t * blocks * Q8_CELL;
+        long group = (long) t * blocks * Q5_CELL;
         long supers = superOffset(Format.Q5_K, tiles(rows), blocks, t, 0);
         FloatVector acc0 = FloatVector.zero(F);
         FloatVector acc1 = acc0;
         FloatVector acc2 = acc0;
         FloatVector acc3 = acc0;
         for (int b = 0; b < blocks; b++) {
-            long c0 = group + 4L * b * Q8_CELL;
-            long s0 = c0 + 4 * Q8_SCALES;
+            // the block's run: quant group m of tile i at (4m + i) * GROUP (group 4: the high bits), then the scales
+            long c0 = group + 4L * b * Q5_CELL;
+            long s0 = c0 + 4 * Q5_SCALES;
             long sup = supers + (b >> 3) * 4 * SUPER5;
             int po = b * Q8Activations.PAIRS;
-            IntVector z0 = IntVector.zero(I), z1 = z0, z2 = z0, z3 = z0;
-            for (int g = 0; g < 8; g++) {
-                IntVector v0 = IntVector.fromMemorySegment(I, w, c0 + GROUP * (4 * g + 0), LE);
-                IntVector v1 = IntVector.fromMemorySegment(I, w, c0 + GROUP * (4 * g + 1), LE);
-                IntVector v2 = IntVector.fromMemorySegment(I, w, c0 + GROUP * (4 * g + 2), LE);
-                IntVector v3 = IntVector.fromMemorySegment(I, w, c0 + GROUP * (4 * g + 3), LE);
-                ShortVector pa = IntVector.broadcast(I, pairs[po + 2 * g]).reinterpretAsShorts();
-                ShortVector pb = IntVector.broadcast(I, pairs[po + 2 * g + 1]).reinterpretAsShorts();
-                IntVector p0 = v0.lanewise(VectorOperators.LSHL, 8).reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(pa)
-                        .add(v0.reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(pb)).reinterpretAsInts();
-                IntVector p1 = v1.lanewise(VectorOperators.LSHL, 8).reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(pa)
-                        .add(v1.reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(pb)).reinterpretAsInts();
-                IntVector p2 = v2.lanewise(VectorOperators.LSHL, 8).reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(pa)
-                        .add(v2.reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(pb)).reinterpretAsInts();
-                IntVector p3 = v3.lanewise(VectorOperators.LSHL, 8).reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(pa)
-                        .add(v3.reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(pb)).reinterpretAsInts();
-                z0 = p0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(p0.lanewise(VectorOperators.ASHR, 16)).add(z0);
-                z1 = p1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(p1.lanewise(VectorOperators.ASHR, 16)).add(z1);
-                z2 = p2.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(p2.lanewise(VectorOperators.ASHR, 16)).add(z2);
-                z3 = p3.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(p3.lanewise(VectorOperators.ASHR, 16)).add(z3);
+            IntVector i0 = IntVector.fromMemorySegment(I, w, c0 + GROUP * 16, LE);
+            IntVector i1 = IntVector.fromMemorySegment(I, w, c0 + GROUP * 17, LE);
+            IntVector i2 = IntVector.fromMemorySegment(I, w, c0 + GROUP * 18, LE);
+            IntVector i3 = IntVector.fromMemorySegment(I, w, c0 + GROUP * 19, LE);
+            ShortVector x = ShortVector.zero(S);
+            ShortVector y = x;
+            ShortVector z = x;
+            ShortVector q = x;
+            for (int m = 0; m < 4; m++) {
+                IntVector v = IntVector.fromMemorySegment(I, w, c0 + GROUP * (4 * m + 0), LE);
+                IntVector u = IntVector.fromMemorySegment(I, w, c0 + GROUP * (4 * m + 1), LE);
+                IntVector vv = IntVector.fromMemorySegment(I, w, c0 + GROUP * (4 * m + 2), LE);
+                IntVector uu = IntVector.fromMemorySegment(I, w, c0 + GROUP * (4 * m + 3), LE);
+                int p = po + 4 * m;
+                // the high bits of pairs 4m..4m+3 at 0..3 and 16..19 (a rotation by a count that is not a constant is not
+                // compiled to vector code: every call boxes)
+                IntVector j0 = i0.lanewise(VectorOperators.LSHR, 4 * m);
+                IntVector j1 = i1.lanewise(VectorOperators.LSHR, 4 * m);
+                IntVector j2 = i2.lanewise(VectorOperators.LSHR, 4 * m);
+                IntVector j3 = i3.lanewise(VectorOperators.LSHR, 4 * m);
+                // pair 4m + k: nibbles k of each 32-bit lane's two bytes, their high bits shifted to 4 and 20. A loop, not
+                // written out: written out, the kernel outgrows what C1 can profile, and C2 never compiles it
+                for (int k = 0; k < 4; k++) {
+                    ShortVector pk = IntVector.broadcast(I, pairs[p + k]).reinterpretAsShorts();
+                    int shift = 4 * k;
+                    int up = 4 - k;
+                    x = v.lanewise(VectorOperators.LSHR, shift).and(0x000F000F).reinterpretAsShorts()
+                            .sub(j0.lanewise(VectorOperators.LSHL, up).and(0x00100010).reinterpretAsShorts()).mul(pk).add(x);
+                    y = u.lanewise(VectorOperators.LSHR, shift).and(0x000F000F).reinterpretAsShorts()
+                            .sub(j1.lanewise(VectorOperators.LSHL, up).and(0x00100010).reinterpretAsShorts()).mul(pk).add(y);
+                    z = vv.lanewise(VectorOperators.LSHR, shift).and(0x000F000F).reinterpretAsShorts()
+                            .sub(j2.lanewise(VectorOperators.LSHL, up).and(0x00100010).reinterpretAsShorts()).mul(pk).add(z);
+                    q = uu.lanewise(VectorOperators.LSHR, shift).and(0x000F000F).reinterpretAsShorts()
+                            .sub(j3.lanewise(VectorOperators.LSHL, up).and(0x00100010).reinterpretAsShorts()).mul(pk).add(q);
+                }
             }
             // per row: the sub-block's scale (low byte) and min (high byte) times the super-block's d and dmin
             IntVector h0 = (IntVector) ShortVector.fromMemorySegment(SCALE, w, s0 + 0L * ROWS, LE).convertShape(VectorOperators.S2I, I, 0);
@@ -1068,24 +1114,32 @@ public final class QuantTiles {
             FloatVector d1 = FloatVector.fromMemorySegment(F, w, sup + SUPER5, LE).mul((FloatVector) h1.and(0xFF).convert(VectorOperators.I2F, 0));
             FloatVector d2 = FloatVector.fromMemorySegment(F, w, sup + 2 * SUPER5, LE).mul((FloatVector) h2.and(0xFF).convert(VectorOperators.I2F, 0));
             FloatVector d3 = FloatVector.fromMemorySegment(F, w, sup + 3 * SUPER5, LE).mul((FloatVector) h3.and(0xFF).convert(VectorOperators.I2F, 0));
-            FloatVector m0 = FloatVector.fromMemorySegment(F, w, sup + 4L * ROWS, LE)
-                    .mul((FloatVector) h0.lanewise(VectorOperators.LSHR, 8).and(0xFF).convert(VectorOperators.I2F, 0));
-            FloatVector m1 = FloatVector.fromMemorySegment(F, w, sup + SUPER5 + 4L * ROWS, LE)
-                    .mul((FloatVector) h1.lanewise(VectorOperators.LSHR, 8).and(0xFF).convert(VectorOperators.I2F, 0));
-            FloatVector m2 = FloatVector.fromMemorySegment(F, w, sup + 2 * SUPER5 + 4L * ROWS, LE)
-                    .mul((FloatVector) h2.lanewise(VectorOperators.LSHR, 8).and(0xFF).convert(VectorOperators.I2F, 0));
-            FloatVector m3 = FloatVector.fromMemorySegment(F, w, sup + 3 * SUPER5 + 4L * ROWS, LE)
-                    .mul((FloatVector) h3.lanewise(VectorOperators.LSHR, 8).and(0xFF).convert(VectorOperators.I2F, 0));
-            FloatVector r0 = (FloatVector) IntVector.zero(I).add(z0).convert(VectorOperators.I2F, 0); // z0..z3 carried: see LoopCarried
-            FloatVector r1 = (FloatVector) IntVector.zero(I).add(z1).convert(VectorOperators.I2F, 0);
-            FloatVector r2 = (FloatVector) IntVector.zero(I).add(z2).convert(VectorOperators.I2F, 0);
-            FloatVector r3 = (FloatVector) IntVector.zero(I).add(z3).convert(VectorOperators.I2F, 0);
+            FloatVector e0 = d0.mul(16f).sub(FloatVector.fromMemorySegment(F, w, sup + 4L * ROWS, LE)
+                    .mul((FloatVector) h0.lanewise(VectorOperators.LSHR, 8).and(0xFF).convert(VectorOperators.I2F, 0)));
+            FloatVector e1 = d1.mul(16f).sub(FloatVector.fromMemorySegment(F, w, sup + SUPER5 + 4L * ROWS, LE)
+                    .mul((FloatVector) h1.lanewise(VectorOperators.LSHR, 8).and(0xFF).convert(VectorOperators.I2F, 0)));
+            FloatVector e2 = d2.mul(16f).sub(FloatVector.fromMemorySegment(F, w, sup + 2 * SUPER5 + 4L * ROWS, LE)
+                    .mul((FloatVector) h2.lanewise(VectorOperators.LSHR, 8).and(0xFF).convert(VectorOperators.I2F, 0)));
+            FloatVector e3 = d3.mul(16f).sub(FloatVector.fromMemorySegment(F, w, sup + 3 * SUPER5 + 4L * ROWS, LE)
+                    .mul((FloatVector) h3.lanewise(VectorOperators.LSHR, 8).and(0xFF).convert(VectorOperators.I2F, 0)));
+            IntVector v0 = ShortVector.zero(S).add(x).reinterpretAsInts(); // x..q carried: see LoopCarried
+            IntVector v1 = ShortVector.zero(S).add(y).reinterpretAsInts();
+            IntVector v2 = ShortVector.zero(S).add(z).reinterpretAsInts();
+            IntVector v3 = ShortVector.zero(S).add(q).reinterpretAsInts();
+            FloatVector n0 = (FloatVector) v0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                    .add(v0.lanewise(VectorOperators.ASHR, 16)).convert(VectorOperators.I2F, 0);
+            FloatVector n1 = (FloatVector) v1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                    .add(v1.lanewise(VectorOperators.ASHR, 16)).convert(VectorOperators.I2F, 0);
+            FloatVector n2 = (FloatVector) v2.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                    .add(v2.lanewise(VectorOperators.ASHR, 16)).convert(VectorOperators.I2F, 0);
+            FloatVector n3 = (FloatVector) v3.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                    .add(v3.lanewise(VectorOperators.ASHR, 16)).convert(VectorOperators.I2F, 0);
             FloatVector da = FloatVector.broadcast(F, a.scales[b]);
-            FloatVector dsum = FloatVector.broadcast(F, -(a.scales[b] * a.sums[b]));
-            acc0 = m0.fma(dsum, r0.mul(d0).fma(da, acc0));
-            acc1 = m1.fma(dsum, r1.mul(d1).fma(da, acc1));
-            acc2 = m2.fma(dsum, r2.mul(d2).fma(da, acc2));
-            acc3 = m3.fma(dsum, r3.mul(d3).fma(da, acc3));
+            FloatVector dsum = FloatVector.broadcast(F, a.scales[b] * a.sums[b]);
+            acc0 = e0.fma(dsum, n0.mul(d0).fma(da, acc0));
+            acc1 = e1.fma(dsum, n1.mul(d1).fma(da, acc1));
+            acc2 = e2.fma(dsum, n2.mul(d2).fma(da, acc2));
+            acc3 = e3.fma(dsum, n3.mul(d3).fma(da, acc3));
         }
         LoopCarried.FLOATS.add(acc0).intoArray(out, o);
         LoopCarried.FLOATS.add(acc1).intoArray(out, o + ROWS);
@@ -1106,20 +1160,30 @@ public final class QuantTiles {
         for (int b = 0; b < blocks; b++) {
             long cell = quant + b * stride;
             int po = b * Q8Activations.PAIRS;
-            IntVector z = IntVector.zero(I);
-            for (int g = 0; g < 8; g++) {
-                IntVector v = IntVector.fromMemorySegment(I, w, cell + quantStride * g, LE);
-                IntVector p = v.lanewise(VectorOperators.LSHL, 8).reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(IntVector.broadcast(I, pairs[po + 2 * g]).reinterpretAsShorts())
-                        .add(v.reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(IntVector.broadcast(I, pairs[po + 2 * g + 1]).reinterpretAsShorts())).reinterpretAsInts();
-                z = p.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(p.lanewise(VectorOperators.ASHR, 16)).add(z);
+            IntVector hi = IntVector.fromMemorySegment(I, w, cell + quantStride * 4, LE);
+            ShortVector s = ShortVector.zero(S);
+            for (int m = 0; m < 4; m++) {
+                IntVector v = IntVector.fromMemorySegment(I, w, cell + quantStride * m, LE);
+                IntVector hm = hi.lanewise(VectorOperators.LSHR, 4 * m); // pairs 4m..4m+3's high bits at 0..3 and 16..19
+                int p = po + 4 * m;
+                s = v.and(0x000F000F).reinterpretAsShorts().sub(hm.lanewise(VectorOperators.LSHL, 4).and(0x00100010).reinterpretAsShorts())
+                        .mul(IntVector.broadcast(I, pairs[p]).reinterpretAsShorts()).add(s);
+                s = v.lanewise(VectorOperators.LSHR, 4).and(0x000F000F).reinterpretAsShorts().sub(hm.lanewise(VectorOperators.LSHL, 3).and(0x00100010).reinterpretAsShorts())
+                        .mul(IntVector.broadcast(I, pairs[p + 1]).reinterpretAsShorts()).add(s);
+                s = v.lanewise(VectorOperators.LSHR, 8).and(0x000F000F).reinterpretAsShorts().sub(hm.lanewise(VectorOperators.LSHL, 2).and(0x00100010).reinterpretAsShorts())
+                        .mul(IntVector.broadcast(I, pairs[p + 2]).reinterpretAsShorts()).add(s);
+                s = v.lanewise(VectorOperators.LSHR, 12).and(0x000F000F).reinterpretAsShorts().sub(hm.lanewise(VectorOperators.LSHL, 1).and(0x00100010).reinterpretAsShorts())
+                        .mul(IntVector.broadcast(I, pairs[p + 3]).reinterpretAsShorts()).add(s);
             }
             long sup = supers + (b >> 3) * superStride;
             IntVector h = (IntVector) ShortVector.fromMemorySegment(SCALE, w, scales + b * stride, LE).convertShape(VectorOperators.S2I, I, 0);
             FloatVector d = FloatVector.fromMemorySegment(F, w, sup, LE).mul((FloatVector) h.and(0xFF).convert(VectorOperators.I2F, 0));
-            FloatVector m = FloatVector.fromMemorySegment(F, w, sup + 4L * ROWS, LE)
-                    .mul((FloatVector) h.lanewise(VectorOperators.LSHR, 8).and(0xFF).convert(VectorOperators.I2F, 0));
-            FloatVector r = (FloatVector) IntVector.zero(I).add(z).convert(VectorOperators.I2F, 0); // z carried: see LoopCarried
-            acc = m.fma(FloatVector.broadcast(F, -(a.scales[b] * a.sums[b])), r.mul(d).fma(FloatVector.broadcast(F, a.scales[b]), acc));
+            FloatVector e = d.mul(16f).sub(FloatVector.fromMemorySegment(F, w, sup + 4L * ROWS, LE)
+                    .mul((FloatVector) h.lanewise(VectorOperators.LSHR, 8).and(0xFF).convert(VectorOperators.I2F, 0)));
+            IntVector v = ShortVector.zero(S).add(s).reinterpretAsInts(); // s carried: see LoopCarried
+            FloatVector n = (FloatVector) v.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                    .add(v.lanewise(VectorOperators.ASHR, 16)).convert(VectorOperators.I2F, 0);
+            acc = e.fma(FloatVector.broadcast(F, a.scales[b] * a.sums[b]), n.mul(d).fma(FloatVector.broadcast(F, a.scales[b]), acc));
         }
         int valid = rows - t * ROWS;
         if (valid >= ROWS) {

@@ -388,8 +388,8 @@ public final class TiledBatch {
 
     /**
      * Tile {@code t}'s block {@code b} (32 columns) as floats into {@code wt[base + c * stride + r]}: every value is
-     * {@code q * scale + offset}, one FMA. The nibble formats (16 quant bytes) take Q4_0's layout, the byte formats
-     * Q8_0's signed bytes (Q5_K's 0..31 among them). Per format, the scale of values 0..15 ({@code low}) and of 16..31
+     * {@code q * scale + offset}, one FMA. The nibble formats take Q4_0's layout (Q5_K's high bits after it), the byte
+     * formats Q8_0's signed bytes. Per format, the scale of values 0..15 ({@code low}) and of 16..31
      * ({@code high}, Q6_K's second 8-bit scale) and the offset: Q4_0 {@code -8 d}, Q4_1 its min, the K-quants with
      * mins {@code -dmin * min}, the others none.
      */
@@ -426,15 +426,24 @@ public final class TiledBatch {
                 offset = FloatVector.zero(F);
             }
         }
-        if (f.quantBytes == 16) {
+        if (f.quantBytes != 32) {
+            // Q5_K: each nibble less 16 where its value's high bit is clear (the inverted bits follow the nibbles,
+            // QuantTiles.q5HighBit), so d * 16 more offset
+            boolean q5 = f == QuantTiles.Format.Q5_K;
+            IntVector inverted = q5 ? IntVector.fromMemorySegment(I, w, quant + quantStride * 4, LE) : IntVector.zero(I);
+            FloatVector shifted = q5 ? low.mul(16f).add(offset) : offset;
             for (int m = 0; m < 4; m++) {
                 IntVector v = IntVector.fromMemorySegment(I, w, quant + quantStride * m, LE);
                 for (int k = 0; k < 4; k++) {
                     IntVector q = v.lanewise(VectorOperators.LSHR, 8 * k);
-                    ((FloatVector) q.and(0xF).convert(VectorOperators.I2F, 0)).fma(low, offset)
-                            .intoArray(wt, base + (4 * m + k) * stride);
-                    ((FloatVector) q.lanewise(VectorOperators.LSHR, 4).and(0xF).convert(VectorOperators.I2F, 0)).fma(low, offset)
-                            .intoArray(wt, base + (4 * m + k + 16) * stride);
+                    IntVector first = q.and(0xF);
+                    IntVector second = q.lanewise(VectorOperators.LSHR, 4).and(0xF);
+                    if (q5) {
+                        first = first.sub(inverted.lanewise(VectorOperators.LSHR, QuantTiles.q5HighBit(4 * m + k)).and(1).lanewise(VectorOperators.LSHL, 4));
+                        second = second.sub(inverted.lanewise(VectorOperators.LSHR, QuantTiles.q5HighBit(4 * m + k + 16)).and(1).lanewise(VectorOperators.LSHL, 4));
+                    }
+                    ((FloatVector) first.convert(VectorOperators.I2F, 0)).fma(low, shifted).intoArray(wt, base + (4 * m + k) * stride);
+                    ((FloatVector) second.convert(VectorOperators.I2F, 0)).fma(low, shifted).intoArray(wt, base + (4 * m + k + 16) * stride);
                 }
             }
             return;

@@ -233,20 +233,24 @@ class TiledProductsTest {
             }
             assertLargestSumsExact(new WeightMatrix("w", GgmlType.Q8_0, rows, cols, q8), q);
         }
-        // Q5_K: every value 31 (all nibbles and high bits set), scale 1, min 0: the largest products of its byte tiles
-        MemorySegment q5 = MemorySegment.ofArray(new byte[rows * 176]);
-        for (int b = 0; b < rows; b++) {
-            q5.set(F16, 176L * b, Float.floatToFloat16(1f));
-            q5.set(F16, 176L * b + 2, Float.floatToFloat16(0f));
-            for (int j = 0; j < 4; j++) {
-                q5.set(ValueLayout.JAVA_BYTE, 176L * b + 4 + j, (byte) 1); // sub-blocks 0..3: scale 1
-                q5.set(ValueLayout.JAVA_BYTE, 176L * b + 12 + j, (byte) 1); // sub-blocks 4..7: scale 1, min 0
+        // Q5_K, decode summing the values minus 16 in 16-bit lanes: every value 31 (all nibbles and high bits set; +15),
+        // scale 1, min 0; then every value 0 (-16: the 16 products of a lane sum to +-32512), scale 1, dmin 1, min 1
+        for (int top : new int[] {31, 0}) {
+            MemorySegment q5 = MemorySegment.ofArray(new byte[rows * 176]);
+            for (int b = 0; b < rows; b++) {
+                q5.set(F16, 176L * b, Float.floatToFloat16(1f));
+                q5.set(F16, 176L * b + 2, Float.floatToFloat16(top == 0 ? 1f : 0f));
+                for (int j = 0; j < 4; j++) {
+                    q5.set(ValueLayout.JAVA_BYTE, 176L * b + 4 + j, (byte) 1); // sub-blocks 0..3: scale 1
+                    q5.set(ValueLayout.JAVA_BYTE, 176L * b + 8 + j, (byte) 1); // sub-blocks 0..3: min 1 (times dmin)
+                    q5.set(ValueLayout.JAVA_BYTE, 176L * b + 12 + j, (byte) 0x11); // sub-blocks 4..7: scale 1, min 1
+                }
+                for (int j = 16; j < 176; j++) {
+                    q5.set(ValueLayout.JAVA_BYTE, 176L * b + j, (byte) (top == 0 ? 0 : 0xFF));
+                }
             }
-            for (int j = 16; j < 176; j++) {
-                q5.set(ValueLayout.JAVA_BYTE, 176L * b + j, (byte) 0xFF);
-            }
+            assertLargestSumsExact(new WeightMatrix("w", GgmlType.Q5_K, rows, 256, q5), top == 0 ? -1f : 31f);
         }
-        assertLargestSumsExact(new WeightMatrix("w", GgmlType.Q5_K, rows, 256, q5), 31f);
     }
 
     @Test
