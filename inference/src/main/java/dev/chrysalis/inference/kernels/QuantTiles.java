@@ -46,10 +46,12 @@ import jdk.incubator.vector.VectorSpecies;
  * (float dot products per row), TinyLlama-shaped Q4_K decoded at 12.7 tok/s and prefilled at 74; tiled, 53-55 and
  * 160-184 (Q4_0: 55-58 and 189-204, same sitting).
  *
- * <p>Q6_K (Q4_K_M's output, value and down projections) tiles as Q8_0: its 6-bit values minus 32 as signed bytes,
- * its two 16-value scales in the scale bytes, d as a float after the cells; a block's halves are summed apart and
- * scaled in integers. 8.6 bits a weight against the file's 6.6, but decode runs Q8_0's kernels: TinyLlama-shaped,
- * 30.1 tok/s (Q8_0 28.9) where the float dot products ran about 4x slower than llama.cpp.
+ * <p>Q6_K (Q4_K_M's output, value and down projections) tiles as Q4_0 plus two quant groups of top bits per block: the
+ * low four bits of its 6-bit values in Q4_0's nibble layout, the top two in pairs ({@link #q6TopBits}), its two 16-value
+ * scales in the scale bytes, d as a float after the cells. Decode joins each nibble and its top bits, less 32, and sums
+ * a block's halves apart, scaled in integers. 6.6 bits a weight against the file's 6.6. TinyLlama-shaped: the float dot
+ * products ran about 4x slower than llama.cpp; the values as Q8_0 bytes (8.6 bits a weight) decoded at 31.0 tok/s
+ * (llama.cpp 26.8) with RSS 1375 MiB for the 862 MiB file; this way 33.2 (llama.cpp 29.1), RSS 1141 MiB.
  *
  * <p>Q5_K (Q5_K_M's bulk) tiles as Q4_K plus a fifth quant group of high bits per block: the low four bits of its
  * values in Q4_K's nibble layout, the high bits inverted ({@link #q5HighBit}), the scales and mins as Q4_K's. Decode
@@ -115,14 +117,15 @@ public final class QuantTiles {
             }
         },
         /**
-         * Q6_K: each 32-value block of a super-block as a Q8_0 block (its 6-bit values minus 32, as signed bytes:
-         * 8 bits a weight where the file has 6.5625); a row's two scale bytes hold the signed 8-bit scales of the
-         * block's two 16-value halves, and the super-block's d, as a float, lies after the cells ({@link #superOffset}).
+         * Q6_K: each 32-value block of a super-block as a Q4_0 block of the low four bits of its 6-bit values (the same
+         * nibble pairs, the same pairing) and quant groups 4 and 5 of their top two bits ({@link #q6TopBits}); a row's two
+         * scale bytes hold the signed 8-bit scales of the block's two 16-value halves, and the super-block's d, as a
+         * float, lies after the cells ({@link #superOffset}). A value is {@code d * scale * (q - 32)}, as in GGUF.
          */
-        Q6_K(32) {
+        Q6_K(24) {
             @Override
             int first(int i) {
-                return byteFirst(i);
+                return nibbleFirst(i);
             }
         },
         /**
@@ -180,12 +183,12 @@ public final class QuantTiles {
         }
     }
 
-    /** The value in the low half of activation pair {@code i} of the byte formats (Q8_0, Q6_K). */
+    /** The value in the low half of activation pair {@code i} of the byte format (Q8_0). */
     private static int byteFirst(int i) {
         return 4 * (i >> 1) + (i & 1);
     }
 
-    /** The value in the low half of activation pair {@code i} of the nibble formats (Q4_0, Q4_1, Q4_K, Q5_K). */
+    /** The value in the low half of activation pair {@code i} of the nibble formats (Q4_0, Q4_1, Q4_K, Q5_K, Q6_K). */
     private static int nibbleFirst(int i) {
         int m = i >> 2;
         int p = i & 3;
@@ -199,13 +202,31 @@ public final class QuantTiles {
      * 16s that turn the pair's nibbles n into {@code n - 16} where the high bit is clear: the values minus 16, -16..15.
      */
     static int q5HighBit(int j) {
-        int pair = 4 * ((j & 15) >> 2) + 2 * (j & 1) + (j >> 4);
-        return pair + 16 * ((j >> 1) & 1);
+        return nibblePair(j) + 16 * ((j >> 1) & 1);
+    }
+
+    /** The activation pair of the nibble formats whose low or high half meets value {@code j} (see {@link #nibbleFirst}). */
+    private static int nibblePair(int j) {
+        return 4 * ((j & 15) >> 2) + 2 * (j & 1) + (j >> 4);
+    }
+
+    /**
+     * Where a Q6_K row keeps value {@code j}'s top two bits: in quant group {@code 4 + i / 8} for activation pair i (of
+     * quant groups 4i/4..), at bit {@code 2 * (i % 8)}, {@code 16} further for the value in the pair's high half;
+     * returned as {@code 32 * (group - 4) + bit}. So pairs 4m..4m+3's bits lie at 0..7 and 16..23 of their group shifted
+     * right by {@code 8 * (m % 2)}, and pair 4m + k's come to 4 and 20 shifting that left by {@code 4 - 2k} (right by 2
+     * for k = 3): one mask makes them {@code 16 * top}, which joins the nibble's four bits.
+     */
+    static int q6TopBits(int j) {
+        int pair = nibblePair(j);
+        return 32 * (pair >> 3) + 2 * (pair & 7) + 16 * ((j >> 1) & 1);
     }
 
     private static final long Q4_CELL = Format.Q4_0.cell();
     private static final long Q41_CELL = Format.Q4_1.cell();
     private static final long Q5_CELL = Format.Q5_K.cell();
+    private static final long Q6_CELL = Format.Q6_K.cell();
+    private static final long Q6_SCALES = Format.Q6_K.scales();
     private static final long Q5_SCALES = Format.Q5_K.scales();
     /** A Q4_K tile's super-block floats: ROWS d, then ROWS dmin. */
     static final long SUPER = Format.Q4_K.superBytes();
@@ -338,8 +359,9 @@ public final class QuantTiles {
     }
 
     /**
-     * {@link #repack} of a Q6_K matrix: its 6-bit values (low 4 bits in ql, high 2 in qh; ggml's order) minus 32 as
-     * the signed bytes of Q8_0 blocks, the 16-value scales two to a row's scale slot, d as a float.
+     * {@link #repack} of a Q6_K matrix: its 6-bit values (low 4 bits in ql, high 2 in qh; ggml's order) as Q4_0 blocks of
+     * their low four bits and two quant groups of their top two ({@link #q6TopBits}), the 16-value scales two to a row's
+     * scale slot, d as a float.
      */
     private static void repackQ6K(MemorySegment src, MemorySegment dst, int rows, int cols, int t0, int t1) {
         Format f = Format.Q6_K;
@@ -347,7 +369,7 @@ public final class QuantTiles {
         int supers = cols >> 8;
         long rowBytes = 210L * supers;
         int tiles = tiles(rows);
-        byte[] q = new byte[256];
+        int[] q = new int[256];
         for (int t = t0; t < t1; t++) {
             long quantStride = quantStride(tiles, t);
             for (int r = 0; r < Math.min(ROWS, rows - t * ROWS); r++) {
@@ -362,18 +384,28 @@ public final class QuantTiles {
                         int l = v & 31;
                         int low = src.get(ValueLayout.JAVA_BYTE, bo + 64L * n + l + 32 * (k & 1)) >> (4 * (k >> 1)) & 0xF;
                         int high = src.get(ValueLayout.JAVA_BYTE, bo + 128 + 32L * n + l) >> (2 * k) & 3;
-                        q[v] = (byte) ((low | high << 4) - 32);
+                        q[v] = low | high << 4;
                     }
                     for (int j = 0; j < 8; j++) {
                         int b = 8 * sb + j;
                         int scales = src.get(ValueLayout.JAVA_BYTE, bo + 192 + 2 * j) & 0xFF | src.get(ValueLayout.JAVA_BYTE, bo + 193 + 2 * j) << 8;
                         dst.set(I16, scaleOffset(f, tiles, blocks, t, b) + 2L * r, (short) scales);
                         long quant = quantOffset(f, tiles, blocks, t, b);
-                        for (int m = 0; m < 8; m++) {
-                            int at = 32 * j + 4 * m;
-                            int four = q[at] & 0xFF | (q[at + 1] & 0xFF) << 8 | (q[at + 2] & 0xFF) << 16 | q[at + 3] << 24;
+                        for (int m = 0; m < 4; m++) {
+                            int four = 0;
+                            for (int k = 0; k < 4; k++) {
+                                int at = 32 * j + 4 * m + k;
+                                four |= (q[at] & 0xF | (q[at + 16] & 0xF) << 4) << (8 * k);
+                            }
                             dst.set(I32, quant + quantStride * m + 4L * r, four);
                         }
+                        int[] tops = new int[2];
+                        for (int l = 0; l < 32; l++) {
+                            int at = q6TopBits(l);
+                            tops[at >> 5] |= (q[32 * j + l] >> 4) << (at & 31);
+                        }
+                        dst.set(I32, quant + quantStride * 4 + 4L * r, tops[0]);
+                        dst.set(I32, quant + quantStride * 5 + 4L * r, tops[1]);
                     }
                 }
             }
@@ -484,9 +516,11 @@ public final class QuantTiles {
                 dHigh = super6 * (byte) (slot >> 8);
             }
             int yb = yo + 32 * b;
-            // Q5_K: the high bits, inverted, after the nibbles
+            // Q5_K: the high bits, inverted, after the nibbles; Q6_K: the top two bits, in two groups
             int inverted = f == Format.Q5_K ? w.get(I32, quant + quantStride(tiles(rows), t) * 4 + 4L * r) : 0;
-            for (int m = 0; m < (f == Format.Q5_K ? 4 : f.quantBytes / 4); m++) {
+            long tops = f == Format.Q6_K ? w.get(I32, quant + quantStride(tiles(rows), t) * 4 + 4L * r) & 0xFFFFFFFFL
+                    | (long) w.get(I32, quant + quantStride(tiles(rows), t) * 5 + 4L * r) << 32 : 0;
+            for (int m = 0; m < (f == Format.Q8_0 ? 8 : 4); m++) {
                 int four = w.get(I32, quant + quantStride(tiles(rows), t) * m + 4L * r);
                 for (int k = 0; k < 4; k++) {
                     int q = four >>> (8 * k);
@@ -498,7 +532,8 @@ public final class QuantTiles {
                             y[yb + j] = d * (nibble + 16 - 16 * (inverted >>> q5HighBit(j) & 1)) - min;
                         }
                     } else if (f == Format.Q6_K) {
-                        y[yb + 4 * m + k] = (4 * m + k < 16 ? dLow : dHigh) * (byte) q;
+                        y[yb + 4 * m + k] = dLow * ((q & 0xF | (int) (tops >>> q6TopBits(4 * m + k) & 3) << 4) - 32);
+                        y[yb + 4 * m + k + 16] = dHigh * ((q >>> 4 & 0xF | (int) (tops >>> q6TopBits(4 * m + k + 16) & 3) << 4) - 32);
                     } else if (f == Format.Q4_K || f == Format.Q4_1) {
                         y[yb + 4 * m + k] = d * (q & 0xF) - min;
                         y[yb + 4 * m + k + 16] = d * ((q >>> 4) & 0xF) - min;
@@ -824,82 +859,86 @@ public final class QuantTiles {
     }
 
     /**
-     * {@link #q8Matvec4}'s 16-bit products for four whole Q6_K tiles, each block's two 16-value halves summed apart
-     * and scaled in integers by their 8-bit scales ({@code 16 * 32 * 127 * 128} stays within 24 bits, so the float
-     * conversion is exact too), then by the super-block's d and the activations' scale.
+     * {@link #k4Matvec4}'s nibble products for four whole Q6_K tiles, each nibble joined by its value's top two bits
+     * ({@link #q6TopBits}) and less 32: the signed value, -32..31. A pass per 16-value half: the half's pairs are 4m + h
+     * and 4m + h + 2, whose 8 products per 16-bit lane stay within 8 * 32 * 127 = 32512. Each half's sums are widened
+     * and scaled in integers by its 8-bit scale ({@code 2 * 16 * 32 * 127 * 128} stays within 24 bits, so the float
+     * conversion is exact), then by the super-block's d and the activations' scale, as with the tiles as Q8_0 bytes before.
      */
     private static void k6Matvec4(MemorySegment w, int rows, int blocks, Q8Activations a, int t, float[] out, int o) {
         int[] pairs = a.pairs;
-        long group = (long) t * blocks * Q8_CELL;
+        long group = (long) t * blocks * Q6_CELL;
         long supers = superOffset(Format.Q6_K, tiles(rows), blocks, t, 0);
         FloatVector acc0 = FloatVector.zero(F);
         FloatVector acc1 = acc0;
         FloatVector acc2 = acc0;
         FloatVector acc3 = acc0;
         for (int b = 0; b < blocks; b++) {
-            long c0 = group + 4L * b * Q8_CELL;
-            long s0 = c0 + 4 * Q8_SCALES;
+            // the block's run: quant group m of tile i at (4m + i) * GROUP (groups 4 and 5: the top bits), then the scales
+            long c0 = group + 4L * b * Q6_CELL;
+            long s0 = c0 + 4 * Q6_SCALES;
             long sup = supers + (b >> 3) * 4 * SUPER6;
             int po = b * Q8Activations.PAIRS;
-            IntVector z0 = IntVector.zero(I), z1 = z0, z2 = z0, z3 = z0;
-            IntVector u0 = z0, u1 = z0, u2 = z0, u3 = z0;
-            // per pass, quant group g (values 4g..4g+3, the block's first half) and g + 4 (its second half)
-            for (int g = 0; g < 4; g++) {
-                ShortVector pa = IntVector.broadcast(I, pairs[po + 2 * g]).reinterpretAsShorts();
-                ShortVector pb = IntVector.broadcast(I, pairs[po + 2 * g + 1]).reinterpretAsShorts();
-                ShortVector pc = IntVector.broadcast(I, pairs[po + 2 * g + 8]).reinterpretAsShorts();
-                ShortVector pd = IntVector.broadcast(I, pairs[po + 2 * g + 9]).reinterpretAsShorts();
-                IntVector v0 = IntVector.fromMemorySegment(I, w, c0 + GROUP * (4 * (g) + 0), LE);
-                IntVector p0 = v0.lanewise(VectorOperators.LSHL, 8).reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(pa)
-                        .add(v0.reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(pb)).reinterpretAsInts();
-                z0 = p0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(p0.lanewise(VectorOperators.ASHR, 16)).add(z0);
-                IntVector x0 = IntVector.fromMemorySegment(I, w, c0 + GROUP * (4 * (g + 4) + 0), LE);
-                IntVector q0 = x0.lanewise(VectorOperators.LSHL, 8).reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(pc)
-                        .add(x0.reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(pd)).reinterpretAsInts();
-                u0 = q0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(q0.lanewise(VectorOperators.ASHR, 16)).add(u0);
-                IntVector v1 = IntVector.fromMemorySegment(I, w, c0 + GROUP * (4 * (g) + 1), LE);
-                IntVector p1 = v1.lanewise(VectorOperators.LSHL, 8).reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(pa)
-                        .add(v1.reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(pb)).reinterpretAsInts();
-                z1 = p1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(p1.lanewise(VectorOperators.ASHR, 16)).add(z1);
-                IntVector x1 = IntVector.fromMemorySegment(I, w, c0 + GROUP * (4 * (g + 4) + 1), LE);
-                IntVector q1 = x1.lanewise(VectorOperators.LSHL, 8).reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(pc)
-                        .add(x1.reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(pd)).reinterpretAsInts();
-                u1 = q1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(q1.lanewise(VectorOperators.ASHR, 16)).add(u1);
-                IntVector v2 = IntVector.fromMemorySegment(I, w, c0 + GROUP * (4 * (g) + 2), LE);
-                IntVector p2 = v2.lanewise(VectorOperators.LSHL, 8).reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(pa)
-                        .add(v2.reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(pb)).reinterpretAsInts();
-                z2 = p2.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(p2.lanewise(VectorOperators.ASHR, 16)).add(z2);
-                IntVector x2 = IntVector.fromMemorySegment(I, w, c0 + GROUP * (4 * (g + 4) + 2), LE);
-                IntVector q2 = x2.lanewise(VectorOperators.LSHL, 8).reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(pc)
-                        .add(x2.reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(pd)).reinterpretAsInts();
-                u2 = q2.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(q2.lanewise(VectorOperators.ASHR, 16)).add(u2);
-                IntVector v3 = IntVector.fromMemorySegment(I, w, c0 + GROUP * (4 * (g) + 3), LE);
-                IntVector p3 = v3.lanewise(VectorOperators.LSHL, 8).reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(pa)
-                        .add(v3.reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(pb)).reinterpretAsInts();
-                z3 = p3.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(p3.lanewise(VectorOperators.ASHR, 16)).add(z3);
-                IntVector x3 = IntVector.fromMemorySegment(I, w, c0 + GROUP * (4 * (g + 4) + 3), LE);
-                IntVector q3 = x3.lanewise(VectorOperators.LSHL, 8).reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(pc)
-                        .add(x3.reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(pd)).reinterpretAsInts();
-                u3 = q3.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(q3.lanewise(VectorOperators.ASHR, 16)).add(u3);
+            IntVector n0 = IntVector.zero(I), n1 = n0, n2 = n0, n3 = n0;
+            for (int h = 0; h < 2; h++) {
+                ShortVector x = ShortVector.zero(S);
+                ShortVector y = x;
+                ShortVector z = x;
+                ShortVector q = x;
+                for (int m = 0; m < 4; m++) {
+                    IntVector v = IntVector.fromMemorySegment(I, w, c0 + GROUP * (4 * m + 0), LE);
+                    IntVector u = IntVector.fromMemorySegment(I, w, c0 + GROUP * (4 * m + 1), LE);
+                    IntVector vv = IntVector.fromMemorySegment(I, w, c0 + GROUP * (4 * m + 2), LE);
+                    IntVector uu = IntVector.fromMemorySegment(I, w, c0 + GROUP * (4 * m + 3), LE);
+                    // pairs 4m..4m+3's top bits at 0..7 and 16..23
+                    long tops = c0 + GROUP * (4 * (4 + (m >> 1)));
+                    IntVector j0 = IntVector.fromMemorySegment(I, w, tops, LE).lanewise(VectorOperators.LSHR, 8 * (m & 1));
+                    IntVector j1 = IntVector.fromMemorySegment(I, w, tops + GROUP, LE).lanewise(VectorOperators.LSHR, 8 * (m & 1));
+                    IntVector j2 = IntVector.fromMemorySegment(I, w, tops + 2 * GROUP, LE).lanewise(VectorOperators.LSHR, 8 * (m & 1));
+                    IntVector j3 = IntVector.fromMemorySegment(I, w, tops + 3 * GROUP, LE).lanewise(VectorOperators.LSHR, 8 * (m & 1));
+                    ShortVector pe = IntVector.broadcast(I, pairs[po + 4 * m + h]).reinterpretAsShorts();
+                    ShortVector po2 = IntVector.broadcast(I, pairs[po + 4 * m + h + 2]).reinterpretAsShorts();
+                    x = v.lanewise(VectorOperators.LSHR, 4 * h).and(0x000F000F).or(j0.lanewise(VectorOperators.LSHL, 4 - 2 * h).and(0x00300030))
+                            .reinterpretAsShorts().sub((short) 32).mul(pe).add(x);
+                    x = v.lanewise(VectorOperators.LSHR, 4 * h + 8).and(0x000F000F).or(j0.lanewise(VectorOperators.LSHR, 2 * h).and(0x00300030))
+                            .reinterpretAsShorts().sub((short) 32).mul(po2).add(x);
+                    y = u.lanewise(VectorOperators.LSHR, 4 * h).and(0x000F000F).or(j1.lanewise(VectorOperators.LSHL, 4 - 2 * h).and(0x00300030))
+                            .reinterpretAsShorts().sub((short) 32).mul(pe).add(y);
+                    y = u.lanewise(VectorOperators.LSHR, 4 * h + 8).and(0x000F000F).or(j1.lanewise(VectorOperators.LSHR, 2 * h).and(0x00300030))
+                            .reinterpretAsShorts().sub((short) 32).mul(po2).add(y);
+                    z = vv.lanewise(VectorOperators.LSHR, 4 * h).and(0x000F000F).or(j2.lanewise(VectorOperators.LSHL, 4 - 2 * h).and(0x00300030))
+                            .reinterpretAsShorts().sub((short) 32).mul(pe).add(z);
+                    z = vv.lanewise(VectorOperators.LSHR, 4 * h + 8).and(0x000F000F).or(j2.lanewise(VectorOperators.LSHR, 2 * h).and(0x00300030))
+                            .reinterpretAsShorts().sub((short) 32).mul(po2).add(z);
+                    q = uu.lanewise(VectorOperators.LSHR, 4 * h).and(0x000F000F).or(j3.lanewise(VectorOperators.LSHL, 4 - 2 * h).and(0x00300030))
+                            .reinterpretAsShorts().sub((short) 32).mul(pe).add(q);
+                    q = uu.lanewise(VectorOperators.LSHR, 4 * h + 8).and(0x000F000F).or(j3.lanewise(VectorOperators.LSHR, 2 * h).and(0x00300030))
+                            .reinterpretAsShorts().sub((short) 32).mul(po2).add(q);
+                }
+                // the half's 8-bit scales, sign-extended: the low byte of each row's slot for h = 0, the high byte for 1
+                IntVector e0 = ShortVector.zero(S).add(x).reinterpretAsInts(); // x..q carried: see LoopCarried
+                IntVector e1 = ShortVector.zero(S).add(y).reinterpretAsInts();
+                IntVector e2 = ShortVector.zero(S).add(z).reinterpretAsInts();
+                IntVector e3 = ShortVector.zero(S).add(q).reinterpretAsInts();
+                n0 = e0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(e0.lanewise(VectorOperators.ASHR, 16))
+                        .mul(((IntVector) ShortVector.fromMemorySegment(SCALE, w, s0, LE).convertShape(VectorOperators.S2I, I, 0))
+                                .lanewise(VectorOperators.LSHL, 24 - 8 * h).lanewise(VectorOperators.ASHR, 24)).add(n0);
+                n1 = e1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(e1.lanewise(VectorOperators.ASHR, 16))
+                        .mul(((IntVector) ShortVector.fromMemorySegment(SCALE, w, s0 + 2L * ROWS, LE).convertShape(VectorOperators.S2I, I, 0))
+                                .lanewise(VectorOperators.LSHL, 24 - 8 * h).lanewise(VectorOperators.ASHR, 24)).add(n1);
+                n2 = e2.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(e2.lanewise(VectorOperators.ASHR, 16))
+                        .mul(((IntVector) ShortVector.fromMemorySegment(SCALE, w, s0 + 4L * ROWS, LE).convertShape(VectorOperators.S2I, I, 0))
+                                .lanewise(VectorOperators.LSHL, 24 - 8 * h).lanewise(VectorOperators.ASHR, 24)).add(n2);
+                n3 = e3.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(e3.lanewise(VectorOperators.ASHR, 16))
+                        .mul(((IntVector) ShortVector.fromMemorySegment(SCALE, w, s0 + 6L * ROWS, LE).convertShape(VectorOperators.S2I, I, 0))
+                                .lanewise(VectorOperators.LSHL, 24 - 8 * h).lanewise(VectorOperators.ASHR, 24)).add(n3);
             }
-            // the two signed scale bytes: low half's sign-extended by the shifts, high half's by the short's own sign
-            IntVector h0 = (IntVector) ShortVector.fromMemorySegment(SCALE, w, s0 + 0L * ROWS, LE).convertShape(VectorOperators.S2I, I, 0);
-            IntVector h1 = (IntVector) ShortVector.fromMemorySegment(SCALE, w, s0 + 2L * ROWS, LE).convertShape(VectorOperators.S2I, I, 0);
-            IntVector h2 = (IntVector) ShortVector.fromMemorySegment(SCALE, w, s0 + 4L * ROWS, LE).convertShape(VectorOperators.S2I, I, 0);
-            IntVector h3 = (IntVector) ShortVector.fromMemorySegment(SCALE, w, s0 + 6L * ROWS, LE).convertShape(VectorOperators.S2I, I, 0);
-            IntVector n0 = IntVector.zero(I).add(z0).mul(h0.lanewise(VectorOperators.LSHL, 24).lanewise(VectorOperators.ASHR, 24)) // carried: see LoopCarried
-                    .add(IntVector.zero(I).add(u0).mul(h0.lanewise(VectorOperators.ASHR, 8)));
-            IntVector n1 = IntVector.zero(I).add(z1).mul(h1.lanewise(VectorOperators.LSHL, 24).lanewise(VectorOperators.ASHR, 24))
-                    .add(IntVector.zero(I).add(u1).mul(h1.lanewise(VectorOperators.ASHR, 8)));
-            IntVector n2 = IntVector.zero(I).add(z2).mul(h2.lanewise(VectorOperators.LSHL, 24).lanewise(VectorOperators.ASHR, 24))
-                    .add(IntVector.zero(I).add(u2).mul(h2.lanewise(VectorOperators.ASHR, 8)));
-            IntVector n3 = IntVector.zero(I).add(z3).mul(h3.lanewise(VectorOperators.LSHL, 24).lanewise(VectorOperators.ASHR, 24))
-                    .add(IntVector.zero(I).add(u3).mul(h3.lanewise(VectorOperators.ASHR, 8)));
             FloatVector da = FloatVector.broadcast(F, a.scales[b]);
-            acc0 = ((FloatVector) n0.convert(VectorOperators.I2F, 0)).mul(FloatVector.fromMemorySegment(F, w, sup, LE)).fma(da, acc0);
-            acc1 = ((FloatVector) n1.convert(VectorOperators.I2F, 0)).mul(FloatVector.fromMemorySegment(F, w, sup + SUPER6, LE)).fma(da, acc1);
-            acc2 = ((FloatVector) n2.convert(VectorOperators.I2F, 0)).mul(FloatVector.fromMemorySegment(F, w, sup + 2 * SUPER6, LE)).fma(da, acc2);
-            acc3 = ((FloatVector) n3.convert(VectorOperators.I2F, 0)).mul(FloatVector.fromMemorySegment(F, w, sup + 3 * SUPER6, LE)).fma(da, acc3);
+            // n0..n3 carried: see LoopCarried
+            acc0 = ((FloatVector) IntVector.zero(I).add(n0).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromMemorySegment(F, w, sup, LE)).fma(da, acc0);
+            acc1 = ((FloatVector) IntVector.zero(I).add(n1).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromMemorySegment(F, w, sup + SUPER6, LE)).fma(da, acc1);
+            acc2 = ((FloatVector) IntVector.zero(I).add(n2).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromMemorySegment(F, w, sup + 2 * SUPER6, LE)).fma(da, acc2);
+            acc3 = ((FloatVector) IntVector.zero(I).add(n3).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromMemorySegment(F, w, sup + 3 * SUPER6, LE)).fma(da, acc3);
         }
         LoopCarried.FLOATS.add(acc0).intoArray(out, o);
         LoopCarried.FLOATS.add(acc1).intoArray(out, o + ROWS);
@@ -920,23 +959,24 @@ public final class QuantTiles {
         for (int b = 0; b < blocks; b++) {
             long cell = quant + b * stride;
             int po = b * Q8Activations.PAIRS;
-            IntVector z = IntVector.zero(I);
-            IntVector u = z;
-            for (int g = 0; g < 4; g++) {
-                IntVector v = IntVector.fromMemorySegment(I, w, cell + quantStride * g, LE);
-                IntVector p = v.lanewise(VectorOperators.LSHL, 8).reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(IntVector.broadcast(I, pairs[po + 2 * g]).reinterpretAsShorts())
-                        .add(v.reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(IntVector.broadcast(I, pairs[po + 2 * g + 1]).reinterpretAsShorts())).reinterpretAsInts();
-                z = p.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(p.lanewise(VectorOperators.ASHR, 16)).add(z);
-                IntVector x = IntVector.fromMemorySegment(I, w, cell + quantStride * (g + 4), LE);
-                IntVector q = x.lanewise(VectorOperators.LSHL, 8).reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(IntVector.broadcast(I, pairs[po + 2 * g + 8]).reinterpretAsShorts())
-                        .add(x.reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(IntVector.broadcast(I, pairs[po + 2 * g + 9]).reinterpretAsShorts())).reinterpretAsInts();
-                u = q.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(q.lanewise(VectorOperators.ASHR, 16)).add(u);
+            IntVector n = IntVector.zero(I);
+            for (int h = 0; h < 2; h++) {
+                ShortVector s = ShortVector.zero(S);
+                for (int m = 0; m < 4; m++) {
+                    IntVector v = IntVector.fromMemorySegment(I, w, cell + quantStride * m, LE);
+                    IntVector j = IntVector.fromMemorySegment(I, w, cell + quantStride * (4 + (m >> 1)), LE).lanewise(VectorOperators.LSHR, 8 * (m & 1));
+                    s = v.lanewise(VectorOperators.LSHR, 4 * h).and(0x000F000F).or(j.lanewise(VectorOperators.LSHL, 4 - 2 * h).and(0x00300030))
+                            .reinterpretAsShorts().sub((short) 32).mul(IntVector.broadcast(I, pairs[po + 4 * m + h]).reinterpretAsShorts()).add(s);
+                    s = v.lanewise(VectorOperators.LSHR, 4 * h + 8).and(0x000F000F).or(j.lanewise(VectorOperators.LSHR, 2 * h).and(0x00300030))
+                            .reinterpretAsShorts().sub((short) 32).mul(IntVector.broadcast(I, pairs[po + 4 * m + h + 2]).reinterpretAsShorts()).add(s);
+                }
+                IntVector e = ShortVector.zero(S).add(s).reinterpretAsInts(); // s carried: see LoopCarried
+                n = e.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(e.lanewise(VectorOperators.ASHR, 16))
+                        .mul(((IntVector) ShortVector.fromMemorySegment(SCALE, w, scales + b * stride, LE).convertShape(VectorOperators.S2I, I, 0))
+                                .lanewise(VectorOperators.LSHL, 24 - 8 * h).lanewise(VectorOperators.ASHR, 24)).add(n);
             }
-            IntVector h = (IntVector) ShortVector.fromMemorySegment(SCALE, w, scales + b * stride, LE).convertShape(VectorOperators.S2I, I, 0);
-            IntVector n = IntVector.zero(I).add(z).mul(h.lanewise(VectorOperators.LSHL, 24).lanewise(VectorOperators.ASHR, 24)) // carried: see LoopCarried
-                    .add(IntVector.zero(I).add(u).mul(h.lanewise(VectorOperators.ASHR, 8)));
             FloatVector d = FloatVector.fromMemorySegment(F, w, supers + (b >> 3) * superStride, LE);
-            acc = ((FloatVector) n.convert(VectorOperators.I2F, 0)).mul(d).fma(FloatVector.broadcast(F, a.scales[b]), acc);
+            acc = ((FloatVector) IntVector.zero(I).add(n).convert(VectorOperators.I2F, 0)).mul(d).fma(FloatVector.broadcast(F, a.scales[b]), acc); // n carried
         }
         int valid = rows - t * ROWS;
         if (valid >= ROWS) {

@@ -388,8 +388,8 @@ public final class TiledBatch {
 
     /**
      * Tile {@code t}'s block {@code b} (32 columns) as floats into {@code wt[base + c * stride + r]}: every value is
-     * {@code q * scale + offset}, one FMA. The nibble formats take Q4_0's layout (Q5_K's high bits after it), the byte
-     * formats Q8_0's signed bytes. Per format, the scale of values 0..15 ({@code low}) and of 16..31
+     * {@code q * scale + offset}, one FMA. The nibble formats take Q4_0's layout (Q5_K's and Q6_K's high bits after it),
+     * Q8_0 its signed bytes. Per format, the scale of values 0..15 ({@code low}) and of 16..31
      * ({@code high}, Q6_K's second 8-bit scale) and the offset: Q4_0 {@code -8 d}, Q4_1 its min, the K-quants with
      * mins {@code -dmin * min}, the others none.
      */
@@ -428,9 +428,13 @@ public final class TiledBatch {
         }
         if (f.quantBytes != 32) {
             // Q5_K: each nibble less 16 where its value's high bit is clear (the inverted bits follow the nibbles,
-            // QuantTiles.q5HighBit), so d * 16 more offset
+            // QuantTiles.q5HighBit), so d * 16 more offset. Q6_K: each nibble joined by its value's top two bits (two
+            // quant groups after the nibbles, QuantTiles.q6TopBits), less 32.
             boolean q5 = f == QuantTiles.Format.Q5_K;
+            boolean q6 = f == QuantTiles.Format.Q6_K;
             IntVector inverted = q5 ? IntVector.fromMemorySegment(I, w, quant + quantStride * 4, LE) : IntVector.zero(I);
+            IntVector tops0 = q6 ? IntVector.fromMemorySegment(I, w, quant + quantStride * 4, LE) : IntVector.zero(I);
+            IntVector tops1 = q6 ? IntVector.fromMemorySegment(I, w, quant + quantStride * 5, LE) : IntVector.zero(I);
             FloatVector shifted = q5 ? low.mul(16f).add(offset) : offset;
             for (int m = 0; m < 4; m++) {
                 IntVector v = IntVector.fromMemorySegment(I, w, quant + quantStride * m, LE);
@@ -441,19 +445,23 @@ public final class TiledBatch {
                     if (q5) {
                         first = first.sub(inverted.lanewise(VectorOperators.LSHR, QuantTiles.q5HighBit(4 * m + k)).and(1).lanewise(VectorOperators.LSHL, 4));
                         second = second.sub(inverted.lanewise(VectorOperators.LSHR, QuantTiles.q5HighBit(4 * m + k + 16)).and(1).lanewise(VectorOperators.LSHL, 4));
+                    } else if (q6) {
+                        int at = QuantTiles.q6TopBits(4 * m + k);
+                        first = first.add((at < 32 ? tops0 : tops1).lanewise(VectorOperators.LSHR, at & 31).and(3).lanewise(VectorOperators.LSHL, 4)).sub(32);
+                        at = QuantTiles.q6TopBits(4 * m + k + 16);
+                        second = second.add((at < 32 ? tops0 : tops1).lanewise(VectorOperators.LSHR, at & 31).and(3).lanewise(VectorOperators.LSHL, 4)).sub(32);
                     }
                     ((FloatVector) first.convert(VectorOperators.I2F, 0)).fma(low, shifted).intoArray(wt, base + (4 * m + k) * stride);
-                    ((FloatVector) second.convert(VectorOperators.I2F, 0)).fma(low, shifted).intoArray(wt, base + (4 * m + k + 16) * stride);
+                    ((FloatVector) second.convert(VectorOperators.I2F, 0)).fma(high, shifted).intoArray(wt, base + (4 * m + k + 16) * stride);
                 }
             }
             return;
         }
-        for (int m = 0; m < 8; m++) {
+        for (int m = 0; m < 8; m++) { // Q8_0
             IntVector v = IntVector.fromMemorySegment(I, w, quant + quantStride * m, LE);
-            FloatVector d = m < 4 ? low : high;
             for (int k = 0; k < 4; k++) {
                 IntVector q = v.lanewise(VectorOperators.LSHL, 24 - 8 * k).lanewise(VectorOperators.ASHR, 24);
-                ((FloatVector) q.convert(VectorOperators.I2F, 0)).fma(d, offset).intoArray(wt, base + (4 * m + k) * stride);
+                ((FloatVector) q.convert(VectorOperators.I2F, 0)).fma(low, offset).intoArray(wt, base + (4 * m + k) * stride);
             }
         }
     }

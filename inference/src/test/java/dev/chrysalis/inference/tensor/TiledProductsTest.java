@@ -251,6 +251,21 @@ class TiledProductsTest {
             }
             assertLargestSumsExact(new WeightMatrix("w", GgmlType.Q5_K, rows, 256, q5), top == 0 ? -1f : 31f);
         }
+        // Q6_K, decode summing each 16-value half's values minus 32 in 16-bit lanes: every value 0 (-32: the 8 products
+        // of a lane sum to +-32512), then every value 63 (+31); scales 1, d 1
+        for (byte bits : new byte[] {0, (byte) 0xFF}) {
+            MemorySegment q6 = MemorySegment.ofArray(new byte[rows * 210]);
+            for (int b = 0; b < rows; b++) {
+                for (int j = 0; j < 192; j++) {
+                    q6.set(ValueLayout.JAVA_BYTE, 210L * b + j, bits); // ql and qh
+                }
+                for (int j = 0; j < 16; j++) {
+                    q6.set(ValueLayout.JAVA_BYTE, 210L * b + 192 + j, (byte) 1);
+                }
+                q6.set(F16, 210L * b + 208, Float.floatToFloat16(1f));
+            }
+            assertLargestSumsExact(new WeightMatrix("w", GgmlType.Q6_K, rows, 256, q6), bits == 0 ? -32f : 31f);
+        }
     }
 
     @Test
