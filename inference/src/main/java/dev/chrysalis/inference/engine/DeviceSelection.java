@@ -53,6 +53,18 @@ public record DeviceSelection(Device device, Device requested, Optional<CudaDevi
         return cpu(requested, why);
     }
 
+    /**
+     * This selection when the GPU cannot run the model ({@code why}, e.g. its weight types): the CPU for AUTO.
+     *
+     * @throws CudaUnavailableException for CUDA, the message saying why
+     */
+    public DeviceSelection withoutGpu(String why) {
+        if (requested == Device.CUDA) {
+            throw new CudaUnavailableException("device cuda requested but " + why);
+        }
+        return cpu(requested, why);
+    }
+
     private static DeviceSelection cpu(Device requested, String why) {
         return new DeviceSelection(Device.CPU, requested, Optional.empty(), "cpu (" + requested.flag() + ": " + why + ")");
     }

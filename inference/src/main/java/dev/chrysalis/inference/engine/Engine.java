@@ -96,6 +96,13 @@ public final class Engine implements AutoCloseable {
         GgufFile file = GgufFile.open(path);
         try {
             ModelLoader.Loaded model = ModelLoader.load(file);
+            if (device.gpu().isPresent()) {
+                Optional<String> unreadable = CudaTransformer.unreadableWeights(model.weights());
+                if (unreadable.isPresent()) {
+                    device = device.withoutGpu(unreadable.get()); // AUTO: the CPU, which reads every supported type
+                    LOG.log(System.Logger.Level.INFO, "device for {0}: {1}", path.getFileName(), device.description());
+                }
+            }
             ModelConfig c = model.config();
             int ctx = options.contextLength() > 0 ? options.contextLength() : Math.min(c.trainedContext(), DEFAULT_MAX_CONTEXT);
             // on a GPU the KV cache is in device memory (checked there, with the weights' copy)

@@ -171,6 +171,15 @@ public final class CudaTransformer implements ForwardPass {
         return String.format(Locale.ROOT, "%.2f GiB", bytes / (double) (1L << 30));
     }
 
+    /**
+     * Why the GPU kernels cannot run a model with these weights, if they cannot: the first matrix of a type they do not
+     * read (a Q5_K_M file's Q5_K, BF16, Q4_1), named with its type and the types they read.
+     */
+    public static Optional<String> unreadableWeights(ModelWeights weights) {
+        return weights.matrices().stream().filter(m -> !CudaKernels.supports(m.type())).findFirst()
+                .map(m -> "the GPU kernels do not read " + m.type() + " weights (" + m.name() + "; they read " + CudaKernels.WEIGHT_TYPES + ")");
+    }
+
     private void resolveKernels(CudaModule module, ModelWeights weights) {
         Set<GgmlType> types = new LinkedHashSet<>();
         types.add(weights.output().type());

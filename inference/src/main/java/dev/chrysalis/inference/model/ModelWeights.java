@@ -59,6 +59,11 @@ public record ModelWeights(
                 .filter(m -> seen.add(m.data().address())).toList();
     }
 
+    /** Every weight matrix: the token embedding, the output matrix and each layer's seven. */
+    public List<WeightMatrix> matrices() {
+        return Stream.concat(Stream.of(tokenEmbedding), perTokenMatrices()).toList();
+    }
+
     /** The matrices every token is multiplied with: the output matrix and each layer's seven. */
     private Stream<WeightMatrix> perTokenMatrices() {
         return Stream.concat(Stream.of(output), layers.stream().flatMap(l -> Stream.of(l.wq(), l.wk(), l.wv(), l.wo(),

@@ -9,12 +9,16 @@ import dev.chrysalis.inference.engine.Engine;
 import dev.chrysalis.inference.engine.EngineOptions;
 import dev.chrysalis.inference.engine.GenerationRequest;
 import dev.chrysalis.inference.engine.Session;
+import dev.chrysalis.inference.bench.SyntheticLlama;
+import dev.chrysalis.inference.gguf.GgmlType;
 import dev.chrysalis.inference.gpu.cuda.CudaDriver;
+import dev.chrysalis.inference.gpu.cuda.CudaUnavailableException;
 import dev.chrysalis.inference.testutil.Fixtures;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code Engine.load} with the driver named by {@value CudaDriver#LIBRARY_PROPERTY} (the stand-in of
@@ -56,5 +60,23 @@ class FakeDriverEngineTest {
                 assertTrue(e.getMessage().contains("every logit is -infinity or NaN"), "fails only at the pick: " + e.getMessage());
             }
         }
+    }
+
+    @Test
+    void weightsTheGpuKernelsDoNotReadRunOnTheCpuUnderAutoAndAreRefusedForCuda(@TempDir Path tmp) throws Exception {
+        // Q5_K (a Q5_K_M file's bulk) has CPU kernels and no GPU ones
+        Path model = tmp.resolve("small-Q5_K.gguf");
+        SyntheticLlama.write(model, SyntheticLlama.Options.of("small", GgmlType.Q5_K), 1);
+        try (Engine engine = Engine.load(model, EngineOptions.defaults().withThreads(1).withContextLength(64))) {
+            assertEquals(Device.CPU, engine.device(), "auto falls back to the CPU: " + engine.deviceSelection().description());
+            String why = engine.deviceSelection().description();
+            assertTrue(why.startsWith("cpu (auto: the GPU kernels do not read Q5_K weights (") && why.contains("Q4_K"), why);
+            try (Session s = engine.newSession()) {
+                assertEquals(3, s.generate(GenerationRequest.greedy(new int[] {1, 2, 3}, 3), id -> { }).tokens().length, "and generates");
+            }
+        }
+        CudaUnavailableException e = assertThrows(CudaUnavailableException.class,
+                () -> Engine.load(model, EngineOptions.defaults().withThreads(1).withContextLength(64).withDevice(Device.CUDA)));
+        assertTrue(e.getMessage().startsWith("device cuda requested but the GPU kernels do not read Q5_K weights"), e.getMessage());
     }
 }
