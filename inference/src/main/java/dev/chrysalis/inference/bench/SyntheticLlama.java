@@ -194,7 +194,7 @@ public final class SyntheticLlama {
         }
         for (GgmlType t : new GgmlType[] {o.wtype(), o.embdType(), o.outputType()}) {
             if (t != null && !FILE_TYPES.containsKey(t)) {
-                throw new IllegalArgumentException("weight type " + t + " is not one gen_gguf.py writes (F32, F16, Q8_0, Q4_0, Q4_K, Q6_K; and Q4_1 and Q5_K, in Java only)");
+                throw new IllegalArgumentException("weight type " + t + " is not one this writer writes " + weightTypes());
             }
         }
     }

@@ -20,6 +20,7 @@ import dev.chrysalis.inference.model.ForwardPass;
 import dev.chrysalis.inference.model.ModelConfig;
 import dev.chrysalis.inference.model.ModelWeights;
 import dev.chrysalis.inference.sampling.SamplingOptions;
+import dev.chrysalis.inference.tensor.WeightMatrix;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
@@ -30,6 +31,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The forward pass on an NVIDIA GPU through the CUDA driver: the kernels of
@@ -181,17 +183,7 @@ public final class CudaTransformer implements ForwardPass {
     }
 
     private void resolveKernels(CudaModule module, ModelWeights weights) {
-        Set<GgmlType> types = new LinkedHashSet<>();
-        types.add(weights.output().type());
-        weights.layers().forEach(l -> {
-            types.add(l.wq().type());
-            types.add(l.wk().type());
-            types.add(l.wv().type());
-            types.add(l.wo().type());
-            types.add(l.wGate().type());
-            types.add(l.wUp().type());
-            types.add(l.wDown().type());
-        });
+        Set<GgmlType> types = weights.perTokenMatrices().map(WeightMatrix::type).collect(Collectors.toCollection(LinkedHashSet::new));
         List<CudaKernels.Kernel> kernels = new ArrayList<>(List.of(CudaKernels.RMSNORM_F32, CudaKernels.RMSNORM_HEADS_F32,
                 CudaKernels.ROPE_KV_STORE_F16, CudaKernels.ADD_BIAS_F32, CudaKernels.ADD_F32, CudaKernels.SILU_MUL_F32,
                 CudaKernels.ATTN_DECODE_SPLIT, CudaKernels.ATTN_DECODE_COMBINE, CudaKernels.ATTN_PREFILL, CudaKernels.ARGMAX_F32,

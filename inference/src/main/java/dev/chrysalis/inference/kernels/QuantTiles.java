@@ -78,68 +78,38 @@ public final class QuantTiles {
     /** The formats that tile, with their quant bytes per 32-value block and the activation pairing they need. */
     public enum Format {
         /** 16 bytes of nibble pairs (values j and j + 16); pair 4m + p meets nibble p of bytes 4m..4m+3. */
-        Q4_0(16) {
-            @Override
-            int first(int i) {
-                return nibbleFirst(i);
-            }
-        },
+        Q4_0(16),
         /**
          * Q4_1: Q4_0's nibbles (0..15, no offset) with two f16s a row: the scale d in a slot like Q4_0's, and the min m
          * in a second slot after it ({@link #scaleBytes} 4). A value is {@code d * q + m}, as in GGUF.
          */
-        Q4_1(16, 4) {
-            @Override
-            int first(int i) {
-                return nibbleFirst(i);
-            }
-        },
+        Q4_1(16, 4),
         /**
          * Q4_K: each 256-value super-block's eight 32-value sub-blocks as Q4_0 blocks (the same nibble pairs, the
          * same pairing); a row's two scale bytes hold the sub-block's 6-bit scale (low byte) and min (high byte),
          * and the super-block's d and dmin, as floats, lie in a region after the cells ({@link #superOffset}). A
          * value is {@code d * scale * q - dmin * min}, as in GGUF, so the repacking loses nothing.
          */
-        Q4_K(16) {
-            @Override
-            int first(int i) {
-                return nibbleFirst(i);
-            }
-        },
+        Q4_K(16),
         /**
          * 32 signed bytes, as in GGUF; pair 2g + k meets byte 4g + k (low 16-bit lane) and 4g + k + 2 (high
          * lane).
          */
-        Q8_0(32) {
-            @Override
-            int first(int i) {
-                return byteFirst(i);
-            }
-        },
+        Q8_0(32),
         /**
          * Q6_K: each 32-value block of a super-block as a Q4_0 block of the low four bits of its 6-bit values (the same
          * nibble pairs, the same pairing) and quant groups 4 and 5 of their top two bits ({@link #q6TopBits}); a row's two
          * scale bytes hold the signed 8-bit scales of the block's two 16-value halves, and the super-block's d, as a
          * float, lies after the cells ({@link #superOffset}). A value is {@code d * scale * (q - 32)}, as in GGUF.
          */
-        Q6_K(24) {
-            @Override
-            int first(int i) {
-                return nibbleFirst(i);
-            }
-        },
+        Q6_K(24),
         /**
          * Q5_K: each 32-value sub-block of a super-block as a Q4_K block of its low four bits (the same nibble pairs, the
          * same pairing) and a fifth quant group of its inverted high bits ({@link #q5HighBit}); a row's two scale bytes
          * hold the sub-block's 6-bit scale and min as Q4_K's do, and the super-block's d and dmin, as floats, lie after
          * the cells ({@link #superOffset}). A value is {@code d * scale * q - dmin * min}, as in GGUF.
          */
-        Q5_K(20) {
-            @Override
-            int first(int i) {
-                return nibbleFirst(i);
-            }
-        };
+        Q5_K(20);
 
         final int quantBytes;
         /** Bytes a row of a tile's block holds after its quants: one f16 slot, two for Q4_1. */
@@ -156,9 +126,11 @@ public final class QuantTiles {
 
         /**
          * The block value in the low half of activation pair {@code i} (0..15); the high half holds the
-         * value two further on.
+         * value two further on. Q8_0 pairs its bytes; every other format is a nibble format.
          */
-        abstract int first(int i);
+        int first(int i) {
+            return this == Q8_0 ? byteFirst(i) : nibbleFirst(i);
+        }
 
         long cell() {
             return ((long) quantBytes + scaleBytes) * ROWS;
@@ -198,8 +170,9 @@ public final class QuantTiles {
     /**
      * The bit of a Q5_K row's high-bit int (quant group 4 of its block) that holds value {@code j}'s high bit, inverted:
      * bit {@code i} for the value in the low half of activation pair i, bit {@code 16 + i} for the value in the high
-     * half. So pair i's two bits come to 4 and 20 shifting the int right by {@code i - i % 4} and left by {@code 4 - i % 4}, and one mask makes them the
-     * 16s that turn the pair's nibbles n into {@code n - 16} where the high bit is clear: the values minus 16, -16..15.
+     * half. So pair i's two bits come to 4 and 20 shifting the int right by {@code i - i % 4} and left by
+     * {@code 4 - i % 4}, and one mask makes them the 16s that turn the pair's nibbles n into {@code n - 16} where the
+     * high bit is clear: the values minus 16, -16..15.
      */
     static int q5HighBit(int j) {
         return nibblePair(j) + 16 * ((j >> 1) & 1);
@@ -399,13 +372,12 @@ public final class QuantTiles {
                             }
                             dst.set(I32, quant + quantStride * m + 4L * r, four);
                         }
-                        int[] tops = new int[2];
+                        long tops = 0; // quant groups 4 and 5, low and high int
                         for (int l = 0; l < 32; l++) {
-                            int at = q6TopBits(l);
-                            tops[at >> 5] |= (q[32 * j + l] >> 4) << (at & 31);
+                            tops |= (long) (q[32 * j + l] >> 4) << q6TopBits(l);
                         }
-                        dst.set(I32, quant + quantStride * 4 + 4L * r, tops[0]);
-                        dst.set(I32, quant + quantStride * 5 + 4L * r, tops[1]);
+                        dst.set(I32, quant + quantStride * 4 + 4L * r, (int) tops);
+                        dst.set(I32, quant + quantStride * 5 + 4L * r, (int) (tops >>> 32));
                     }
                 }
             }

@@ -426,7 +426,7 @@ public final class TiledBatch {
                 offset = FloatVector.zero(F);
             }
         }
-        if (f.quantBytes != 32) {
+        if (f != QuantTiles.Format.Q8_0) {
             // Q5_K: each nibble less 16 where its value's high bit is clear (the inverted bits follow the nibbles,
             // QuantTiles.q5HighBit), so d * 16 more offset. Q6_K: each nibble joined by its value's top two bits (two
             // quant groups after the nibbles, QuantTiles.q6TopBits), less 32.
@@ -461,7 +461,7 @@ public final class TiledBatch {
             IntVector v = IntVector.fromMemorySegment(I, w, quant + quantStride * m, LE);
             for (int k = 0; k < 4; k++) {
                 IntVector q = v.lanewise(VectorOperators.LSHL, 24 - 8 * k).lanewise(VectorOperators.ASHR, 24);
-                ((FloatVector) q.convert(VectorOperators.I2F, 0)).fma(low, offset).intoArray(wt, base + (4 * m + k) * stride);
+                ((FloatVector) q.convert(VectorOperators.I2F, 0)).mul(low).intoArray(wt, base + (4 * m + k) * stride);
             }
         }
     }

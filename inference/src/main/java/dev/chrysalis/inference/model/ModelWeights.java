@@ -65,7 +65,7 @@ public record ModelWeights(
     }
 
     /** The matrices every token is multiplied with: the output matrix and each layer's seven. */
-    private Stream<WeightMatrix> perTokenMatrices() {
+    public Stream<WeightMatrix> perTokenMatrices() {
         return Stream.concat(Stream.of(output), layers.stream().flatMap(l -> Stream.of(l.wq(), l.wk(), l.wv(), l.wo(),
                 l.wGate(), l.wUp(), l.wDown())));
     }
