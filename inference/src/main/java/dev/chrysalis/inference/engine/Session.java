@@ -93,7 +93,11 @@ public final class Session implements AutoCloseable {
                 return new Evaluation(new float[0], prompt.length, reuse, System.nanoTime() - t0, true);
             }
             int n = Math.min(tr.maxBatch(), prompt.length - pos);
-            logits = tr.forward(cache, prompt, pos, n, pos, false);
+            if (pos + n < prompt.length) {
+                tr.forwardWithoutLogits(cache, prompt, pos, n, pos);
+            } else {
+                logits = tr.forward(cache, prompt, pos, n, pos, false);
+            }
             System.arraycopy(prompt, pos, cached, pos, n);
             pos += n;
             cachedLength = pos;

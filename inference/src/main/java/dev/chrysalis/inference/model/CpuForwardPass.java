@@ -41,10 +41,19 @@ public final class CpuForwardPass implements ForwardPass {
 
     @Override
     public float[] forward(Sequence seq, int[] tokens, int off, int n, int start, boolean allLogits) {
+        return transformer.forward(cache(seq), tokens, off, n, start, allLogits);
+    }
+
+    @Override
+    public void forwardWithoutLogits(Sequence seq, int[] tokens, int off, int n, int start) {
+        transformer.forwardWithoutLogits(cache(seq), tokens, off, n, start);
+    }
+
+    private static KvCache cache(Sequence seq) {
         if (!(seq instanceof CpuSequence s)) {
             throw new IllegalArgumentException("sequence " + seq + " was not made by the CPU forward pass");
         }
-        return transformer.forward(s.cache(), tokens, off, n, start, allLogits);
+        return s.cache();
     }
 
     @Override

@@ -91,6 +91,24 @@ public final class Transformer {
      * ({@code vocab} floats), or of every token ({@code n * vocab}) when {@code allLogits}.
      */
     public float[] forward(KvCache cache, int[] tokens, int off, int n, int start, boolean allLogits) {
+        forwardWithoutLogits(cache, tokens, off, n, start);
+        int dim = c.dim();
+        int first = allLogits ? 0 : n - 1;
+        int m = n - first;
+        for (int t = first; t < n; t++) {
+            rmsnorm(xb, (t - first) * dim, x, t * dim, w.outputNorm(), dim);
+        }
+        WeightMatrix out = w.output();
+        float[] logits = new float[m * c.vocabSize()];
+        out.matmul(pool, xb, m, logits, scratch);
+        return logits;
+    }
+
+    /**
+     * {@link #forward} up to the last layer: the tokens' keys and values go into {@code cache}, no logits (a
+     * prefill chunk before the prompt's last).
+     */
+    public void forwardWithoutLogits(KvCache cache, int[] tokens, int off, int n, int start) {
         if (n < 1 || n > maxBatch) {
             throw new IllegalArgumentException("batch of " + n + " tokens (1.." + maxBatch + " allowed)");
         }
@@ -109,15 +127,6 @@ public final class Transformer {
         for (int l = 0; l < c.layers(); l++) {
             layer(cache, l, w.layers().get(l), n, start);
         }
-        int first = allLogits ? 0 : n - 1;
-        int m = n - first;
-        for (int t = first; t < n; t++) {
-            rmsnorm(xb, (t - first) * dim, x, t * dim, w.outputNorm(), dim);
-        }
-        WeightMatrix out = w.output();
-        float[] logits = new float[m * c.vocabSize()];
-        out.matmul(pool, xb, m, logits, scratch);
-        return logits;
     }
 
     private void layer(KvCache cache, int l, LayerWeights lw, int n, int start) {

@@ -1,5 +1,6 @@
 package dev.chrysalis.inference.model;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -58,6 +59,16 @@ class TransformerReferenceLogitsTest {
                 System.arraycopy(l, 0, stepLogits, p * vocab, vocab);
             }
             double worstStep = check(refs.topPerPosition("numpy_f64"), stepLogits, vocab, 1e-4, 2e-4, json + " decode vs numpy_f64");
+            // prefill chunks whose logits are skipped store the keys and values that chunks with logits store
+            KvCache skipped = KvCache.create(KvCacheType.F32, m.config(), 64);
+            KvCache kept = KvCache.create(KvCacheType.F32, m.config(), 64);
+            for (int p = 0; p < n - 1; p += 3) {
+                int len = Math.min(3, n - 1 - p);
+                tr.forwardWithoutLogits(skipped, refs.promptTokens(), p, len, p);
+                tr.forward(kept, refs.promptTokens(), p, len, p, false);
+            }
+            assertArrayEquals(tr.forward(kept, refs.promptTokens(), n - 1, 1, n - 1, false),
+                    tr.forward(skipped, refs.promptTokens(), n - 1, 1, n - 1, false), json + ": last logits after chunks without logits");
             System.out.printf("%s: max |diff| vs numpy_f64 %.2e (decode %.2e), vs llama.cpp %.2e%n", json, worst, worstStep, worstLc);
         }
     }
