@@ -562,9 +562,9 @@ public final class TiledBatch {
                     }
                     int so = ((tp * pairs + l) * 2) * 2 * ROWS + ROWS * i;
                     if (wof == null) {
-                        scalesInto(w, QuantTiles.scaleOffset(f, tiles, blocks, tile, bA), wsc, so);
+                        scalesInto(w, QuantTiles.scaleOffset(f, tiles, blocks, tile, bA), wsc, so, LOW_HALF);
                     } else {
-                        k4ScalesInto(w, tiles, blocks, tile, bA, wsc, wof, so);
+                        k4ScalesInto(w, tiles, blocks, tile, bA, wsc, wof, so, LOW_HALF);
                     }
                     if (!second) {
                         java.util.Arrays.fill(wsc, so + 2 * ROWS, so + 3 * ROWS, 0f);
@@ -572,9 +572,9 @@ public final class TiledBatch {
                             java.util.Arrays.fill(wof, so + 2 * ROWS, so + 3 * ROWS, 0f);
                         }
                     } else if (wof == null) {
-                        scalesInto(w, QuantTiles.scaleOffset(f, tiles, blocks, tile, bB), wsc, so + 2 * ROWS);
+                        scalesInto(w, QuantTiles.scaleOffset(f, tiles, blocks, tile, bB), wsc, so + 2 * ROWS, 1f);
                     } else {
-                        k4ScalesInto(w, tiles, blocks, tile, bB, wsc, wof, so + 2 * ROWS);
+                        k4ScalesInto(w, tiles, blocks, tile, bB, wsc, wof, so + 2 * ROWS, 1f);
                     }
                 }
             }
@@ -582,24 +582,36 @@ public final class TiledBatch {
     }
 
     /**
-     * A Q4_K tile's block {@code b}: its rows' {@code d * scale} into {@code scales[off..]} and
+     * What the scales of a block pair's first block are multiplied by: {@link #addSums} converts that block's sums
+     * where they stand, in the high half of each 32-bit lane (the sum times 2^16, exact in a float), and saves the
+     * shift that would bring them down. A power of two moves no rounding, and the scales stay far above the
+     * subnormals (an f16 scale is at least 2^-24), so the products are decode's bit for bit.
+     */
+    private static final float LOW_HALF = 0x1p-16f;
+
+    /**
+     * A Q4_K tile's block {@code b}: its rows' {@code d * scale * factor} into {@code scales[off..]} and
      * {@code 8 * d * scale - dmin * min} into {@code offsets[off..]}, as {@code QuantTiles.k4Matvec4} computes them.
      */
-    private static void k4ScalesInto(MemorySegment w, int tiles, int blocks, int tile, int b, float[] scales, float[] offsets, int off) {
+    private static void k4ScalesInto(MemorySegment w, int tiles, int blocks, int tile, int b, float[] scales, float[] offsets, int off,
+                                     float factor) {
         QuantTiles.Format f = QuantTiles.Format.Q4_K;
         long sup = QuantTiles.superOffset(f, tiles, blocks, tile, b >> 3);
         IntVector h = (IntVector) ShortVector.fromMemorySegment(SCALE, w, QuantTiles.scaleOffset(f, tiles, blocks, tile, b), LE)
                 .convertShape(VectorOperators.S2I, I, 0);
         FloatVector d = FloatVector.fromMemorySegment(F, w, sup, LE).mul((FloatVector) h.and(0xFF).convert(VectorOperators.I2F, 0));
-        d.intoArray(scales, off);
+        d.mul(factor).intoArray(scales, off);
         d.mul(8f).sub(FloatVector.fromMemorySegment(F, w, sup + 4L * ROWS, LE)
                 .mul((FloatVector) h.lanewise(VectorOperators.LSHR, 8).and(0xFF).convert(VectorOperators.I2F, 0))).intoArray(offsets, off);
     }
 
-    /** The ROWS f16 scales at {@code at} as floats into {@code dst[off..]} (the conversion of {@code QuantTiles.matvec1}). */
-    private static void scalesInto(MemorySegment w, long at, float[] dst, int off) {
+    /**
+     * The ROWS f16 scales at {@code at} times {@code factor} (a power of two) as floats into {@code dst[off..]} (the
+     * conversion of {@code QuantTiles.matvec1}, whose last multiply takes the factor in).
+     */
+    private static void scalesInto(MemorySegment w, long at, float[] dst, int off, float factor) {
         IntVector h = (IntVector) ShortVector.fromMemorySegment(SCALE, w, at, LE).convertShape(VectorOperators.S2I, I, 0);
-        h.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(0x1p112f).intoArray(dst, off);
+        h.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(0x1p112f * factor).intoArray(dst, off);
     }
 
     /**
@@ -689,8 +701,9 @@ public final class TiledBatch {
     /**
      * The sums of {@link #ints4x6} or {@link #ints4x4} for block pair {@code l} of a {@code p}-token panel
      * ({@code sums[(4j + i) * ROWS..]} for token j, tile i, each
-     * 32-bit lane a row's two blocks) into the float sums: each half widened, converted, times the weight scales
-     * of its block, then an FMA with the token's activation scale, blocks in order, as decode scales a block.
+     * 32-bit lane a row's two blocks) into the float sums: each half converted (the first shifted to the top, its
+     * scales carrying {@link #LOW_HALF}, the second shifted down), times the weight scales of its block, then an FMA
+     * with the token's activation scale, blocks in order, as decode scales a block.
      */
     private static void addSums(int[] sums, float[] wsc, float[] wof, int l, int pairs, int p, float[] xs, float[] xsums, int xa, float[] acc,
                                 int ao) {
@@ -715,22 +728,22 @@ public final class TiledBatch {
             FloatVector eb = FloatVector.broadcast(F, xs[xa + p + j]);
             IntVector z0 = IntVector.fromArray(I, sums, (4 * j + 0) * ROWS);
             int at0 = ao + 4 * ROWS * j + 0 * ROWS;
-            FloatVector f0 = ((FloatVector) z0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0))
+            FloatVector f0 = ((FloatVector) z0.lanewise(VectorOperators.LSHL, 16).convert(VectorOperators.I2F, 0))
                     .mul(da0).fma(ea, FloatVector.fromArray(F, acc, at0));
             ((FloatVector) z0.lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).mul(db0).fma(eb, f0).intoArray(acc, at0);
             IntVector z1 = IntVector.fromArray(I, sums, (4 * j + 1) * ROWS);
             int at1 = ao + 4 * ROWS * j + 1 * ROWS;
-            FloatVector f1 = ((FloatVector) z1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0))
+            FloatVector f1 = ((FloatVector) z1.lanewise(VectorOperators.LSHL, 16).convert(VectorOperators.I2F, 0))
                     .mul(da1).fma(ea, FloatVector.fromArray(F, acc, at1));
             ((FloatVector) z1.lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).mul(db1).fma(eb, f1).intoArray(acc, at1);
             IntVector z2 = IntVector.fromArray(I, sums, (4 * j + 2) * ROWS);
             int at2 = ao + 4 * ROWS * j + 2 * ROWS;
-            FloatVector f2 = ((FloatVector) z2.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0))
+            FloatVector f2 = ((FloatVector) z2.lanewise(VectorOperators.LSHL, 16).convert(VectorOperators.I2F, 0))
                     .mul(da2).fma(ea, FloatVector.fromArray(F, acc, at2));
             ((FloatVector) z2.lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).mul(db2).fma(eb, f2).intoArray(acc, at2);
             IntVector z3 = IntVector.fromArray(I, sums, (4 * j + 3) * ROWS);
             int at3 = ao + 4 * ROWS * j + 3 * ROWS;
-            FloatVector f3 = ((FloatVector) z3.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0))
+            FloatVector f3 = ((FloatVector) z3.lanewise(VectorOperators.LSHL, 16).convert(VectorOperators.I2F, 0))
                     .mul(da3).fma(ea, FloatVector.fromArray(F, acc, at3));
             ((FloatVector) z3.lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).mul(db3).fma(eb, f3).intoArray(acc, at3);
         }
@@ -768,22 +781,22 @@ public final class TiledBatch {
             FloatVector sb = FloatVector.broadcast(F, xsums[xa + p + j]);
             IntVector z0 = IntVector.fromArray(I, sums, (4 * j + 0) * ROWS);
             int at0 = ao + 4 * ROWS * j + 0 * ROWS;
-            FloatVector f0 = oa0.fma(sa, ((FloatVector) z0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+            FloatVector f0 = oa0.fma(sa, ((FloatVector) z0.lanewise(VectorOperators.LSHL, 16)
                     .convert(VectorOperators.I2F, 0)).mul(da0).fma(ea, FloatVector.fromArray(F, acc, at0)));
             ob0.fma(sb, ((FloatVector) z0.lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).mul(db0).fma(eb, f0)).intoArray(acc, at0);
             IntVector z1 = IntVector.fromArray(I, sums, (4 * j + 1) * ROWS);
             int at1 = ao + 4 * ROWS * j + 1 * ROWS;
-            FloatVector f1 = oa1.fma(sa, ((FloatVector) z1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+            FloatVector f1 = oa1.fma(sa, ((FloatVector) z1.lanewise(VectorOperators.LSHL, 16)
                     .convert(VectorOperators.I2F, 0)).mul(da1).fma(ea, FloatVector.fromArray(F, acc, at1)));
             ob1.fma(sb, ((FloatVector) z1.lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).mul(db1).fma(eb, f1)).intoArray(acc, at1);
             IntVector z2 = IntVector.fromArray(I, sums, (4 * j + 2) * ROWS);
             int at2 = ao + 4 * ROWS * j + 2 * ROWS;
-            FloatVector f2 = oa2.fma(sa, ((FloatVector) z2.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+            FloatVector f2 = oa2.fma(sa, ((FloatVector) z2.lanewise(VectorOperators.LSHL, 16)
                     .convert(VectorOperators.I2F, 0)).mul(da2).fma(ea, FloatVector.fromArray(F, acc, at2)));
             ob2.fma(sb, ((FloatVector) z2.lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).mul(db2).fma(eb, f2)).intoArray(acc, at2);
             IntVector z3 = IntVector.fromArray(I, sums, (4 * j + 3) * ROWS);
             int at3 = ao + 4 * ROWS * j + 3 * ROWS;
-            FloatVector f3 = oa3.fma(sa, ((FloatVector) z3.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+            FloatVector f3 = oa3.fma(sa, ((FloatVector) z3.lanewise(VectorOperators.LSHL, 16)
                     .convert(VectorOperators.I2F, 0)).mul(da3).fma(ea, FloatVector.fromArray(F, acc, at3)));
             ob3.fma(sb, ((FloatVector) z3.lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).mul(db3).fma(eb, f3)).intoArray(acc, at3);
         }
