@@ -23,12 +23,12 @@ public final class AttentionKernels {
     private static final VectorSpecies<Float> F = VectorKernels.F;
     private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
     private static final int L = VectorKernels.L;
-    private static final float LOG2E = 1.44269504088896341f;
+    static final float LOG2E = 1.44269504088896341f;
     /** ln 2 split so that {@code n * LN2_HI} is exact for the exponents used. */
-    private static final float LN2_HI = 0.693359375f;
-    private static final float LN2_LO = -2.12194440e-4f;
+    static final float LN2_HI = 0.693359375f;
+    static final float LN2_LO = -2.12194440e-4f;
     /** Below this, e^x is under the smallest normal float; inputs are clamped to it. */
-    private static final float EXP_MIN = -87.33f;
+    static final float EXP_MIN = -87.33f;
 
     private AttentionKernels() {
     }

@@ -1,6 +1,5 @@
 package dev.chrysalis.inference.model;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -59,7 +58,8 @@ class TransformerReferenceLogitsTest {
                 System.arraycopy(l, 0, stepLogits, p * vocab, vocab);
             }
             double worstStep = check(refs.topPerPosition("numpy_f64"), stepLogits, vocab, 1e-4, 2e-4, json + " decode vs numpy_f64");
-            // prefill chunks whose logits are skipped store the keys and values that chunks with logits store
+            // prefill chunks whose logits are skipped store the keys and values that chunks with logits store (to
+            // float rounding: a kernel compiled between the two runs may sum in another order than the interpreter)
             KvCache skipped = KvCache.create(KvCacheType.F32, m.config(), 64);
             KvCache kept = KvCache.create(KvCacheType.F32, m.config(), 64);
             for (int p = 0; p < n - 1; p += 3) {
@@ -67,8 +67,16 @@ class TransformerReferenceLogitsTest {
                 tr.forwardWithoutLogits(skipped, refs.promptTokens(), p, len, p);
                 tr.forward(kept, refs.promptTokens(), p, len, p, false);
             }
-            assertArrayEquals(tr.forward(kept, refs.promptTokens(), n - 1, 1, n - 1, false),
-                    tr.forward(skipped, refs.promptTokens(), n - 1, 1, n - 1, false), json + ": last logits after chunks without logits");
+            float[] afterKept = tr.forward(kept, refs.promptTokens(), n - 1, 1, n - 1, false);
+            float[] afterSkipped = tr.forward(skipped, refs.promptTokens(), n - 1, 1, n - 1, false);
+            double largest = 0;
+            double worstChunked = 0;
+            for (int i = 0; i < vocab; i++) {
+                largest = Math.max(largest, Math.abs(afterKept[i]));
+                worstChunked = Math.max(worstChunked, Math.abs(afterKept[i] - afterSkipped[i]));
+            }
+            assertTrue(worstChunked <= 1e-5 * Math.max(1, largest),
+                    json + ": last logits after chunks without logits differ by " + worstChunked + " (largest logit " + largest + ")");
             System.out.printf("%s: max |diff| vs numpy_f64 %.2e (decode %.2e), vs llama.cpp %.2e%n", json, worst, worstStep, worstLc);
         }
     }
