@@ -182,7 +182,7 @@ public final class AttentionKernels {
     /**
      * {@code s[so + j] = e^(scale * s[so + j] + shift)} for {@code j < valid}, 0 for {@code valid <= j < end}
      * ({@code end} a multiple of {@link #lanes()}); returns their sum. Meant for a softmax's shifted scores, at most
-     * 0: within 2 ulp there, and 0 below {@code -87.33}. x = n ln 2 + r with |r| <= ln 2 / 2, e^r by its degree-7
+     * 0: within 2 ulp there, and 0 below {@code -87.33}; SwiGLU's {@code e^-x} takes it up to {@code e^88} (2^127). x = n ln 2 + r with |r| <= ln 2 / 2, e^r by its degree-7
      * Taylor polynomial, times 2^n built in the exponent bits.
      *
      * <p>Arrays in, a float out, and the exponential written out in the loop: a helper taking and returning vectors

@@ -300,33 +300,46 @@ public final class VectorKernels {
         return VECTOR;
     }
 
+    /** Per thread, siluMul's {@code e^-x} (reused; grown to the widest range asked). */
+    private static final ThreadLocal<float[]> SILU_EXP = ThreadLocal.withInitial(() -> new float[0]);
+
     /**
-     * SwiGLU in place: {@code g[i] = silu(g[i]) * u[i]} for {@code from <= i < to}. The vector lanes take
-     * {@code e^-x} from multiply-adds as {@link AttentionKernels#expSum} does (degree-7 Taylor polynomial of the
-     * remainder after {@code n ln 2}, times {@code 2^n} in the exponent bits; within 2 ulp), so a lane's result is the
-     * same interpreted and compiled: the Vector API's own {@code EXP} is {@link Math#exp} per lane in the interpreter
-     * and a library call once compiled, which differ in the last bit now and then, and a prefill chunk that ran
-     * while C2 compiled this loop stored other keys than the same chunk run again. {@code -x} is clamped to
-     * [-87.33, 88] (past 88 the true silu is below 1e-36 in magnitude).
+     * SwiGLU in place: {@code g[i] = silu(g[i]) * u[i]} for {@code from <= i < to}. With vector lanes, {@code e^-x}
+     * comes from attention's exponential ({@link AttentionKernels#expSum}: multiply-adds, within 2 ulp), so a value's
+     * result is the same interpreted and compiled: the Vector API's own {@code EXP} is {@link Math#exp} per lane in
+     * the interpreter and a library call once compiled, which differ in the last bit now and then, and a prefill chunk
+     * that ran while C2 compiled this loop stored other keys than the same chunk run again. {@code x} is clamped at
+     * -88 first, where {@code e^-x} still has an exponent (beyond it the true silu is below 1e-36 in magnitude).
      */
     public static void siluMul(float[] g, float[] u, int from, int to) {
-        int i = from;
-        if (VECTOR) {
-            for (int bound = from + F.loopBound(to - from); i < bound; i += L) {
-                FloatVector x = FloatVector.fromArray(F, g, i);
-                FloatVector t = x.neg().max(AttentionKernels.EXP_MIN).min(88f);
-                FloatVector n = t.mul(AttentionKernels.LOG2E).add(12582912f).sub(12582912f); // rounded to an integer
-                FloatVector r = n.fma(FloatVector.broadcast(F, -AttentionKernels.LN2_LO), n.fma(FloatVector.broadcast(F, -AttentionKernels.LN2_HI), t));
-                FloatVector e = r.fma(1f / 5040f, 1f / 720f).fma(r, FloatVector.broadcast(F, 1f / 120f)).fma(r, FloatVector.broadcast(F, 1f / 24f))
-                        .fma(r, FloatVector.broadcast(F, 1f / 6f)).fma(r, FloatVector.broadcast(F, 0.5f)).fma(r, FloatVector.broadcast(F, 1f))
-                        .fma(r, FloatVector.broadcast(F, 1f));
-                IntVector bits = ((IntVector) n.convert(VectorOperators.F2I, 0)).add(127).lanewise(VectorOperators.LSHL, 23);
-                x.div(e.mul(bits.reinterpretAsFloats()).add(1f)).mul(FloatVector.fromArray(F, u, i)).intoArray(g, i);
+        if (!VECTOR) {
+            for (int i = from; i < to; i++) {
+                float x = g[i];
+                g[i] = x / (1f + (float) Math.exp(-x)) * u[i];
             }
+            return;
         }
-        for (; i < to; i++) {
-            float x = g[i];
-            g[i] = x / (1f + (float) Math.exp(-x)) * u[i];
+        int n = to - from;
+        int end = (n + L - 1) / L * L;
+        float[] e = SILU_EXP.get();
+        if (e.length < end) {
+            e = new float[end];
+            SILU_EXP.set(e);
+        }
+        int i = 0;
+        for (; i < F.loopBound(n); i += L) {
+            FloatVector.fromArray(F, g, from + i).max(-88f).intoArray(e, i);
+        }
+        for (; i < n; i++) {
+            e[i] = Math.max(g[from + i], -88f);
+        }
+        AttentionKernels.expSum(e, 0, n, end, -1f, 0f);
+        for (i = 0; i < F.loopBound(n); i += L) {
+            FloatVector x = FloatVector.fromArray(F, g, from + i);
+            x.div(FloatVector.fromArray(F, e, i).add(1f)).mul(FloatVector.fromArray(F, u, from + i)).intoArray(g, from + i);
+        }
+        for (; i < n; i++) {
+            g[from + i] = g[from + i] / (1f + e[i]) * u[from + i];
         }
     }
 
