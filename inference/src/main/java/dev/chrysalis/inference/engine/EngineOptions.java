@@ -48,7 +48,7 @@ public record EngineOptions(int threads, int contextLength, KvCacheType kvCacheT
      * one engine, chunks of 264 against 132 alternating: TinyLlama Q4_0 1.048x, Llama-3.2-1B Q4_0 1.053x (medians
      * of 8 rounds); 516 was no faster than 264. A chunk's scratch grows with it, about 100 KiB a token for 1B models.
      */
-    public static final int DEFAULT_BATCH = 264;
+    private static final int DEFAULT_BATCH = 264;
 
     public static EngineOptions defaults() {
         return new EngineOptions(0, 0, KvCacheType.F32, DEFAULT_BATCH, false, LoadProgress.NONE, Device.AUTO, false);

@@ -465,44 +465,44 @@ public final class QuantTiles {
     public static void dequantizeRow(Format f, MemorySegment w, int rows, int cols, int row, float[] y, int yo) {
         int blocks = cols >> 5;
         int r = row % ROWS;
+        int t = row / ROWS;
+        int tiles = tiles(rows);
+        long groupStride = quantStride(tiles, t);
         for (int b = 0; b < blocks; b++) {
-            int t = row / ROWS;
-            long quant = quantOffset(f, tiles(rows), blocks, t, b);
-            short slot = w.get(I16, scaleOffset(f, tiles(rows), blocks, t, b) + 2L * r);
+            long quant = quantOffset(f, tiles, blocks, t, b);
+            short slot = w.get(I16, scaleOffset(f, tiles, blocks, t, b) + 2L * r);
             float d = Float.float16ToFloat(slot);
             float min = 0;
             if (f == Format.Q4_K || f == Format.Q5_K) {
-                long sup = superOffset(f, tiles(rows), blocks, t, b >> 3);
+                long sup = superOffset(f, tiles, blocks, t, b >> 3);
                 d = w.get(F32, sup + 4L * r) * (slot & 0xFF);
                 min = w.get(F32, sup + 4L * ROWS + 4L * r) * (slot >>> 8 & 0xFF);
             } else if (f == Format.Q4_1) {
                 // d * q + m as Q4_K's d * q - min
-                min = -Float.float16ToFloat(w.get(I16, scaleOffset(f, tiles(rows), blocks, t, b) + 2L * ROWS + 2L * r));
+                min = -Float.float16ToFloat(w.get(I16, scaleOffset(f, tiles, blocks, t, b) + 2L * ROWS + 2L * r));
             }
             // Q6_K: (d * scale) * q per 16-value half, as ggml's dequantize_row_q6_K
             float dLow = 0;
             float dHigh = 0;
             if (f == Format.Q6_K) {
-                float super6 = w.get(F32, superOffset(f, tiles(rows), blocks, t, b >> 3) + 4L * r);
+                float super6 = w.get(F32, superOffset(f, tiles, blocks, t, b >> 3) + 4L * r);
                 dLow = super6 * (byte) slot;
                 dHigh = super6 * (byte) (slot >> 8);
             }
             int yb = yo + 32 * b;
             // Q5_K: the high bits, inverted, after the nibbles; Q6_K: the top two bits, in two groups
-            int inverted = f == Format.Q5_K ? w.get(I32, quant + quantStride(tiles(rows), t) * 4 + 4L * r) : 0;
-            long tops = f == Format.Q6_K ? w.get(I32, quant + quantStride(tiles(rows), t) * 4 + 4L * r) & 0xFFFFFFFFL
-                    | (long) w.get(I32, quant + quantStride(tiles(rows), t) * 5 + 4L * r) << 32 : 0;
+            int inverted = f == Format.Q5_K ? w.get(I32, quant + groupStride * 4 + 4L * r) : 0;
+            long tops = f == Format.Q6_K ? w.get(I32, quant + groupStride * 4 + 4L * r) & 0xFFFFFFFFL
+                    | (long) w.get(I32, quant + groupStride * 5 + 4L * r) << 32 : 0;
             for (int m = 0; m < (f == Format.Q8_0 ? 8 : 4); m++) {
-                int four = w.get(I32, quant + quantStride(tiles(rows), t) * m + 4L * r);
+                int four = w.get(I32, quant + groupStride * m + 4L * r);
                 for (int k = 0; k < 4; k++) {
                     int q = four >>> (8 * k);
                     if (f == Format.Q8_0) {
                         y[yb + 4 * m + k] = (byte) q * d;
                     } else if (f == Format.Q5_K) {
-                        for (int j = 4 * m + k; j < 32; j += 16) {
-                            int nibble = j < 16 ? q & 0xF : q >>> 4 & 0xF;
-                            y[yb + j] = d * (nibble + 16 - 16 * (inverted >>> q5HighBit(j) & 1)) - min;
-                        }
+                        y[yb + 4 * m + k] = d * ((q & 0xF) + 16 - 16 * (inverted >>> q5HighBit(4 * m + k) & 1)) - min;
+                        y[yb + 4 * m + k + 16] = d * ((q >>> 4 & 0xF) + 16 - 16 * (inverted >>> q5HighBit(4 * m + k + 16) & 1)) - min;
                     } else if (f == Format.Q6_K) {
                         y[yb + 4 * m + k] = dLow * ((q & 0xF | (int) (tops >>> q6TopBits(4 * m + k) & 3) << 4) - 32);
                         y[yb + 4 * m + k + 16] = dHigh * ((q >>> 4 & 0xF | (int) (tops >>> q6TopBits(4 * m + k + 16) & 3) << 4) - 32);
