@@ -1001,15 +1001,27 @@ public final class QuantTiles {
         }
     }
 
-    /** {@link #q8Matvec1}'s arithmetic for four whole tiles, each activation broadcast serving all four: see {@link #matvec4}. */
+    /**
+     * {@link #q8Matvec1}'s arithmetic for four whole tiles, each activation broadcast serving all four: see {@link #matvec4}.
+     * Each quant group's four vectors are loaded one group ahead, into registers the loop carries, before the
+     * products of the group before: streaming 570 MB of tiles on one thread, 12.0-12.7 -> 22.2-24.1 GB/s (the same
+     * arithmetic in cache, 33 -> 31). With the loads next to their products, a missed line stalls the two dozen
+     * instructions that wait for it and the loads behind them; a group ahead, they are in flight while the group
+     * before is multiplied.
+     */
     private static void q8Matvec4(MemorySegment w, int rows, int blocks, Q8Activations a, int t, float[] out, int o) {
         int[] pairs = a.pairs;
         // a whole group of four tiles, interleaved block by block: one stream
         long group = (long) t * blocks * Q8_CELL;
+        long lastBlock = group + 4L * (blocks - 1) * Q8_CELL;
         FloatVector acc0 = FloatVector.zero(F);
         FloatVector acc1 = acc0;
         FloatVector acc2 = acc0;
         FloatVector acc3 = acc0;
+        IntVector n0 = IntVector.fromMemorySegment(I, w, group, LE);
+        IntVector n1 = IntVector.fromMemorySegment(I, w, group + GROUP, LE);
+        IntVector n2 = IntVector.fromMemorySegment(I, w, group + 2 * GROUP, LE);
+        IntVector n3 = IntVector.fromMemorySegment(I, w, group + 3 * GROUP, LE);
         for (int b = 0; b < blocks; b++) {
             // the block's run: quant group g of tile i at (4g + i) * GROUP, then the four tiles' scales
             long c0 = group + 4L * b * Q8_CELL;
@@ -1017,10 +1029,17 @@ public final class QuantTiles {
             int po = b * Q8Activations.PAIRS;
             IntVector z0 = IntVector.zero(I), z1 = z0, z2 = z0, z3 = z0;
             for (int g = 0; g < 8; g++) {
-                IntVector v0 = IntVector.fromMemorySegment(I, w, c0 + GROUP * (4 * g + 0), LE);
-                IntVector v1 = IntVector.fromMemorySegment(I, w, c0 + GROUP * (4 * g + 1), LE);
-                IntVector v2 = IntVector.fromMemorySegment(I, w, c0 + GROUP * (4 * g + 2), LE);
-                IntVector v3 = IntVector.fromMemorySegment(I, w, c0 + GROUP * (4 * g + 3), LE);
+                // n0..n3 carried: see LoopCarried
+                IntVector v0 = IntVector.zero(I).add(n0);
+                IntVector v1 = IntVector.zero(I).add(n1);
+                IntVector v2 = IntVector.zero(I).add(n2);
+                IntVector v3 = IntVector.zero(I).add(n3);
+                // the next group: this block's, or after the last the next block's first (the last block's again at the end)
+                long next = g < 7 ? c0 + GROUP * (4 * g + 4) : Math.min(c0 + 4 * Q8_CELL, lastBlock);
+                n0 = IntVector.fromMemorySegment(I, w, next, LE);
+                n1 = IntVector.fromMemorySegment(I, w, next + GROUP, LE);
+                n2 = IntVector.fromMemorySegment(I, w, next + 2 * GROUP, LE);
+                n3 = IntVector.fromMemorySegment(I, w, next + 3 * GROUP, LE);
                 ShortVector pa = IntVector.broadcast(I, pairs[po + 2 * g]).reinterpretAsShorts();
                 ShortVector pb = IntVector.broadcast(I, pairs[po + 2 * g + 1]).reinterpretAsShorts();
                 IntVector p0 = v0.lanewise(VectorOperators.LSHL, 8).reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(pa)
