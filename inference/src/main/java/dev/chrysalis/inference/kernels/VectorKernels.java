@@ -84,6 +84,16 @@ public final class VectorKernels {
         return s.lane(0);
     }
 
+    /** {@link #sum} of the L floats at {@code a[off..]}, the same folds in scalar code: the same float (the lanes are overwritten). */
+    static float sumLanes(float[] a, int off) {
+        for (int half = L / 2; half > 0; half >>= 1) {
+            for (int i = 0; i < half; i++) {
+                a[off + i] += a[off + i + half];
+            }
+        }
+        return a[off];
+    }
+
     /** Number of float lanes of the preferred vector shape on this machine. */
     public static int lanes() {
         return L;
@@ -834,6 +844,143 @@ public final class VectorKernels {
                     y[yo + 32 * b + 16 + j] = d * ((q >>> 4) - 8);
                 }
             }
+        }
+    }
+
+    /**
+     * Whether the {@code bytes / 2} halves at {@code off} are all finite (no exponent of all ones). Decode's F16 kernel
+     * converts only finite halves exactly (see {@link #dotHalfRows}); a matrix holding an infinity or a NaN takes the
+     * exact conversion instead. Four halves a step in a long, no vector classes: this runs once per matrix while a model
+     * loads, where code the JIT has not compiled yet would teach the Vector API's shared methods types the kernels
+     * never use (see {@link LoopCarried}).
+     */
+    public static boolean halvesFinite(MemorySegment w, long off, long bytes) {
+        long i = 0;
+        for (; i + 8 <= bytes; i += 8) {
+            // a half's exponent bits all ones <=> those bits of its complement all zero <=> their lane minus one borrows
+            long exponents = ~w.get(I64, off + i) & 0x7C007C007C007C00L;
+            if (((exponents - 0x0400040004000400L) & ~exponents & 0x8000800080008000L) != 0) {
+                return false;
+            }
+        }
+        for (; i + 2 <= bytes; i += 2) {
+            if ((w.get(F16, off + i) & 0x7C00) == 0x7C00) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * {@code out[o + r] = row r . x[0..n)} for the {@code rows} F16 or BF16 rows from {@code off} on, whose length {@code n}
+     * is a multiple of {@link #rowStep()}; {@code scratch} holds at least L + n floats. F16 rows must hold no infinity or
+     * NaN ({@link #halvesFinite}): a half's exponent and mantissa shifted into a float's make the float 2^-112 times the
+     * half, exact for normal and subnormal halves alike, and x is scaled by 2^56 once for all rows, so each product comes
+     * out 2^-56 times the true one, exactly, and the sum is scaled back: two instructions a vector of halves where the
+     * JDK's conversion ({@link #halves(short[], int)}) takes eight. A bfloat16 is the top half of a float: a shift.
+     *
+     * <p>The rows are one stream, each step's two vectors of halves (a cache line at 16 lanes) loaded a step ahead of
+     * their products, across the end of a row too, as {@code QuantTiles.q8Matvec4}'s quant groups. One thread, a 512 MiB
+     * F16 matrix: a row at a time without the look-ahead 16.2-16.5 GB/s, with it 22.8-29.8; four rows sharing each load
+     * of x (four streams) 17.3. TinyLlama F16 decode on two threads: a row at a time 14.0 tok/s, the rows as one stream
+     * 16.9, without the multiply by 2^112 15.4-17.6 (three runs; this host's noise is larger than that instruction).
+     */
+    public static void dotHalfRows(boolean bfloat, MemorySegment w, long off, int rows, int n, float[] x, float[] out, int o,
+                                   float[] scratch) {
+        float[] xs = x;
+        if (!bfloat) {
+            xs = scratch;
+            for (int i = 0; i < n; i++) {
+                xs[L + i] = x[i] * 0x1p56f;
+            }
+        }
+        int xo = bfloat ? 0 : L;
+        float unscale = bfloat ? 1f : 0x1p56f;
+        long step = 4L * L;
+        long last = off + (long) rows * 2 * n - step;
+        IntVector nu = (IntVector) ShortVector.fromMemorySegment(H, w, off, LE).convertShape(VectorOperators.S2I, I, 0);
+        IntVector nv = (IntVector) ShortVector.fromMemorySegment(H, w, off + 2L * L, LE).convertShape(VectorOperators.S2I, I, 0);
+        long at = off;
+        for (int r = 0; r < rows; r++) {
+            FloatVector a = FloatVector.zero(F);
+            FloatVector b = a;
+            for (int i = 0; i < n; i += 2 * L) {
+                // nu, nv carried, widened where they are loaded (a vector the zero is added to must be one C2 knows the
+                // class of, as the halves just loaded, not the zero added to them: see LoopCarried)
+                IntVector u = IntVector.zero(I).add(nu);
+                IntVector v = IntVector.zero(I).add(nv);
+                at += step;
+                long next = Math.min(at, last);
+                nu = (IntVector) ShortVector.fromMemorySegment(H, w, next, LE).convertShape(VectorOperators.S2I, I, 0);
+                nv = (IntVector) ShortVector.fromMemorySegment(H, w, next + 2L * L, LE).convertShape(VectorOperators.S2I, I, 0);
+                FloatVector xu = FloatVector.fromArray(F, xs, xo + i);
+                FloatVector xv = FloatVector.fromArray(F, xs, xo + i + L);
+                if (bfloat) {
+                    a = u.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xu, a);
+                    b = v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xv, b);
+                } else {
+                    // sign-extended, so the shift leaves the sign in bit 31 and the mask clears its copies above the exponent
+                    a = u.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().fma(xu, a);
+                    b = v.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().fma(xv, b);
+                }
+            }
+            // the sum through an array: passed to sum(), a vector that C2 did not inline it for would be boxed, once a row
+            LoopCarried.FLOATS.add(a).add(b).intoArray(scratch, 0);
+            out[o + r] = sumLanes(scratch, 0) * unscale;
+        }
+    }
+
+    /** The row lengths (a multiple of this) and machines (this above 0) {@link #dotHalfRows} takes. */
+    public static int rowStep() {
+        return VECTOR ? 2 * L : 0;
+    }
+
+    /**
+     * Dot of one F16 row at {@code off} with {@code x[xo..xo+n)}, exact for every half (infinities and NaNs too): the rows
+     * {@link #dotHalfRows} does not take, a scalar loop (see {@link #halvesFinite} for why no vectors).
+     */
+    public static float dotF16(MemorySegment w, long off, float[] x, int xo, int n) {
+        return halvesDot(w, off, x, xo, 0, n);
+    }
+
+    /** The scalar tail {@code [from, n)} of an F16 row's dot product. */
+    private static float halvesDot(MemorySegment w, long off, float[] x, int xo, int from, int n) {
+        float s = 0f;
+        for (int i = from; i < n; i++) {
+            s += Float.float16ToFloat(w.get(F16, off + 2L * i)) * x[xo + i];
+        }
+        return s;
+    }
+
+    /** Dot of one BF16 row at {@code off} with {@code x[xo..xo+n)}: the rows {@link #dotHalfRows} does not take. */
+    public static float dotBF16(MemorySegment w, long off, float[] x, int xo, int n) {
+        return bfloatsDot(w, off, x, xo, 0, n);
+    }
+
+    /** The scalar tail {@code [from, n)} of a BF16 row's dot product. */
+    private static float bfloatsDot(MemorySegment w, long off, float[] x, int xo, int from, int n) {
+        float s = 0f;
+        for (int i = from; i < n; i++) {
+            s += Float.intBitsToFloat(w.get(F16, off + 2L * i) << 16) * x[xo + i];
+        }
+        return s;
+    }
+
+    /**
+     * An F16 row into {@code y[yo..yo+n)}, exactly as {@link Float#float16ToFloat} (one instruction a half): a scalar loop,
+     * as the token embedding's row is dequantized from code the JIT compiles without the vector classes (see
+     * {@link #halvesFinite}).
+     */
+    public static void dequantF16(MemorySegment w, long off, float[] y, int yo, int n) {
+        for (int i = 0; i < n; i++) {
+            y[yo + i] = Float.float16ToFloat(w.get(F16, off + 2L * i));
+        }
+    }
+
+    /** A BF16 row into {@code y[yo..yo+n)}. */
+    public static void dequantBF16(MemorySegment w, long off, float[] y, int yo, int n) {
+        for (int i = 0; i < n; i++) {
+            y[yo + i] = Float.intBitsToFloat(w.get(F16, off + 2L * i) << 16);
         }
     }
 

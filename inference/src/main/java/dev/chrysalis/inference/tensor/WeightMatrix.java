@@ -35,6 +35,8 @@ public final class WeightMatrix {
     private final MemorySegment data;
     /** Null, or the same matrix repacked into {@link QuantTiles} that the products use instead of {@code data}. */
     private final MemorySegment tiles;
+    /** For F16: whether no half is an infinity or a NaN, so decode may take {@link VectorKernels#dotHalfRows}. */
+    private final boolean halvesFinite;
 
     public WeightMatrix(String name, GgmlType type, int rows, int cols, MemorySegment data) {
         this(name, type, rows, cols, data, null);
@@ -54,6 +56,7 @@ public final class WeightMatrix {
         }
         this.data = data;
         this.tiles = tiles;
+        this.halvesFinite = type == GgmlType.F16 && VectorKernels.halvesFinite(data, 0, rowBytes * rows);
     }
 
     /** Whether this matrix can be {@linkplain #tiled tiled} on this machine: Q4_0, Q4_1, Q4_K, Q5_K, Q6_K or Q8_0 with 256- or 512-bit vectors. */
@@ -164,6 +167,8 @@ public final class WeightMatrix {
         long off = row * rowBytes;
         switch (type) {
             case F32 -> VectorKernels.copyF32(data, off, y, yo, cols);
+            case F16 -> VectorKernels.dequantF16(data, off, y, yo, cols);
+            case BF16 -> VectorKernels.dequantBF16(data, off, y, yo, cols);
             case Q8_0 -> VectorKernels.dequantQ8_0(data, off, y, yo, cols);
             case Q4_0 -> VectorKernels.dequantQ4_0(data, off, y, yo, cols);
             case Q4_K -> {
@@ -202,6 +207,8 @@ public final class WeightMatrix {
         long off = row * rowBytes;
         return switch (type) {
             case F32 -> VectorKernels.dotF32(data, off, x, xo, cols);
+            case F16 -> VectorKernels.dotF16(data, off, x, xo, cols);
+            case BF16 -> VectorKernels.dotBF16(data, off, x, xo, cols);
             case Q8_0 -> VectorKernels.dotQ8_0(data, off, x, xo, cols);
             case Q4_0 -> VectorKernels.dotQ4_0(data, off, x, xo, cols, blockSums);
             case Q4_K -> VectorKernels.hasQ4KKernel() && (xo & 31) == 0
@@ -251,6 +258,28 @@ public final class WeightMatrix {
             case Q4_0 -> {
                 for (int r = from; r < to; r++) {
                     out[r] = VectorKernels.dotQ4_0(data, r * rowBytes, x, 0, cols, sums);
+                }
+            }
+            case F16 -> {
+                // a matrix holding an infinite or NaN half, or rows the kernel does not take, converts every half exactly
+                if (halvesFinite && VectorKernels.rowStep() > 0 && cols % VectorKernels.rowStep() == 0) {
+                    // the kernel keeps a scaled copy of x in the scratch (a caller's may be short: the forward pass's is not)
+                    float[] room = sc != null && sc.length >= VectorKernels.lanes() + cols ? sc : new float[VectorKernels.lanes() + cols];
+                    VectorKernels.dotHalfRows(false, data, from * rowBytes, to - from, cols, x, out, from, room);
+                } else {
+                    for (int r = from; r < to; r++) {
+                        out[r] = VectorKernels.dotF16(data, r * rowBytes, x, 0, cols);
+                    }
+                }
+            }
+            case BF16 -> {
+                if (VectorKernels.rowStep() > 0 && cols % VectorKernels.rowStep() == 0) {
+                    VectorKernels.dotHalfRows(true, data, from * rowBytes, to - from, cols, x, out, from,
+                            sc != null && sc.length >= VectorKernels.lanes() ? sc : new float[VectorKernels.lanes()]);
+                } else {
+                    for (int r = from; r < to; r++) {
+                        out[r] = VectorKernels.dotBF16(data, r * rowBytes, x, 0, cols);
+                    }
                 }
             }
             default -> {
