@@ -879,11 +879,12 @@ public final class VectorKernels {
      * out 2^-56 times the true one, exactly, and the sum is scaled back: two instructions a vector of halves where the
      * JDK's conversion ({@link #halves(short[], int)}) takes eight. A bfloat16 is the top half of a float: a shift.
      *
-     * <p>The rows are one stream, each step's two vectors of halves (a cache line at 16 lanes) loaded a step ahead of
+     * <p>The rows are one stream, each step's two vectors of halves (a cache line at 16 lanes) loaded two steps ahead of
      * their products, across the end of a row too, as {@code QuantTiles.q8Matvec4}'s quant groups. One thread, a 512 MiB
-     * F16 matrix: a row at a time without the look-ahead 16.2-16.5 GB/s, with it 22.8-29.8; four rows sharing each load
-     * of x (four streams) 17.3. TinyLlama F16 decode on two threads: a row at a time 14.0 tok/s, the rows as one stream
-     * 16.9, without the multiply by 2^112 15.4-17.6 (three runs; this host's noise is larger than that instruction).
+     * F16 matrix, a row at a time: without the look-ahead 16.2-16.5 GB/s, a step ahead 24.2-24.4, two 27.0-33.8, four
+     * 15.9-17.4; four rows sharing each load of x (four streams, a step ahead) 17.3. TinyLlama F16 decode on two threads:
+     * a row at a time a step ahead 14.0 tok/s, the rows as one stream 16.9, without the multiply by 2^112 15.4-17.6 (three
+     * runs; this host's noise is larger than that instruction), two steps ahead 16.3-16.7.
      */
     public static void dotHalfRows(boolean bfloat, MemorySegment w, long off, int rows, int n, float[] x, float[] out, int o,
                                    float[] scratch) {
@@ -898,21 +899,27 @@ public final class VectorKernels {
         float unscale = bfloat ? 1f : 0x1p56f;
         long step = 4L * L;
         long last = off + (long) rows * 2 * n - step;
+        long second = Math.min(off + step, last);
         IntVector nu = (IntVector) ShortVector.fromMemorySegment(H, w, off, LE).convertShape(VectorOperators.S2I, I, 0);
         IntVector nv = (IntVector) ShortVector.fromMemorySegment(H, w, off + 2L * L, LE).convertShape(VectorOperators.S2I, I, 0);
+        IntVector fu = (IntVector) ShortVector.fromMemorySegment(H, w, second, LE).convertShape(VectorOperators.S2I, I, 0);
+        IntVector fv = (IntVector) ShortVector.fromMemorySegment(H, w, second + 2L * L, LE).convertShape(VectorOperators.S2I, I, 0);
         long at = off;
         for (int r = 0; r < rows; r++) {
             FloatVector a = FloatVector.zero(F);
             FloatVector b = a;
             for (int i = 0; i < n; i += 2 * L) {
-                // nu, nv carried, widened where they are loaded (a vector the zero is added to must be one C2 knows the
-                // class of, as the halves just loaded, not the zero added to them: see LoopCarried)
+                // nu, nv (this step's) and fu, fv (the next one's) carried, widened where they are loaded (a vector the
+                // zero is added to must be one C2 knows the class of, as the halves just loaded, not the zero added to
+                // them: see LoopCarried)
                 IntVector u = IntVector.zero(I).add(nu);
                 IntVector v = IntVector.zero(I).add(nv);
+                nu = fu;
+                nv = fv;
                 at += step;
-                long next = Math.min(at, last);
-                nu = (IntVector) ShortVector.fromMemorySegment(H, w, next, LE).convertShape(VectorOperators.S2I, I, 0);
-                nv = (IntVector) ShortVector.fromMemorySegment(H, w, next + 2L * L, LE).convertShape(VectorOperators.S2I, I, 0);
+                long next = Math.min(at + step, last);
+                fu = (IntVector) ShortVector.fromMemorySegment(H, w, next, LE).convertShape(VectorOperators.S2I, I, 0);
+                fv = (IntVector) ShortVector.fromMemorySegment(H, w, next + 2L * L, LE).convertShape(VectorOperators.S2I, I, 0);
                 FloatVector xu = FloatVector.fromArray(F, xs, xo + i);
                 FloatVector xv = FloatVector.fromArray(F, xs, xo + i + L);
                 if (bfloat) {
