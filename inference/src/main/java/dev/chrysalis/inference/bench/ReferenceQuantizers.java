@@ -10,9 +10,10 @@ import java.nio.ByteOrder;
  * for Q8_0, truncation for Q4_0, round-half-even for the K types) and the same simple, non-searching
  * choice of K-quant scales. So a model generated here is the file the Python tool writes.
  *
- * <p>Q5_K and Q4_1, which the Python tool does not write, are quantized here so that {@code bench inference} can
+ * <p>Q5_K, Q4_1 and BF16, which the Python tool does not write, are quantized here so that {@code bench inference} can
  * measure them against llama.cpp: Q5_K the way its Q4_K is (the same scales and mins, 31 levels instead of 15), Q4_1
- * as ggml's reference quantizer does (the block's min and (max - min) / 15, values rounded half up).
+ * as ggml's reference quantizer does (the block's min and (max - min) / 15, values rounded half up), BF16 as ggml
+ * rounds a float to it (to nearest, ties to even).
  */
 final class ReferenceQuantizers {
 
@@ -33,14 +34,28 @@ final class ReferenceQuantizers {
                     out.putShort(Float.floatToFloat16(x[i]));
                 }
             }
+            case BF16 -> {
+                for (int i = 0; i < n; i++) {
+                    out.putShort(bfloat16(x[i]));
+                }
+            }
             case Q8_0 -> forBlocks(x, n, 32, (b) -> q8_0(x, b, out));
             case Q4_0 -> forBlocks(x, n, 32, (b) -> q4_0(x, b, out));
             case Q4_1 -> forBlocks(x, n, 32, (b) -> q4_1(x, b, out));
             case Q4_K -> forBlocks(x, n, 256, (b) -> kQuant(x, b, 15, out));
             case Q5_K -> forBlocks(x, n, 256, (b) -> kQuant(x, b, 31, out));
             case Q6_K -> forBlocks(x, n, 256, (b) -> q6_k(x, b, out));
-            default -> throw new IllegalArgumentException("no quantizer for " + type + " tensors (F32, F16, Q8_0, Q4_0, Q4_1, Q4_K, Q5_K, Q6_K)");
+            default -> throw new IllegalArgumentException("no quantizer for " + type + " tensors (F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q4_K, Q5_K, Q6_K)");
         }
+    }
+
+    /** ggml's float to bfloat16: the top 16 bits rounded to nearest, ties to even; a NaN stays a (quiet) NaN. */
+    static short bfloat16(float v) {
+        int u = Float.floatToRawIntBits(v);
+        if ((u & 0x7FFFFFFF) > 0x7F800000) {
+            return (short) ((u >>> 16) | 64);
+        }
+        return (short) ((u + 0x7FFF + ((u >>> 16) & 1)) >>> 16);
     }
 
     private interface Block {

@@ -35,11 +35,11 @@ public final class SyntheticLlama {
     private static final long GOLD = 0x9E3779B97F4A7C15L;
     private static final String GENERATOR = "gen_gguf.py splitmix64-uniform v1";
     /**
-     * The weight types gen_gguf.py writes, and Q4_1 and Q5_K, which it does not (see {@link ReferenceQuantizers}), with
+     * The weight types gen_gguf.py writes, and Q4_1, Q5_K and BF16, which it does not (see {@link ReferenceQuantizers}), with
      * the llama.cpp file type a model of that type declares.
      */
     private static final Map<GgmlType, Integer> FILE_TYPES = Map.of(GgmlType.F32, 0, GgmlType.F16, 1, GgmlType.Q4_0, 2,
-            GgmlType.Q4_1, 3, GgmlType.Q8_0, 7, GgmlType.Q4_K, 15, GgmlType.Q5_K, 16, GgmlType.Q6_K, 18);
+            GgmlType.Q4_1, 3, GgmlType.Q8_0, 7, GgmlType.Q4_K, 15, GgmlType.Q5_K, 16, GgmlType.Q6_K, 18, GgmlType.BF16, 32);
 
     /** The weight types this writer writes, in GGML's order. */
     public static List<GgmlType> weightTypes() {
