@@ -850,9 +850,9 @@ public final class VectorKernels {
     /**
      * Whether the {@code bytes / 2} halves at {@code off} are all finite (no exponent of all ones). Decode's F16 kernel
      * converts only finite halves exactly (see {@link #dotHalfRows}); a matrix holding an infinity or a NaN takes the
-     * exact conversion instead. Four halves a step in a long, no vector classes: this runs once per matrix while a model
-     * loads, where code the JIT has not compiled yet would teach the Vector API's shared methods types the kernels
-     * never use (see {@link LoopCarried}).
+     * exact conversion instead. Four halves a step in a long, no vector classes: this runs once per matrix, before the
+     * JIT has compiled it, and vector code run that way teaches the Vector API's shared methods types the kernels never
+     * use (see {@link LoopCarried}).
      */
     public static boolean halvesFinite(MemorySegment w, long off, long bytes) {
         long i = 0;
@@ -947,13 +947,8 @@ public final class VectorKernels {
      * {@link #dotHalfRows} does not take, a scalar loop (see {@link #halvesFinite} for why no vectors).
      */
     public static float dotF16(MemorySegment w, long off, float[] x, int xo, int n) {
-        return halvesDot(w, off, x, xo, 0, n);
-    }
-
-    /** The scalar tail {@code [from, n)} of an F16 row's dot product. */
-    private static float halvesDot(MemorySegment w, long off, float[] x, int xo, int from, int n) {
         float s = 0f;
-        for (int i = from; i < n; i++) {
+        for (int i = 0; i < n; i++) {
             s += Float.float16ToFloat(w.get(F16, off + 2L * i)) * x[xo + i];
         }
         return s;
@@ -961,13 +956,8 @@ public final class VectorKernels {
 
     /** Dot of one BF16 row at {@code off} with {@code x[xo..xo+n)}: the rows {@link #dotHalfRows} does not take. */
     public static float dotBF16(MemorySegment w, long off, float[] x, int xo, int n) {
-        return bfloatsDot(w, off, x, xo, 0, n);
-    }
-
-    /** The scalar tail {@code [from, n)} of a BF16 row's dot product. */
-    private static float bfloatsDot(MemorySegment w, long off, float[] x, int xo, int from, int n) {
         float s = 0f;
-        for (int i = from; i < n; i++) {
+        for (int i = 0; i < n; i++) {
             s += Float.intBitsToFloat(w.get(F16, off + 2L * i) << 16) * x[xo + i];
         }
         return s;

@@ -35,8 +35,12 @@ public final class WeightMatrix {
     private final MemorySegment data;
     /** Null, or the same matrix repacked into {@link QuantTiles} that the products use instead of {@code data}. */
     private final MemorySegment tiles;
-    /** For F16: whether no half is an infinity or a NaN, so decode may take {@link VectorKernels#dotHalfRows}. */
-    private final boolean halvesFinite;
+    /**
+     * For F16: 0 not looked at yet, 1 no half is an infinity or a NaN (decode may take {@link VectorKernels#dotHalfRows}),
+     * 2 some half is. Looked at by the first product, not while loading: a model that runs on the GPU, or a token
+     * embedding only ever dequantized, is never scanned. Threads that race here compute the same answer.
+     */
+    private volatile int halves;
 
     public WeightMatrix(String name, GgmlType type, int rows, int cols, MemorySegment data) {
         this(name, type, rows, cols, data, null);
@@ -56,7 +60,6 @@ public final class WeightMatrix {
         }
         this.data = data;
         this.tiles = tiles;
-        this.halvesFinite = type == GgmlType.F16 && VectorKernels.halvesFinite(data, 0, rowBytes * rows);
     }
 
     /** Whether this matrix can be {@linkplain #tiled tiled} on this machine: Q4_0, Q4_1, Q4_K, Q5_K, Q6_K or Q8_0 with 256- or 512-bit vectors. */
@@ -231,6 +234,16 @@ public final class WeightMatrix {
         return sum;
     }
 
+    /** Whether this F16 matrix holds no infinite or NaN half (see {@link #halves}). */
+    private boolean halvesFinite() {
+        int h = halves;
+        if (h == 0) {
+            h = VectorKernels.halvesFinite(data, 0, rowBytes * rows) ? 1 : 2;
+            halves = h;
+        }
+        return h == 1;
+    }
+
     /** {@code out[r] = row_r . x} for every row, rows split across the pool. */
     public void matvec(WorkerPool pool, float[] x, float[] out, float[][] scratch) {
         if (tiles != null) {
@@ -260,25 +273,16 @@ public final class WeightMatrix {
                     out[r] = VectorKernels.dotQ4_0(data, r * rowBytes, x, 0, cols, sums);
                 }
             }
-            case F16 -> {
+            case F16, BF16 -> {
+                boolean bfloat = type == GgmlType.BF16;
                 // a matrix holding an infinite or NaN half, or rows the kernel does not take, converts every half exactly
-                if (halvesFinite && VectorKernels.rowStep() > 0 && cols % VectorKernels.rowStep() == 0) {
+                if (VectorKernels.rowStep() > 0 && cols % VectorKernels.rowStep() == 0 && (bfloat || halvesFinite())) {
                     // the kernel keeps a scaled copy of x in the scratch (a caller's may be short: the forward pass's is not)
                     float[] room = sc != null && sc.length >= VectorKernels.lanes() + cols ? sc : new float[VectorKernels.lanes() + cols];
-                    VectorKernels.dotHalfRows(false, data, from * rowBytes, to - from, cols, x, out, from, room);
+                    VectorKernels.dotHalfRows(bfloat, data, from * rowBytes, to - from, cols, x, out, from, room);
                 } else {
                     for (int r = from; r < to; r++) {
-                        out[r] = VectorKernels.dotF16(data, r * rowBytes, x, 0, cols);
-                    }
-                }
-            }
-            case BF16 -> {
-                if (VectorKernels.rowStep() > 0 && cols % VectorKernels.rowStep() == 0) {
-                    VectorKernels.dotHalfRows(true, data, from * rowBytes, to - from, cols, x, out, from,
-                            sc != null && sc.length >= VectorKernels.lanes() ? sc : new float[VectorKernels.lanes()]);
-                } else {
-                    for (int r = from; r < to; r++) {
-                        out[r] = VectorKernels.dotBF16(data, r * rowBytes, x, 0, cols);
+                        out[r] = dot(r, x, 0, sc, sums);
                     }
                 }
             }
