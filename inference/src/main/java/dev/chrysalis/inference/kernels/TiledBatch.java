@@ -195,12 +195,7 @@ public final class TiledBatch {
                 int p = g < sixes ? 6 : 4;
                 int p0 = g < sixes ? 6 * g : sixEnd + 4 * (g - sixes);
                 if (packed.length > 0) {
-                    // column by column: one stream of writes, the panel's rows read side by side
-                    for (int c = 0; c < cols; c++) {
-                        for (int j = 0; j < p; j++) {
-                            packed[p0 * cols + p * c + j] = xq[(p0 + j) * cols + c];
-                        }
-                    }
+                    packPanel(xq, cols, p0, p, packed);
                 }
                 if (packedPairs.length > 0) {
                     pairPanel(x, cols, p0, p, blockPairs, q, superScales, packedPairs, packedScales, packedSums, perSuperBlock);
@@ -208,6 +203,33 @@ public final class TiledBatch {
             }
         });
         return new Activations(xq, panels, sixEnd, fourEnd, tokens, cols, pairs, pairScales, pairSums, blockPairs);
+    }
+
+    /**
+     * {@code tokens} rows of {@code cols} values, exact (not rounded to Q8), laid out for {@link #matmulRows}: the
+     * rows themselves and their panels. The panels are this thread's buffer, valid until its next call.
+     */
+    public static Activations exactActivations(WorkerPool pool, float[] x, int cols, int tokens) {
+        int sixEnd = GROUP_TILES == 4 ? sixTokens(tokens) : 0;
+        int fourEnd = GROUP_TILES == 4 ? sixEnd + ((tokens - sixEnd) & ~3) : 0;
+        float[] panels = buffer(PANELS, fourEnd * cols);
+        int sixes = sixEnd / 6;
+        pool.forRange(sixes + (fourEnd - sixEnd) / 4, 1, (s, e, t) -> {
+            for (int g = s; g < e; g++) {
+                int p = g < sixes ? 6 : 4;
+                packPanel(x, cols, g < sixes ? 6 * g : sixEnd + 4 * (g - sixes), p, panels);
+            }
+        });
+        return new Activations(x, panels, sixEnd, fourEnd, tokens, cols, new int[0], new float[0], new float[0], 0);
+    }
+
+    /** Tokens {@code [p0, p0 + p)} of {@code x} into their panel: column by column, one stream of writes, the rows read side by side. */
+    private static void packPanel(float[] x, int cols, int p0, int p, float[] panels) {
+        for (int c = 0; c < cols; c++) {
+            for (int j = 0; j < p; j++) {
+                panels[p0 * cols + p * c + j] = x[(p0 + j) * cols + c];
+            }
+        }
     }
 
     private static float[] buffer(ThreadLocal<float[]> mine, int length) {
@@ -295,6 +317,33 @@ public final class TiledBatch {
      * {@code a}.
      */
     public static void matmul(QuantTiles.Format f, MemorySegment w, int rows, Activations a, int t0, int t1, float[] out) {
+        multiply(f, null, w, rows, a, t0, t1, out);
+    }
+
+    /**
+     * Row-major matrices whose prefill runs the float kernels of the tiles: F16 and BF16. A group's rows are
+     * transposed into the same column-major float block a group of tiles is dequantized into, so nothing is
+     * copied or repacked while loading, and decode keeps reading the rows as they are in the file. F16 takes only
+     * finite halves (the conversion is {@link VectorKernels#dotHalfRows}'s). A token's sums run column by column
+     * here and lane by lane in decode, so the two agree up to float rounding, not bit for bit.
+     */
+    public enum RowFormat {
+        F16, BF16;
+
+        final int bytes = 2;
+    }
+
+    /**
+     * {@code out[tok * rows + row] = row . x_tok} for the rows of tiles {@code [t0, t1)} (of {@link QuantTiles#ROWS}
+     * rows each) of the row-major matrix {@code w} and every token of {@code a} ({@link #exactActivations}).
+     * Columns: a multiple of {@link QuantTiles#ROWS}.
+     */
+    public static void matmulRows(RowFormat f, MemorySegment w, int rows, Activations a, int t0, int t1, float[] out) {
+        multiply(null, f, w, rows, a, t0, t1, out);
+    }
+
+    /** {@link #matmul} of tiles in format {@code f}, or {@link #matmulRows} of rows in format {@code rf}. */
+    private static void multiply(QuantTiles.Format f, RowFormat rf, MemorySegment w, int rows, Activations a, int t0, int t1, float[] out) {
         float[] wt = BLOCK.get();
         int cols = a.cols();
         int tokens = a.tokens();
@@ -316,7 +365,7 @@ public final class TiledBatch {
             for (int tok = direct; tok < tokens; tok++) {
                 java.util.Arrays.fill(out, tok * rows + r0, tok * rows + r0 + valid, 0f);
             }
-            boolean integers = panels && INTEGER_Q4 && nibbles(f);
+            boolean integers = f != null && panels && INTEGER_Q4 && nibbles(f);
             if (integers) {
                 multiplyIntegers(f, w, QuantTiles.tiles(rows), blocks, t, a, acc);
             }
@@ -324,9 +373,14 @@ public final class TiledBatch {
                 int touched = 0;
                 for (int k0 = 0; k0 < cols; k0 += K_CHUNK) {
                     int n = Math.min(cols, k0 + K_CHUNK) - k0;
-                    dequantize(f, w, QuantTiles.tiles(rows), blocks, t, nt, k0, n, wt);
-                    if (!integers) { // else the integer kernels touched these chunks
-                        touched += touchBlocks(f, w, QuantTiles.tiles(rows), blocks, t, nt, (k0 + n) >> 5, K_CHUNK >> 5);
+                    if (rf != null) {
+                        // no touch ahead here: the rows stream as the hardware prefetchers expect (with one, the same speed)
+                        transposeRows(rf, w, rows, cols, r0, nt, k0, n, wt);
+                    } else {
+                        dequantize(f, w, QuantTiles.tiles(rows), blocks, t, nt, k0, n, wt);
+                        if (!integers) { // else the integer kernels touched these chunks
+                            touched += touchBlocks(f, w, QuantTiles.tiles(rows), blocks, t, nt, (k0 + n) >> 5, K_CHUNK >> 5);
+                        }
                     }
                     multiplyChunk(wt, nt, valid, n, a, k0, acc, out, rows, r0, integers);
                 }
@@ -394,6 +448,205 @@ public final class TiledBatch {
                 dequantizeCell(f, w, tiles, blocks, t + i, b, wt, (32 * b - k0) * stride + i * ROWS, stride);
             }
         }
+    }
+
+    /**
+     * Per thread, a group's rows of one column chunk as floats, {@code [row][K_CHUNK]}, on their way into {@link #BLOCK}
+     * where {@link #transposeRows} gathers.
+     */
+    private static final ThreadLocal<float[]> ROW_BLOCK = ThreadLocal.withInitial(() -> new float[K_CHUNK * GROUP_TILES * ROWS]);
+    /** Where a column's lanes lie in {@link #ROW_BLOCK}: lane r at row r. */
+    private static final int[] COLUMN = java.util.stream.IntStream.range(0, ROWS).map(r -> r * K_CHUNK).toArray();
+    /**
+     * Lane indices for {@link IntVector#selectFrom(jdk.incubator.vector.Vector, jdk.incubator.vector.Vector)} that swap bit
+     * k of a square's row index with bit k of its lane index, for a pair of rows that differ in bit k only: {@code
+     * SWAP_LOW[k]} makes the row with the bit clear, {@code SWAP_HIGH[k]} the one with it set. All four swaps transpose.
+     */
+    private static final int[][] SWAP_LOW = new int[4][ROWS];
+    private static final int[][] SWAP_HIGH = new int[4][ROWS];
+
+    static {
+        for (int k = 0; k < 4; k++) {
+            for (int c = 0; c < ROWS; c++) {
+                SWAP_LOW[k][c] = ((c >> k) & 1) == 0 ? c : ROWS + (c & ~(1 << k));
+                SWAP_HIGH[k][c] = ((c >> k) & 1) == 0 ? (c | (1 << k)) : ROWS + c;
+            }
+        }
+    }
+
+    /**
+     * Columns {@code [k0, k0+n)} of rows {@code [r0, r0 + nt * ROWS)} of the row-major matrix {@code w} (rows past
+     * {@code rows} as zeros) into {@code wt} as {@link #dequantize} lays out tiles. Whole tiles of 16 rows of halves go
+     * square by square through {@link #halfSquare}; the rest (a matrix's last partial tile, 8-lane machines) is
+     * converted row by row into {@link #ROW_BLOCK} and each column gathered from there (TinyLlama's 2048 x 2048 F16
+     * product with 128 tokens, one thread: 105 GFLOP/s gathering, 120 through squares half-way in memory).
+     */
+    private static void transposeRows(RowFormat f, MemorySegment w, int rows, int cols, int r0, int nt, int k0, int n, float[] wt) {
+        float[] rb = ROW_BLOCK.get();
+        long rowBytes = (long) cols * f.bytes;
+        int stride = nt * ROWS;
+        int whole = ROWS == 16 ? Math.min(nt, (rows - r0) / ROWS) : 0;
+        // a half's bits into a float's: F16 2^-112 times its value (finite halves only), BF16 its value
+        int shift = f == RowFormat.F16 ? 13 : 16;
+        int mask = f == RowFormat.F16 ? 0x8FFFE000 : -1;
+        float scale = f == RowFormat.F16 ? 0x1p112f : 1f;
+        for (int i = 0; i < whole; i++) {
+            long off = (long) (r0 + i * ROWS) * rowBytes + (long) k0 * f.bytes;
+            for (int c = 0; c < n; c += ROWS) {
+                halfSquare(w, off + 2L * c, rowBytes, shift, mask, scale, wt, c * stride + i * ROWS, stride);
+            }
+        }
+        if (whole == nt) {
+            return;
+        }
+        int live = Math.min(nt * ROWS, rows - r0);
+        for (int r = whole * ROWS; r < live; r++) {
+            long off = (r0 + r) * rowBytes + (long) k0 * f.bytes;
+            int at = r * K_CHUNK;
+            for (int c = 0; c < n; c += ROWS) {
+                IntVector h = (IntVector) ShortVector.fromMemorySegment(SCALE, w, off + 2L * c, LE).convertShape(VectorOperators.S2I, I, 0);
+                h.lanewise(VectorOperators.LSHL, shift).and(mask).reinterpretAsFloats().mul(scale).intoArray(rb, at + c);
+            }
+        }
+        for (int r = live; r < nt * ROWS; r++) {
+            java.util.Arrays.fill(rb, r * K_CHUNK, r * K_CHUNK + n, 0f);
+        }
+        for (int i = whole; i < nt; i++) {
+            for (int c = 0; c < n; c++) {
+                FloatVector.fromArray(F, rb, i * ROWS * K_CHUNK + c, COLUMN, 0).intoArray(wt, c * stride + i * ROWS);
+            }
+        }
+    }
+
+    /**
+     * The 16 x 16 square of halves at {@code off} (rows {@code rowBytes} apart) into {@code wt[dst + c * stride + r]}
+     * for row r, column c, as floats ({@code shift}, {@code mask}, {@code scale}: see {@link #transposeRows}). Four
+     * rounds of {@code selectFrom}, each swapping one bit of the row index with that bit of the lane index, all in
+     * registers. Written out: with the square half-way through memory it ran at 0.22 ns a weight, like this 0.13 (in
+     * L1, one thread); the gathers of {@link #transposeRows}'s other path cost more still. About 1900 bytes of
+     * bytecode, below the size at which C1 gave up on {@link #ints4x6}'s predecessor.
+     */
+    private static void halfSquare(MemorySegment w, long off, long rowBytes, int shift, int mask, float scale, float[] wt, int dst, int stride) {
+        IntVector low0 = IntVector.fromArray(I, SWAP_LOW[0], 0);
+        IntVector high0 = IntVector.fromArray(I, SWAP_HIGH[0], 0);
+        IntVector low1 = IntVector.fromArray(I, SWAP_LOW[1], 0);
+        IntVector high1 = IntVector.fromArray(I, SWAP_HIGH[1], 0);
+        IntVector low2 = IntVector.fromArray(I, SWAP_LOW[2], 0);
+        IntVector high2 = IntVector.fromArray(I, SWAP_HIGH[2], 0);
+        IntVector low3 = IntVector.fromArray(I, SWAP_LOW[3], 0);
+        IntVector high3 = IntVector.fromArray(I, SWAP_HIGH[3], 0);
+        IntVector a0 = ((IntVector) ShortVector.fromMemorySegment(SCALE, w, off + 0 * rowBytes, LE).convertShape(VectorOperators.S2I, I, 0))
+                .lanewise(VectorOperators.LSHL, shift).and(mask);
+        IntVector a1 = ((IntVector) ShortVector.fromMemorySegment(SCALE, w, off + 1 * rowBytes, LE).convertShape(VectorOperators.S2I, I, 0))
+                .lanewise(VectorOperators.LSHL, shift).and(mask);
+        IntVector a2 = ((IntVector) ShortVector.fromMemorySegment(SCALE, w, off + 2 * rowBytes, LE).convertShape(VectorOperators.S2I, I, 0))
+                .lanewise(VectorOperators.LSHL, shift).and(mask);
+        IntVector a3 = ((IntVector) ShortVector.fromMemorySegment(SCALE, w, off + 3 * rowBytes, LE).convertShape(VectorOperators.S2I, I, 0))
+                .lanewise(VectorOperators.LSHL, shift).and(mask);
+        IntVector a4 = ((IntVector) ShortVector.fromMemorySegment(SCALE, w, off + 4 * rowBytes, LE).convertShape(VectorOperators.S2I, I, 0))
+                .lanewise(VectorOperators.LSHL, shift).and(mask);
+        IntVector a5 = ((IntVector) ShortVector.fromMemorySegment(SCALE, w, off + 5 * rowBytes, LE).convertShape(VectorOperators.S2I, I, 0))
+                .lanewise(VectorOperators.LSHL, shift).and(mask);
+        IntVector a6 = ((IntVector) ShortVector.fromMemorySegment(SCALE, w, off + 6 * rowBytes, LE).convertShape(VectorOperators.S2I, I, 0))
+                .lanewise(VectorOperators.LSHL, shift).and(mask);
+        IntVector a7 = ((IntVector) ShortVector.fromMemorySegment(SCALE, w, off + 7 * rowBytes, LE).convertShape(VectorOperators.S2I, I, 0))
+                .lanewise(VectorOperators.LSHL, shift).and(mask);
+        IntVector a8 = ((IntVector) ShortVector.fromMemorySegment(SCALE, w, off + 8 * rowBytes, LE).convertShape(VectorOperators.S2I, I, 0))
+                .lanewise(VectorOperators.LSHL, shift).and(mask);
+        IntVector a9 = ((IntVector) ShortVector.fromMemorySegment(SCALE, w, off + 9 * rowBytes, LE).convertShape(VectorOperators.S2I, I, 0))
+                .lanewise(VectorOperators.LSHL, shift).and(mask);
+        IntVector a10 = ((IntVector) ShortVector.fromMemorySegment(SCALE, w, off + 10 * rowBytes, LE).convertShape(VectorOperators.S2I, I, 0))
+                .lanewise(VectorOperators.LSHL, shift).and(mask);
+        IntVector a11 = ((IntVector) ShortVector.fromMemorySegment(SCALE, w, off + 11 * rowBytes, LE).convertShape(VectorOperators.S2I, I, 0))
+                .lanewise(VectorOperators.LSHL, shift).and(mask);
+        IntVector a12 = ((IntVector) ShortVector.fromMemorySegment(SCALE, w, off + 12 * rowBytes, LE).convertShape(VectorOperators.S2I, I, 0))
+                .lanewise(VectorOperators.LSHL, shift).and(mask);
+        IntVector a13 = ((IntVector) ShortVector.fromMemorySegment(SCALE, w, off + 13 * rowBytes, LE).convertShape(VectorOperators.S2I, I, 0))
+                .lanewise(VectorOperators.LSHL, shift).and(mask);
+        IntVector a14 = ((IntVector) ShortVector.fromMemorySegment(SCALE, w, off + 14 * rowBytes, LE).convertShape(VectorOperators.S2I, I, 0))
+                .lanewise(VectorOperators.LSHL, shift).and(mask);
+        IntVector a15 = ((IntVector) ShortVector.fromMemorySegment(SCALE, w, off + 15 * rowBytes, LE).convertShape(VectorOperators.S2I, I, 0))
+                .lanewise(VectorOperators.LSHL, shift).and(mask);
+        IntVector b0 = low0.selectFrom(a0, a1);
+        IntVector b1 = high0.selectFrom(a0, a1);
+        IntVector b2 = low0.selectFrom(a2, a3);
+        IntVector b3 = high0.selectFrom(a2, a3);
+        IntVector b4 = low0.selectFrom(a4, a5);
+        IntVector b5 = high0.selectFrom(a4, a5);
+        IntVector b6 = low0.selectFrom(a6, a7);
+        IntVector b7 = high0.selectFrom(a6, a7);
+        IntVector b8 = low0.selectFrom(a8, a9);
+        IntVector b9 = high0.selectFrom(a8, a9);
+        IntVector b10 = low0.selectFrom(a10, a11);
+        IntVector b11 = high0.selectFrom(a10, a11);
+        IntVector b12 = low0.selectFrom(a12, a13);
+        IntVector b13 = high0.selectFrom(a12, a13);
+        IntVector b14 = low0.selectFrom(a14, a15);
+        IntVector b15 = high0.selectFrom(a14, a15);
+        IntVector c0 = low1.selectFrom(b0, b2);
+        IntVector c2 = high1.selectFrom(b0, b2);
+        IntVector c1 = low1.selectFrom(b1, b3);
+        IntVector c3 = high1.selectFrom(b1, b3);
+        IntVector c4 = low1.selectFrom(b4, b6);
+        IntVector c6 = high1.selectFrom(b4, b6);
+        IntVector c5 = low1.selectFrom(b5, b7);
+        IntVector c7 = high1.selectFrom(b5, b7);
+        IntVector c8 = low1.selectFrom(b8, b10);
+        IntVector c10 = high1.selectFrom(b8, b10);
+        IntVector c9 = low1.selectFrom(b9, b11);
+        IntVector c11 = high1.selectFrom(b9, b11);
+        IntVector c12 = low1.selectFrom(b12, b14);
+        IntVector c14 = high1.selectFrom(b12, b14);
+        IntVector c13 = low1.selectFrom(b13, b15);
+        IntVector c15 = high1.selectFrom(b13, b15);
+        IntVector d0 = low2.selectFrom(c0, c4);
+        IntVector d4 = high2.selectFrom(c0, c4);
+        IntVector d1 = low2.selectFrom(c1, c5);
+        IntVector d5 = high2.selectFrom(c1, c5);
+        IntVector d2 = low2.selectFrom(c2, c6);
+        IntVector d6 = high2.selectFrom(c2, c6);
+        IntVector d3 = low2.selectFrom(c3, c7);
+        IntVector d7 = high2.selectFrom(c3, c7);
+        IntVector d8 = low2.selectFrom(c8, c12);
+        IntVector d12 = high2.selectFrom(c8, c12);
+        IntVector d9 = low2.selectFrom(c9, c13);
+        IntVector d13 = high2.selectFrom(c9, c13);
+        IntVector d10 = low2.selectFrom(c10, c14);
+        IntVector d14 = high2.selectFrom(c10, c14);
+        IntVector d11 = low2.selectFrom(c11, c15);
+        IntVector d15 = high2.selectFrom(c11, c15);
+        IntVector e0 = low3.selectFrom(d0, d8);
+        IntVector e8 = high3.selectFrom(d0, d8);
+        IntVector e1 = low3.selectFrom(d1, d9);
+        IntVector e9 = high3.selectFrom(d1, d9);
+        IntVector e2 = low3.selectFrom(d2, d10);
+        IntVector e10 = high3.selectFrom(d2, d10);
+        IntVector e3 = low3.selectFrom(d3, d11);
+        IntVector e11 = high3.selectFrom(d3, d11);
+        IntVector e4 = low3.selectFrom(d4, d12);
+        IntVector e12 = high3.selectFrom(d4, d12);
+        IntVector e5 = low3.selectFrom(d5, d13);
+        IntVector e13 = high3.selectFrom(d5, d13);
+        IntVector e6 = low3.selectFrom(d6, d14);
+        IntVector e14 = high3.selectFrom(d6, d14);
+        IntVector e7 = low3.selectFrom(d7, d15);
+        IntVector e15 = high3.selectFrom(d7, d15);
+        e0.reinterpretAsFloats().mul(scale).intoArray(wt, dst + 0 * stride);
+        e1.reinterpretAsFloats().mul(scale).intoArray(wt, dst + 1 * stride);
+        e2.reinterpretAsFloats().mul(scale).intoArray(wt, dst + 2 * stride);
+        e3.reinterpretAsFloats().mul(scale).intoArray(wt, dst + 3 * stride);
+        e4.reinterpretAsFloats().mul(scale).intoArray(wt, dst + 4 * stride);
+        e5.reinterpretAsFloats().mul(scale).intoArray(wt, dst + 5 * stride);
+        e6.reinterpretAsFloats().mul(scale).intoArray(wt, dst + 6 * stride);
+        e7.reinterpretAsFloats().mul(scale).intoArray(wt, dst + 7 * stride);
+        e8.reinterpretAsFloats().mul(scale).intoArray(wt, dst + 8 * stride);
+        e9.reinterpretAsFloats().mul(scale).intoArray(wt, dst + 9 * stride);
+        e10.reinterpretAsFloats().mul(scale).intoArray(wt, dst + 10 * stride);
+        e11.reinterpretAsFloats().mul(scale).intoArray(wt, dst + 11 * stride);
+        e12.reinterpretAsFloats().mul(scale).intoArray(wt, dst + 12 * stride);
+        e13.reinterpretAsFloats().mul(scale).intoArray(wt, dst + 13 * stride);
+        e14.reinterpretAsFloats().mul(scale).intoArray(wt, dst + 14 * stride);
+        e15.reinterpretAsFloats().mul(scale).intoArray(wt, dst + 15 * stride);
     }
 
     /**

@@ -378,13 +378,44 @@ public final class WeightMatrix {
             return;
         }
         int cols = ms[0].cols;
-        if (!java.util.Arrays.stream(ms).allMatch(m -> m.isTiled() && m.cols == cols)) {
+        if (java.util.Arrays.stream(ms).allMatch(m -> m.isTiled() && m.cols == cols)) {
+            tiledMatmulAll(pool, x, batch, ms, outs);
+        } else if (java.util.Arrays.stream(ms).allMatch(m -> m.tiles == null && m.rowFormat() != null && m.cols == cols)) {
+            rowsMatmulAll(pool, x, batch, ms, outs);
+        } else {
             for (int i = 0; i < ms.length; i++) {
                 ms[i].matmul(pool, x, batch, outs[i], scratch);
             }
-            return;
         }
-        tiledMatmulAll(pool, x, batch, ms, outs);
+    }
+
+    /**
+     * How prefill multiplies this untiled matrix through {@link TiledBatch#matmulRows}, or null where it cannot: BF16,
+     * and F16 without infinite or NaN halves, in rows of whole 32-value blocks on a machine with 256- or 512-bit
+     * vectors. F32 keeps {@link #matmul}'s own kernels, whose sums equal decode's bit for bit (the prefix cache's
+     * logits then equal a cold run's, which the F32 fixtures check); F16 and BF16 prefill agree with decode up to
+     * float rounding.
+     */
+    private TiledBatch.RowFormat rowFormat() {
+        if (!QuantTiles.fits(rows, cols)) {
+            return null;
+        }
+        return switch (type) {
+            case F16 -> halvesFinite() ? TiledBatch.RowFormat.F16 : null;
+            case BF16 -> TiledBatch.RowFormat.BF16;
+            default -> null;
+        };
+    }
+
+    /** {@link #matmulAll} over untiled F16 and BF16 matrices: the rows go through the tiles' float kernels, x exact. */
+    private static void rowsMatmulAll(WorkerPool pool, float[] x, int batch, WeightMatrix[] ms, float[][] outs) {
+        TiledBatch.RowFormat[] formats = new TiledBatch.RowFormat[ms.length];
+        for (int i = 0; i < ms.length; i++) {
+            formats[i] = ms[i].rowFormat();
+        }
+        TiledBatch.Activations xa = TiledBatch.exactActivations(pool, x, ms[0].cols, batch);
+        forTileGroups(pool, ms, TiledBatch.GROUP_TILES, (i, t0, t1) -> TiledBatch.matmulRows(formats[i], ms[i].data, ms[i].rows, xa,
+                t0, t1, outs[i]));
     }
 
     /** {@link #matmulAll} over tiled matrices: x rounded to its Q8 values once, the work shared out in tile groups. */
@@ -413,6 +444,10 @@ public final class WeightMatrix {
         }
         if (tiles != null) {
             tiledMatmulAll(pool, x, batch, new WeightMatrix[] {this}, new float[][] {out});
+            return;
+        }
+        if (rowFormat() != null) {
+            rowsMatmulAll(pool, x, batch, new WeightMatrix[] {this}, new float[][] {out});
             return;
         }
         int groups = (rows + 3) / 4;

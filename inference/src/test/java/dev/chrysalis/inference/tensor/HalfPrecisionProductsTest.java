@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
  * F16 and BF16 matrices: rows dequantize bit for bit as {@link Float#float16ToFloat} (and a bfloat16's float), and decode's
  * products, the rows read as one stream with the halves converted by shifts, match a double-precision sum of the exactly
  * converted weights, whole vectors or with a tail; a matrix holding an infinity or a NaN gives the infinity or NaN where
- * the exact sum does.
+ * the exact sum does. Prefill's batched products of F16 and BF16 rows (transposed into the tiles' float kernels) and F32 ones match
+ * the same sums for every token, with partial tile groups, column chunks and panels of six, four and single tokens.
  */
 class HalfPrecisionProductsTest {
 
@@ -167,6 +168,124 @@ class HalfPrecisionProductsTest {
                     }
                     assertEquals(exact, outs[i][r], 1e-6 * magnitude + 1e-30, "matrix " + i + " row " + r);
                 }
+            }
+        }
+    }
+
+    private static MemorySegment floats(Arena arena, float[] v) {
+        MemorySegment s = arena.allocate(4L * v.length, 64);
+        for (int i = 0; i < v.length; i++) {
+            s.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), i, v[i]);
+        }
+        return s;
+    }
+
+    /** A matrix of {@code type} holding {@code values} rounded to it; {@code values} then holds what it holds. */
+    private static WeightMatrix matrix(Arena arena, GgmlType type, int rows, int cols, float[] values) {
+        if (type == GgmlType.F32) {
+            return new WeightMatrix("w", type, rows, cols, floats(arena, values));
+        }
+        short[] h = new short[values.length];
+        for (int i = 0; i < h.length; i++) {
+            h[i] = type == GgmlType.F16 ? Float.floatToFloat16(values[i]) : (short) (Float.floatToRawIntBits(values[i]) >>> 16);
+            values[i] = widened(type, h[i]);
+        }
+        return new WeightMatrix("w", type, rows, cols, halves(arena, h));
+    }
+
+    private static void assertBatchMatches(float[] w, int rows, int cols, float[] x, int tokens, float[] out, String what) {
+        for (int t = 0; t < tokens; t++) {
+            for (int r = 0; r < rows; r++) {
+                double exact = 0;
+                double magnitude = 0;
+                for (int c = 0; c < cols; c++) {
+                    double p = (double) w[r * cols + c] * x[t * cols + c];
+                    exact += p;
+                    magnitude += Math.abs(p);
+                }
+                assertEquals(exact, out[t * rows + r], 1e-6 * magnitude + 1e-30, what + " token " + t + " row " + r);
+            }
+        }
+    }
+
+    @Test
+    void prefillProductsMatchTheExactSum() {
+        Random rnd = new Random(23);
+        try (Arena arena = Arena.ofShared(); WorkerPool pool = new WorkerPool(2)) {
+            for (GgmlType type : new GgmlType[] {GgmlType.F16, GgmlType.BF16, GgmlType.F32}) {
+                // whole groups of 64 rows and partial ones (13: less than one tile); columns within one chunk and across
+                // chunks of 128; tokens: one panel of six, panels of six and four with a single token left, many panels
+                for (int rows : new int[] {64, 200, 13}) {
+                    for (int cols : new int[] {32, 416}) {
+                        for (int tokens : new int[] {2, 6, 11, 131}) {
+                            float[] w = new float[rows * cols];
+                            for (int i = 0; i < w.length; i++) {
+                                w[i] = (float) (rnd.nextGaussian() * Math.pow(10, -rnd.nextInt(5)));
+                            }
+                            WeightMatrix m = matrix(arena, type, rows, cols, w);
+                            float[] x = new float[tokens * cols];
+                            for (int i = 0; i < x.length; i++) {
+                                x[i] = (float) rnd.nextGaussian();
+                            }
+                            float[] out = new float[tokens * rows];
+                            java.util.Arrays.fill(out, Float.NaN); // every output is written, none only added to
+                            m.matmul(pool, x, tokens, out, new float[2][4 * cols + 64]);
+                            assertBatchMatches(w, rows, cols, x, tokens, out, type + " " + rows + "x" + cols + " x " + tokens + " tokens");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void prefillOfSeveralMatricesSharesOneInput() {
+        Random rnd = new Random(29);
+        try (Arena arena = Arena.ofShared(); WorkerPool pool = new WorkerPool(2)) {
+            int cols = 256;
+            int tokens = 17;
+            int[] rowCounts = {128, 40, 72};
+            GgmlType[] types = {GgmlType.BF16, GgmlType.F16, GgmlType.F32};
+            WeightMatrix[] ms = new WeightMatrix[rowCounts.length];
+            float[][] w = new float[rowCounts.length][];
+            float[][] outs = new float[rowCounts.length][];
+            for (int i = 0; i < ms.length; i++) {
+                w[i] = new float[rowCounts[i] * cols];
+                for (int j = 0; j < w[i].length; j++) {
+                    w[i][j] = (float) rnd.nextGaussian();
+                }
+                ms[i] = matrix(arena, types[i], rowCounts[i], cols, w[i]);
+                outs[i] = new float[tokens * rowCounts[i]];
+            }
+            float[] x = new float[tokens * cols];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) rnd.nextGaussian();
+            }
+            WeightMatrix.matmulAll(pool, x, tokens, ms, outs, new float[2][4 * cols]);
+            for (int i = 0; i < ms.length; i++) {
+                assertBatchMatches(w[i], rowCounts[i], cols, x, tokens, outs[i], types[i] + " matrix " + i);
+            }
+        }
+    }
+
+    @Test
+    void prefillOfAnF16MatrixWithAnInfinityStaysExact() {
+        try (Arena arena = Arena.ofShared(); WorkerPool pool = new WorkerPool(2)) {
+            int rows = 64;
+            int cols = 64;
+            int tokens = 8;
+            short[] h = weights(GgmlType.F16, rows * cols, new Random(31));
+            h[5 * cols + 7] = (short) 0x7C00;
+            h[9 * cols + 1] = (short) 0x7E00;
+            WeightMatrix m = new WeightMatrix("w", GgmlType.F16, rows, cols, halves(arena, h));
+            float[] x = new float[tokens * cols];
+            java.util.Arrays.fill(x, 0.25f);
+            float[] out = new float[tokens * rows];
+            m.matmul(pool, x, tokens, out, new float[2][4 * cols]);
+            for (int t = 0; t < tokens; t++) {
+                assertEquals(Float.POSITIVE_INFINITY, out[t * rows + 5], "token " + t + ": an infinite weight times 0.25");
+                assertTrue(Float.isNaN(out[t * rows + 9]), "token " + t + ": a NaN weight");
+                assertTrue(Float.isFinite(out[t * rows + 4]), "token " + t + ": a finite row stays finite");
             }
         }
     }
