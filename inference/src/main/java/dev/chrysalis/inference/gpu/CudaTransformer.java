@@ -90,6 +90,8 @@ public final class CudaTransformer implements ForwardPass {
     private final DeviceWeights w;
     private final Activations a;
     private final PinnedBuffer hostIo;
+    /** Kernel launches enqueued (see {@link #launches()}). */
+    private long launches;
     /** One token's logits; grown on the first call that asks for the logits of every token of a batch. */
     private PinnedBuffer hostLogits;
     private final int maxBatch;
@@ -337,6 +339,28 @@ public final class CudaTransformer implements ForwardPass {
     }
 
     /**
+     * A prefill chunk whose logits nobody reads: the layers only, without the final norm and the output matrix (the
+     * largest single product of a small model: 128,256 x 2048 for Llama-3.2-1B), and nothing copied back. A single
+     * token takes the captured decode step, logits and all, as {@link #forward} does.
+     */
+    @Override
+    public synchronized void forwardWithoutLogits(Sequence seq, int[] tokens, int off, int n, int start) {
+        GpuSequence s = prepare(seq, tokens, off, n, start, 0);
+        if (n == 1) {
+            replayDecode(s);
+        } else {
+            enqueueLayers(s, n);
+        }
+        // the next call's prepare() rewrites the pinned ids this chunk's copy reads
+        stream.synchronize();
+    }
+
+    /** Kernel launches enqueued so far (graph replays not counted): what the fake-driver tests compare. */
+    synchronized long launches() {
+        return launches;
+    }
+
+    /**
      * Greedy decoding picks with argmax_f32; temperature sampling with sample_f32 when the options need
      * nothing the kernel lacks: top-k within 1..64 and no min-p (the host sampler's min-p cut has no
      * device counterpart, and top-k off would mean the whole vocabulary).
@@ -456,6 +480,18 @@ public final class CudaTransformer implements ForwardPass {
 
     /** A batch of n tokens at positions pos[0]..pos[0]+n-1; logits of the last token, or of all when asked. */
     private void enqueuePrefill(GpuSequence s, int n, boolean allLogits) {
+        enqueueLayers(s, n);
+        int dim = c.dim();
+        float eps = c.rmsEps();
+        int first = allLogits ? 0 : n - 1;
+        int m = n - first;
+        DeviceBuffer rows = a.x.slice(4L * first * dim, 4L * m * dim);
+        launch(CudaKernels.RMSNORM_F32, KernelShapes.rmsnorm(m, dim), rows, w.outputNorm, a.xb, dim, eps);
+        matmul(w.output, a.xb, a.logits, m);
+    }
+
+    /** The embedding and every layer for a batch of n tokens: their keys and values stored, the residual stream in a.x. */
+    private void enqueueLayers(GpuSequence s, int n) {
         int dim = c.dim();
         float eps = c.rmsEps();
         launch(CudaKernels.embed(w.embedding.type()), KernelShapes.embed(dim, n), w.embedding.data(), a.ids, a.x, dim, n);
@@ -477,11 +513,6 @@ public final class CudaTransformer implements ForwardPass {
             matmul(lw.wDown(), a.hb, a.xb, n);
             launch(CudaKernels.ADD_F32, KernelShapes.elementwise((long) n * dim), a.x, a.xb, n * dim);
         }
-        int first = allLogits ? 0 : n - 1;
-        int m = n - first;
-        DeviceBuffer rows = a.x.slice(4L * first * dim, 4L * m * dim);
-        launch(CudaKernels.RMSNORM_F32, KernelShapes.rmsnorm(m, dim), rows, w.outputNorm, a.xb, dim, eps);
-        matmul(w.output, a.xb, a.logits, m);
     }
 
     /** Biases, per-head norms, then RoPE on q and k with k and v into the cache at their positions (one launch). */
@@ -584,6 +615,7 @@ public final class CudaTransformer implements ForwardPass {
             throw new IllegalStateException("kernel " + kernel.name() + " was not resolved from the module");
         }
         stream.launch(f, shape.grid(), shape.block(), 0, args);
+        launches++;
         if (launching.syncEachLaunch() && !capturing) {
             try {
                 stream.synchronize();

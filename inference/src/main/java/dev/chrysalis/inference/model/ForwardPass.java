@@ -46,8 +46,8 @@ public interface ForwardPass extends AutoCloseable {
 
     /**
      * {@link #forward} for a prefill chunk whose logits nobody reads (any but a prompt's last): stores the
-     * keys and values, and skips the output matrix where the pass can (the CPU pass does; 1.5% of a
-     * Llama-3.2 prefill, whose vocabulary is 128,256).
+     * keys and values, and skips the output matrix where the pass can (the CPU and GPU passes do; 1.5% of a
+     * Llama-3.2 prefill on the CPU, whose vocabulary is 128,256).
      */
     default void forwardWithoutLogits(Sequence seq, int[] tokens, int off, int n, int start) {
         forward(seq, tokens, off, n, start, false);

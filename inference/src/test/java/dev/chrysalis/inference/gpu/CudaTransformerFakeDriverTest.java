@@ -65,6 +65,14 @@ class CudaTransformerFakeDriverTest {
                     int[] prompt = {1, 5, 9, 3, 7, 2, 8, 4, 6, 10, 11};
                     assertEquals(8 * vocab, t.forward(s, prompt, 0, 8, 0, true).length, "prefill, logits of all 8 tokens");
                     assertEquals(vocab, t.forward(s, prompt, 8, 3, 8, false).length, "second chunk, last logits");
+                    // a chunk whose logits nobody reads skips the final norm and the output product (one or two launches)
+                    long before = t.launches();
+                    t.forward(s, prompt, 0, 8, 0, false);
+                    long withLogits = t.launches() - before;
+                    before = t.launches();
+                    t.forwardWithoutLogits(s, prompt, 0, 8, 0);
+                    long skipped = withLogits - (t.launches() - before);
+                    assertTrue(skipped >= 2 && skipped <= 3, "launches skipped without logits: " + skipped + " of " + withLogits);
                     for (int p = 11; p < 15; p++) {
                         assertEquals(vocab, t.forward(s, prompt, 0, 1, p, false).length, "decode at " + p);
                     }
