@@ -326,6 +326,10 @@ public final class TiledBatch {
      * copied or repacked while loading, and decode keeps reading the rows as they are in the file. F16 takes only
      * finite halves (the conversion is {@link VectorKernels#dotHalfRows}'s). A token's sums run column by column
      * here and lane by lane in decode, so the two agree up to float rounding, not bit for bit.
+     *
+     * <p>Only with 16 lanes ({@link #takesRows}): with 8 (AVX2, or {@code -Dchrysalis.vectorBits=256} here) the 2 x 4
+     * kernels and the transposition cost more than they save, 2048 x 2048 F16 with 128 tokens 137 -> 108 GFLOP/s
+     * on two threads, 16 tokens 88 -> 45.
      */
     public enum RowFormat {
         F16, BF16;
@@ -335,11 +339,22 @@ public final class TiledBatch {
 
     /**
      * {@code out[tok * rows + row] = row . x_tok} for the rows of tiles {@code [t0, t1)} (of {@link QuantTiles#ROWS}
-     * rows each) of the row-major matrix {@code w} and every token of {@code a} ({@link #exactActivations}).
-     * Columns: a multiple of {@link QuantTiles#ROWS}.
+     * rows each) of the row-major matrix {@code w} and every token of {@code a} ({@link #exactActivations}), for
+     * shapes {@link #takesRows} accepts.
      */
     public static void matmulRows(RowFormat f, MemorySegment w, int rows, Activations a, int t0, int t1, float[] out) {
+        if (!takesRows(rows, a.cols())) {
+            throw new IllegalArgumentException("rows of " + rows + " x " + a.cols() + " do not go through the tile kernels here");
+        }
         multiply(null, f, w, rows, a, t0, t1, out);
+    }
+
+    /**
+     * Whether {@link #matmulRows} takes a row-major matrix of this shape: 16 lanes, whole 16 x 16 squares (rows in
+     * tiles, columns in {@link #K_CHUNK} chunks of whole squares).
+     */
+    public static boolean takesRows(int rows, int cols) {
+        return ROWS == 16 && GROUP_TILES == 4 && rows % ROWS == 0 && cols % 32 == 0 && cols > 0;
     }
 
     /** {@link #matmul} of tiles in format {@code f}, or {@link #matmulRows} of rows in format {@code rf}. */
@@ -375,7 +390,7 @@ public final class TiledBatch {
                     int n = Math.min(cols, k0 + K_CHUNK) - k0;
                     if (rf != null) {
                         // no touch ahead here: the rows stream as the hardware prefetchers expect (with one, the same speed)
-                        transposeRows(rf, w, rows, cols, r0, nt, k0, n, wt);
+                        transposeRows(rf, w, cols, r0, nt, k0, n, wt);
                     } else {
                         dequantize(f, w, QuantTiles.tiles(rows), blocks, t, nt, k0, n, wt);
                         if (!integers) { // else the integer kernels touched these chunks
@@ -451,13 +466,6 @@ public final class TiledBatch {
     }
 
     /**
-     * Per thread, a group's rows of one column chunk as floats, {@code [row][K_CHUNK]}, on their way into {@link #BLOCK}
-     * where {@link #transposeRows} gathers.
-     */
-    private static final ThreadLocal<float[]> ROW_BLOCK = ThreadLocal.withInitial(() -> new float[K_CHUNK * GROUP_TILES * ROWS]);
-    /** Where a column's lanes lie in {@link #ROW_BLOCK}: lane r at row r. */
-    private static final int[] COLUMN = java.util.stream.IntStream.range(0, ROWS).map(r -> r * K_CHUNK).toArray();
-    /**
      * Lane indices for {@link IntVector#selectFrom(jdk.incubator.vector.Vector, jdk.incubator.vector.Vector)} that swap bit
      * k of a square's row index with bit k of its lane index, for a pair of rows that differ in bit k only: {@code
      * SWAP_LOW[k]} makes the row with the bit clear, {@code SWAP_HIGH[k]} the one with it set. All four swaps transpose.
@@ -475,45 +483,22 @@ public final class TiledBatch {
     }
 
     /**
-     * Columns {@code [k0, k0+n)} of rows {@code [r0, r0 + nt * ROWS)} of the row-major matrix {@code w} (rows past
-     * {@code rows} as zeros) into {@code wt} as {@link #dequantize} lays out tiles. Whole tiles of 16 rows of halves go
-     * square by square through {@link #halfSquare}; the rest (a matrix's last partial tile, 8-lane machines) is
-     * converted row by row into {@link #ROW_BLOCK} and each column gathered from there (TinyLlama's 2048 x 2048 F16
-     * product with 128 tokens, one thread: 105 GFLOP/s gathering, 120 through squares half-way in memory).
+     * Columns {@code [k0, k0+n)} of rows {@code [r0, r0 + nt * ROWS)} of the row-major matrix {@code w} into {@code wt}
+     * as {@link #dequantize} lays out tiles, square by square through {@link #halfSquare} (TinyLlama's 2048 x 2048 F16
+     * product with 128 tokens, one thread: 105 GFLOP/s gathering each column from a converted row block, 120 with the
+     * squares half-way through memory, 138 in registers).
      */
-    private static void transposeRows(RowFormat f, MemorySegment w, int rows, int cols, int r0, int nt, int k0, int n, float[] wt) {
-        float[] rb = ROW_BLOCK.get();
+    private static void transposeRows(RowFormat f, MemorySegment w, int cols, int r0, int nt, int k0, int n, float[] wt) {
         long rowBytes = (long) cols * f.bytes;
         int stride = nt * ROWS;
-        int whole = ROWS == 16 ? Math.min(nt, (rows - r0) / ROWS) : 0;
         // a half's bits into a float's: F16 2^-112 times its value (finite halves only), BF16 its value
         int shift = f == RowFormat.F16 ? 13 : 16;
         int mask = f == RowFormat.F16 ? 0x8FFFE000 : -1;
         float scale = f == RowFormat.F16 ? 0x1p112f : 1f;
-        for (int i = 0; i < whole; i++) {
+        for (int i = 0; i < nt; i++) {
             long off = (long) (r0 + i * ROWS) * rowBytes + (long) k0 * f.bytes;
             for (int c = 0; c < n; c += ROWS) {
                 halfSquare(w, off + 2L * c, rowBytes, shift, mask, scale, wt, c * stride + i * ROWS, stride);
-            }
-        }
-        if (whole == nt) {
-            return;
-        }
-        int live = Math.min(nt * ROWS, rows - r0);
-        for (int r = whole * ROWS; r < live; r++) {
-            long off = (r0 + r) * rowBytes + (long) k0 * f.bytes;
-            int at = r * K_CHUNK;
-            for (int c = 0; c < n; c += ROWS) {
-                IntVector h = (IntVector) ShortVector.fromMemorySegment(SCALE, w, off + 2L * c, LE).convertShape(VectorOperators.S2I, I, 0);
-                h.lanewise(VectorOperators.LSHL, shift).and(mask).reinterpretAsFloats().mul(scale).intoArray(rb, at + c);
-            }
-        }
-        for (int r = live; r < nt * ROWS; r++) {
-            java.util.Arrays.fill(rb, r * K_CHUNK, r * K_CHUNK + n, 0f);
-        }
-        for (int i = whole; i < nt; i++) {
-            for (int c = 0; c < n; c++) {
-                FloatVector.fromArray(F, rb, i * ROWS * K_CHUNK + c, COLUMN, 0).intoArray(wt, c * stride + i * ROWS);
             }
         }
     }
@@ -523,8 +508,8 @@ public final class TiledBatch {
      * for row r, column c, as floats ({@code shift}, {@code mask}, {@code scale}: see {@link #transposeRows}). Four
      * rounds of {@code selectFrom}, each swapping one bit of the row index with that bit of the lane index, all in
      * registers. Written out: with the square half-way through memory it ran at 0.22 ns a weight, like this 0.13 (in
-     * L1, one thread); the gathers of {@link #transposeRows}'s other path cost more still. About 1900 bytes of
-     * bytecode, below the size at which C1 gave up on {@link #ints4x6}'s predecessor.
+     * L1, one thread). About 1900 bytes of bytecode, below the size at which C1 gave up on {@link #ints4x6}'s
+     * predecessor.
      */
     private static void halfSquare(MemorySegment w, long off, long rowBytes, int shift, int mask, float scale, float[] wt, int dst, int stride) {
         IntVector low0 = IntVector.fromArray(I, SWAP_LOW[0], 0);

@@ -390,14 +390,13 @@ public final class WeightMatrix {
     }
 
     /**
-     * How prefill multiplies this untiled matrix through {@link TiledBatch#matmulRows}, or null where it cannot: BF16,
-     * and F16 without infinite or NaN halves, in rows of whole 32-value blocks on a machine with 256- or 512-bit
-     * vectors. F32 keeps {@link #matmul}'s own kernels, whose sums equal decode's bit for bit (the prefix cache's
+     * How prefill multiplies this untiled matrix through {@link TiledBatch#matmulRows}, or null where it does not: BF16,
+     * and F16 without infinite or NaN halves, in shapes {@link TiledBatch#takesRows} accepts on this machine. F32 keeps {@link #matmul}'s own kernels, whose sums equal decode's bit for bit (the prefix cache's
      * logits then equal a cold run's, which the F32 fixtures check); F16 and BF16 prefill agree with decode up to
      * float rounding.
      */
     private TiledBatch.RowFormat rowFormat() {
-        if (!QuantTiles.fits(rows, cols)) {
+        if (!TiledBatch.takesRows(rows, cols)) {
             return null;
         }
         return switch (type) {

@@ -16,8 +16,9 @@ import org.junit.jupiter.api.Test;
  * F16 and BF16 matrices: rows dequantize bit for bit as {@link Float#float16ToFloat} (and a bfloat16's float), and decode's
  * products, the rows read as one stream with the halves converted by shifts, match a double-precision sum of the exactly
  * converted weights, whole vectors or with a tail; a matrix holding an infinity or a NaN gives the infinity or NaN where
- * the exact sum does. Prefill's batched products of F16 and BF16 rows (transposed into the tiles' float kernels) and F32 ones match
- * the same sums for every token, with partial tile groups, column chunks and panels of six, four and single tokens.
+ * the exact sum does. Prefill's batched products of F16 and BF16 rows (transposed into the tiles' float kernels where the
+ * shape allows) and F32 ones match the same sums for every token, with partial tile groups, column chunks and panels of
+ * six, four and single tokens.
  */
 class HalfPrecisionProductsTest {
 
@@ -213,9 +214,10 @@ class HalfPrecisionProductsTest {
         Random rnd = new Random(23);
         try (Arena arena = Arena.ofShared(); WorkerPool pool = new WorkerPool(2)) {
             for (GgmlType type : new GgmlType[] {GgmlType.F16, GgmlType.BF16, GgmlType.F32}) {
-                // whole groups of 64 rows and partial ones (13: less than one tile); columns within one chunk and across
-                // chunks of 128; tokens: one panel of six, panels of six and four with a single token left, many panels
-                for (int rows : new int[] {64, 200, 13}) {
+                // whole groups of 64 rows and partial ones (208: a last group of one tile, 112: of three; 13 and 200 are
+                // not in whole tiles and keep the row-by-row kernels); columns within one chunk and across chunks of 128;
+                // tokens: one panel of six, panels of six and four with a single token left, many panels
+                for (int rows : new int[] {64, 208, 112, 13, 200}) {
                     for (int cols : new int[] {32, 416}) {
                         for (int tokens : new int[] {2, 6, 11, 131}) {
                             float[] w = new float[rows * cols];
