@@ -67,7 +67,8 @@ public final class InferenceBench {
                 usage: bench inference [--threads N] [--models DIR] [--presets P:T,...] [--prompt N] [--gen N] [--runs N]
                                        [--tools DIR] [--vocab-from FILE] [--no-peer] [--peer-dir DIR] [--device cpu|cuda]
                   --presets   gen_gguf.py preset:type list (default tinyllama-1.1b:Q4_0,tinyllama-1.1b:Q8_0,llama3.2-1b:Q4_0);
-                              presets tiny, small, stories15m-shape, tinyllama-1.1b, llama3.2-1b, llama2-7b
+                              presets tiny, small, stories15m-shape, tinyllama-1.1b, llama3.2-1b, llama2-7b;
+                              types F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q4_K, Q5_K, Q6_K, and Q4_K_M (llama.cpp's mix)
                   --models    cache folder for generated models (default ~/.cache/chrysalis/bench)
                   --peer-dir  cache folder for node-llama-cpp (default ~/.cache/chrysalis/node-llama-cpp)
                   --device    cpu (default) or cuda: the GPU engine, roofline from the measured device-to-device bandwidth""";
@@ -124,7 +125,8 @@ public final class InferenceBench {
                 default -> throw new IllegalArgumentException("unknown option '" + a + "'");
             }
         }
-        List<String> types = SyntheticLlama.weightTypes().stream().map(Enum::name).toList();
+        List<String> types = new ArrayList<>(SyntheticLlama.weightTypes().stream().map(Enum::name).toList());
+        types.addAll(SyntheticLlama.MIXES);
         for (String p : presets) {
             if (!p.matches("[A-Za-z0-9._-]+:(" + String.join("|", types) + ")")) {
                 throw new IllegalArgumentException("preset '" + p + "' is not PRESET:TYPE (types " + String.join(", ", types) + ")");
@@ -388,7 +390,7 @@ public final class InferenceBench {
                         + " with: pass --vocab-from FILE or --tools DIR (the shared tools folder)"));
         err.println("generating " + file + " (" + preset + ", gen_gguf.py's weights written in Java) ...");
         Files.createDirectories(o.models());
-        SyntheticLlama.Written w = SyntheticLlama.write(file, SyntheticLlama.Options.of(pt[0], GgmlType.valueOf(pt[1])).withVocabFrom(vocab),
+        SyntheticLlama.Written w = SyntheticLlama.write(file, SyntheticLlama.Options.of(pt[0], pt[1]).withVocabFrom(vocab),
                 Runtime.getRuntime().availableProcessors());
         err.println(w);
         return file;

@@ -41,6 +41,17 @@ public final class SyntheticLlama {
     private static final Map<GgmlType, Integer> FILE_TYPES = Map.of(GgmlType.F32, 0, GgmlType.F16, 1, GgmlType.Q4_0, 2,
             GgmlType.Q4_1, 3, GgmlType.Q8_0, 7, GgmlType.Q4_K, 15, GgmlType.Q5_K, 16, GgmlType.Q6_K, 18, GgmlType.BF16, 32);
 
+    /** The mixed file types {@link Options#of(String, String)} writes besides {@link #weightTypes()}. */
+    public static final List<String> MIXES = List.of("Q4_K_M");
+
+    /**
+     * Whether layer {@code i} of {@code n} gets more bits in a K-quant "M" mix: llama.cpp's {@code use_more_bits}, the
+     * first and last eighth of the layers and every third layer between.
+     */
+    public static boolean moreBits(int i, int n) {
+        return i < n / 8 || i >= 7 * n / 8 || (i - n / 8) % 3 == 2;
+    }
+
     /** The weight types this writer writes, in GGML's order. */
     public static List<GgmlType> weightTypes() {
         return java.util.Arrays.stream(GgmlType.values()).filter(FILE_TYPES::containsKey).toList();
@@ -65,33 +76,55 @@ public final class SyntheticLlama {
      */
     public record Options(Preset shape, GgmlType wtype, GgmlType embdType, GgmlType outputType, boolean tieEmbeddings,
                           double outScale, Double embdScale, double blockScale, long seed, String name, int align,
-                          Optional<Path> vocabFrom, double rmsEps) {
+                          Optional<Path> vocabFrom, double rmsEps, GgmlType moreBits) {
+
+        /**
+         * {@link #of(String, GgmlType)}, or for {@link #MIXES} a model mixed as llama.cpp's quantizer mixes that file
+         * type: {@code Q4_K_M} is Q4_K with the output matrix in Q6_K, and attn_v and ffn_down in Q6_K in the layers
+         * its {@code use_more_bits} picks (the first and last eighth, and every third between).
+         */
+        public static Options of(String preset, String type) {
+            if (type.equals("Q4_K_M")) {
+                return of(preset, GgmlType.Q4_K).withTypes(null, GgmlType.Q6_K, false).withMoreBits(GgmlType.Q6_K);
+            }
+            if (weightTypes().stream().noneMatch(t -> t.name().equals(type))) {
+                throw new IllegalArgumentException("weight type " + type + " is not one this writer writes " + weightTypes() + " " + MIXES);
+            }
+            return of(preset, GgmlType.valueOf(type));
+        }
 
         public static Options of(String preset, GgmlType wtype) {
             Preset p = PRESETS.get(preset);
             if (p == null) {
                 throw new IllegalArgumentException("unknown preset '" + preset + "'; known: " + String.join(", ", PRESETS.keySet().stream().sorted().toList()));
             }
-            return new Options(p, wtype, null, null, false, 2.0, null, 1.0, 1234, null, 32, Optional.empty(), 1e-5);
+            return new Options(p, wtype, null, null, false, 2.0, null, 1.0, 1234, null, 32, Optional.empty(), 1e-5, null);
         }
 
         public Options withVocabFrom(Path gguf) {
             return new Options(shape, wtype, embdType, outputType, tieEmbeddings, outScale, embdScale, blockScale, seed, name, align,
-                    Optional.of(gguf), rmsEps);
+                    Optional.of(gguf), rmsEps, moreBits);
         }
 
         public Options withShape(Preset p) {
             return new Options(p, wtype, embdType, outputType, tieEmbeddings, outScale, embdScale, blockScale, seed, name, align,
-                    vocabFrom, rmsEps);
+                    vocabFrom, rmsEps, moreBits);
         }
 
         public Options withTypes(GgmlType embd, GgmlType output, boolean tie) {
-            return new Options(shape, wtype, embd, output, tie, outScale, embdScale, blockScale, seed, name, align, vocabFrom, rmsEps);
+            return new Options(shape, wtype, embd, output, tie, outScale, embdScale, blockScale, seed, name, align, vocabFrom, rmsEps,
+                    moreBits);
         }
 
         public Options withSeed(long s) {
             return new Options(shape, wtype, embdType, outputType, tieEmbeddings, outScale, embdScale, blockScale, s, name, align,
-                    vocabFrom, rmsEps);
+                    vocabFrom, rmsEps, moreBits);
+        }
+
+        /** attn_v and ffn_down in {@code t} in the layers {@link #moreBits(int, int)} picks (null: no such layers). */
+        public Options withMoreBits(GgmlType t) {
+            return new Options(shape, wtype, embdType, outputType, tieEmbeddings, outScale, embdScale, blockScale, seed, name, align,
+                    vocabFrom, rmsEps, t);
         }
     }
 
@@ -132,12 +165,13 @@ public final class SyntheticLlama {
             plan.add(norm(b + "attn_norm.weight", p.embd()));
             plan.add(matrix(b + "attn_q.weight", p.embd(), p.embd(), w, bsc * sIn));
             plan.add(matrix(b + "attn_k.weight", p.embd(), embdKv, w, bsc * sIn));
-            plan.add(matrix(b + "attn_v.weight", p.embd(), embdKv, w, bsc * sIn));
+            GgmlType more = o.moreBits() != null && moreBits(i, p.layers()) ? o.moreBits() : w;
+            plan.add(matrix(b + "attn_v.weight", p.embd(), embdKv, more, bsc * sIn));
             plan.add(matrix(b + "attn_output.weight", p.embd(), p.embd(), w, bsc * sIn));
             plan.add(norm(b + "ffn_norm.weight", p.embd()));
             plan.add(matrix(b + "ffn_gate.weight", p.embd(), p.ff(), w, bsc * sIn));
             plan.add(matrix(b + "ffn_up.weight", p.embd(), p.ff(), w, bsc * sIn));
-            plan.add(matrix(b + "ffn_down.weight", p.ff(), p.embd(), w, bsc * sFf));
+            plan.add(matrix(b + "ffn_down.weight", p.ff(), p.embd(), more, bsc * sFf));
         }
         plan.add(norm("output_norm.weight", p.embd()));
         if (!o.tieEmbeddings()) {
@@ -146,7 +180,8 @@ public final class SyntheticLlama {
 
         Map<String, GgufValue> meta = new LinkedHashMap<>();
         String name = o.name() != null ? o.name()
-                : String.format(Locale.ROOT, "synthetic-llama-L%d-E%d-H%d-KV%d-FF%d-V%d-%s", p.layers(), p.embd(), p.heads(), p.kvHeads(), p.ff(), vocab, w);
+                : String.format(Locale.ROOT, "synthetic-llama-L%d-E%d-H%d-KV%d-FF%d-V%d-%s%s", p.layers(), p.embd(), p.heads(), p.kvHeads(), p.ff(), vocab, w,
+                        o.moreBits() != null ? "-M" : "");
         meta.put("general.architecture", str("llama"));
         meta.put("general.name", str(name));
         meta.put("general.file_type", u32(FILE_TYPES.get(w)));
@@ -192,7 +227,7 @@ public final class SyntheticLlama {
             throw new IllegalArgumentException("n_embd " + p.embd() + " must divide into " + p.heads() + " heads, and the heads into "
                     + p.kvHeads() + " KV heads");
         }
-        for (GgmlType t : new GgmlType[] {o.wtype(), o.embdType(), o.outputType()}) {
+        for (GgmlType t : new GgmlType[] {o.wtype(), o.embdType(), o.outputType(), o.moreBits()}) {
             if (t != null && !FILE_TYPES.containsKey(t)) {
                 throw new IllegalArgumentException("weight type " + t + " is not one this writer writes " + weightTypes());
             }

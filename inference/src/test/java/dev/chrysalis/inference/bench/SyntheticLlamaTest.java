@@ -130,6 +130,35 @@ class SyntheticLlamaTest {
     }
 
     @Test
+    void q4KmPutsQ6KWhereLlamaCppsQuantizerDoes() throws Exception {
+        // use_more_bits for 32 layers: the first and last eighth, and every third layer between from the eighth
+        assertEquals(List.of(0, 1, 2, 3, 6, 9, 12, 15, 18, 21, 24, 27, 28, 29, 30, 31),
+                java.util.stream.IntStream.range(0, 32).filter(i -> SyntheticLlama.moreBits(i, 32)).boxed().toList());
+        Path out = tmp.resolve("small-q4_k_m.gguf");
+        SyntheticLlama.write(out, SyntheticLlama.Options.of("small", "Q4_K_M"), 2);
+        try (GgufFile f = GgufFile.open(out)) {
+            assertEquals(15, f.metadata().requireLong("general.file_type"), "llama.cpp's LLAMA_FTYPE_MOSTLY_Q4_K_M");
+            assertEquals(GgmlType.Q4_K, f.requireTensor("token_embd.weight").type());
+            assertEquals(GgmlType.Q6_K, f.requireTensor("output.weight").type());
+            for (int i = 0; i < 4; i++) {
+                // four layers: an eighth is none, so layer 2 (every third) and layer 3 (the last eighth) get more bits
+                GgmlType more = i >= 2 ? GgmlType.Q6_K : GgmlType.Q4_K;
+                assertEquals(more, f.requireTensor("blk." + i + ".attn_v.weight").type(), "attn_v of layer " + i);
+                assertEquals(more, f.requireTensor("blk." + i + ".ffn_down.weight").type(), "ffn_down of layer " + i);
+                assertEquals(GgmlType.Q4_K, f.requireTensor("blk." + i + ".attn_q.weight").type());
+                assertEquals(GgmlType.Q4_K, f.requireTensor("blk." + i + ".ffn_up.weight").type());
+            }
+        }
+        try (Engine e = Engine.load(out, EngineOptions.defaults().withThreads(2).withContextLength(64));
+                Session s = e.newSession()) {
+            GenerationResult r = s.generate(GenerationRequest.greedy(new int[] {1, 300, 301}, 4), TokenListener.NONE);
+            assertEquals(4, r.tokens().length);
+        }
+        var bad = assertThrows(IllegalArgumentException.class, () -> SyntheticLlama.Options.of("small", "Q4_K_X"));
+        assertTrue(bad.getMessage().contains("Q4_K_X") && bad.getMessage().contains("Q4_K_M"), bad.getMessage());
+    }
+
+    @Test
     void q4_1IsGgmlsReferenceQuantizationWithinOneStepAValue() {
         // gen_gguf.py writes no Q4_1 either: every value within one step of its block's (max - min) / 15
         float[] x = samples();
