@@ -148,9 +148,9 @@ public final class TiledBatch {
      * integer kernels take the panels, {@link Activations#rows} holds only the tokens after the panels.
      */
     public static Activations activations(WorkerPool pool, float[] x, int cols, int tokens, QuantTiles.Format[] formats, int[] rows) {
-        // the panels serve the four-tile kernels only (512-bit lanes)
-        int sixEnd = GROUP_TILES == 4 ? sixTokens(tokens) : 0;
-        int fourEnd = GROUP_TILES == 4 ? sixEnd + ((tokens - sixEnd) & ~3) : 0;
+        Panels split = Panels.of(tokens);
+        int sixEnd = split.sixEnd();
+        int fourEnd = split.fourEnd();
         boolean integers = false;
         boolean floats = false;
         boolean partialGroups = false;
@@ -182,18 +182,17 @@ public final class TiledBatch {
             // only Q4_K's mins meet them
             pairSums = superBlocks ? buffer(PAIR_SUMS, fourEnd * 2 * blockPairs) : pairSums;
         }
-        int sixes = sixEnd / 6;
         int[] packedPairs = pairs;
         float[] packedScales = pairScales;
         float[] packedSums = pairSums;
         float[] packed = panels;
         boolean perSuperBlock = superBlocks;
-        pool.forRange(sixes + (fourEnd - sixEnd) / 4, 1, (s, e, t) -> {
+        pool.forRange(split.count(), 1, (s, e, t) -> {
             int[] q = new int[6 * 256];
             float[] superScales = new float[6];
             for (int g = s; g < e; g++) {
-                int p = g < sixes ? 6 : 4;
-                int p0 = g < sixes ? 6 * g : sixEnd + 4 * (g - sixes);
+                int p = split.size(g);
+                int p0 = split.start(g);
                 if (packed.length > 0) {
                     packPanel(xq, cols, p0, p, packed);
                 }
@@ -210,17 +209,40 @@ public final class TiledBatch {
      * rows themselves and their panels. The panels are this thread's buffer, valid until its next call.
      */
     public static Activations exactActivations(WorkerPool pool, float[] x, int cols, int tokens) {
-        int sixEnd = GROUP_TILES == 4 ? sixTokens(tokens) : 0;
-        int fourEnd = GROUP_TILES == 4 ? sixEnd + ((tokens - sixEnd) & ~3) : 0;
-        float[] panels = buffer(PANELS, fourEnd * cols);
-        int sixes = sixEnd / 6;
-        pool.forRange(sixes + (fourEnd - sixEnd) / 4, 1, (s, e, t) -> {
+        Panels split = Panels.of(tokens);
+        float[] panels = buffer(PANELS, split.fourEnd() * cols);
+        pool.forRange(split.count(), 1, (s, e, t) -> {
             for (int g = s; g < e; g++) {
-                int p = g < sixes ? 6 : 4;
-                packPanel(x, cols, g < sixes ? 6 * g : sixEnd + 4 * (g - sixes), p, panels);
+                packPanel(x, cols, split.start(g), split.size(g), panels);
             }
         });
-        return new Activations(x, panels, sixEnd, fourEnd, tokens, cols, new int[0], new float[0], new float[0], 0);
+        return new Activations(x, panels, split.sixEnd(), split.fourEnd(), tokens, cols, new int[0], new float[0], new float[0], 0);
+    }
+
+    /**
+     * How a batch's tokens fall into panels: six-token panels below {@code sixEnd}, four-token ones below
+     * {@code fourEnd}, the rest one by one. The panels serve the four-tile kernels only (512-bit lanes).
+     */
+    private record Panels(int sixEnd, int fourEnd) {
+
+        static Panels of(int tokens) {
+            int sixEnd = GROUP_TILES == 4 ? sixTokens(tokens) : 0;
+            return new Panels(sixEnd, GROUP_TILES == 4 ? sixEnd + ((tokens - sixEnd) & ~3) : 0);
+        }
+
+        int count() {
+            return sixEnd / 6 + (fourEnd - sixEnd) / 4;
+        }
+
+        /** Tokens in panel {@code g}. */
+        int size(int g) {
+            return g < sixEnd / 6 ? 6 : 4;
+        }
+
+        /** Panel {@code g}'s first token. */
+        int start(int g) {
+            return g < sixEnd / 6 ? 6 * g : sixEnd + 4 * (g - sixEnd / 6);
+        }
     }
 
     /** Tokens {@code [p0, p0 + p)} of {@code x} into their panel: column by column, one stream of writes, the rows read side by side. */
@@ -332,9 +354,20 @@ public final class TiledBatch {
      * on two threads, 16 tokens 88 -> 45.
      */
     public enum RowFormat {
-        F16, BF16;
+        /** A half's bits shifted and masked into a float's make it 2^-112 times its value (finite halves only). */
+        F16(13, 0x8FFFE000, 0x1p112f),
+        /** A bfloat16's bits shifted into a float's are its value. */
+        BF16(16, -1, 1f);
 
-        final int bytes = 2;
+        final int shift;
+        final int mask;
+        final float scale;
+
+        RowFormat(int shift, int mask, float scale) {
+            this.shift = shift;
+            this.mask = mask;
+            this.scale = scale;
+        }
     }
 
     /**
@@ -354,7 +387,7 @@ public final class TiledBatch {
      * tiles, columns in {@link #K_CHUNK} chunks of whole squares).
      */
     public static boolean takesRows(int rows, int cols) {
-        return ROWS == 16 && GROUP_TILES == 4 && rows % ROWS == 0 && cols % 32 == 0 && cols > 0;
+        return ROWS == 16 && rows % ROWS == 0 && cols % 32 == 0 && cols > 0;
     }
 
     /** {@link #matmul} of tiles in format {@code f}, or {@link #matmulRows} of rows in format {@code rf}. */
@@ -489,23 +522,19 @@ public final class TiledBatch {
      * squares half-way through memory, 138 in registers).
      */
     private static void transposeRows(RowFormat f, MemorySegment w, int cols, int r0, int nt, int k0, int n, float[] wt) {
-        long rowBytes = (long) cols * f.bytes;
+        long rowBytes = 2L * cols;
         int stride = nt * ROWS;
-        // a half's bits into a float's: F16 2^-112 times its value (finite halves only), BF16 its value
-        int shift = f == RowFormat.F16 ? 13 : 16;
-        int mask = f == RowFormat.F16 ? 0x8FFFE000 : -1;
-        float scale = f == RowFormat.F16 ? 0x1p112f : 1f;
         for (int i = 0; i < nt; i++) {
-            long off = (long) (r0 + i * ROWS) * rowBytes + (long) k0 * f.bytes;
+            long off = (r0 + i * ROWS) * rowBytes + 2L * k0;
             for (int c = 0; c < n; c += ROWS) {
-                halfSquare(w, off + 2L * c, rowBytes, shift, mask, scale, wt, c * stride + i * ROWS, stride);
+                halfSquare(w, off + 2L * c, rowBytes, f.shift, f.mask, f.scale, wt, c * stride + i * ROWS, stride);
             }
         }
     }
 
     /**
      * The 16 x 16 square of halves at {@code off} (rows {@code rowBytes} apart) into {@code wt[dst + c * stride + r]}
-     * for row r, column c, as floats ({@code shift}, {@code mask}, {@code scale}: see {@link #transposeRows}). Four
+     * for row r, column c, as floats ({@code shift}, {@code mask}, {@code scale}: see {@link RowFormat}). Four
      * rounds of {@code selectFrom}, each swapping one bit of the row index with that bit of the lane index, all in
      * registers. Written out: with the square half-way through memory it ran at 0.22 ns a weight, like this 0.13 (in
      * L1, one thread). About 1900 bytes of bytecode, below the size at which C1 gave up on {@link #ints4x6}'s
