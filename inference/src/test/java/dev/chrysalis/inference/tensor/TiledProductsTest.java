@@ -344,15 +344,24 @@ class TiledProductsTest {
 
     @Test
     void matvecAllAndMatmulAllOverTiledMatricesMatchEachProduct() {
+        matvecAllAndMatmulAllMatchEachProduct(96, GgmlType.Q4_0, GgmlType.Q8_0, GgmlType.Q4_0);
+    }
+
+    /** A Q4_K_M file's Q, K and V: two formats, each quantizing x its own way, in one decode loop. */
+    @Test
+    void matvecAllOverQ4KAndQ6KMatricesMatchesEachProduct() {
+        matvecAllAndMatmulAllMatchEachProduct(512, GgmlType.Q4_K, GgmlType.Q4_K, GgmlType.Q6_K);
+    }
+
+    private static void matvecAllAndMatmulAllMatchEachProduct(int cols, GgmlType... types) {
         assumeTrue(QuantTiles.fits(QuantTiles.ROWS, 32), "no vector lanes to tile for");
         Random rnd = new Random(5);
-        int cols = 96;
         int[] rows = {2 * QuantTiles.ROWS, QuantTiles.ROWS + 3, 3 * QuantTiles.ROWS};
         try (WorkerPool pool = new WorkerPool(2); Arena arena = Arena.ofShared()) {
             WeightMatrix[] ms = new WeightMatrix[rows.length];
             float[][] outs = new float[rows.length][];
             for (int i = 0; i < rows.length; i++) {
-                GgmlType type = i == 1 ? GgmlType.Q8_0 : GgmlType.Q4_0; // mixed formats take one product each
+                GgmlType type = types[i];
                 ms[i] = new WeightMatrix("m" + i, type, rows[i], cols, random(type, rows[i], cols, rnd)).tiled(pool, arena);
                 outs[i] = new float[rows[i]];
             }
