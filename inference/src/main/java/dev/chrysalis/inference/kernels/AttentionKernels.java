@@ -72,6 +72,12 @@ public final class AttentionKernels {
      * The one product both steps of attention are: for four rows {@code i} of {@code x},
      * {@code out_i[oi + c] = sum_t x[xi + t] * m[mo + t * stride + c]} over {@code t < steps}, for the
      * {@code 4 * L} columns {@code c} from {@code mo}: 16 accumulators, four loads and four broadcasts a step.
+     *
+     * <p>Each step's four vectors are loaded a step ahead of their products (the last step's twice), as
+     * {@code QuantTiles.q8Matvec4}'s quant groups: a decode step's first pass over a long context reads the keys and
+     * values from memory, and a load next to the sixteen products that wait on it stalls them and the loads behind.
+     * The carried vectors are only ever arguments (see {@link LoopCarried}), so the products are
+     * {@code x * m + acc}, the same bits as before.
      */
     private static void outer4x4(float[] m, int mo, int stride, int steps, float[] x, int x0, int x1, int x2, int x3,
                                  float[] out, int o0, int o1, int o2, int o3) {
@@ -91,32 +97,41 @@ public final class AttentionKernels {
         FloatVector e1 = a0;
         FloatVector e2 = a0;
         FloatVector e3 = a0;
+        int last = mo + (steps - 1) * stride;
+        FloatVector n0 = FloatVector.fromArray(F, m, mo);
+        FloatVector n1 = FloatVector.fromArray(F, m, mo + L);
+        FloatVector n2 = FloatVector.fromArray(F, m, mo + 2 * L);
+        FloatVector n3 = FloatVector.fromArray(F, m, mo + 3 * L);
         for (int t = 0; t < steps; t++) {
-            int row = mo + t * stride;
-            FloatVector m0 = FloatVector.fromArray(F, m, row);
-            FloatVector m1 = FloatVector.fromArray(F, m, row + L);
-            FloatVector m2 = FloatVector.fromArray(F, m, row + 2 * L);
-            FloatVector m3 = FloatVector.fromArray(F, m, row + 3 * L);
+            FloatVector m0 = n0;
+            FloatVector m1 = n1;
+            FloatVector m2 = n2;
+            FloatVector m3 = n3;
+            int next = Math.min(mo + (t + 1) * stride, last);
+            n0 = FloatVector.fromArray(F, m, next);
+            n1 = FloatVector.fromArray(F, m, next + L);
+            n2 = FloatVector.fromArray(F, m, next + 2 * L);
+            n3 = FloatVector.fromArray(F, m, next + 3 * L);
             FloatVector v = FloatVector.broadcast(F, x[x0 + t]);
-            a0 = m0.fma(v, a0);
-            a1 = m1.fma(v, a1);
-            a2 = m2.fma(v, a2);
-            a3 = m3.fma(v, a3);
+            a0 = v.fma(m0, a0);
+            a1 = v.fma(m1, a1);
+            a2 = v.fma(m2, a2);
+            a3 = v.fma(m3, a3);
             v = FloatVector.broadcast(F, x[x1 + t]);
-            b0 = m0.fma(v, b0);
-            b1 = m1.fma(v, b1);
-            b2 = m2.fma(v, b2);
-            b3 = m3.fma(v, b3);
+            b0 = v.fma(m0, b0);
+            b1 = v.fma(m1, b1);
+            b2 = v.fma(m2, b2);
+            b3 = v.fma(m3, b3);
             v = FloatVector.broadcast(F, x[x2 + t]);
-            c0 = m0.fma(v, c0);
-            c1 = m1.fma(v, c1);
-            c2 = m2.fma(v, c2);
-            c3 = m3.fma(v, c3);
+            c0 = v.fma(m0, c0);
+            c1 = v.fma(m1, c1);
+            c2 = v.fma(m2, c2);
+            c3 = v.fma(m3, c3);
             v = FloatVector.broadcast(F, x[x3 + t]);
-            e0 = m0.fma(v, e0);
-            e1 = m1.fma(v, e1);
-            e2 = m2.fma(v, e2);
-            e3 = m3.fma(v, e3);
+            e0 = v.fma(m0, e0);
+            e1 = v.fma(m1, e1);
+            e2 = v.fma(m2, e2);
+            e3 = v.fma(m3, e3);
         }
         LoopCarried.FLOATS.add(a0).intoArray(out, o0);
         LoopCarried.FLOATS.add(a1).intoArray(out, o0 + L);
