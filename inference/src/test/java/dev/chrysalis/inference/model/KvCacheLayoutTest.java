@@ -55,6 +55,15 @@ class KvCacheLayoutTest {
                             float value = values.array()[values.offset() + p * values.stride() + d];
                             assertEquals(v[l][p][h * HEAD_DIM + d], value, tolerance(type, v[l][p], h, d), "value " + where);
                         }
+                        // the one-by-one path (machines without vector lanes) weighs the same value rows
+                        float[] weights = new float[p + 1];
+                        weights[p] = 1f;
+                        float[] weighted = new float[HEAD_DIM];
+                        cache.weightedValues(l, h, weights, p + 1, weighted, 0);
+                        for (int d = 0; d < HEAD_DIM; d++) {
+                            assertEquals(values.array()[values.offset() + p * values.stride() + d], weighted[d],
+                                    type + " weighted value layer " + l + " head " + h + " position " + p + " dim " + d);
+                        }
                     }
                 }
             }
