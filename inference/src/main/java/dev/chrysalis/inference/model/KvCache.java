@@ -163,7 +163,7 @@ public abstract sealed class KvCache permits KvCache.F32Cache, KvCache.F16Cache,
      * Floats, read in place. Values are stored per KV head ({@code [head][position][d]}), so a head's values are one
      * contiguous run as its keys are: as rows {@code kvDim} wide, a head's {@code headDim} floats of every row were a
      * strided read that the hardware prefetchers follow worse, and a decode step's first pass over them ran at
-     * 10-11 GB/s where the keys' ran at 15.
+     * 9-11 GB/s where the keys' ran at 11-14.
      */
     static final class F32Cache extends KvCache {
         private final float[][] k;

@@ -331,8 +331,8 @@ public final class WeightMatrix {
     }
 
     /**
-     * {@link #matvecAll} over tiled matrices: x quantized once per tile format, the work of all of them shared out in
-     * tile groups in one parallel loop. The formats may differ (a Q4_K_M file's V is Q6_K beside a Q4_K Q and K):
+     * {@link #matvecAll} over tiled matrices: x quantized once per run of matrices of one tile format, the work of all
+     * of them shared out in tile groups in one parallel loop. The formats may differ (a Q4_K_M file's V is Q6_K beside a Q4_K Q and K):
      * one loop instead of one a matrix, as TinyLlama Q4_K_M's Q, K and V ran at 22 GB/s where its gate and up at 28.
      */
     private static void tiledMatvecAll(WorkerPool pool, float[] x, WeightMatrix[] ms, float[][] outs) {
@@ -340,14 +340,8 @@ public final class WeightMatrix {
         Q8Activations[] as = new Q8Activations[ms.length];
         for (int i = 0; i < ms.length; i++) {
             formats[i] = ms[i].tileFormat();
-            for (int j = 0; j < i && as[i] == null; j++) {
-                if (formats[j] == formats[i]) {
-                    as[i] = as[j];
-                }
-            }
-            if (as[i] == null) {
-                as[i] = Q8Activations.quantize(formats[i], x, ms[0].cols);
-            }
+            // a format's matrices sit side by side (gate and up; Q and K); quantizing again would give the same values
+            as[i] = i > 0 && formats[i] == formats[i - 1] ? as[i - 1] : Q8Activations.quantize(formats[i], x, ms[0].cols);
         }
         forTileGroups(pool, ms, QuantTiles.DECODE_TILES, (i, t0, t1) -> QuantTiles.matvec(formats[i], ms[i].tiles, ms[i].rows, ms[i].cols >> 5,
                 as[i], t0, t1, outs[i], t0 * QuantTiles.ROWS));
@@ -393,10 +387,11 @@ public final class WeightMatrix {
             return;
         }
         int cols = ms[0].cols;
+        TiledBatch.RowFormat[] rowFormats;
         if (java.util.Arrays.stream(ms).allMatch(m -> m.isTiled() && m.cols == cols)) {
             tiledMatmulAll(pool, x, batch, ms, outs);
-        } else if (java.util.Arrays.stream(ms).allMatch(m -> m.tiles == null && m.rowFormat() != null && m.cols == cols)) {
-            rowsMatmulAll(pool, x, batch, ms, outs);
+        } else if ((rowFormats = rowFormats(ms)) != null) {
+            rowsMatmulAll(pool, x, batch, ms, rowFormats, outs);
         } else {
             for (int i = 0; i < ms.length; i++) {
                 ms[i].matmul(pool, x, batch, outs[i], scratch);
@@ -406,9 +401,9 @@ public final class WeightMatrix {
 
     /**
      * How prefill multiplies this untiled matrix through {@link TiledBatch#matmulRows}, or null where it does not: BF16,
-     * and F16 without infinite or NaN halves, in shapes {@link TiledBatch#takesRows} accepts on this machine. F32 keeps {@link #matmul}'s own kernels, whose sums equal decode's bit for bit (the prefix cache's
-     * logits then equal a cold run's, which the F32 fixtures check); F16 and BF16 prefill agree with decode up to
-     * float rounding.
+     * and F16 without infinite or NaN halves, in shapes {@link TiledBatch#takesRows} accepts on this machine. F32 keeps
+     * {@link #matmul}'s own kernels, whose sums equal decode's bit for bit (the prefix cache's logits then equal a cold
+     * run's, which the F32 fixtures check); F16 and BF16 prefill agree with decode up to float rounding.
      */
     private TiledBatch.RowFormat rowFormat() {
         if (!TiledBatch.takesRows(rows, cols)) {
@@ -421,12 +416,21 @@ public final class WeightMatrix {
         };
     }
 
-    /** {@link #matmulAll} over untiled F16 and BF16 matrices: the rows go through the tiles' float kernels, x exact. */
-    private static void rowsMatmulAll(WorkerPool pool, float[] x, int batch, WeightMatrix[] ms, float[][] outs) {
+    /** Each matrix's {@link #rowFormat}, or null unless all of them have one and the columns of the first. */
+    private static TiledBatch.RowFormat[] rowFormats(WeightMatrix[] ms) {
         TiledBatch.RowFormat[] formats = new TiledBatch.RowFormat[ms.length];
         for (int i = 0; i < ms.length; i++) {
-            formats[i] = ms[i].rowFormat();
+            formats[i] = ms[i].tiles == null && ms[i].cols == ms[0].cols ? ms[i].rowFormat() : null;
+            if (formats[i] == null) {
+                return null;
+            }
         }
+        return formats;
+    }
+
+    /** {@link #matmulAll} over untiled F16 and BF16 matrices ({@link #rowFormats}): the rows go through the tiles' float kernels, x exact. */
+    private static void rowsMatmulAll(WorkerPool pool, float[] x, int batch, WeightMatrix[] ms, TiledBatch.RowFormat[] formats,
+                                      float[][] outs) {
         TiledBatch.Activations xa = TiledBatch.exactActivations(pool, x, ms[0].cols, batch);
         forTileGroups(pool, ms, TiledBatch.GROUP_TILES, (i, t0, t1) -> TiledBatch.matmulRows(formats[i], ms[i].data, ms[i].rows, xa,
                 t0, t1, outs[i]));
@@ -460,8 +464,9 @@ public final class WeightMatrix {
             tiledMatmulAll(pool, x, batch, new WeightMatrix[] {this}, new float[][] {out});
             return;
         }
-        if (rowFormat() != null) {
-            rowsMatmulAll(pool, x, batch, new WeightMatrix[] {this}, new float[][] {out});
+        TiledBatch.RowFormat rf = rowFormat();
+        if (rf != null) {
+            rowsMatmulAll(pool, x, batch, new WeightMatrix[] {this}, new TiledBatch.RowFormat[] {rf}, new float[][] {out});
             return;
         }
         int groups = (rows + 3) / 4;
