@@ -7,12 +7,14 @@ import dev.chrysalis.inference.kernels.VectorKernels;
  * Keys and values of every layer for positions {@code 0..capacity-1}, stored in one of the
  * {@link KvCacheType} formats.
  *
- * <p>Values are rows, {@code kvDim} wide (the F32 cache's per head). Keys are stored per KV head in blocks of {@link #KEY_BLOCK}
- * positions, each block dimension by dimension ({@code [head][block][d][position in block]}), the layout
- * {@link AttentionKernels#scores4} reads: positions are lanes. Attention then reads the F32 cache's keys in
- * place and widens the F16 and Q8_0 caches' a block of contiguous values at a time, where keys stored as
- * rows had to be transposed for every step (6% of a decode at 1.4K tokens of context). Positions are
- * rounded up to whole blocks.
+ * <p>Values are stored per KV head ({@code [head][position][d]}), so each head's are one contiguous run: a task of
+ * attention reads one head, and as rows {@code kvDim} wide its values were a strided read (256 of every 1024 bytes
+ * at TinyLlama's shape) that a decode step's first pass took at 9-11 GB/s where the contiguous keys' ran at 11-14.
+ * Keys are stored per KV head in blocks of {@link #KEY_BLOCK} positions, each block dimension by dimension
+ * ({@code [head][block][d][position in block]}), the layout {@link AttentionKernels#scores4} reads: positions are
+ * lanes. Attention then reads the F32 cache's keys in place and widens the F16 and Q8_0 caches' a block of
+ * contiguous values at a time, where keys stored as rows had to be transposed for every step (6% of a decode at
+ * 1.4K tokens of context). Positions are rounded up to whole blocks.
  */
 public abstract sealed class KvCache permits KvCache.F32Cache, KvCache.F16Cache, KvCache.Q8Cache {
 
@@ -60,6 +62,11 @@ public abstract sealed class KvCache permits KvCache.F32Cache, KvCache.F16Cache,
     /** Where key {@code (kvHead, pos)}'s dimension {@code d} is in a layer's key array: see the class comment. */
     final int keyIndex(int kvHead, int pos, int d) {
         return keyBlockStart(kvHead, pos / KEY_BLOCK) + d * KEY_BLOCK + pos % KEY_BLOCK;
+    }
+
+    /** Where value {@code (kvHead, pos)}'s {@code headDim} values start in a layer's value array: see the class comment. */
+    final int valueStart(int kvHead, int pos) {
+        return (kvHead * rows + pos) * headDim;
     }
 
     /** Where key block {@code b} of {@code kvHead} starts in a layer's key array. */
@@ -159,12 +166,7 @@ public abstract sealed class KvCache permits KvCache.F32Cache, KvCache.F16Cache,
         return (n + KEY_BLOCK - 1) / KEY_BLOCK * KEY_BLOCK * dims;
     }
 
-    /**
-     * Floats, read in place. Values are stored per KV head ({@code [head][position][d]}), so a head's values are one
-     * contiguous run as its keys are: as rows {@code kvDim} wide, a head's {@code headDim} floats of every row were a
-     * strided read that the hardware prefetchers follow worse, and a decode step's first pass over them ran at
-     * 9-11 GB/s where the keys' ran at 11-14.
-     */
+    /** Floats, read in place. */
     static final class F32Cache extends KvCache {
         private final float[][] k;
         private final float[][] v;
@@ -191,10 +193,6 @@ public abstract sealed class KvCache permits KvCache.F32Cache, KvCache.F16Cache,
             for (int h = 0; h < kvDim / headDim; h++) {
                 System.arraycopy(vv, vo + h * headDim, v[layer], valueStart(h, pos), headDim);
             }
-        }
-
-        private int valueStart(int kvHead, int pos) {
-            return (kvHead * rows + pos) * headDim;
         }
 
         @Override
@@ -259,14 +257,12 @@ public abstract sealed class KvCache permits KvCache.F32Cache, KvCache.F16Cache,
         public void store(int layer, int pos, float[] kk, int ko, float[] vv, int vo) {
             short[] kl = k[layer];
             short[] vl = v[layer];
-            int base = pos * kvDim;
             for (int h = 0; h < kvDim / headDim; h++) {
+                int vs = valueStart(h, pos);
                 for (int d = 0; d < headDim; d++) {
                     kl[keyIndex(h, pos, d)] = Float.floatToFloat16(kk[ko + h * headDim + d]);
+                    vl[vs + d] = Float.floatToFloat16(vv[vo + h * headDim + d]);
                 }
-            }
-            for (int i = 0; i < kvDim; i++) {
-                vl[base + i] = Float.floatToFloat16(vv[vo + i]);
             }
         }
 
@@ -280,7 +276,7 @@ public abstract sealed class KvCache permits KvCache.F32Cache, KvCache.F16Cache,
 
         @Override
         void widenValue(int layer, int pos, int kvHead, float[] r) {
-            VectorKernels.widenHalves(v[layer], pos * kvDim + kvHead * headDim, r, 0, headDim);
+            VectorKernels.widenHalves(v[layer], valueStart(kvHead, pos), r, 0, headDim);
         }
 
         @Override
@@ -342,9 +338,12 @@ public abstract sealed class KvCache permits KvCache.F32Cache, KvCache.F16Cache,
                     }
                 }
             }
-            for (int b = 0; b < kvDim / 32; b++) {
-                vd[layer][pos * kvDim / 32 + b] = quantize(vv, vo + 32 * b, q);
-                System.arraycopy(q, 0, vq[layer], pos * kvDim + 32 * b, 32);
+            for (int h = 0; h < kvDim / headDim; h++) {
+                for (int g = 0; g < headDim / 32; g++) {
+                    int at = valueStart(h, pos) + 32 * g;
+                    vd[layer][at / 32] = quantize(vv, vo + h * headDim + 32 * g, q);
+                    System.arraycopy(q, 0, vq[layer], at, 32);
+                }
             }
         }
 
@@ -357,7 +356,7 @@ public abstract sealed class KvCache permits KvCache.F32Cache, KvCache.F16Cache,
 
         @Override
         void widenValue(int layer, int pos, int kvHead, float[] r) {
-            int o = pos * kvDim + kvHead * headDim;
+            int o = valueStart(kvHead, pos);
             VectorKernels.widenQ8(vq[layer], o, vd[layer], o / 32, r, headDim);
         }
 
