@@ -54,10 +54,10 @@ public final class AttentionKernels {
         for (int j = 0; j < n; j += block) {
             int kb = ko + j / block * dims * block;
             if (j + block <= n) {
-                outer4x4(k, kb, block, dims, q, q0, q1, q2, q3, s, s0 + j, s1 + j, s2 + j, s3 + j);
+                outer4x4(k, kb, block, dims, q, q0, q1, q2, q3, s, s0 + j, s1 + j, s2 + j, s3 + j, false);
             } else {
                 for (int c = 0; j + c < n; c += L) {
-                    outer4x1(k, kb + c, block, dims, q, q0, q1, q2, q3, s, s0 + j + c, s1 + j + c, s2 + j + c, s3 + j + c);
+                    outer4x1(k, kb + c, block, dims, q, q0, q1, q2, q3, s, s0 + j + c, s1 + j + c, s2 + j + c, s3 + j + c, false);
                 }
             }
         }
@@ -72,6 +72,9 @@ public final class AttentionKernels {
      * The one product both steps of attention are: for four rows {@code i} of {@code x},
      * {@code out_i[oi + c] = sum_t x[xi + t] * m[mo + t * stride + c]} over {@code t < steps}, for the
      * {@code 4 * L} columns {@code c} from {@code mo}: 16 accumulators, four loads and four broadcasts a step.
+     * With {@code add} the accumulators start from {@code out}'s values instead of zero: a sum split into runs of
+     * steps, each carried to the next through {@code out}, has the bits of one run (a float stored and loaded is the
+     * float, and the first product added to a stored +0 is the product, as added to the zero).
      *
      * <p>Each step's four vectors are loaded a step ahead of their products (the last step's twice), as
      * {@code QuantTiles.q8Matvec4}'s quant groups: a decode step's first pass over a long context reads the keys and
@@ -80,7 +83,7 @@ public final class AttentionKernels {
      * {@code x * m + acc}, the same bits as before.
      */
     private static void outer4x4(float[] m, int mo, int stride, int steps, float[] x, int x0, int x1, int x2, int x3,
-                                 float[] out, int o0, int o1, int o2, int o3) {
+                                 float[] out, int o0, int o1, int o2, int o3, boolean add) {
         FloatVector a0 = FloatVector.zero(F);
         FloatVector a1 = a0;
         FloatVector a2 = a0;
@@ -97,6 +100,24 @@ public final class AttentionKernels {
         FloatVector e1 = a0;
         FloatVector e2 = a0;
         FloatVector e3 = a0;
+        if (add) {
+            a0 = FloatVector.fromArray(F, out, o0);
+            a1 = FloatVector.fromArray(F, out, o0 + L);
+            a2 = FloatVector.fromArray(F, out, o0 + 2 * L);
+            a3 = FloatVector.fromArray(F, out, o0 + 3 * L);
+            b0 = FloatVector.fromArray(F, out, o1);
+            b1 = FloatVector.fromArray(F, out, o1 + L);
+            b2 = FloatVector.fromArray(F, out, o1 + 2 * L);
+            b3 = FloatVector.fromArray(F, out, o1 + 3 * L);
+            c0 = FloatVector.fromArray(F, out, o2);
+            c1 = FloatVector.fromArray(F, out, o2 + L);
+            c2 = FloatVector.fromArray(F, out, o2 + 2 * L);
+            c3 = FloatVector.fromArray(F, out, o2 + 3 * L);
+            e0 = FloatVector.fromArray(F, out, o3);
+            e1 = FloatVector.fromArray(F, out, o3 + L);
+            e2 = FloatVector.fromArray(F, out, o3 + 2 * L);
+            e3 = FloatVector.fromArray(F, out, o3 + 3 * L);
+        }
         int last = mo + (steps - 1) * stride;
         FloatVector n0 = FloatVector.fromArray(F, m, mo);
         FloatVector n1 = FloatVector.fromArray(F, m, mo + L);
@@ -153,11 +174,17 @@ public final class AttentionKernels {
 
     /** {@link #outer4x4} for {@code L} columns. */
     private static void outer4x1(float[] m, int mo, int stride, int steps, float[] x, int x0, int x1, int x2, int x3,
-                                 float[] out, int o0, int o1, int o2, int o3) {
+                                 float[] out, int o0, int o1, int o2, int o3, boolean add) {
         FloatVector a = FloatVector.zero(F);
         FloatVector b = a;
         FloatVector c = a;
         FloatVector e = a;
+        if (add) {
+            a = FloatVector.fromArray(F, out, o0);
+            b = FloatVector.fromArray(F, out, o1);
+            c = FloatVector.fromArray(F, out, o2);
+            e = FloatVector.fromArray(F, out, o3);
+        }
         for (int t = 0; t < steps; t++) {
             FloatVector v = FloatVector.fromArray(F, m, mo + t * stride);
             a = v.fma(FloatVector.broadcast(F, x[x0 + t]), a);
@@ -176,18 +203,8 @@ public final class AttentionKernels {
      * {@code s[so + valid .. so + n)} to 0 ({@code n} a multiple of {@link #lanes()}, at least {@code valid}).
      */
     public static void softmax(float[] s, int so, int valid, int n, float scale) {
-        int whole = valid - valid % L;
-        FloatVector m = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
-        for (int j = 0; j < whole; j += L) {
-            m = FloatVector.fromArray(F, s, so + j).max(m);
-        }
-        float max = LoopCarried.FLOATS.add(m).reduceLanes(VectorOperators.MAX);
-        for (int j = whole; j < valid; j++) {
-            max = Math.max(max, s[so + j]);
-        }
+        float total = exponentials(s, so, valid, n, scale);
         int end = (valid + L - 1) / L * L;
-        float total = expSum(s, so, valid, end, scale, -scale * max);
-        java.util.Arrays.fill(s, so + end, so + n, 0f);
         FloatVector inv = FloatVector.broadcast(F, 1f / total);
         for (int j = 0; j < end; j += L) {
             FloatVector.fromArray(F, s, so + j).mul(inv).intoArray(s, so + j);
@@ -195,23 +212,59 @@ public final class AttentionKernels {
     }
 
     /**
-     * {@code s[so + j] = e^(scale * s[so + j] + shift)} for {@code j < valid}, 0 for {@code valid <= j < end}
-     * ({@code end} a multiple of {@link #lanes()}); returns their sum. Meant for a softmax's shifted scores, at most
-     * 0: within 2 ulp there, and 0 below {@code -87.33}; SwiGLU's {@code e^-x} takes it up to {@code e^88} (2^127). x = n ln 2 + r with |r| <= ln 2 / 2, e^r by its degree-7
-     * Taylor polynomial, times 2^n built in the exponent bits.
+     * {@link #softmax} without the division: {@code s[so + j] = e^(scale * (s[so + j] - max))} for {@code j < valid},
+     * 0 up to {@code n}, and returns their sum ({@code scale} positive), by which a caller divides what it made of them (attention divides its
+     * weighted sum of values, a head's dimensions, instead of every probability, a pass over the row).
+     */
+    public static float exponentials(float[] s, int so, int valid, int n, float scale) {
+        int whole = valid - valid % L;
+        // four maxima side by side: one waits on the last max's latency every vector
+        FloatVector m0 = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+        FloatVector m1 = m0;
+        FloatVector m2 = m0;
+        FloatVector m3 = m0;
+        int j = 0;
+        for (; j + 4 * L <= whole; j += 4 * L) {
+            m0 = FloatVector.fromArray(F, s, so + j).max(m0);
+            m1 = FloatVector.fromArray(F, s, so + j + L).max(m1);
+            m2 = FloatVector.fromArray(F, s, so + j + 2 * L).max(m2);
+            m3 = FloatVector.fromArray(F, s, so + j + 3 * L).max(m3);
+        }
+        for (; j < whole; j += L) {
+            m0 = FloatVector.fromArray(F, s, so + j).max(m0);
+        }
+        float max = LoopCarried.FLOATS.add(m0).max(m1).max(m2).max(m3).reduceLanes(VectorOperators.MAX);
+        for (j = whole; j < valid; j++) {
+            max = Math.max(max, s[so + j]);
+        }
+        int end = (valid + L - 1) / L * L;
+        // the last vector's lanes past valid (masked keys, padding: any bits) come out 0 from expSum: -infinity times a
+        // positive scale is below its clamp
+        java.util.Arrays.fill(s, so + valid, so + end, Float.NEGATIVE_INFINITY);
+        float total = expSum(s, so, end, scale, -scale * max);
+        java.util.Arrays.fill(s, so + end, so + n, 0f);
+        return total;
+    }
+
+    /**
+     * {@code s[so + j] = e^(scale * s[so + j] + shift)} for {@code j < end} ({@code end} a multiple of {@link #lanes()});
+     * returns their sum. Meant for a softmax's shifted scores, at most 0: within 2 ulp there, and 0 below {@code -87.33}
+     * (so a lane a caller sets to an infinity that the scale takes below it comes out 0, which is how a softmax row
+     * masks the lanes past its keys, without a mask in this loop); SwiGLU's {@code e^-x} takes it up to {@code e^88}
+     * (2^127). x = n ln 2 + r with |r| <= ln 2 / 2, e^r by its degree-7 Taylor polynomial, times 2^n built in the
+     * exponent bits.
      *
      * <p>Arrays in, a float out, and the exponential written out in the loop: a helper taking and returning vectors
      * was not always inlined here (C2 had compiled it on its own first), and then boxed two vectors per call, most of
      * a decode step's heap allocation at long contexts (1.7 MiB per TinyLlama step after 256 tokens).
      */
-    static float expSum(float[] s, int so, int valid, int end, float scale, float shift) {
+    static float expSum(float[] s, int so, int end, float scale, float shift) {
         FloatVector sc = FloatVector.broadcast(F, scale);
         FloatVector sh = FloatVector.broadcast(F, shift);
         FloatVector sum = FloatVector.zero(F);
         for (int j = 0; j < end; j += L) {
             FloatVector x = FloatVector.fromArray(F, s, so + j).fma(sc, sh);
-            // lanes past valid (masked keys, padding: any bits) come out 0
-            var zero = x.compare(VectorOperators.LT, EXP_MIN).or(F.indexInRange(j, valid).not());
+            var zero = x.compare(VectorOperators.LT, EXP_MIN);
             x = x.max(EXP_MIN);
             FloatVector n = x.mul(LOG2E).add(12582912f).sub(12582912f); // rounded to an integer: 1.5 * 2^23
             FloatVector r = n.fma(FloatVector.broadcast(F, -LN2_LO), n.fma(FloatVector.broadcast(F, -LN2_HI), x));
@@ -245,12 +298,26 @@ public final class AttentionKernels {
      */
     public static void weighted4(float[] p, int p0, int p1, int p2, int p3, int n, float[] v, int vo, int stride, int dims,
                                  float[] out, int o0, int o1, int o2, int o3) {
+        weighted4(p, p0, p1, p2, p3, n, v, vo, stride, dims, out, o0, o1, o2, o3, false);
+    }
+
+    /**
+     * {@link #weighted4} added to {@code out}'s sums: keys {@code [0, n)} then {@code [n, m)} in two calls give the bits
+     * of one call over {@code [0, m)} (see {@link #outer4x4}), so a caller may take the keys in runs.
+     */
+    public static void addWeighted4(float[] p, int p0, int p1, int p2, int p3, int n, float[] v, int vo, int stride, int dims,
+                                    float[] out, int o0, int o1, int o2, int o3) {
+        weighted4(p, p0, p1, p2, p3, n, v, vo, stride, dims, out, o0, o1, o2, o3, true);
+    }
+
+    private static void weighted4(float[] p, int p0, int p1, int p2, int p3, int n, float[] v, int vo, int stride, int dims,
+                                  float[] out, int o0, int o1, int o2, int o3, boolean add) {
         int d = 0;
         for (; d + 4 * L <= dims; d += 4 * L) {
-            outer4x4(v, vo + d, stride, n, p, p0, p1, p2, p3, out, o0 + d, o1 + d, o2 + d, o3 + d);
+            outer4x4(v, vo + d, stride, n, p, p0, p1, p2, p3, out, o0 + d, o1 + d, o2 + d, o3 + d, add);
         }
         for (; d < dims; d += L) {
-            outer4x1(v, vo + d, stride, n, p, p0, p1, p2, p3, out, o0 + d, o1 + d, o2 + d, o3 + d);
+            outer4x1(v, vo + d, stride, n, p, p0, p1, p2, p3, out, o0 + d, o1 + d, o2 + d, o3 + d, add);
         }
     }
 }

@@ -343,7 +343,7 @@ public final class VectorKernels {
         for (; i < n; i++) {
             e[i] = Math.max(g[from + i], -88f);
         }
-        AttentionKernels.expSum(e, 0, n, end, -1f, 0f);
+        AttentionKernels.expSum(e, 0, end, -1f, 0f); // lanes past n: whatever e held, never read
         for (i = 0; i < F.loopBound(n); i += L) {
             FloatVector x = FloatVector.fromArray(F, g, from + i);
             x.div(FloatVector.fromArray(F, e, i).add(1f)).mul(FloatVector.fromArray(F, u, from + i)).intoArray(g, from + i);

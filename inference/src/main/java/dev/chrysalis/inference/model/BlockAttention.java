@@ -12,6 +12,13 @@ import dev.chrysalis.inference.kernels.WorkerPool;
  * head with a horizontal sum per key: about 12 times slower per multiply-add than the weight products, so
  * attention dominated long prompts.
  *
+ * <p>The queries go in rounds of as many sets of four as {@link #ROUND_SCORES} has rows for, and a round takes the
+ * keys, then the values, a chunk at a time, every set over a chunk while it is in L1: each chunk comes from memory
+ * once per round instead of once per four queries (a decode step of a model with eight query heads per KV head read
+ * its cache twice). The softmax's division waits for the weighted sum: a head's dimensions divided, not every key's
+ * probability. TinyLlama's shapes, F32 cache, two threads, per layer: a decode step at 2,000 keys 190-215 -> 140-160
+ * us, a 128-token prompt chunk after 1,872 tokens 12.0-13.4 -> 9.4-10.6 ms.
+ *
  * <p>A query's result does not depend on the block it runs in (padding adds exact zeros), so decode (a
  * batch of one) and prefill give a token the same bits.
  *
@@ -21,6 +28,13 @@ final class BlockAttention {
 
     /** Queries a task runs: its widening of the keys and values is shared by this many. */
     private static final int QUERIES_PER_TASK = 256;
+    /**
+     * Scores a round of queries keeps (floats, per thread): as many sets of four queries as fit go over each chunk of
+     * keys and values in turn, so the chunk comes from memory (or L2) once for all of them, not once per four queries.
+     */
+    private static final int ROUND_SCORES = 64 * 1024;
+    /** Key floats in a chunk (32 KiB: L1, beside the scores rows being written). */
+    private static final int CHUNK_FLOATS = 8 * 1024;
 
     private final ModelConfig c;
     /** Per pool thread: widened keys and value rows (caches that do not hold floats), four rows of scores, four output rows. */
@@ -74,33 +88,66 @@ final class BlockAttention {
         int qDim = c.qDim();
         int lanes = AttentionKernels.lanes();
         int keyCount = start + t1;
-        float[] s = grow(scores, thread, 4 * (keyCount + KvCache.KEY_BLOCK));
-        float[] o = grow(out, thread, 4 * dims);
+        int stride = keyCount + KvCache.KEY_BLOCK;
+        int queries = (t1 - t0) * group;
+        int sets = (queries + 3) / 4;
+        int round = Math.max(1, Math.min(sets, ROUND_SCORES / (4 * stride)));
+        float[] s = grow(scores, thread, 4 * round * stride);
+        float[] o = grow(out, thread, 4 * round * dims);
         // padding (keys past keyCount, value columns past hd) only ever meets probability 0: finite is enough,
         // and the arrays start zeroed and hold only finite keys and values after
         KvCache.FloatRows k = cache.keys(layer, kvh, keyCount, grow(keys, thread, cache.keyFloats(keyCount)));
         KvCache.FloatRows v = cache.values(layer, kvh, keyCount, dims, grow(values, thread, KvCache.valueFloats(keyCount, dims)));
-        int stride = s.length / 4;
-        int queries = (t1 - t0) * group;
-        int[] qo = new int[4];
-        int[] valid = new int[4];
-        for (int i = 0; i < queries; i += 4) {
+        int chunk = Math.max(1, CHUNK_FLOATS / (hd * KvCache.KEY_BLOCK)) * KvCache.KEY_BLOCK;
+        int[] qo = new int[4 * round];
+        int[] valid = new int[4 * round];
+        int[] seen = new int[round];
+        float[] totals = new float[4 * round];
+        for (int i = 0; i < queries; i += 4 * round) {
             // queries run token by token, the KV head's query heads within; past the last, the last again
-            for (int r = 0; r < 4; r++) {
+            int here = Math.min(round, (queries - i + 3) / 4);
+            for (int r = 0; r < 4 * here; r++) {
                 int qi = Math.min(i + r, queries - 1);
                 int t = t0 + qi / group;
                 qo[r] = t * qDim + (kvh * group + qi % group) * hd;
                 valid[r] = start + t + 1;
             }
-            int seen = roundUp(valid[3], lanes);
-            AttentionKernels.scores4(q, qo[0], qo[1], qo[2], qo[3], hd, k.array(), k.offset(), seen, s, 0, stride, 2 * stride, 3 * stride);
-            for (int r = 0; r < 4; r++) {
-                AttentionKernels.softmax(s, r * stride, valid[r], seen, scale);
+            int most = 0;
+            for (int set = 0; set < here; set++) {
+                seen[set] = roundUp(valid[4 * set + 3], lanes);
+                most = Math.max(most, seen[set]);
             }
-            AttentionKernels.weighted4(s, 0, stride, 2 * stride, 3 * stride, seen, v.array(), v.offset(), v.stride(), dims, o, 0, dims,
-                    2 * dims, 3 * dims);
-            for (int r = 0; r < 4 && i + r < queries; r++) {
-                System.arraycopy(o, r * dims, att, qo[r], hd);
+            // a chunk of keys at a time, every set of four queries in the round over it while it is in L1
+            for (int at = 0; at < most; at += chunk) {
+                for (int set = 0; set < here; set++) {
+                    if (at < seen[set]) {
+                        int r = 4 * set;
+                        AttentionKernels.scores4(q, qo[r], qo[r + 1], qo[r + 2], qo[r + 3], hd, k.array(),
+                                k.offset() + at / KvCache.KEY_BLOCK * hd * KvCache.KEY_BLOCK, Math.min(chunk, seen[set] - at),
+                                s, r * stride + at, (r + 1) * stride + at, (r + 2) * stride + at, (r + 3) * stride + at);
+                    }
+                }
+            }
+            for (int r = 0; r < 4 * here; r++) {
+                totals[r] = AttentionKernels.exponentials(s, r * stride, valid[r], seen[r / 4], scale);
+            }
+            java.util.Arrays.fill(o, 0, 4 * here * dims, 0f);
+            for (int at = 0; at < most; at += chunk) {
+                for (int set = 0; set < here; set++) {
+                    if (at < seen[set]) {
+                        int r = 4 * set;
+                        AttentionKernels.addWeighted4(s, r * stride + at, (r + 1) * stride + at, (r + 2) * stride + at, (r + 3) * stride + at,
+                                Math.min(chunk, seen[set] - at), v.array(), v.offset() + at * v.stride(), v.stride(), dims,
+                                o, r * dims, (r + 1) * dims, (r + 2) * dims, (r + 3) * dims);
+                    }
+                }
+            }
+            // the softmax's division, once per output instead of once per key
+            for (int r = 0; r < 4 * here && i + r < queries; r++) {
+                float inv = 1f / totals[r];
+                for (int d = 0; d < hd; d++) {
+                    att[qo[r] + d] = o[r * dims + d] * inv;
+                }
             }
         }
     }
