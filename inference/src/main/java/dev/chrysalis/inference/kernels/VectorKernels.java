@@ -384,6 +384,25 @@ public final class VectorKernels {
         }
     }
 
+    /**
+     * {@link #widenHalves} for halves known to be finite (no infinity, no NaN): four operations a vector instead of
+     * twelve. The sign-extended half shifted by 13 has its sign at bit 31 and its exponent and mantissa at 27..13; the
+     * mask clears the sign's copies above, and 2^112 rebiases the exponent, exact for normal and subnormal halves.
+     */
+    public static void widenFiniteHalves(short[] h, int ho, float[] out, int oo, int n) {
+        int i = 0;
+        if (VECTOR && n >= L) {
+            int bound = F.loopBound(n);
+            for (; i < bound; i += L) {
+                ((IntVector) ShortVector.fromArray(H, h, ho + i).convertShape(VectorOperators.S2I, I, 0))
+                        .lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(0x1p112f).intoArray(out, oo + i);
+            }
+        }
+        for (; i < n; i++) {
+            out[oo + i] = Float.float16ToFloat(h[ho + i]);
+        }
+    }
+
     /** {@code out[oo + i] = d[dOff + i] * q[qo + i]} for {@code i < n}: int8 values, each with its own scale. */
     public static void scaleBytes(byte[] q, int qo, float[] d, int dOff, float[] out, int oo, int n) {
         int i = 0;

@@ -94,11 +94,16 @@ final class BlockAttention {
         int round = Math.max(1, Math.min(sets, ROUND_SCORES / (4 * stride)));
         float[] s = grow(scores, thread, 4 * round * stride);
         float[] o = grow(out, thread, 4 * round * dims);
-        // padding (keys past keyCount, value columns past hd) only ever meets probability 0: finite is enough,
-        // and the arrays start zeroed and hold only finite keys and values after
-        KvCache.FloatRows k = cache.keys(layer, kvh, keyCount, grow(keys, thread, cache.keyFloats(keyCount)));
-        KvCache.FloatRows v = cache.values(layer, kvh, keyCount, dims, grow(values, thread, KvCache.valueFloats(keyCount, dims)));
         int chunk = Math.max(1, CHUNK_FLOATS / (hd * KvCache.KEY_BLOCK)) * KvCache.KEY_BLOCK;
+        // padding (keys past keyCount, value columns past hd) only ever meets probability 0: finite is enough,
+        // and the arrays start zeroed and hold only finite keys and values after. One round (decode, short prompts):
+        // a cache that does not hold floats widens each chunk as it is needed, into L1; several: the head's whole
+        // cache once, which every round then reads (the F32 cache is read in place either way)
+        boolean oneRound = round >= sets;
+        KvCache.FloatRows k = oneRound ? null : cache.keys(layer, kvh, 0, keyCount, grow(keys, thread, cache.keyFloats(keyCount)));
+        KvCache.FloatRows v = oneRound ? null : cache.values(layer, kvh, 0, keyCount, dims, grow(values, thread, KvCache.valueFloats(keyCount, dims)));
+        float[] keyChunk = oneRound ? grow(keys, thread, cache.keyFloats(chunk)) : null;
+        float[] valueChunk = oneRound ? grow(values, thread, KvCache.valueFloats(chunk, dims)) : null;
         int[] qo = new int[4 * round];
         int[] valid = new int[4 * round];
         int[] seen = new int[round];
@@ -119,11 +124,13 @@ final class BlockAttention {
             }
             // a chunk of keys at a time, every set of four queries in the round over it while it is in L1
             for (int at = 0; at < most; at += chunk) {
+                KvCache.FloatRows kc = oneRound ? cache.keys(layer, kvh, at, Math.min(at + chunk, keyCount), keyChunk)
+                        : new KvCache.FloatRows(k.array(), k.offset() + at / KvCache.KEY_BLOCK * hd * KvCache.KEY_BLOCK, k.stride());
                 for (int set = 0; set < here; set++) {
                     if (at < seen[set]) {
                         int r = 4 * set;
-                        AttentionKernels.scores4(q, qo[r], qo[r + 1], qo[r + 2], qo[r + 3], hd, k.array(),
-                                k.offset() + at / KvCache.KEY_BLOCK * hd * KvCache.KEY_BLOCK, Math.min(chunk, seen[set] - at),
+                        AttentionKernels.scores4(q, qo[r], qo[r + 1], qo[r + 2], qo[r + 3], hd, kc.array(), kc.offset(),
+                                Math.min(chunk, seen[set] - at),
                                 s, r * stride + at, (r + 1) * stride + at, (r + 2) * stride + at, (r + 3) * stride + at);
                     }
                 }
@@ -133,11 +140,13 @@ final class BlockAttention {
             }
             java.util.Arrays.fill(o, 0, 4 * here * dims, 0f);
             for (int at = 0; at < most; at += chunk) {
+                KvCache.FloatRows vc = oneRound ? cache.values(layer, kvh, at, Math.min(at + chunk, keyCount), dims, valueChunk)
+                        : new KvCache.FloatRows(v.array(), v.offset() + at * v.stride(), v.stride());
                 for (int set = 0; set < here; set++) {
                     if (at < seen[set]) {
                         int r = 4 * set;
                         AttentionKernels.addWeighted4(s, r * stride + at, (r + 1) * stride + at, (r + 2) * stride + at, (r + 3) * stride + at,
-                                Math.min(chunk, seen[set] - at), v.array(), v.offset() + at * v.stride(), v.stride(), dims,
+                                Math.min(chunk, seen[set] - at), vc.array(), vc.offset(), vc.stride(), dims,
                                 o, r * dims, (r + 1) * dims, (r + 2) * dims, (r + 3) * dims);
                     }
                 }

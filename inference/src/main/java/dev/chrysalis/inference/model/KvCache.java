@@ -127,14 +127,16 @@ public abstract sealed class KvCache permits KvCache.F32Cache, KvCache.F16Cache,
     }
 
     /**
-     * The key blocks of {@code kvHead} holding positions {@code j < n}, as floats in the key layout (see the
-     * class comment): the cache's own array, or {@code scratch} (at least {@link #keyFloats}{@code (n)} long)
-     * with the blocks widened into it.
+     * The key blocks of {@code kvHead} holding positions {@code from <= j < to} ({@code from} a multiple of
+     * {@link #KEY_BLOCK}), as floats in the key layout (see the class comment), block {@code from / KEY_BLOCK} first:
+     * the cache's own array, or {@code scratch} (at least {@link #keyFloats}{@code (to - from)} long) with the
+     * blocks widened into it.
      */
-    FloatRows keys(int layer, int kvHead, int n, float[] scratch) {
+    FloatRows keys(int layer, int kvHead, int from, int to, float[] scratch) {
         int size = KEY_BLOCK * headDim;
-        for (int b = 0; b * KEY_BLOCK < n; b++) {
-            widenKeyBlock(layer, kvHead, b, scratch, b * size);
+        int first = from / KEY_BLOCK;
+        for (int b = first; b * KEY_BLOCK < to; b++) {
+            widenKeyBlock(layer, kvHead, b, scratch, (b - first) * size);
         }
         return new FloatRows(scratch, 0, KEY_BLOCK);
     }
@@ -148,18 +150,27 @@ public abstract sealed class KvCache permits KvCache.F32Cache, KvCache.F16Cache,
     abstract void widenKeyBlock(int layer, int kvHead, int b, float[] out, int oo);
 
     /**
-     * The values of {@code kvHead} at positions {@code j < n} as float rows {@code dims >= headDim} wide from
-     * {@code offset}: the cache's own array, or {@code scratch} (at least {@link #valueFloats} long) with the
-     * rows widened into it. Rows up to {@code n} rounded up to whole vectors are readable (and finite).
+     * The values of {@code kvHead} at positions {@code from <= j < to} as float rows {@code dims >= headDim} wide from
+     * {@code offset}, position {@code from} first: the cache's own array, or {@code scratch} (at least
+     * {@link #valueFloats}{@code (to - from, dims)} long) with the rows widened into it. Rows up to {@code to} rounded
+     * up to whole vectors are readable (and finite).
      */
-    FloatRows values(int layer, int kvHead, int n, int dims, float[] scratch) {
+    FloatRows values(int layer, int kvHead, int from, int to, int dims, float[] scratch) {
+        if (dims == headDim) {
+            // a head's values are one run: widened in one call
+            widenValues(layer, kvHead, from, to - from, scratch);
+            return new FloatRows(scratch, 0, dims);
+        }
         float[] r = row();
-        for (int j = 0; j < n; j++) {
+        for (int j = from; j < to; j++) {
             widenValue(layer, j, kvHead, r);
-            System.arraycopy(r, 0, scratch, j * dims, headDim);
+            System.arraycopy(r, 0, scratch, (j - from) * dims, headDim);
         }
         return new FloatRows(scratch, 0, dims);
     }
+
+    /** The values of {@code kvHead} at positions {@code from .. from + n - 1} as floats into {@code out[0 .. n * headDim)}. */
+    abstract void widenValues(int layer, int kvHead, int from, int n, float[] out);
 
     /** Floats {@link #values} may widen into for {@code n} positions, rows {@code dims} wide. */
     static int valueFloats(int n, int dims) {
@@ -215,17 +226,22 @@ public abstract sealed class KvCache permits KvCache.F32Cache, KvCache.F16Cache,
 
         /** The keys in place. */
         @Override
-        FloatRows keys(int layer, int kvHead, int n, float[] scratch) {
-            return new FloatRows(k[layer], keyBlockStart(kvHead, 0), KEY_BLOCK);
+        FloatRows keys(int layer, int kvHead, int from, int to, float[] scratch) {
+            return new FloatRows(k[layer], keyBlockStart(kvHead, from / KEY_BLOCK), KEY_BLOCK);
         }
 
         /** The values in place, where rows of {@code headDim} are whole vectors. */
         @Override
-        FloatRows values(int layer, int kvHead, int n, int dims, float[] scratch) {
+        FloatRows values(int layer, int kvHead, int from, int to, int dims, float[] scratch) {
             if (dims != headDim) {
-                return super.values(layer, kvHead, n, dims, scratch);
+                return super.values(layer, kvHead, from, to, dims, scratch);
             }
-            return new FloatRows(v[layer], valueStart(kvHead, 0), headDim);
+            return new FloatRows(v[layer], valueStart(kvHead, from), headDim);
+        }
+
+        @Override
+        void widenValues(int layer, int kvHead, int from, int n, float[] out) {
+            System.arraycopy(v[layer], valueStart(kvHead, from), out, 0, n * headDim);
         }
 
         /** Reads the rows in place instead of copying them. */
@@ -241,6 +257,8 @@ public abstract sealed class KvCache permits KvCache.F32Cache, KvCache.F16Cache,
     static final class F16Cache extends KvCache {
         private final short[][] k;
         private final short[][] v;
+        /** Whether a stored half is an infinity or a NaN (a key or value beyond the half range): then widened exactly. */
+        private boolean nonFinite;
 
         F16Cache(int layers, int capacity, int kvDim, int headDim) {
             super(layers, capacity, kvDim, headDim);
@@ -257,12 +275,28 @@ public abstract sealed class KvCache permits KvCache.F32Cache, KvCache.F16Cache,
         public void store(int layer, int pos, float[] kk, int ko, float[] vv, int vo) {
             short[] kl = k[layer];
             short[] vl = v[layer];
+            int exponents = 0;
             for (int h = 0; h < kvDim / headDim; h++) {
                 int vs = valueStart(h, pos);
                 for (int d = 0; d < headDim; d++) {
-                    kl[keyIndex(h, pos, d)] = Float.floatToFloat16(kk[ko + h * headDim + d]);
-                    vl[vs + d] = Float.floatToFloat16(vv[vo + h * headDim + d]);
+                    short key = Float.floatToFloat16(kk[ko + h * headDim + d]);
+                    short value = Float.floatToFloat16(vv[vo + h * headDim + d]);
+                    kl[keyIndex(h, pos, d)] = key;
+                    vl[vs + d] = value;
+                    exponents |= (key & 0x7C00) == 0x7C00 || (value & 0x7C00) == 0x7C00 ? 1 : 0;
                 }
+            }
+            if (exponents != 0) {
+                nonFinite = true; // beyond +-65504, or NaN: widened exactly from then on
+            }
+        }
+
+        /** Widens a run of halves: the short conversion while every stored half is finite. */
+        private void widen(short[] h, int ho, float[] out, int oo, int n) {
+            if (nonFinite) {
+                VectorKernels.widenHalves(h, ho, out, oo, n);
+            } else {
+                VectorKernels.widenFiniteHalves(h, ho, out, oo, n);
             }
         }
 
@@ -281,7 +315,12 @@ public abstract sealed class KvCache permits KvCache.F32Cache, KvCache.F16Cache,
 
         @Override
         void widenKeyBlock(int layer, int kvHead, int b, float[] out, int oo) {
-            VectorKernels.widenHalves(k[layer], keyBlockStart(kvHead, b), out, oo, KEY_BLOCK * headDim);
+            widen(k[layer], keyBlockStart(kvHead, b), out, oo, KEY_BLOCK * headDim);
+        }
+
+        @Override
+        void widenValues(int layer, int kvHead, int from, int n, float[] out) {
+            widen(v[layer], valueStart(kvHead, from), out, 0, n * headDim);
         }
     }
 
@@ -358,6 +397,12 @@ public abstract sealed class KvCache permits KvCache.F32Cache, KvCache.F16Cache,
         void widenValue(int layer, int pos, int kvHead, float[] r) {
             int o = valueStart(kvHead, pos);
             VectorKernels.widenQ8(vq[layer], o, vd[layer], o / 32, r, headDim);
+        }
+
+        @Override
+        void widenValues(int layer, int kvHead, int from, int n, float[] out) {
+            int o = valueStart(kvHead, from);
+            VectorKernels.widenQ8(vq[layer], o, vd[layer], o / 32, out, n * headDim);
         }
 
         @Override

@@ -10,9 +10,10 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * Attention in blocks against a float64 causal softmax attention, with query groups of eight (two sets of four
- * queries per KV head and token), contexts of several key chunks and prompts long enough for several rounds of
- * queries in a task; and a token's decode (a batch of one) against its row of the prompt's, bit for bit.
+ * Attention in blocks against a float64 causal softmax attention over the keys and values the cache holds, with query
+ * groups of eight (two sets of four queries per KV head and token), contexts of several key chunks and prompts long
+ * enough for several rounds of queries in a task (which widen an F16 or Q8_0 head's cache whole, where one round widens
+ * it chunk by chunk); and a token's decode (a batch of one) against its row of the prompt's, bit for bit.
  */
 class BlockAttentionTest {
 
@@ -23,6 +24,12 @@ class BlockAttentionTest {
     @Test
     void blocksMatchAFloat64AttentionAndDecodeMatchesPrefillBitForBit() {
         assumeTrue(BlockAttention.available(), "the block kernels need vector lanes");
+        for (KvCacheType type : KvCacheType.values()) {
+            check(type);
+        }
+    }
+
+    private static void check(KvCacheType type) {
         ModelConfig c = new ModelConfig(Architecture.LLAMA, HEADS * HEAD_DIM, 1, HEADS, KV_HEADS, HEAD_DIM, 4 * HEADS * HEAD_DIM,
                 100, 1024, 1e-5f, 10000f, HEAD_DIM, 1f, false);
         int start = 300;
@@ -31,13 +38,28 @@ class BlockAttentionTest {
         Random r = new Random(23);
         float[][] k = new float[positions][KV_HEADS * HEAD_DIM];
         float[][] v = new float[positions][KV_HEADS * HEAD_DIM];
-        KvCache cache = new KvCache.F32Cache(1, positions + 5, KV_HEADS * HEAD_DIM, HEAD_DIM);
+        int capacity = positions + 5;
+        KvCache cache = switch (type) {
+            case F32 -> new KvCache.F32Cache(1, capacity, KV_HEADS * HEAD_DIM, HEAD_DIM);
+            case F16 -> new KvCache.F16Cache(1, capacity, KV_HEADS * HEAD_DIM, HEAD_DIM);
+            case Q8_0 -> new KvCache.Q8Cache(1, capacity, KV_HEADS * HEAD_DIM, HEAD_DIM);
+        };
         for (int p = 0; p < positions; p++) {
             for (int i = 0; i < KV_HEADS * HEAD_DIM; i++) {
                 k[p][i] = (float) r.nextGaussian();
                 v[p][i] = (float) r.nextGaussian();
             }
             cache.store(0, p, k[p], 0, v[p], 0);
+        }
+        // what the cache holds (rounded to halves, or to Q8_0), the reference's keys and values
+        float[] row = new float[HEAD_DIM];
+        for (int p = 0; p < positions; p++) {
+            for (int h = 0; h < KV_HEADS; h++) {
+                cache.widenKey(0, p, h, row);
+                System.arraycopy(row, 0, k[p], h * HEAD_DIM, HEAD_DIM);
+                cache.widenValue(0, p, h, row);
+                System.arraycopy(row, 0, v[p], h * HEAD_DIM, HEAD_DIM);
+            }
         }
         int qDim = HEADS * HEAD_DIM;
         float[] q = new float[n * qDim];
@@ -54,7 +76,7 @@ class BlockAttentionTest {
                     double[] want = reference(q, t * qDim + h * HEAD_DIM, k, v, h / (HEADS / KV_HEADS), start + t + 1, scale);
                     for (int d = 0; d < HEAD_DIM; d++) {
                         assertEquals(want[d], att[t * qDim + h * HEAD_DIM + d], 1e-5 * (1 + Math.abs(want[d])),
-                                "token " + t + " head " + h + " dim " + d);
+                                type + " token " + t + " head " + h + " dim " + d);
                     }
                 }
             }
@@ -62,7 +84,7 @@ class BlockAttentionTest {
             for (int t : new int[] {0, 37, n - 1}) {
                 float[] one = new float[qDim];
                 attention.run(pool, cache, 0, Arrays.copyOfRange(q, t * qDim, (t + 1) * qDim), start + t, 1, one);
-                assertArrayEquals(Arrays.copyOfRange(att, t * qDim, (t + 1) * qDim), one, "token " + t + " decoded alone");
+                assertArrayEquals(Arrays.copyOfRange(att, t * qDim, (t + 1) * qDim), one, type + " token " + t + " decoded alone");
             }
         }
     }
