@@ -100,6 +100,7 @@ public final class AttentionKernels {
         FloatVector e1 = a0;
         FloatVector e2 = a0;
         FloatVector e3 = a0;
+        // one branch for the sixteen loads (a choice per accumulator ran no faster, possibly slower, in the harness)
         if (add) {
             a0 = FloatVector.fromArray(F, out, o0);
             a1 = FloatVector.fromArray(F, out, o0 + L);
@@ -213,8 +214,9 @@ public final class AttentionKernels {
 
     /**
      * {@link #softmax} without the division: {@code s[so + j] = e^(scale * (s[so + j] - max))} for {@code j < valid},
-     * 0 up to {@code n}, and returns their sum ({@code scale} positive), by which a caller divides what it made of them (attention divides its
-     * weighted sum of values, a head's dimensions, instead of every probability, a pass over the row).
+     * 0 up to {@code n}, and returns their sum ({@code scale} positive), by which a caller divides what it made of
+     * them (attention divides its weighted sum of values, a head's dimensions, instead of every probability, a pass
+     * over the row).
      */
     public static float exponentials(float[] s, int so, int valid, int n, float scale) {
         int whole = valid - valid % L;

@@ -128,7 +128,7 @@ final class BlockAttention {
             // a chunk of keys at a time, every set of four queries in the round over it while it is in L1
             for (int at = 0; at < most; at += chunk) {
                 KvCache.FloatRows kc = oneRound ? cache.keys(layer, kvh, at, Math.min(at + chunk, keyCount), keyChunk)
-                        : new KvCache.FloatRows(k.array(), k.offset() + at / KvCache.KEY_BLOCK * hd * KvCache.KEY_BLOCK, k.stride());
+                        : k.from(at, hd);
                 for (int set = 0; set < here; set++) {
                     if (at < seen[set]) {
                         int r = 4 * set;
@@ -144,7 +144,7 @@ final class BlockAttention {
             java.util.Arrays.fill(o, 0, 4 * here * dims, 0f);
             for (int at = 0; at < most; at += chunk) {
                 KvCache.FloatRows vc = oneRound ? cache.values(layer, kvh, at, Math.min(at + chunk, keyCount), dims, valueChunk)
-                        : new KvCache.FloatRows(v.array(), v.offset() + at * v.stride(), v.stride());
+                        : v.from(at, v.stride());
                 for (int set = 0; set < here; set++) {
                     if (at < seen[set]) {
                         int r = 4 * set;

@@ -76,6 +76,15 @@ public abstract sealed class KvCache permits KvCache.F32Cache, KvCache.F16Cache,
 
     /** Floats attention reads in place or from a widened copy: {@code array} from {@code offset}, rows {@code stride} apart. */
     record FloatRows(float[] array, int offset, int stride) {
+
+        /**
+         * These rows from position {@code at} on, {@code width} floats a position: a head's values, {@code stride};
+         * its keys, {@code headDim}, with {@code at} a multiple of {@link #KEY_BLOCK} (whole blocks of
+         * {@code KEY_BLOCK * headDim} floats).
+         */
+        FloatRows from(int at, int width) {
+            return new FloatRows(array, offset + at * width, stride);
+        }
     }
 
     /** Per attention thread, one head's row widened to float (the F16 and Q8_0 caches). */
@@ -275,7 +284,6 @@ public abstract sealed class KvCache permits KvCache.F32Cache, KvCache.F16Cache,
         public void store(int layer, int pos, float[] kk, int ko, float[] vv, int vo) {
             short[] kl = k[layer];
             short[] vl = v[layer];
-            int exponents = 0;
             for (int h = 0; h < kvDim / headDim; h++) {
                 int vs = valueStart(h, pos);
                 for (int d = 0; d < headDim; d++) {
@@ -283,11 +291,10 @@ public abstract sealed class KvCache permits KvCache.F32Cache, KvCache.F16Cache,
                     short value = Float.floatToFloat16(vv[vo + h * headDim + d]);
                     kl[keyIndex(h, pos, d)] = key;
                     vl[vs + d] = value;
-                    exponents |= (key & 0x7C00) == 0x7C00 || (value & 0x7C00) == 0x7C00 ? 1 : 0;
+                    if ((key & 0x7C00) == 0x7C00 || (value & 0x7C00) == 0x7C00) {
+                        nonFinite = true; // beyond +-65504, or NaN: widened exactly from then on
+                    }
                 }
-            }
-            if (exponents != 0) {
-                nonFinite = true; // beyond +-65504, or NaN: widened exactly from then on
             }
         }
 
