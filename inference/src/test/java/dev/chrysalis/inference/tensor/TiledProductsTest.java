@@ -251,8 +251,9 @@ class TiledProductsTest {
             }
             assertLargestSumsExact(new WeightMatrix("w", GgmlType.Q5_K, rows, 256, q5), top == 0 ? -1f : 31f);
         }
-        // Q6_K, decode summing each 16-value half's values minus 32 in 16-bit lanes: every value 0 (-32: the 8 products
-        // of a lane sum to +-32512), then every value 63 (+31); scales 1, d 1
+        // Q6_K, decode summing each 16-value half's values minus 32 in 16-bit lanes (the unsigned six bits, modulo 2^16,
+        // then 32 times the activations off): every value 0 (-32: the 8 products of a lane sum to +-32512), then every
+        // value 63 (+31, where the unsigned sums, 8 * 63 * 127, wrap); scales 1, d 1
         for (byte bits : new byte[] {0, (byte) 0xFF}) {
             MemorySegment q6 = MemorySegment.ofArray(new byte[rows * 210]);
             for (int b = 0; b < rows; b++) {
