@@ -200,23 +200,10 @@ public final class AttentionKernels {
     }
 
     /**
-     * Turns raw scores {@code s[so .. so + valid)} into softmax probabilities of {@code scale * s}, and sets
-     * {@code s[so + valid .. so + n)} to 0 ({@code n} a multiple of {@link #lanes()}, at least {@code valid}).
-     */
-    public static void softmax(float[] s, int so, int valid, int n, float scale) {
-        float total = exponentials(s, so, valid, n, scale);
-        int end = (valid + L - 1) / L * L;
-        FloatVector inv = FloatVector.broadcast(F, 1f / total);
-        for (int j = 0; j < end; j += L) {
-            FloatVector.fromArray(F, s, so + j).mul(inv).intoArray(s, so + j);
-        }
-    }
-
-    /**
-     * {@link #softmax} without the division: {@code s[so + j] = e^(scale * (s[so + j] - max))} for {@code j < valid},
-     * 0 up to {@code n}, and returns their sum ({@code scale} positive), by which a caller divides what it made of
-     * them (attention divides its weighted sum of values, a head's dimensions, instead of every probability, a pass
-     * over the row).
+     * A softmax of {@code scale * s[so .. so + valid)} without the division: {@code s[so + j] = e^(scale * (s[so + j] -
+     * max))} for {@code j < valid}, 0 up to {@code n} (a multiple of {@link #lanes()}, at least {@code valid}), and returns
+     * their sum ({@code scale} positive), by which a caller divides what it made of them (attention divides its weighted
+     * sum of values, a head's dimensions, instead of every probability, a pass over the row).
      */
     public static float exponentials(float[] s, int so, int valid, int n, float scale) {
         int whole = valid - valid % L;

@@ -49,9 +49,10 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Q6_K (Q4_K_M's output, value and down projections) tiles as Q4_0 plus two quant groups of top bits per block: the
  * low four bits of its 6-bit values in Q4_0's nibble layout, the top two in pairs ({@link #q6TopBits}), its two 16-value
  * scales in the scale bytes, d as a float after the cells. Decode joins each nibble and its top bits, sums a block's
- * halves apart, takes 32 times the activations' sum off, and scales them in integers. 6.6 bits a weight against the file's 6.6. TinyLlama-shaped: the float dot
- * products ran about 4x slower than llama.cpp; the values as Q8_0 bytes (8.6 bits a weight) decoded at 31.0 tok/s
- * (llama.cpp 26.8) with RSS 1375 MiB for the 862 MiB file; this way 33.2 (llama.cpp 29.1), RSS 1141 MiB.
+ * halves apart, takes 32 times the activations' sum off, and scales them in integers. 6.6 bits a weight against the
+ * file's 6.6. TinyLlama-shaped: the float dot products ran about 4x slower than llama.cpp; the values as Q8_0 bytes
+ * (8.6 bits a weight) decoded at 31.0 tok/s (llama.cpp 26.8) with RSS 1375 MiB for the 862 MiB file; this way 33.2
+ * (llama.cpp 29.1), RSS 1141 MiB.
  *
  * <p>Q5_K (Q5_K_M's bulk) tiles as Q4_K plus a fifth quant group of high bits per block: the low four bits of its
  * values in Q4_K's nibble layout, the high bits inverted ({@link #q5HighBit}), the scales and mins as Q4_K's. Decode

@@ -104,9 +104,9 @@ final class BlockAttention {
         // cache once, which every round then reads (the F32 cache is read in place either way)
         boolean oneRound = round >= sets;
         KvCache.FloatRows k = oneRound ? null : cache.keys(layer, kvh, 0, keyCount, grow(keys, thread, cache.keyFloats(keyCount)));
-        KvCache.FloatRows v = oneRound ? null : cache.values(layer, kvh, 0, keyCount, dims, grow(values, thread, KvCache.valueFloats(keyCount, dims)));
+        KvCache.FloatRows v = oneRound ? null : cache.values(layer, kvh, 0, keyCount, dims, grow(values, thread, cache.valueFloats(keyCount, dims)));
         float[] keyChunk = oneRound ? grow(keys, thread, cache.keyFloats(chunk)) : null;
-        float[] valueChunk = oneRound ? grow(values, thread, KvCache.valueFloats(chunk, dims)) : null;
+        float[] valueChunk = oneRound ? grow(values, thread, cache.valueFloats(chunk, dims)) : null;
         int[] qo = new int[4 * round];
         int[] valid = new int[4 * round];
         int[] seen = new int[round];

@@ -182,7 +182,7 @@ public abstract sealed class KvCache permits KvCache.F32Cache, KvCache.F16Cache,
     abstract void widenValues(int layer, int kvHead, int from, int n, float[] out);
 
     /** Floats {@link #values} may widen into for {@code n} positions, rows {@code dims} wide. */
-    static int valueFloats(int n, int dims) {
+    int valueFloats(int n, int dims) {
         return (n + KEY_BLOCK - 1) / KEY_BLOCK * KEY_BLOCK * dims;
     }
 
@@ -231,6 +231,18 @@ public abstract sealed class KvCache permits KvCache.F32Cache, KvCache.F16Cache,
         @Override
         void widenKeyBlock(int layer, int kvHead, int b, float[] out, int oo) {
             System.arraycopy(k[layer], keyBlockStart(kvHead, b), out, oo, KEY_BLOCK * headDim);
+        }
+
+        /** None: the keys are read in place. */
+        @Override
+        int keyFloats(int n) {
+            return 0;
+        }
+
+        /** None where the values are read in place (rows of {@code headDim}). */
+        @Override
+        int valueFloats(int n, int dims) {
+            return dims == headDim ? 0 : super.valueFloats(n, dims);
         }
 
         /** The keys in place. */

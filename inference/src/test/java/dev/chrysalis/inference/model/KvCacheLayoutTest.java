@@ -42,11 +42,11 @@ class KvCacheLayoutTest {
             for (int l = 0; l < LAYERS; l++) {
                 for (int h = 0; h < KV_HEADS; h++) {
                     KvCache.FloatRows keys = cache.keys(l, h, 0, capacity, new float[cache.keyFloats(capacity)]);
-                    KvCache.FloatRows values = cache.values(l, h, 0, capacity, HEAD_DIM, new float[KvCache.valueFloats(capacity, HEAD_DIM)]);
+                    KvCache.FloatRows values = cache.values(l, h, 0, capacity, HEAD_DIM, new float[cache.valueFloats(capacity, HEAD_DIM)]);
                     // a run from the second block: its first block and row are the cache's second block and position KEY_BLOCK
                     int from = KvCache.KEY_BLOCK;
                     KvCache.FloatRows laterKeys = cache.keys(l, h, from, capacity, new float[cache.keyFloats(capacity - from)]);
-                    KvCache.FloatRows laterValues = cache.values(l, h, from, capacity, HEAD_DIM, new float[KvCache.valueFloats(capacity - from, HEAD_DIM)]);
+                    KvCache.FloatRows laterValues = cache.values(l, h, from, capacity, HEAD_DIM, new float[cache.valueFloats(capacity - from, HEAD_DIM)]);
                     for (int p = from; p < capacity; p++) {
                         for (int d = 0; d < HEAD_DIM; d++) {
                             String where = type + " layer " + l + " head " + h + " position " + p + " dim " + d + ", run from " + from;
@@ -130,7 +130,7 @@ class KvCacheLayoutTest {
             }
             for (int h = 0; h < KV_HEADS; h++) {
                 KvCache.FloatRows keys = cache.keys(0, h, 0, capacity, new float[cache.keyFloats(capacity)]);
-                KvCache.FloatRows values = cache.values(0, h, 0, capacity, HEAD_DIM, new float[KvCache.valueFloats(capacity, HEAD_DIM)]);
+                KvCache.FloatRows values = cache.values(0, h, 0, capacity, HEAD_DIM, new float[cache.valueFloats(capacity, HEAD_DIM)]);
                 for (int p = 0; p < capacity; p++) {
                     for (int d = 0; d < HEAD_DIM; d++) {
                         String where = "stage " + stage + " head " + h + " position " + p + " dim " + d;
