@@ -3,6 +3,7 @@ package dev.chrysalis.inference.kernels;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
@@ -23,13 +24,13 @@ import jdk.incubator.vector.VectorSpecies;
  * (16 * 15 * 127 = 30480), so the sums are exact. Q4_0's fields are its nibbles, unsigned, which shifts in
  * 32-bit lanes and one mask expose (C2 gives 16-bit shifts their count in a vector register: an extra uop and
  * a register each), and whose offset of 8 is taken off with the block's activation sum. Q8_0's fields are its
- * signed bytes, sign-extended in place by shifts ({@link #q8Matvec1}). Rows being the lanes, a block ends with one
+ * signed bytes, sign-extended to 16 bits as they are loaded ({@link #q8Matvec1}). Rows being the lanes, a block ends with one
  * int-to-float conversion and one FMA per 16 rows, and a tile's dot products end in lanes: there is no
  * horizontal sum.
  *
  * <p>Layout. A (tile, block) cell is {@code (quantBytes + 2) * ROWS} bytes, as many per row-block as in GGUF, so
  * the repacked matrix is exactly as large: groups of {@code GROUP = 4 * ROWS} bytes where row r's quant bytes
- * {@code 4m..4m+3} sit at {@code 4r} of group m, and the ROWS f16 scales. Tiles come in groups of
+ * {@code 4m..4m+3} sit at {@code 4r} of group m (Q8_0's in two halves, {@link #q8Byte}), and the ROWS f16 scales. Tiles come in groups of
  * {@link #DECODE_TILES} (the last group may be smaller), which decode multiplies together, and a group stores its
  * cells of one block as one run in the order decode reads them: quant group 0 of each tile, then group 1 of each
  * tile, and so on, then each tile's scales ({@link #quantOffset}, {@link #scaleOffset}); then the next block. So
@@ -73,6 +74,7 @@ public final class QuantTiles {
     public static final int DECODE_TILES = 4;
     private static final VectorSpecies<Short> S = VectorSpecies.of(short.class, F.vectorShape());
     private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
+    private static final VectorSpecies<Byte> HALF_BYTES = VectorSpecies.of(byte.class, VectorShape.forBitSize(F.vectorBitSize() / 2));
     private static final VectorSpecies<Short> SCALE = VectorSpecies.of(short.class, VectorShape.forBitSize(Math.max(64, F.vectorBitSize() / 2)));
     static final long GROUP = 4L * ROWS;
 
@@ -94,7 +96,8 @@ public final class QuantTiles {
         Q4_K(16),
         /**
          * 32 signed bytes, as in GGUF; pair 2g + k meets byte 4g + k (low 16-bit lane) and 4g + k + 2 (high
-         * lane).
+         * lane). A quant group holds bytes 4g and 4g + 2 of every row in its first half, 4g + 1 and 4g + 3 in its
+         * second ({@link #q8Byte}).
          */
         Q8_0(32),
         /**
@@ -269,7 +272,14 @@ public final class QuantTiles {
                         dst.set(I16, scaleOffset(f, tiles, blocks, t, b) + 2L * ROWS * slot + 2L * r, src.get(I16, bo + 2L * slot));
                     }
                     for (int m = 0; m < groups; m++) {
-                        dst.set(I32, quant + quantStride * m + 4L * r, src.get(I32, bo + f.scaleBytes + 4L * m));
+                        int four = src.get(I32, bo + f.scaleBytes + 4L * m);
+                        if (f == Format.Q8_0) {
+                            for (int k = 0; k < 4; k++) {
+                                dst.set(ValueLayout.JAVA_BYTE, quant + quantStride * m + q8Byte(k, r), (byte) (four >>> 8 * k));
+                            }
+                        } else {
+                            dst.set(I32, quant + quantStride * m + 4L * r, four);
+                        }
                     }
                 }
             }
@@ -462,6 +472,23 @@ public final class QuantTiles {
         return inGroup(tiles, t) * f.cell();
     }
 
+    /**
+     * Where byte {@code 4m + k} of row {@code r} lies in Q8_0 quant group m: bytes {@code 4m} and {@code 4m + 2} of every
+     * row in the group's first half, {@code 4m + 1} and {@code 4m + 3} in its second.
+     */
+    static long q8Byte(int k, int r) {
+        return (long) (k & 1) * 2 * ROWS + 2L * r + (k >> 1);
+    }
+
+    /** Bytes {@code 4m..4m+3} of row {@code r} of the Q8_0 quant group at {@code group}, byte {@code 4m} lowest. */
+    private static int q8Four(MemorySegment w, long group, int r) {
+        int four = 0;
+        for (int k = 0; k < 4; k++) {
+            four |= (w.get(ValueLayout.JAVA_BYTE, group + q8Byte(k, r)) & 0xFF) << 8 * k;
+        }
+        return four;
+    }
+
     /** Dequantizes row {@code row} of a tiled matrix of {@code rows} rows into {@code y[yo..yo+cols)}. */
     public static void dequantizeRow(Format f, MemorySegment w, int rows, int cols, int row, float[] y, int yo) {
         int blocks = cols >> 5;
@@ -496,7 +523,7 @@ public final class QuantTiles {
             long tops = f == Format.Q6_K ? w.get(I32, quant + groupStride * 4 + 4L * r) & 0xFFFFFFFFL
                     | (long) w.get(I32, quant + groupStride * 5 + 4L * r) << 32 : 0;
             for (int m = 0; m < (f == Format.Q8_0 ? 8 : 4); m++) {
-                int four = w.get(I32, quant + groupStride * m + 4L * r);
+                int four = f == Format.Q8_0 ? q8Four(w, quant + groupStride * m, r) : w.get(I32, quant + groupStride * m + 4L * r);
                 for (int k = 0; k < 4; k++) {
                     int q = four >>> (8 * k);
                     if (f == Format.Q8_0) {
@@ -972,15 +999,19 @@ public final class QuantTiles {
     }
 
     /**
-     * Q8_0 tile {@code t} times one token. Each 16-bit lane holds two signed bytes of a row, the even one
-     * sign-extended by a shift left in 32-bit lanes and an arithmetic shift right in 16-bit lanes, the odd one
-     * by the arithmetic shift alone. Both products with their activations sum within 16 bits (2 * 128 * 127 =
-     * 32512), and each 32-bit lane's two 16-bit sums go into 32 bits at once, per quant group: the bytes need
-     * no offset, so no activation sum to take off. 2048 x 2048 matrices streamed from memory, alternating runs:
-     * with the bytes stored q + 128 and split into unsigned nibbles (two 16-bit sums per row, recombined per
-     * block) 11.5-11.8 G weights/s on one thread and 22.1-22.7 on two; this way 14.3-14.8 and 26.9-28.9. In
-     * cache, one thread: 27.0 -> 35.4. Tried and no faster: unsigned bytes with a per-pair offset folded into the
-     * 16-bit sums (about 4% slower in cache); widening the sums through a bias and a running high-half sum, one
+     * Q8_0 tile {@code t} times one token. A quant group's halves widen to 16-bit lanes as they are loaded (one
+     * sign-extending conversion each, {@code vpmovsxbw}): in the first, row r's bytes 4g and 4g + 2, which pair
+     * {@code 2g} meets, in the second 4g + 1 and 4g + 3. Both products with their activations sum within 16 bits
+     * (2 * 128 * 127 = 32512), and each 32-bit lane's two 16-bit sums go into 32 bits at once, per quant group: the
+     * bytes need no offset, so no activation sum to take off. Before, each group was one load of the bytes as GGUF
+     * orders them, sign-extended by shifts: a shift left in 32-bit lanes and two arithmetic shifts right in 16-bit
+     * lanes, which C2 gives their count in a vector register (two uops each on Intel cores). On an Intel Xeon (AVX-512),
+     * four tiles ({@link #q8Matvec4}) in cache, one thread: 27.4-29.5 -> 33.8-36.1 GB/s; TinyLlama's gate and up
+     * projections streamed on two threads 14.5-15.5 -> 16.8-17.7 GB/s. 2048 x 2048 matrices streamed from memory
+     * (Zen 5, alternating runs, the shifts): with the bytes stored q + 128 and split into unsigned nibbles (two
+     * 16-bit sums per row, recombined per block) 11.5-11.8 G weights/s on one thread and 22.1-22.7 on two; as
+     * signed bytes 14.3-14.8 and 26.9-28.9. Tried and no faster: unsigned bytes with a per-pair offset folded into
+     * the 16-bit sums (about 4% slower in cache); widening the sums through a bias and a running high-half sum, one
      * op fewer per load (25% slower in cache).
      */
     private static void q8Matvec1(MemorySegment w, int rows, int blocks, Q8Activations a, int t, float[] out, int o) {
@@ -995,9 +1026,10 @@ public final class QuantTiles {
             int po = b * Q8Activations.PAIRS;
             IntVector z = IntVector.zero(I);
             for (int g = 0; g < 8; g++) {
-                IntVector v = IntVector.fromMemorySegment(I, w, cell + quantStride * g, LE);
-                IntVector p = v.lanewise(VectorOperators.LSHL, 8).reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(IntVector.broadcast(I, pairs[po + 2 * g]).reinterpretAsShorts())
-                        .add(v.reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(IntVector.broadcast(I, pairs[po + 2 * g + 1]).reinterpretAsShorts())).reinterpretAsInts();
+                ShortVector even = (ShortVector) ByteVector.fromMemorySegment(HALF_BYTES, w, cell + quantStride * g, LE).convertShape(VectorOperators.B2S, S, 0);
+                ShortVector odd = (ShortVector) ByteVector.fromMemorySegment(HALF_BYTES, w, cell + quantStride * g + 2L * ROWS, LE).convertShape(VectorOperators.B2S, S, 0);
+                IntVector p = IntVector.broadcast(I, pairs[po + 2 * g]).reinterpretAsShorts().mul(even)
+                        .add(IntVector.broadcast(I, pairs[po + 2 * g + 1]).reinterpretAsShorts().mul(odd)).reinterpretAsInts();
                 z = p.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(p.lanewise(VectorOperators.ASHR, 16)).add(z);
             }
             // written out rather than in helpers taking vectors: see matvec1
@@ -1016,25 +1048,32 @@ public final class QuantTiles {
 
     /**
      * {@link #q8Matvec1}'s arithmetic for four whole tiles, each activation broadcast serving all four: see {@link #matvec4}.
-     * Each quant group's four vectors are loaded one group ahead, into registers the loop carries, before the
-     * products of the group before: streaming 570 MB of tiles on one thread, 12.0-12.7 -> 22.2-24.1 GB/s (the same
-     * arithmetic in cache, 33 -> 31). With the loads next to their products, a missed line stalls the two dozen
-     * instructions that wait for it and the loads behind them; a group ahead, they are in flight while the group
-     * before is multiplied.
+     * Each quant group's eight halves are loaded and widened one group ahead, into registers the loop carries, before
+     * the products of the group before: streaming 570 MB of tiles on one thread (Zen 5), 12.0-12.7 -> 22.2-24.1 GB/s
+     * (the same arithmetic in cache, 33 -> 31). With the loads next to their products, a missed line stalls the two
+     * dozen instructions that wait for it and the loads behind them; a group ahead, they are in flight while the
+     * group before is multiplied. On the Intel Xeon, with the widening loads, two threads streaming TinyLlama's gate
+     * and up projections: a group ahead 16.8-17.7 GB/s, loaded where they are used 14.6-15.3, two groups ahead
+     * 15.8-16.8.
      */
     private static void q8Matvec4(MemorySegment w, int rows, int blocks, Q8Activations a, int t, float[] out, int o) {
         int[] pairs = a.pairs;
         // a whole group of four tiles, interleaved block by block: one stream
         long group = (long) t * blocks * Q8_CELL;
         long lastBlock = group + 4L * (blocks - 1) * Q8_CELL;
+        long half = 2L * ROWS;
         FloatVector acc0 = FloatVector.zero(F);
         FloatVector acc1 = acc0;
         FloatVector acc2 = acc0;
         FloatVector acc3 = acc0;
-        IntVector n0 = IntVector.fromMemorySegment(I, w, group, LE);
-        IntVector n1 = IntVector.fromMemorySegment(I, w, group + GROUP, LE);
-        IntVector n2 = IntVector.fromMemorySegment(I, w, group + 2 * GROUP, LE);
-        IntVector n3 = IntVector.fromMemorySegment(I, w, group + 3 * GROUP, LE);
+        ShortVector n0 = (ShortVector) ByteVector.fromMemorySegment(HALF_BYTES, w, group, LE).convertShape(VectorOperators.B2S, S, 0);
+        ShortVector m0 = (ShortVector) ByteVector.fromMemorySegment(HALF_BYTES, w, group + half, LE).convertShape(VectorOperators.B2S, S, 0);
+        ShortVector n1 = (ShortVector) ByteVector.fromMemorySegment(HALF_BYTES, w, group + GROUP, LE).convertShape(VectorOperators.B2S, S, 0);
+        ShortVector m1 = (ShortVector) ByteVector.fromMemorySegment(HALF_BYTES, w, group + GROUP + half, LE).convertShape(VectorOperators.B2S, S, 0);
+        ShortVector n2 = (ShortVector) ByteVector.fromMemorySegment(HALF_BYTES, w, group + 2 * GROUP, LE).convertShape(VectorOperators.B2S, S, 0);
+        ShortVector m2 = (ShortVector) ByteVector.fromMemorySegment(HALF_BYTES, w, group + 2 * GROUP + half, LE).convertShape(VectorOperators.B2S, S, 0);
+        ShortVector n3 = (ShortVector) ByteVector.fromMemorySegment(HALF_BYTES, w, group + 3 * GROUP, LE).convertShape(VectorOperators.B2S, S, 0);
+        ShortVector m3 = (ShortVector) ByteVector.fromMemorySegment(HALF_BYTES, w, group + 3 * GROUP + half, LE).convertShape(VectorOperators.B2S, S, 0);
         for (int b = 0; b < blocks; b++) {
             // the block's run: quant group g of tile i at (4g + i) * GROUP, then the four tiles' scales
             long c0 = group + 4L * b * Q8_CELL;
@@ -1042,27 +1081,23 @@ public final class QuantTiles {
             int po = b * Q8Activations.PAIRS;
             IntVector z0 = IntVector.zero(I), z1 = z0, z2 = z0, z3 = z0;
             for (int g = 0; g < 8; g++) {
-                // n0..n3 carried: see LoopCarried
-                IntVector v0 = IntVector.zero(I).add(n0);
-                IntVector v1 = IntVector.zero(I).add(n1);
-                IntVector v2 = IntVector.zero(I).add(n2);
-                IntVector v3 = IntVector.zero(I).add(n3);
-                // the next group: this block's, or after the last the next block's first (the last block's again at the end)
-                long next = g < 7 ? c0 + GROUP * (4 * g + 4) : Math.min(c0 + 4 * Q8_CELL, lastBlock);
-                n0 = IntVector.fromMemorySegment(I, w, next, LE);
-                n1 = IntVector.fromMemorySegment(I, w, next + GROUP, LE);
-                n2 = IntVector.fromMemorySegment(I, w, next + 2 * GROUP, LE);
-                n3 = IntVector.fromMemorySegment(I, w, next + 3 * GROUP, LE);
                 ShortVector pa = IntVector.broadcast(I, pairs[po + 2 * g]).reinterpretAsShorts();
                 ShortVector pb = IntVector.broadcast(I, pairs[po + 2 * g + 1]).reinterpretAsShorts();
-                IntVector p0 = v0.lanewise(VectorOperators.LSHL, 8).reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(pa)
-                        .add(v0.reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(pb)).reinterpretAsInts();
-                IntVector p1 = v1.lanewise(VectorOperators.LSHL, 8).reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(pa)
-                        .add(v1.reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(pb)).reinterpretAsInts();
-                IntVector p2 = v2.lanewise(VectorOperators.LSHL, 8).reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(pa)
-                        .add(v2.reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(pb)).reinterpretAsInts();
-                IntVector p3 = v3.lanewise(VectorOperators.LSHL, 8).reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(pa)
-                        .add(v3.reinterpretAsShorts().lanewise(VectorOperators.ASHR, 8).mul(pb)).reinterpretAsInts();
+                // n0..m3 carried (see LoopCarried): only ever arguments
+                IntVector p0 = pa.mul(n0).add(pb.mul(m0)).reinterpretAsInts();
+                IntVector p1 = pa.mul(n1).add(pb.mul(m1)).reinterpretAsInts();
+                IntVector p2 = pa.mul(n2).add(pb.mul(m2)).reinterpretAsInts();
+                IntVector p3 = pa.mul(n3).add(pb.mul(m3)).reinterpretAsInts();
+                // the next group: this block's, or after the last the next block's first (the last block's again at the end)
+                long next = g < 7 ? c0 + GROUP * (4 * g + 4) : Math.min(c0 + 4 * Q8_CELL, lastBlock);
+                n0 = (ShortVector) ByteVector.fromMemorySegment(HALF_BYTES, w, next, LE).convertShape(VectorOperators.B2S, S, 0);
+                m0 = (ShortVector) ByteVector.fromMemorySegment(HALF_BYTES, w, next + half, LE).convertShape(VectorOperators.B2S, S, 0);
+                n1 = (ShortVector) ByteVector.fromMemorySegment(HALF_BYTES, w, next + GROUP, LE).convertShape(VectorOperators.B2S, S, 0);
+                m1 = (ShortVector) ByteVector.fromMemorySegment(HALF_BYTES, w, next + GROUP + half, LE).convertShape(VectorOperators.B2S, S, 0);
+                n2 = (ShortVector) ByteVector.fromMemorySegment(HALF_BYTES, w, next + 2 * GROUP, LE).convertShape(VectorOperators.B2S, S, 0);
+                m2 = (ShortVector) ByteVector.fromMemorySegment(HALF_BYTES, w, next + 2 * GROUP + half, LE).convertShape(VectorOperators.B2S, S, 0);
+                n3 = (ShortVector) ByteVector.fromMemorySegment(HALF_BYTES, w, next + 3 * GROUP, LE).convertShape(VectorOperators.B2S, S, 0);
+                m3 = (ShortVector) ByteVector.fromMemorySegment(HALF_BYTES, w, next + 3 * GROUP + half, LE).convertShape(VectorOperators.B2S, S, 0);
                 z0 = p0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(p0.lanewise(VectorOperators.ASHR, 16)).add(z0);
                 z1 = p1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(p1.lanewise(VectorOperators.ASHR, 16)).add(z1);
                 z2 = p2.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(p2.lanewise(VectorOperators.ASHR, 16)).add(z2);

@@ -734,11 +734,14 @@ public final class TiledBatch {
             }
             return;
         }
-        for (int m = 0; m < 8; m++) { // Q8_0
-            IntVector v = IntVector.fromMemorySegment(I, w, quant + quantStride * m, LE);
-            for (int k = 0; k < 4; k++) {
-                IntVector q = v.lanewise(VectorOperators.LSHL, 24 - 8 * k).lanewise(VectorOperators.ASHR, 24);
+        for (int m = 0; m < 8; m++) { // Q8_0: a row's bytes 4m and 4m + 2 in the group's first half, 4m + 1 and 4m + 3 in its second
+            for (int k = 0; k < 2; k++) {
+                IntVector v = (IntVector) ShortVector.fromMemorySegment(SCALE, w, quant + quantStride * m + 2L * ROWS * k, LE)
+                        .convertShape(VectorOperators.S2I, I, 0);
+                IntVector q = v.lanewise(VectorOperators.LSHL, 24).lanewise(VectorOperators.ASHR, 24);
                 ((FloatVector) q.convert(VectorOperators.I2F, 0)).mul(low).intoArray(wt, base + (4 * m + k) * stride);
+                q = v.lanewise(VectorOperators.ASHR, 8);
+                ((FloatVector) q.convert(VectorOperators.I2F, 0)).mul(low).intoArray(wt, base + (4 * m + k + 2) * stride);
             }
         }
     }
