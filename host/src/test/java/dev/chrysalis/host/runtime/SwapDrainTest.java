@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -26,6 +27,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,7 +52,9 @@ class SwapDrainTest {
             PluginLease<Skill> inFlight = runtime.acquireSkill(BenchBundles.SKILL).orElseThrow();
             assertEquals("1.0.0", inFlight.version());
 
+            AtomicReference<Thread> swapper = new AtomicReference<>();
             CompletableFuture<SwapReport> swap = CompletableFuture.supplyAsync(() -> {
+                swapper.set(Thread.currentThread());
                 try {
                     return runtime.swap(BenchBundles.SKILL, v2);
                 } catch (PluginOperationException e) {
@@ -67,15 +71,18 @@ class SwapDrainTest {
                 Thread.sleep(1);
             }
             assertEquals("2.0.0", served, "a call made after the cut-over gets the new version");
+            // the swap thread records the new state after the cut-over, then drains: once it waits in the drain, the
+            // 300 ms below all fall in that phase however late a loaded machine ran it
+            while (!draining(swapper.get()) && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            assertTrue(draining(swapper.get()), "the swap drains the call in flight");
             assertThrows(TimeoutException.class, () -> swap.get(300, TimeUnit.MILLISECONDS),
                     "the swap waits for the call in flight on the old version");
             assertTrue(runtime.installedBundles(BenchBundles.SYMBOLIC_NAME).contains("1.0.0 ACTIVE"),
                     "the old revision keeps running for its call: " + runtime.installedBundles(BenchBundles.SYMBOLIC_NAME));
             assertEquals("1.0.0", inFlight.version());
 
-            // the swap thread starts its drain phase a few ms after the cut-over this thread saw (it records the
-            // swap first), so the call stays in flight a little longer than the 300 ms waited above
-            Thread.sleep(50);
             inFlight.close();
             SwapReport report = swap.get(30, TimeUnit.SECONDS);
             assertTrue(report.duration().compareTo(Duration.ofMillis(300)) >= 0, "duration counts the drain: " + report);
@@ -180,5 +187,11 @@ class SwapDrainTest {
             assertInstanceOf(PluginEvent.RolledBack.class, events.get(1));
             assertFalse(runtime.plugin(BenchBundles.SKILL).orElseThrow().version().equals("2.0.0"));
         }
+    }
+
+    /** Whether {@code t} is in the swap's drain, waiting for calls in flight on the old revision. */
+    private static boolean draining(Thread t) {
+        return t != null && Arrays.stream(t.getStackTrace())
+                .anyMatch(e -> e.getClassName().equals(Generation.class.getName()) && e.getMethodName().equals("retireAndDrain"));
     }
 }
