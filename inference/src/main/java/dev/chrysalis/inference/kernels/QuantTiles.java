@@ -77,6 +77,8 @@ public final class QuantTiles {
     private static final VectorSpecies<Byte> HALF_BYTES = VectorSpecies.of(byte.class, VectorShape.forBitSize(F.vectorBitSize() / 2));
     private static final VectorSpecies<Short> SCALE = VectorSpecies.of(short.class, VectorShape.forBitSize(Math.max(64, F.vectorBitSize() / 2)));
     static final long GROUP = 4L * ROWS;
+    /** Bytes from a Q8_0 quant group's first half to its second ({@link #q8Byte}). */
+    static final long Q8_HALF = 2L * ROWS;
 
     /** The formats that tile, with their quant bytes per 32-value block and the activation pairing they need. */
     public enum Format {
@@ -477,16 +479,7 @@ public final class QuantTiles {
      * row in the group's first half, {@code 4m + 1} and {@code 4m + 3} in its second.
      */
     static long q8Byte(int k, int r) {
-        return (long) (k & 1) * 2 * ROWS + 2L * r + (k >> 1);
-    }
-
-    /** Bytes {@code 4m..4m+3} of row {@code r} of the Q8_0 quant group at {@code group}, byte {@code 4m} lowest. */
-    private static int q8Four(MemorySegment w, long group, int r) {
-        int four = 0;
-        for (int k = 0; k < 4; k++) {
-            four |= (w.get(ValueLayout.JAVA_BYTE, group + q8Byte(k, r)) & 0xFF) << 8 * k;
-        }
-        return four;
+        return (k & 1) * Q8_HALF + 2L * r + (k >> 1);
     }
 
     /** Dequantizes row {@code row} of a tiled matrix of {@code rows} rows into {@code y[yo..yo+cols)}. */
@@ -523,11 +516,11 @@ public final class QuantTiles {
             long tops = f == Format.Q6_K ? w.get(I32, quant + groupStride * 4 + 4L * r) & 0xFFFFFFFFL
                     | (long) w.get(I32, quant + groupStride * 5 + 4L * r) << 32 : 0;
             for (int m = 0; m < (f == Format.Q8_0 ? 8 : 4); m++) {
-                int four = f == Format.Q8_0 ? q8Four(w, quant + groupStride * m, r) : w.get(I32, quant + groupStride * m + 4L * r);
+                int four = f == Format.Q8_0 ? 0 : w.get(I32, quant + groupStride * m + 4L * r); // Q8_0's bytes are read where they lie
                 for (int k = 0; k < 4; k++) {
                     int q = four >>> (8 * k);
                     if (f == Format.Q8_0) {
-                        y[yb + 4 * m + k] = (byte) q * d;
+                        y[yb + 4 * m + k] = w.get(ValueLayout.JAVA_BYTE, quant + groupStride * m + q8Byte(k, r)) * d;
                     } else if (f == Format.Q5_K) {
                         y[yb + 4 * m + k] = d * ((q & 0xF) + 16 - 16 * (inverted >>> q5HighBit(4 * m + k) & 1)) - min;
                         y[yb + 4 * m + k + 16] = d * ((q >>> 4 & 0xF) + 16 - 16 * (inverted >>> q5HighBit(4 * m + k + 16) & 1)) - min;
@@ -1027,7 +1020,7 @@ public final class QuantTiles {
             IntVector z = IntVector.zero(I);
             for (int g = 0; g < 8; g++) {
                 ShortVector even = (ShortVector) ByteVector.fromMemorySegment(HALF_BYTES, w, cell + quantStride * g, LE).convertShape(VectorOperators.B2S, S, 0);
-                ShortVector odd = (ShortVector) ByteVector.fromMemorySegment(HALF_BYTES, w, cell + quantStride * g + 2L * ROWS, LE).convertShape(VectorOperators.B2S, S, 0);
+                ShortVector odd = (ShortVector) ByteVector.fromMemorySegment(HALF_BYTES, w, cell + quantStride * g + Q8_HALF, LE).convertShape(VectorOperators.B2S, S, 0);
                 IntVector p = IntVector.broadcast(I, pairs[po + 2 * g]).reinterpretAsShorts().mul(even)
                         .add(IntVector.broadcast(I, pairs[po + 2 * g + 1]).reinterpretAsShorts().mul(odd)).reinterpretAsInts();
                 z = p.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(p.lanewise(VectorOperators.ASHR, 16)).add(z);
@@ -1061,19 +1054,18 @@ public final class QuantTiles {
         // a whole group of four tiles, interleaved block by block: one stream
         long group = (long) t * blocks * Q8_CELL;
         long lastBlock = group + 4L * (blocks - 1) * Q8_CELL;
-        long half = 2L * ROWS;
         FloatVector acc0 = FloatVector.zero(F);
         FloatVector acc1 = acc0;
         FloatVector acc2 = acc0;
         FloatVector acc3 = acc0;
         ShortVector n0 = (ShortVector) ByteVector.fromMemorySegment(HALF_BYTES, w, group, LE).convertShape(VectorOperators.B2S, S, 0);
-        ShortVector m0 = (ShortVector) ByteVector.fromMemorySegment(HALF_BYTES, w, group + half, LE).convertShape(VectorOperators.B2S, S, 0);
+        ShortVector m0 = (ShortVector) ByteVector.fromMemorySegment(HALF_BYTES, w, group + Q8_HALF, LE).convertShape(VectorOperators.B2S, S, 0);
         ShortVector n1 = (ShortVector) ByteVector.fromMemorySegment(HALF_BYTES, w, group + GROUP, LE).convertShape(VectorOperators.B2S, S, 0);
-        ShortVector m1 = (ShortVector) ByteVector.fromMemorySegment(HALF_BYTES, w, group + GROUP + half, LE).convertShape(VectorOperators.B2S, S, 0);
+        ShortVector m1 = (ShortVector) ByteVector.fromMemorySegment(HALF_BYTES, w, group + GROUP + Q8_HALF, LE).convertShape(VectorOperators.B2S, S, 0);
         ShortVector n2 = (ShortVector) ByteVector.fromMemorySegment(HALF_BYTES, w, group + 2 * GROUP, LE).convertShape(VectorOperators.B2S, S, 0);
-        ShortVector m2 = (ShortVector) ByteVector.fromMemorySegment(HALF_BYTES, w, group + 2 * GROUP + half, LE).convertShape(VectorOperators.B2S, S, 0);
+        ShortVector m2 = (ShortVector) ByteVector.fromMemorySegment(HALF_BYTES, w, group + 2 * GROUP + Q8_HALF, LE).convertShape(VectorOperators.B2S, S, 0);
         ShortVector n3 = (ShortVector) ByteVector.fromMemorySegment(HALF_BYTES, w, group + 3 * GROUP, LE).convertShape(VectorOperators.B2S, S, 0);
-        ShortVector m3 = (ShortVector) ByteVector.fromMemorySegment(HALF_BYTES, w, group + 3 * GROUP + half, LE).convertShape(VectorOperators.B2S, S, 0);
+        ShortVector m3 = (ShortVector) ByteVector.fromMemorySegment(HALF_BYTES, w, group + 3 * GROUP + Q8_HALF, LE).convertShape(VectorOperators.B2S, S, 0);
         for (int b = 0; b < blocks; b++) {
             // the block's run: quant group g of tile i at (4g + i) * GROUP, then the four tiles' scales
             long c0 = group + 4L * b * Q8_CELL;
@@ -1091,13 +1083,13 @@ public final class QuantTiles {
                 // the next group: this block's, or after the last the next block's first (the last block's again at the end)
                 long next = g < 7 ? c0 + GROUP * (4 * g + 4) : Math.min(c0 + 4 * Q8_CELL, lastBlock);
                 n0 = (ShortVector) ByteVector.fromMemorySegment(HALF_BYTES, w, next, LE).convertShape(VectorOperators.B2S, S, 0);
-                m0 = (ShortVector) ByteVector.fromMemorySegment(HALF_BYTES, w, next + half, LE).convertShape(VectorOperators.B2S, S, 0);
+                m0 = (ShortVector) ByteVector.fromMemorySegment(HALF_BYTES, w, next + Q8_HALF, LE).convertShape(VectorOperators.B2S, S, 0);
                 n1 = (ShortVector) ByteVector.fromMemorySegment(HALF_BYTES, w, next + GROUP, LE).convertShape(VectorOperators.B2S, S, 0);
-                m1 = (ShortVector) ByteVector.fromMemorySegment(HALF_BYTES, w, next + GROUP + half, LE).convertShape(VectorOperators.B2S, S, 0);
+                m1 = (ShortVector) ByteVector.fromMemorySegment(HALF_BYTES, w, next + GROUP + Q8_HALF, LE).convertShape(VectorOperators.B2S, S, 0);
                 n2 = (ShortVector) ByteVector.fromMemorySegment(HALF_BYTES, w, next + 2 * GROUP, LE).convertShape(VectorOperators.B2S, S, 0);
-                m2 = (ShortVector) ByteVector.fromMemorySegment(HALF_BYTES, w, next + 2 * GROUP + half, LE).convertShape(VectorOperators.B2S, S, 0);
+                m2 = (ShortVector) ByteVector.fromMemorySegment(HALF_BYTES, w, next + 2 * GROUP + Q8_HALF, LE).convertShape(VectorOperators.B2S, S, 0);
                 n3 = (ShortVector) ByteVector.fromMemorySegment(HALF_BYTES, w, next + 3 * GROUP, LE).convertShape(VectorOperators.B2S, S, 0);
-                m3 = (ShortVector) ByteVector.fromMemorySegment(HALF_BYTES, w, next + 3 * GROUP + half, LE).convertShape(VectorOperators.B2S, S, 0);
+                m3 = (ShortVector) ByteVector.fromMemorySegment(HALF_BYTES, w, next + 3 * GROUP + Q8_HALF, LE).convertShape(VectorOperators.B2S, S, 0);
                 z0 = p0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(p0.lanewise(VectorOperators.ASHR, 16)).add(z0);
                 z1 = p1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(p1.lanewise(VectorOperators.ASHR, 16)).add(z1);
                 z2 = p2.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(p2.lanewise(VectorOperators.ASHR, 16)).add(z2);

@@ -736,7 +736,7 @@ public final class TiledBatch {
         }
         for (int m = 0; m < 8; m++) { // Q8_0: a row's bytes 4m and 4m + 2 in the group's first half, 4m + 1 and 4m + 3 in its second
             for (int k = 0; k < 2; k++) {
-                IntVector v = (IntVector) ShortVector.fromMemorySegment(SCALE, w, quant + quantStride * m + 2L * ROWS * k, LE)
+                IntVector v = (IntVector) ShortVector.fromMemorySegment(SCALE, w, quant + quantStride * m + QuantTiles.Q8_HALF * k, LE)
                         .convertShape(VectorOperators.S2I, I, 0);
                 IntVector q = v.lanewise(VectorOperators.LSHL, 24).lanewise(VectorOperators.ASHR, 24);
                 ((FloatVector) q.convert(VectorOperators.I2F, 0)).mul(low).intoArray(wt, base + (4 * m + k) * stride);
