@@ -80,9 +80,10 @@ class HalfPrecisionProductsTest {
         Random rnd = new Random(5);
         try (Arena arena = Arena.ofShared(); WorkerPool pool = new WorkerPool(2)) {
             for (GgmlType type : new GgmlType[] {GgmlType.F16, GgmlType.BF16}) {
-                // whole quads of rows and 1..3 more; columns in whole vectors and with a tail
+                // whole quads of rows and 1..3 more; columns in whole vectors and with a tail; in whole blocks of the
+                // kernel's steps (2048), in steps short of a block (64), and in both (288, 576: SmolLM's width)
                 for (int rows : new int[] {8, 13, 38, 3}) {
-                    for (int cols : new int[] {64, 2048, 72, 9}) {
+                    for (int cols : new int[] {64, 2048, 288, 576, 72, 9}) {
                         short[] h = weights(type, rows * cols, rnd);
                         WeightMatrix m = new WeightMatrix("w", type, rows, cols, halves(arena, h));
                         float[] x = new float[cols];
