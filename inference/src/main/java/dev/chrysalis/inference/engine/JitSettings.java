@@ -15,7 +15,8 @@ import java.util.function.Function;
  * the JVM. The Vector API's shared methods see several vector classes while the kernels of different formats warm
  * up; past HotSpot's default of 4 deoptimizations at one bytecode, C2 stops speculating there and every vector
  * through it is boxed (measured: Q8_0 decode at 2.5-6 instead of 16 tok/s in 8 of 18 runs after a Q4_0 model).
- * A JVM started some other way gets a warning naming the options, once.
+ * And C2 stops inlining into a method at 40000 live nodes by default, which the four-tile Q5_K kernel reaches in
+ * some JVMs. A JVM started some other way gets a warning naming the options, once.
  */
 final class JitSettings {
 
@@ -32,6 +33,9 @@ final class JitSettings {
         Map<String, Long> m = new LinkedHashMap<>();
         m.put("PerBytecodeTrapLimit", 64L);
         m.put("PerMethodTrapLimit", 2000L);
+        // C2's budget of live nodes for inlining into one method: the Q5_K decode kernel reaches the default 40000 in
+        // some JVMs, and its vector calls left out-of-line allocate (see the chrysalis script)
+        m.put("LiveNodeCountInliningCutoff", 60000L);
         return m;
     }
 

@@ -25,7 +25,7 @@ class JitSettingsTest {
     void namesTheOptionsBelowTheirRecommendedValue() {
         Map<String, String> vm = Map.of("PerBytecodeTrapLimit", "4", "PerMethodTrapLimit", "2000");
         assertEquals(List.of("-XX:PerBytecodeTrapLimit=64"), JitSettings.missing(name -> Optional.ofNullable(vm.get(name))));
-        assertEquals(List.of("-XX:PerBytecodeTrapLimit=64", "-XX:PerMethodTrapLimit=2000"),
+        assertEquals(List.of("-XX:PerBytecodeTrapLimit=64", "-XX:PerMethodTrapLimit=2000", "-XX:LiveNodeCountInliningCutoff=60000"),
                 JitSettings.missing(name -> Optional.of("1")));
         // a JVM without the options (not HotSpot's C2) is not told to set them
         assertEquals(List.of(), JitSettings.missing(name -> Optional.empty()));

@@ -43,7 +43,8 @@ class DecodeAllocationTest {
         String java = ProcessHandle.current().info().command().orElseThrow();
         // the launcher's JIT settings, as `./chrysalis` runs the engine
         List<String> command = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
-                "-XX:PerBytecodeTrapLimit=64", "-XX:PerMethodTrapLimit=2000", "-cp", System.getProperty("java.class.path"),
+                "-XX:PerBytecodeTrapLimit=64", "-XX:PerMethodTrapLimit=2000", "-XX:LiveNodeCountInliningCutoff=60000",
+                "-cp", System.getProperty("java.class.path"),
                 DecodeAllocationProbe.class.getName()));
         for (String m : models) {
             command.add(Fixtures.model(m).toString());
