@@ -925,16 +925,15 @@ public final class VectorKernels {
         IntVector fv = (IntVector) ShortVector.fromMemorySegment(H, w, second + 2L * L, LE).convertShape(VectorOperators.S2I, I, 0);
         long at = off;
         int block = halfRowBlock; // not a constant to C2: see halfRowBlock
-        int whole = n - n % (HALF_ROW_BLOCK_STEPS * 2 * L);
         for (int r = 0; r < rows; r++) {
             FloatVector a = FloatVector.zero(F);
             FloatVector b = a;
-            for (int i0 = 0; i0 < whole; i0 += block) {
+            for (int i0 = 0; i0 < n; i0 += block) {
+                int end = Math.min(i0 + block, n); // a row's last block may be short
                 // nu, nv (this step's) and fu, fv (the next one's) carried, widened where they are loaded (a vector the
                 // zero is added to must be one C2 knows the class of, as the halves just loaded, not the zero added to
                 // them: see LoopCarried)
-                for (int k = 0; k < HALF_ROW_BLOCK_STEPS; k++) {
-                    int i = i0 + 2 * L * k;
+                for (int i = i0; i < end; i += 2 * L) {
                     IntVector u = IntVector.zero(I).add(nu);
                     IntVector v = IntVector.zero(I).add(nv);
                     nu = fu;
@@ -955,47 +954,26 @@ public final class VectorKernels {
                     }
                 }
             }
-            // the row's last steps, fewer than a block: the same step, written out again (a helper would box the vectors)
-            for (int i = whole; i < n; i += 2 * L) {
-                IntVector u = IntVector.zero(I).add(nu);
-                IntVector v = IntVector.zero(I).add(nv);
-                nu = fu;
-                nv = fv;
-                at += step;
-                long next = Math.min(at + step, last);
-                fu = (IntVector) ShortVector.fromMemorySegment(H, w, next, LE).convertShape(VectorOperators.S2I, I, 0);
-                fv = (IntVector) ShortVector.fromMemorySegment(H, w, next + 2L * L, LE).convertShape(VectorOperators.S2I, I, 0);
-                FloatVector xu = FloatVector.fromArray(F, xs, xo + i);
-                FloatVector xv = FloatVector.fromArray(F, xs, xo + i + L);
-                if (bfloat) {
-                    a = u.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xu, a);
-                    b = v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xv, b);
-                } else {
-                    // sign-extended, so the shift leaves the sign in bit 31 and the mask clears its copies above the exponent
-                    a = u.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().fma(xu, a);
-                    b = v.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().fma(xv, b);
-                }
-            }
             // the sum through an array: passed to sum(), a vector that C2 did not inline it for would be boxed, once a row
             LoopCarried.FLOATS.add(a).add(b).intoArray(scratch, 0);
             out[o + r] = sumLanes(scratch, 0) * unscale;
         }
     }
 
-    /** Steps of {@link #dotHalfRows} in a block: a loop of a constant 8 steps, which C2 unrolls whole. */
-    private static final int HALF_ROW_BLOCK_STEPS = 8;
-
     /**
-     * {@link #dotHalfRows}'s stride from block to block along a row ({@link #HALF_ROW_BLOCK_STEPS} steps of 2 * L), read
-     * from a volatile field so that C2 does not know it: the loop over blocks is then not a counted loop, and C2 does not
-     * unroll it, while it unrolls the 8-step loop inside whole. A row loop of single steps as a counted loop, C2 unrolled
-     * two steps an iteration (with a pre- and a post-loop for each 64-step row), and TinyLlama F16's 2048-column matrices
+     * {@link #dotHalfRows}'s stride from block to block along a row (8 steps of 2 * L), read from a volatile field so
+     * that C2 does not know it: the loop over blocks is then not a counted loop and C2 does not unroll it, while the loop
+     * of at most 8 steps inside it C2 compiles on its own. A row loop of single steps as a counted loop, C2 unrolled two
+     * steps an iteration (with a pre- and a post-loop for each 64-step row), and TinyLlama F16's 2048-column matrices
      * streamed at 30-34 GB/s on two Zen 5 threads against 42-57 left rolled; and whether it unrolled turned on what the JVM
      * had run before it compiled (a confined arena opened and closed first tipped its size estimate), so F16 decode ran at
      * 15 or at 20 tok/s from one JVM to the next. Single steps in a loop that is not counted ran at 42-57, the down
-     * projection (5632 columns) at 30-32; in blocks, 38-43 for the down projection and 5-10% more for the rest.
+     * projection (5632 columns) at 30-32 (a bounds check on x and a safepoint poll every step); in blocks, 38-43 for the
+     * down projection and 5-10% more for the rest. A block loop of a constant 8 steps with the row's last steps in a loop
+     * of their own streamed no faster than this one loop ending at the row's end (step of the products 41.0-53.4 ms
+     * against 42.9-54.5, alternating JVMs).
      */
-    private static volatile int halfRowBlock = HALF_ROW_BLOCK_STEPS * 2 * L;
+    private static volatile int halfRowBlock = 8 * 2 * L;
 
     /** The row lengths (a multiple of this) and machines (this above 0) {@link #dotHalfRows} takes. */
     public static int rowStep() {
