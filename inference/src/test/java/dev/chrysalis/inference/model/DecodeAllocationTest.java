@@ -8,6 +8,7 @@ import dev.chrysalis.inference.bench.SyntheticLlama;
 import dev.chrysalis.inference.gguf.GgmlType;
 import dev.chrysalis.inference.kernels.QuantTiles;
 import dev.chrysalis.inference.testutil.Fixtures;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,11 +42,11 @@ class DecodeAllocationTest {
         assumeTrue(QuantTiles.fits(QuantTiles.ROWS, 32), "no vector lanes: decode runs the scalar kernels");
         String[] models = {"small-Q4_0.gguf", "small-Q8_0.gguf", "small-Q4_K.gguf", "small-Q6_K.gguf"};
         String java = ProcessHandle.current().info().command().orElseThrow();
-        // the launcher's JIT settings, as `./chrysalis` runs the engine
-        List<String> command = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
-                "-XX:PerBytecodeTrapLimit=64", "-XX:PerMethodTrapLimit=2000", "-XX:LiveNodeCountInliningCutoff=60000",
-                "-cp", System.getProperty("java.class.path"),
-                DecodeAllocationProbe.class.getName()));
+        // the launcher's JIT settings, as `./chrysalis` runs the engine: this JVM's -XX options, which the build gives it
+        // (JitSettingsTest checks that they hold every recommended one)
+        List<String> command = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"));
+        ManagementFactory.getRuntimeMXBean().getInputArguments().stream().filter(a -> a.startsWith("-XX:")).forEach(command::add);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), DecodeAllocationProbe.class.getName()));
         for (String m : models) {
             command.add(Fixtures.model(m).toString());
         }
