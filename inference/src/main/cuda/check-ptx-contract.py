@@ -7,7 +7,7 @@ import re
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-TYPES = ["f32", "f16", "q8_0", "q4_0", "q4_k", "q6_k"]
+TYPES = ["f32", "f16", "bf16", "q8_0", "q4_0", "q4_1", "q4_k", "q5_k", "q6_k"]
 
 
 def contract():

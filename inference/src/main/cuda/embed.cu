@@ -16,7 +16,10 @@
 
 EMBED_KERNEL(embed_f32, 1, 4, dq_f32)
 EMBED_KERNEL(embed_f16, 1, 2, dq_f16)
+EMBED_KERNEL(embed_bf16, 1, 2, dq_bf16)
 EMBED_KERNEL(embed_q8_0, QK8_0, Q8_0_BYTES, dq_q8_0)
 EMBED_KERNEL(embed_q4_0, QK4_0, Q4_0_BYTES, dq_q4_0)
+EMBED_KERNEL(embed_q4_1, QK4_1, Q4_1_BYTES, dq_q4_1)
 EMBED_KERNEL(embed_q4_k, QK_K, Q4_K_BYTES, dq_q4_k)
+EMBED_KERNEL(embed_q5_k, QK_K, Q5_K_BYTES, dq_q5_k)
 EMBED_KERNEL(embed_q6_k, QK_K, Q6_K_BYTES, dq_q6_k)

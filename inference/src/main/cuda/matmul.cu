@@ -121,7 +121,10 @@ __device__ __forceinline__ void mm_tile(const uint8_t* __restrict__ w, const flo
 
 MM_KERNEL(matmul_f32, MmF32)
 MM_KERNEL(matmul_f16, MmF16)
+MM_KERNEL(matmul_bf16, MmBF16)
 MM_KERNEL(matmul_q8_0, MmQ8_0)
 MM_KERNEL(matmul_q4_0, MmQ4_0)
+MM_KERNEL(matmul_q4_1, MmQ4_1)
 MM_KERNEL(matmul_q4_k, MmQ4_K)
+MM_KERNEL(matmul_q5_k, MmQ5_K)
 MM_KERNEL(matmul_q6_k, MmQ6_K)

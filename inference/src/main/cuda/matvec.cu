@@ -101,6 +101,31 @@ struct MvQ4_0 {  // lane slice: qs bytes 4*sub .. +3 = elements 4*sub.. (low nib
     }
 };
 
+// Q4_1: Q4_0's lane slices with unsigned nibbles and a min per block: d * sum(n x) + m * sum(x).
+struct MvQ4_1 {
+    static constexpr int BS = QK4_1, BYTES = Q4_1_BYTES, LPB = 4;
+    struct X { float4 l, h; float s; };
+    struct Raw { uint16_t d, m, q0, q1; };
+    template <bool XA>
+    __device__ __forceinline__ static void loadx(const float* x, int sub, X& xs) {
+        xs.l = ld_f4<XA>(x + 4 * sub);
+        xs.h = ld_f4<XA>(x + 16 + 4 * sub);
+        xs.s = hsum4(xs.l) + hsum4(xs.h);
+    }
+    __device__ __forceinline__ static void load(const uint8_t* b, int sub, Raw& r) {
+        r.d = ld_u16(b);
+        r.m = ld_u16(b + 2);
+        r.q0 = ld_u16(b + 4 + 4 * sub);
+        r.q1 = ld_u16(b + 6 + 4 * sub);
+    }
+    __device__ __forceinline__ static float dot(const Raw& r, const X& xs, int) {
+        uint32_t q = join16(r.q0, r.q1);
+        float s = dot4(u8x4_to_float4(q & 0x0F0F0F0Fu, 0.0f), xs.l, 0.0f);
+        s = dot4(u8x4_to_float4((q >> 4) & 0x0F0F0F0Fu, 0.0f), xs.h, s);
+        return fmaf(half_bits_to_float(r.d), s, half_bits_to_float(r.m) * xs.s);
+    }
+};
+
 // Q8_0 and Q4_0 against Q8_0 activations: integer dot products of 4 bytes (dp4a), then one scale
 // product, as the CPU's tiled kernels multiply them. Same lane slices and weight loads as the float types.
 struct MvQ8_0i : MvQ8_0 {
@@ -131,6 +156,18 @@ struct MvQ4_0i : MvQ4_0 {
         return __fmul_rn(half_bits_to_float(r.d), xs.d) * (float)i;
     }
 };
+
+// The end of a Q4_K/Q5_K lane's share of a block: its sums over sub-blocks 2c (ql) and 2c+1 (qh) times their
+// scales, less their mins times the sums of the x slices (sl, sh).
+__device__ __forceinline__ float q4k_lane_end(uint32_t dd, uint32_t s0, uint32_t s1, uint32_t s2, int c, float ql, float qh,
+                                              float sl, float sh) {
+    int sc1, m1, sc2, m2;
+    q4k_scale_min_w(s0, s1, s2, 2 * c, &sc1, &m1);
+    q4k_scale_min_w(s0, s1, s2, 2 * c + 1, &sc2, &m2);
+    float d = half_bits_to_float((uint16_t)(dd & 0xFFFF));
+    float dmin = half_bits_to_float((uint16_t)(dd >> 16));
+    return d * ((float)sc1 * ql + (float)sc2 * qh) - dmin * ((float)m1 * sl + (float)m2 * sh);
+}
 
 // lane slice: qs bytes 32c + l0 .. +15 (c = sub/2, l0 = 16*(sub&1)): 16 elements of sub-block 2c
 // (low nibbles) and 16 of sub-block 2c+1 (high nibbles). WA: the block is 16-byte aligned.
@@ -172,12 +209,42 @@ struct MvQ4_K {
             ql = dot4(u8x4_to_float4(qw[k] & 0x0F0F0F0Fu, 0.0f), xs.l[k], ql);
             qh = dot4(u8x4_to_float4((qw[k] >> 4) & 0x0F0F0F0Fu, 0.0f), xs.h[k], qh);
         }
-        int sc1, m1, sc2, m2;
-        q4k_scale_min_w(r.s0, r.s1, r.s2, 2 * c, &sc1, &m1);
-        q4k_scale_min_w(r.s0, r.s1, r.s2, 2 * c + 1, &sc2, &m2);
-        float d = half_bits_to_float((uint16_t)(r.dd & 0xFFFF));
-        float dmin = half_bits_to_float((uint16_t)(r.dd >> 16));
-        return d * ((float)sc1 * ql + (float)sc2 * qh) - dmin * ((float)m1 * xs.sl + (float)m2 * xs.sh);
+        return q4k_lane_end(r.dd, r.s0, r.s1, r.s2, c, ql, qh, xs.sl, xs.sh);
+    }
+};
+
+// Q5_K: Q4_K's lane slices, scales and ending; the nibbles 32 bytes later, and each value's fifth bit (worth 16)
+// from qh: bit j of qh[l] for element l of sub-block j, so the lane's 16 bytes qh[l0 ..] serve both sub-blocks.
+template <bool WA>
+struct MvQ5_K {
+    static constexpr int BS = QK_K, BYTES = Q5_K_BYTES, LPB = 8;
+    using X = typename MvQ4_K<WA>::X;
+    struct Raw { uint4 q, h; uint32_t dd, s0, s1, s2; };
+    template <bool XA>
+    __device__ __forceinline__ static void loadx(const float* x, int sub, X& xs) {
+        MvQ4_K<WA>::template loadx<XA>(x, sub, xs);
+    }
+    __device__ __forceinline__ static void load(const uint8_t* b, int sub, Raw& r) {
+        r.q = ld_u128<WA>(b + 48 + 32 * (sub >> 1) + (sub & 1) * 16);
+        r.h = ld_u128<WA>(b + 16 + (sub & 1) * 16);
+        r.dd = MvQ4_K<WA>::ld32(b);
+        r.s0 = MvQ4_K<WA>::ld32(b + 4);
+        r.s1 = MvQ4_K<WA>::ld32(b + 8);
+        r.s2 = MvQ4_K<WA>::ld32(b + 12);
+    }
+    __device__ __forceinline__ static float dot(const Raw& r, const X& xs, int sub) {
+        const int c = sub >> 1;
+        float ql = 0.0f, qh = 0.0f;
+        const uint32_t qw[4] = {r.q.x, r.q.y, r.q.z, r.q.w};
+        const uint32_t hw[4] = {r.h.x, r.h.y, r.h.z, r.h.w};
+#pragma unroll
+        for (int k = 0; k < 4; k++) {
+            const uint32_t lo = (qw[k] & 0x0F0F0F0Fu) | (((hw[k] >> (2 * c)) & 0x01010101u) << 4);
+            const uint32_t hi = ((qw[k] >> 4) & 0x0F0F0F0Fu) | (((hw[k] >> (2 * c + 1)) & 0x01010101u) << 4);
+            ql = dot4(u8x4_to_float4(lo, 0.0f), xs.l[k], ql);
+            qh = dot4(u8x4_to_float4(hi, 0.0f), xs.h[k], qh);
+        }
+        return q4k_lane_end(r.dd, r.s0, r.s1, r.s2, c, ql, qh, xs.sl, xs.sh);
     }
 };
 
@@ -224,8 +291,9 @@ struct MvQ6_K {
     }
 };
 
-// F16 / F32 rows: a "block" is one 16-byte vector (8 halves / 4 floats) when the row allows it.
-struct MvF16x8 {
+// F16 / BF16 (BF) / F32 rows: a "block" is one 16-byte vector (8 halves / 4 floats) when the row allows it.
+template <bool BF>
+struct MvHalfx8 {
     static constexpr int BS = 8, BYTES = 16, LPB = 1;
     struct X { float4 a, b; };
     struct Raw { uint4 v; };
@@ -243,12 +311,14 @@ struct MvF16x8 {
         float s = 0.0f;
 #pragma unroll
         for (int k = 0; k < 4; k++) {
-            s = fmaf(half_bits_to_float((uint16_t)(w[k] & 0xFFFF)), xv[2 * k], s);
-            s = fmaf(half_bits_to_float((uint16_t)(w[k] >> 16)), xv[2 * k + 1], s);
+            s = fmaf(half16_to_float<BF>((uint16_t)(w[k] & 0xFFFF)), xv[2 * k], s);
+            s = fmaf(half16_to_float<BF>((uint16_t)(w[k] >> 16)), xv[2 * k + 1], s);
         }
         return s;
     }
 };
+using MvF16x8 = MvHalfx8<false>;
+using MvBF16x8 = MvHalfx8<true>;
 
 struct MvF32x4 {
     static constexpr int BS = 4, BYTES = 16, LPB = 1;
@@ -267,7 +337,8 @@ struct MvF32x4 {
 };
 
 // Element-wise fallback for rows that are not whole 16-byte vectors.
-struct MvF16x1 {
+template <bool BF>
+struct MvHalfx1 {
     static constexpr int BS = 1, BYTES = 2, LPB = 1;
     struct X { float v; };
     struct Raw { uint16_t h; };
@@ -279,9 +350,11 @@ struct MvF16x1 {
         r.h = ld_u16(b);
     }
     __device__ __forceinline__ static float dot(const Raw& r, const X& xs, int) {
-        return half_bits_to_float(r.h) * xs.v;
+        return half16_to_float<BF>(r.h) * xs.v;
     }
 };
+using MvF16x1 = MvHalfx1<false>;
+using MvBF16x1 = MvHalfx1<true>;
 
 struct MvF32x1 {
     static constexpr int BS = 1, BYTES = 4, LPB = 1;
@@ -460,11 +533,27 @@ __device__ __forceinline__ void mv_f16(const void* w, const float* x, float* y, 
     mv_pick<MvF16x8, MvF16x1, ADD>(cols % 8 == 0 && aligned16(w), w, x, y, rows, cols, block);
 }
 
+template <bool ADD>
+__device__ __forceinline__ void mv_bf16(const void* w, const float* x, float* y, int rows, int cols, int block) {
+    mv_pick<MvBF16x8, MvBF16x1, ADD>(cols % 8 == 0 && aligned16(w), w, x, y, rows, cols, block);
+}
+
 // Q4_K blocks are 144 bytes, so every row starts 16-byte aligned when the tensor does (GGUF aligns
 // tensor data to 32 bytes): then the 16 quant bytes of a lane are one 128-bit load.
 template <bool ADD>
 __device__ __forceinline__ void mv_q4_k(const void* w, const float* x, float* y, int rows, int cols, int block) {
     mv_pick<MvQ4_K<true>, MvQ4_K<false>, ADD>(aligned16(w), w, x, y, rows, cols, block);
+}
+
+// Q5_K blocks are 176 bytes (11 vectors of 16): aligned as Q4_K's.
+template <bool ADD>
+__device__ __forceinline__ void mv_q5_k(const void* w, const float* x, float* y, int rows, int cols, int block) {
+    mv_pick<MvQ5_K<true>, MvQ5_K<false>, ADD>(aligned16(w), w, x, y, rows, cols, block);
+}
+
+template <bool ADD>
+__device__ __forceinline__ void mv_q4_1(const void* w, const float* x, float* y, int rows, int cols, int block) {
+    mv_dispatch_x<MvQ4_1, ADD>(w, x, y, rows, cols, block);
 }
 
 template <bool ADD>
@@ -586,10 +675,13 @@ extern "C" __global__ void __launch_bounds__(256) quantize_q8_f32(const float* _
 
 MV_KERNELS(f32)
 MV_KERNELS(f16)
+MV_KERNELS(bf16)
+MV_KERNELS(q4_1)
 MV_KERNELS(q8_0)
 MV3_KERNEL(matvec3_q8_0, mv_q8_0)
 MV_KERNEL(matvec_q4_0, mv_q4_0_staged, false)
 MV_KERNEL(matvec_q4_0_add, mv_q4_0_staged, true)
 MV3_KERNEL(matvec3_q4_0, mv_q4_0)
 MV_KERNELS(q4_k)
+MV_KERNELS(q5_k)
 MV_KERNELS(q6_k)

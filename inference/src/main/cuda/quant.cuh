@@ -10,8 +10,11 @@
 #define Q8_0_BYTES 34   // f16 d, int8 q[32]: y = d * q
 #define QK4_0 32
 #define Q4_0_BYTES 18   // f16 d, uint8 qs[16]: y[i] = d * ((qs[i] & 15) - 8), y[i+16] = d * ((qs[i] >> 4) - 8)
+#define QK4_1 32
+#define Q4_1_BYTES 20   // f16 d, f16 m, uint8 qs[16]: y[i] = d * (qs[i] & 15) + m, y[i+16] = d * (qs[i] >> 4) + m
 #define QK_K 256
 #define Q4_K_BYTES 144  // f16 d, f16 dmin, uint8 scales[12] (6-bit scale/min x 8), uint8 qs[128]
+#define Q5_K_BYTES 176  // f16 d, f16 dmin, uint8 scales[12] as Q4_K, uint8 qh[32] (bit j of qh[l]: sub-block j), uint8 qs[128]
 #define Q6_K_BYTES 210  // uint8 ql[128], uint8 qh[64], int8 scales[16], f16 d
 
 __host__ __device__ __forceinline__ float mul_rn(float a, float b) {
@@ -28,6 +31,30 @@ __host__ __device__ __forceinline__ float sub_rn(float a, float b) {
 #else
     return a - b;
 #endif
+}
+
+__host__ __device__ __forceinline__ float add_rn(float a, float b) {
+#ifdef __CUDA_ARCH__
+    return __fadd_rn(a, b);
+#else
+    return a + b;
+#endif
+}
+
+// The float of a bfloat16 given as its 16 bits: they are the float's upper half.
+__host__ __device__ __forceinline__ float bf16_bits_to_float(uint16_t bits) {
+    union {
+        uint32_t u;
+        float f;
+    } c;
+    c.u = (uint32_t)bits << 16;
+    return c.f;
+}
+
+// A 16-bit float as its bits: an IEEE half, or (BF) a bfloat16.
+template <bool BF>
+__host__ __device__ __forceinline__ float half16_to_float(uint16_t bits) {
+    return BF ? bf16_bits_to_float(bits) : half_bits_to_float(bits);
 }
 
 __host__ __device__ __forceinline__ uint16_t rd_u16(const uint8_t* p) {
@@ -77,6 +104,10 @@ __host__ __device__ __forceinline__ float dq_f16(const uint8_t* row, int e) {
     return half_bits_to_float(rd_u16(row + 2 * e));
 }
 
+__host__ __device__ __forceinline__ float dq_bf16(const uint8_t* row, int e) {
+    return bf16_bits_to_float(rd_u16(row + 2 * e));
+}
+
 __host__ __device__ __forceinline__ float dq_q8_0(const uint8_t* row, int e) {
     const uint8_t* b = row + (e / QK8_0) * Q8_0_BYTES;
     float d = half_bits_to_float(rd_u16(b));
@@ -91,19 +122,41 @@ __host__ __device__ __forceinline__ float dq_q4_0(const uint8_t* row, int e) {
     return mul_rn(d, (float)(q - 8));
 }
 
-__host__ __device__ __forceinline__ float dq_q4_k(const uint8_t* row, int e) {
-    const uint8_t* b = row + (e / QK_K) * Q4_K_BYTES;
-    int i = e % QK_K;
-    int j = i / 32;  // sub-block: chunk c = j/2 of 64, low nibbles for even j, high for odd
-    int c = j / 2;
-    int l = i % 32;
+__host__ __device__ __forceinline__ float dq_q4_1(const uint8_t* row, int e) {
+    const uint8_t* b = row + (e / QK4_1) * Q4_1_BYTES;
+    float d = half_bits_to_float(rd_u16(b));
+    float m = half_bits_to_float(rd_u16(b + 2));
+    int i = e % QK4_1;
+    int q = i < 16 ? (b[4 + i] & 0xF) : (b[4 + i - 16] >> 4);
+    return add_rn(mul_rn(d, (float)q), m);
+}
+
+// Value q (0..31) of sub-block j of a Q4_K/Q5_K block b: d * scale_j * q - dmin * min_j.
+__host__ __device__ __forceinline__ float k4_value(const uint8_t* b, int j, int q) {
     float d = half_bits_to_float(rd_u16(b));
     float dmin = half_bits_to_float(rd_u16(b + 2));
     int sc, m;
     q4k_scale_min(b + 4, j, &sc, &m);
-    int byte = b[16 + 32 * c + l];
-    int q = (j & 1) ? (byte >> 4) : (byte & 0xF);
     return sub_rn(mul_rn(mul_rn(d, (float)sc), (float)q), mul_rn(dmin, (float)m));
+}
+
+// Sub-block j = i / 32 of 8 in a block: chunk j/2 of the 128 nibble bytes, low nibbles for even j, high for odd.
+__host__ __device__ __forceinline__ float dq_q4_k(const uint8_t* row, int e) {
+    const uint8_t* b = row + (e / QK_K) * Q4_K_BYTES;
+    int i = e % QK_K;
+    int j = i / 32;
+    int byte = b[16 + 32 * (j / 2) + i % 32];
+    return k4_value(b, j, (j & 1) ? (byte >> 4) : (byte & 0xF));
+}
+
+// Q5_K: Q4_K's scales and nibbles (the nibbles 32 bytes later), plus a fifth bit per value worth 16.
+__host__ __device__ __forceinline__ float dq_q5_k(const uint8_t* row, int e) {
+    const uint8_t* b = row + (e / QK_K) * Q5_K_BYTES;
+    int i = e % QK_K;
+    int j = i / 32;
+    int l = i % 32;
+    int byte = b[48 + 32 * (j / 2) + l];
+    return k4_value(b, j, ((j & 1) ? (byte >> 4) : (byte & 0xF)) + (((b[16 + l] >> j) & 1) << 4));
 }
 
 __host__ __device__ __forceinline__ float dq_q6_k(const uint8_t* row, int e) {

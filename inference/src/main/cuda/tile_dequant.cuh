@@ -26,7 +26,9 @@ struct MmF32 {
     }
 };
 
-struct MmF16 {
+// F16 and, BF, BF16 rows.
+template <bool BF>
+struct MmHalf {
     static constexpr int BS = 1, BYTES = 2;
     struct Raw { uint32_t w[8]; };
     __device__ __forceinline__ static void load(const uint8_t* row, int k0, int hf, Raw& r) {
@@ -39,11 +41,13 @@ struct MmF16 {
     __device__ __forceinline__ static void dq(const Raw& r, float* out) {
 #pragma unroll
         for (int i = 0; i < 8; i++) {
-            out[2 * i] = half_bits_to_float((uint16_t)(r.w[i] & 0xFFFF));
-            out[2 * i + 1] = half_bits_to_float((uint16_t)(r.w[i] >> 16));
+            out[2 * i] = half16_to_float<BF>((uint16_t)(r.w[i] & 0xFFFF));
+            out[2 * i + 1] = half16_to_float<BF>((uint16_t)(r.w[i] >> 16));
         }
     }
 };
+using MmF16 = MmHalf<false>;
+using MmBF16 = MmHalf<true>;
 
 struct MmQ8_0 {
     static constexpr int BS = QK8_0, BYTES = Q8_0_BYTES;
@@ -65,35 +69,45 @@ struct MmQ8_0 {
     }
 };
 
-struct MmQ4_0 {
-    static constexpr int BS = QK4_0, BYTES = Q4_0_BYTES;
-    struct Raw { uint32_t q[4]; uint16_t d; int hf; };
+// Q4_0 (a scale d, nibbles less 8) and, MIN, Q4_1 (d and a min m: d * nibble + m). Elements 0..15 are the low
+// nibbles, 16..31 the high ones.
+template <bool MIN>
+struct MmQ4 {
+    static constexpr int BS = 32, BYTES = MIN ? Q4_1_BYTES : Q4_0_BYTES, QS = MIN ? 4 : 2;
+    struct Raw { uint32_t q[4]; uint16_t d, m; int hf; };
     __device__ __forceinline__ static void load(const uint8_t* row, int k0, int hf, Raw& r) {
-        const uint8_t* b = row + (k0 / QK4_0) * Q4_0_BYTES;
+        const uint8_t* b = row + (k0 / BS) * BYTES;
         r.d = ld_u16(b);
+        r.m = MIN ? ld_u16(b + 2) : 0;
         r.hf = hf;
 #pragma unroll
         for (int i = 0; i < 4; i++) {
-            r.q[i] = ld_u32_a2(b + 2 + 4 * i);  // elements 0..15 are the low nibbles, 16..31 the high ones
+            r.q[i] = ld_u32_a2(b + QS + 4 * i);
         }
     }
     __device__ __forceinline__ static void dq(const Raw& r, float* out) {
         float d = half_bits_to_float(r.d);
+        float m = half_bits_to_float(r.m);
         int shift = 4 * r.hf;
 #pragma unroll
         for (int i = 0; i < 16; i++) {
             int q = (int)((r.q[i / 4] >> (8 * (i % 4) + shift)) & 0xF);
-            out[i] = mul_rn(d, (float)(q - 8));
+            out[i] = MIN ? add_rn(mul_rn(d, (float)q), m) : mul_rn(d, (float)(q - 8));
         }
     }
 };
+using MmQ4_0 = MmQ4<false>;
+using MmQ4_1 = MmQ4<true>;
 
-struct MmQ4_K {
-    static constexpr int BS = QK_K, BYTES = Q4_K_BYTES;
-    struct Raw { uint32_t q[4]; uint32_t dd, s0, s1, s2; int j; };
+// Q4_K and, Q5, Q5_K: 6-bit scales and mins of 8 sub-blocks; sub-block j's nibbles in chunk j/2 of the quant bytes
+// (low for even j), and Q5_K's fifth bits in qh: bit j of qh[l] for element l of sub-block j.
+template <bool Q5>
+struct MmK4 {
+    static constexpr int BS = QK_K, BYTES = Q5 ? Q5_K_BYTES : Q4_K_BYTES, QS = Q5 ? 48 : 16;
+    struct Raw { uint32_t q[4], h[4]; uint32_t dd, s0, s1, s2; int j; };
     __device__ __forceinline__ static void load(const uint8_t* row, int k0, int hf, Raw& r) {
-        const uint8_t* b = row + (k0 / QK_K) * Q4_K_BYTES;
-        int j = (k0 % QK_K) / 32;  // sub-block: quant bytes 32*(j/2) .., low nibbles for even j
+        const uint8_t* b = row + (k0 / QK_K) * BYTES;
+        int j = (k0 % QK_K) / 32;
         r.j = j;
         r.dd = ld_u32_a2(b);
         r.s0 = ld_u32_a2(b + 4);
@@ -101,7 +115,8 @@ struct MmQ4_K {
         r.s2 = ld_u32_a2(b + 12);
 #pragma unroll
         for (int i = 0; i < 4; i++) {
-            r.q[i] = ld_u32_a2(b + 16 + 32 * (j / 2) + 16 * hf + 4 * i);
+            r.q[i] = ld_u32_a2(b + QS + 32 * (j / 2) + 16 * hf + 4 * i);
+            r.h[i] = Q5 ? ld_u32_a2(b + 16 + 16 * hf + 4 * i) : 0;
         }
     }
     __device__ __forceinline__ static void dq(const Raw& r, float* out) {
@@ -112,11 +127,13 @@ struct MmQ4_K {
         int shift = 4 * (r.j & 1);
 #pragma unroll
         for (int i = 0; i < 16; i++) {
-            int q = (int)((r.q[i / 4] >> (8 * (i % 4) + shift)) & 0xF);
+            int q = (int)((r.q[i / 4] >> (8 * (i % 4) + shift)) & 0xF) | (int)(((r.h[i / 4] >> (8 * (i % 4) + r.j)) & 1) << 4);
             out[i] = sub_rn(mul_rn(d1, (float)q), m1);
         }
     }
 };
+using MmQ4_K = MmK4<false>;
+using MmQ5_K = MmK4<true>;
 
 struct MmQ6_K {
     static constexpr int BS = QK_K, BYTES = Q6_K_BYTES;

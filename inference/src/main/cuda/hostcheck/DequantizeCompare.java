@@ -12,9 +12,9 @@ public class DequantizeCompare {
         int bad = 0;
         while (bb.hasRemaining()) {
             int id = bb.getInt(), nb = bb.getInt();
-            GgmlType t = switch (id) { case 1 -> GgmlType.F16; case 2 -> GgmlType.Q4_0; case 8 -> GgmlType.Q8_0; case 12 -> GgmlType.Q4_K; case 14 -> GgmlType.Q6_K; default -> throw new IllegalStateException("" + id); };
+            GgmlType t = switch (id) { case 1 -> GgmlType.F16; case 2 -> GgmlType.Q4_0; case 3 -> GgmlType.Q4_1; case 8 -> GgmlType.Q8_0; case 12 -> GgmlType.Q4_K; case 13 -> GgmlType.Q5_K; case 14 -> GgmlType.Q6_K; case 30 -> GgmlType.BF16; default -> throw new IllegalStateException("" + id); };
             int bs = t.blockSize(); long bpb = t.bytesPerBlock();
-            if (t == GgmlType.F16) { bs = 8; bpb = 16; }
+            if (t == GgmlType.F16 || t == GgmlType.BF16) { bs = 8; bpb = 16; }
             byte[] raw = new byte[(int) (nb * bpb)]; bb.get(raw);
             int n = nb * bs;
             float[] gpu = new float[n]; for (int i = 0; i < n; i++) gpu[i] = bb.getFloat();

@@ -55,17 +55,30 @@ static void f_q8(uint8_t* p) { uint16_t h = rand_half(false); memcpy(p, &h, 2); 
 static void f_q4(uint8_t* p) { uint16_t h = rand_half(false); memcpy(p, &h, 2); fill_bytes(p + 2, 16); }
 static void f_q4k(uint8_t* p) { uint16_t h = rand_half(false), m = rand_half(false); memcpy(p, &h, 2); memcpy(p + 2, &m, 2); fill_bytes(p + 4, 140); }
 static void f_q6k(uint8_t* p) { fill_bytes(p, 208); uint16_t h = rand_half(false); memcpy(p + 208, &h, 2); }
+static void f_q41(uint8_t* p) { uint16_t h = rand_half(false), m = rand_half(false); memcpy(p, &h, 2); memcpy(p + 2, &m, 2); fill_bytes(p + 4, 16); }
+static void f_q5k(uint8_t* p) { uint16_t h = rand_half(false), m = rand_half(false); memcpy(p, &h, 2); memcpy(p + 2, &m, 2); fill_bytes(p + 4, 172); }
+static void f_bf16(uint8_t* p) {
+    for (int i = 0; i < 8; i++) {
+        uint16_t h;
+        do h = (uint16_t)rng(); while (((h >> 7) & 0xFF) == 0xFF);  // no infinities or NaNs
+        memcpy(p + 2 * i, &h, 2);
+    }
+}
 static void f_f16(uint8_t* p) { for (int i = 0; i < 8; i++) { uint16_t h = rand_half(false); memcpy(p + 2 * i, &h, 2); } }
 int main() {
     FILE* out = fopen("exact.bin", "wb");
     int bad = 0;
-    // type ids as GGML: F16 1, Q4_0 2, Q8_0 8, Q4_K 12, Q6_K 14
+    // type ids as GGML: F16 1, Q4_0 2, Q4_1 3, Q8_0 8, Q4_K 12, Q5_K 13, Q6_K 14, BF16 30
     bad += run<MvQ8_0, MmQ8_0>("q8_0", 32, 34, dq_q8_0, 40, out, 8, f_q8);
     bad += run<MvQ4_0, MmQ4_0>("q4_0", 32, 18, dq_q4_0, 72, out, 2, f_q4);
+    bad += run<MvQ4_1, MmQ4_1>("q4_1", 32, 20, dq_q4_1, 72, out, 3, f_q41);
     bad += run<MvQ4_K<false>, MmQ4_K>("q4_k", 256, 144, dq_q4_k, 9, out, 12, f_q4k);
     bad += run<MvQ4_K<true>, MmQ4_K>("q4_kA", 256, 144, dq_q4_k, 9, out, 12, f_q4k);
+    bad += run<MvQ5_K<false>, MmQ5_K>("q5_k", 256, 176, dq_q5_k, 9, out, 13, f_q5k);
+    bad += run<MvQ5_K<true>, MmQ5_K>("q5_kA", 256, 176, dq_q5_k, 9, out, 13, f_q5k);
     bad += run<MvQ6_K, MmQ6_K>("q6_k", 256, 210, dq_q6_k, 7, out, 14, f_q6k);
     bad += run<MvF16x8, MmF16>("f16", 8, 16, dq_f16, 100, out, 1, f_f16);
+    bad += run<MvBF16x8, MmBF16>("bf16", 8, 16, dq_bf16, 100, out, 30, f_bf16);
     fclose(out);
     printf(bad ? "FAILED\n" : "all host checks passed\n");
     return bad != 0;

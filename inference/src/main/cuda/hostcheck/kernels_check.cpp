@@ -172,6 +172,22 @@ static void test_rope_kv_store() {
     }
 }
 
+// Random weights with finite, moderate scales: the f16 block scale at f16_at (and the min of Q4_1, Q4_K and Q5_K
+// blocks at byte 2), F16 and BF16 values of 1/8 .. 2, F32 values in -1 .. 1.
+static void fill_weights(std::vector<uint8_t>& w, int bytes, int f16_at, bool bf16) {
+    for (auto& b : w) b = (uint8_t)rng();
+    if (f16_at >= 0)
+        for (size_t b = 0; b < w.size(); b += bytes) {
+            uint16_t h = 0x2000 | (rng() & 0x3ff);
+            memcpy(&w[b + f16_at], &h, 2);
+            if (bytes == Q4_K_BYTES || bytes == Q5_K_BYTES || bytes == Q4_1_BYTES) memcpy(&w[b + 2], &h, 2);
+        }
+    if (bytes == 2 && !bf16) for (size_t b = 0; b < w.size(); b += 2) { uint16_t h = 0x3000 | (rng() & 0x3ff); memcpy(&w[b], &h, 2); }
+    if (bytes == 2 && bf16)
+        for (size_t b = 0; b < w.size(); b += 2) { uint16_t h = (rng() & 0x8000) | ((124 + rng() % 4) << 7) | (rng() & 0x7f); memcpy(&w[b], &h, 2); }
+    if (bytes == 4) for (size_t b = 0; b < w.size(); b += 4) { float f = urand(-1, 1); memcpy(&w[b], &f, 4); }
+}
+
 typedef void (*MvKernel)(const void*, const float*, float*, int, int);
 typedef void (*Mv3Kernel)(const void*, const void*, const void*, const float*, float*, float*, float*, int, int, int, int);
 typedef float (*Dq)(const uint8_t*, int);
@@ -182,11 +198,7 @@ static void check_matvec(const char* name, MvKernel k, MvKernel kadd, Mv3Kernel 
     int rows = 13;
     size_t row_bytes = (size_t)cols / bs * bytes;
     std::vector<uint8_t> w(rows * row_bytes);
-    for (auto& b : w) b = (uint8_t)rng();
-    if (f16_at >= 0)  // keep the block scales finite and moderate
-        for (size_t b = 0; b < w.size(); b += bytes) { uint16_t h = 0x2000 | (rng() & 0x3ff); memcpy(&w[b + f16_at], &h, 2); if (bytes == 144) memcpy(&w[b + 2], &h, 2); }
-    if (bytes == 2) for (size_t b = 0; b < w.size(); b += 2) { uint16_t h = 0x3000 | (rng() & 0x3ff); memcpy(&w[b], &h, 2); }
-    if (bytes == 4) for (size_t b = 0; b < w.size(); b += 4) { float f = urand(-1, 1); memcpy(&w[b], &f, 4); }
+    fill_weights(w, bytes, f16_at, dq == dq_bf16);
     std::vector<float> x(cols), y(rows), ya(rows, 1.0f);
     for (auto& f : x) f = urand(-1, 1);
     launch({(unsigned)ceil_div(rows, 8)}, {256}, [&] { k(w.data(), x.data(), y.data(), rows, cols); });
@@ -282,17 +294,29 @@ static void test_matvec_kernel() {
     }
     check_matvec("matvec_q4_k", matvec_q4_k, matvec_q4_k_add, nullptr, dq_q4_k, 256, 144, 0);
     check_matvec("matvec_q6_k", matvec_q6_k, matvec_q6_k_add, nullptr, dq_q6_k, 256, 210, 208);
+    check_matvec("matvec_q5_k", matvec_q5_k, matvec_q5_k_add, nullptr, dq_q5_k, 256, 176, 0);
+    check_matvec("matvec_q4_1", matvec_q4_1, matvec_q4_1_add, nullptr, dq_q4_1, 32, 20, 0);
+    check_matvec("matvec_q4_1", matvec_q4_1, matvec_q4_1_add, nullptr, dq_q4_1, 32, 20, 0, 11008);
     check_matvec("matvec_f16", matvec_f16, matvec_f16_add, nullptr, dq_f16, 1, 2, -1);
+    check_matvec("matvec_bf16", matvec_bf16, matvec_bf16_add, nullptr, dq_bf16, 1, 2, -1);
+    check_matvec("matvec_bf16", matvec_bf16, matvec_bf16_add, nullptr, dq_bf16, 1, 2, -1, 100);  // rows of 100: one value at a time
     check_matvec("matvec_f32", matvec_f32, matvec_f32_add, nullptr, dq_f32, 1, 4, -1);
-    int cols = 512;
-    std::vector<uint8_t> w((size_t)13 * cols / 256 * 144);
-    for (auto& b : w) b = (uint8_t)rng();
-    std::vector<int> ids = {3, 0, 12};
-    std::vector<float> emb(3 * cols);
-    launch({(unsigned)ceil_div(cols, 256), 3}, {256}, [&] { embed_q4_k(w.data(), ids.data(), emb.data(), cols, 3); });
-    bool ok = true;
-    for (int t = 0; t < 3; t++) for (int i = 0; i < cols; i++) { float e = dq_q4_k(&w[(size_t)ids[t] * cols / 256 * 144], i); ok &= memcmp(&emb[t * cols + i], &e, 4) == 0; }
-    check(ok, "embed_q4_k rows ids[] dequantized");
+    typedef void (*EmbedKernel)(const void*, const int*, float*, int, int);
+    struct Case { const char* name; EmbedKernel k; Dq dq; int bs, bytes, f16_at; };
+    for (Case c : {Case{"embed_q4_k", embed_q4_k, dq_q4_k, 256, 144, 0}, Case{"embed_q5_k", embed_q5_k, dq_q5_k, 256, 176, 0},
+                   Case{"embed_q4_1", embed_q4_1, dq_q4_1, 32, 20, 0}, Case{"embed_bf16", embed_bf16, dq_bf16, 1, 2, -1}}) {
+        int cols = 512;
+        size_t row_bytes = (size_t)cols / c.bs * c.bytes;
+        std::vector<uint8_t> w(13 * row_bytes);
+        fill_weights(w, c.bytes, c.f16_at, c.dq == dq_bf16);
+        std::vector<int> ids = {3, 0, 12};
+        std::vector<float> emb(3 * cols);
+        launch({(unsigned)ceil_div(cols, 256), 3}, {256}, [&] { c.k(w.data(), ids.data(), emb.data(), cols, 3); });
+        bool ok = true;
+        for (int t = 0; t < 3; t++) for (int i = 0; i < cols; i++) { float e = c.dq(&w[(size_t)ids[t] * row_bytes], i); ok &= memcmp(&emb[t * cols + i], &e, 4) == 0; }
+        char buf[80]; snprintf(buf, sizeof buf, "%s rows ids[] dequantized", c.name);
+        check(ok, buf);
+    }
 }
 
 typedef void (*MmKernel)(const void*, const float*, float*, int, int, int);
@@ -302,11 +326,7 @@ static void check_matmul(const char* name, MmKernel k, Dq dq, int bs, int bytes,
     int rows = 70, n = 67;
     size_t row_bytes = (size_t)cols / bs * bytes;
     std::vector<uint8_t> w(rows * row_bytes);
-    for (auto& b : w) b = (uint8_t)rng();
-    if (f16_at >= 0)
-        for (size_t b = 0; b < w.size(); b += bytes) { uint16_t h = 0x2000 | (rng() & 0x3ff); memcpy(&w[b + f16_at], &h, 2); if (bytes == 144) memcpy(&w[b + 2], &h, 2); }
-    if (bytes == 2) for (size_t b = 0; b < w.size(); b += 2) { uint16_t h = 0x3000 | (rng() & 0x3ff); memcpy(&w[b], &h, 2); }
-    if (bytes == 4) for (size_t b = 0; b < w.size(); b += 4) { float f = urand(-1, 1); memcpy(&w[b], &f, 4); }
+    fill_weights(w, bytes, f16_at, dq == dq_bf16);
     std::vector<float> x((size_t)n * cols), y((size_t)n * rows, NAN);
     for (auto& f : x) f = urand(-1, 1);
     launch({(unsigned)ceil_div(rows, 64), (unsigned)ceil_div(n, 64)}, {128}, [&] { k(w.data(), x.data(), y.data(), rows, cols, n); });
@@ -329,7 +349,10 @@ static void test_matmul() {
     check_matmul("matmul_q4_0", matmul_q4_0, dq_q4_0, 32, 18, 0, 96);
     check_matmul("matmul_q4_k", matmul_q4_k, dq_q4_k, 256, 144, 0, 512);
     check_matmul("matmul_q6_k", matmul_q6_k, dq_q6_k, 256, 210, 208, 512);
+    check_matmul("matmul_q5_k", matmul_q5_k, dq_q5_k, 256, 176, 0, 512);
+    check_matmul("matmul_q4_1", matmul_q4_1, dq_q4_1, 32, 20, 0, 96);
     check_matmul("matmul_f16", matmul_f16, dq_f16, 1, 2, -1, 96);
+    check_matmul("matmul_bf16", matmul_bf16, dq_bf16, 1, 2, -1, 96);
     check_matmul("matmul_f32", matmul_f32, dq_f32, 1, 4, -1, 96);
 }
 

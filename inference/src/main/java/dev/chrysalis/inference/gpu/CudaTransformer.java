@@ -177,7 +177,8 @@ public final class CudaTransformer implements ForwardPass {
 
     /**
      * Why the GPU kernels cannot run a model with these weights, if they cannot: the first matrix of a type they do not
-     * read (a Q5_K_M file's Q5_K, BF16, Q4_1), named with its type and the types they read.
+     * read, named with its type and the types they read. They read every type the CPU kernels do; this keeps a type
+     * the CPU learns first on the CPU under {@code auto}.
      */
     public static Optional<String> unreadableWeights(ModelWeights weights) {
         return weights.matrices().stream().filter(m -> !CudaKernels.supports(m.type())).findFirst()

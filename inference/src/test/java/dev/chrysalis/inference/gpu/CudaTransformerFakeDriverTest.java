@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.chrysalis.inference.bench.SyntheticLlama;
 import dev.chrysalis.inference.engine.InsufficientMemoryException;
+import dev.chrysalis.inference.gguf.GgmlType;
 import dev.chrysalis.inference.gguf.GgufFile;
 import dev.chrysalis.inference.gpu.cuda.CudaContext;
 import dev.chrysalis.inference.gpu.cuda.CudaDriver;
@@ -47,12 +49,13 @@ class CudaTransformerFakeDriverTest {
     }
 
     /**
-     * Fixtures (F32 with a 172-column matrix, Q4_K/Q6_K, Q4_0/Q8_0) and generated qwen2, qwen3 and llama3 models;
+     * Fixtures (F32 with a 172-column matrix, Q4_K/Q6_K, Q4_0/Q8_0), generated Q5_K, Q4_1 and BF16 models and generated
+     * qwen2, qwen3 and llama3 models;
      * with the decode graph, with direct launches, and with Q8 activations (the Q4_0/Q8_0 integer products).
      */
     @ParameterizedTest
-    @ValueSource(strings = {"stories260K.gguf", "small-Q4_K.gguf", "small-Q6_K.gguf", "tiny-Q4_0.gguf", "tiny-Q8_0.gguf", "qwen2", "qwen3",
-            "llama3"})
+    @ValueSource(strings = {"stories260K.gguf", "small-Q4_K.gguf", "small-Q6_K.gguf", "tiny-Q4_0.gguf", "tiny-Q8_0.gguf", "small-Q5_K",
+            "small-Q4_1", "small-BF16", "qwen2", "qwen3", "llama3"})
     void everyLaunchPassesTheBindingsChecksAndEveryByteIsFreed(String model) throws IOException {
         Path file = model.endsWith(".gguf") ? Fixtures.model(model) : generated(model);
         try (GgufFile f = GgufFile.open(file)) {
@@ -105,9 +108,14 @@ class CudaTransformerFakeDriverTest {
         }
     }
 
-    private Path generated(String arch) throws IOException {
-        Path p = tmp.resolve(arch + ".gguf");
-        Files.write(p, new TinyModel(arch, arch.equals("qwen2"), arch.hashCode()).gguf(Map.of()));
+    /** qwen2, qwen3, llama3 (TinyModel) or "small-TYPE" (SyntheticLlama's small preset in that weight type). */
+    private Path generated(String name) throws IOException {
+        Path p = tmp.resolve(name + ".gguf");
+        if (name.startsWith("small-")) {
+            SyntheticLlama.write(p, SyntheticLlama.Options.of("small", GgmlType.valueOf(name.substring("small-".length()))), 1);
+        } else {
+            Files.write(p, new TinyModel(name, name.equals("qwen2"), name.hashCode()).gguf(Map.of()));
+        }
         return p;
     }
 

@@ -11,14 +11,23 @@ import dev.chrysalis.inference.engine.GenerationRequest;
 import dev.chrysalis.inference.engine.Session;
 import dev.chrysalis.inference.bench.SyntheticLlama;
 import dev.chrysalis.inference.gguf.GgmlType;
+import dev.chrysalis.inference.gguf.GgufFile;
 import dev.chrysalis.inference.gpu.cuda.CudaDriver;
-import dev.chrysalis.inference.gpu.cuda.CudaUnavailableException;
+import dev.chrysalis.inference.gpu.cuda.CudaKernels;
+import dev.chrysalis.inference.model.LayerWeights;
+import dev.chrysalis.inference.model.ModelLoader;
+import dev.chrysalis.inference.model.ModelWeights;
+import dev.chrysalis.inference.tensor.WeightMatrix;
 import dev.chrysalis.inference.testutil.Fixtures;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code Engine.load} with the driver named by {@value CudaDriver#LIBRARY_PROPERTY} (the stand-in of
@@ -62,21 +71,46 @@ class FakeDriverEngineTest {
         }
     }
 
-    @Test
-    void weightsTheGpuKernelsDoNotReadRunOnTheCpuUnderAutoAndAreRefusedForCuda(@TempDir Path tmp) throws Exception {
-        // Q5_K (a Q5_K_M file's bulk) has CPU kernels and no GPU ones
-        Path model = tmp.resolve("small-Q5_K.gguf");
-        SyntheticLlama.write(model, SyntheticLlama.Options.of("small", GgmlType.Q5_K), 1);
+    /** Q5_K (a Q5_K_M file's bulk), Q4_1 and BF16: the types the GPU kernels read last; every launch checked by the bindings. */
+    @ParameterizedTest
+    @ValueSource(strings = {"Q5_K", "Q4_1", "BF16"})
+    void modelsOfTheLaterWeightTypesLoadOntoTheGpuUnderAuto(String type, @TempDir Path tmp) throws Exception {
+        Path model = tmp.resolve("small-" + type + ".gguf");
+        SyntheticLlama.write(model, SyntheticLlama.Options.of("small", GgmlType.valueOf(type)), 1);
         try (Engine engine = Engine.load(model, EngineOptions.defaults().withThreads(1).withContextLength(64))) {
-            assertEquals(Device.CPU, engine.device(), "auto falls back to the CPU: " + engine.deviceSelection().description());
-            String why = engine.deviceSelection().description();
-            assertTrue(why.startsWith("cpu (auto: the GPU kernels do not read Q5_K weights (") && why.contains("Q4_K"), why);
+            assertEquals(Device.CUDA, engine.device(), "auto takes the GPU: " + engine.deviceSelection().description());
             try (Session s = engine.newSession()) {
-                assertEquals(3, s.generate(GenerationRequest.greedy(new int[] {1, 2, 3}, 3), id -> { }).tokens().length, "and generates");
+                IllegalStateException e = assertThrows(IllegalStateException.class,
+                        () -> s.generate(GenerationRequest.greedy(new int[] {1, 2, 3}, 3), id -> { }));
+                assertTrue(e.getMessage().contains("every logit is -infinity or NaN"), "fails only at the pick: " + e.getMessage());
             }
         }
-        CudaUnavailableException e = assertThrows(CudaUnavailableException.class,
-                () -> Engine.load(model, EngineOptions.defaults().withThreads(1).withContextLength(64).withDevice(Device.CUDA)));
-        assertTrue(e.getMessage().startsWith("device cuda requested but the GPU kernels do not read Q5_K weights"), e.getMessage());
+    }
+
+    @Test
+    void theGpuKernelsReadEveryTypeTheCpuReads() {
+        for (GgmlType t : GgmlType.values()) {
+            assertEquals(t.isSupported(), CudaKernels.supports(t), t + ": read by the CPU " + t.isSupported());
+        }
+    }
+
+    /**
+     * A matrix of a type the kernels do not read (none the loader accepts today; a type the CPU learns first) is named,
+     * and {@code Engine.load} keeps such a model on the CPU under auto.
+     */
+    @Test
+    void aMatrixOfATypeTheKernelsDoNotReadIsNamed() throws Exception {
+        try (GgufFile f = GgufFile.open(Fixtures.model("stories260K.gguf"))) {
+            ModelWeights w = ModelLoader.load(f).weights();
+            assertTrue(CudaTransformer.unreadableWeights(w).isEmpty());
+            LayerWeights l0 = w.layers().get(0);
+            WeightMatrix q = l0.wq();
+            WeightMatrix q50 = new WeightMatrix(q.name(), GgmlType.Q5_0, q.rows(), q.cols(), q.data());
+            List<LayerWeights> layers = new ArrayList<>(w.layers());
+            layers.set(0, l0.mapMatrices(m -> m == q ? q50 : m));
+            ModelWeights changed = new ModelWeights(w.tokenEmbedding(), layers, w.outputNorm(), w.output(), w.ropeFreqFactors());
+            String why = CudaTransformer.unreadableWeights(changed).orElseThrow();
+            assertTrue(why.startsWith("the GPU kernels do not read Q5_0 weights (" + q.name() + "; they read [") && why.contains("Q5_K"), why);
+        }
     }
 }

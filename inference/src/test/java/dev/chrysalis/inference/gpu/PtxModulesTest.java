@@ -92,7 +92,7 @@ class PtxModulesTest {
     @Test
     void theKernelTableNamesEachContractKernelOnce() {
         List<CudaKernels.Kernel> all = CudaKernels.all();
-        assertEquals(14 + 4 * 6 + 2 * 4, all.size());
+        assertEquals(14 + 4 * 9 + 2 * 4, all.size()); // 14 plain; matvec, _add, matmul, embed of 9 types; 4 more of Q8_0 and Q4_0
         assertEquals(all.size(), new HashSet<>(all.stream().map(CudaKernels.Kernel::name).toList()).size());
         assertEquals(new CudaKernels.Kernel("matvec_q4_k_add", 5), CudaKernels.matvecAdd(GgmlType.Q4_K));
         assertEquals(new CudaKernels.Kernel("matmul_q8_0", 6), CudaKernels.matmul(GgmlType.Q8_0));
@@ -105,9 +105,12 @@ class PtxModulesTest {
         assertEquals(CudaKernels.ROPE_KV_STORE_F16, CudaKernels.named("rope_kv_store_f16"));
         assertEquals(new CudaKernels.Kernel("embed_f16", 5), CudaKernels.embed(GgmlType.F16));
         assertEquals(CudaKernels.ROPE_F32, CudaKernels.named("rope_f32"));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CudaKernels.matvec(GgmlType.Q5_K));
-        assertTrue(e.getMessage().startsWith("no GPU kernel for weights of type Q5_K"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> CudaKernels.named("matvec_q5_k"));
+        assertEquals(new CudaKernels.Kernel("matvec_q5_k_add", 5), CudaKernels.matvecAdd(GgmlType.Q5_K));
+        assertEquals(new CudaKernels.Kernel("matmul_bf16", 6), CudaKernels.matmul(GgmlType.BF16));
+        assertEquals(new CudaKernels.Kernel("embed_q4_1", 5), CudaKernels.embed(GgmlType.Q4_1));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CudaKernels.matvec(GgmlType.Q5_0));
+        assertTrue(e.getMessage().startsWith("no GPU kernel for weights of type Q5_0"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> CudaKernels.named("matvec_q5_0"));
     }
 
     @Test

@@ -19,8 +19,8 @@ public final class CudaKernels {
     }
 
     /** Weight types the quantized matvec, matmul and embedding kernels read. */
-    public static final List<GgmlType> WEIGHT_TYPES = List.of(GgmlType.F32, GgmlType.F16, GgmlType.Q8_0, GgmlType.Q4_0,
-            GgmlType.Q4_K, GgmlType.Q6_K);
+    public static final List<GgmlType> WEIGHT_TYPES = List.of(GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0, GgmlType.Q4_0,
+            GgmlType.Q4_1, GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K);
     /**
      * Weight types with a {@code matvec3} kernel (three products of one x in one launch) and the Q8-activation
      * kernels ({@code matvec_q8x_}, {@code matvec3_q8x_}).

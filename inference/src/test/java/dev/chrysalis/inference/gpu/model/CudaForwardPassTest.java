@@ -91,6 +91,17 @@ class CudaForwardPassTest {
         System.out.printf(Locale.ROOT, "stories260K, 150-token prompt in 3 chunks + 40 decode steps: worst %.2e%n", worst);
     }
 
+    /** The weight types no fixture has: Q5_K (a Q5_K_M file's bulk), Q4_1 and BF16, in SyntheticLlama's small preset. */
+    @ParameterizedTest
+    @CsvSource({"Q5_K", "Q4_1", "BF16"})
+    void generatedModelsOfTheOtherWeightTypesMatchTheCpuPath(String type, CudaDevice gpu, @TempDir Path tmp) throws IOException {
+        Path p = tmp.resolve("small-" + type + ".gguf");
+        SyntheticLlama.write(p, SyntheticLlama.Options.of("small", GgmlType.valueOf(type)), Runtime.getRuntime().availableProcessors());
+        int[] prompt = {1, 17, 5, 63, 42, 8, 30, 2, 9, 100, 200, 300};
+        double worst = compare(p, gpu, prompt, 64, DECODE_STEPS);
+        System.out.printf(Locale.ROOT, "small %s: worst |gpu - cpu| / logit range %.2e%n", type, worst);
+    }
+
     /**
      * A 1B-class model (TinyLlama-1.1B shape, Q4_0, gen_gguf.py's weights): -Dchrysalis.gpu.model1b=PATH names
      * one, otherwise SyntheticLlama writes it into a temporary folder (seconds).
