@@ -335,8 +335,23 @@ public final class TiledBatch {
     }
 
     /**
-     * {@code out[tok * rows + row] = row . x_tok} for the rows of tiles {@code [t0, t1)} and every token of
-     * {@code a}.
+     * The first tokens of a batch of {@code tokens} that {@link #matmul} multiplies for a matrix in format {@code f}
+     * ({@link #matmulRows}: {@code f} null); its caller multiplies the rest as matrix-vector products, one token at a
+     * time. Fewer than four tokens: none, since the kernels would multiply a float copy of every tile or row for them.
+     * Where the format's panels run in integers ({@link #INTEGER_Q4}), the panels' tokens: a token after them makes
+     * that float copy, which the integer kernels never need. Otherwise every token (the panels' float kernels make the
+     * copy anyway).
+     */
+    public static int batchedTokens(QuantTiles.Format f, int tokens) {
+        if (tokens < 4) {
+            return 0;
+        }
+        return f != null && INTEGER_Q4 && nibbles(f) ? Panels.of(tokens).fourEnd() : tokens;
+    }
+
+    /**
+     * {@code out[tok * rows + row] = row . x_tok} for the rows of tiles {@code [t0, t1)} and the first
+     * {@link #batchedTokens} tokens of {@code a} (the caller multiplies the others).
      */
     public static void matmul(QuantTiles.Format f, MemorySegment w, int rows, Activations a, int t0, int t1, float[] out) {
         multiply(f, null, w, rows, a, t0, t1, out);
@@ -394,7 +409,7 @@ public final class TiledBatch {
     private static void multiply(QuantTiles.Format f, RowFormat rf, MemorySegment w, int rows, Activations a, int t0, int t1, float[] out) {
         float[] wt = BLOCK.get();
         int cols = a.cols();
-        int tokens = a.tokens();
+        int tokens = batchedTokens(f, a.tokens()); // the caller takes the rest
         int blocks = cols >> 5;
         float[] acc = GROUP_ACC.get();
         if (acc.length < a.fourEnd() * GROUP_TILES * ROWS) {
@@ -430,7 +445,7 @@ public final class TiledBatch {
                             touched += touchBlocks(f, w, QuantTiles.tiles(rows), blocks, t, nt, (k0 + n) >> 5, K_CHUNK >> 5);
                         }
                     }
-                    multiplyChunk(wt, nt, valid, n, a, k0, acc, out, rows, r0, integers);
+                    multiplyChunk(wt, nt, valid, n, a, tokens, k0, acc, out, rows, r0, integers);
                 }
                 sink = touched;
             }
@@ -442,14 +457,14 @@ public final class TiledBatch {
 
     /**
      * The dequantized block {@code wt} ({@code nt} tiles, the first {@code valid} rows real, {@code n} columns
-     * from {@code k0}) times every token of {@code a}, added into {@code out}. Four whole tiles take the
+     * from {@code k0}) times the first {@code tokens} tokens of {@code a}, added into {@code out}. Four whole tiles take the
      * tokens six at a time, then four at a time, from the panels into {@code acc} (see {@link #GROUP_ACC});
      * other blocks (a matrix's last tiles) take
      * them four at a time over pairs of whole tiles. The tokens left go one by one. {@code panelsDone}: the
      * panels' tokens were multiplied in integers ({@link #multiplyIntegers}); only the tokens after them are left.
      */
-    private static void multiplyChunk(float[] wt, int nt, int valid, int n, Activations a, int k0, float[] acc, float[] out, int rows,
-                                      int r0, boolean panelsDone) {
+    private static void multiplyChunk(float[] wt, int nt, int valid, int n, Activations a, int tokens, int k0, float[] acc, float[] out,
+                                      int rows, int r0, boolean panelsDone) {
         int stride = nt * ROWS;
         int cols = a.cols();
         float[] x = a.rows();
@@ -464,7 +479,7 @@ public final class TiledBatch {
                 quad4(wt, n, a.panels(), cols, k0, tok, acc);
             }
         } else if (valid == stride) {
-            int end = a.tokens() & ~3;
+            int end = tokens & ~3;
             for (int i = 0; i + 2 <= nt; i += 2) {
                 for (int tk = 0; tk < end; tk += 4) {
                     pair4(wt, i * ROWS, stride, n, x, cols, k0, tk, out, rows, r0 + i * ROWS);
@@ -477,7 +492,7 @@ public final class TiledBatch {
             }
             tok = end;
         }
-        for (; tok < a.tokens(); tok++) {
+        for (; tok < tokens; tok++) {
             for (int i = 0; i < nt && i * ROWS < valid; i++) {
                 one(wt, i * ROWS, stride, n, x, tok * cols + k0, out, tok * rows + r0 + i * ROWS, Math.min(ROWS, valid - i * ROWS));
             }

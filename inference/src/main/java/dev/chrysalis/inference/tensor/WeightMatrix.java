@@ -387,14 +387,59 @@ public final class WeightMatrix {
             return;
         }
         int cols = ms[0].cols;
-        TiledBatch.RowFormat[] rowFormats;
-        if (java.util.Arrays.stream(ms).allMatch(m -> m.isTiled() && m.cols == cols)) {
-            tiledMatmulAll(pool, x, batch, ms, outs);
-        } else if ((rowFormats = rowFormats(ms)) != null) {
-            rowsMatmulAll(pool, x, batch, ms, rowFormats, outs);
-        } else {
+        boolean tiled = java.util.Arrays.stream(ms).allMatch(m -> m.isTiled() && m.cols == cols);
+        TiledBatch.RowFormat[] rowFormats = tiled ? null : rowFormats(ms);
+        if (!tiled && rowFormats == null) {
             for (int i = 0; i < ms.length; i++) {
                 ms[i].matmul(pool, x, batch, outs[i], scratch);
+            }
+            return;
+        }
+        // each matrix's first batchedTokens tokens go through the batched kernels, the rest one token at a time; the
+        // matrices that leave some all leave the same ones (none batched, or all after the panels)
+        int batched = batch;
+        int leaving = 0;
+        WeightMatrix[] left = new WeightMatrix[ms.length];
+        float[][] leftOuts = new float[ms.length][];
+        for (int i = 0; i < ms.length; i++) {
+            int b = TiledBatch.batchedTokens(tiled ? ms[i].tileFormat() : null, batch);
+            if (b < batch) {
+                batched = b;
+                left[leaving] = ms[i];
+                leftOuts[leaving++] = outs[i];
+            }
+        }
+        if (leaving < ms.length || batched > 0) {
+            if (tiled) {
+                tiledMatmulAll(pool, x, batch, ms, outs);
+            } else {
+                rowsMatmulAll(pool, x, batch, ms, rowFormats, outs);
+            }
+        }
+        matvecTokens(pool, x, batched, batch, java.util.Arrays.copyOf(left, leaving), java.util.Arrays.copyOf(leftOuts, leaving), scratch);
+    }
+
+    /**
+     * Tokens {@code [from, to)} of a batch, each in {@link #matvecAll}: those {@link TiledBatch#batchedTokens} leaves
+     * over, which the batched kernels would multiply by a float copy of every tile or row. TinyLlama Q4_K_M (its
+     * panels in integers), 5-token prompts took 110-120 ms where 4-token ones took 60, and 2 or 3 tokens 115-165 ms,
+     * where decode's products take 16-20 ms a token.
+     */
+    private static void matvecTokens(WorkerPool pool, float[] x, int from, int to, WeightMatrix[] ms, float[][] outs, float[][] scratch) {
+        if (from >= to || ms.length == 0) {
+            return;
+        }
+        int cols = ms[0].cols;
+        float[] token = new float[cols];
+        float[][] products = new float[ms.length][];
+        for (int i = 0; i < ms.length; i++) {
+            products[i] = new float[ms[i].rows];
+        }
+        for (int t = from; t < to; t++) {
+            System.arraycopy(x, t * cols, token, 0, cols);
+            matvecAll(pool, token, ms, products, scratch);
+            for (int i = 0; i < ms.length; i++) {
+                System.arraycopy(products[i], 0, outs[i], t * ms[i].rows, ms[i].rows);
             }
         }
     }
@@ -460,13 +505,8 @@ public final class WeightMatrix {
             matvec(pool, x, out, scratch);
             return;
         }
-        if (tiles != null) {
-            tiledMatmulAll(pool, x, batch, new WeightMatrix[] {this}, new float[][] {out});
-            return;
-        }
-        TiledBatch.RowFormat rf = rowFormat();
-        if (rf != null) {
-            rowsMatmulAll(pool, x, batch, new WeightMatrix[] {this}, new TiledBatch.RowFormat[] {rf}, new float[][] {out});
+        if (tiles != null || rowFormat() != null) {
+            matmulAll(pool, x, batch, new WeightMatrix[] {this}, new float[][] {out}, scratch);
             return;
         }
         int groups = (rows + 3) / 4;

@@ -354,6 +354,44 @@ class TiledProductsTest {
         matvecAllAndMatmulAllMatchEachProduct(512, GgmlType.Q4_K, GgmlType.Q4_K, GgmlType.Q6_K);
     }
 
+    /**
+     * The tokens the batched kernels leave to their caller ({@link TiledBatch#batchedTokens}: batches under four tokens,
+     * and on 512-bit machines with integer Q4 panels the tokens after them) are decode's products bit for bit; the
+     * batch's other tokens agree with them to float rounding.
+     */
+    @Test
+    void tokensTheBatchedKernelsLeaveAreDecodeProducts() {
+        assumeTrue(QuantTiles.fits(QuantTiles.ROWS, 32), "no vector lanes to tile for");
+        Random rnd = new Random(11);
+        int rows = 3 * QuantTiles.ROWS;
+        int cols = 512;
+        try (WorkerPool pool = new WorkerPool(2); Arena arena = Arena.ofShared()) {
+            for (GgmlType type : new GgmlType[] {GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.Q8_0}) {
+                WeightMatrix m = new WeightMatrix("m", type, rows, cols, random(type, rows, cols, rnd)).tiled(pool, arena);
+                for (int batch : new int[] {2, 3, 9}) {
+                    float[] xs = gaussian(batch * cols, rnd);
+                    float[] out = new float[batch * rows];
+                    m.matmul(pool, xs, batch, out, null);
+                    int batched = TiledBatch.batchedTokens(QuantTiles.Format.valueOf(type.name()), batch);
+                    assertTrue(batch >= 4 || batched == 0, "fewer than four tokens go one by one");
+                    for (int t = 0; t < batch; t++) {
+                        float[] x = java.util.Arrays.copyOfRange(xs, t * cols, (t + 1) * cols);
+                        float[] one = new float[rows];
+                        m.matvec(pool, x, one, null);
+                        float[] got = java.util.Arrays.copyOfRange(out, t * rows, (t + 1) * rows);
+                        if (t >= batched) {
+                            assertArrayEquals(one, got, type + ", batch " + batch + ", token " + t + " left to decode's products");
+                        } else {
+                            for (int r = 0; r < rows; r++) {
+                                assertEquals(one[r], got[r], 1e-3f * (1 + Math.abs(one[r])), type + " batch " + batch + " token " + t + " row " + r);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     private static void matvecAllAndMatmulAllMatchEachProduct(int cols, GgmlType... types) {
         assumeTrue(QuantTiles.fits(QuantTiles.ROWS, 32), "no vector lanes to tile for");
         Random rnd = new Random(5);
