@@ -226,8 +226,16 @@ public final class TiledBatch {
     private record Panels(int sixEnd, int fourEnd) {
 
         static Panels of(int tokens) {
-            int sixEnd = GROUP_TILES == 4 ? sixTokens(tokens) : 0;
-            return new Panels(sixEnd, GROUP_TILES == 4 ? sixEnd + ((tokens - sixEnd) & ~3) : 0);
+            return new Panels(GROUP_TILES == 4 ? sixTokens(tokens) : 0, fourEnd(tokens));
+        }
+
+        /** {@code of(tokens).fourEnd()}, without the record (called once per tile group). */
+        static int fourEnd(int tokens) {
+            if (GROUP_TILES != 4) {
+                return 0;
+            }
+            int sixEnd = sixTokens(tokens);
+            return sixEnd + ((tokens - sixEnd) & ~3);
         }
 
         int count() {
@@ -346,7 +354,7 @@ public final class TiledBatch {
         if (tokens < 4) {
             return 0;
         }
-        return f != null && INTEGER_Q4 && nibbles(f) ? Panels.of(tokens).fourEnd() : tokens;
+        return f != null && INTEGER_Q4 && nibbles(f) ? Panels.fourEnd(tokens) : tokens;
     }
 
     /**
