@@ -83,12 +83,13 @@ extern "C" __global__ void __launch_bounds__(SAMPLE_THREADS) argmax_f32(const fl
 }
 
 // Picks a token: the top_k (clamped to 1..64) candidates, probabilities p_i = e^((l_i - l_0)/temperature)
-// (in double, as the CPU sampler), cut to the shortest prefix whose normalised mass reaches top_p, then
-// the first candidate whose cumulative mass exceeds uniform[0] * (mass of the prefix). Deterministic for
-// a given uniform number. temperature <= 0 picks the first candidate. out[0] = -1 when no logit is finite.
+// (in double, as the CPU sampler), cut to the shortest prefix whose normalised mass reaches top_p, then to
+// the candidates before the first whose p_i < min_p * p_0 (min_p > 0), then the first candidate whose
+// cumulative mass exceeds uniform[0] * (mass of the prefix). Deterministic for a given uniform number.
+// temperature <= 0 picks the first candidate. out[0] = -1 when no logit is finite.
 extern "C" __global__ void __launch_bounds__(SAMPLE_THREADS) sample_f32(const float* __restrict__ logits, int n,
                                                                         float temperature, int top_k, float top_p,
-                                                                        const float* uniform, int* out) {
+                                                                        float min_p, const float* uniform, int* out) {
     __shared__ float sv[32];
     __shared__ int si[32];
     __shared__ float cand_v[SAMPLE_MAX_K];
@@ -150,6 +151,14 @@ extern "C" __global__ void __launch_bounds__(SAMPLE_THREADS) sample_f32(const fl
                 break;
             }
         }
+    }
+    if (min_p > 0.0f) {
+        const double threshold = (double)min_p * p[0];
+        int k2 = 1;
+        while (k2 < keep && p[k2] >= threshold) {
+            k2++;
+        }
+        keep = k2;
     }
     double total = 0.0;
     for (int i = 0; i < keep; i++) {

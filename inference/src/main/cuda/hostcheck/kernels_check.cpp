@@ -64,7 +64,7 @@ static void test_attention(int n_heads, int n_kv, int hd, int pos0, int split_le
 }
 
 // CPU Sampler.pick restricted to top_k, as reference
-static int ref_sample(const std::vector<float>& l, float temp, int k, float top_p, float u) {
+static int ref_sample(const std::vector<float>& l, float temp, int k, float top_p, float min_p, float u) {
     std::vector<int> idx;
     for (int i = 0; i < (int)l.size(); i++) if (!(l[i] == -INFINITY || std::isnan(l[i]))) idx.push_back(i);
     std::stable_sort(idx.begin(), idx.end(), [&](int a, int b) { return l[a] > l[b]; });
@@ -75,6 +75,7 @@ static int ref_sample(const std::vector<float>& l, float temp, int k, float top_
     for (size_t i = 0; i < idx.size(); i++) { p[i] = exp((double)(l[idx[i]] - l[idx[0]]) * (1.0 / temp)); sum += p[i]; }
     size_t keep = idx.size();
     if (top_p < 1) { double c = 0; for (size_t i = 0; i < idx.size(); i++) { c += p[i] / sum; if (c >= top_p) { keep = i + 1; break; } } }
+    if (min_p > 0) { double th = (double)min_p * p[0]; size_t j = 1; while (j < keep && p[j] >= th) j++; keep = j; }
     double tot = 0; for (size_t i = 0; i < keep; i++) tot += p[i];
     double r = (double)u * tot;
     for (size_t i = 0; i < keep; i++) { r -= p[i]; if (r < 0) return idx[i]; }
@@ -90,17 +91,26 @@ static void test_sampling() {
     launch({1}, {64}, [&] { argmax_f32(l.data(), n, out); });
     check(out[0] == 12, "argmax_f32 lowest index among equal maxima, NaN ignored");
     int agree = 0, total = 0;
-    for (int k : {1, 5, 64}) for (float tp : {1.0f, 0.6f}) for (float temp : {0.0f, 1.5f}) for (float u : {0.0f, 0.77f, 0.999f}) {
-        float uni[1] = {u};
-        launch({1}, {64}, [&] { sample_f32(l.data(), n, temp, k, tp, uni, out); });
-        int r = ref_sample(l, temp, k, tp, u);
-        total++; if (out[0] == r) agree++; else if (total - agree < 4) printf("  k=%d top_p=%g temp=%g u=%g: gpu %d ref %d\n", k, tp, temp, u, out[0], r);
-    }
+    int cut_by_min_p = 0;
+    std::vector<float> spread(n);  // distinct logits 0.2 apart in a shuffled order: min_p cuts inside the top 64
+    for (int i = 0; i < n; i++) spread[i] = -0.2f * i;
+    std::shuffle(spread.begin(), spread.end(), rng);
+    for (const std::vector<float>* set : {&l, &spread})
+    for (int k : {1, 5, 64}) for (float tp : {1.0f, 0.6f}) for (float mp : {0.0f, 0.05f, 0.3f}) for (float temp : {0.0f, 1.5f})
+        for (float u : {0.0f, 0.77f, 0.999f}) {
+            const std::vector<float>& l = *set;
+            float uni[1] = {u};
+            launch({1}, {64}, [&] { sample_f32(l.data(), n, temp, k, tp, mp, uni, out); });
+            int r = ref_sample(l, temp, k, tp, mp, u);
+            cut_by_min_p += mp > 0 && r != ref_sample(l, temp, k, tp, 0.0f, u);
+            total++; if (out[0] == r) agree++; else if (total - agree < 4) printf("  k=%d top_p=%g min_p=%g temp=%g u=%g: gpu %d ref %d\n", k, tp, mp, temp, u, out[0], r);
+        }
+    check(cut_by_min_p > 0, "min_p changes some picks of these cases");
     char buf[100]; snprintf(buf, sizeof buf, "sample_f32 equals the CPU sampler's rule: %d/%d", agree, total);
     check(agree == total, buf);
     std::vector<float> none(100, -INFINITY);
     float uni[1] = {0.5f};
-    launch({1}, {64}, [&] { sample_f32(none.data(), 100, 1.0f, 10, 1.0f, uni, out); });
+    launch({1}, {64}, [&] { sample_f32(none.data(), 100, 1.0f, 10, 1.0f, 0.05f, uni, out); });
     check(out[0] == -1, "sample_f32 -1 when no logit is finite");
 }
 

@@ -362,13 +362,13 @@ public final class CudaTransformer implements ForwardPass {
     }
 
     /**
-     * Greedy decoding picks with argmax_f32; temperature sampling with sample_f32 when the options need
-     * nothing the kernel lacks: top-k within 1..64 and no min-p (the host sampler's min-p cut has no
-     * device counterpart, and top-k off would mean the whole vocabulary).
+     * Greedy decoding picks with argmax_f32; temperature sampling (top-k, top-p, min-p) with sample_f32 when top-k is
+     * within 1..64 (top-k off would mean the whole vocabulary): the defaults run on the device, and only the token id
+     * comes back instead of the logits.
      */
     @Override
     public Optional<DecodePicker> decodePicker(SamplingOptions o) {
-        boolean deviceCan = o.isGreedy() || (o.topK() >= 1 && o.topK() <= MAX_DEVICE_TOP_K && o.minP() == 0f);
+        boolean deviceCan = o.isGreedy() || (o.topK() >= 1 && o.topK() <= MAX_DEVICE_TOP_K);
         return deviceCan ? Optional.of((seq, token, pos, uniform) -> pick(seq, token, pos, uniform, o)) : Optional.empty();
     }
 
@@ -384,7 +384,8 @@ public final class CudaTransformer implements ForwardPass {
         if (o.isGreedy()) {
             launch(CudaKernels.ARGMAX_F32, one, a.logits, c.vocabSize(), a.picked);
         } else {
-            launch(CudaKernels.SAMPLE_F32, one, a.logits, c.vocabSize(), o.temperature(), o.topK(), o.topP(), a.uniform, a.picked);
+            launch(CudaKernels.SAMPLE_F32, one, a.logits, c.vocabSize(), o.temperature(), o.topK(), o.topP(), o.minP(), a.uniform,
+                    a.picked);
         }
         MemorySegment out = hostIo.segment().asSlice(Activations.PICKED_OFFSET, 4);
         stream.copyDtoH(out, a.picked, 0, 4);

@@ -85,7 +85,9 @@ class CudaTransformerFakeDriverTest {
                     assertTrue(e.getMessage().contains("outside the vocabulary"), e.getMessage());
                     ForwardPass.DecodePicker sampled = t.decodePicker(new SamplingOptions(0.7f, 20, 0.9f, 0f, 1f, 64)).orElseThrow();
                     assertThrows(IllegalStateException.class, () -> sampled.step(s, 3, 16, 0.25));
-                    assertTrue(t.decodePicker(SamplingOptions.defaults()).isEmpty(), "min-p needs the host sampler");
+                    ForwardPass.DecodePicker defaults = t.decodePicker(SamplingOptions.defaults()).orElseThrow(); // min-p on the device
+                    assertThrows(IllegalStateException.class, () -> defaults.step(s, 3, 17, 0.5));
+                    assertTrue(t.decodePicker(SamplingOptions.defaults().withTopK(0)).isEmpty(), "top-k off needs the host sampler");
                     ForwardPass.Sequence other = t.newSequence(32);
                     other.close();
                     s.close();

@@ -39,7 +39,7 @@ public final class CudaKernels {
     public static final Kernel ATTN_DECODE_COMBINE = new Kernel("attn_decode_combine", 7);
     public static final Kernel ATTN_PREFILL = new Kernel("attn_prefill", 11);
     public static final Kernel ARGMAX_F32 = new Kernel("argmax_f32", 3);
-    public static final Kernel SAMPLE_F32 = new Kernel("sample_f32", 7);
+    public static final Kernel SAMPLE_F32 = new Kernel("sample_f32", 8);
     public static final Kernel QUANTIZE_Q8_F32 = new Kernel("quantize_q8_f32", 5);
 
     private static final int MATVEC_PARAMS = 5;

@@ -20,6 +20,8 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The engine on a GPU: generation through sessions, greedy and sampled on the device. */
 @RequiresCuda
@@ -68,9 +70,10 @@ class CudaEngineTest {
      * with the CPU sampler on the same seed: at least the first 16 tokens (past those a near-tie between
      * logits that differ by rounding may send the two down different but equally valid paths).
      */
-    @Test
-    void seededSamplingRepeatsOnTheGpuAndFollowsTheCpuSampler() throws IOException {
-        SamplingOptions opts = new SamplingOptions(0.8f, 40, 0.95f, 0f, 1f, 64);
+    @ParameterizedTest
+    @ValueSource(floats = {0f, 0.05f, 0.2f})
+    void seededSamplingRepeatsOnTheGpuAndFollowsTheCpuSampler(float minP) throws IOException {
+        SamplingOptions opts = new SamplingOptions(0.8f, 40, 0.95f, minP, 1f, 64);
         GenerationRequest req = GenerationRequest.greedy(new int[] {1, 403}, 32);
         int[] gpuA;
         int[] gpuB;
@@ -87,7 +90,7 @@ class CudaEngineTest {
         while (same < cpu.length && same < gpuA.length && cpu[same] == gpuA[same]) {
             same++;
         }
-        System.out.println("GPU and CPU sampling agree on the first " + same + " of " + cpu.length + " tokens");
+        System.out.println("min-p " + minP + ": GPU and CPU sampling agree on the first " + same + " of " + cpu.length + " tokens");
         assertTrue(same >= 16, "GPU and CPU sampling diverge at token " + same);
     }
 }
