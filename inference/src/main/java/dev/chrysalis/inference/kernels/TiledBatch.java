@@ -343,15 +343,23 @@ public final class TiledBatch {
     }
 
     /**
+     * Batches under this many tokens go through decode's products token by token ({@link #batchedTokens}). With
+     * four-tile groups (512-bit lanes) the panels start at four tokens. Two-tile groups (256-bit lanes) multiply every
+     * batch by a float copy of each tile, about 180 ms for TinyLlama: a batch of 5-8 tokens took 220-280 ms there, and
+     * 12 tokens 210-260, where decode's products take 22-35 ms a token.
+     */
+    static final int MIN_BATCH = GROUP_TILES == 4 ? 4 : 8;
+
+    /**
      * The first tokens of a batch of {@code tokens} that {@link #matmul} multiplies for a matrix in format {@code f}
      * ({@link #matmulRows}: {@code f} null); its caller multiplies the rest as matrix-vector products, one token at a
-     * time. Fewer than four tokens: none, since the kernels would multiply a float copy of every tile or row for them.
+     * time. Under {@link #MIN_BATCH} tokens: none, since the kernels would multiply a float copy of every tile or row.
      * Where the format's panels run in integers ({@link #INTEGER_Q4}), the panels' tokens: a token after them makes
      * that float copy, which the integer kernels never need. Otherwise every token (the panels' float kernels make the
      * copy anyway).
      */
     public static int batchedTokens(QuantTiles.Format f, int tokens) {
-        if (tokens < 4) {
+        if (tokens < MIN_BATCH) {
             return 0;
         }
         return f != null && INTEGER_Q4 && nibbles(f) ? Panels.fourEnd(tokens) : tokens;

@@ -368,7 +368,7 @@ class TiledProductsTest {
         try (WorkerPool pool = new WorkerPool(2); Arena arena = Arena.ofShared()) {
             for (GgmlType type : new GgmlType[] {GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.Q8_0}) {
                 WeightMatrix m = new WeightMatrix("m", type, rows, cols, random(type, rows, cols, rnd)).tiled(pool, arena);
-                for (int batch : new int[] {2, 3, 9}) {
+                for (int batch : new int[] {2, 3, 6, 9}) {
                     float[] xs = gaussian(batch * cols, rnd);
                     float[] out = new float[batch * rows];
                     m.matmul(pool, xs, batch, out, null);
