@@ -68,7 +68,13 @@ public final class ModelProbe {
             long bytesPerToken = e.weights().bytesPerToken() + (gpu ? InferenceBench.kvBytesPerDecodeStep(e.config(), promptTokens, genTokens) : 0);
             long kvBytes = KvCache.bytes(gpu ? KvCacheType.F16 : e.options().kvCacheType(), e.config(), e.contextLength());
             int gpuOrdinal = gpu ? e.deviceSelection().gpu().orElseThrow().ordinal() : -1;
-            generate(e, prompt, genTokens); // warm-up: JIT compilation of the kernels
+            // warm-up: JIT compilation of the kernels. A small model's generation is over before C2 has compiled them (a
+            // 4-layer, 256-wide one ran its 32-token prompt at 33, 110, 147, 451, 745 and 993 tok/s in six rounds after one
+            // warm-up), so it repeats for WARM_UP_NANOS; a 1B-class model's first generation takes longer than that.
+            long warmStart = System.nanoTime();
+            do {
+                generate(e, prompt, genTokens);
+            } while (System.nanoTime() - warmStart < WARM_UP_NANOS);
             out.printf(Locale.ROOT, "loaded %d %d %d %d %d %d %s%n", bytesPerToken, e.weights().matmulFlopsPerToken(),
                     gpu ? 0 : e.weights().integerPrefillFlopsPerToken(), kvBytes, gpuOrdinal, e.config().vocabSize(),
                     e.deviceSelection().description());
@@ -90,6 +96,9 @@ public final class ModelProbe {
             }
         }
     }
+
+    /** Least time the warm-up generations take together. */
+    static final long WARM_UP_NANOS = 4_000_000_000L;
 
     private static GenerationResult generate(Engine e, int[] prompt, int genTokens) {
         return generate(e, prompt, genTokens, TokenListener.NONE);

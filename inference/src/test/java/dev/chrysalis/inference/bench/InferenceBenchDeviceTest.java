@@ -9,7 +9,7 @@ import dev.chrysalis.inference.model.Architecture;
 import dev.chrysalis.inference.model.ModelConfig;
 import org.junit.jupiter.api.Test;
 
-/** {@code bench inference --device}: which engine is measured and the GPU roofline's byte count. */
+/** {@code bench inference}: {@code --device}, the GPU roofline's byte count, and shares beyond the measured ceilings. */
 class InferenceBenchDeviceTest {
 
     @Test
@@ -28,5 +28,15 @@ class InferenceBenchDeviceTest {
         InferenceBench.Options o = InferenceBench.parse("--device", "cuda", "--prompt", "128", "--gen", "64");
         // positions 128..191 are generated; the mean step reads 128 + 32 + 1 cached positions of K and V
         assertEquals(2L * 2 * 22 * 256 * 161, InferenceBench.kvBytesPerDecodeStep(c, o.promptTokens(), o.genTokens()));
+    }
+
+    @Test
+    void aShareOverTheMeasuredCeilingsIsFlaggedNotTrusted() {
+        assertTrue(InferenceBench.beyondCeilings("m.gguf", 57, 94).isEmpty(), "within both ceilings: no note");
+        String decode = InferenceBench.beyondCeilings("m.gguf", 191, 101).orElseThrow();
+        assertTrue(decode.startsWith("note: m.gguf ran prefill and decode faster than the ceilings") && decode.contains("191% of roofline, 101% of peak"),
+                decode);
+        assertTrue(InferenceBench.beyondCeilings("m.gguf", 120, 80).orElseThrow().contains("ran decode faster than the ceilings measured in this run allow (120% of roofline)"));
+        assertTrue(InferenceBench.beyondCeilings("m.gguf", 50, 142).orElseThrow().contains("ran prefill faster"));
     }
 }
