@@ -221,11 +221,21 @@ public final class InferenceBench {
         if (!decode && !prefill) {
             return Optional.empty();
         }
-        String what = decode && prefill ? "prefill and decode" : decode ? "decode" : "prefill";
+        List<String> what = new ArrayList<>();
+        List<String> shares = new ArrayList<>();
+        if (prefill) {
+            what.add("prefill");
+        }
+        if (decode) {
+            what.add("decode");
+            shares.add(fmt(ofRoofPercent, 0) + "% of roofline");
+        }
+        if (prefill) {
+            shares.add(fmt(ofPeakPercent, 0) + "% of peak");
+        }
         return Optional.of(String.format(Locale.ROOT, "note: %s ran %s faster than the ceilings measured in this run allow (%s): the "
-                + "host was slower while they were probed than while the model ran; read its ratio to llama.cpp instead", model, what,
-                decode && prefill ? fmt(ofRoofPercent, 0) + "% of roofline, " + fmt(ofPeakPercent, 0) + "% of peak"
-                        : decode ? fmt(ofRoofPercent, 0) + "% of roofline" : fmt(ofPeakPercent, 0) + "% of peak"));
+                + "host was slower while they were probed than while the model ran; read its ratio to llama.cpp instead", model,
+                String.join(" and ", what), String.join(", ", shares)));
     }
 
     private int bench(Options o) throws IOException, InterruptedException {

@@ -144,8 +144,9 @@ public final class TiledBatch {
     /**
      * {@code tokens} rows of {@code cols} values rounded to their Q8_0 values and laid out for {@link #matmul} of
      * matrices in {@code formats} with {@code rows} rows (the layouts their kernels read, no others); the arrays are
-     * this thread's buffers, valid until its next call. Where every matrix is Q4_0 in whole tile groups and the
-     * integer kernels take the panels, {@link Activations#rows} holds only the tokens after the panels.
+     * this thread's buffers, valid until its next call. {@link Activations#rows} holds the tokens
+     * the float kernels multiply ({@link #batchedTokens}): none where every matrix is Q4_0 or Q4_K in whole tile groups
+     * and the integer kernels take the panels.
      */
     public static Activations activations(WorkerPool pool, float[] x, int cols, int tokens, QuantTiles.Format[] formats, int[] rows) {
         Panels split = Panels.of(tokens);
@@ -164,9 +165,13 @@ public final class TiledBatch {
             floats |= !q4;
             partialGroups |= rows[i] % (GROUP_TILES * ROWS) != 0;
         }
-        // rows for the float kernels: every token where some matrix multiplies panels in float or has a partial
-        // group, else only the tokens after the panels
-        float[] xq = Q8Activations.roundTrip(pool, x, cols, floats || partialGroups ? 0 : fourEnd, tokens, superBlocks);
+        // rows for the float kernels: every token they multiply (batchedTokens) where some matrix multiplies panels in
+        // float or has a partial group, else none (the tokens after the integer panels are their caller's)
+        int floatEnd = 0;
+        for (QuantTiles.Format f : formats) {
+            floatEnd = Math.max(floatEnd, batchedTokens(f, tokens));
+        }
+        float[] xq = Q8Activations.roundTrip(pool, x, cols, floats || partialGroups ? 0 : floatEnd, floatEnd, superBlocks);
         float[] panels = floats ? buffer(PANELS, fourEnd * cols) : new float[0];
         int blockPairs = (cols / 32 + 1) / 2;
         int[] pairs = new int[0];

@@ -390,26 +390,32 @@ public final class WeightMatrix {
         boolean tiled = java.util.Arrays.stream(ms).allMatch(m -> m.isTiled() && m.cols == cols);
         TiledBatch.RowFormat[] rowFormats = tiled ? null : rowFormats(ms);
         if (!tiled && rowFormats == null) {
-            for (int i = 0; i < ms.length; i++) {
-                ms[i].matmul(pool, x, batch, outs[i], scratch);
+            if (ms.length == 1) {
+                ms[0].matmulDequantizedRows(pool, x, batch, outs[0], scratch);
+            } else {
+                for (int i = 0; i < ms.length; i++) { // kinds that do not share a loop: each by its own
+                    ms[i].matmul(pool, x, batch, outs[i], scratch);
+                }
             }
             return;
         }
         // each matrix's first batchedTokens tokens go through the batched kernels, the rest one token at a time; the
         // matrices that leave some all leave the same ones (none batched, or all after the panels)
+        boolean anyBatched = false;
         int batched = batch;
         int leaving = 0;
         WeightMatrix[] left = new WeightMatrix[ms.length];
         float[][] leftOuts = new float[ms.length][];
         for (int i = 0; i < ms.length; i++) {
             int b = TiledBatch.batchedTokens(tiled ? ms[i].tileFormat() : null, batch);
+            anyBatched |= b > 0;
             if (b < batch) {
                 batched = b;
                 left[leaving] = ms[i];
                 leftOuts[leaving++] = outs[i];
             }
         }
-        if (leaving < ms.length || batched > 0) {
+        if (anyBatched) {
             if (tiled) {
                 tiledMatmulAll(pool, x, batch, ms, outs);
             } else {
@@ -494,21 +500,22 @@ public final class WeightMatrix {
                 t0, t1, outs[i]));
     }
 
-    /**
-     * Batched product: for tokens {@code b < batch}, {@code out[b*rows + r] = row_r . x[b*cols ..]}.
-     * Weight rows are dequantized four at a time into {@code scratch[thread]} (at least {@code 4*cols}
-     * floats) and multiplied with all tokens in 4x4 register blocks, so each weight is read from memory
-     * once per batch and each cached value is used four times.
-     */
+    /** Batched product: for tokens {@code b < batch}, {@code out[b*rows + r] = row_r . x[b*cols ..]} ({@link #matmulAll} of this alone). */
     public void matmul(WorkerPool pool, float[] x, int batch, float[] out, float[][] scratch) {
         if (batch == 1) {
             matvec(pool, x, out, scratch);
-            return;
-        }
-        if (tiles != null || rowFormat() != null) {
+        } else {
             matmulAll(pool, x, batch, new WeightMatrix[] {this}, new float[][] {out}, scratch);
-            return;
         }
+    }
+
+    /**
+     * {@link #matmul} of an untiled matrix without a {@link #rowFormat} (F32, and the quantized types with exact
+     * activations). Weight rows are dequantized four at a time into {@code scratch[thread]} (at least {@code 4*cols}
+     * floats) and multiplied with all tokens in 4x4 register blocks, so each weight is read from memory once per batch
+     * and each cached value is used four times.
+     */
+    private void matmulDequantizedRows(WorkerPool pool, float[] x, int batch, float[] out, float[][] scratch) {
         int groups = (rows + 3) / 4;
         int lanes = VectorKernels.lanes();
         int vecCols = cols / lanes * lanes;
