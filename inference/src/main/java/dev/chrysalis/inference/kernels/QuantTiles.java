@@ -201,6 +201,11 @@ public final class QuantTiles {
         return 32 * (pair >> 3) + 2 * (pair & 7) + 16 * ((j >> 1) & 1);
     }
 
+    /** {@link #q5HighBit} of each value of a block. */
+    private static final int[] Q5_HIGH_BITS = java.util.stream.IntStream.range(0, 32).map(QuantTiles::q5HighBit).toArray();
+    /** {@link #q6TopBits} of each value of a block. */
+    private static final int[] Q6_TOP_BITS = java.util.stream.IntStream.range(0, 32).map(QuantTiles::q6TopBits).toArray();
+
     private static final long Q4_CELL = Format.Q4_0.cell();
     private static final long Q41_CELL = Format.Q4_1.cell();
     private static final long Q5_CELL = Format.Q5_K.cell();
@@ -245,16 +250,12 @@ public final class QuantTiles {
      * {@code f}) into {@code dst}, which must be zeroed (padding rows stay zero: zero scales, zero products).
      */
     public static void repack(Format f, MemorySegment src, MemorySegment dst, int rows, int cols, int t0, int t1) {
-        if (f == Format.Q4_K) {
-            repackQ4K(src, dst, rows, cols, t0, t1);
+        if (f == Format.Q4_K || f == Format.Q5_K) {
+            repackK4(f, src, dst, rows, cols, t0, t1);
             return;
         }
         if (f == Format.Q6_K) {
             repackQ6K(src, dst, rows, cols, t0, t1);
-            return;
-        }
-        if (f == Format.Q5_K) {
-            repackQ5K(src, dst, rows, cols, t0, t1);
             return;
         }
         int blocks = cols >> 5;
@@ -264,21 +265,24 @@ public final class QuantTiles {
         int tiles = tiles(rows);
         for (int t = t0; t < t1; t++) {
             long quantStride = quantStride(tiles, t);
+            long stride = blockStride(f, tiles, t);
             for (int r = 0; r < Math.min(ROWS, rows - t * ROWS); r++) {
                 long row = (long) (t * ROWS + r) * rowBytes;
-                for (int b = 0; b < blocks; b++) {
-                    long quant = quantOffset(f, tiles, blocks, t, b);
+                long quant = quantOffset(f, tiles, blocks, t, 0);
+                long scale = scaleOffset(f, tiles, blocks, t, 0) + 2L * r;
+                for (int b = 0; b < blocks; b++, quant += stride, scale += stride) {
                     long bo = row + blockBytes * b;
                     // each f16 of the block (Q4_1: d, then m) into its slot of ROWS
                     for (int slot = 0; slot < f.scaleBytes / 2; slot++) {
-                        dst.set(I16, scaleOffset(f, tiles, blocks, t, b) + 2L * ROWS * slot + 2L * r, src.get(I16, bo + 2L * slot));
+                        dst.set(I16, scale + 2L * ROWS * slot, src.get(I16, bo + 2L * slot));
                     }
                     for (int m = 0; m < groups; m++) {
                         int four = src.get(I32, bo + f.scaleBytes + 4L * m);
                         if (f == Format.Q8_0) {
-                            for (int k = 0; k < 4; k++) {
-                                dst.set(ValueLayout.JAVA_BYTE, quant + quantStride * m + q8Byte(k, r), (byte) (four >>> 8 * k));
-                            }
+                            // bytes 0 and 2 to the group's first half, 1 and 3 to its second (q8Byte)
+                            long at = quant + quantStride * m + 2L * r;
+                            dst.set(I16, at, (short) (four & 0xFF | four >>> 8 & 0xFF00));
+                            dst.set(I16, at + Q8_HALF, (short) (four >>> 8 & 0xFF | four >>> 16 & 0xFF00));
                         } else {
                             dst.set(I32, quant + quantStride * m + 4L * r, four);
                         }
@@ -289,35 +293,54 @@ public final class QuantTiles {
     }
 
     /**
-     * {@link #repack} of a Q4_K matrix: sub-block j of a super-block is the low (j even) or high nibbles of its
+     * {@link #repack} of a Q4_K or Q5_K matrix: sub-block j of a super-block is the low (j even) or high nibbles of its
      * 32 bytes {@code 16 * (j / 2)..}, value l in byte l; as a Q4_0 block, byte i holds value i (low nibble)
-     * and value i + 16 (high), so four bytes of each half make one int of the tile.
+     * and value i + 16 (high), so four bytes of each half make one int of the tile. Q5_K's value l of sub-block j has
+     * 16 more where bit j of byte l of qh is set (ggml's order): those bits, inverted, go into quant group 4
+     * ({@link #q5HighBit}). The sub-block's scale and min share a slot; d and dmin become floats.
      */
-    private static void repackQ4K(MemorySegment src, MemorySegment dst, int rows, int cols, int t0, int t1) {
-        Format f = Format.Q4_K;
+    private static void repackK4(Format f, MemorySegment src, MemorySegment dst, int rows, int cols, int t0, int t1) {
+        boolean q5 = f == Format.Q5_K;
+        long superBytes = q5 ? 176 : 144;
+        long quantsAt = q5 ? 48 : 16; // after d, dmin, the 12 bytes of scales and mins, and Q5_K's 32 bytes of qh
         int blocks = cols >> 5;
         int supers = cols >> 8;
-        long rowBytes = 144L * supers;
+        long rowBytes = superBytes * supers;
         int tiles = tiles(rows);
+        long floats = f.superBytes() / 2; // a tile's d floats, then its dmin floats
+        long[] qh = new long[4];
         for (int t = t0; t < t1; t++) {
             long quantStride = quantStride(tiles, t);
+            long stride = blockStride(f, tiles, t);
+            long superStride = inGroup(tiles, t) * f.superBytes();
             for (int r = 0; r < Math.min(ROWS, rows - t * ROWS); r++) {
                 long row = (long) (t * ROWS + r) * rowBytes;
-                for (int sb = 0; sb < supers; sb++) {
-                    long bo = row + 144L * sb;
-                    long sup = superOffset(f, tiles, blocks, t, sb);
-                    dst.set(F32, sup + 4L * r, Float.float16ToFloat(src.get(I16, bo)));
-                    dst.set(F32, sup + 4L * ROWS + 4L * r, Float.float16ToFloat(src.get(I16, bo + 2)));
+                long quant = quantOffset(f, tiles, blocks, t, 0) + 4L * r;
+                long scale = scaleOffset(f, tiles, blocks, t, 0) + 2L * r;
+                long sup = superOffset(f, tiles, blocks, t, 0) + 4L * r;
+                for (int sb = 0; sb < supers; sb++, sup += superStride) {
+                    long bo = row + superBytes * sb;
+                    dst.set(F32, sup, Float.float16ToFloat(src.get(I16, bo)));
+                    dst.set(F32, sup + floats, Float.float16ToFloat(src.get(I16, bo + 2)));
                     long packed = src.get(I64, bo + 4);
                     int high = src.get(I32, bo + 12);
-                    for (int j = 0; j < 8; j++) {
-                        int b = 8 * sb + j;
+                    for (int i = 0; q5 && i < 4; i++) {
+                        qh[i] = src.get(I64, bo + 16 + 8L * i);
+                    }
+                    for (int j = 0; j < 8; j++, quant += stride, scale += stride) {
                         int scaleAndMin = VectorKernels.k4Scale(packed, high, j) | VectorKernels.k4Min(packed, high, j) << 8;
-                        dst.set(I16, scaleOffset(f, tiles, blocks, t, b) + 2L * r, (short) scaleAndMin);
-                        long qs = bo + 16 + 32L * (j >> 1);
-                        long quant = quantOffset(f, tiles, blocks, t, b);
+                        dst.set(I16, scale, (short) scaleAndMin);
+                        long qs = bo + quantsAt + 32L * (j >> 1);
                         for (int m = 0; m < 4; m++) {
-                            dst.set(I32, quant + quantStride * m + 4L * r, subBlockNibbles(src, qs, j, m));
+                            dst.set(I32, quant + quantStride * m, subBlockNibbles(src, qs, j, m));
+                        }
+                        if (q5) {
+                            // bit j of qh's byte l: bit 8 * (l % 8) + j of its long
+                            int inverted = 0;
+                            for (int l = 0; l < 32; l++) {
+                                inverted |= (int) (~qh[l >> 3] >>> (8 * (l & 7) + j) & 1) << Q5_HIGH_BITS[l];
+                            }
+                            dst.set(I32, quant + quantStride * 4, inverted);
                         }
                     }
                 }
@@ -355,93 +378,47 @@ public final class QuantTiles {
         int supers = cols >> 8;
         long rowBytes = 210L * supers;
         int tiles = tiles(rows);
-        int[] q = new int[256];
+        long[] qh = new long[8];
         for (int t = t0; t < t1; t++) {
             long quantStride = quantStride(tiles, t);
+            long stride = blockStride(f, tiles, t);
+            long superStride = inGroup(tiles, t) * SUPER6;
             for (int r = 0; r < Math.min(ROWS, rows - t * ROWS); r++) {
                 long row = (long) (t * ROWS + r) * rowBytes;
-                for (int sb = 0; sb < supers; sb++) {
+                long quant = quantOffset(f, tiles, blocks, t, 0) + 4L * r;
+                long scale = scaleOffset(f, tiles, blocks, t, 0) + 2L * r;
+                long sup = superOffset(f, tiles, blocks, t, 0) + 4L * r;
+                for (int sb = 0; sb < supers; sb++, sup += superStride) {
                     long bo = row + 210L * sb;
-                    dst.set(F32, superOffset(f, tiles, blocks, t, sb) + 4L * r, Float.float16ToFloat(src.get(I16, bo + 208)));
-                    for (int v = 0; v < 256; v++) {
-                        // value v: half n, quarter k of it, position l in the quarter
-                        int n = v >> 7;
-                        int k = (v >> 5) & 3;
-                        int l = v & 31;
-                        int low = src.get(ValueLayout.JAVA_BYTE, bo + 64L * n + l + 32 * (k & 1)) >> (4 * (k >> 1)) & 0xF;
-                        int high = src.get(ValueLayout.JAVA_BYTE, bo + 128 + 32L * n + l) >> (2 * k) & 3;
-                        q[v] = low | high << 4;
+                    dst.set(F32, sup, Float.float16ToFloat(src.get(I16, bo + 208)));
+                    for (int i = 0; i < 8; i++) {
+                        qh[i] = src.get(I64, bo + 128 + 8L * i);
                     }
-                    for (int j = 0; j < 8; j++) {
-                        int b = 8 * sb + j;
-                        int scales = src.get(ValueLayout.JAVA_BYTE, bo + 192 + 2 * j) & 0xFF | src.get(ValueLayout.JAVA_BYTE, bo + 193 + 2 * j) << 8;
-                        dst.set(I16, scaleOffset(f, tiles, blocks, t, b) + 2L * r, (short) scales);
-                        long quant = quantOffset(f, tiles, blocks, t, b);
+                    // sub-block j = 4n + k: its values l are the low (k < 2) or high nibbles of ql[64n + 32(k % 2) + l]
+                    // and bits 2k, 2k + 1 of qh[32n + l] (ggml's order), whole words at a time
+                    for (int j = 0; j < 8; j++, quant += stride, scale += stride) {
+                        int n = j >> 2;
+                        int k = j & 3;
+                        dst.set(I16, scale, src.get(I16, bo + 192 + 2 * j));
+                        long ql = bo + 64L * n + 32 * (k & 1);
+                        int shift = 4 * (k >> 1);
                         for (int m = 0; m < 4; m++) {
-                            int four = 0;
-                            for (int k = 0; k < 4; k++) {
-                                int at = 32 * j + 4 * m + k;
-                                four |= (q[at] & 0xF | (q[at + 16] & 0xF) << 4) << (8 * k);
-                            }
-                            dst.set(I32, quant + quantStride * m + 4L * r, four);
+                            int lo = src.get(I32, ql + 4L * m) >>> shift & 0x0F0F0F0F;
+                            int hi = src.get(I32, ql + 16 + 4L * m) >>> shift & 0x0F0F0F0F;
+                            dst.set(I32, quant + quantStride * m, lo | hi << 4);
                         }
                         long tops = 0; // quant groups 4 and 5, low and high int
                         for (int l = 0; l < 32; l++) {
-                            tops |= (long) (q[32 * j + l] >> 4) << q6TopBits(l);
+                            tops |= (qh[4 * n + (l >> 3)] >>> (8 * (l & 7) + 2 * k) & 3) << Q6_TOP_BITS[l];
                         }
-                        dst.set(I32, quant + quantStride * 4 + 4L * r, (int) tops);
-                        dst.set(I32, quant + quantStride * 5 + 4L * r, (int) (tops >>> 32));
+                        dst.set(I32, quant + quantStride * 4, (int) tops);
+                        dst.set(I32, quant + quantStride * 5, (int) (tops >>> 32));
                     }
                 }
             }
         }
     }
 
-    /**
-     * {@link #repack} of a Q5_K matrix: value l of sub-block j is the low (j even) or high nibble of byte
-     * {@code 32 * (j / 2) + l} of qs plus 16 times bit j of byte l of qh (ggml's order). The nibbles go where
-     * {@link #repackQ4K} puts Q4_K's, the high bits, inverted, into quant group 4 ({@link #q5HighBit}); the sub-block's
-     * scale and min as Q4_K's, d and dmin as floats.
-     */
-    private static void repackQ5K(MemorySegment src, MemorySegment dst, int rows, int cols, int t0, int t1) {
-        Format f = Format.Q5_K;
-        int blocks = cols >> 5;
-        int supers = cols >> 8;
-        long rowBytes = 176L * supers;
-        int tiles = tiles(rows);
-        for (int t = t0; t < t1; t++) {
-            long quantStride = quantStride(tiles, t);
-            for (int r = 0; r < Math.min(ROWS, rows - t * ROWS); r++) {
-                long row = (long) (t * ROWS + r) * rowBytes;
-                for (int sb = 0; sb < supers; sb++) {
-                    long bo = row + 176L * sb;
-                    long sup = superOffset(f, tiles, blocks, t, sb);
-                    dst.set(F32, sup + 4L * r, Float.float16ToFloat(src.get(I16, bo)));
-                    dst.set(F32, sup + 4L * ROWS + 4L * r, Float.float16ToFloat(src.get(I16, bo + 2)));
-                    long packed = src.get(I64, bo + 4);
-                    int high = src.get(I32, bo + 12);
-                    long qh = bo + 16;
-                    for (int j = 0; j < 8; j++) {
-                        int b = 8 * sb + j;
-                        int scaleAndMin = VectorKernels.k4Scale(packed, high, j) | VectorKernels.k4Min(packed, high, j) << 8;
-                        dst.set(I16, scaleOffset(f, tiles, blocks, t, b) + 2L * r, (short) scaleAndMin);
-                        long qs = bo + 48 + 32L * (j >> 1);
-                        long quant = quantOffset(f, tiles, blocks, t, b);
-                        for (int m = 0; m < 4; m++) {
-                            dst.set(I32, quant + quantStride * m + 4L * r, subBlockNibbles(src, qs, j, m));
-                        }
-                        int inverted = 0;
-                        for (int l = 0; l < 32; l++) {
-                            if ((src.get(ValueLayout.JAVA_BYTE, qh + l) >> j & 1) == 0) {
-                                inverted |= 1 << q5HighBit(l);
-                            }
-                        }
-                        dst.set(I32, quant + quantStride * 4 + 4L * r, inverted);
-                    }
-                }
-            }
-        }
-    }
 
     /** Tiles in {@code t}'s group (of a matrix of {@code tiles}): {@link #DECODE_TILES}, fewer in the last group. */
     private static int inGroup(int tiles, int t) {
