@@ -78,10 +78,44 @@ public final class InferenceCli {
         return """
                 usage: generate --model M.gguf --prompt "..." [--max-tokens N] [--temperature T] [--top-k K] [--top-p P]
                                 [--min-p P] [--repeat-penalty R] [--seed S] [--threads N] [--kv f32|f16|q8_0] [--ctx N]
-                                [--device auto|cpu|cuda] [--exact] [--chat [--system TEXT] [--template llama3|llama2|chatml]]
+                                [--device auto|cpu|cuda] [--exact] [--chat [--system TEXT] [--template NAME]]   (generate --help)
                        gpu                         the CUDA GPUs found (exit 1 with the reason when there is none)
                        bench inference [options]   (bench inference --help for its options)
                        bench gpu-bandwidth [options]   device-to-device copy bandwidth (bench gpu-bandwidth --help)""";
+    }
+
+    /** {@code generate --help}: every option, with its default. */
+    static String generateHelp() {
+        SamplingOptions d = SamplingOptions.defaults();
+        return String.format(Locale.ROOT, """
+                usage: generate --model M.gguf (--prompt "..." | --chat) [options]
+                Generates text with a GGUF model (llama, qwen2, qwen3) on the built-in engine: the prompt's continuation,
+                streamed as it comes, then a line on stderr with the speeds and why it stopped.
+
+                  -m, --model FILE        the GGUF model file (required)
+                  -p, --prompt TEXT       the text to continue (a BOS token is added where the model wants one)
+                  -n, --max-tokens N      tokens to generate at most (default 256; 0: only read the prompt)
+                      --temperature T     sampling temperature; 0 or less picks the likeliest token (greedy) (default %.2f)
+                      --top-k K           sample among the K likeliest tokens; 0 = all (default %d)
+                      --top-p P           ... within the smallest set whose probabilities add up to P, in (0, 1] (default %.2f)
+                      --min-p P           ... dropping tokens less likely than P times the likeliest, in [0, 1) (default %.2f)
+                      --repeat-penalty R  make the last %d tokens less likely (1 = off) (default %.2f)
+                      --seed S            seed of the sampler, for a repeatable run (default: from the clock)
+                  -t, --threads N         worker threads (default: one per core)
+                      --ctx N             context length in tokens (default: the model's, at most 4096)
+                      --kv f32|f16|q8_0   KV cache storage: f32 exact; f16 and q8_0 take half and a quarter of the
+                                          memory at a small logit error (q8_0 needs a head size that is a multiple of 32)
+                      --device D          auto (a CUDA GPU of compute capability 8.0 or more when present), cpu or cuda
+                      --exact             on the CPU, keep activations in float32 in every product (slower; logits match
+                                          a float reference to rounding) instead of quantizing them to 8 bits as llama.cpp
+                      --chat              talk turn by turn (the session keeps the conversation; /reset, /exit)
+                      --system TEXT       with --chat: the system prompt
+                      --template NAME     with --chat: llama3, llama2, chatml (also qwen), phi3 or zephyr (default: the
+                                          one the model's tokenizer.chat_template names)
+                  -h, --help              this text
+
+                Exit status: 0 done, 1 the model could not be loaded or run (the reason on stderr), 2 bad options.""",
+                d.temperature(), d.topK(), d.topP(), d.minP(), d.repeatLastN(), d.repeatPenalty());
     }
 
     public int execute(String... args) {
@@ -138,15 +172,15 @@ public final class InferenceCli {
             switch (a) {
                 case "--model", "-m" -> model = Path.of(value(args, ++i, a));
                 case "--prompt", "-p" -> prompt = value(args, ++i, a);
-                case "--max-tokens", "-n" -> maxTokens = (int) number(args, ++i, a);
+                case "--max-tokens", "-n" -> maxTokens = integer(args, ++i, a);
                 case "--temperature", "--temp" -> s = s.withTemperature((float) number(args, ++i, a));
-                case "--top-k" -> s = s.withTopK((int) number(args, ++i, a));
+                case "--top-k" -> s = s.withTopK(integer(args, ++i, a));
                 case "--top-p" -> s = s.withTopP((float) number(args, ++i, a));
                 case "--min-p" -> s = s.withMinP((float) number(args, ++i, a));
                 case "--repeat-penalty" -> s = s.withRepeatPenalty((float) number(args, ++i, a));
-                case "--seed" -> seed = (long) number(args, ++i, a);
-                case "--threads", "-t" -> threads = (int) number(args, ++i, a);
-                case "--ctx" -> ctx = (int) number(args, ++i, a);
+                case "--seed" -> seed = wholeNumber(args, ++i, a);
+                case "--threads", "-t" -> threads = integer(args, ++i, a);
+                case "--ctx" -> ctx = integer(args, ++i, a);
                 case "--kv" -> {
                     String v = value(args, ++i, a);
                     kv = KvCacheType.parse(v).orElseThrow(() -> new IllegalArgumentException("--kv: '" + v + "' is not f32, f16 or q8_0"));
@@ -186,6 +220,23 @@ public final class InferenceCli {
         return args[i];
     }
 
+    private static int integer(String[] args, int i, String name) {
+        long v = wholeNumber(args, i, name);
+        if (v != (int) v) {
+            throw new IllegalArgumentException(name + ": " + v + " is out of range");
+        }
+        return (int) v;
+    }
+
+    private static long wholeNumber(String[] args, int i, String name) {
+        String v = value(args, i, name);
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + ": '" + v + "' is not a whole number");
+        }
+    }
+
     private static double number(String[] args, int i, String name) {
         String v = value(args, i, name);
         try {
@@ -196,6 +247,10 @@ public final class InferenceCli {
     }
 
     private int generate(String... args) {
+        if (java.util.Arrays.asList(args).contains("--help") || java.util.Arrays.asList(args).contains("-h")) {
+            out.println(generateHelp());
+            return 0;
+        }
         GenerateArgs g;
         try {
             g = parse(args);

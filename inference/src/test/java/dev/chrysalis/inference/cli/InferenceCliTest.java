@@ -90,4 +90,31 @@ class InferenceCliTest {
         assertEquals(2, CliRun.of("bench", "inference", "--threads", "zero").status());
         assertEquals(0, CliRun.of("bench", "inference", "--help").status());
     }
+
+    @Test
+    void generateHelpListsEveryOptionWithItsDefault() {
+        CliRun r = CliRun.of("generate", "--help");
+        assertEquals(0, r.status(), r.err());
+        for (String option : new String[] {"--model", "--prompt", "--max-tokens", "--temperature", "--top-k", "--top-p", "--min-p",
+                "--repeat-penalty", "--seed", "--threads", "--ctx", "--kv", "--device", "--exact", "--chat", "--system", "--template"}) {
+            assertTrue(r.out().contains(option + " "), option + " missing from: " + r.out());
+        }
+        // the defaults printed are the sampler's own
+        dev.chrysalis.inference.sampling.SamplingOptions d = dev.chrysalis.inference.sampling.SamplingOptions.defaults();
+        assertTrue(r.out().contains(String.format(java.util.Locale.ROOT, "(default %.2f)", d.minP())), r.out());
+        assertTrue(r.out().contains("(default " + d.topK() + ")"), r.out());
+        assertEquals(0, CliRun.of("generate", "-h").status());
+    }
+
+    @Test
+    void wholeNumberOptionsRejectFractionsAndOverflow() {
+        String model = dev.chrysalis.inference.testutil.Fixtures.model("stories260K.gguf").toString();
+        CliRun fraction = CliRun.of("generate", "--model", model, "--prompt", "p", "--max-tokens", "1.5");
+        assertEquals(2, fraction.status());
+        assertTrue(fraction.err().contains("--max-tokens: '1.5' is not a whole number"), fraction.err());
+        CliRun huge = CliRun.of("generate", "--model", model, "--prompt", "p", "--ctx", "99999999999");
+        assertEquals(2, huge.status());
+        assertTrue(huge.err().contains("--ctx: 99999999999 is out of range"), huge.err());
+        assertEquals(2, CliRun.of("generate", "--model", model, "--prompt", "p", "--seed", "1e3").status());
+    }
 }
