@@ -266,6 +266,11 @@ public final class InferenceCli {
         try (Engine engine = Engine.load(g.model(), options)) {
             bar.done();
             err.println("[device: " + engine.deviceSelection().description() + "]");
+            if (engine.contextLength() > engine.config().trainedContext()) {
+                // as llama.cpp warns: positions past the trained ones are out of what the model has seen
+                err.println("[warning: context " + engine.contextLength() + " is longer than the " + engine.config().trainedContext()
+                        + " positions the model was trained on; text past them may degrade]");
+            }
             Tokenizer tok = tokenizers.load(engine.file());
             if (g.chat()) {
                 engine.warmUpInBackground();  // while the user types the first message

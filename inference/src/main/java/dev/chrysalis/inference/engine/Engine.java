@@ -132,7 +132,7 @@ public final class Engine implements AutoCloseable {
         if (kvBytes > heapFree) {
             throw new InsufficientMemoryException("the KV cache for " + ctx + " positions (" + o.kvCacheType() + ") needs "
                     + gib(kvBytes) + " but the JVM heap has only " + gib(heapFree) + " free: lower the context length, use a "
-                    + "smaller KV type (f16, q8_0) or raise -Xmx");
+                    + "smaller KV type (f16, q8_0) or raise the heap's limit (-Xmx; through ./chrysalis: JAVA_TOOL_OPTIONS=-Xmx<size>)");
         }
     }
 

@@ -117,4 +117,15 @@ class InferenceCliTest {
         assertTrue(huge.err().contains("--ctx: 99999999999 is out of range"), huge.err());
         assertEquals(2, CliRun.of("generate", "--model", model, "--prompt", "p", "--seed", "1e3").status());
     }
+
+    @Test
+    void aContextPastTheTrainedOneIsWarnedAbout() {
+        String model = dev.chrysalis.inference.testutil.Fixtures.model("stories260K.gguf").toString();
+        CliRun past = CliRun.of("generate", "--model", model, "--prompt", "Once", "--max-tokens", "1", "--ctx", "4096", "--threads", "1");
+        assertEquals(0, past.status(), past.err());
+        assertTrue(past.err().contains("[warning: context 4096 is longer than the 2048 positions the model was trained on"), past.err());
+        CliRun within = CliRun.of("generate", "--model", model, "--prompt", "Once", "--max-tokens", "1", "--threads", "1");
+        assertEquals(0, within.status(), within.err());
+        assertTrue(!within.err().contains("[warning"), within.err());
+    }
 }
