@@ -67,7 +67,7 @@ public final class InferenceBench {
                 usage: bench inference [--threads N] [--models DIR] [--presets P:T,...] [--prompt N] [--gen N] [--runs N]
                                        [--tools DIR] [--vocab-from FILE] [--no-peer] [--peer-dir DIR] [--device cpu|cuda]
                   --presets   gen_gguf.py preset:type list (default tinyllama-1.1b:Q4_0,tinyllama-1.1b:Q8_0,llama3.2-1b:Q4_0);
-                              presets tiny, small, stories15m-shape, tinyllama-1.1b, llama3.2-1b, llama2-7b;
+                              presets tiny, small, stories15m-shape, tinyllama-1.1b, llama3.2-1b, llama2-7b, llama3-8b;
                               types F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q4_K, Q5_K, Q6_K, and Q4_K_M (llama.cpp's mix)
                   --models    cache folder for generated models (default ~/.cache/chrysalis/bench)
                   --peer-dir  cache folder for node-llama-cpp (default ~/.cache/chrysalis/node-llama-cpp)

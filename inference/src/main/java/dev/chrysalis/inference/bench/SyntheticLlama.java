@@ -57,7 +57,7 @@ public final class SyntheticLlama {
         return java.util.Arrays.stream(GgmlType.values()).filter(FILE_TYPES::containsKey).toList();
     }
 
-    /** gen_gguf.py's presets: layers, width, heads, KV heads, FFN width, vocabulary, context, RoPE theta. */
+    /** gen_gguf.py's presets and Llama 3 8B's shape: layers, width, heads, KV heads, FFN width, vocabulary, context, RoPE theta. */
     public record Preset(int layers, int embd, int heads, int kvHeads, int ff, int vocab, int ctx, double ropeTheta) {
     }
 
@@ -67,7 +67,9 @@ public final class SyntheticLlama {
             "stories15m-shape", new Preset(6, 288, 6, 6, 768, 32000, 256, 10000.0),
             "tinyllama-1.1b", new Preset(22, 2048, 32, 4, 5632, 32000, 2048, 10000.0),
             "llama3.2-1b", new Preset(16, 2048, 32, 8, 8192, 128256, 2048, 500000.0),
-            "llama2-7b", new Preset(32, 4096, 32, 32, 11008, 32000, 2048, 10000.0));
+            "llama2-7b", new Preset(32, 4096, 32, 32, 11008, 32000, 2048, 10000.0),
+            // not one of gen_gguf.py's: Llama 3 8B's shape (grouped-query attention, 14336-wide FFN, 128K vocabulary)
+            "llama3-8b", new Preset(32, 4096, 32, 8, 14336, 128256, 8192, 500000.0));
 
     /**
      * gen_gguf.py's options; {@code null} or empty means the tool's default. {@code vocabFrom} copies the
