@@ -88,9 +88,12 @@ public final class ChrysalisCli implements Callable<Integer> {
         var cli = new ChrysalisCli(out, err);
         var line = new CommandLine(cli);
         // the engine's commands parse their own options, in order
-        for (String passThrough : List.of("bench", "generate", "trial", "policy", "audit", "user", "directory")) {
+        List<String> passThroughs = List.of("bench", "generate", "trial", "policy", "audit", "user", "directory");
+        for (String passThrough : passThroughs) {
             line.getSubcommands().get(passThrough).setUnmatchedOptionsArePositionalParams(true).setStopAtPositional(true);
         }
+        // every other command answers -h/--help with its usage (the pass-through ones: see WiredCommands.helpAsked)
+        line.getSubcommands().values().stream().filter(c -> !passThroughs.contains(c.getCommandName())).forEach(ChrysalisCli::withHelp);
         line.setOut(cli.out);
         line.setErr(cli.err);
         line.setParameterExceptionHandler((e, ignored) -> {
@@ -108,6 +111,12 @@ public final class ChrysalisCli implements Callable<Integer> {
             cli.out.flush();
             cli.err.flush();
         }
+    }
+
+    /** Gives {@code command} and its subcommands picocli's -h/--help and -V/--version options. */
+    private static void withHelp(CommandLine command) {
+        command.getCommandSpec().mixinStandardHelpOptions(true);
+        command.getSubcommands().values().forEach(ChrysalisCli::withHelp);
     }
 
     @Override
@@ -487,6 +496,9 @@ public final class ChrysalisCli implements Callable<Integer> {
 
         @Override
         public Integer call() {
+            if (WiredCommands.helpAsked(spec, args, cli.out)) {
+                return 0;
+            }
             String which = args.getFirst();
             String[] rest = args.subList(1, args.size()).toArray(String[]::new);
             cli.out.flush();

@@ -37,9 +37,11 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * The commands the host takes from the other modules: {@code trial} and {@code bench trial} (sandbox),
@@ -105,15 +107,42 @@ final class WiredCommands {
         @ParentCommand
         ChrysalisCli cli;
 
+        @Spec
+        CommandSpec spec;
+
         @Parameters(arity = "0..*", paramLabel = "ARGS")
         List<String> args = new ArrayList<>();
+
+        @Override
+        public final Integer call() {
+            return !answersHelp() && helpAsked(spec, args, cli.out) ? 0 : run();
+        }
+
+        abstract int run();
+
+        /** Whether the command line the words go to prints its own usage for --help. */
+        boolean answersHelp() {
+            return false;
+        }
+    }
+
+    /**
+     * Whether the words of a pass-through command are only -h or --help, which its own command line does not take: then
+     * the command's usage is printed here.
+     */
+    static boolean helpAsked(CommandSpec spec, List<String> args, java.io.PrintWriter out) {
+        if (args.size() == 1 && (args.getFirst().equals("--help") || args.getFirst().equals("-h"))) {
+            spec.commandLine().usage(out);
+            return true;
+        }
+        return false;
     }
 
     @Command(name = "trial", description = "Replay cases against a bundle in sandboxed workers: trial --bundle X.jar --cases F.jsonl"
             + " [--skill NAME] [--runs K] [--timeout-ms N] [--cpu-ms N] [--runtime DIR]. Exit 0 pass, 1 not, 2 bad input.")
     static final class Trial extends PassThrough {
         @Override
-        public Integer call() {
+        int run() {
             return trial(cli, List.of("trial"), args);
         }
     }
@@ -122,7 +151,7 @@ final class WiredCommands {
             + " | policy scan JAR... | policy show. Exit 0 auto, 2 needs a human, 3 refused.")
     static final class PolicyCommand extends PassThrough {
         @Override
-        public Integer call() {
+        int run() {
             return governance(cli, "policy", args, false);
         }
     }
@@ -130,7 +159,7 @@ final class WiredCommands {
     @Command(name = "audit", description = "The audit log: audit verify (exit 0 intact, 2 broken) | audit log [--limit N].")
     static final class Audit extends PassThrough {
         @Override
-        public Integer call() {
+        int run() {
             return governance(cli, "audit", args, true);
         }
     }
@@ -139,7 +168,7 @@ final class WiredCommands {
             + " | user token NAME [--label L] | user list.")
     static final class User extends PassThrough {
         @Override
-        public Integer call() {
+        int run() {
             return governance(cli, "user", args, true);
         }
     }
@@ -148,7 +177,12 @@ final class WiredCommands {
             + " publish, serve, keygen, trust, ... ('directory help'). Its --home defaults to the data directory.")
     static final class DirectoryCommand extends PassThrough {
         @Override
-        public Integer call() {
+        boolean answersHelp() {
+            return true;
+        }
+
+        @Override
+        int run() {
             return directory(cli, args);
         }
     }

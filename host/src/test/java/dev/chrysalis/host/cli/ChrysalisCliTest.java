@@ -236,4 +236,25 @@ class ChrysalisCliTest {
         assertEquals(Path.of("/z"), DataDir.resolve(null, Map.of(DataDir.ENV, "/z"), "/home/u"));
         assertEquals(Path.of("/home/u/.chrysalis"), DataDir.resolve(null, Map.of(), "/home/u"));
     }
+
+    @Test
+    void everyCommandAnswersHelpWithItsUsage() {
+        CliRun root = CliRun.of("--help");
+        assertEquals(0, root.status(), root.toString());
+        // each command the top-level help lists, asked for --help (and -h), prints a usage and exits 0
+        List<String> commands = root.out().lines().dropWhile(l -> !l.startsWith("Commands:")).skip(1)
+                .filter(l -> l.matches("  \\S.*")).map(l -> l.strip().split("\\s+")[0]).toList();
+        assertTrue(commands.size() >= 20 && commands.contains("shell") && commands.contains("generate"), commands.toString());
+        for (String command : commands) {
+            for (String flag : List.of("--help", "-h")) {
+                CliRun help = CliRun.of(command, flag);
+                assertEquals(0, help.status(), command + " " + flag + ": " + help);
+                assertTrue(help.out().toLowerCase(java.util.Locale.ROOT).contains("usage: "), command + " " + flag + ": " + help);
+                assertTrue(!help.err().contains("error"), command + " " + flag + ": " + help);
+            }
+        }
+        CliRun nested = CliRun.of("evidence", "show", "--help");
+        assertEquals(0, nested.status(), nested.toString());
+        assertTrue(nested.out().contains("Usage: chrysalis evidence show"), nested.toString());
+    }
 }
