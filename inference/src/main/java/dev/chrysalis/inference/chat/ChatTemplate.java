@@ -113,7 +113,7 @@ public sealed interface ChatTemplate permits ChatTemplate.Llama2, ChatTemplate.L
         }
         throw new ChatTemplateException("no supported chat template for architecture '" + arch + "', tokenizer '" + model
                 + "'" + (tmpl.isEmpty() ? "" : " and tokenizer.chat_template beginning '"
-                + tmpl.substring(0, Math.min(60, tmpl.length())) + "'") + " (llama3, llama2, chatml are supported)");
+                + tmpl.substring(0, Math.min(60, tmpl.length())) + "'") + " (supported: llama3, llama2 and Mistral's [INST], chatml, phi3, zephyr)");
     }
 
     private static void requireMessages(List<ChatMessage> messages, String template) {

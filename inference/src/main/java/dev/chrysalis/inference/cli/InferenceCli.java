@@ -319,7 +319,7 @@ public final class InferenceCli {
             return 1;
         } catch (ChatTemplateException e) {
             bar.abort();
-            err.println("error: chat template: " + e.getMessage());
+            err.println("error: chat template: " + e.getMessage() + (g.template().isEmpty() ? "; name one with --template" : ""));
             return 1;
         } catch (IllegalArgumentException | IllegalStateException e) {
             bar.abort();

@@ -145,6 +145,11 @@ class ChatTemplateTest {
         assertThrows(ChatTemplateException.class, () -> ChatTemplate.named("llama3").render(List.of(), true));
         ChatTemplateException bert = assertThrows(ChatTemplateException.class, () -> ChatTemplate.forModel(vocabMetadata("bert-bge")));
         assertTrue(bert.getMessage().contains("bert"), bert.getMessage());
+        // the message lists every template ChatTemplate.named takes
+        for (String name : new String[] {"llama3", "llama2", "chatml", "phi3", "zephyr"}) {
+            assertTrue(bert.getMessage().contains(name), bert.getMessage());
+            assertEquals(name, ChatTemplate.named(name).name());
+        }
     }
 
     @Test
