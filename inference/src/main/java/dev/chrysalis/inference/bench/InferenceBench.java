@@ -3,6 +3,7 @@ package dev.chrysalis.inference.bench;
 import com.sun.management.OperatingSystemMXBean;
 import dev.chrysalis.inference.engine.Device;
 import dev.chrysalis.inference.gguf.GgmlType;
+import dev.chrysalis.inference.gguf.GgufFile;
 import dev.chrysalis.inference.gpu.cuda.CudaDriver;
 import dev.chrysalis.inference.kernels.CpuVendor;
 import dev.chrysalis.inference.kernels.TiledBatch;
@@ -414,19 +415,47 @@ public final class InferenceBench {
     private Path ensureModel(Options o, String preset) throws IOException {
         String[] pt = preset.split(":");
         Path file = o.models().resolve(pt[0] + "-" + pt[1] + ".gguf");
-        if (Files.isRegularFile(file)) {
-            return file;
-        }
         Path vocab = o.vocabFrom().or(() -> o.tools().or(InferenceBench::findTools)
-                        .map(t -> t.getParent().resolve("fixtures/models/llama-2-tiny-random.gguf")))
+                        .map(t -> defaultVocabulary(t.getParent().resolve("fixtures"), SyntheticLlama.PRESETS.get(pt[0]))))
                 .orElseThrow(() -> new IOException("cannot find the vocabulary to generate " + file.getFileName()
                         + " with: pass --vocab-from FILE or --tools DIR (the shared tools folder)"));
+        if (Files.isRegularFile(file)) {
+            // a file from an earlier run is kept unless its vocabulary is not the one it would be written with now
+            int cached = vocabularySize(file);
+            int wanted = vocabularySize(vocab);
+            if (cached == wanted) {
+                return file;
+            }
+            err.println(file.getFileName() + " has a vocabulary of " + cached + " tokens, " + vocab.getFileName() + " " + wanted
+                    + ": writing it again");
+        }
         err.println("generating " + file + " (" + preset + ", gen_gguf.py's weights written in Java) ...");
         Files.createDirectories(o.models());
         SyntheticLlama.Written w = SyntheticLlama.write(file, SyntheticLlama.Options.of(pt[0], pt[1]).withVocabFrom(vocab),
                 Runtime.getRuntime().availableProcessors());
         err.println(w);
         return file;
+    }
+
+    private static final int LLAMA3_VOCABULARY = 128256;
+
+    /**
+     * The tokenizer a preset's model is written with: Llama 3's (128,256 tokens, BPE) for a preset of that vocabulary, so
+     * its embedding and output matrices are as large as the real model's; llama-2-tiny-random's SentencePiece (32,000)
+     * otherwise.
+     */
+    static Path defaultVocabulary(Path fixtures, SyntheticLlama.Preset shape) {
+        Path llama3 = fixtures.resolve("vocab/ggml-vocab-llama-bpe.gguf");
+        if (shape != null && shape.vocab() == LLAMA3_VOCABULARY && Files.isRegularFile(llama3)) {
+            return llama3;
+        }
+        return fixtures.resolve("models/llama-2-tiny-random.gguf");
+    }
+
+    private static int vocabularySize(Path gguf) throws IOException {
+        try (GgufFile f = GgufFile.openMetadataOnly(gguf)) {
+            return f.metadata().getStringArray("tokenizer.ggml.tokens").size();
+        }
     }
 
     private static Optional<Path> findTools() {

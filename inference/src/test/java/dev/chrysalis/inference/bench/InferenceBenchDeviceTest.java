@@ -39,4 +39,18 @@ class InferenceBenchDeviceTest {
         assertTrue(InferenceBench.beyondCeilings("m.gguf", 120, 80).orElseThrow().contains("ran decode faster than the ceilings measured in this run allow (120% of roofline)"));
         assertTrue(InferenceBench.beyondCeilings("m.gguf", 50, 142).orElseThrow().contains("ran prefill faster"));
     }
+
+    @Test
+    void llama3ShapedPresetsGetLlama3sVocabularyAndTheOthersLlama2s() {
+        java.nio.file.Path fixtures = dev.chrysalis.inference.testutil.Fixtures.root();
+        for (String preset : new String[] {"llama3.2-1b", "llama3-8b"}) {
+            java.nio.file.Path v = InferenceBench.defaultVocabulary(fixtures, SyntheticLlama.PRESETS.get(preset));
+            assertEquals("ggml-vocab-llama-bpe.gguf", v.getFileName().toString(), preset);
+            assertTrue(java.nio.file.Files.isRegularFile(v), v.toString());
+        }
+        for (String preset : new String[] {"tinyllama-1.1b", "llama2-7b", "tiny"}) {
+            assertEquals("llama-2-tiny-random.gguf",
+                    InferenceBench.defaultVocabulary(fixtures, SyntheticLlama.PRESETS.get(preset)).getFileName().toString(), preset);
+        }
+    }
 }
