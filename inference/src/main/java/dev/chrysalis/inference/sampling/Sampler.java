@@ -2,7 +2,6 @@ package dev.chrysalis.inference.sampling;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.PriorityQueue;
 import java.util.random.RandomGenerator;
 
 /**
@@ -101,26 +100,39 @@ public final class Sampler {
         return cand[keep - 1];
     }
 
-    /** Finite-logit token ids sorted by descending logit, cut to top-k when set. */
+    /**
+     * Finite-logit token ids sorted by descending logit (equal logits: the lower id first), cut to top-k when set. Top-k
+     * keeps a min-heap of ids whose root is the weakest kept; a token displaces it only with a greater logit, so of equal
+     * logits the earlier stays. Most tokens of a large vocabulary fail the one comparison against the root's logit.
+     */
     private int[] candidates(float[] logits) {
         int k = options.topK();
         if (k > 0 && k < logits.length) {
-            PriorityQueue<Integer> heap = new PriorityQueue<>(k + 1,
-                    (a, b) -> logits[a] != logits[b] ? Float.compare(logits[a], logits[b]) : Integer.compare(b, a));
+            int[] heap = new int[k];
+            int size = 0;
+            float floor = Float.NEGATIVE_INFINITY; // the root's logit once the heap is full
             for (int i = 0; i < logits.length; i++) {
-                if (logits[i] == Float.NEGATIVE_INFINITY || Float.isNaN(logits[i])) {
+                float l = logits[i];
+                if (l == Float.NEGATIVE_INFINITY || Float.isNaN(l)) {
                     continue;
                 }
-                if (heap.size() < k) {
-                    heap.add(i);
-                } else if (logits[i] > logits[heap.peek()]) {
-                    heap.poll();
-                    heap.add(i);
+                if (size < k) {
+                    heap[size] = i;
+                    siftUp(heap, size++, logits);
+                    if (size == k) {
+                        floor = logits[heap[0]];
+                    }
+                } else if (l > floor) {
+                    heap[0] = i;
+                    siftDown(heap, size, logits);
+                    floor = logits[heap[0]];
                 }
             }
-            int[] out = new int[heap.size()];
-            for (int i = out.length - 1; i >= 0; i--) {
-                out[i] = heap.poll();
+            int[] out = new int[size];
+            for (int i = size - 1; i >= 0; i--) {
+                out[i] = heap[0];
+                heap[0] = heap[--size];
+                siftDown(heap, size, logits);
             }
             return out;
         }
@@ -143,5 +155,47 @@ public final class Sampler {
             out[i] = (int) (sorted[i] & 0xFFFFFFFFL);
         }
         return out;
+    }
+
+    /** Whether id {@code a} ranks below id {@code b}: a lower logit ({@link Float#compare}), or an equal one and a higher id. */
+    private static boolean below(int a, int b, float[] logits) {
+        int c = Float.compare(logits[a], logits[b]);
+        return c != 0 ? c < 0 : a > b;
+    }
+
+    private static void siftUp(int[] heap, int at, float[] logits) {
+        int id = heap[at];
+        while (at > 0) {
+            int parent = (at - 1) >> 1;
+            if (!below(id, heap[parent], logits)) {
+                break;
+            }
+            heap[at] = heap[parent];
+            at = parent;
+        }
+        heap[at] = id;
+    }
+
+    private static void siftDown(int[] heap, int size, float[] logits) {
+        if (size == 0) {
+            return;
+        }
+        int id = heap[0];
+        int at = 0;
+        while (true) {
+            int child = 2 * at + 1;
+            if (child >= size) {
+                break;
+            }
+            if (child + 1 < size && below(heap[child + 1], heap[child], logits)) {
+                child++;
+            }
+            if (!below(heap[child], id, logits)) {
+                break;
+            }
+            heap[at] = heap[child];
+            at = child;
+        }
+        heap[at] = id;
     }
 }

@@ -60,6 +60,32 @@ class SamplerTest {
     }
 
     @Test
+    void topKKeepsTheEarliestOfEqualLogitsAndSkipsMaskedTokens() {
+        // ids 2, 4, 6 and 9 tie for the top; top-k 3 keeps the first three of them, whatever comes after
+        float[] logits = new float[4096];
+        java.util.Arrays.fill(logits, -2f);
+        for (int id : new int[] {2, 4, 6, 9}) {
+            logits[id] = 1.5f;
+        }
+        logits[100] = Float.NaN;
+        logits[101] = Float.NEGATIVE_INFINITY;
+        Sampler s = new Sampler(new SamplingOptions(1f, 3, 1f, 0f, 1f, 64), new SplittableRandom(5));
+        int[] seen = new int[logits.length];
+        for (int i = 0; i < 3000; i++) {
+            seen[s.pick(logits.clone())]++;
+        }
+        assertEquals(3000, seen[2] + seen[4] + seen[6], "only the three earliest of the tied top tokens");
+        assertTrue(seen[2] > 0 && seen[4] > 0 && seen[6] > 0);
+        // fewer finite tokens than k: those are the candidates
+        float[] masked = {Float.NEGATIVE_INFINITY, 0.3f, Float.NaN, Float.NEGATIVE_INFINITY, 0.1f};
+        Sampler wide = new Sampler(new SamplingOptions(1f, 4, 1f, 0f, 1f, 64), new SplittableRandom(6));
+        for (int i = 0; i < 200; i++) {
+            int t = wide.pick(masked.clone());
+            assertTrue(t == 1 || t == 4, "picked " + t);
+        }
+    }
+
+    @Test
     void theSameSeedGivesTheSameSequence() {
         SamplingOptions o = SamplingOptions.defaults().withTemperature(1.3f);
         List<Integer> a = new ArrayList<>();
