@@ -12,8 +12,8 @@
 set -uo pipefail
 # shellcheck source=unpack.sh
 source "$(dirname "${BASH_SOURCE[0]}")/unpack.sh"
-PRESETS="${PROFILE_PRESETS:-tinyllama-1.1b:Q4_0,tinyllama-1.1b:Q8_0,llama2-7b:Q4_0,llama2-7b:Q8_0}"
-MODELS="${PROFILE_MODELS:-/tmp/chrysalis-bench/llama2-7b-Q4_0.gguf}"
+PRESETS="${PROFILE_PRESETS:-tinyllama-1.1b:Q4_0,tinyllama-1.1b:Q8_0,llama3-8b:Q4_0,llama3-8b:Q8_0}"
+MODELS="${PROFILE_MODELS:-/tmp/chrysalis-bench/llama3-8b-Q4_0.gguf}"
 NCU="$(command -v ncu || ls /opt/nvidia/nsight-compute/*/ncu /usr/local/cuda/bin/ncu 2>/dev/null | head -1)"
 QUIET='^(INFO|WARNING)|^[A-Z][a-z]{2} [0-9]{2}, '
 

@@ -45,7 +45,7 @@ if [ "${GPU_CHECK_BENCH:-1}" = 1 ] && { [ "$status" = 0 ] || [ "${GPU_CHECK_BENC
   timeout "$T_BW" "$J" "${OPTS[@]}" -cp "$CP" dev.chrysalis.inference.cli.InferenceCli bench gpu-bandwidth 2>&1 | tee "$LOG/bench.txt"
   timeout "$T_BENCH" "$J" "${OPTS[@]}" -cp "$CP" dev.chrysalis.inference.cli.InferenceCli bench inference --device cuda --no-peer \
     --models /tmp/chrysalis-bench --tools "$B/tools" --vocab-from "$B/fixtures/models/llama-2-tiny-random.gguf" \
-    --presets "${GPU_CHECK_PRESETS:-tinyllama-1.1b:Q4_0,tinyllama-1.1b:Q8_0,llama2-7b:Q4_0,llama2-7b:Q8_0}" --prompt 512 --gen 128 --runs 2 2>&1 | tee -a "$LOG/bench.txt"
+    --presets "${GPU_CHECK_PRESETS:-tinyllama-1.1b:Q4_0,tinyllama-1.1b:Q8_0,llama3-8b:Q4_0,llama3-8b:Q8_0}" --prompt 512 --gen 128 --runs 2 2>&1 | tee -a "$LOG/bench.txt"
   [ "${PIPESTATUS[0]}" = 0 ] || status=1
   echo "== 3. 1B-class model vs the CPU path"
   timeout "$T_1B" "$J" "${OPTS[@]}" -Dchrysalis.gpu.model1b=/tmp/chrysalis-bench/tinyllama-1.1b-Q4_0.gguf -cp "$CP" GpuCheck \
