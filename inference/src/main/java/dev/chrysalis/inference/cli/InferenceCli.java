@@ -34,6 +34,7 @@ import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -258,6 +259,10 @@ public final class InferenceCli {
             err.println("error: " + e.getMessage());
             err.println(usage());
             return 2;
+        }
+        if (Files.isDirectory(g.model())) {
+            err.println("error: " + g.model() + " is a directory, not a GGUF model file");
+            return 1;
         }
         ProgressBar bar = new ProgressBar(err, "loading " + g.model().getFileName());
         EngineOptions options = EngineOptions.defaults().withThreads(g.threads()).withContextLength(g.ctx())

@@ -56,6 +56,13 @@ class InferenceCliTest {
     }
 
     @Test
+    void aDirectoryGivenAsTheModelIsNamedAsOne() {
+        CliRun r = CliRun.of("generate", "--model", tmp.toString(), "--prompt", "hi");
+        assertEquals(1, r.status());
+        assertEquals("error: " + tmp + " is a directory, not a GGUF model file", r.err().strip());
+    }
+
+    @Test
     void aMissingModelFileIsAOneLineError() {
         CliRun r = CliRun.of("generate", "--model", tmp.resolve("nope.gguf").toString(), "--prompt", "hi");
         assertEquals(1, r.status());
