@@ -82,12 +82,12 @@ public final class LlmModel implements AutoCloseable {
         try {
             engine = Engine.load(path, options);
         } catch (NoSuchFileException e) {
-            throw new ModelLoadException("model file " + path + " does not exist (set model.path in " + ModelConfig.FILE_NAME + ")", e);
+            throw new ModelLoadException("model file " + path + " does not exist (--model, or model.path in " + ModelConfig.FILE_NAME + ")", e);
         } catch (InsufficientMemoryException e) {
             throw new ModelLoadException("model " + path + " does not fit in memory: " + e.getMessage(), e);
         } catch (UnsupportedModelException e) {
-            throw new ModelLoadException("model " + path + " is not supported: " + e.getMessage()
-                    + " (supported architectures: llama, qwen2, phi3 and relatives in GGUF)", e);
+            // the engine's message names the architectures it supports
+            throw new ModelLoadException("model " + path + " is not supported: " + e.getMessage(), e);
         } catch (GgufFormatException e) {
             throw new ModelLoadException("model " + path + " is not a usable GGUF file: " + e.getMessage(), e);
         } catch (IOException e) {

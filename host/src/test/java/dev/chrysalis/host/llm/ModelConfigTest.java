@@ -105,6 +105,15 @@ class ModelConfigTest {
         Files.write(patched, bytes);
         ModelLoadException e = assertThrows(ModelLoadException.class, () -> LlmModel.load(ModelConfig.of(patched)));
         assertTrue(e.getMessage().contains("mamba") && e.getMessage().contains(patched.toString()), e.getMessage());
+        // the supported architectures named are the engine's (phi3 is a chat template, not one of them)
+        assertTrue(e.getMessage().contains("llama, qwen2, qwen3") && !e.getMessage().contains("phi3"), e.getMessage());
+    }
+
+    @Test
+    void aDirectoryAsTheModelIsNamedAsOne() {
+        ModelLoadException e = assertThrows(ModelLoadException.class, () -> LlmModel.load(ModelConfig.of(dir)));
+        assertTrue(e.getMessage().contains("a directory, not a GGUF model file") && !e.getMessage().contains("does not exist"),
+                e.getMessage());
     }
 
     @Test

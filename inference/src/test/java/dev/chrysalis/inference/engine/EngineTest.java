@@ -214,6 +214,9 @@ class EngineTest {
     void loadErrorsAreClear() {
         var missing = assertThrows(NoSuchFileException.class, () -> Engine.load(Path.of("no/such/model.gguf"), EngineOptions.defaults()));
         assertTrue(missing.getMessage().contains("model file not found"), missing.getMessage());
+        var folder = assertThrows(java.nio.file.FileSystemException.class, () -> Engine.load(Fixtures.root(), EngineOptions.defaults()));
+        assertTrue(!(folder instanceof NoSuchFileException) && folder.getMessage().endsWith("a directory, not a GGUF model file"),
+                folder.getMessage());
         var tooBig = assertThrows(InsufficientMemoryException.class, () -> Engine.load(Fixtures.model("tiny-F32.gguf"),
                 EngineOptions.defaults().withContextLength(2_000_000_000)));
         assertTrue(tooBig.getMessage().contains("tiny-F32.gguf needs"), tooBig.getMessage());
