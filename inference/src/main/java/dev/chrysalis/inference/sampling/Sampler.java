@@ -157,10 +157,9 @@ public final class Sampler {
         return out;
     }
 
-    /** Whether id {@code a} ranks below id {@code b}: a lower logit ({@link Float#compare}), or an equal one and a higher id. */
+    /** Whether id {@code a} ranks below id {@code b}: a lower logit, or an equal one (-0 equals +0) and a higher id. */
     private static boolean below(int a, int b, float[] logits) {
-        int c = Float.compare(logits[a], logits[b]);
-        return c != 0 ? c < 0 : a > b;
+        return logits[a] != logits[b] ? logits[a] < logits[b] : a > b;
     }
 
     private static void siftUp(int[] heap, int at, float[] logits) {

@@ -76,6 +76,9 @@ class SamplerTest {
         }
         assertEquals(3000, seen[2] + seen[4] + seen[6], "only the three earliest of the tied top tokens");
         assertTrue(seen[2] > 0 && seen[4] > 0 && seen[6] > 0);
+        // -0 and +0 are equal logits: the earlier id ranks first, as for any other tie (top-p 0.01 keeps the first)
+        float[] zeros = {-5f, -5f, -5f, -0.0f, -5f, -5f, -5f, 0.0f};
+        assertEquals(3, new Sampler(new SamplingOptions(1f, 2, 0.01f, 0f, 1f, 64), new SplittableRandom(7)).pick(zeros));
         // fewer finite tokens than k: those are the candidates
         float[] masked = {Float.NEGATIVE_INFINITY, 0.3f, Float.NaN, Float.NEGATIVE_INFINITY, 0.1f};
         Sampler wide = new Sampler(new SamplingOptions(1f, 4, 1f, 0f, 1f, 64), new SplittableRandom(6));
