@@ -8,6 +8,7 @@ import dev.chrysalis.inference.engine.EngineOptions;
 import dev.chrysalis.inference.engine.GenerationRequest;
 import dev.chrysalis.inference.engine.GenerationResult;
 import dev.chrysalis.inference.engine.InsufficientMemoryException;
+import dev.chrysalis.inference.engine.NotAModelFileException;
 import dev.chrysalis.inference.engine.Session;
 import dev.chrysalis.inference.gguf.GgufFile;
 import dev.chrysalis.inference.gguf.GgufFormatException;
@@ -34,7 +35,6 @@ import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -154,7 +154,8 @@ public final class InferenceCli {
                         Device device, boolean exact) {
     }
 
-    static GenerateArgs parse(String... args) {
+    /** The options of {@code generate}; empty when {@code -h} or {@code --help} stands where an option does. */
+    static java.util.Optional<GenerateArgs> parse(String... args) {
         Path model = null;
         String prompt = null;
         int maxTokens = 256;
@@ -198,6 +199,9 @@ public final class InferenceCli {
                 case "--exact" -> exact = true;
                 case "--system" -> system = value(args, ++i, a);
                 case "--template" -> template = value(args, ++i, a);
+                case "--help", "-h" -> {
+                    return java.util.Optional.empty();
+                }
                 default -> throw new IllegalArgumentException("unknown option '" + a + "'");
             }
         }
@@ -210,8 +214,8 @@ public final class InferenceCli {
         if (maxTokens < 0 || threads < 0 || ctx < 0) {
             throw new IllegalArgumentException("--max-tokens, --threads and --ctx must not be negative");
         }
-        return new GenerateArgs(model, prompt, maxTokens, s, seed, threads, kv, ctx, chat, java.util.Optional.ofNullable(system),
-                java.util.Optional.ofNullable(template), device, exact);
+        return java.util.Optional.of(new GenerateArgs(model, prompt, maxTokens, s, seed, threads, kv, ctx, chat,
+                java.util.Optional.ofNullable(system), java.util.Optional.ofNullable(template), device, exact));
     }
 
     private static String value(String[] args, int i, String name) {
@@ -248,21 +252,18 @@ public final class InferenceCli {
     }
 
     private int generate(String... args) {
-        if (java.util.Arrays.asList(args).contains("--help") || java.util.Arrays.asList(args).contains("-h")) {
-            out.println(generateHelp());
-            return 0;
-        }
         GenerateArgs g;
         try {
-            g = parse(args);
+            java.util.Optional<GenerateArgs> parsed = parse(args);
+            if (parsed.isEmpty()) {
+                out.println(generateHelp());
+                return 0;
+            }
+            g = parsed.get();
         } catch (IllegalArgumentException e) {
             err.println("error: " + e.getMessage());
             err.println(usage());
             return 2;
-        }
-        if (Files.isDirectory(g.model())) {
-            err.println("error: " + g.model() + " is a directory, not a GGUF model file");
-            return 1;
         }
         ProgressBar bar = new ProgressBar(err, "loading " + g.model().getFileName());
         EngineOptions options = EngineOptions.defaults().withThreads(g.threads()).withContextLength(g.ctx())
@@ -313,6 +314,10 @@ public final class InferenceCli {
         } catch (InsufficientMemoryException e) {
             bar.abort();
             err.println("error: model does not fit in memory: " + e.getMessage());
+            return 1;
+        } catch (NotAModelFileException e) {
+            bar.abort();
+            err.println("error: " + e.getFile() + " is " + e.getReason());
             return 1;
         } catch (IOException e) {
             bar.abort();

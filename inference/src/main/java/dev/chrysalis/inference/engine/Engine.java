@@ -80,7 +80,7 @@ public final class Engine implements AutoCloseable {
      * Maps and validates a GGUF model and prepares it to run.
      *
      * @throws NoSuchFileException           if the file does not exist
-     * @throws java.nio.file.FileSystemException if the path is a directory
+     * @throws NotAModelFileException        if the path is a directory
      * @throws dev.chrysalis.inference.gguf.GgufFormatException if the file is malformed, of an unsupported
      *                                       architecture or type, or has wrong tensor shapes
      * @throws InsufficientMemoryException   if weights plus KV cache do not fit in memory
@@ -89,7 +89,7 @@ public final class Engine implements AutoCloseable {
      */
     public static Engine load(Path path, EngineOptions options) throws IOException {
         if (Files.isDirectory(path)) {
-            throw new java.nio.file.FileSystemException(path.toString(), null, "a directory, not a GGUF model file");
+            throw new NotAModelFileException(path);
         }
         if (!Files.isRegularFile(path)) {
             throw new NoSuchFileException(path.toString(), null, "model file not found");

@@ -111,6 +111,11 @@ class InferenceCliTest {
         assertTrue(r.out().contains(String.format(java.util.Locale.ROOT, "(default %.2f)", d.minP())), r.out());
         assertTrue(r.out().contains("(default " + d.topK() + ")"), r.out());
         assertEquals(0, CliRun.of("generate", "-h").status());
+        // an option's value that reads "-h" is the value, not a request for help
+        CliRun prompt = CliRun.of("generate", "--model", dev.chrysalis.inference.testutil.Fixtures.model("stories260K.gguf").toString(),
+                "--prompt", "-h", "--max-tokens", "1", "--threads", "1");
+        assertEquals(0, prompt.status(), prompt.err());
+        assertTrue(!prompt.out().contains("usage: generate") && prompt.err().contains("generated"), prompt.toString());
     }
 
     @Test
