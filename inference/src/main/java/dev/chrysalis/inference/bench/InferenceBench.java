@@ -330,21 +330,20 @@ public final class InferenceBench {
         }
         out.printf(Locale.ROOT, "%-28s %12s %12s %7s %8s %12s %12s %7s %10s %9s%n", "model", "prefill t/s", "llama.cpp", "ratio",
                 "of peak", "decode t/s", "llama.cpp", "ratio", "roofline", "of roof");
+        List<String> notes = new ArrayList<>();
         for (Row row : rows) {
             Speed ours = row.ours();
             Optional<Speed> peer = row.peer();
             double roof = bandwidth / row.bytesPerToken();
-            String ofPeak = ceilings != null ? fmt(100 * ceilings.prefillShare(ours.prefill(), row.flopsPerToken(), row.integerFlopsPerToken()), 0) + "%" : "-";
+            double ofRoof = 100 * ours.decode() / roof;
+            double ofPeak = ceilings != null ? 100 * ceilings.prefillShare(ours.prefill(), row.flopsPerToken(), row.integerFlopsPerToken()) : 0;
             out.printf(Locale.ROOT, "%-28s %12.1f %12s %7s %8s %12.2f %12s %7s %10.1f %8.0f%%%n", row.file().getFileName(), ours.prefill(),
                     peer.map(p -> fmt(p.prefill(), 1)).orElse("-"), peer.map(p -> fmt(ours.prefill() / p.prefill(), 2) + "x").orElse("-"),
-                    ofPeak, ours.decode(), peer.map(p -> fmt(p.decode(), 2)).orElse("-"),
-                    peer.map(p -> fmt(ours.decode() / p.decode(), 2) + "x").orElse("-"), roof, 100 * ours.decode() / roof);
+                    ceilings != null ? fmt(ofPeak, 0) + "%" : "-", ours.decode(), peer.map(p -> fmt(p.decode(), 2)).orElse("-"),
+                    peer.map(p -> fmt(ours.decode() / p.decode(), 2) + "x").orElse("-"), roof, ofRoof);
+            beyondCeilings(row.file().getFileName().toString(), ofRoof, ofPeak).ifPresent(notes::add);
         }
-        for (Row row : rows) {
-            double ofRoof = 100 * row.ours().decode() / (bandwidth / row.bytesPerToken());
-            double ofPeak = ceilings != null ? 100 * ceilings.prefillShare(row.ours().prefill(), row.flopsPerToken(), row.integerFlopsPerToken()) : 0;
-            beyondCeilings(row.file().getFileName().toString(), ofRoof, ofPeak).ifPresent(out::println);
-        }
+        notes.forEach(out::println);
         out.println();
         out.println(prefixReport);
         out.print(memoryReport);
